@@ -1,0 +1,222 @@
+/** ContactPoint's HTTP surface, described once. Adapters (express, msw) serve it unchanged. */
+import { Type, ContactPointId } from '../../src/core/schema.js';
+import { route, json, type RouteDef } from '../../src/core/http.js';
+import { ProblemError } from '../../src/core/problem.js';
+import { parseUntrustedJson } from '../../src/core/safe-json.js';
+import { assertValid } from '../../src/core/validate.js';
+import { ndjsonLines, tooLongProblem } from '../../src/core/ndjson.js';
+import type { Store } from '../../src/core/store.js';
+import type { Directory } from './domain/directory.js';
+import {
+  InvolvementMessage,
+  Receipt,
+  CafIndicatorMessage,
+  SearchQuery,
+  ChildSummary,
+  ChildRecord,
+  RestrictedChildRecord,
+  SourceRecordView,
+  ShieldingRequest,
+  BulkLineResult,
+} from './schemas.js';
+import { ProblemSchema } from '../../src/core/problem-schema.js';
+
+export const BASE = '/contactpoint/v1';
+export const MAX_BULK_LINE_BYTES = 64 * 1024;
+const BULK_BATCH = 500;
+
+const problems = {
+  400: { description: 'Malformed request (bad JSON, too deep, reserved keys).', schema: ProblemSchema, contentType: 'application/problem+json' },
+  401: { description: 'No or unknown credentials.', schema: ProblemSchema, contentType: 'application/problem+json' },
+  403: { description: 'Not permitted.', schema: ProblemSchema, contentType: 'application/problem+json' },
+  422: { description: 'Breaks the schema or a rule; each error names the JSON path, rule and requirement.', schema: ProblemSchema, contentType: 'application/problem+json' },
+} as const;
+
+export function contactPointRoutes(directory: Directory, store: Store): RouteDef[] {
+  return [
+    route<InvolvementMessage>({
+      operationId: 'submitInvolvement',
+      method: 'POST',
+      path: `${BASE}/involvements`,
+      service: 'contactpoint',
+      summary: 'Send one involvement (new, updated or ended)',
+      description:
+        'A source system tells ContactPoint that its service is involved with a child and whom to contact. Send the whole current state every time the data changes (superseded data); send an end date when the involvement ends, never a deletion. A retry must reuse the message ID: the original receipt comes back with `repeat: true` and nothing is stored twice.',
+      auth: { kind: 'client', permission: 'feed:write' },
+      requirement: 'CP-FEED-001',
+      body: InvolvementMessage,
+      mutates: true,
+      responses: {
+        202: { description: 'Accepted (or held for review, or stale). The receipt says which.', schema: Receipt },
+        200: { description: 'A repeat of a message already received: its original receipt.', schema: Receipt },
+        409: { description: 'Message ID already used for a different message.', schema: ProblemSchema, contentType: 'application/problem+json' },
+        ...problems,
+      },
+      handler: ({ body, client, session }) => {
+        const { receipt, repeat } = directory.ingest(session!, client!, 'involvement', body);
+        return json(repeat ? 200 : 202, receipt);
+      },
+    }),
+    route({
+      operationId: 'submitInvolvementBulk',
+      method: 'POST',
+      path: `${BASE}/involvements/bulk`,
+      service: 'contactpoint',
+      summary: 'Initial load: a whole caseload as NDJSON',
+      description: `One InvolvementMessage per line (application/x-ndjson), each line at most ${MAX_BULK_LINE_BYTES} bytes, any number of lines. Processed as it streams in, in batches; the answer streams back one BulkLineResult per non-empty line, in order. Every line is judged on its own: a bad line does not stop the rest.`,
+      auth: { kind: 'client', permission: 'feed:write' },
+      requirement: 'CP-FEED-011',
+      body: InvolvementMessage,
+      bodyKind: 'stream',
+      bodyContentType: 'application/x-ndjson',
+      responses: {
+        200: { description: 'One result per line (application/x-ndjson).', schema: BulkLineResult, contentType: 'application/x-ndjson' },
+        415: { description: 'Not application/x-ndjson.', schema: ProblemSchema, contentType: 'application/problem+json' },
+        ...problems,
+      },
+      handler: ({ stream, client, session }) => ({
+        status: 200,
+        headers: { 'content-type': 'application/x-ndjson' },
+        stream: (async function* () {
+          let batch: Array<{ line: number; msg?: InvolvementMessage; problem?: ProblemError }> = [];
+          const flush = () => {
+            const out: string[] = [];
+            store.tx(() => {
+              for (const item of batch) {
+                if (item.problem) {
+                  out.push(JSON.stringify({ line: item.line, ok: false, problem: item.problem.problem }));
+                  continue;
+                }
+                try {
+                  const { receipt } = store.db.transaction(() => directory.ingest(session!, client!, 'involvement', item.msg!))();
+                  out.push(JSON.stringify({ line: item.line, ok: true, receipt }));
+                } catch (err) {
+                  if (!(err instanceof ProblemError)) throw err;
+                  out.push(JSON.stringify({ line: item.line, ok: false, problem: err.problem }));
+                }
+              }
+            });
+            batch = [];
+            return out.join('\n') + '\n';
+          };
+          for await (const l of ndjsonLines(stream, MAX_BULK_LINE_BYTES)) {
+            try {
+              if (l.tooLong) throw tooLongProblem(MAX_BULK_LINE_BYTES, 'CP-FEED-011');
+              batch.push({ line: l.line, msg: assertValid<InvolvementMessage>(InvolvementMessage, parseUntrustedJson(l.text, 'CP-FEED-001'), 'CP-FEED-001') });
+            } catch (err) {
+              if (!(err instanceof ProblemError)) throw err;
+              batch.push({ line: l.line, problem: err });
+            }
+            if (batch.length >= BULK_BATCH) yield flush();
+          }
+          if (batch.length > 0) yield flush();
+        })(),
+      }),
+    }),
+    route({
+      operationId: 'getSourceRecord',
+      method: 'GET',
+      path: `${BASE}/source-records/{sourceRecordId}`,
+      service: 'contactpoint',
+      summary: 'Read back one of your own source records',
+      description: 'A source system sees only its own records: another system\'s record ID gives 404.',
+      auth: { kind: 'client', permission: 'feed:read' },
+      requirement: 'SEC-ISO-001',
+      params: { sourceRecordId: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' }) },
+      responses: { 200: { description: 'The record as held.', schema: SourceRecordView }, 404: { description: 'Not one of yours.', schema: ProblemSchema }, ...problems },
+      handler: ({ params, client, session }) => json(200, directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!)),
+    }),
+    route({
+      operationId: 'deleteSourceRecord',
+      method: 'DELETE',
+      path: `${BASE}/source-records/{sourceRecordId}`,
+      service: 'contactpoint',
+      summary: 'Refused: involvements are ended, never deleted',
+      description: 'Always refused with 409: an ended involvement must stay visible for a year, so send an end date instead (CP-FEED-008).',
+      auth: { kind: 'client', permission: 'feed:write' },
+      requirement: 'CP-FEED-008',
+      params: { sourceRecordId: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' }) },
+      responses: { 409: { description: 'Send an end date instead.', schema: ProblemSchema }, 404: { description: 'Not one of yours.', schema: ProblemSchema }, ...problems },
+      handler: ({ params, client, session }) => {
+        directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!);
+        throw new ProblemError('ICS_ERR_DELETE_NOT_ALLOWED', {
+          errors: [{ path: '', rule: 'end-not-delete', requirement: 'CP-FEED-008', message: 'send an InvolvementMessage with endDate instead of deleting' }],
+        });
+      },
+    }),
+    route<CafIndicatorMessage>({
+      operationId: 'submitCafIndicator',
+      method: 'POST',
+      path: `${BASE}/caf-indicators`,
+      service: 'contactpoint',
+      summary: 'Set the CAF indicator and the assessor\'s contact details',
+      description:
+        'Sent by National eCAF or an accredited local eCAF system whenever a CAF is logged or updated: that a common assessment exists and whom to contact. Nothing of its content. Idempotent on message ID, like the involvement feed.',
+      auth: { kind: 'client', permission: 'caf-indicator:write' },
+      requirement: 'CP-CAF-001',
+      body: CafIndicatorMessage,
+      mutates: true,
+      responses: {
+        202: { description: 'Accepted.', schema: Receipt },
+        200: { description: 'Repeat: the original receipt.', schema: Receipt },
+        409: { description: 'Message ID reused.', schema: ProblemSchema },
+        ...problems,
+      },
+      handler: ({ body, client, session }) => {
+        const { receipt, repeat } = directory.ingest(session!, client!, 'caf', body);
+        return json(repeat ? 200 : 202, receipt);
+      },
+    }),
+    route({
+      operationId: 'searchChildren',
+      method: 'GET',
+      path: `${BASE}/children`,
+      service: 'contactpoint',
+      summary: 'Find a child by name, date of birth, postcode',
+      description: 'At least two criteria. Exact match on normalised values. Shielded records are found only on their visible fields (never by postcode). Every search is audited against the Practitioner-Id.',
+      auth: { kind: 'client', permission: 'lookup', practitioner: true },
+      requirement: 'CP-LOOKUP-001',
+      query: SearchQuery,
+      responses: {
+        200: { description: 'Up to 50 matches.', schema: Type.Object({ results: Type.Array(ChildSummary), truncated: Type.Boolean() }) },
+        ...problems,
+      },
+      handler: ({ query, client, session, practitionerId }) => json(200, directory.search(session!, { client: client!, practitionerId: practitionerId! }, query)),
+    }),
+    route({
+      operationId: 'getChild',
+      method: 'GET',
+      path: `${BASE}/children/{contactPointId}`,
+      service: 'contactpoint',
+      summary: 'Read a child\'s record',
+      description:
+        'Identity, parents and carers, school, involvements with contact details, the CAF indicator with the assessor\'s contact, the lead professional. Never case detail. Ended involvements show for a year after their end date. Sensitive services are hidden unless the caller is permitted lookup:sensitive. A shielded record shows the restricted view. Audited.',
+      auth: { kind: 'client', permission: 'lookup', practitioner: true },
+      requirement: 'CP-LOOKUP-002',
+      params: { contactPointId: ContactPointId },
+      responses: {
+        200: { description: 'The record, or its restricted view.', schema: Type.Union([ChildRecord, RestrictedChildRecord]) },
+        404: { description: 'No such child.', schema: ProblemSchema },
+        ...problems,
+      },
+      handler: ({ params, client, session, practitionerId }) => json(200, directory.read(session!, { client: client!, practitionerId: practitionerId! }, params.contactPointId!)),
+    }),
+    route<{ messageId: string; shielded: boolean }>({
+      operationId: 'setShielding',
+      method: 'PUT',
+      path: `${BASE}/children/{contactPointId}/shielding`,
+      service: 'contactpoint',
+      summary: 'Shield or unshield a record (local authority)',
+      auth: { kind: 'client', permission: 'shield' },
+      requirement: 'CP-LOOKUP-004',
+      params: { contactPointId: ContactPointId },
+      body: ShieldingRequest,
+      mutates: true,
+      responses: { 200: { description: 'Done.', schema: Type.Object({ contactPointId: ContactPointId, shielded: Type.Boolean() }) }, 404: { description: 'No such child.', schema: ProblemSchema }, ...problems },
+      handler: ({ params, body, session }) => {
+        directory.setShielded(session!, params.contactPointId!, body.shielded);
+        return json(200, { contactPointId: params.contactPointId!, shielded: body.shielded });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,35 @@
+/** The CLI: one yargs command module per file in ./commands; handlers only call the programmatic API. */
+import yargs from 'yargs';
+import { commands } from './commands/index.js';
+import { VERSION } from '../version.js';
+
+/** Exit codes (README): 0 pass, 1 a conformance failure, 2 usage or configuration error, 3 SUT unreachable or harness error. */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, HARNESS: 3 } as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const parser = yargs(argv)
+    .scriptName('ics-conformance')
+    .version(VERSION)
+    .strict()
+    .demandCommand(1, 'Name a command (see --help).')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      console.error(msg);
+      console.error('Run with --help for usage.');
+      exitCode = EXIT.USAGE;
+    });
+  for (const c of commands(setExit)) parser.command(c);
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    return exitCode === EXIT.OK ? EXIT.HARNESS : exitCode;
+  }
+  return exitCode;
+}

@@ -1,0 +1,313 @@
+/**
+ * The control API: for the harness and vendors' own tests, never for the system under test. It lives
+ * under /control/v1, apart from the national APIs, and takes the control token, not a client token.
+ */
+import { Type, DateTimeString, ContactPointId } from '../core/schema.js';
+import { route, json, type RouteDef } from '../core/http.js';
+import { ProblemError } from '../core/problem.js';
+import { ProblemSchema } from '../core/problem-schema.js';
+import type { Fault } from '../core/sessions.js';
+import type { MockServices } from '../mock.js';
+
+const C = '/control/v1';
+const S = `${C}/sessions/{sessionId}`;
+const control = { kind: 'control' } as const;
+const err = { 401: { description: 'Missing or wrong control token.', schema: ProblemSchema }, 404: { description: 'No such session.', schema: ProblemSchema } };
+
+const ClientSpecSchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    organisation: Type.String({ minLength: 1, maxLength: 120 }),
+    permissions: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
+  },
+  { additionalProperties: false },
+);
+
+const Dataset = Type.Unsafe<'empty' | 'hannah' | 'population'>({ type: 'string', enum: ['empty', 'hannah', 'population'] });
+
+const CreateSession = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    clients: Type.Optional(Type.Array(ClientSpecSchema, { minItems: 1, maxItems: 20 })),
+    dataset: Type.Optional(Dataset),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    seed: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false, title: 'CreateSession' },
+);
+
+const SeedRequest = Type.Object(
+  { dataset: Dataset, count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })), seed: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { additionalProperties: false, title: 'SeedRequest' },
+);
+
+const ClockRequest = Type.Object(
+  {
+    now: Type.Optional(DateTimeString({ description: 'Set the session\'s current time.' })),
+    advanceMs: Type.Optional(Type.Integer({ description: 'Move the clock forward (or back, if negative).' })),
+    advanceDays: Type.Optional(Type.Integer()),
+    frozen: Type.Optional(Type.Boolean({ description: 'Stop (true) or restart (false) the clock.' })),
+  },
+  { additionalProperties: false, minProperties: 1, title: 'ClockRequest' },
+);
+
+const FaultSchema = Type.Object(
+  {
+    operationId: Type.String({ minLength: 1, maxLength: 60, description: 'An operationId from /openapi.json, or "*".' }),
+    kind: Type.Unsafe<Fault['kind']>({
+      type: 'string',
+      enum: ['latency', 'error', 'drop', 'drop-after-commit'],
+      description: 'latency: delay then answer; error: answer with status (500, 503, 429...) and Retry-After; drop: close the connection unanswered; drop-after-commit: store the message, then drop (the acknowledgement is lost, so the client must retry with the same message ID).',
+    }),
+    status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
+    retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+    latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
+    count: Type.Optional(Type.Integer({ minimum: 1, description: 'Apply to this many requests, then clear.' })),
+  },
+  { additionalProperties: false, title: 'FaultRequest' },
+);
+
+export function controlRoutes(mock: MockServices): RouteDef[] {
+  const sessionInfo = (id: string) => mock.sessions.info(id)!;
+  return [
+    route<{ name?: string; clients?: Array<{ id: string; name: string; organisation: string; permissions: string[] }>; dataset?: 'empty' | 'hannah' | 'population'; count?: number; seed?: number }>({
+      operationId: 'createSession',
+      method: 'POST',
+      path: `${C}/sessions`,
+      service: 'control',
+      summary: 'Create an isolated session and its clients\' credentials',
+      description: 'The answer is the only place the clients\' tokens appear: keep them. Without `clients`, the default set (see docs) is registered.',
+      auth: control,
+      requirement: 'CTL-001',
+      body: CreateSession,
+      responses: { 201: { description: 'The session and its credentials.' }, ...err },
+      handler: ({ body }) => {
+        const created = mock.createSession(body);
+        return json(201, created);
+      },
+    }),
+    route({
+      operationId: 'listSessions',
+      method: 'GET',
+      path: `${C}/sessions`,
+      service: 'control',
+      summary: 'List sessions',
+      auth: control,
+      requirement: 'CTL-001',
+      responses: { 200: { description: 'Sessions (no tokens).' }, ...err },
+      handler: () => json(200, { sessions: mock.sessions.list() }),
+    }),
+    route({
+      operationId: 'getSession',
+      method: 'GET',
+      path: S,
+      service: 'control',
+      summary: 'Read a session (clock, faults, clients without tokens)',
+      auth: control,
+      requirement: 'CTL-001',
+      responses: { 200: { description: 'The session.' }, ...err },
+      handler: ({ session }) => json(200, sessionInfo(session!.id)),
+    }),
+    route({
+      operationId: 'deleteSession',
+      method: 'DELETE',
+      path: S,
+      service: 'control',
+      summary: 'Delete a session and all its state',
+      auth: control,
+      requirement: 'CTL-001',
+      responses: { 204: { description: 'Deleted.' }, ...err },
+      handler: ({ session }) => {
+        mock.deleteSession(session!.id);
+        return { status: 204 };
+      },
+    }),
+    route({
+      operationId: 'resetSession',
+      method: 'POST',
+      path: `${S}/reset`,
+      service: 'control',
+      summary: 'Wipe the session\'s data, journal, clock and faults (clients stay)',
+      auth: control,
+      requirement: 'CTL-002',
+      responses: { 200: { description: 'Reset.' }, ...err },
+      handler: ({ session }) => {
+        mock.resetSession(session!.id);
+        return json(200, sessionInfo(session!.id));
+      },
+    }),
+    route<{ dataset: 'empty' | 'hannah' | 'population'; count?: number; seed?: number }>({
+      operationId: 'seedSession',
+      method: 'POST',
+      path: `${S}/seed`,
+      service: 'control',
+      summary: 'Load a synthetic dataset into the session',
+      description: '`hannah`: the guidance note\'s case study. `population`: `count` synthetic children from `seed`.',
+      auth: control,
+      requirement: 'CTL-002',
+      body: SeedRequest,
+      responses: { 200: { description: 'What was loaded.' }, ...err },
+      handler: ({ session, body }) => json(200, mock.seed(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
+    }),
+    route({
+      operationId: 'getJournal',
+      method: 'GET',
+      path: `${S}/journal`,
+      service: 'control',
+      summary: 'The request journal: every exchange with its verdict',
+      description: 'Page with `since` (a seq) and `limit`. `format=ndjson` streams the whole journal as NDJSON (for `ics-conformance validate`). `dropped` counts entries removed by the retention limit.',
+      auth: control,
+      requirement: 'CTL-003',
+      query: Type.Object(
+        {
+          since: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$' })),
+          limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+          format: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['json', 'ndjson'] })),
+        },
+        { additionalProperties: false },
+      ),
+      responses: { 200: { description: 'Journal entries.' }, ...err },
+      handler: ({ session, query }) => {
+        if (query.format === 'ndjson') {
+          const entries = mock.journal.all(session!.id);
+          return {
+            status: 200,
+            headers: { 'content-type': 'application/x-ndjson' },
+            stream: (async function* () {
+              for (const e of entries) yield JSON.stringify(e) + '\n';
+            })(),
+          };
+        }
+        return json(200, mock.journal.list(session!.id, { since: Number(query.since ?? 0), limit: Math.min(Number(query.limit ?? 1000), 10_000) }));
+      },
+    }),
+    route({
+      operationId: 'getClock',
+      method: 'GET',
+      path: `${S}/clock`,
+      service: 'control',
+      summary: 'The session\'s clock',
+      auth: control,
+      requirement: 'CTL-004',
+      responses: { 200: { description: 'Now, offset, frozen.' }, ...err },
+      handler: ({ session }) => json(200, { now: session!.now().toISOString(), ...session!.clock }),
+    }),
+    route<{ now?: string; advanceMs?: number; advanceDays?: number; frozen?: boolean }>({
+      operationId: 'setClock',
+      method: 'PUT',
+      path: `${S}/clock`,
+      service: 'control',
+      summary: 'Set, move, freeze or unfreeze the session\'s clock',
+      auth: control,
+      requirement: 'CTL-004',
+      body: ClockRequest,
+      responses: { 200: { description: 'The clock after the change.' }, ...err },
+      handler: ({ session, body }) => {
+        const s = session!;
+        let current = s.now().getTime();
+        if (body.now) current = Date.parse(body.now);
+        current += (body.advanceMs ?? 0) + (body.advanceDays ?? 0) * 86_400_000;
+        const frozen = body.frozen ?? s.clock.frozenAt !== null;
+        mock.sessions.setClock(s.id, frozen ? { offsetMs: 0, frozenAt: new Date(current).toISOString() } : { offsetMs: current - Date.now(), frozenAt: null });
+        return json(200, { now: s.now().toISOString(), ...s.clock });
+      },
+    }),
+    route({
+      operationId: 'listFaults',
+      method: 'GET',
+      path: `${S}/faults`,
+      service: 'control',
+      summary: 'Faults in force',
+      auth: control,
+      requirement: 'CTL-005',
+      responses: { 200: { description: 'Faults.' }, ...err },
+      handler: ({ session }) => json(200, { faults: session!.faults }),
+    }),
+    route<Omit<Fault, 'id' | 'remaining'> & { count?: number }>({
+      operationId: 'addFault',
+      method: 'POST',
+      path: `${S}/faults`,
+      service: 'control',
+      summary: 'Inject a fault on an operation (latency, 5xx/429 with Retry-After, dropped connection)',
+      auth: control,
+      requirement: 'CTL-005',
+      body: FaultSchema,
+      responses: { 201: { description: 'The fault.' }, ...err },
+      handler: ({ session, body }) => {
+        const known = body.operationId === '*' || mock.pipeline.routes.some((r) => r.operationId === body.operationId && r.service !== 'control' && r.service !== 'meta');
+        if (!known)
+          throw new ProblemError('ICS_ERR_VALIDATION', {
+            errors: [{ path: '/operationId', rule: 'known-operation', requirement: 'CTL-005', message: `unknown operationId "${body.operationId}"; see /openapi.json` }],
+          });
+        const { count, ...rest } = body;
+        const fault: Fault = { id: `F${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`, ...rest, ...(count ? { remaining: count } : {}) };
+        mock.sessions.setFaults(session!.id, [...session!.faults, fault]);
+        return json(201, fault);
+      },
+    }),
+    route({
+      operationId: 'clearFaults',
+      method: 'DELETE',
+      path: `${S}/faults`,
+      service: 'control',
+      summary: 'Clear every fault',
+      auth: control,
+      requirement: 'CTL-005',
+      responses: { 204: { description: 'Cleared.' }, ...err },
+      handler: ({ session }) => {
+        mock.sessions.setFaults(session!.id, []);
+        return { status: 204 };
+      },
+    }),
+    route({
+      operationId: 'getContactPointAudit',
+      method: 'GET',
+      path: `${S}/contactpoint/audit`,
+      service: 'control',
+      summary: 'ContactPoint\'s audit of every lookup',
+      auth: control,
+      requirement: 'CP-LOOKUP-005',
+      responses: { 200: { description: 'Audit entries.' }, ...err },
+      handler: ({ session }) => json(200, { entries: mock.directory.auditLog(session!.id) }),
+    }),
+    route({
+      operationId: 'listContactPointChildren',
+      method: 'GET',
+      path: `${S}/contactpoint/children`,
+      service: 'control',
+      summary: 'Every child the directory holds (harness view, not a lookup)',
+      auth: control,
+      requirement: 'CTL-003',
+      responses: { 200: { description: 'Children.' }, ...err },
+      handler: ({ session }) => json(200, { children: mock.directory.children(session!.id) }),
+    }),
+    route({
+      operationId: 'listReviews',
+      method: 'GET',
+      path: `${S}/contactpoint/reviews`,
+      service: 'control',
+      summary: 'The matching review queue',
+      auth: control,
+      requirement: 'CP-MATCH-003',
+      responses: { 200: { description: 'Review items with reasons.' }, ...err },
+      handler: ({ session }) => json(200, { reviews: mock.directory.reviews(session!.id) }),
+    }),
+    route<{ contactPointId?: string; createNew?: boolean }>({
+      operationId: 'resolveReview',
+      method: 'POST',
+      path: `${S}/contactpoint/reviews/{reviewId}/resolve`,
+      service: 'control',
+      summary: 'Resolve a review item: attach to a child, or create a new one',
+      auth: control,
+      requirement: 'CP-MATCH-003',
+      body: Type.Object(
+        { contactPointId: Type.Optional(ContactPointId), createNew: Type.Optional(Type.Boolean()) },
+        { additionalProperties: false, minProperties: 1, maxProperties: 1 },
+      ),
+      mutates: true,
+      responses: { 200: { description: 'The resolved item.' }, 409: { description: 'Already resolved.', schema: ProblemSchema }, ...err },
+      handler: ({ session, params, body }) => json(200, mock.directory.resolveReview(session!, params.reviewId!, body)),
+    }),
+  ];
+}

@@ -1,0 +1,55 @@
+/** Thin adapter: the same route table as msw request handlers, for a vendor's own test suite. */
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import type { CoreRequest, CoreResponse } from '../http.js';
+import type { Pipeline } from '../pipeline.js';
+
+function toMswPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+function toCore(request: Request): CoreRequest {
+  const url = new URL(request.url);
+  const headers: Record<string, string | undefined> = {};
+  request.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
+  const body = request.body as unknown as AsyncIterable<Uint8Array> | null;
+  return { method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body };
+}
+
+function toResponse(out: CoreResponse): Response {
+  if (out.drop) return HttpResponse.error();
+  if (out.stream) {
+    const it = out.stream[Symbol.asyncIterator]();
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await it.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      async cancel() {
+        await it.return?.();
+      },
+    });
+    return new HttpResponse(stream, { status: out.status, headers: out.headers });
+  }
+  const ct = out.headers['content-type'] ?? '';
+  const payload = out.body === undefined ? null : typeof out.body === 'string' && !ct.includes('json') ? out.body : JSON.stringify(out.body);
+  return new HttpResponse(payload, { status: out.status, headers: out.headers });
+}
+
+export function createMswHandlers(pipeline: Pipeline, baseUrl: string): HttpHandler[] {
+  const base = baseUrl.replace(/\/$/, '');
+  const verbs = { GET: http.get, POST: http.post, PUT: http.put, PATCH: http.patch, DELETE: http.delete } as const;
+  const handlers: HttpHandler[] = pipeline.routes.map((route) =>
+    verbs[route.method](`${base}${toMswPath(route.path)}`, async ({ request, params }) => {
+      const p: Record<string, string> = {};
+      for (const [k, v] of Object.entries(params)) p[k] = decodeURIComponent(String(v));
+      return toResponse(await pipeline.invoke(route, p, toCore(request)));
+    }),
+  );
+  // Anything else under the base URL gets the same 404/405 problem as the server gives.
+  handlers.push(http.all(`${base}/*`, async ({ request }) => toResponse(await pipeline.handle(toCore(request)))));
+  return handlers;
+}

@@ -1,0 +1,31 @@
+/** A session's clock: real time plus an offset, or frozen. Tests move it through the control API. */
+export interface ClockState {
+  offsetMs: number;
+  frozenAt: string | null;
+}
+
+export function clockNow(state: ClockState): Date {
+  return state.frozenAt ? new Date(state.frozenAt) : new Date(Date.now() + state.offsetMs);
+}
+
+/** YYYY-MM-DD of a Date in UTC. */
+export function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole years between a date of birth and a day (both YYYY-MM-DD). */
+export function ageOn(dateOfBirth: string, day: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  let age = y - by;
+  if (m < bm || (m === bm && d < bd)) age--;
+  return age;
+}
+
+/** Adds whole years to a YYYY-MM-DD date (29 Feb falls back to 28 Feb). */
+export function addYears(day: string, years: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y + years, m - 1, d));
+  if (t.getUTCMonth() !== m - 1) t.setUTCDate(0);
+  return isoDate(t);
+}

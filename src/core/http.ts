@@ -1,0 +1,105 @@
+/**
+ * The runtime-agnostic HTTP surface. A service describes its operations once, as a route table;
+ * the express and msw adapters both turn that table into handlers and run them through one pipeline.
+ */
+import type { TSchema } from './schema.js';
+import type { SessionContext } from './sessions.js';
+import type { Client } from './sessions.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What an adapter hands the pipeline. The body is a byte stream so bulk uploads never sit in memory whole. */
+export interface CoreRequest {
+  method: string;
+  /** Path without query string. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  body: AsyncIterable<Uint8Array> | null;
+}
+
+export interface CoreResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON value, a text body, or an NDJSON stream. */
+  body?: unknown;
+  stream?: AsyncIterable<string>;
+  /** Drop the connection without answering (fault injection). */
+  drop?: boolean;
+}
+
+export type Auth =
+  /** A registered source system or practitioner-facing client: Bearer token, permission checked. */
+  | { kind: 'client'; permission: string; practitioner?: boolean }
+  /** The harness's control token. */
+  | { kind: 'control' }
+  | { kind: 'none' };
+
+export interface HandlerContext<B = unknown> {
+  body: B;
+  query: Record<string, string>;
+  params: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  /** Set for client-authenticated operations. */
+  client: Client | undefined;
+  practitionerId: string | undefined;
+  /** Session-scoped state: set for client auth (the token's session) and for /sessions/{sessionId} control routes. */
+  session: SessionContext | undefined;
+  /** Raw body stream, for operations with bodyKind 'stream'. */
+  stream: AsyncIterable<Uint8Array> | null;
+}
+
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  stream?: AsyncIterable<string>;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema?: TSchema;
+  contentType?: string;
+}
+
+export interface RouteDef {
+  operationId: string;
+  method: Method;
+  /** OpenAPI-style path: /contactpoint/v1/children/{contactPointId} */
+  path: string;
+  service: 'contactpoint' | 'ecaf' | 'control' | 'meta';
+  summary: string;
+  description?: string;
+  auth: Auth;
+  /** The requirement that schema failures on this operation break. */
+  requirement: string;
+  body?: TSchema;
+  /** json (default when body is set) or a raw stream (NDJSON bulk). */
+  bodyKind?: 'json' | 'stream';
+  bodyContentType?: string;
+  query?: TSchema;
+  params?: Record<string, TSchema>;
+  /** Operations that change state run inside a group-committed transaction. */
+  mutates?: boolean;
+  responses: Record<number, ResponseDoc>;
+  handler: (ctx: HandlerContext<never>) => HandlerResult | Promise<HandlerResult>;
+}
+
+/** Helper that keeps the handler's body type tied to the route. */
+export function route<B = unknown>(def: Omit<RouteDef, 'handler'> & { handler: (ctx: HandlerContext<B>) => HandlerResult | Promise<HandlerResult> }): RouteDef {
+  return def as RouteDef;
+}
+
+export function json(status: number, body: unknown, headers?: Record<string, string>): HandlerResult {
+  return headers ? { status, body, headers } : { status, body };
+}
+
+/** Compiles "/a/{b}/c" into a matcher. */
+export function compilePath(path: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const src = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, n: string) => {
+    names.push(n);
+    return '([^/]+)';
+  });
+  return { regex: new RegExp(`^${src}/?$`), names };
+}

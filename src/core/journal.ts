@@ -1,0 +1,193 @@
+/**
+ * The request journal: every exchange with the national APIs, with its verdict. Kept in SQLite with
+ * a per-session retention limit (and a count of what was dropped), and published in-process so the
+ * conformance engine can wait for a message without polling.
+ */
+import { EventEmitter } from 'node:events';
+import type { Store } from './store.js';
+import type { ProblemItem } from './problem.js';
+
+export interface JournalEntry {
+  seq: number;
+  sessionId: string;
+  at: string;
+  durationMs: number;
+  service: string;
+  operationId: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  clientId?: string;
+  practitionerId?: string;
+  /** Request headers with credentials masked. */
+  requestHeaders: Record<string, string>;
+  /** Parsed JSON body when there was one; otherwise the text (truncated). */
+  requestBody?: unknown;
+  status: number;
+  responseBody?: unknown;
+  verdict: 'accepted' | 'rejected' | 'fault' | 'error';
+  problems?: ProblemItem[];
+  fault?: string;
+}
+
+export type NewJournalEntry = Omit<JournalEntry, 'seq'>;
+
+const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'x-control-token', 'proxy-authorization']);
+const KEPT_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'practitioner-id', 'idempotency-key', 'retry-count']);
+
+/** Keeps a few useful headers; credentials never leave the pipeline unmasked. */
+export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    const key = k.toLowerCase();
+    if (SENSITIVE_HEADERS.has(key)) out[key] = v.startsWith('Bearer ') ? 'Bearer ***' : '***';
+    else if (KEPT_HEADERS.has(key)) out[key] = v;
+  }
+  return out;
+}
+
+export interface JournalPage {
+  entries: JournalEntry[];
+  /** Entries removed by the retention limit since the session began. */
+  dropped: number;
+  retentionLimit: number;
+}
+
+export class Journal {
+  private readonly events = new EventEmitter();
+  private readonly seqs = new Map<string, number>();
+  private readonly dropped = new Map<string, number>();
+  private pending: JournalEntry[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly store: Store,
+    readonly retentionLimit = 50_000,
+  ) {
+    this.events.setMaxListeners(0);
+    store.exec(`
+      CREATE TABLE IF NOT EXISTS journal (session_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (session_id, seq));
+      CREATE TABLE IF NOT EXISTS journal_meta (session_id TEXT PRIMARY KEY, dropped INTEGER NOT NULL);
+    `);
+    for (const r of store.db.prepare('SELECT session_id, MAX(seq) AS seq FROM journal GROUP BY session_id').all() as Array<{ session_id: string; seq: number }>)
+      this.seqs.set(r.session_id, r.seq);
+    for (const r of store.db.prepare('SELECT session_id, dropped FROM journal_meta').all() as Array<{ session_id: string; dropped: number }>)
+      this.dropped.set(r.session_id, r.dropped);
+  }
+
+  record(e: NewJournalEntry): JournalEntry {
+    const seq = (this.seqs.get(e.sessionId) ?? 0) + 1;
+    this.seqs.set(e.sessionId, seq);
+    const entry: JournalEntry = { seq, ...e };
+    this.pending.push(entry);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    this.events.emit(e.sessionId, entry);
+    this.events.emit('*', entry);
+    return entry;
+  }
+
+  /** Writes queued entries in one transaction and applies the retention limit. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const db = this.store.db;
+    const insert = db.prepare('INSERT OR REPLACE INTO journal (session_id, seq, entry) VALUES (?, ?, ?)');
+    const touched = new Set<string>();
+    this.store.tx(() => {
+      for (const e of batch) {
+        insert.run(e.sessionId, e.seq, JSON.stringify(e));
+        touched.add(e.sessionId);
+      }
+      for (const sid of touched) {
+        const last = this.seqs.get(sid) ?? 0;
+        const cutoff = last - this.retentionLimit;
+        if (cutoff <= 0) continue;
+        const removed = db.prepare('DELETE FROM journal WHERE session_id = ? AND seq <= ?').run(sid, cutoff).changes;
+        if (removed > 0) {
+          const total = (this.dropped.get(sid) ?? 0) + removed;
+          this.dropped.set(sid, total);
+          db.prepare('INSERT INTO journal_meta (session_id, dropped) VALUES (?, ?) ON CONFLICT(session_id) DO UPDATE SET dropped = excluded.dropped').run(sid, total);
+        }
+      }
+    });
+  }
+
+  list(sessionId: string, opts: { since?: number; limit?: number } = {}): JournalPage {
+    this.flush();
+    const rows = this.store.db
+      .prepare('SELECT entry FROM journal WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(sessionId, opts.since ?? 0, opts.limit ?? 1000) as Array<{ entry: string }>;
+    return { entries: rows.map((r) => JSON.parse(r.entry) as JournalEntry), dropped: this.dropped.get(sessionId) ?? 0, retentionLimit: this.retentionLimit };
+  }
+
+  /** Every entry of a session, oldest first, in pages (for exports). */
+  *all(sessionId: string): Generator<JournalEntry> {
+    let since = 0;
+    for (;;) {
+      const page = this.list(sessionId, { since, limit: 1000 });
+      if (page.entries.length === 0) return;
+      yield* page.entries;
+      since = page.entries[page.entries.length - 1]!.seq;
+    }
+  }
+
+  clear(sessionId: string): void {
+    this.pending = this.pending.filter((e) => e.sessionId !== sessionId);
+    this.store.db.prepare('DELETE FROM journal WHERE session_id = ?').run(sessionId);
+    this.store.db.prepare('DELETE FROM journal_meta WHERE session_id = ?').run(sessionId);
+    this.dropped.delete(sessionId);
+  }
+
+  /** Live subscription; returns the unsubscribe function. Use sessionId "*" for all sessions. */
+  subscribe(sessionId: string, listener: (e: JournalEntry) => void): () => void {
+    this.events.on(sessionId, listener);
+    return () => this.events.off(sessionId, listener);
+  }
+
+  /**
+   * Resolves with the first entry (after `afterSeq`) that matches, already recorded or yet to come;
+   * rejects after the timeout. Event-driven: no polling, no fixed sleeps.
+   */
+  waitFor(sessionId: string, match: (e: JournalEntry) => boolean, opts: { timeoutMs: number; afterSeq?: number; signal?: AbortSignal }): Promise<JournalEntry> {
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const finish = (fn: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        off();
+        opts.signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const off = this.subscribe(sessionId, (e) => {
+        if (e.seq > (opts.afterSeq ?? 0) && match(e)) finish(() => resolve(e));
+      });
+      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${opts.timeoutMs} ms`))), opts.timeoutMs);
+      const onAbort = () => finish(() => reject(new Error('aborted')));
+      opts.signal?.addEventListener('abort', onAbort);
+      for (const e of this.pendingAndStored(sessionId, opts.afterSeq ?? 0)) {
+        if (match(e)) return finish(() => resolve(e));
+      }
+    });
+  }
+
+  private *pendingAndStored(sessionId: string, afterSeq: number): Generator<JournalEntry> {
+    let since = afterSeq;
+    for (const e of this.all(sessionId)) {
+      if (e.seq > since) {
+        since = e.seq;
+        yield e;
+      }
+    }
+  }
+
+  lastSeq(sessionId: string): number {
+    return this.seqs.get(sessionId) ?? 0;
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * One request pipeline for every adapter: route match, credentials, fault injection, body limits,
+ * safe parsing, schema validation, the handler (group-committed when it changes state), problem+json
+ * errors and the journal entry. The express and msw adapters only translate requests and responses.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { compilePath, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
+import { ProblemError, type Problem } from './problem.js';
+import { parseUntrustedJson } from './safe-json.js';
+import { assertValid, validator } from './validate.js';
+import { maskHeaders, type Journal } from './journal.js';
+import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
+import type { Store } from './store.js';
+
+/** Documented limit for a single JSON message (docs/interface.md). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const JOURNAL_TEXT_LIMIT = 64 * 1024;
+
+export interface PipelineDeps {
+  store: Store;
+  sessions: Sessions;
+  journal: Journal;
+  controlToken: string;
+}
+
+interface CompiledRoute {
+  route: RouteDef;
+  regex: RegExp;
+  names: string[];
+}
+
+export type Match = { route: RouteDef; params: Record<string, string> } | { allowed: string[] } | undefined;
+
+export class Pipeline {
+  private readonly compiled: CompiledRoute[];
+
+  constructor(
+    readonly routes: RouteDef[],
+    private readonly deps: PipelineDeps,
+  ) {
+    this.compiled = routes.map((route) => ({ route, ...compilePath(route.path) }));
+    // Compile every schema now: a broken schema fails at start-up, and no request pays for compilation.
+    for (const r of routes) for (const s of [r.body, r.query, ...Object.values(r.params ?? {})]) if (s) validator(s);
+  }
+
+  match(method: string, path: string): Match {
+    const allowed: string[] = [];
+    for (const c of this.compiled) {
+      const m = c.regex.exec(path);
+      if (!m) continue;
+      if (c.route.method !== method.toUpperCase()) {
+        allowed.push(c.route.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      c.names.forEach((n, i) => {
+        params[n] = decodeURIComponent(m[i + 1]!);
+      });
+      return { route: c.route, params };
+    }
+    return allowed.length > 0 ? { allowed } : undefined;
+  }
+
+  /** Dispatches a request that no adapter route matched (404/405 as problem+json). */
+  async handle(req: CoreRequest): Promise<CoreResponse> {
+    const m = this.match(req.method, req.path);
+    if (m && 'route' in m) return this.invoke(m.route, m.params, req);
+    const err =
+      m && 'allowed' in m
+        ? new ProblemError('ICS_ERR_HTTP_METHOD', { detail: `${req.method} is not allowed on ${req.path}. Allowed: ${m.allowed.join(', ')}`, headers: { allow: m.allowed.join(', ') } })
+        : new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No operation at ${req.method} ${req.path}` });
+    return problemResponse(err.problem, err.headers);
+  }
+
+  async invoke(route: RouteDef, params: Record<string, string>, req: CoreRequest): Promise<CoreResponse> {
+    const started = performance.now();
+    const at = new Date().toISOString();
+    let client: Client | undefined;
+    let session: SessionContext | undefined;
+    let practitionerId: string | undefined;
+    let requestBody: unknown;
+    let fault: Fault | undefined;
+    let response: CoreResponse;
+    try {
+      ({ client, session, practitionerId } = this.authenticate(route, params, req));
+      if (session && route.service !== 'control' && route.service !== 'meta') fault = this.takeFault(session, route.operationId);
+      const early = fault ? await this.applyFault(fault) : undefined;
+      response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, (b) => (requestBody = b)));
+      if (!early && fault?.kind === 'drop-after-commit') response = { status: 0, headers: {}, drop: true };
+    } catch (err) {
+      if (err instanceof ProblemError) {
+        response = problemResponse({ ...err.problem, instance: req.path }, err.headers);
+      } else {
+        console.error(`[ics-conformance] internal error in ${route.operationId}:`, err);
+        response = problemResponse(new ProblemError('ICS_ERR_INTERNAL', { detail: `Internal error in ${route.operationId}` }).problem);
+      }
+    }
+    return this.journalled(route, req, response, { at, started, client, session, practitionerId, requestBody, fault });
+  }
+
+  private async run(
+    route: RouteDef,
+    params: Record<string, string>,
+    req: CoreRequest,
+    who: { client: Client | undefined; session: SessionContext | undefined; practitionerId: string | undefined },
+    onBody: (b: unknown) => void,
+  ): Promise<CoreResponse> {
+      let body: unknown;
+      if (route.body && route.bodyKind !== 'stream') {
+        checkContentType(req, 'application/json', route.requirement);
+        const text = await readLimited(req.body, MAX_BODY_BYTES, route.requirement);
+        // The journal keeps what was sent even when it fails to parse.
+        onBody(text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text);
+        body = parseUntrustedJson(text, route.requirement);
+        if (text.length <= JOURNAL_TEXT_LIMIT) onBody(body);
+        body = assertValid(route.body, body, route.requirement);
+      } else if (route.bodyKind === 'stream') {
+        checkContentType(req, route.bodyContentType ?? 'application/x-ndjson', route.requirement);
+      }
+      if (route.query) assertValid(route.query, req.query, route.requirement, 'query:');
+      if (route.params) {
+        for (const [name, schema] of Object.entries(route.params)) assertValid(schema, params[name], route.requirement, `path:${name}`);
+      }
+      const ctx: HandlerContext<unknown> = {
+        body,
+        query: req.query,
+        params,
+        headers: req.headers,
+        client: who.client,
+        practitionerId: who.practitionerId,
+        session: who.session,
+        stream: route.bodyKind === 'stream' ? req.body : null,
+      };
+      const handler = route.handler as (c: HandlerContext<unknown>) => HandlerResult | Promise<HandlerResult>;
+      const result = route.mutates ? await this.deps.store.commit(() => syncOnly(handler(ctx))) : await handler(ctx);
+      const response: CoreResponse = { status: result.status, headers: { ...(result.headers ?? {}) } };
+      if (result.stream) response.stream = result.stream;
+      else if (result.body !== undefined) {
+        response.body = result.body;
+        response.headers['content-type'] ??= 'application/json';
+      }
+    return response;
+  }
+
+  private journalled(
+    route: RouteDef,
+    req: CoreRequest,
+    response: CoreResponse,
+    m: { at: string; started: number; client?: Client; session?: SessionContext; practitionerId?: string; requestBody: unknown; fault?: Fault },
+  ): CoreResponse {
+    const { at, started, client, session, practitionerId, requestBody, fault } = m;
+    if (session && route.service !== 'control' && route.service !== 'meta') {
+      const entry = {
+        sessionId: session.id,
+        at,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        service: route.service,
+        operationId: route.operationId,
+        method: route.method,
+        path: req.path,
+        query: req.query,
+        requestHeaders: maskHeaders(req.headers),
+        status: response.status,
+        verdict: verdictOf(response, fault),
+        ...(client ? { clientId: client.id } : {}),
+        ...(practitionerId ? { practitionerId } : {}),
+        ...(requestBody !== undefined ? { requestBody } : {}),
+        ...(response.body !== undefined ? { responseBody: response.body } : {}),
+        ...(isProblem(response.body) && response.body.errors ? { problems: response.body.errors } : {}),
+        ...(fault ? { fault: describeFault(fault) } : {}),
+      };
+      if (response.stream) {
+        // Journal the bulk exchange once its streamed answer has been produced.
+        response.stream = journalAfter(response.stream, (summary) => this.deps.journal.record({ ...entry, responseBody: summary, durationMs: Math.round(performance.now() - started) }));
+      } else {
+        this.deps.journal.record(entry);
+      }
+    }
+    return response;
+  }
+
+  private authenticate(route: RouteDef, params: Record<string, string>, req: CoreRequest): { client?: Client; session?: SessionContext; practitionerId?: string } {
+    const auth = route.auth;
+    if (auth.kind === 'none') return {};
+    const header = req.headers['authorization'];
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (auth.kind === 'control') {
+      if (!token) throw new ProblemError('ICS_ERR_AUTH_MISSING', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control"' } });
+      if (token !== this.deps.controlToken) throw new ProblemError('ICS_ERR_AUTH_INVALID', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control", error="invalid_token"' } });
+      if (params.sessionId !== undefined) {
+        const session = this.deps.sessions.get(params.sessionId);
+        if (!session) throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', { detail: `No session "${params.sessionId}"` });
+        return { session };
+      }
+      return {};
+    }
+    const realm = `Bearer realm="${route.service}"`;
+    if (!token)
+      throw new ProblemError('ICS_ERR_AUTH_MISSING', {
+        requirement: 'SEC-AUTH-001',
+        errors: [{ path: 'header:authorization', rule: 'credentials-required', requirement: 'SEC-AUTH-001', message: 'no bearer token' }],
+        headers: { 'www-authenticate': realm },
+      });
+    const client = this.deps.sessions.authenticate(token);
+    if (!client)
+      throw new ProblemError('ICS_ERR_AUTH_INVALID', {
+        requirement: 'SEC-AUTH-001',
+        errors: [{ path: 'header:authorization', rule: 'credentials-valid', requirement: 'SEC-AUTH-001', message: 'unknown token' }],
+        headers: { 'www-authenticate': `${realm}, error="invalid_token"` },
+      });
+    const session = this.deps.sessions.get(client.sessionId)!;
+    if (!client.permissions.includes(auth.permission))
+      throw new ProblemError('ICS_ERR_AUTH_FORBIDDEN', {
+        detail: `${client.name} is not permitted "${auth.permission}" (has: ${client.permissions.join(', ') || 'none'})`,
+        requirement: 'SEC-AUTH-002',
+        errors: [{ path: 'header:authorization', rule: `permission:${auth.permission}`, requirement: 'SEC-AUTH-002', message: `not permitted ${auth.permission}` }],
+      });
+    let practitionerId: string | undefined;
+    if (auth.practitioner) {
+      practitionerId = req.headers['practitioner-id'];
+      if (!practitionerId || !/^[A-Za-z0-9._@:-]{1,64}$/.test(practitionerId))
+        throw new ProblemError('ICS_ERR_PRACTITIONER_MISSING', {
+          requirement: 'CP-LOOKUP-006',
+          errors: [{ path: 'header:practitioner-id', rule: 'practitioner-identity', requirement: 'CP-LOOKUP-006', message: 'missing or malformed Practitioner-Id header' }],
+        });
+    }
+    return { client, session, ...(practitionerId ? { practitionerId } : {}) };
+  }
+
+  private takeFault(session: SessionContext, operationId: string): Fault | undefined {
+    const faults = session.faults;
+    const i = faults.findIndex((f) => f.operationId === operationId || f.operationId === '*');
+    if (i < 0) return undefined;
+    const f = faults[i]!;
+    if (f.remaining !== undefined) {
+      const rest = faults.slice();
+      if (f.remaining <= 1) rest.splice(i, 1);
+      else rest[i] = { ...f, remaining: f.remaining - 1 };
+      this.deps.sessions.setFaults(session.id, rest);
+    }
+    return f;
+  }
+
+  private async applyFault(f: Fault): Promise<CoreResponse | undefined> {
+    if (f.latencyMs) await sleep(f.latencyMs);
+    if (f.kind === 'drop') return { status: 0, headers: {}, drop: true };
+    if (f.kind === 'error') {
+      const status = f.status ?? 503;
+      const headers: Record<string, string> = {};
+      if (f.retryAfterSeconds !== undefined) headers['retry-after'] = String(f.retryAfterSeconds);
+      const code = status === 429 ? 'ICS_ERR_RATE_LIMITED' : 'ICS_ERR_FAULT_INJECTED';
+      return problemResponse(new ProblemError(code, { status, detail: `Injected fault: ${describeFault(f)}` }).problem, headers);
+    }
+    return undefined;
+  }
+}
+
+function syncOnly<T>(value: T | Promise<T>): T {
+  if (value instanceof Promise) throw new Error('a mutating handler must be synchronous (it runs inside a transaction)');
+  return value;
+}
+
+function describeFault(f: Fault): string {
+  return [f.kind, f.status, f.retryAfterSeconds !== undefined ? `retry-after=${f.retryAfterSeconds}` : '', f.latencyMs ? `latency=${f.latencyMs}ms` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+function verdictOf(r: CoreResponse, f: Fault | undefined): 'accepted' | 'rejected' | 'fault' | 'error' {
+  if (f && (f.kind !== 'latency' || r.drop)) return 'fault';
+  if (r.status >= 500) return 'error';
+  if (r.status >= 400) return 'rejected';
+  return 'accepted';
+}
+
+function isProblem(v: unknown): v is Problem {
+  return typeof v === 'object' && v !== null && 'code' in v && 'status' in v;
+}
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): CoreResponse {
+  return { status: problem.status, headers: { ...headers, 'content-type': 'application/problem+json' }, body: problem };
+}
+
+function checkContentType(req: CoreRequest, expected: string, requirement: string): void {
+  const ct = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const ok = ct === expected || (expected === 'application/json' && /^application\/[a-z0-9.+-]*\+json$/.test(ct));
+  if (!ok)
+    throw new ProblemError('ICS_ERR_HTTP_MEDIA_TYPE', {
+      detail: `Content-Type must be ${expected}, got ${ct ? `"${ct}"` : 'none'}`,
+      errors: [{ path: 'header:content-type', rule: 'content-type', requirement, message: `expected ${expected}` }],
+    });
+}
+
+export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit: number, requirement: string): Promise<string> {
+  if (!body) return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > limit)
+      throw new ProblemError('ICS_ERR_HTTP_TOO_LARGE', {
+        detail: `Body over ${limit} bytes`,
+        errors: [{ path: '', rule: 'max-body-size', requirement, message: `body over ${limit} bytes` }],
+      });
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function* journalAfter(stream: AsyncIterable<string>, done: (summary: unknown) => void): AsyncIterable<string> {
+  let lines = 0;
+  let failed = 0;
+  try {
+    for await (const chunk of stream) {
+      lines++;
+      if (chunk.includes('"ok":false')) failed++;
+      yield chunk;
+    }
+  } finally {
+    done({ streamed: true, lines, failed });
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Sessions isolate state, so several vendors or parallel CI jobs can share one server. A client's
+ * bearer token belongs to one session, so a vendor's system needs no special header: its token
+ * selects its session. Tokens are stored only as SHA-256 hashes.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Store } from './store.js';
+import { clockNow, type ClockState } from './clock.js';
+
+export interface ClientSpec {
+  id: string;
+  name: string;
+  organisation: string;
+  permissions: string[];
+  /** Fixed token (demo sessions); otherwise a random one is issued. */
+  token?: string;
+}
+
+export interface Client extends Omit<ClientSpec, 'token'> {
+  sessionId: string;
+}
+
+export interface Credential {
+  clientId: string;
+  name: string;
+  organisation: string;
+  permissions: string[];
+  token: string;
+}
+
+export type FaultKind = 'latency' | 'error' | 'drop' | 'drop-after-commit';
+
+export interface Fault {
+  id: string;
+  /** operationId, or "*" for every national-service operation. */
+  operationId: string;
+  kind: FaultKind;
+  status?: number;
+  retryAfterSeconds?: number;
+  latencyMs?: number;
+  /** How many requests it applies to; absent = until cleared. */
+  remaining?: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  clock: ClockState;
+  faults: Fault[];
+  clients: Client[];
+}
+
+export const PERMISSIONS = {
+  'feed:write': 'Send involvement messages (single and bulk) to ContactPoint.',
+  'feed:read': 'Read back your own source records from ContactPoint.',
+  'caf-indicator:write': 'Send CAF indicator updates to ContactPoint (accredited eCAF systems).',
+  lookup: 'Search and read ContactPoint records as a practitioner.',
+  'lookup:sensitive': 'See sensitive services\' involvements (sexual health, mental health, substance misuse).',
+  shield: 'Shield or unshield a child\'s record (local authority).',
+  'ecaf:practitioner': 'Use National eCAF as a practitioner (episodes, consent, TAC, messages).',
+  'ecaf:exchange': 'Transfer episodes in and out of National eCAF, and batch migration (accredited local eCAF systems).',
+  'ecaf:reports': 'Run National eCAF management reports.',
+} as const;
+
+/** The clients every new session gets unless it names its own. */
+export function defaultClients(): ClientSpec[] {
+  return [
+    {
+      id: 'ics',
+      name: 'Demo Borough ICS',
+      organisation: 'London Borough of Barnet Children\'s Social Care',
+      permissions: ['feed:write', 'feed:read', 'caf-indicator:write', 'ecaf:exchange'],
+    },
+    {
+      id: 'ics-neighbour',
+      name: 'Neighbouring Borough ICS',
+      organisation: 'Westminster City Council Children\'s Services',
+      permissions: ['feed:write', 'feed:read', 'caf-indicator:write', 'ecaf:exchange'],
+    },
+    { id: 'education', name: 'School MIS', organisation: 'Westminster Education Service', permissions: ['feed:write', 'feed:read'] },
+    { id: 'practitioner', name: 'ContactPoint practitioner portal', organisation: 'ContactPoint', permissions: ['lookup', 'ecaf:practitioner'] },
+    {
+      id: 'la-admin',
+      name: 'Local authority ContactPoint team',
+      organisation: 'London Borough of Barnet',
+      permissions: ['lookup', 'lookup:sensitive', 'shield', 'ecaf:reports'],
+    },
+    { id: 'no-permissions', name: 'Unaccredited system', organisation: 'Nobody', permissions: [] },
+  ];
+}
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** Session-scoped view handed to domain code. */
+export class SessionContext {
+  constructor(
+    readonly id: string,
+    private readonly state: { clock: ClockState; faults: Fault[] },
+  ) {}
+  now(): Date {
+    return clockNow(this.state.clock);
+  }
+  get clock(): ClockState {
+    return this.state.clock;
+  }
+  get faults(): Fault[] {
+    return this.state.faults;
+  }
+}
+
+type SessionRow = { id: string; name: string; created_at: string; clock: string; faults: string };
+type ClientRow = { token_hash: string; session_id: string; client_id: string; name: string; organisation: string; permissions: string };
+
+export class Sessions {
+  private readonly cache = new Map<string, { row: SessionRow; ctx: SessionContext }>();
+  private readonly tokens = new Map<string, Client>();
+  private readonly resetHooks: Array<(sessionId: string) => void> = [];
+
+  constructor(private readonly store: Store) {
+    store.exec(`
+      CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL, clock TEXT NOT NULL, faults TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS clients (token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        client_id TEXT NOT NULL, name TEXT NOT NULL, organisation TEXT NOT NULL, permissions TEXT NOT NULL, UNIQUE(session_id, client_id));
+    `);
+    for (const row of store.db.prepare('SELECT * FROM sessions').all() as SessionRow[]) this.load(row);
+    for (const row of store.db.prepare('SELECT * FROM clients').all() as ClientRow[]) this.tokens.set(row.token_hash, toClient(row));
+  }
+
+  /** Services register how to wipe their part of a session. */
+  onReset(hook: (sessionId: string) => void): void {
+    this.resetHooks.push(hook);
+  }
+
+  private load(row: SessionRow): SessionContext {
+    const ctx = new SessionContext(row.id, { clock: JSON.parse(row.clock) as ClockState, faults: JSON.parse(row.faults) as Fault[] });
+    this.cache.set(row.id, { row, ctx });
+    return ctx;
+  }
+
+  create(opts: { id?: string; name?: string; clients?: ClientSpec[] } = {}): { session: SessionInfo; credentials: Credential[] } {
+    const id = opts.id ?? randomUUID();
+    const row: SessionRow = {
+      id,
+      name: opts.name ?? `session ${id.slice(0, 8)}`,
+      created_at: new Date().toISOString(),
+      clock: JSON.stringify({ offsetMs: 0, frozenAt: null }),
+      faults: '[]',
+    };
+    const credentials: Credential[] = [];
+    const insertClient = this.store.db.prepare(
+      'INSERT INTO clients (token_hash, session_id, client_id, name, organisation, permissions) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.store.tx(() => {
+      this.store.db.prepare('INSERT INTO sessions (id, name, created_at, clock, faults) VALUES (@id, @name, @created_at, @clock, @faults)').run(row);
+      for (const spec of opts.clients ?? defaultClients()) {
+        const token = spec.token ?? `ics_${randomBytes(24).toString('base64url')}`;
+        const hash = hashToken(token);
+        insertClient.run(hash, id, spec.id, spec.name, spec.organisation, JSON.stringify(spec.permissions));
+        this.tokens.set(hash, { id: spec.id, name: spec.name, organisation: spec.organisation, permissions: spec.permissions, sessionId: id });
+        credentials.push({ clientId: spec.id, name: spec.name, organisation: spec.organisation, permissions: spec.permissions, token });
+      }
+    });
+    this.load(row);
+    return { session: this.info(id)!, credentials };
+  }
+
+  get(id: string): SessionContext | undefined {
+    return this.cache.get(id)?.ctx;
+  }
+
+  has(id: string): boolean {
+    return this.cache.has(id);
+  }
+
+  info(id: string): SessionInfo | undefined {
+    const hit = this.cache.get(id);
+    if (!hit) return undefined;
+    const clients = [...this.tokens.values()].filter((c) => c.sessionId === id);
+    return { id, name: hit.row.name, createdAt: hit.row.created_at, clock: hit.ctx.clock, faults: hit.ctx.faults, clients };
+  }
+
+  list(): SessionInfo[] {
+    return [...this.cache.keys()].map((id) => this.info(id)!);
+  }
+
+  authenticate(token: string): Client | undefined {
+    return this.tokens.get(hashToken(token));
+  }
+
+  /** Wipes the session's service state; keeps its clients. */
+  reset(id: string): void {
+    this.store.tx(() => {
+      for (const hook of this.resetHooks) hook(id);
+    });
+    this.setClock(id, { offsetMs: 0, frozenAt: null });
+    this.setFaults(id, []);
+  }
+
+  delete(id: string): boolean {
+    if (!this.cache.has(id)) return false;
+    this.store.tx(() => {
+      for (const hook of this.resetHooks) hook(id);
+      this.store.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+    });
+    this.cache.delete(id);
+    for (const [hash, c] of this.tokens) if (c.sessionId === id) this.tokens.delete(hash);
+    return true;
+  }
+
+  setClock(id: string, clock: ClockState): void {
+    const hit = this.cache.get(id)!;
+    Object.assign(hit.ctx.clock, clock);
+    this.store.db.prepare('UPDATE sessions SET clock = ? WHERE id = ?').run(JSON.stringify(hit.ctx.clock), id);
+  }
+
+  setFaults(id: string, faults: Fault[]): void {
+    const hit = this.cache.get(id)!;
+    hit.ctx.faults.splice(0, hit.ctx.faults.length, ...faults);
+    this.store.db.prepare('UPDATE sessions SET faults = ? WHERE id = ?').run(JSON.stringify(faults), id);
+  }
+}
+
+function toClient(row: ClientRow): Client {
+  return {
+    id: row.client_id,
+    name: row.name,
+    organisation: row.organisation,
+    permissions: JSON.parse(row.permissions) as string[],
+    sessionId: row.session_id,
+  };
+}

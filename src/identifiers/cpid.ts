@@ -1,0 +1,29 @@
+import { UPN_LETTERS } from './upn.js';
+
+/**
+ * ContactPoint ID (this project's design; the real format was never published):
+ * "CP" + 9 digits + a check letter. The check letter is sum(digit_i * (i + 2)) mod 23,
+ * mapped through the UPN letter table. 23 is prime and every weight is below it, so any
+ * single wrong digit and any swap of two adjacent digits changes the letter.
+ * See docs/decisions/0003-contactpoint-id.md.
+ * @example isValidContactPointId('CP000000001L') // true: 1 x weight 10 = 10 -> L
+ */
+export function contactPointCheckLetter(digits: string): string | undefined {
+  if (!/^\d{9}$/.test(digits)) return undefined;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (i + 2);
+  return UPN_LETTERS[sum % 23];
+}
+
+export function isValidContactPointId(value: string): boolean {
+  const m = /^CP(\d{9})([A-Z])$/.exec(value);
+  return m !== null && contactPointCheckLetter(m[1]!) === m[2];
+}
+
+/** Builds the ID for a serial number (1-based, up to 999,999,999). */
+export function makeContactPointId(serial: number): string {
+  // Outside this range the digits are not 9 and the check letter would be undefined.
+  if (!Number.isInteger(serial) || serial < 1 || serial > 999_999_999) throw new RangeError(`ContactPoint serial out of range: ${serial}`);
+  const digits = String(serial).padStart(9, '0');
+  return `CP${digits}${contactPointCheckLetter(digits)!}`;
+}

@@ -1,0 +1,23 @@
+/**
+ * ics-conformance: the programmatic API.
+ * @example
+ * import { startServer } from 'ics-conformance';
+ * const { url, mock, close } = await startServer({ port: 0, demoSession: true });
+ */
+export { createMockServices, MockServices, DEFAULT_SESSION_ID, demoClients, type MockServicesOptions } from './mock.js';
+export { startServer, type RunningServer } from './server.js';
+export { Journal, type JournalEntry } from './core/journal.js';
+export { ERRORS, type ErrorCode } from './core/errors.js';
+export { ProblemError, type Problem, type ProblemItem } from './core/problem.js';
+export { PERMISSIONS, defaultClients, type Client, type ClientSpec, type Credential, type Fault } from './core/sessions.js';
+export {
+  isValidNhsNumber,
+  isTestRangeNhsNumber,
+  isValidUpn,
+  isValidUln,
+  isValidPostcode,
+  isValidContactPointId,
+  makeContactPointId,
+} from './identifiers/index.js';
+export * as contactPointSchemas from '../mocks/contactpoint/schemas.js';
+export { VERSION } from './version.js';

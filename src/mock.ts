@@ -1,0 +1,127 @@
+/**
+ * The mock national services as one object: store, sessions, journal, both services' domain code,
+ * and the pipeline over their route tables. `serve` wraps it in express; `createHandlers` in msw;
+ * the conformance engine uses it in-process.
+ */
+import { randomBytes } from 'node:crypto';
+import { Store } from './core/store.js';
+import { Sessions, defaultClients, type ClientSpec, type Credential, type SessionInfo } from './core/sessions.js';
+import { Journal } from './core/journal.js';
+import { Pipeline } from './core/pipeline.js';
+import { route, json, type RouteDef } from './core/http.js';
+import { buildOpenApi } from './core/openapi.js';
+import { renderDocs } from './core/docs.js';
+import { Directory } from '../mocks/contactpoint/domain/directory.js';
+import { contactPointRoutes } from '../mocks/contactpoint/routes.js';
+import { controlRoutes } from './control/routes.js';
+import { seedSession, type DatasetName, type SeedSummary } from './seed.js';
+import { VERSION } from './version.js';
+
+export interface MockServicesOptions {
+  /** SQLite file for long sessions; ":memory:" (the default) for tests. */
+  data?: string;
+  /** Token for the control API. Default: a random one (printed by `serve`). */
+  controlToken?: string;
+  /** Journal entries kept per session before the oldest are dropped. */
+  journalLimit?: number;
+  /** Create the "default" session with the fixed demo credentials (as `serve` does). */
+  demoSession?: boolean | { dataset?: DatasetName; count?: number; seed?: number };
+}
+
+export const DEFAULT_SESSION_ID = 'default';
+
+/** Fixed tokens of the default session, so docs and examples can name them. */
+export function demoClients(): ClientSpec[] {
+  return defaultClients().map((c) => ({ ...c, token: `demo-${c.id}` }));
+}
+
+export class MockServices {
+  readonly store: Store;
+  readonly sessions: Sessions;
+  readonly journal: Journal;
+  readonly directory: Directory;
+  readonly pipeline: Pipeline;
+  readonly controlToken: string;
+  readonly version = VERSION;
+  private openapiCache: Record<string, unknown> | undefined;
+
+  constructor(opts: MockServicesOptions = {}) {
+    this.store = new Store(opts.data ?? ':memory:');
+    this.sessions = new Sessions(this.store);
+    this.journal = new Journal(this.store, opts.journalLimit);
+    this.directory = new Directory(this.store);
+    this.sessions.onReset((id) => {
+      this.directory.reset(id);
+      this.journal.clear(id);
+    });
+    this.controlToken = opts.controlToken ?? `ctl_${randomBytes(18).toString('base64url')}`;
+    const routes: RouteDef[] = [...contactPointRoutes(this.directory, this.store), ...controlRoutes(this), ...this.metaRoutes()];
+    this.pipeline = new Pipeline(routes, { store: this.store, sessions: this.sessions, journal: this.journal, controlToken: this.controlToken });
+    if (opts.demoSession && !this.sessions.has(DEFAULT_SESSION_ID)) {
+      const d = typeof opts.demoSession === 'object' ? opts.demoSession : {};
+      this.sessions.create({ id: DEFAULT_SESSION_ID, name: 'default (demo credentials)', clients: demoClients() });
+      if (d.dataset && d.dataset !== 'empty') this.seed(DEFAULT_SESSION_ID, d.dataset, { count: d.count ?? 200, seed: d.seed ?? 1 });
+    }
+  }
+
+  openapi(): Record<string, unknown> {
+    return (this.openapiCache ??= buildOpenApi(this.pipeline.routes, this.version));
+  }
+
+  createSession(opts: { name?: string; clients?: ClientSpec[]; dataset?: DatasetName; count?: number; seed?: number } = {}): {
+    session: SessionInfo;
+    credentials: Credential[];
+    seeded?: SeedSummary;
+  } {
+    const created = this.sessions.create({ ...(opts.name ? { name: opts.name } : {}), ...(opts.clients ? { clients: opts.clients } : {}) });
+    if (opts.dataset && opts.dataset !== 'empty') {
+      const seeded = this.seed(created.session.id, opts.dataset, { count: opts.count ?? 100, seed: opts.seed ?? 1 });
+      return { ...created, seeded };
+    }
+    return created;
+  }
+
+  seed(sessionId: string, dataset: DatasetName, opts: { count: number; seed: number }): SeedSummary {
+    return seedSession(this, sessionId, dataset, opts);
+  }
+
+  resetSession(id: string): void {
+    this.sessions.reset(id);
+  }
+
+  deleteSession(id: string): void {
+    this.journal.clear(id);
+    this.sessions.delete(id);
+  }
+
+  private metaRoutes(): RouteDef[] {
+    const meta = { service: 'meta' as const, auth: { kind: 'none' as const }, requirement: 'DOC-001', responses: { 200: { description: 'OK' } } };
+    return [
+      route({ ...meta, operationId: 'getOpenApi', method: 'GET', path: '/openapi.json', summary: 'This OpenAPI 3.1 document', handler: () => json(200, this.openapi()) }),
+      route({
+        ...meta,
+        operationId: 'getDocs',
+        method: 'GET',
+        path: '/docs',
+        summary: 'Human-readable docs',
+        handler: () => ({ status: 200, body: renderDocs(this.openapi()), headers: { 'content-type': 'text/html; charset=utf-8' } }),
+      }),
+      route({ ...meta, operationId: 'getHealth', method: 'GET', path: '/health', summary: 'Liveness', handler: () => json(200, { status: 'ok', version: this.version }) }),
+    ];
+  }
+
+  close(): void {
+    this.journal.flush();
+    this.store.close();
+  }
+}
+
+/**
+ * Creates the mock services in-process.
+ * @example
+ * const mock = createMockServices({ demoSession: true });
+ * const { credentials } = mock.createSession({ dataset: 'hannah' });
+ */
+export function createMockServices(opts: MockServicesOptions = {}): MockServices {
+  return new MockServices(opts);
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServer } from '../support/server.js';
+import { involvement, testNhs } from '../support/messages.js';
+
+let srv: Awaited<ReturnType<typeof testServer>>;
+beforeAll(async () => {
+  srv = await testServer();
+});
+afterAll(() => srv.close());
+const post = (body: unknown) => srv.api.request('POST', '/contactpoint/v1/involvements', { body });
+
+describe('control API', () => {
+  it('CTL-005: injects 503 with Retry-After, 429, latency and dropped connections, per operation and count', async () => {
+    await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'error', status: 503, retryAfterSeconds: 2, count: 1 });
+    const r1 = await post(involvement());
+    expect(r1.status).toBe(503);
+    expect(r1.headers.get('retry-after')).toBe('2');
+    expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(600) } } }))).status).toBe(202);
+
+    await srv.control('POST', '/faults', { operationId: '*', kind: 'error', status: 429, retryAfterSeconds: 1, count: 1 });
+    expect((await post(involvement())).status).toBe(429);
+
+    await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop', count: 1 });
+    await expect(post(involvement())).rejects.toThrow();
+
+    await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'latency', latencyMs: 150, count: 1 });
+    const t0 = performance.now();
+    expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(601) } } }))).status).toBe(202);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+
+    const bad = await srv.control('POST', '/faults', { operationId: 'noSuchOperation', kind: 'drop' });
+    expect(bad.status).toBe(422);
+  });
+
+  it('CTL-005: drop-after-commit stores the message and loses the acknowledgement; the retry gets the receipt', async () => {
+    await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop-after-commit', count: 1 });
+    const msg = involvement({ child: { identifiers: { nhsNumber: testNhs(602) } } });
+    await expect(post(msg)).rejects.toThrow();
+    const retry = await post(msg);
+    expect(retry.status).toBe(200);
+    expect(retry.body.repeat).toBe(true);
+  });
+
+  it('CTL-003: the journal records every exchange with its verdict, and can be followed in-process', async () => {
+    const seen = srv.mock.journal.waitFor('default', (e) => e.operationId === 'submitInvolvement' && (e.requestBody as any)?.sourceRecordId === 'WAIT-1', { timeoutMs: 2000 });
+    await post(involvement({ sourceRecordId: 'WAIT-1', child: { identifiers: { nhsNumber: testNhs(603) } } }));
+    const entry = await seen;
+    expect(entry).toMatchObject({ status: 202, verdict: 'accepted', clientId: 'ics', method: 'POST' });
+    const page = (await srv.control('GET', `/journal?since=${entry.seq - 1}&limit=1`)).body;
+    expect(page.entries[0].seq).toBe(entry.seq);
+    const nd = await srv.control('GET', '/journal?format=ndjson');
+    expect(nd.headers.get('content-type')).toContain('ndjson');
+    expect(nd.text.trim().split('\n').length).toBeGreaterThan(5);
+    const faults = (await srv.control('GET', '/journal?limit=1000')).body.entries.filter((e: any) => e.verdict === 'fault');
+    expect(faults.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('CTL-004: the clock can be set, advanced and frozen', async () => {
+    const set = await srv.control('PUT', '/clock', { now: '2009-11-02T09:00:00Z', frozen: true });
+    expect(set.body.now).toBe('2009-11-02T09:00:00.000Z');
+    const adv = await srv.control('PUT', '/clock', { advanceDays: 366 });
+    expect(adv.body.now).toBe('2010-11-03T09:00:00.000Z');
+    const bad = await srv.control('PUT', '/clock', { when: 'later' });
+    expect(bad.status).toBe(422);
+    await srv.control('PUT', '/clock', { frozen: false, now: new Date().toISOString() });
+  });
+
+  it('CTL-002: seed and reset', async () => {
+    const seeded = await srv.control('POST', '/seed', { dataset: 'population', count: 25, seed: 9 });
+    expect(seeded.body.messages).toBe(25);
+    expect((await srv.control('GET', '/contactpoint/children')).body.children.length).toBeGreaterThanOrEqual(20);
+    await srv.control('POST', '/reset');
+    expect((await srv.control('GET', '/contactpoint/children')).body.children).toHaveLength(0);
+    expect((await srv.control('GET', '/journal')).body.entries).toHaveLength(0);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Throughput of the synthetic population and the NDJSON feed. Opt-in (ICS_PERF=1), because
+ * timing on shared CI runners is noise; fixtures.test.ts keeps a loose guard instead.
+ *   ICS_PERF=1 npx vitest run test/fixtures.perf.test.ts
+ */
+import { describe, it, expect } from 'vitest';
+import { generateChildren, involvementNdjson } from '../fixtures/index.js';
+
+const N = Number(process.env.ICS_PERF_CHILDREN ?? 200_000);
+const LINES = Number(process.env.ICS_PERF_LINES ?? 1_000_000);
+
+describe.runIf(process.env.ICS_PERF === '1')('fixture throughput', () => {
+  it(`generates ${N} children at >= 20,000/s`, () => {
+    let n = 0;
+    const t0 = performance.now();
+    for (const _ of generateChildren({ count: N, seed: 1 })) n++;
+    const perSecond = n / ((performance.now() - t0) / 1000);
+    console.log(`children: ${n} at ${Math.round(perSecond)}/s`);
+    expect(n).toBe(N);
+    expect(perSecond).toBeGreaterThanOrEqual(20_000);
+  }, 600_000);
+
+  it(`streams ${LINES} NDJSON involvement lines`, () => {
+    let n = 0;
+    let bytes = 0;
+    const t0 = performance.now();
+    for (const line of involvementNdjson({ count: LINES, seed: 1 })) {
+      n++;
+      bytes += line.length;
+    }
+    const s = (performance.now() - t0) / 1000;
+    console.log(`ndjson: ${n} lines, ${(bytes / 1e6).toFixed(0)} MB in ${s.toFixed(1)} s (${Math.round(n / s)} lines/s)`);
+    expect(n).toBe(LINES);
+  }, 600_000);
+});
