@@ -5,6 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { generateChildren, involvementNdjson } from '../fixtures/index.js';
+import { isTestRangeNhsNumber, isValidUpn, isValidUln } from '../src/identifiers/index.js';
 
 const N = Number(process.env.ICS_PERF_CHILDREN ?? 200_000);
 const LINES = Number(process.env.ICS_PERF_LINES ?? 1_000_000);
@@ -31,5 +32,34 @@ describe.runIf(process.env.ICS_PERF === '1')('fixture throughput', () => {
     const s = (performance.now() - t0) / 1000;
     console.log(`ndjson: ${n} lines, ${(bytes / 1e6).toFixed(0)} MB in ${s.toFixed(1)} s (${Math.round(n / s)} lines/s)`);
     expect(n).toBe(LINES);
+  }, 600_000);
+
+  it('a million children: identifiers stay valid and unique (the 999 range holds 909,091 NHS numbers)', () => {
+    const nhs = new Set<string>();
+    const upn = new Set<string>();
+    const uln = new Set<string>();
+    let n = 0;
+    let bad = 0;
+    for (const c of generateChildren({ count: 1_000_000, seed: 5 })) {
+      n++;
+      const { nhsNumber, upn: u, uln: l } = c.identity.identifiers;
+      if (nhsNumber !== undefined) {
+        if (nhs.has(nhsNumber) || !isTestRangeNhsNumber(nhsNumber)) bad++;
+        nhs.add(nhsNumber);
+      }
+      if (u !== undefined) {
+        if (upn.has(u) || !isValidUpn(u) || u.slice(1, 4) !== c.laCode) bad++;
+        upn.add(u);
+      }
+      if (l !== undefined) {
+        if (uln.has(l) || !isValidUln(l)) bad++;
+        uln.add(l);
+      }
+    }
+    console.log(`1M children: ${nhs.size} NHS numbers, ${upn.size} UPNs, ${uln.size} ULNs`);
+    expect(n).toBe(1_000_000);
+    expect(bad).toBe(0);
+    expect(nhs.size).toBeLessThanOrEqual(909_091);
+    expect(nhs.size).toBeGreaterThan(880_000);
   }, 600_000);
 });

@@ -1,6 +1,7 @@
 /** The synthetic population and Hannah's story: valid, linked, deterministic. */
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
+import type { ValidateFunction } from 'ajv';
 import { ajv } from '../src/core/schema.js';
 import { ChildIdentity, Address, PractitionerContact } from '../src/schemas/common.js';
 import { InvolvementMessage, CafIndicatorMessage, SERVICE_TYPES, SENSITIVE_SERVICES } from '../mocks/contactpoint/schemas.js';
@@ -41,7 +42,11 @@ const validMessage = ajv().compile(InvolvementMessage);
 const validCaf = ajv().compile(CafIndicatorMessage);
 const validAddress = ajv().compile(Address);
 const validContact = ajv().compile(PractitionerContact);
-const errors = (v: { errors?: unknown }) => JSON.stringify(v.errors, null, 1);
+
+/** Throws with ajv's errors, so a failure names the record and the field. */
+function assertValid(validate: ValidateFunction, value: unknown, label: string): void {
+  if (!validate(value)) throw new Error(`${label}: ${JSON.stringify(validate.errors, null, 1)}`);
+}
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const PHONE = /^(\+44\s?|0)[0-9][0-9 ]{8,12}$/;
@@ -110,7 +115,7 @@ describe('generatePopulation: determinism', () => {
 
 describe('generatePopulation: children', () => {
   it('every child validates against ChildIdentity', () => {
-    for (const c of pop.children) if (!validChild(c.identity)) throw new Error(`${c.id}: ${errors(validChild)}`);
+    for (const c of pop.children) assertValid(validChild, c.identity, c.id);
   });
 
   it('ages are 0-17 on the reference date and match ageOnReferenceDate', () => {
@@ -228,8 +233,8 @@ describe('generatePopulation: linked records', () => {
       expect(SERVICE_TYPES).toContain(p.service);
       const named = { kind: 'practitioner', name: p.name, role: p.role, organisation: p.organisation, phone: p.phone, email: p.email };
       const team = { kind: 'team', teamName: p.team.teamName, organisation: p.organisation, phone: p.team.phone, email: p.team.email };
-      if (!validContact(named)) throw new Error(`${p.id}: ${errors(validContact)}`);
-      if (!validContact(team)) throw new Error(`${p.id} team: ${errors(validContact)}`);
+      assertValid(validContact, named, p.id);
+      assertValid(validContact, team, `${p.id} team`);
     }
     expect(services.size).toBe(SERVICE_TYPES.length);
   });
@@ -263,7 +268,7 @@ describe('involvement messages', () => {
     let n = 0;
     const services = new Set<string>();
     for (const m of involvementMessages({ count: 5000, seed: 11, referenceDate: REF, perChild: 2 })) {
-      if (!validMessage(m)) throw new Error(`${m.sourceRecordId}: ${errors(validMessage)}`);
+      assertValid(validMessage, m, m.sourceRecordId);
       services.add(m.involvement.service);
       expect(m.involvement.startDate >= m.child.dateOfBirth).toBe(true);
       expect(m.involvement.startDate <= REF).toBe(true);
@@ -340,9 +345,9 @@ describe("Hannah's story", () => {
   const messages = Object.values(hannahInvolvements);
 
   it('every child validates, and every message validates', () => {
-    for (const c of hannahChildren) if (!validChild(c.identity)) throw new Error(`${c.id}: ${errors(validChild)}`);
-    for (const m of messages) if (!validMessage(m)) throw new Error(`${m.sourceRecordId}: ${errors(validMessage)}`);
-    if (!validCaf(hannahCafIndicator)) throw new Error(errors(validCaf));
+    for (const c of hannahChildren) assertValid(validChild, c.identity, c.id);
+    for (const m of messages) assertValid(validMessage, m, m.sourceRecordId);
+    assertValid(validCaf, hannahCafIndicator, 'CAF indicator');
     for (const m of [...messages, hannahCafIndicator]) expect(m.messageId).toMatch(UUID_V4);
     expect(new Set([...messages, hannahCafIndicator].map((m) => m.messageId)).size).toBe(messages.length + 1);
   });
