@@ -151,12 +151,28 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       handler: ({ session, body }) => json(200, mock.seed(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
     }),
     route({
+      operationId: 'rotateCredentials',
+      method: 'POST',
+      path: `${S}/clients/{clientId}/rotate`,
+      service: 'control',
+      summary: 'Issue a client a new token and revoke the old one',
+      description: 'The answer is the only place the new token appears.',
+      auth: control,
+      requirement: 'CTL-001',
+      responses: { 200: { description: 'The new credential.' }, ...err },
+      handler: ({ session, params }) => {
+        const cred = mock.sessions.rotate(session!.id, params.clientId!);
+        if (!cred) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No client "${params.clientId}" in this session` });
+        return json(200, cred);
+      },
+    }),
+    route({
       operationId: 'getJournal',
       method: 'GET',
       path: `${S}/journal`,
       service: 'control',
       summary: 'The request journal: every exchange with its verdict',
-      description: 'Page with `since` (a seq) and `limit`. `format=ndjson` streams the whole journal as NDJSON (for `ics-conformance validate`). `dropped` counts entries removed by the retention limit.',
+      description: 'Page with `since` (a seq) and `limit`; `waitMs` long-polls for the next entry. `format=ndjson` streams the whole journal as NDJSON (for `ics-conformance validate`). `dropped` counts entries removed by the retention limit.',
       auth: control,
       requirement: 'CTL-003',
       query: Type.Object(
@@ -164,11 +180,12 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
           since: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$' })),
           limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
           format: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['json', 'ndjson'] })),
+          waitMs: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'Long poll: when nothing is newer than `since`, wait up to this long (max 30000) for the next entry.' })),
         },
         { additionalProperties: false },
       ),
       responses: { 200: { description: 'Journal entries.' }, ...err },
-      handler: ({ session, query }) => {
+      handler: async ({ session, query }) => {
         if (query.format === 'ndjson') {
           const entries = mock.journal.all(session!.id);
           return {
@@ -179,7 +196,13 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
             })(),
           };
         }
-        return json(200, mock.journal.list(session!.id, { since: Number(query.since ?? 0), limit: Math.min(Number(query.limit ?? 1000), 10_000) }));
+        const since = Number(query.since ?? 0);
+        const limit = Math.min(Number(query.limit ?? 1000), 10_000);
+        const waitMs = Math.min(Number(query.waitMs ?? 0), 30_000);
+        // Event-driven long poll: the answer goes out as soon as the next entry is journalled.
+        if (waitMs > 0 && mock.journal.lastSeq(session!.id) <= since)
+          await mock.journal.waitFor(session!.id, () => true, { timeoutMs: waitMs, afterSeq: since }).catch(() => undefined);
+        return json(200, mock.journal.list(session!.id, { since, limit }));
       },
     }),
     route({

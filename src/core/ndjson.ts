@@ -8,6 +8,15 @@ export interface Line {
   tooLong?: boolean;
 }
 
+const encoder = new TextEncoder();
+
+/** UTF-8 length of s over the limit? Exact, and cheap for the usual short line. */
+function overLimit(s: string, maxBytes: number): boolean {
+  if (s.length > maxBytes) return true;
+  if (s.length * 3 <= maxBytes) return false;
+  return encoder.encode(s).byteLength > maxBytes;
+}
+
 export async function* ndjsonLines(body: AsyncIterable<Uint8Array> | null, maxLineBytes: number): AsyncGenerator<Line> {
   if (!body) return;
   const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -18,13 +27,14 @@ export async function* ndjsonLines(body: AsyncIterable<Uint8Array> | null, maxLi
     buf += decoder.decode(chunk, { stream: true });
     let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
-      const text = buf.slice(0, i);
+      const text = buf.charCodeAt(i - 1) === 13 ? buf.slice(0, i - 1) : buf.slice(0, i);
       buf = buf.slice(i + 1);
       n++;
-      if (skipping) {
+      if (skipping || overLimit(text, maxLineBytes)) {
+        // A whole line can arrive within one chunk: its length is checked here, not only while it streams in.
         skipping = false;
         yield { line: n, text: '', tooLong: true };
-      } else if (text.trim() !== '') yield { line: n, text: text.replace(/\r$/, '') };
+      } else if (text.trim() !== '') yield { line: n, text };
     }
     if (buf.length > maxLineBytes) {
       // Drop the oversized line's bytes as they come; report it once its end arrives.
@@ -33,9 +43,10 @@ export async function* ndjsonLines(body: AsyncIterable<Uint8Array> | null, maxLi
     }
   }
   buf += decoder.decode();
+  if (buf.endsWith('\r')) buf = buf.slice(0, -1);
   if (skipping || buf.trim() !== '') {
     n++;
-    yield skipping ? { line: n, text: '', tooLong: true } : { line: n, text: buf.replace(/\r$/, '') };
+    yield skipping || overLimit(buf, maxLineBytes) ? { line: n, text: '', tooLong: true } : { line: n, text: buf };
   }
 }
 

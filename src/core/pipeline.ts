@@ -81,13 +81,18 @@ export class Pipeline {
     let requestBody: unknown;
     let fault: Fault | undefined;
     let response: CoreResponse;
+    // Filled as soon as the token is known, so a refusal after that (403, no Practitioner-Id) is journalled too.
+    const known: { client?: Client; session?: SessionContext } = {};
     try {
-      ({ client, session, practitionerId } = this.authenticate(route, params, req));
+      ({ client, session, practitionerId } = this.authenticate(route, params, req, known));
       if (session && route.service !== 'control' && route.service !== 'meta') fault = this.takeFault(session, route.operationId);
       const early = fault ? await this.applyFault(fault) : undefined;
+      if (early && route.body && route.bodyKind !== 'stream') requestBody = await bodyForJournal(req, route.requirement);
       response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, (b) => (requestBody = b)));
       if (!early && fault?.kind === 'drop-after-commit') response = { status: 0, headers: {}, drop: true };
     } catch (err) {
+      client ??= known.client;
+      session ??= known.session;
       if (err instanceof ProblemError) {
         response = problemResponse({ ...err.problem, instance: req.path }, err.headers);
       } else {
@@ -179,7 +184,12 @@ export class Pipeline {
     return response;
   }
 
-  private authenticate(route: RouteDef, params: Record<string, string>, req: CoreRequest): { client?: Client; session?: SessionContext; practitionerId?: string } {
+  private authenticate(
+    route: RouteDef,
+    params: Record<string, string>,
+    req: CoreRequest,
+    known: { client?: Client; session?: SessionContext },
+  ): { client?: Client; session?: SessionContext; practitionerId?: string } {
     const auth = route.auth;
     if (auth.kind === 'none') return {};
     const header = req.headers['authorization'];
@@ -209,6 +219,8 @@ export class Pipeline {
         headers: { 'www-authenticate': `${realm}, error="invalid_token"` },
       });
     const session = this.deps.sessions.get(client.sessionId)!;
+    known.client = client;
+    known.session = session;
     if (!client.permissions.includes(auth.permission))
       throw new ProblemError('ICS_ERR_AUTH_FORBIDDEN', {
         detail: `${client.name} is not permitted "${auth.permission}" (has: ${client.permissions.join(', ') || 'none'})`,
@@ -307,13 +319,28 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit:
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A faulted request is still journalled with what it carried, so retries can be compared with it. */
+async function bodyForJournal(req: CoreRequest, requirement: string): Promise<unknown> {
+  try {
+    const text = await readLimited(req.body, MAX_BODY_BYTES, requirement);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text.slice(0, JOURNAL_TEXT_LIMIT);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 async function* journalAfter(stream: AsyncIterable<string>, done: (summary: unknown) => void): AsyncIterable<string> {
   let lines = 0;
   let failed = 0;
   try {
     for await (const chunk of stream) {
-      lines++;
-      if (chunk.includes('"ok":false')) failed++;
+      // A chunk is a batch of result lines, not one line: count the lines and the refusals in it.
+      for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
+      for (let i = chunk.indexOf('"ok":false'); i >= 0; i = chunk.indexOf('"ok":false', i + 1)) failed++;
       yield chunk;
     }
   } finally {

@@ -66,7 +66,7 @@ export const ContactPointId = Type.String({
   format: 'contactpoint-id',
   pattern: '^CP[0-9]{9}[A-Z]$',
   description: 'ContactPoint ID: "CP", 9 digits and a mod-23 check letter (docs/decisions/0003-contactpoint-id.md).',
-  examples: ['CP000000001C'],
+  examples: ['CP000000001L'],
 });
 
 let ajvInstance: Ajv2020 | undefined;

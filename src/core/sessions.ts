@@ -208,6 +208,19 @@ export class Sessions {
     return true;
   }
 
+  /** Issues a new token for a client and revokes the old one (tests that credentials are configurable). */
+  rotate(sessionId: string, clientId: string): Credential | undefined {
+    const entry = [...this.tokens.entries()].find(([, c]) => c.sessionId === sessionId && c.id === clientId);
+    if (!entry) return undefined;
+    const [oldHash, client] = entry;
+    const token = `ics_${randomBytes(24).toString('base64url')}`;
+    const hash = hashToken(token);
+    this.store.db.prepare('UPDATE clients SET token_hash = ? WHERE token_hash = ?').run(hash, oldHash);
+    this.tokens.delete(oldHash);
+    this.tokens.set(hash, client);
+    return { clientId, name: client.name, organisation: client.organisation, permissions: client.permissions, token };
+  }
+
   setClock(id: string, clock: ClockState): void {
     const hit = this.cache.get(id)!;
     Object.assign(hit.ctx.clock, clock);

@@ -1,0 +1,102 @@
+/** The reference ICS's driver API over express: validated with the same schemas the harness publishes. */
+import express, { type Request, type Response, type NextFunction } from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TSchema } from '@sinclair/typebox';
+import { validator, toProblemItems } from '../src/core/validate.js';
+import {
+  DRIVER_BASE,
+  Configuration,
+  RegisterChild,
+  RecordInvolvement,
+  EndInvolvement,
+  LeadProfessional,
+} from '../src/driver-api/schemas.js';
+import { ReferenceIcs, NotFound } from './ics.js';
+import type { Variant } from './variants.js';
+
+function problem(res: Response, status: number, title: string, extra: Record<string, unknown> = {}): void {
+  res.status(status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', title, status, ...extra }));
+}
+
+function body<T>(schema: TSchema) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const v = validator(schema);
+    if (!v(req.body)) return problem(res, 422, 'Invalid driver request', { errors: toProblemItems(v.errors, 'DRIVER') });
+    next();
+    return undefined as T | undefined;
+  };
+}
+
+export function createReferenceIcsApp(ics: ReferenceIcs): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+  const r = express.Router();
+  r.get('/system', (_req, res) => {
+    res.json({ vendor: ics.vendor, product: ics.product, version: ics.version });
+  });
+  r.put('/configuration', body(Configuration), (req, res) => {
+    ics.configure(req.body);
+    res.status(204).end();
+  });
+  r.post('/children', body(RegisterChild), (req, res) => {
+    res.status(201).json({ childRef: ics.registerChild(req.body.child) });
+  });
+  r.put('/children/:childRef', body(RegisterChild), (req, res) => {
+    ics.updateChild(req.params.childRef as string, req.body.child);
+    res.status(204).end();
+  });
+  r.post('/children/:childRef/involvements', body(RecordInvolvement), (req, res) => {
+    res.status(201).json({ involvementRef: ics.recordInvolvement(req.params.childRef as string, req.body) });
+  });
+  r.post('/involvements/:ref/end', body(EndInvolvement), (req, res) => {
+    ics.endInvolvement(req.params.ref as string, req.body.endDate);
+    res.status(204).end();
+  });
+  r.put('/involvements/:ref/lead-professional', body(LeadProfessional), (req, res) => {
+    ics.setLeadProfessional(req.params.ref as string, req.body.leadProfessional);
+    res.status(204).end();
+  });
+  r.get('/deliveries', (_req, res) => {
+    res.json({ deliveries: ics.outbox.deliveries });
+  });
+  app.use(DRIVER_BASE, r);
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof NotFound) return problem(res, 404, err.message);
+    if ((err as { type?: string }).type === 'entity.parse.failed') return problem(res, 400, 'Malformed JSON');
+    return problem(res, 500, 'Reference ICS error', { detail: (err as Error).message });
+  });
+  app.use((_req, res) => problem(res, 404, 'No such driver operation'));
+  return app;
+}
+
+export interface RunningReferenceIcs {
+  ics: ReferenceIcs;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the reference ICS's driver API.
+ * @example const sut = await startReferenceIcs({ port: 0, variants: ['drops-end-date'] });
+ */
+export async function startReferenceIcs(opts: { port?: number; host?: string; variants?: Variant[] } = {}): Promise<RunningReferenceIcs> {
+  const ics = new ReferenceIcs(new Set(opts.variants ?? []));
+  const app = createReferenceIcsApp(ics);
+  const host = opts.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(opts.port ?? 0, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ics,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        ics.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

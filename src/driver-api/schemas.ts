@@ -1,0 +1,72 @@
+/**
+ * The driver API: a small HTTP API a vendor adds to a test build of its ICS so the harness can make it
+ * act (register a child, record a referral, end an involvement...). Specified here once; the OpenAPI
+ * document (docs/driver-api.openapi.json) and the reference ICS's validation come from these schemas.
+ */
+import { Type, Closed, DateString, type Static } from '../core/schema.js';
+import { ChildIdentity, PractitionerContact } from '../schemas/common.js';
+import { ServiceTypeSchema } from '../../mocks/contactpoint/schemas.js';
+
+export const DRIVER_BASE = '/driver/v1';
+
+export const SystemInfo = Closed(
+  {
+    vendor: Type.String({ minLength: 1, maxLength: 100 }),
+    product: Type.String({ minLength: 1, maxLength: 100 }),
+    version: Type.String({ minLength: 1, maxLength: 40 }),
+  },
+  { title: 'SystemInfo', description: 'Who the system under test is (shown in reports).' },
+);
+export type SystemInfo = Static<typeof SystemInfo>;
+
+const Endpoint = Closed({ baseUrl: Type.String({ format: 'uri' }), token: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export const Configuration = Closed(
+  {
+    contactPoint: Endpoint,
+    ecaf: Endpoint,
+  },
+  {
+    title: 'Configuration',
+    description: 'Where the national services are for this run, and the credentials to use. The system must use these from now on.',
+  },
+);
+export type Configuration = Static<typeof Configuration>;
+
+export const RegisterChild = Closed({ child: ChildIdentity }, { title: 'RegisterChild', description: 'Create a child\'s record in the ICS (as a referral intake would).' });
+export type RegisterChild = Static<typeof RegisterChild>;
+
+export const ChildRef = Closed({ childRef: Type.String({ minLength: 1, maxLength: 100 }) }, { title: 'ChildRef' });
+
+export const RecordInvolvement = Closed(
+  {
+    service: ServiceTypeSchema,
+    worker: PractitionerContact,
+    startDate: DateString(),
+    leadProfessional: Type.Boolean(),
+    sensitiveBasis: Type.Optional(Type.Unsafe<'consent' | 'significant-harm-suspected'>({ type: 'string', enum: ['consent', 'significant-harm-suspected'] })),
+    caseNote: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'Case information recorded in the ICS with the referral. It must never leave the ICS (the harness checks).' }),
+    ),
+  },
+  { title: 'RecordInvolvement', description: 'Record a referral / involvement of a service with the child (e.g. a referral to children\'s social care).' },
+);
+export type RecordInvolvement = Static<typeof RecordInvolvement>;
+
+export const InvolvementRef = Closed({ involvementRef: Type.String({ minLength: 1, maxLength: 100 }) }, { title: 'InvolvementRef' });
+
+export const EndInvolvement = Closed({ endDate: DateString() }, { title: 'EndInvolvement' });
+export const LeadProfessional = Closed({ leadProfessional: Type.Boolean() }, { title: 'LeadProfessional' });
+
+export const Delivery = Closed(
+  {
+    messageId: Type.String(),
+    operation: Type.String({ description: 'e.g. submitInvolvement, submitCafIndicator' }),
+    state: Type.Unsafe<'pending' | 'delivered' | 'failed'>({ type: 'string', enum: ['pending', 'delivered', 'failed'] }),
+    attempts: Type.Integer({ minimum: 0 }),
+    lastStatus: Type.Optional(Type.Integer()),
+  },
+  { title: 'Delivery', description: 'An outbound message and what became of it.' },
+);
+export const Deliveries = Closed({ deliveries: Type.Array(Delivery) }, { title: 'Deliveries' });
+export type Delivery = Static<typeof Delivery>;

@@ -1,0 +1,51 @@
+/**
+ * The demo accreditation run: mock services and the reference ICS started in-process, every suite,
+ * over real HTTP both ways. Also the core of `run` when the mocks are started in-process.
+ */
+import { startServer } from '../server.js';
+import { startReferenceIcs } from '../../reference-ics/app.js';
+import type { Variant } from '../../reference-ics/variants.js';
+import { ALL_SUITES } from '../../suites/index.js';
+import { HttpDriver } from './driver.js';
+import { MockClient } from './mock-client.js';
+import { runSuites, type ProgressEvent } from './runner.js';
+import type { RunResult } from './result.js';
+import type { Statement } from './statement.js';
+import type { Suite } from './types.js';
+import { randomBytes } from 'node:crypto';
+
+/** The reference ICS declares every capability it implements and attests what no machine can check. */
+export function referenceStatement(): Statement {
+  return {
+    vendor: 'ics-conformance project',
+    product: 'Reference ICS',
+    version: '1.0.0',
+    sourceSystemType: 'ics',
+    capabilities: ['contactpoint-feed'],
+    attestations: [
+      { requirement: 'SEC-TLS-001', answer: 'yes', note: 'The reference ICS is a loopback test build; production deployments terminate TLS with certificate verification.', by: 'ics-conformance maintainers' },
+      { requirement: 'CP-FEED-011', answer: 'yes', note: 'Initial load exercised by the bulk-feed tests of this project.', by: 'ics-conformance maintainers' },
+    ],
+  };
+}
+
+export async function runDemo(
+  opts: { variants?: Variant[]; suites?: Suite[]; statement?: Statement; onProgress?: (e: ProgressEvent) => void } = {},
+): Promise<RunResult> {
+  const controlToken = `ctl_${randomBytes(12).toString('hex')}`;
+  const mocks = await startServer({ port: 0, controlToken });
+  const sut = await startReferenceIcs({ port: 0, variants: opts.variants ?? [] });
+  try {
+    return await runSuites({
+      statement: opts.statement ?? referenceStatement(),
+      driver: new HttpDriver(sut.url),
+      mock: new MockClient(mocks.url, controlToken),
+      mockPublicUrl: mocks.url,
+      suites: opts.suites ?? ALL_SUITES,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+  } finally {
+    await sut.close();
+    await mocks.close();
+  }
+}

@@ -1,0 +1,148 @@
+import type { Json } from './types.js';
+/**
+ * The engine's view of the mock services, always over HTTP (control API + the national APIs as a
+ * practitioner), so a run against an in-process server and one against a remote `serve` instance take
+ * the same path. Waiting is a long poll on the journal: the server answers the moment the next
+ * exchange is journalled, so there are no fixed sleeps.
+ */
+import type { JournalEntry } from '../core/journal.js';
+import type { Credential, Fault } from '../core/sessions.js';
+
+export class HarnessError extends Error {}
+
+export interface MockSession {
+  id: string;
+  credentials: Credential[];
+}
+
+export class MockClient {
+  session!: MockSession;
+  /** The mocks' URL as the system under test reaches it (may differ from the harness's own view). */
+  publicUrl: string;
+  private seenSeq = 0;
+  private cache: JournalEntry[] = [];
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly controlToken: string,
+    publicUrl?: string,
+  ) {
+    this.publicUrl = publicUrl ?? baseUrl;
+  }
+
+  private async call(method: string, path: string, body?: unknown, token = this.controlToken, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (err) {
+      throw new HarnessError(`mock services unreachable at ${this.baseUrl}: ${(err as Error).message}`);
+    }
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  private async control(method: string, path: string, body?: unknown): Promise<Json> {
+    const r = await this.call(method, `/control/v1/sessions/${this.session.id}${path}`, body);
+    if (r.status >= 400) throw new HarnessError(`control API ${method} ${path} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
+  /** A fresh, isolated session for this run. */
+  async createSession(name: string): Promise<MockSession> {
+    const r = await this.call('POST', '/control/v1/sessions', { name });
+    if (r.status === 401) throw new HarnessError('the mock services refused the control token');
+    if (r.status !== 201) throw new HarnessError(`could not create a session: ${r.status} ${JSON.stringify(r.body)}`);
+    this.session = { id: r.body.session.id, credentials: r.body.credentials };
+    return this.session;
+  }
+
+  async deleteSession(): Promise<void> {
+    if (this.session) await this.call('DELETE', `/control/v1/sessions/${this.session.id}`);
+  }
+
+  token(clientId: string): string {
+    const c = this.session.credentials.find((x) => x.clientId === clientId);
+    if (!c) throw new HarnessError(`session has no client ${clientId}`);
+    return c.token;
+  }
+
+  lastSeq(): number {
+    return this.seenSeq;
+  }
+
+  private async pull(waitMs: number): Promise<JournalEntry[]> {
+    const page = await this.control('GET', `/journal?since=${this.seenSeq}&limit=1000${waitMs > 0 ? `&waitMs=${Math.ceil(waitMs)}` : ''}`);
+    const entries = page.entries as JournalEntry[];
+    if (entries.length) {
+      this.seenSeq = entries[entries.length - 1]!.seq;
+      this.cache.push(...entries);
+    }
+    return entries;
+  }
+
+  /** Every journal entry after `afterSeq` (fetching what is new). */
+  async entriesAfter(afterSeq: number): Promise<JournalEntry[]> {
+    while ((await this.pull(0)).length === 1000);
+    return this.cache.filter((e) => e.seq > afterSeq);
+  }
+
+  /** The first entry after `afterSeq` that matches, waiting up to timeoutMs for it to arrive. */
+  async waitFor(match: (e: JournalEntry) => boolean, opts: { afterSeq: number; timeoutMs: number }): Promise<JournalEntry | undefined> {
+    const deadline = Date.now() + opts.timeoutMs;
+    const hit = (await this.entriesAfter(opts.afterSeq)).find(match);
+    if (hit) return hit;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      const found = (await this.pull(left)).find((e) => e.seq > opts.afterSeq && match(e));
+      if (found) return found;
+    }
+  }
+
+  /** Waits until no new entry has arrived for `quietMs` (or the timeout): for "nothing more was sent" checks. */
+  async settle(quietMs: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = Math.min(quietMs, deadline - Date.now());
+      if (left <= 0) return;
+      if ((await this.pull(left)).length === 0) return;
+    }
+  }
+
+  /** New token for a client (old one revoked); the session's credentials are updated. */
+  async rotate(clientId: string): Promise<string> {
+    const cred = await this.control('POST', `/clients/${clientId}/rotate`);
+    this.session.credentials = this.session.credentials.map((c) => (c.clientId === clientId ? cred : c));
+    return cred.token as string;
+  }
+
+  addFault(f: Omit<Fault, 'id' | 'remaining'> & { count?: number }): Promise<Fault> {
+    return this.control('POST', '/faults', f);
+  }
+
+  clearFaults(): Promise<void> {
+    return this.control('DELETE', '/faults');
+  }
+
+  setClock(body: { now?: string; advanceDays?: number; frozen?: boolean }): Promise<{ now: string }> {
+    return this.control('PUT', '/clock', body);
+  }
+
+  /** A ContactPoint lookup as a practitioner would make it (journalled and audited like any other). */
+  async lookup(path: string, practitionerId = 'HARNESS-PRACTITIONER', clientId = 'practitioner'): Promise<{ status: number; body: Json }> {
+    return this.call('GET', `/contactpoint/v1${path}`, undefined, this.token(clientId), { 'practitioner-id': practitionerId });
+  }
+
+  /** Any national-service call made by the harness itself (e.g. a National eCAF practitioner). */
+  async national(method: string, path: string, clientId: string, body?: unknown, practitionerId?: string): Promise<{ status: number; body: Json }> {
+    return this.call(method, path, body, this.token(clientId), practitionerId ? { 'practitioner-id': practitionerId } : {});
+  }
+
+  children(): Promise<{ children: Array<{ contactPointId: string; identity: Json }> }> {
+    return this.control('GET', '/contactpoint/children');
+  }
+}

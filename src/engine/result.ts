@@ -1,0 +1,52 @@
+/** The run's result model: one versioned shape that every reporter reads. */
+import type { Capability, Level, Status, TestResult } from './types.js';
+import type { Statement } from './statement.js';
+
+export const RESULT_SCHEMA_VERSION = '1.0.0';
+
+export interface RequirementResult {
+  id: string;
+  statement: string;
+  level: Level;
+  capability: Capability;
+  status: 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_TESTED' | 'REVIEW' | 'SKIPPED' | 'WAIVED';
+  tests: string[];
+  noTestReason?: string;
+}
+
+export interface WaiverResult {
+  test?: string;
+  requirement?: string;
+  reason: string;
+  approver: string;
+  expires: string;
+  state: 'used' | 'unused' | 'expired';
+}
+
+export interface RunSummary {
+  total: number;
+  PASSED: number;
+  FAILED: number;
+  WARNING: number;
+  SKIPPED: number;
+  ERROR: number;
+  REVIEW: number;
+  waived: number;
+  verdict: 'pass' | 'fail' | 'error';
+  exitCode: 0 | 1 | 3;
+}
+
+export interface RunResult {
+  schemaVersion: string;
+  harness: { name: 'ics-conformance'; version: string };
+  catalogueVersion: string;
+  run: { id: string; startedAt: string; finishedAt: string; durationMs: number; mode: 'automated' | 'interactive' | 'offline'; mockUrl?: string; sessionId?: string };
+  sut: { vendor: string; product: string; version: string; driverUrl?: string };
+  statement: Statement;
+  summary: RunSummary;
+  tests: TestResult[];
+  requirements: RequirementResult[];
+  waivers: WaiverResult[];
+}
+
+export type { Status };

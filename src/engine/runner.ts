@@ -1,0 +1,277 @@
+/**
+ * Runs the selected suites against the system under test: a fresh mock session, the SUT configured
+ * to use it, each test in turn with its evidence, then requirement traceability, waivers, verdict.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Driver } from './driver.js';
+import { DriverError, HttpDriver, SutUnreachableError } from './driver.js';
+import { HarnessError, type MockClient } from './mock-client.js';
+import { DEFAULT_TIMEOUTS, SkipTest, TestContext, type Prompter, type Timeouts } from './context.js';
+import { SyntheticData } from './synthetic.js';
+import { judgeSutTraffic } from './judge.js';
+import { CATALOGUE_VERSION, REQUIREMENTS, requirement } from './catalogue.js';
+import type { Attestation, Capability, Exchange, Suite, TestDef, TestResult } from './types.js';
+import type { Statement } from './statement.js';
+import { ConfigError } from './statement.js';
+import type { RequirementResult, RunResult, RunSummary, WaiverResult } from './result.js';
+import { RESULT_SCHEMA_VERSION } from './result.js';
+import { VERSION } from '../version.js';
+import { isoDate } from '../core/clock.js';
+
+export type ProgressEvent = { type: 'start'; total: number } | { type: 'test-start'; test: TestDef; suite: Suite } | { type: 'test-end'; result: TestResult };
+
+export interface RunOptions {
+  statement: Statement;
+  driver: Driver;
+  mock: MockClient;
+  /** The mocks' base URL as the SUT reaches it. */
+  mockPublicUrl: string;
+  suites: Suite[];
+  prompter?: Prompter;
+  timeouts?: Partial<Timeouts>;
+  /** Today, for waiver expiry (default: now). */
+  today?: string;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+/** The SUT is configured as this client of the session: a registered ICS source system. */
+export const SUT_CLIENT = 'ics';
+
+export function selectTests(statement: Statement, suites: Suite[]): Array<{ suite: Suite; test: TestDef; capability: Capability; mandatory: boolean; skip?: string }> {
+  const declared = new Set<Capability>(['core', ...statement.capabilities]);
+  const deselect = new Set(statement.deselect ?? []);
+  const known = new Set(suites.flatMap((s) => s.tests.map((t) => t.id)));
+  for (const id of deselect) if (!known.has(id)) throw new ConfigError(`deselect: unknown test "${id}" (see \`ics-conformance list\`)`);
+  const out = [];
+  for (const suite of suites)
+    for (const test of suite.tests) {
+      const capability = test.capability ?? suite.capability;
+      const mandatory = test.mandatory ?? true;
+      if (!declared.has(capability)) {
+        out.push({ suite, test, capability, mandatory, skip: `capability "${capability}" not declared in the conformance statement` });
+        continue;
+      }
+      if (deselect.has(test.id)) {
+        if (mandatory) throw new ConfigError(`deselect: "${test.id}" is mandatory for the declared capability "${capability}" and cannot be deselected`);
+        out.push({ suite, test, capability, mandatory, skip: 'deselected in the conformance statement' });
+        continue;
+      }
+      out.push({ suite, test, capability, mandatory });
+    }
+  return out;
+}
+
+export async function runSuites(opts: RunOptions): Promise<RunResult> {
+  const startedAt = new Date();
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...(opts.statement.timeouts ?? {}), ...(opts.timeouts ?? {}) };
+  const selected = selectTests(opts.statement, opts.suites);
+  const pre = new Map<string, Attestation>((opts.statement.attestations ?? []).map((a) => [a.requirement, { ...a, question: '' }]));
+  const results: TestResult[] = [];
+  opts.onProgress?.({ type: 'start', total: selected.length });
+  let sut = { vendor: opts.statement.vendor, product: opts.statement.product, version: opts.statement.version };
+  let fatal: string | undefined;
+  try {
+    await opts.mock.createSession(`${opts.statement.vendor} ${opts.statement.product} ${opts.statement.version}`);
+    sut = await opts.driver.system();
+    const token = opts.mock.token(SUT_CLIENT);
+    await opts.driver.configure({ contactPoint: { baseUrl: opts.mockPublicUrl, token }, ecaf: { baseUrl: opts.mockPublicUrl, token } });
+  } catch (err) {
+    fatal = err instanceof SutUnreachableError || err instanceof HarnessError || err instanceof DriverError ? err.message : `harness error: ${(err as Error).message}`;
+  }
+  const data = new SyntheticData(opts.statement.seed ?? 20091102, isoDate(new Date()));
+  for (const sel of selected) {
+    opts.onProgress?.({ type: 'test-start', test: sel.test, suite: sel.suite });
+    const base = {
+      id: sel.test.id,
+      suite: sel.suite.id,
+      title: sel.test.title,
+      requirements: sel.test.requirements,
+      capability: sel.capability,
+      mandatory: sel.mandatory,
+      startedAt: new Date().toISOString(),
+    };
+    let result: TestResult;
+    if (sel.skip || fatal) {
+      result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? fatal, durationMs: 0, checks: [], exchanges: [], attestations: [], steps: [] };
+    } else {
+      result = await runOne(opts, sel.test, base, data, timeouts, pre);
+    }
+    results.push(result);
+    opts.onProgress?.({ type: 'test-end', result });
+  }
+  try {
+    if (!fatal) await opts.mock.deleteSession().catch(() => undefined);
+  } finally {
+    // nothing else to release: the driver and the mocks belong to the caller
+  }
+  const today = opts.today ?? isoDate(new Date());
+  const waivers = applyWaivers(results, opts.statement, today);
+  const requirements = traceability(results, opts.suites);
+  const summary = summarise(results);
+  const finishedAt = new Date();
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    harness: { name: 'ics-conformance', version: VERSION },
+    catalogueVersion: CATALOGUE_VERSION,
+    run: {
+      id: randomUUID(),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      mode: opts.driver.mode,
+      mockUrl: opts.mockPublicUrl,
+      ...(opts.mock.session ? { sessionId: opts.mock.session.id } : {}),
+    },
+    sut: { ...sut, ...(opts.driver instanceof HttpDriver ? { driverUrl: opts.driver.baseUrl } : {}) },
+    statement: opts.statement,
+    summary,
+    tests: results,
+    requirements,
+    waivers,
+  };
+}
+
+async function runOne(
+  opts: RunOptions,
+  test: TestDef,
+  base: Pick<TestResult, 'id' | 'suite' | 'title' | 'requirements' | 'capability' | 'mandatory' | 'startedAt'>,
+  data: SyntheticData,
+  timeouts: Timeouts,
+  pre: Map<string, Attestation>,
+): Promise<TestResult> {
+  const t0 = performance.now();
+  const ctx = new TestContext(opts.driver, opts.mock, data, timeouts, SUT_CLIENT, opts.prompter, pre);
+  const driver = opts.driver as Driver & { sink?: (e: Omit<Exchange, 'n'>) => void };
+  driver.sink = (e) => ctx.harnessCalls.push(e);
+  let status: TestResult['status'] | undefined;
+  let reason: string | undefined;
+  try {
+    await test.run(ctx);
+  } catch (err) {
+    if (err instanceof SkipTest) [status, reason] = ['SKIPPED', err.message];
+    else if (err instanceof SutUnreachableError || err instanceof HarnessError) [status, reason] = ['ERROR', err.message];
+    else if (err instanceof DriverError) [status, reason] = ['ERROR', `the driver API could not perform the step: ${err.message}`];
+    else [status, reason] = ['ERROR', `harness error: ${(err as Error).stack ?? String(err)}`];
+  } finally {
+    driver.sink = undefined;
+    await opts.mock.clearFaults().catch(() => undefined);
+  }
+  let entries: Awaited<ReturnType<MockClient['entriesAfter']>> = [];
+  try {
+    entries = await opts.mock.entriesAfter(ctx.startSeq);
+  } catch (err) {
+    [status, reason] = ['ERROR', (err as Error).message];
+  }
+  if (status !== 'ERROR' && status !== 'SKIPPED') judgeSutTraffic(ctx, entries, safeToken(opts.mock), new Set());
+  const exchanges = toExchanges(entries, ctx.harnessCalls);
+  if (!status) {
+    const fails = ctx.checks.filter((c) => c.verdict === 'fail');
+    if (fails.length) [status, reason] = ['FAILED', `${fails[0]!.requirement}: ${fails[0]!.message}`];
+    else if (ctx.attestations.some((a) => a.answer === 'pending')) [status, reason] = ['REVIEW', 'waiting for a human to attest: ' + ctx.attestations.filter((a) => a.answer === 'pending').map((a) => a.requirement).join(', ')];
+    else if (ctx.checks.some((c) => c.verdict === 'warn')) [status, reason] = ['WARNING', ctx.checks.find((c) => c.verdict === 'warn')!.message];
+    else if (ctx.checks.length === 0) [status, reason] = ['ERROR', 'the test made no checks'];
+    else status = 'PASSED';
+  }
+  return {
+    ...base,
+    status,
+    ...(reason ? { reason } : {}),
+    durationMs: Math.round(performance.now() - t0),
+    checks: ctx.checks,
+    exchanges,
+    attestations: ctx.attestations,
+    steps: ctx.steps,
+  };
+}
+
+function safeToken(mock: MockClient): string {
+  try {
+    return mock.token(SUT_CLIENT);
+  } catch {
+    return '';
+  }
+}
+
+function toExchanges(entries: Awaited<ReturnType<MockClient['entriesAfter']>>, harness: Array<Omit<Exchange, 'n'>>): Exchange[] {
+  const fromJournal: Array<Omit<Exchange, 'n'>> = entries.map((e) => ({
+    direction: e.clientId === SUT_CLIENT ? 'sut->mock' : 'harness->mock',
+    at: e.at,
+    durationMs: e.durationMs,
+    service: e.service,
+    operationId: e.operationId,
+    method: e.method,
+    url: e.path + (Object.keys(e.query).length ? `?${new URLSearchParams(e.query).toString()}` : ''),
+    requestHeaders: e.requestHeaders,
+    ...(e.requestBody !== undefined ? { requestBody: e.requestBody } : {}),
+    status: e.status,
+    ...(e.responseBody !== undefined ? { responseBody: e.responseBody } : {}),
+    verdict: e.verdict,
+    journalSeq: e.seq,
+  }));
+  return [...fromJournal, ...harness].sort((a, b) => a.at.localeCompare(b.at)).map((e, i) => ({ n: i + 1, ...e }));
+}
+
+function applyWaivers(results: TestResult[], statement: Statement, today: string): WaiverResult[] {
+  return (statement.waivers ?? []).map((w) => {
+    if (w.expires < today) return { ...w, state: 'expired' as const };
+    let used = false;
+    for (const r of results) {
+      if (r.status !== 'FAILED' && r.status !== 'WARNING') continue;
+      const failing = new Set(r.checks.filter((c) => c.verdict !== 'pass').map((c) => c.requirement));
+      const covers = (w.test && w.test === r.id) || (w.requirement && failing.size > 0 && [...failing].every((req) => req === w.requirement));
+      if (covers) {
+        r.waiver = { reason: w.reason, approver: w.approver, expires: w.expires };
+        used = true;
+      }
+    }
+    return { ...w, state: used ? ('used' as const) : ('unused' as const) };
+  });
+}
+
+function traceability(results: TestResult[], suites: Suite[]): RequirementResult[] {
+  const citing = new Map<string, string[]>();
+  for (const s of suites) for (const t of s.tests) for (const r of t.requirements) citing.set(r, [...(citing.get(r) ?? []), t.id]);
+  return REQUIREMENTS.filter((r) => r.appliesTo === 'sut').map((r) => {
+    const tests = citing.get(r.id) ?? [];
+    const ran = results.filter((x) => tests.includes(x.id) || x.checks.some((c) => c.requirement === r.id));
+    const checks = ran.flatMap((x) => x.checks.filter((c) => c.requirement === r.id).map((c) => ({ c, waived: !!x.waiver })));
+    let status: RequirementResult['status'];
+    if (checks.some(({ c, waived }) => c.verdict === 'fail' && !waived)) status = 'FAILED';
+    else if (checks.some(({ c }) => c.verdict === 'fail')) status = 'WAIVED';
+    else if (checks.some(({ c }) => c.verdict === 'warn')) status = 'WARNING';
+    else if (ran.some((x) => x.attestations.some((a) => a.requirement === r.id && a.answer === 'pending'))) status = 'REVIEW';
+    else if (checks.length > 0) status = 'PASSED';
+    else if (ran.length > 0 && ran.every((x) => x.status === 'SKIPPED')) status = 'SKIPPED';
+    else status = 'NOT_TESTED';
+    return {
+      id: r.id,
+      statement: r.statement,
+      level: r.level,
+      capability: r.capability,
+      status,
+      tests: [...new Set([...tests, ...ran.map((x) => x.id)])],
+      ...(r.noTestReason ? { noTestReason: r.noTestReason } : {}),
+    };
+  });
+}
+
+function summarise(results: TestResult[]): RunSummary {
+  const count = (s: TestResult['status']) => results.filter((r) => r.status === s).length;
+  const blocking = results.filter((r) => r.status === 'FAILED' && !r.waiver).length;
+  const errors = count('ERROR');
+  const exitCode = errors > 0 ? 3 : blocking > 0 ? 1 : 0;
+  return {
+    total: results.length,
+    PASSED: count('PASSED'),
+    FAILED: count('FAILED'),
+    WARNING: count('WARNING'),
+    SKIPPED: count('SKIPPED'),
+    ERROR: errors,
+    REVIEW: count('REVIEW'),
+    waived: results.filter((r) => r.waiver).length,
+    verdict: exitCode === 3 ? 'error' : exitCode === 1 ? 'fail' : 'pass',
+    exitCode,
+  };
+}
+
+export { requirement };

@@ -1,0 +1,47 @@
+/** Synthetic people for scenarios: each test gets children nobody else in the run uses. */
+import { generatePopulation, practitionerContact, teamContact, type Practitioner, type GeneratedChild } from '../../fixtures/population.js';
+import type { ChildIdentity, PractitionerContact } from '../schemas/common.js';
+import type { ServiceType } from '../../mocks/contactpoint/schemas.js';
+import { ageOn } from '../core/clock.js';
+
+export class SyntheticData {
+  private readonly children: GeneratedChild[] = [];
+  private readonly practitioners: Practitioner[] = [];
+  private next = 0;
+
+  constructor(
+    readonly seed: number,
+    /** The day the run is set on (YYYY-MM-DD). */
+    readonly today: string,
+    pool = 400,
+  ) {
+    for (const r of generatePopulation({ count: pool, seed, referenceDate: today })) {
+      if (r.kind === 'child') this.children.push(r);
+      else if (r.kind === 'practitioner') this.practitioners.push(r);
+    }
+  }
+
+  /** The next unused child, optionally of at least / at most an age, with an NHS number (default). */
+  child(opts: { minAge?: number; maxAge?: number; withNhsNumber?: boolean } = {}): ChildIdentity {
+    for (let tries = 0; tries < this.children.length; tries++) {
+      const c = this.children[this.next++ % this.children.length]!;
+      const age = ageOn(c.identity.dateOfBirth, this.today);
+      if (opts.minAge !== undefined && age < opts.minAge) continue;
+      if (opts.maxAge !== undefined && age > opts.maxAge) continue;
+      if ((opts.withNhsNumber ?? true) && !c.identity.identifiers.nhsNumber) continue;
+      return structuredClone(c.identity);
+    }
+    throw new Error('synthetic pool exhausted: raise the pool size');
+  }
+
+  worker(service: ServiceType, kind: 'practitioner' | 'team' = 'practitioner'): PractitionerContact {
+    const p = this.practitioners.find((x) => x.service === service) ?? this.practitioners[0]!;
+    return kind === 'team' ? teamContact(p) : practitionerContact(p);
+  }
+
+  /** Another practitioner of the same service (a different person). */
+  otherWorker(service: ServiceType, not: PractitionerContact): PractitionerContact {
+    const p = this.practitioners.filter((x) => x.service === service).map(practitionerContact).find((c) => JSON.stringify(c) !== JSON.stringify(not));
+    return p ?? practitionerContact(this.practitioners.find((x) => JSON.stringify(practitionerContact(x)) !== JSON.stringify(not))!);
+  }
+}

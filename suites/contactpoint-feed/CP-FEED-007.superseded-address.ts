@@ -1,0 +1,34 @@
+import type { TestDef } from '../../src/engine/types.js';
+import type { ChildIdentity } from '../../src/schemas/common.js';
+import { body, referChild, waitForUpdate } from '../support.js';
+
+export const supersededAddress: TestDef = {
+  id: 'CP-FEED-007.superseded-address',
+  title: 'A change of address is sent as new values for the same source record',
+  requirements: ['CP-FEED-007'],
+  async run(t) {
+    const ref = await referChild(t, { requirement: 'CP-FEED-007' });
+    if (!ref.message) return;
+    const first = body(ref.message);
+    const moved: ChildIdentity = {
+      ...ref.child,
+      residence: { status: 'current', address: { lines: ['Flat 3', '27 Alderney Road'], town: 'London', postcode: 'E1 4EG' } },
+    };
+    t.step('Change the child\'s address to Flat 3, 27 Alderney Road, London E1 4EG');
+    const afterSeq = t.mock.lastSeq();
+    await t.driver.updateChild(ref.childRef, moved);
+    const upd = await waitForUpdate(
+      t,
+      first.sourceRecordId,
+      'message with the new address',
+      (m) => m.child.residence.status === 'current' && m.child.residence.address.postcode === 'E1 4EG',
+      'CP-FEED-007',
+      afterSeq,
+    );
+    if (!upd) return;
+    const m = body(upd);
+    t.check('CP-FEED-007', m.messageId !== first.messageId, 'the update is a new message (new message ID)', { exchange: upd.seq, path: '/messageId', actual: m.messageId });
+    t.check('CP-FEED-007', m.sentAt > first.sentAt, 'the update is dated after the original', { exchange: upd.seq, path: '/sentAt', expected: `> ${first.sentAt}`, actual: m.sentAt });
+    t.check('CP-FEED-007', (upd.responseBody as { status?: string })?.status === 'accepted', 'ContactPoint applied it (not stale)', { exchange: upd.seq, actual: (upd.responseBody as { status?: string })?.status });
+  },
+};

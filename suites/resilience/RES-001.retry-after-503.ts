@@ -1,0 +1,32 @@
+import type { TestDef } from '../../src/engine/types.js';
+import { referChild } from '../support.js';
+import { attemptsAbout, gapMs, isNew, messageIdOf } from './support.js';
+
+/** One scenario per status: the SUT must retry, wait as told, reuse the message ID, deliver once. */
+function retryAfter(status: 503 | 429): TestDef {
+  return {
+    id: `RES-001.retry-after-${status}`,
+    title: `After a ${status} with Retry-After the system retries later with the same message ID and delivers once`,
+    requirements: ['RES-001', 'RES-002'],
+    async run(t) {
+      await t.mock.addFault({ operationId: 'submitInvolvement', kind: 'error', status, retryAfterSeconds: 1, count: 1 });
+      t.step(`ContactPoint answers the next message with ${status} and Retry-After: 1`);
+      const ref = await referChild(t, { requirement: 'RES-001', expect: false });
+      const delivered = await t.expectMessage('RES-001', 'a successful retry', (e) => e.operationId === 'submitInvolvement' && e.status < 300, { timeoutMs: t.timeouts.messageMs + 1000 });
+      if (!delivered) return;
+      const attempts = await attemptsAbout(t, ref.child);
+      const faulted = attempts.find((e) => e.status === status);
+      t.check('RES-001', !!faulted, `the first attempt met the injected ${status}`, { actual: attempts.map((e) => e.status) });
+      if (!faulted) return;
+      const retry = attempts.find((e) => e.seq > faulted.seq)!;
+      t.check('RES-001', messageIdOf(retry) === messageIdOf(faulted), 'the retry reused the message ID', { exchange: retry.seq, path: '/messageId', expected: messageIdOf(faulted), actual: messageIdOf(retry) });
+      const waited = gapMs(faulted, retry);
+      t.check('RES-002', waited >= 950, `waited ${waited} ms before retrying (Retry-After: 1 s)`, { exchange: retry.seq, expected: '≥ 1000 ms', actual: `${waited} ms` });
+      const stored = attempts.filter(isNew);
+      t.check('RES-001', stored.length === 1, `delivered exactly once (${stored.length} stored)`, { expected: 1, actual: stored.length });
+    },
+  };
+}
+
+export const retryAfter503 = retryAfter(503);
+export const retryAfter429 = retryAfter(429);

@@ -1,0 +1,21 @@
+import type { TestDef } from '../../src/engine/types.js';
+import { referChild } from '../support.js';
+import { attemptsAbout, gapMs } from './support.js';
+
+export const backoff: TestDef = {
+  id: 'RES-003.backoff',
+  title: 'Without Retry-After the system backs off: each wait is longer than the last',
+  requirements: ['RES-003', 'RES-001'],
+  async run(t) {
+    await t.mock.addFault({ operationId: 'submitInvolvement', kind: 'error', status: 503, count: 3 });
+    t.step('ContactPoint answers the next three attempts with 503 and no Retry-After');
+    const ref = await referChild(t, { requirement: 'RES-001', expect: false });
+    const ok = await t.expectMessage('RES-001', 'delivery after three 503s', (e) => e.operationId === 'submitInvolvement' && e.status < 300, { timeoutMs: t.timeouts.giveUpMs });
+    if (!ok) return;
+    const attempts = (await attemptsAbout(t, ref.child)).filter((e) => e.seq <= ok.seq);
+    const gaps = attempts.slice(1).map((e, i) => gapMs(attempts[i]!, e));
+    t.check('RES-001', attempts.length === 4, `delivered on attempt ${attempts.length}`, { expected: 4, actual: attempts.length });
+    const growing = gaps.every((g, i) => i === 0 || g > gaps[i - 1]!);
+    t.check('RES-003', gaps.length >= 2 && growing, `waits between attempts: ${gaps.join(', ')} ms`, { expected: 'increasing', actual: gaps });
+  },
+};

@@ -1,0 +1,62 @@
+/** Steps several scenarios share. Each judges by the requirement, never by one system's habits. */
+import type { JournalEntry } from '../src/core/journal.js';
+import { TestContext, sameContact } from '../src/engine/context.js';
+import { describeChild, describeContact } from '../src/engine/driver.js';
+import type { ChildIdentity, PractitionerContact } from '../src/schemas/common.js';
+import type { InvolvementMessage, ServiceType } from '../mocks/contactpoint/schemas.js';
+import type { RecordInvolvement } from '../src/driver-api/schemas.js';
+
+export const isInvolvement = (e: JournalEntry) => e.operationId === 'submitInvolvement' && e.status < 300;
+export const body = (e: JournalEntry) => e.requestBody as InvolvementMessage;
+
+export interface Referral {
+  child: ChildIdentity;
+  childRef: string;
+  involvementRef: string;
+  recorded: RecordInvolvement;
+  /** The first accepted message about it, if one came. */
+  message?: JournalEntry;
+}
+
+/** Registers a child and records an involvement, then waits for the SUT's first message about it. */
+export async function referChild(
+  t: TestContext,
+  opts: { child?: ChildIdentity; service?: ServiceType; worker?: PractitionerContact; startDate?: string; leadProfessional?: boolean; caseNote?: string; sensitiveBasis?: 'consent' | 'significant-harm-suspected'; expect?: boolean; requirement?: string } = {},
+): Promise<Referral> {
+  const child = opts.child ?? t.data.child();
+  const service = opts.service ?? 'childrens-social-care';
+  const recorded: RecordInvolvement = {
+    service,
+    worker: opts.worker ?? t.data.worker(service),
+    startDate: opts.startDate ?? t.data.today,
+    leadProfessional: opts.leadProfessional ?? false,
+    ...(opts.sensitiveBasis ? { sensitiveBasis: opts.sensitiveBasis } : {}),
+    ...(opts.caseNote ? { caseNote: opts.caseNote } : {}),
+  };
+  t.step(`Register the child: ${describeChild(child)}`);
+  const childRef = await t.driver.registerChild(child);
+  t.step(`Record a ${service} involvement from ${recorded.startDate}, worker ${describeContact(recorded.worker)}${opts.caseNote ? `, with the case note "${opts.caseNote}"` : ''}`);
+  const afterSeq = t.mock.lastSeq();
+  const involvementRef = await t.driver.recordInvolvement(childRef, recorded);
+  const ref: Referral = { child, childRef, involvementRef, recorded };
+  if (opts.expect === false) return ref;
+  const m = await t.expectMessage(opts.requirement ?? 'CP-FEED-009', `involvement message for ${child.name.given} ${child.name.family}`, (e) => isInvolvement(e) && TestContext.aboutChild(child)(e), { afterSeq });
+  if (m) ref.message = m;
+  return ref;
+}
+
+/** The accepted involvement messages about a child so far (after the SUT has gone quiet). */
+export async function messagesAbout(t: TestContext, child: ChildIdentity): Promise<JournalEntry[]> {
+  await t.mock.settle(t.timeouts.quietMs, t.timeouts.messageMs);
+  return (await t.sutEntries()).filter((e) => isInvolvement(e) && TestContext.aboutChild(child)(e));
+}
+
+/** A contact is right when it is the named worker, or a central team of the worker's organisation. */
+export function contactMatches(sent: PractitionerContact, worker: PractitionerContact): boolean {
+  if (sameContact(sent, worker)) return true;
+  return sent.kind === 'team' && sent.organisation === worker.organisation;
+}
+
+export function waitForUpdate(t: TestContext, sourceRecordId: string, what: string, pred: (m: InvolvementMessage) => boolean, req: string, afterSeq: number) {
+  return t.expectMessage(req, what, (e) => isInvolvement(e) && body(e).sourceRecordId === sourceRecordId && pred(body(e)), { afterSeq });
+}
