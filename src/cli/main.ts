@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
 import { VERSION } from '../version.js';
+import { ConfigError } from '../engine/statement.js';
 
 /** Exit codes (README): 0 pass, 1 a conformance failure, 2 usage or configuration error, 3 SUT unreachable or harness error. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, HARNESS: 3 } as const;
@@ -28,8 +29,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    return exitCode === EXIT.OK ? EXIT.HARNESS : exitCode;
+    console.error(`ics-conformance: ${err instanceof Error ? err.message : String(err)}`);
+    // Configuration mistakes are usage errors (2); anything else is the harness's own failure (3).
+    return err instanceof ConfigError ? EXIT.USAGE : exitCode === EXIT.OK ? EXIT.HARNESS : exitCode;
   }
   return exitCode;
 }

@@ -1,8 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { serveCommand } from './serve.js';
 import { fixturesCommand } from './fixtures.js';
+import { demoCommand } from './demo.js';
+import { runCommand } from './run.js';
+import { listCommand } from './list.js';
+import { initCommand } from './init.js';
+import { referenceIcsCommand } from './reference-ics.js';
 
 /** Every command; `setExit` lets a handler report its exit code without calling process.exit. */
-export function commands(_setExit: (code: number) => void): Array<CommandModule<object, never>> {
-  return [serveCommand(), fixturesCommand()] as unknown as Array<CommandModule<object, never>>;
+export function commands(setExit: (code: number) => void): Array<CommandModule<object, never>> {
+  return [demoCommand(setExit), runCommand(setExit), serveCommand(), listCommand(), initCommand(), fixturesCommand(), referenceIcsCommand()] as unknown as Array<CommandModule<object, never>>;
 }

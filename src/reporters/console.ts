@@ -1,0 +1,45 @@
+/** Progress and a summary on the terminal: live on a TTY, one line per test otherwise. */
+import type { Reporter } from './types.js';
+import type { RunResult } from '../engine/result.js';
+import type { Status } from '../engine/types.js';
+
+const COLOURS: Record<Status, string> = { PASSED: '32', FAILED: '31', WARNING: '33', SKIPPED: '90', ERROR: '35', REVIEW: '36' };
+
+export function consoleReporter(out: NodeJS.WriteStream = process.stdout): Reporter {
+  const tty = out.isTTY === true && !process.env.NO_COLOR;
+  const paint = (s: Status, text: string) => (tty ? `\x1b[${COLOURS[s]}m${text}\x1b[0m` : text);
+  let total = 0;
+  let done = 0;
+  return {
+    name: 'console',
+    onProgress(e) {
+      if (e.type === 'start') total = e.total;
+      else if (e.type === 'test-start' && tty) out.write(`\r\x1b[2K[${done + 1}/${total}] ${e.test.id} …`);
+      else if (e.type === 'test-end') {
+        done++;
+        const r = e.result;
+        const line = `${paint(r.status, r.status.padEnd(7))} ${r.id}${r.waiver ? ' (waived)' : ''}  ${r.durationMs} ms${r.reason && r.status !== 'PASSED' ? `\n          ${r.reason.split('\n')[0]}` : ''}`;
+        out.write(`${tty ? '\r\x1b[2K' : ''}${line}\n`);
+      }
+    },
+    async write(result: RunResult) {
+      out.write(summaryText(result, paint));
+      return [];
+    },
+  };
+}
+
+export function summaryText(result: RunResult, paint: (s: Status, t: string) => string = (_s, t) => t): string {
+  const s = result.summary;
+  const failing = result.requirements.filter((r) => r.status === 'FAILED');
+  const lines = [
+    '',
+    `${result.sut.vendor} ${result.sut.product} ${result.sut.version}: ${s.verdict.toUpperCase()} (exit ${s.exitCode})`,
+    `  ${s.total} tests: ${paint('PASSED', `${s.PASSED} passed`)}, ${paint('FAILED', `${s.FAILED} failed`)}${s.waived ? ` (${s.waived} waived)` : ''}, ${paint('WARNING', `${s.WARNING} warnings`)}, ${paint('SKIPPED', `${s.SKIPPED} skipped`)}, ${paint('ERROR', `${s.ERROR} errors`)}, ${paint('REVIEW', `${s.REVIEW} awaiting review`)}`,
+    ...(failing.length ? ['  Requirements not met:', ...failing.map((r) => `    ${r.id} (${r.level}) ${r.statement}`)] : []),
+    ...result.waivers.filter((w) => w.state !== 'used').map((w) => `  Waiver ${w.state}: ${w.test ?? w.requirement} (${w.reason}; ${w.approver}; expires ${w.expires})`),
+    `  ${s.PASSED} passed, ${s.FAILED} failed`,
+    '',
+  ];
+  return lines.join('\n');
+}
