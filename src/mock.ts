@@ -13,6 +13,8 @@ import { buildOpenApi } from './core/openapi.js';
 import { renderDocs } from './core/docs.js';
 import { Directory } from '../mocks/contactpoint/domain/directory.js';
 import { contactPointRoutes } from '../mocks/contactpoint/routes.js';
+import { NationalEcaf } from '../mocks/ecaf/domain/ecaf.js';
+import { ecafRoutes } from '../mocks/ecaf/routes.js';
 import { controlRoutes } from './control/routes.js';
 import { seedSession, type DatasetName, type SeedSummary } from './seed.js';
 import { VERSION } from './version.js';
@@ -40,6 +42,7 @@ export class MockServices {
   readonly sessions: Sessions;
   readonly journal: Journal;
   readonly directory: Directory;
+  readonly ecaf: NationalEcaf;
   readonly pipeline: Pipeline;
   readonly controlToken: string;
   readonly version = VERSION;
@@ -50,12 +53,15 @@ export class MockServices {
     this.sessions = new Sessions(this.store);
     this.journal = new Journal(this.store, opts.journalLimit);
     this.directory = new Directory(this.store);
+    // National eCAF tells ContactPoint about CAFs through the directory's own ingest, in the same transaction.
+    this.ecaf = new NationalEcaf(this.store, this.directory);
     this.sessions.onReset((id) => {
       this.directory.reset(id);
+      this.ecaf.reset(id);
       this.journal.clear(id);
     });
     this.controlToken = opts.controlToken ?? `ctl_${randomBytes(18).toString('base64url')}`;
-    const routes: RouteDef[] = [...contactPointRoutes(this.directory, this.store), ...controlRoutes(this), ...this.metaRoutes()];
+    const routes: RouteDef[] = [...contactPointRoutes(this.directory, this.store), ...ecafRoutes(this.ecaf), ...controlRoutes(this), ...this.metaRoutes()];
     this.pipeline = new Pipeline(routes, { store: this.store, sessions: this.sessions, journal: this.journal, controlToken: this.controlToken });
     if (opts.demoSession && !this.sessions.has(DEFAULT_SESSION_ID)) {
       const d = typeof opts.demoSession === 'object' ? opts.demoSession : {};
@@ -112,6 +118,7 @@ export class MockServices {
 
   close(): void {
     this.journal.flush();
+    this.ecaf.flushAudit();
     this.store.close();
   }
 }

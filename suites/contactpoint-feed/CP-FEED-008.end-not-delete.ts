@@ -16,6 +16,7 @@ export const endNotDelete: TestDef = {
     const ended = await waitForUpdate(t, first.sourceRecordId, `message with end date ${endDate}`, (m) => m.involvement.endDate !== undefined, 'CP-FEED-008', afterSeq);
     if (!ended) return;
     const m = body(ended);
+    t.check('CP-FEED-008', m.sourceRecordId === first.sourceRecordId, 'the ending came as an end date on the same source record', { exchange: ended.seq, path: '/sourceRecordId', expected: first.sourceRecordId, actual: m.sourceRecordId });
     t.check('CP-FEED-010', m.involvement.endDate === endDate, 'the end date is the one recorded', { exchange: ended.seq, path: '/involvement/endDate', expected: endDate, actual: m.involvement.endDate });
     t.check('CP-FEED-010', m.involvement.startDate === first.involvement.startDate, 'the start date is unchanged', { exchange: ended.seq, path: '/involvement/startDate', expected: first.involvement.startDate, actual: m.involvement.startDate });
     const cpId = (ended.responseBody as { contactPointId?: string }).contactPointId;

@@ -25,9 +25,11 @@ export const referralUploads: TestDef = {
       if (held) t.check('CP-FEED-003', m.child.identifiers[k] === held, `${k} sent is the one held`, { exchange: seq, path: `/child/identifiers/${k}`, expected: held, actual: m.child.identifiers[k] });
     }
     t.check('CP-FEED-010', m.child.dateOfBirth === ref.child.dateOfBirth, 'date of birth is the one held', { exchange: seq, path: '/child/dateOfBirth', expected: ref.child.dateOfBirth, actual: m.child.dateOfBirth });
+    t.step('Add a former name to the child\'s record');
+    await t.driver.updateChild(ref.childRef, { ...ref.child, formerNames: [...ref.child.formerNames, { given: ref.child.name.given, family: 'Former' }] });
     const all = await messagesAbout(t, ref.child);
     const records = new Set(all.map((e) => body(e).sourceRecordId));
-    t.check('CP-FEED-009', records.size === 1, `one referral gives one involvement record (got ${records.size})`, { expected: 1, actual: [...records] });
+    t.check('CP-FEED-009', records.size === 1, `one referral gives one involvement record, whatever changes later (got ${records.size})`, { expected: 1, actual: [...records] });
     const reads = (await t.sutEntries()).filter((e) => e.operationId === 'searchChildren' || e.operationId === 'getChild');
     t.check('CP-FEED-013', reads.length === 0, 'the system did not read ContactPoint back', { expected: 0, actual: reads.length });
   },

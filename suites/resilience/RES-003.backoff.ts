@@ -15,7 +15,8 @@ export const backoff: TestDef = {
     const attempts = (await attemptsAbout(t, ref.child)).filter((e) => e.seq <= ok.seq);
     const gaps = attempts.slice(1).map((e, i) => gapMs(attempts[i]!, e));
     t.check('RES-001', attempts.length === 4, `delivered on attempt ${attempts.length}`, { expected: 4, actual: attempts.length });
-    const growing = gaps.every((g, i) => i === 0 || g > gaps[i - 1]!);
+    // Growth must be real, not jitter: each wait at least 20% (and 5 ms) longer than the one before.
+    const growing = gaps.every((g, i) => i === 0 || g >= gaps[i - 1]! * 1.2 + 5);
     t.check('RES-003', gaps.length >= 2 && growing, `waits between attempts: ${gaps.join(', ')} ms`, { expected: 'increasing', actual: gaps });
   },
 };
