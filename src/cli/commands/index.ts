@@ -7,8 +7,9 @@ import { listCommand } from './list.js';
 import { initCommand } from './init.js';
 import { referenceIcsCommand } from './reference-ics.js';
 import { driverOpenApiCommand } from './driver-openapi.js';
+import { validateCommand } from './validate.js';
 
 /** Every command; `setExit` lets a handler report its exit code without calling process.exit. */
 export function commands(setExit: (code: number) => void): Array<CommandModule<object, never>> {
-  return [demoCommand(setExit), runCommand(setExit), serveCommand(), listCommand(), initCommand(), fixturesCommand(), referenceIcsCommand(), driverOpenApiCommand()] as unknown as Array<CommandModule<object, never>>;
+  return [demoCommand(setExit), runCommand(setExit), serveCommand(), listCommand(), validateCommand(setExit), initCommand(), fixturesCommand(), referenceIcsCommand(), driverOpenApiCommand()] as unknown as Array<CommandModule<object, never>>;
 }
