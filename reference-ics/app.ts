@@ -11,7 +11,12 @@ import {
   RecordInvolvement,
   EndInvolvement,
   LeadProfessional,
+  LogCafEpisode,
+  UpdateCafEpisode,
+  ReceiveTransfer,
+  CaptureConsent,
 } from '../src/driver-api/schemas.js';
+import { LocalEcafRefusal } from './local-ecaf.js';
 import { ReferenceIcs, NotFound } from './ics.js';
 import type { Variant } from './variants.js';
 
@@ -58,12 +63,44 @@ export function createReferenceIcsApp(ics: ReferenceIcs): express.Express {
     ics.setLeadProfessional(req.params.ref as string, req.body.leadProfessional);
     res.status(204).end();
   });
+  r.post('/caf-episodes', body(LogCafEpisode), (req, res) => {
+    res.status(201).json({ episodeRef: ics.ecaf.log(req.body.episode) });
+  });
+  r.put('/caf-episodes/:ref', body(UpdateCafEpisode), (req, res) => {
+    ics.ecaf.update(req.params.ref as string, req.body.episode);
+    res.status(204).end();
+  });
+  r.get('/caf-episodes/:ref', (req, res) => {
+    res.json({ episodeRef: req.params.ref, episode: ics.ecaf.get(req.params.ref as string) });
+  });
+  r.post('/caf-episodes/:ref/transfer', (req, res) => {
+    ics.ecaf.transferOut(req.params.ref as string);
+    res.status(202).json({});
+  });
+  r.post('/caf-episodes/:ref/consents', body(CaptureConsent), (req, res) => {
+    ics.ecaf.captureConsent(req.params.ref as string, req.body);
+    res.status(204).end();
+  });
+  r.post('/migrations', (_req, res) => {
+    ics.ecaf.exportMigration();
+    res.status(202).json({});
+  });
+  // The receiving side: National eCAF hands over an exported episode. Judged on the answers it gives.
+  r.post('/local-ecaf/transfers', (req, res) => {
+    const b = req.body as { exportId?: unknown; episode?: unknown };
+    const shape = validator(ReceiveTransfer);
+    const exportId = typeof b?.exportId === 'string' ? b.exportId : '';
+    if (!shape(req.body) && !exportId) return problem(res, 422, 'Not an eCAF export', { errors: toProblemItems(shape.errors, 'ECAF-IN-002') });
+    const { ref, repeat } = ics.ecaf.receive(exportId, b.episode);
+    return res.status(repeat ? 200 : 201).json({ episodeRef: ref, repeat });
+  });
   r.get('/deliveries', (_req, res) => {
     res.json({ deliveries: ics.outbox.deliveries });
   });
   app.use(DRIVER_BASE, r);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof NotFound) return problem(res, 404, err.message);
+    if (err instanceof LocalEcafRefusal) return problem(res, err.status, err.message, err.errors.length ? { errors: err.errors } : {});
     if ((err as { type?: string }).type === 'entity.parse.failed') return problem(res, 400, 'Malformed JSON');
     return problem(res, 500, 'Reference ICS error', { detail: (err as Error).message });
   });

@@ -10,6 +10,7 @@ import type { InvolvementMessage } from '../mocks/contactpoint/schemas.js';
 import { SENSITIVE_SERVICES } from '../mocks/contactpoint/schemas.js';
 import { ageOn, isoDate } from '../src/core/clock.js';
 import { Outbox, type Endpoint } from './outbox.js';
+import { LocalEcaf } from './local-ecaf.js';
 import type { Variant } from './variants.js';
 
 interface ChildRecord {
@@ -39,6 +40,7 @@ export class ReferenceIcs {
   private readonly children = new Map<string, ChildRecord>();
   private readonly involvements = new Map<string, InvolvementRecord>();
   readonly outbox: Outbox;
+  readonly ecaf: LocalEcaf;
   private seq = 0;
 
   constructor(
@@ -46,13 +48,15 @@ export class ReferenceIcs {
     version = '1.0.0',
   ) {
     this.version = version;
-    this.outbox = new Outbox(() => this.contactPoint(), variants);
+    this.outbox = new Outbox((path) => this.endpointFor(path), variants);
+    this.ecaf = new LocalEcaf(this.outbox, variants, () => isoDate(new Date()));
   }
 
-  private contactPoint(): Endpoint | undefined {
+  private endpointFor(path: string): Endpoint | undefined {
     if (!this.config) return undefined;
-    const token = this.variants.has('hard-coded-token') ? this.firstToken! : this.config.contactPoint.token;
-    return { baseUrl: this.config.contactPoint.baseUrl.replace(/\/$/, ''), token };
+    const target = path.startsWith('/ecaf/') ? this.config.ecaf : this.config.contactPoint;
+    const token = this.variants.has('hard-coded-token') ? this.firstToken! : target.token;
+    return { baseUrl: target.baseUrl.replace(/\/$/, ''), token };
   }
 
   configure(cfg: Configuration): void {

@@ -25,6 +25,7 @@ interface Job {
   method: string;
   path: string;
   body?: Record<string, unknown>;
+  onDelivered?: (response: unknown) => void;
 }
 
 export class Outbox {
@@ -35,20 +36,22 @@ export class Outbox {
   maxAttempts = 5;
 
   constructor(
-    private readonly endpoint: () => Endpoint | undefined,
+    /** Where a path goes (ContactPoint or National eCAF), as last configured. */
+    private readonly endpoint: (path: string) => Endpoint | undefined,
     private readonly variants: ReadonlySet<Variant>,
   ) {}
 
-  send(operation: string, method: string, path: string, body?: Record<string, unknown>): Delivery {
+  /** Queues a message; `onDelivered` gets the service's answer once it is accepted (e.g. a receipt to act on). */
+  send(operation: string, method: string, path: string, body?: Record<string, unknown>, onDelivered?: (response: unknown) => void): Delivery {
     const messageId = (body?.messageId as string | undefined) ?? randomUUID();
     const delivery: Delivery = { messageId, operation, state: 'pending', attempts: 0 };
     this.deliveries.push(delivery);
-    void this.attempt({ delivery, method, path, ...(body ? { body } : {}) });
+    void this.attempt({ delivery, method, path, ...(body ? { body } : {}), ...(onDelivered ? { onDelivered } : {}) });
     return delivery;
   }
 
   private async attempt(job: Job): Promise<void> {
-    const ep = this.endpoint();
+    const ep = this.endpoint(job.path);
     if (!ep) {
       job.delivery.state = 'failed';
       return;
@@ -58,6 +61,7 @@ export class Outbox {
     if (d.attempts > 1 && this.variants.has('new-message-id-on-retry') && job.body) job.body = { ...job.body, messageId: randomUUID() };
     let status: number;
     let retryAfter: number | undefined;
+    let answer: unknown;
     try {
       const query = this.variants.has('token-in-query') ? `${job.path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(ep.token)}` : '';
       const res = await fetch(ep.baseUrl + job.path + query, {
@@ -69,13 +73,19 @@ export class Outbox {
       status = res.status;
       const ra = res.headers.get('retry-after');
       if (ra !== null && /^\d+$/.test(ra)) retryAfter = Number(ra) * 1000;
-      await res.arrayBuffer();
+      const text = await res.text();
+      try {
+        answer = text ? (JSON.parse(text) as unknown) : undefined;
+      } catch {
+        answer = text;
+      }
     } catch {
       status = 0; // dropped connection or timeout: the message may or may not have been stored; retry with the same ID
     }
     d.lastStatus = status;
     if (status >= 200 && status < 300) {
       d.state = 'delivered';
+      job.onDelivered?.(answer);
       return;
     }
     const retryable = status === 0 || status === 429 || status >= 500;

@@ -22,6 +22,16 @@ export const VARIANTS = {
   'drops-identifiers': 'Leaves out the child\'s NHS number.',
   'ignores-lead-professional': 'Never sends lead professional changes.',
   'wrong-start-date': 'Sends the day of sending as the start date.',
+  'no-caf-indicator': 'Never tells ContactPoint that a CAF was logged.',
+  'caf-content-in-indicator': 'Puts the reason for assessment into the CAF indicator.',
+  'stale-caf-indicator': 'Does not send a new indicator when the CAF is updated.',
+  'transfers-without-consent': 'Transfers an episode to National eCAF with no consent in force.',
+  'partial-transfer': 'Leaves the delivery plan out of a transferred episode.',
+  'accepts-unconsented-transfer': 'Accepts an episode from National eCAF that has no consent in force.',
+  'duplicate-import': 'Stores the same transferred episode again when it is re-sent.',
+  'fabricates-consent': 'Invents consent for migrated episodes that have none.',
+  'skips-closed-episodes': 'Leaves closed episodes out of the migration batch.',
+  'never-releases-held': 'Captures consent locally but never records it at National eCAF.',
 } as const;
 
 export type Variant = keyof typeof VARIANTS;

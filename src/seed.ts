@@ -4,6 +4,7 @@ import type { Client } from './core/sessions.js';
 import { isoDate } from './core/clock.js';
 import { involvementMessages } from '../fixtures/population.js';
 import { hannahInvolvements, HANNAH_STORY_DATE } from '../fixtures/hannah.js';
+import { cafEpisodes } from '../fixtures/ecaf.js';
 import type { InvolvementMessage } from '../mocks/contactpoint/schemas.js';
 
 export type DatasetName = 'empty' | 'hannah' | 'population';
@@ -13,6 +14,8 @@ export interface SeedSummary {
   messages: number;
   children: number;
   reviews: number;
+  /** CAF episodes loaded into National eCAF (each also sets its child's CAF indicator in ContactPoint). */
+  episodes: number;
 }
 
 const EDUCATION_SERVICES = new Set(['education', 'learning-mentor', 'education-welfare']);
@@ -47,5 +50,9 @@ export function seedSession(mock: MockServices, sessionId: string, dataset: Data
       if (receipt.status === 'queued-for-review') reviews++;
     }
   });
-  return { dataset, messages: n, children: children.size, reviews };
+  // Hannah's dataset is ContactPoint as Melanie found it on the story date, before her CAF existed:
+  // fixtures/hannah-caf.ts holds the CAF for the test or demo that plays the story on.
+  const episodes =
+    dataset === 'population' ? mock.store.tx(() => mock.ecaf.seed(session, cafEpisodes({ count: opts.count, seed: opts.seed, referenceDate: isoDate(session.now()) }))) : 0;
+  return { dataset, messages: n, children: children.size, reviews, episodes };
 }

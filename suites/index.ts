@@ -3,5 +3,7 @@ import type { Suite } from '../src/engine/types.js';
 import { contactPointFeedSuite } from './contactpoint-feed/index.js';
 import { securitySuite } from './security/index.js';
 import { resilienceSuite } from './resilience/index.js';
+import { cafIndicatorSuite } from './caf-indicator/index.js';
+import { ecafExchangeSuite } from './ecaf-exchange/index.js';
 
-export const ALL_SUITES: Suite[] = [contactPointFeedSuite, securitySuite, resilienceSuite];
+export const ALL_SUITES: Suite[] = [contactPointFeedSuite, cafIndicatorSuite, ecafExchangeSuite, securitySuite, resilienceSuite];

@@ -6,6 +6,7 @@
 import { Type, Closed, DateString, type Static } from '../core/schema.js';
 import { ChildIdentity, PractitionerContact } from '../schemas/common.js';
 import { ServiceTypeSchema } from '../../mocks/contactpoint/schemas.js';
+import { ExchangeEpisode, ExportResult, ConsentInput } from '../../mocks/ecaf/schemas.js';
 
 export const DRIVER_BASE = '/driver/v1';
 
@@ -70,3 +71,21 @@ export const Delivery = Closed(
 );
 export const Deliveries = Closed({ deliveries: Type.Array(Delivery) }, { title: 'Deliveries' });
 export type Delivery = Static<typeof Delivery>;
+
+// ---- local eCAF module (capabilities local-ecaf, ecaf-transfer-out, ecaf-transfer-in, migration-export)
+
+
+export const LogCafEpisode = Closed(
+  { childRef: Type.String({ minLength: 1, maxLength: 100 }), episode: ExchangeEpisode },
+  {
+    title: 'LogCafEpisode',
+    description: 'Log a CAF episode in the local eCAF module, as the practitioners recorded it. The assessor is the TAC member named by assessment.assessedBy.',
+  },
+);
+export const UpdateCafEpisode = Closed({ episode: ExchangeEpisode }, { title: 'UpdateCafEpisode', description: 'The episode as it now stands in the local module (e.g. reassessed by another practitioner).' });
+export const EpisodeRef = Closed({ episodeRef: Type.String({ minLength: 1, maxLength: 100 }) }, { title: 'EpisodeRef' });
+export const LocalEpisode = Closed({ episodeRef: Type.String(), episode: ExchangeEpisode }, { title: 'LocalEpisode' });
+/** What National eCAF sends a local module when a child moves to an authority with a local CAF system. */
+export const ReceiveTransfer = ExportResult;
+export const CaptureConsent = ConsentInput;
+export const MigrationRequest = Closed({}, { title: 'MigrationRequest', description: 'Export every episode in the local module as one migration batch.' });

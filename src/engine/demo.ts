@@ -21,7 +21,7 @@ export function referenceStatement(): Statement {
     product: 'Reference ICS',
     version: '1.0.0',
     sourceSystemType: 'ics',
-    capabilities: ['contactpoint-feed'],
+    capabilities: ['contactpoint-feed', 'local-ecaf', 'ecaf-transfer-out', 'ecaf-transfer-in', 'migration-export'],
     attestations: [
       { requirement: 'SEC-TLS-001', answer: 'yes', note: 'The reference ICS is a loopback test build; production deployments terminate TLS with certificate verification.', by: 'ics-conformance maintainers' },
       { requirement: 'CP-FEED-011', answer: 'yes', note: 'Initial load exercised by the bulk-feed tests of this project.', by: 'ics-conformance maintainers' },

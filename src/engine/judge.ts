@@ -7,6 +7,12 @@ import type { JournalEntry } from '../core/journal.js';
 import type { TestContext } from './context.js';
 import { requirement } from './catalogue.js';
 
+/** Refusals whose cause is a rule the SUT broke, named by the problem code rather than by a schema requirement. */
+const CODE_TO_REQUIREMENT: Record<string, string> = {
+  ICS_ERR_CONSENT_REQUIRED: 'ECAF-OUT-002',
+  ICS_ERR_HELD_FOR_CONSENT: 'ECAF-MIG-003',
+};
+
 export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToken: string, expectedFaults: Set<number>): void {
   for (const e of entries) {
     if (!t.isFromSut(e) && e.status !== 401) continue;
@@ -19,6 +25,12 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
     }
     if (e.operationId === 'searchChildren' || e.operationId === 'getChild') {
       t.check('CP-FEED-013', false, `the system read ContactPoint (${e.operationId}): the feed is one way`, where);
+      continue;
+    }
+    const code = (e.responseBody as { code?: string } | undefined)?.code;
+    if (code && CODE_TO_REQUIREMENT[code]) {
+      const p = e.problems?.[0];
+      t.check(CODE_TO_REQUIREMENT[code], false, `${e.operationId} refused (${e.status}): ${p ? `${p.path || '/'} ${p.message}` : code}`, { ...where, ...(p ? { path: p.path, expected: p.rule } : {}) });
       continue;
     }
     if (e.status === 403) {

@@ -3,11 +3,15 @@ import { generatePopulation, practitionerContact, teamContact, type Practitioner
 import type { ChildIdentity, PractitionerContact } from '../schemas/common.js';
 import type { ServiceType } from '../../mocks/contactpoint/schemas.js';
 import { ageOn } from '../core/clock.js';
+import { cafEpisodes } from '../../fixtures/ecaf.js';
+import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 
 export class SyntheticData {
   private readonly children: GeneratedChild[] = [];
   private readonly practitioners: Practitioner[] = [];
   private next = 0;
+  private cafPool: ExchangeEpisode[] | undefined;
+  private nextCaf = 0;
 
   constructor(
     readonly seed: number,
@@ -32,6 +36,22 @@ export class SyntheticData {
       return structuredClone(c.identity);
     }
     throw new Error('synthetic pool exhausted: raise the pool size');
+  }
+
+  /**
+   * A child with a CAF episode as a local eCAF module would hold it (consent in force unless asked
+   * otherwise). Each call gives a different child.
+   */
+  cafCase(opts: { consent?: boolean; status?: 'open' | 'closed' } = {}): ExchangeEpisode {
+    this.cafPool ??= [...cafEpisodes({ count: 300, seed: this.seed, referenceDate: this.today, rate: 1 })].filter((e) => e.assessment && e.child.identifiers.nhsNumber);
+    const pick = this.cafPool.filter((e) => opts.status === undefined || e.status === opts.status);
+    const base = pick[this.nextCaf++ % pick.length];
+    if (!base) throw new Error('synthetic CAF pool exhausted');
+    const ep = structuredClone(base);
+    ep.localRef = `${ep.localRef}.${this.nextCaf}`.slice(0, 64);
+    if (opts.consent === false) ep.consents = [];
+    else if (!ep.consents.some((c) => !c.withdrawnOn)) throw new Error('synthetic CAF without consent in force');
+    return ep;
   }
 
   worker(service: ServiceType, kind: 'practitioner' | 'team' = 'practitioner'): PractitionerContact {

@@ -30,6 +30,16 @@ export const MATRIX: Record<Variant, { test: string; requirement: string }> = {
   'drops-identifiers': { test: 'CP-FEED-003.identifiers', requirement: 'CP-FEED-003' },
   'ignores-lead-professional': { test: 'CP-FEED-012.lead-professional', requirement: 'CP-FEED-012' },
   'wrong-start-date': { test: 'CP-FEED-009.referral-uploads', requirement: 'CP-FEED-010' },
+  'no-caf-indicator': { test: 'CP-CAF-001.indicator-on-log', requirement: 'CP-CAF-001' },
+  'caf-content-in-indicator': { test: 'CP-CAF-001.indicator-on-log', requirement: 'CP-CAF-002' },
+  'stale-caf-indicator': { test: 'CP-CAF-001.indicator-on-update', requirement: 'CP-CAF-001' },
+  'transfers-without-consent': { test: 'ECAF-OUT-002.no-consent-no-transfer', requirement: 'ECAF-OUT-002' },
+  'partial-transfer': { test: 'ECAF-OUT-001.transfer-complete', requirement: 'ECAF-OUT-001' },
+  'accepts-unconsented-transfer': { test: 'ECAF-IN-002.refuse-bad-transfer', requirement: 'ECAF-IN-002' },
+  'duplicate-import': { test: 'ECAF-IN-001.receive-transfer', requirement: 'ECAF-IN-003' },
+  'fabricates-consent': { test: 'ECAF-MIG-001.migration-export', requirement: 'ECAF-MIG-002' },
+  'skips-closed-episodes': { test: 'ECAF-MIG-001.migration-export', requirement: 'ECAF-MIG-001' },
+  'never-releases-held': { test: 'ECAF-MIG-001.migration-export', requirement: 'ECAF-MIG-003' },
 };
 
 function only(testId: string): Suite[] {

@@ -1,0 +1,100 @@
+/**
+ * summary.md: a short Markdown summary for a pull-request comment or a CI job summary
+ * ($GITHUB_STEP_SUMMARY): the verdict, the counts, each requirement not met with its first failing
+ * check, waivers and privacy findings. Everything the SUT sent goes into code spans or escaped text,
+ * so it cannot turn into links, images or HTML where the summary is shown.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Reporter } from './types.js';
+import type { RunResult } from '../engine/result.js';
+import { describeValue, failingChecks, overallCoverage } from '../evidence/format.js';
+import { privacyOf } from '../evidence/prepare.js';
+
+export const MARKDOWN_FILE = 'summary.md';
+
+/** Text with Markdown and HTML meaning removed: punctuation backslash-escaped, angle brackets as entities, one line. */
+export function mdText(s: string, max = 300): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return cut.replace(/[\\`*_{}[\]()#+\-.!|~>]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;');
+}
+
+/** A code span that holds any text (a fence longer than any backtick run inside); pipes escaped for tables. */
+export function mdCode(s: string, max = 160): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  const longest = Math.max(0, ...[...cut.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = cut.startsWith('`') || cut.endsWith('`') || cut === '' ? ' ' : '';
+  return `${fence}${pad}${cut.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+
+const VERDICT = { pass: '✅ PASS', fail: '❌ FAIL', error: '⚠️ ERROR' } as const;
+
+export function markdownSummary(result: RunResult): string {
+  const s = result.summary;
+  const cov = overallCoverage(result);
+  const L: string[] = [];
+  L.push(`## ${VERDICT[s.verdict]}: ${mdText(`${result.sut.vendor} ${result.sut.product} ${result.sut.version}`)}`);
+  L.push('');
+  L.push(
+    `ics-conformance ${mdText(result.harness.version)} · catalogue ${mdText(result.catalogueVersion)} · run ${mdCode(result.run.id)} · ${mdText(result.run.startedAt)} · exit code **${s.exitCode}**`,
+  );
+  L.push('');
+  L.push('| Tests | Passed | Failed | Warnings | Skipped | Errors | Review | Waived | Requirements verified |');
+  L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  L.push(`| ${s.total} | ${s.PASSED} | ${s.FAILED} | ${s.WARNING} | ${s.SKIPPED} | ${s.ERROR} | ${s.REVIEW} | ${s.waived} | ${cov.verified}/${cov.total} (${cov.percent}%) |`);
+
+  const failing = result.requirements.filter((r) => r.status === 'FAILED');
+  if (failing.length) {
+    L.push('', `### Requirements not met (${failing.length})`, '');
+    L.push('| Requirement | Level | Test | First failing check | Path | Expected | Actual |');
+    L.push('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of failing) {
+      const test = result.tests.find((t) => !t.waiver && t.checks.some((c) => c.requirement === r.id && c.verdict === 'fail'));
+      const c = test ? failingChecks(test).find((x) => x.requirement === r.id) : undefined;
+      L.push(
+        `| **${mdText(r.id)}** | ${r.level} | ${test ? mdCode(test.id) : ''} | ${c ? mdText(c.message, 200) : ''} | ${c?.path ? mdCode(c.path) : ''} | ${c && c.expected !== undefined ? mdCode(describeValue(c.expected, 120)) : ''} | ${c && c.actual !== undefined ? mdCode(describeValue(c.actual, 120)) : ''} |`,
+      );
+    }
+    L.push('', ...failing.map((r) => `- **${mdText(r.id)}** (${r.level}): ${mdText(r.statement, 400)}`));
+  }
+
+  const errors = result.tests.filter((t) => t.status === 'ERROR');
+  if (errors.length) {
+    L.push('', `### Errors (${errors.length})`, '', ...errors.map((t) => `- ${mdCode(t.id)}: ${mdText((t.reason ?? '').split('\n')[0] ?? '', 300)}`));
+  }
+  const warnings = result.tests.filter((t) => t.status === 'WARNING');
+  if (warnings.length) {
+    L.push('', `### Warnings (${warnings.length})`, '', ...warnings.map((t) => `- ${mdCode(t.id)}: ${mdText(t.reason ?? '', 300)}`));
+  }
+  const review = result.tests.filter((t) => t.status === 'REVIEW');
+  if (review.length) {
+    L.push('', `### Awaiting review (${review.length})`, '', ...review.map((t) => `- ${mdCode(t.id)}: ${mdText(t.reason ?? '', 300)}`));
+  }
+  if (result.waivers.length) {
+    L.push('', `### Waivers (${result.waivers.length})`, '', '| Covers | State | Reason | Approver | Expires |', '| --- | --- | --- | --- | --- |');
+    for (const w of result.waivers) L.push(`| ${mdCode(w.test ?? w.requirement ?? '')} | ${w.state} | ${mdText(w.reason, 200)} | ${mdText(w.approver, 100)} | ${mdText(w.expires)} |`);
+  }
+  const privacy = privacyOf(result);
+  if (privacy.findings.length) {
+    L.push('', `### ⚠️ Privacy: ${privacy.findings.length} identifier(s) that look real`, '');
+    L.push('Synthetic data only in a test build. Values are partly masked; see report.html for where they were sent.', '');
+    L.push('| Kind | Value | Why | Test | Exchange |', '| --- | --- | --- | --- | --- |');
+    for (const f of privacy.findings) L.push(`| ${f.kind} | ${mdCode(f.value)} | ${mdText(f.reason)} | ${mdCode(f.test)} | #${f.exchange} ${f.where} ${mdCode(f.path || '/')} |`);
+  }
+  L.push('', '<sub>Full evidence: report.html, junit.xml, results.json and the signed bundle (manifest.json) in the run directory. Check it with `ics-conformance verify DIR`.</sub>', '');
+  return L.join('\n');
+}
+
+/** summary.md: post it as a PR comment, or append it to $GITHUB_STEP_SUMMARY. */
+export function markdownReporter(): Reporter {
+  return {
+    name: 'markdown',
+    async write(result, outDir) {
+      await writeFile(join(outDir, MARKDOWN_FILE), markdownSummary(result));
+      return [MARKDOWN_FILE];
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import pactum from 'pactum';
+import type { TestDef } from '../../src/engine/types.js';
+import type { TestContext } from '../../src/engine/context.js';
+import { DRIVER_BASE } from '../../src/driver-api/schemas.js';
+import { HttpDriver } from '../../src/engine/driver.js';
+import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
+import { driverOk } from '../ecaf-support.js';
+
+/** A real export from the National eCAF mock: another authority transfers the episode in, then exports it. */
+async function nationalExport(t: TestContext, episode: ExchangeEpisode): Promise<Record<string, unknown>> {
+  const transfer = await t.mock.national('POST', '/ecaf/v1/exchange/transfers', 'ics-neighbour', { messageId: randomUUID(), episode });
+  if (transfer.status >= 300) throw new Error(`could not place the episode on National eCAF: ${transfer.status} ${JSON.stringify(transfer.body)}`);
+  const exp = await t.mock.national('POST', '/ecaf/v1/exchange/exports', 'ics-neighbour', { episodeId: transfer.body.episodeId, destination: { localAuthority: '302', system: 'system under test' } });
+  if (exp.status !== 200) throw new Error(`National eCAF export failed: ${exp.status} ${JSON.stringify(exp.body)}`);
+  return exp.body as Record<string, unknown>;
+}
+
+/** The SUT is the receiver here: the harness calls it (pactum) and judges its answers. */
+async function send(t: TestContext, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  if (!(t.driver instanceof HttpDriver)) return t.skip('receiving a transfer needs the driver API (not available in interactive mode)');
+  const url = `${t.driver.baseUrl.replace(/\/$/, '')}${DRIVER_BASE}/local-ecaf/transfers`;
+  const started = performance.now();
+  const at = new Date().toISOString();
+  const res = (await pactum.spec().post(url).withJson(body as object).withRequestTimeout(10_000).toss()) as { statusCode: number; json?: unknown; body?: unknown };
+  const payload = (res.json ?? res.body ?? {}) as Record<string, unknown>;
+  t.harnessCalls.push({ direction: 'harness->sut', at, durationMs: Math.round(performance.now() - started), method: 'POST', url: `${DRIVER_BASE}/local-ecaf/transfers`, requestBody: body, status: res.statusCode, responseBody: payload });
+  return { status: res.statusCode, body: payload };
+}
+
+export const receiveTransfer: TestDef = {
+  id: 'ECAF-IN-001.receive-transfer',
+  title: 'An episode exported by National eCAF is received faithfully, and once only',
+  requirements: ['ECAF-IN-001', 'ECAF-IN-003'],
+  async run(t) {
+    const episode = t.data.cafCase();
+    t.step(`The child (${episode.child.name.given} ${episode.child.name.family}) moves to your authority: National eCAF exports the episode to your local eCAF module`);
+    const exported = await nationalExport(t, episode);
+    const first = await send(t, exported);
+    t.check('ECAF-IN-001', first.status === 201 || first.status === 200, `the system accepted the episode (${first.status})`, { expected: '201', actual: first.status });
+    const ref = first.body.episodeRef as string | undefined;
+    if (!ref) return void t.check('ECAF-IN-001', false, 'the answer names no local episode', { actual: first.body });
+    const held = (await driverOk(t, 'GET', `/caf-episodes/${encodeURIComponent(ref)}`)).episode as ExchangeEpisode;
+    const sentEp = exported.episode as ExchangeEpisode;
+    t.check('ECAF-IN-001', JSON.stringify(held.assessment) === JSON.stringify(sentEp.assessment), 'the assessment is held as sent', { path: '/episode/assessment', expected: 'identical', actual: held.assessment ? 'differs' : 'missing' });
+    t.check('ECAF-IN-001', held.tac.length === sentEp.tac.length && held.deliveryPlan.length === sentEp.deliveryPlan.length, 'the TAC and delivery plan are held as sent', {
+      expected: { tac: sentEp.tac.length, plan: sentEp.deliveryPlan.length },
+      actual: { tac: held.tac.length, plan: held.deliveryPlan.length },
+    });
+    t.step('National eCAF sends the same export again (a retry)');
+    const again = await send(t, exported);
+    t.check('ECAF-IN-003', again.status < 300 && again.body.episodeRef === ref, 'the repeat is recognised: the same local episode, not a second one', { expected: ref, actual: again.body.episodeRef ?? again.status });
+  },
+};
+
+export const refuseBadTransfer: TestDef = {
+  id: 'ECAF-IN-002.refuse-bad-transfer',
+  title: 'An episode with no consent in force, or malformed, is refused with an error and not stored',
+  requirements: ['ECAF-IN-002'],
+  async run(t) {
+    const episode = t.data.cafCase();
+    const exported = await nationalExport(t, episode);
+    const unconsented = { ...exported, exportId: `EXP-${randomUUID().slice(0, 8).toUpperCase()}`, episode: { ...(exported.episode as ExchangeEpisode), consents: [] } };
+    t.step('An export arrives whose episode has no consent recorded');
+    const r1 = await send(t, unconsented);
+    t.check('ECAF-IN-002', r1.status >= 400 && r1.status < 500, `refused (${r1.status})`, { expected: '4xx', actual: r1.status });
+    t.check('ECAF-IN-002', !r1.body.episodeRef, 'nothing was stored', { actual: r1.body.episodeRef ?? 'no episode' });
+    const malformed = { ...exported, exportId: `EXP-${randomUUID().slice(0, 8).toUpperCase()}`, episode: { ...(exported.episode as ExchangeEpisode), caseNotes: 'unexpected field', child: undefined } };
+    t.step('An export arrives that does not match the exchange format');
+    const r2 = await send(t, malformed);
+    t.check('ECAF-IN-002', r2.status >= 400 && r2.status < 500, `refused (${r2.status})`, { expected: '4xx', actual: r2.status });
+    t.check('ECAF-IN-002', !r2.body.episodeRef, 'nothing was stored', { actual: r2.body.episodeRef ?? 'no episode' });
+  },
+};
