@@ -5,5 +5,6 @@ import { securitySuite } from './security/index.js';
 import { resilienceSuite } from './resilience/index.js';
 import { cafIndicatorSuite } from './caf-indicator/index.js';
 import { ecafExchangeSuite } from './ecaf-exchange/index.js';
+import { hannahSuite } from './hannah/index.js';
 
-export const ALL_SUITES: Suite[] = [contactPointFeedSuite, cafIndicatorSuite, ecafExchangeSuite, securitySuite, resilienceSuite];
+export const ALL_SUITES: Suite[] = [contactPointFeedSuite, cafIndicatorSuite, ecafExchangeSuite, securitySuite, resilienceSuite, hannahSuite];

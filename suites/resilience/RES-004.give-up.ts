@@ -14,7 +14,7 @@ export const giveUp: TestDef = {
     if (!first) return;
     const started = Date.now();
     // Quiet for a while means the system stopped; still retrying at the deadline means it never gives up.
-    await t.mock.settle(Math.max(t.timeouts.quietMs * 3, 900), t.timeouts.giveUpMs);
+    await t.mock.settle(Math.max(t.timeouts.quietMs * 5, 500), t.timeouts.giveUpMs);
     const elapsed = Date.now() - started;
     const attempts = await attemptsAbout(t, ref.child);
     t.check('RES-004', elapsed < t.timeouts.giveUpMs, `stopped retrying after ${attempts.length} attempts`, { expected: `stops within ${t.timeouts.giveUpMs} ms`, actual: `${attempts.length} attempts over ${elapsed} ms` });
