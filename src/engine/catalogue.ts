@@ -4,6 +4,7 @@
  * on the vendor's system has neither a test nor a written reason why no machine can check it.
  */
 import type { Requirement } from './types.js';
+import { ECAF_SERVICE_REQUIREMENTS } from './catalogue-ecaf.js';
 
 export const CATALOGUE_VERSION = '2026.11.1';
 
@@ -335,6 +336,7 @@ export const REQUIREMENTS: Requirement[] = [
       verifiedBy: [test!],
     }),
   ),
+  ...ECAF_SERVICE_REQUIREMENTS,
 ];
 
 const byId = new Map(REQUIREMENTS.map((r) => [r.id, r]));

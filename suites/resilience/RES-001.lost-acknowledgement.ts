@@ -5,7 +5,7 @@ import { attemptsAbout, isNew, messageIdOf } from './support.js';
 export const lostAcknowledgement: TestDef = {
   id: 'RES-001.lost-acknowledgement',
   title: 'When the connection drops after ContactPoint stored the message, the retry reuses the message ID: stored once',
-  requirements: ['RES-001'],
+  requirements: ['RES-001', 'CP-FEED-001'],
   async run(t) {
     await t.mock.addFault({ operationId: 'submitInvolvement', kind: 'drop-after-commit', count: 1 });
     t.step('ContactPoint stores the next message but the connection drops before the answer');
@@ -16,6 +16,7 @@ export const lostAcknowledgement: TestDef = {
     const first = attempts[0]!;
     const ids = new Set(attempts.map(messageIdOf));
     t.check('RES-001', ids.size === 1, 'every attempt carried the same message ID', { expected: messageIdOf(first), actual: [...ids] });
+    t.check('CP-FEED-001', ids.size === 1 && messageIdOf(first) !== undefined, 'a retry of the same message reuses its message ID', { expected: messageIdOf(first), actual: [...ids] });
     const stored = attempts.filter((e) => isNew(e) || e.verdict === 'fault');
     t.check('RES-001', stored.length === 1, `the involvement was stored once (${stored.length})`, { expected: 1, actual: stored.length });
   },
