@@ -7,6 +7,9 @@ import { ConfigError } from '../engine/statement.js';
 /** Exit codes (README): 0 pass, 1 a conformance failure, 2 usage or configuration error, 3 SUT unreachable or harness error. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, HARNESS: 3 } as const;
 
+/** Bad command line: yargs' message, exit code 2. */
+class UsageError extends Error {}
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.OK;
   const setExit = (code: number) => {
@@ -21,14 +24,18 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
-      console.error(msg);
-      console.error('Run with --help for usage.');
-      exitCode = EXIT.USAGE;
+      // Throw, not just report: otherwise yargs goes on to run the command with the bad arguments.
+      throw new UsageError(msg);
     });
   for (const c of commands(setExit)) parser.command(c);
   try {
     await parser.parseAsync();
   } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      console.error('Run with --help for usage.');
+      return EXIT.USAGE;
+    }
     console.error(`ics-conformance: ${err instanceof Error ? err.message : String(err)}`);
     // Configuration mistakes are usage errors (2); anything else is the harness's own failure (3).
     return err instanceof ConfigError ? EXIT.USAGE : exitCode === EXIT.OK ? EXIT.HARNESS : exitCode;

@@ -1,12 +1,21 @@
 /** Options several commands share, defined once. */
 import type { Argv } from 'yargs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { KeyObject } from 'node:crypto';
 import { REPORTERS, DEFAULT_REPORTERS, type Reporter } from '../reporters/index.js';
 import type { RunResult } from '../engine/result.js';
+import { ConfigError } from '../engine/statement.js';
+import { prepareResult } from '../evidence/prepare.js';
+import { assertUsableOutDir, writeRunDirectory } from '../evidence/bundle.js';
+import { loadPrivateKey } from '../evidence/signing.js';
 
 export interface ReportArgs {
   out?: string;
   reporter: string[];
+}
+
+export interface BundleArgs extends ReportArgs {
+  'sign-key'?: string;
 }
 
 export function withReportOptions<T>(y: Argv<T>, defaultOut: string) {
@@ -21,14 +30,55 @@ export function withReportOptions<T>(y: Argv<T>, defaultOut: string) {
     });
 }
 
+/** Report options plus --sign-key, for commands that write an evidence bundle. */
+export function withBundleOptions<T>(y: Argv<T>, defaultOut: string) {
+  return withReportOptions(y, defaultOut).option('sign-key', {
+    type: 'string',
+    describe: 'Ed25519 private key (PEM) to sign the bundle\'s manifest with (make one with `ics-conformance keygen`)',
+  });
+}
+
 export function makeReporters(names: string[]): Reporter[] {
   return [...new Set(names)].map((n) => REPORTERS[n]!());
 }
 
-/** Runs every reporter over the result; returns the files written. */
+/** Runs every reporter over the result (credentials masked, privacy scanned); returns the files written. */
 export async function writeReports(result: RunResult, reporters: Reporter[], outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
+  const prepared = prepareResult(result);
   const files: string[] = [];
-  for (const r of reporters) files.push(...(await r.write(result, outDir)));
+  for (const r of reporters) files.push(...(await r.write(prepared, outDir)));
   return files;
+}
+
+/** Reads --sign-key; a missing or wrong key is a usage error, found before the run starts. */
+export async function loadSignKey(path: string | undefined): Promise<KeyObject | undefined> {
+  if (!path) return undefined;
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`--sign-key ${path}: cannot read it (${(err as Error).message})`);
+  }
+  try {
+    return loadPrivateKey(pem);
+  } catch (err) {
+    throw new ConfigError(`--sign-key ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Checks before a run that its evidence can be written (the key reads; the directory holds no foreign files). */
+export async function prepareBundle(args: BundleArgs, out: string | undefined): Promise<KeyObject | undefined> {
+  const key = await loadSignKey(args['sign-key']);
+  if (out) await assertUsableOutDir(out);
+  return key;
+}
+
+/** Writes reports and the evidence bundle; prints where. */
+export async function writeBundle(result: RunResult, reporters: Reporter[], out: string, signKey: KeyObject | undefined): Promise<string[]> {
+  const written = await writeRunDirectory(result, reporters, out, signKey ? { signKey } : {});
+  console.log(`Evidence bundle in ${out}/ (${written.files.length} files${signKey ? ', signed' : ''}): ${written.files.join(', ')}`);
+  const findings = written.result.privacy?.findings.length ?? 0;
+  if (findings) console.error(`Privacy: ${findings} identifier(s) in what the system sent look real (see ${out}/report.html#privacy).`);
+  return written.files;
 }

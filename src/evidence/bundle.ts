@@ -17,7 +17,7 @@ import type { Reporter } from '../reporters/types.js';
 import { prepareResult, type EvidenceResult } from './prepare.js';
 import { buildJournal, JOURNAL_FILE } from './journal.js';
 import { sha256 } from './hash.js';
-import { signManifest, SIGNATURE_FILE } from './signing.js';
+import { signatureText, signManifest, SIGNATURE_FILE } from './signing.js';
 import { RunResultSchema } from './result-schema.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -33,6 +33,26 @@ export const BUNDLE_FILES = {
   harness: 'harness.json',
   schema: 'results.schema.json',
 } as const;
+
+/**
+ * The manifest as written, with exactly its known fields in a fixed order: verify rebuilds this text
+ * from the parsed manifest and insists on the same bytes, so no byte of it can change unnoticed.
+ */
+export function manifestText(m: Manifest): string {
+  const fixed: Manifest = {
+    format: m.format,
+    formatVersion: m.formatVersion,
+    harness: { name: m.harness?.name, version: m.harness?.version, node: m.harness?.node },
+    catalogueVersion: m.catalogueVersion,
+    resultSchemaVersion: m.resultSchemaVersion,
+    run: { id: m.run?.id, startedAt: m.run?.startedAt, finishedAt: m.run?.finishedAt, mode: m.run?.mode },
+    sut: { vendor: m.sut?.vendor, product: m.sut?.product, version: m.sut?.version },
+    verdict: { verdict: m.verdict?.verdict, exitCode: m.verdict?.exitCode },
+    journal: { file: m.journal?.file, entries: m.journal?.entries, head: m.journal?.head },
+    files: (m.files ?? []).map((f) => ({ path: f?.path, sha256: f?.sha256, bytes: f?.bytes })),
+  };
+  return JSON.stringify(fixed, null, 2) + '\n';
+}
 
 /** Every file name a run writes: a previous run's leftovers with these names are replaced, not reported. */
 export const RUN_ARTIFACTS: ReadonlySet<string> = new Set([
@@ -53,7 +73,6 @@ export interface ManifestFile {
 export interface Manifest {
   format: typeof BUNDLE_FORMAT;
   formatVersion: string;
-  createdAt: string;
   harness: { name: 'ics-conformance'; version: string; node: string };
   catalogueVersion: string;
   resultSchemaVersion: string;
@@ -118,8 +137,6 @@ async function clearPreviousRun(dir: string): Promise<void> {
 export interface WriteOptions {
   /** Ed25519 private key: signs manifest.json into manifest.sig. */
   signKey?: KeyObject;
-  /** Creation time written in the manifest (default now). */
-  now?: Date;
 }
 
 export interface WrittenRun {
@@ -144,6 +161,7 @@ export async function writeRunDirectory(result: RunResult, reporters: Reporter[]
 
   const journal = buildJournal(prepared);
   const put = (name: string, text: string) => writeFile(join(dir, name), text);
+  const harness = { name: 'ics-conformance' as const, version: VERSION, node: process.version };
   // results.json is always part of the evidence, whichever reporters were picked (same bytes as the json reporter's).
   await put(BUNDLE_FILES.results, JSON.stringify(prepared, null, 2) + '\n');
   await put(BUNDLE_FILES.journal, journal.text);
@@ -151,7 +169,7 @@ export async function writeRunDirectory(result: RunResult, reporters: Reporter[]
   await put(BUNDLE_FILES.catalogue, JSON.stringify({ catalogueVersion: CATALOGUE_VERSION, requirements: REQUIREMENTS }, null, 2) + '\n');
   await put(
     BUNDLE_FILES.harness,
-    JSON.stringify({ name: 'ics-conformance', version: VERSION, node: process.version, platform: `${process.platform}-${process.arch}`, catalogueVersion: CATALOGUE_VERSION, resultSchemaVersion: RESULT_SCHEMA_VERSION, bundleFormatVersion: BUNDLE_FORMAT_VERSION }, null, 2) + '\n',
+    JSON.stringify({ ...harness, platform: `${process.platform}-${process.arch}`, catalogueVersion: CATALOGUE_VERSION, resultSchemaVersion: RESULT_SCHEMA_VERSION, bundleFormatVersion: BUNDLE_FORMAT_VERSION }, null, 2) + '\n',
   );
   await put(BUNDLE_FILES.schema, JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', ...RunResultSchema }, null, 2) + '\n');
 
@@ -165,8 +183,7 @@ export async function writeRunDirectory(result: RunResult, reporters: Reporter[]
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
-    createdAt: (opts.now ?? new Date()).toISOString(),
-    harness: { name: 'ics-conformance', version: VERSION, node: process.version },
+    harness,
     catalogueVersion: prepared.catalogueVersion,
     resultSchemaVersion: prepared.schemaVersion,
     run: { id: prepared.run.id, startedAt: prepared.run.startedAt, finishedAt: prepared.run.finishedAt, mode: prepared.run.mode },
@@ -175,11 +192,11 @@ export async function writeRunDirectory(result: RunResult, reporters: Reporter[]
     journal: { file: JOURNAL_FILE, entries: journal.entries, head: journal.head },
     files: entries,
   };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
+  const manifestBytes = Buffer.from(manifestText(manifest));
   await writeFile(join(dir, MANIFEST_FILE), manifestBytes);
   const written = [...entries.map((e) => e.path), MANIFEST_FILE];
   if (opts.signKey) {
-    await put(SIGNATURE_FILE, JSON.stringify(signManifest(manifestBytes, opts.signKey), null, 2) + '\n');
+    await put(SIGNATURE_FILE, signatureText(signManifest(manifestBytes, opts.signKey)));
     written.push(SIGNATURE_FILE);
   }
   return { dir, files: written, manifest, result: prepared };

@@ -14,6 +14,11 @@ export interface SignatureFile {
   signature: string;
 }
 
+/** The signature file as written (verify insists on exactly these bytes). */
+export function signatureText(sig: SignatureFile): string {
+  return JSON.stringify({ algorithm: sig.algorithm, keyId: sig.keyId, publicKey: sig.publicKey, signature: sig.signature }, null, 2) + '\n';
+}
+
 /** A new Ed25519 key pair as PEM (PKCS#8 private, SPKI public). */
 export function generateSigningKeys(): { privateKey: string; publicKey: string; keyId: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

@@ -7,12 +7,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { RunResult } from '../engine/result.js';
-import { listFiles, MANIFEST_FILE, BUNDLE_FILES, BUNDLE_FORMAT, type Manifest } from './bundle.js';
+import { listFiles, manifestText, MANIFEST_FILE, BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type Manifest } from './bundle.js';
 import { buildJournal, verifyJournal, JOURNAL_FILE } from './journal.js';
 import { sha256 } from './hash.js';
-import { keyIdOf, loadPublicKey, verifySignature, SIGNATURE_FILE, type SignatureFile } from './signing.js';
+import { keyIdOf, loadPublicKey, signatureText, verifySignature, SIGNATURE_FILE, type SignatureFile } from './signing.js';
 
 export type ProblemKind = 'manifest' | 'changed' | 'added' | 'removed' | 'journal' | 'results' | 'signature';
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -56,6 +58,8 @@ export async function verifyBundle(dir: string, opts: { publicKey?: KeyObject } 
     problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `${MANIFEST_FILE} is unreadable: ${(err as Error).message}` });
     return done();
   }
+  if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `format version ${String(manifest.formatVersion)}; this harness reads ${BUNDLE_FORMAT_VERSION}` });
+  if (manifestText(manifest) !== manifestBytes.toString('utf8')) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `${MANIFEST_FILE} is not in the form the harness wrote (it was edited)` });
   report.files = manifest.files.length;
   report.run = {
     id: manifest.run?.id,
@@ -76,7 +80,8 @@ export async function verifyBundle(dir: string, opts: { publicKey?: KeyObject } 
       continue;
     }
     const actual = sha256(bytes);
-    if (actual !== f.sha256) problems.push({ kind: 'changed', path: f.path, message: `${f.path} was changed: SHA-256 ${actual.slice(0, 16)}… where the manifest says ${String(f.sha256).slice(0, 16)}…` });
+    if (bytes.byteLength !== f.bytes) problems.push({ kind: 'changed', path: f.path, message: `${f.path} was changed: ${bytes.byteLength} bytes where the manifest says ${f.bytes}` });
+    else if (actual !== f.sha256) problems.push({ kind: 'changed', path: f.path, message: `${f.path} was changed: SHA-256 ${actual.slice(0, 16)}… where the manifest says ${String(f.sha256).slice(0, 16)}…` });
   }
   const { files, other } = await listFiles(dir);
   for (const f of [...files, ...other]) {
@@ -85,7 +90,10 @@ export async function verifyBundle(dir: string, opts: { publicKey?: KeyObject } 
   }
 
   // Journal: the chain holds, and ends where the manifest says.
-  const journalPath = join(dir, manifest.journal?.file ?? JOURNAL_FILE);
+  if (manifest.journal?.file !== JOURNAL_FILE) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `the manifest names the journal ${JSON.stringify(manifest.journal?.file)}, not ${JOURNAL_FILE}` });
+  for (const required of [JOURNAL_FILE, BUNDLE_FILES.results])
+    if (!listed.has(required)) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `the manifest does not list ${required}, which every bundle holds` });
+  const journalPath = join(dir, JOURNAL_FILE);
   if (existsSync(journalPath)) {
     const chain = verifyJournal(await readFile(journalPath, 'utf8'));
     report.journal = { entries: chain.entries, head: chain.head };
@@ -99,10 +107,28 @@ export async function verifyBundle(dir: string, opts: { publicKey?: KeyObject } 
   if (existsSync(resultsPath)) {
     try {
       const result = JSON.parse(await readFile(resultsPath, 'utf8')) as RunResult;
-      if (result.run?.id !== manifest.run?.id) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: `run ${result.run?.id} where the manifest says ${manifest.run?.id}` });
-      else if (buildJournal(result).head !== manifest.journal?.head) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: 'the exchanges in results.json do not match the journal' });
+      const expected = {
+        run: { id: result.run?.id, startedAt: result.run?.startedAt, finishedAt: result.run?.finishedAt, mode: result.run?.mode },
+        sut: { vendor: result.sut?.vendor, product: result.sut?.product, version: result.sut?.version },
+        verdict: { verdict: result.summary?.verdict, exitCode: result.summary?.exitCode },
+        catalogueVersion: result.catalogueVersion,
+        resultSchemaVersion: result.schemaVersion,
+      };
+      for (const [k, v] of Object.entries(expected))
+        if (!same(v, manifest[k as keyof typeof expected])) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: `the manifest's ${k} (${JSON.stringify(manifest[k as keyof typeof expected])}) is not the run's (${JSON.stringify(v)})` });
+      if (buildJournal(result).head !== manifest.journal?.head) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: 'the exchanges in results.json do not match the journal' });
     } catch (err) {
       problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: `results.json is unreadable: ${(err as Error).message}` });
+    }
+  }
+
+  const harnessPath = join(dir, BUNDLE_FILES.harness);
+  if (existsSync(harnessPath)) {
+    try {
+      const h = JSON.parse(await readFile(harnessPath, 'utf8')) as { name?: string; version?: string; node?: string };
+      if (!same({ name: h.name, version: h.version, node: h.node }, manifest.harness)) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `the manifest's harness (${JSON.stringify(manifest.harness)}) is not the one harness.json names` });
+    } catch {
+      problems.push({ kind: 'manifest', path: BUNDLE_FILES.harness, message: 'harness.json is unreadable' });
     }
   }
 
@@ -111,16 +137,25 @@ export async function verifyBundle(dir: string, opts: { publicKey?: KeyObject } 
   if (existsSync(sigPath)) {
     let sig: SignatureFile | undefined;
     try {
-      sig = JSON.parse(await readFile(sigPath, 'utf8')) as SignatureFile;
+      const text = await readFile(sigPath, 'utf8');
+      sig = JSON.parse(text) as SignatureFile;
+      if (sig.algorithm !== 'Ed25519' || typeof sig.signature !== 'string' || signatureText(sig) !== text) throw new Error('edited');
     } catch {
-      problems.push({ kind: 'signature', path: SIGNATURE_FILE, message: `${SIGNATURE_FILE} is unreadable` });
+      problems.push({ kind: 'signature', path: SIGNATURE_FILE, message: `${SIGNATURE_FILE} is unreadable or was edited` });
       report.signature = 'invalid';
+      sig = undefined;
     }
     if (sig) {
       report.keyId = sig.keyId;
       if (opts.publicKey) {
         const given = keyIdOf(opts.publicKey);
-        if (verifySignature(manifestBytes, sig.signature, opts.publicKey)) report.signature = 'valid';
+        let embeddedId: string | undefined;
+        try {
+          embeddedId = keyIdOf(loadPublicKey(sig.publicKey));
+        } catch {
+          // a damaged key fails below
+        }
+        if (sig.keyId === given && embeddedId === given && verifySignature(manifestBytes, sig.signature, opts.publicKey)) report.signature = 'valid';
         else {
           report.signature = 'invalid';
           problems.push({

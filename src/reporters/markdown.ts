@@ -13,11 +13,14 @@ import { privacyOf } from '../evidence/prepare.js';
 
 export const MARKDOWN_FILE = 'summary.md';
 
-/** Text with Markdown and HTML meaning removed: punctuation backslash-escaped, angle brackets as entities, one line. */
+/**
+ * Text with Markdown and HTML meaning removed, on one line: the characters that can start emphasis,
+ * code, links, images, tables or strikethrough mid-line are backslash-escaped; `<` and `&` become entities.
+ */
 export function mdText(s: string, max = 300): string {
   const one = s.replace(/\s+/g, ' ').trim();
   const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
-  return cut.replace(/[\\`*_{}[\]()#+\-.!|~>]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return cut.replace(/[\\`*_[\]|~]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A code span that holds any text (a fence longer than any backtick run inside); pipes escaped for tables. */
@@ -84,7 +87,7 @@ export function markdownSummary(result: RunResult): string {
     L.push('| Kind | Value | Why | Test | Exchange |', '| --- | --- | --- | --- | --- |');
     for (const f of privacy.findings) L.push(`| ${f.kind} | ${mdCode(f.value)} | ${mdText(f.reason)} | ${mdCode(f.test)} | #${f.exchange} ${f.where} ${mdCode(f.path || '/')} |`);
   }
-  L.push('', '<sub>Full evidence: report.html, junit.xml, results.json and the signed bundle (manifest.json) in the run directory. Check it with `ics-conformance verify DIR`.</sub>', '');
+  L.push('', '<sub>Full evidence in the run directory: report.html, junit.xml, results.json, journal.ndjson and manifest.json (signed with `--sign-key`). Check it with `ics-conformance verify DIR`.</sub>', '');
   return L.join('\n');
 }
 

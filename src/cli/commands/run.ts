@@ -8,9 +8,9 @@ import { MockClient } from '../../engine/mock-client.js';
 import { runSuites } from '../../engine/runner.js';
 import { startServer, type RunningServer } from '../../server.js';
 import { ALL_SUITES } from '../../../suites/index.js';
-import { makeReporters, withReportOptions, writeReports, type ReportArgs } from '../options.js';
+import { makeReporters, prepareBundle, withBundleOptions, writeBundle, type BundleArgs } from '../options.js';
 
-interface Args extends ReportArgs {
+interface Args extends BundleArgs {
   sut?: string;
   config: string;
   interactive: boolean;
@@ -25,7 +25,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
   command: 'run',
   describe: 'Accreditation run against your system (driver API, or --interactive for a witnessed session)',
   builder: (y) =>
-    withReportOptions(y, 'reports/run-<time>')
+    withBundleOptions(y, 'reports/run-<time>')
       .option('sut', { type: 'string', describe: 'Driver API base URL of the system under test (or $ICS_SUT_URL, or sut.driverUrl)' })
       .option('config', { type: 'string', default: 'ics-conformance.yml', describe: 'Conformance statement (write one with `init`)' })
       .option('interactive', { type: 'boolean', default: false, describe: 'A tester performs each step in the ICS; attestations are asked' })
@@ -35,6 +35,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
       .option('mock-port', { type: 'number', default: 0, describe: 'Port for in-process mocks (0 = any)' })
       .option('public-url', { type: 'string', describe: 'The mocks\' URL as your system reaches them' })
       .example('$0 run --sut http://127.0.0.1:8080 --config ics-conformance.yml', 'Automated run (CI)')
+      .example('$0 run --sut http://127.0.0.1:8080 --out reports/accreditation --sign-key keys/ics-signing-key.pem', 'Signed evidence bundle')
       .example('$0 run --interactive --mock-host 0.0.0.0 --mock-port 4010 --public-url http://harness.example:4010', 'Witnessed session') as never,
   handler: async (args) => {
     if (!existsSync(args.config)) throw Object.assign(new ConfigError(`no conformance statement at ${args.config}: write one with \`ics-conformance init\``), { exitCode: 2 });
@@ -45,6 +46,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
     const mockUrl = args['mock-url'] ?? env.mockUrl ?? statement.mocks?.url;
     const controlToken = args['control-token'] ?? env.controlToken ?? statement.mocks?.controlToken;
     if (mockUrl && !controlToken) throw new ConfigError('--mock-url needs the server\'s control token (--control-token or $ICS_CONTROL_TOKEN)');
+    const signKey = await prepareBundle(args, args.out);
     let local: RunningServer | undefined;
     let base = mockUrl;
     let token = controlToken;
@@ -67,8 +69,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
         onProgress: (e) => reporters.forEach((r) => r.onProgress?.(e)),
       });
       const out = args.out ?? `reports/run-${result.run.startedAt.replace(/[:.]/g, '-')}`;
-      const files = await writeReports(result, reporters, out);
-      if (files.length) console.log(`Reports in ${out}/: ${files.join(', ')}`);
+      await writeBundle(result, reporters, out, signKey);
       setExit(result.summary.exitCode);
     } finally {
       await local?.close();

@@ -10,6 +10,7 @@ interface Args {
   dataset: 'empty' | 'hannah' | 'population';
   count: number;
   'control-token'?: string;
+  'journal-limit'?: number;
 }
 
 export const serveCommand = (): CommandModule<object, Args> => ({
@@ -24,6 +25,7 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       .option('count', { type: 'number', default: 200, describe: 'Children in the population dataset' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed for the synthetic population' })
       .option('control-token', { type: 'string', describe: 'Control API token (default: $ICS_CONTROL_TOKEN or random)' })
+      .option('journal-limit', { type: 'number', describe: 'Journal entries kept per session before the oldest are dropped (default 50000)' })
       .example('$0 serve', 'Serve on http://127.0.0.1:4010 with 200 synthetic children')
       .example('$0 serve --port 0 --data session.sqlite --dataset hannah', 'Durable state, Hannah\'s story') as never,
   handler: async (args) => {
@@ -33,6 +35,7 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       host: args.host,
       ...(args.data ? { data: args.data } : {}),
       ...(controlToken ? { controlToken } : {}),
+      ...(args['journal-limit'] !== undefined ? { journalLimit: args['journal-limit'] } : {}),
       demoSession: { dataset: args.dataset, count: args.count, seed: args.seed },
     });
     const { url, mock } = running;

@@ -1,0 +1,58 @@
+/** Shared by the report tests: a small, quick selection of suites, reporters, temporary run directories. */
+import { vi } from 'vitest';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ALL_SUITES } from '../../suites/index.js';
+import type { Suite } from '../../src/engine/types.js';
+import type { Statement } from '../../src/engine/statement.js';
+import { referenceStatement } from '../../src/engine/demo.js';
+import { makeReporters } from '../../src/cli/options.js';
+import { REPORTERS, type Reporter } from '../../src/reporters/index.js';
+
+/** Every reporter that writes a file (console only prints). */
+export function fileReporters(): Reporter[] {
+  return makeReporters(Object.keys(REPORTERS).filter((n) => n !== 'console'));
+}
+
+const PICK = new Set(['CP-FEED-003.identifiers', 'CP-FEED-008.end-not-delete', 'CP-FEED-012.lead-professional', 'RES-001.lost-acknowledgement', 'ECAF-OUT-001.transfer-complete']);
+
+/** Four quick tests over two capabilities, plus one of an undeclared capability (SKIPPED): a run of a few seconds. */
+export function quickSuites(): Suite[] {
+  return ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => PICK.has(t.id)) })).filter((s) => s.tests.length > 0);
+}
+
+/** The reference statement without the eCAF transfer capability, so its test is skipped. */
+export function quickStatement(): Statement {
+  const s = referenceStatement();
+  return { ...s, capabilities: s.capabilities.filter((c) => c !== 'ecaf-transfer-out') };
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `ics-${prefix}-`));
+}
+
+export async function copyDir(from: string, prefix = 'copy'): Promise<string> {
+  const to = join(await tempDir(prefix), 'run');
+  await cp(from, to, { recursive: true });
+  return to;
+}
+
+/** Runs fn with stdout, stderr and console quiet; what went to stdout is passed to `onOut`. */
+export async function quiet<T>(fn: () => Promise<T>, onOut: (s: string) => void = () => undefined): Promise<T> {
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    onOut(String(s));
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => onOut(a.join(' ') + '\n'));
+  const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    return await fn();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
