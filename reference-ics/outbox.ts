@@ -32,7 +32,7 @@ export class Outbox {
   readonly deliveries: Delivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   /** First retry after this long, doubling each time. */
-  baseDelayMs = 40;
+  baseDelayMs = 60;
   maxAttempts = 5;
 
   constructor(

@@ -17,6 +17,7 @@ import type { RequirementResult, RunResult, RunSummary, WaiverResult } from './r
 import { RESULT_SCHEMA_VERSION } from './result.js';
 import { VERSION } from '../version.js';
 import { isoDate } from '../core/clock.js';
+import { maskSecrets } from '../evidence/mask.js';
 
 export type ProgressEvent = { type: 'start'; total: number } | { type: 'test-start'; test: TestDef; suite: Suite } | { type: 'test-end'; result: TestResult };
 
@@ -109,7 +110,9 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const requirements = traceability(results, opts.suites);
   const summary = summarise(results);
   const finishedAt = new Date();
-  return {
+  // The run's tokens (configure calls, rotations, a token a faulty system put in a URL) never leave the engine.
+  const secrets = opts.mock.session?.credentials.map((c) => c.token) ?? [];
+  return maskSecrets({
     schemaVersion: RESULT_SCHEMA_VERSION,
     harness: { name: 'ics-conformance', version: VERSION },
     catalogueVersion: CATALOGUE_VERSION,
@@ -128,7 +131,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     tests: results,
     requirements,
     waivers,
-  };
+  } satisfies RunResult, secrets);
 }
 
 async function runOne(
