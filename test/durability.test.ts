@@ -1,0 +1,228 @@
+/**
+ * STORE-001: a message the server acknowledged survives a kill -9 of the server. The real CLI serves a
+ * SQLite file; messages stream in, the process is killed mid-stream, restarted on the same file, and
+ * every acknowledged message must be there exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { involvement, testNhs } from './support/messages.js';
+import type { InvolvementMessage } from '../mocks/contactpoint/schemas.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/ics-conformance.js');
+const BUILT = join(ROOT, 'dist/src/cli/main.js');
+const CONTROL = 'x';
+
+// ---------------------------------------------------------------------------------------------
+// The bin runs dist/. `npm ci` builds it (prepare); a developer in watch mode may have an old one.
+// ---------------------------------------------------------------------------------------------
+
+function newestSource(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  // The folders the build compiles, as tsconfig.build.json lists them.
+  const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+  for (const d of include) walk(join(ROOT, d));
+  return newest;
+}
+
+const fresh = () => existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestSource();
+
+/** Builds dist/ when it is missing or older than the sources; one build at a time across test files. */
+async function ensureBuilt(): Promise<void> {
+  if (fresh()) return;
+  const lock = join(ROOT, 'dist', '.test-build-lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  for (const deadline = Date.now() + 90_000; ; ) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline || Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      await sleep(200);
+    }
+  }
+  try {
+    if (fresh()) return;
+    const started = Date.now();
+    const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    // tsc still emits when some file has a type error (the typecheck step reports those): only a build
+    // that wrote nothing is fatal here.
+    if (!existsSync(BUILT) || statSync(BUILT).mtimeMs < started - 1000) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Served {
+  proc: ChildProcess;
+  url: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running = new Set<ChildProcess>();
+
+async function serve(data: string): Promise<Served> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data, '--dataset', 'empty', '--control-token', CONTROL], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(proc);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      running.delete(proc);
+      resolve({ code, signal });
+    }),
+  );
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start in 15 s\n${out}\n${err}`)), 15_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ContactPoint\s+(http:\/\/[^\s/]+)\/contactpoint\/v1/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    void exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening\n${out}\n${err}`)));
+  });
+  return { proc, url, exited };
+}
+
+async function call(url: string, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Runs fn over items with `width` in flight. */
+async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ics-durability-'));
+  await ensureBuilt();
+}, 120_000);
+
+afterAll(() => {
+  for (const p of running) p.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('durability of acknowledged messages', () => {
+  it('STORE-001: every message acknowledged before a kill -9 is there exactly once after a restart', async () => {
+    const data = join(dir, 'session.sqlite');
+    const first = await serve(data);
+
+    const MAX = 1500;
+    const IN_FLIGHT = 8;
+    // Distinct NHS numbers (testNhs(n) skips invalid stems, so testNhs(n) and testNhs(n + 1) can be equal).
+    const messages: InvolvementMessage[] = [];
+    for (let stem = 20_000; messages.length < MAX; ) {
+      const nhsNumber = testNhs(stem);
+      stem = Number(nhsNumber.slice(3, 9)) + 1;
+      messages.push(involvement({ child: { identifiers: { nhsNumber } } }));
+    }
+    const acked = new Map<string, { msg: InvolvementMessage; receipt: any }>();
+    const attempted: InvolvementMessage[] = [];
+    let killed = false;
+    let inFlightAtKill = 0;
+    let inFlight = 0;
+    const started = Date.now();
+    const kill = () => {
+      if (killed) return;
+      killed = true;
+      inFlightAtKill = inFlight;
+      first.proc.kill('SIGKILL');
+    };
+
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (!killed && next < MAX) {
+          const msg = messages[next++]!;
+          attempted.push(msg);
+          inFlight++;
+          try {
+            const res = await call(first.url, 'POST', '/contactpoint/v1/involvements', 'demo-ics', msg);
+            if (res.status === 202) acked.set(msg.messageId, { msg, receipt: res.body });
+            else throw new Error(`unexpected ${res.status}: ${JSON.stringify(res.body)}`);
+          } catch (err) {
+            if (!killed) throw err;
+          } finally {
+            inFlight--;
+          }
+          // Kill mid-stream: the other workers' requests are still in flight.
+          if (acked.size >= MAX * 0.4 || Date.now() - started > 3000) kill();
+        }
+      }),
+    );
+    kill();
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(acked.size).toBeGreaterThan(50);
+    expect(inFlightAtKill).toBeGreaterThan(0);
+
+    const second = await serve(data);
+    try {
+      // Every acknowledged message's child is held, once.
+      const { body } = await call(second.url, 'GET', '/control/v1/sessions/default/contactpoint/children', CONTROL);
+      const byFamily = new Map<string, string[]>();
+      for (const c of body.children as Array<{ contactPointId: string; identity: any }>) byFamily.set(c.identity.name.family, [...(byFamily.get(c.identity.name.family) ?? []), c.contactPointId]);
+      const missing: string[] = [];
+      for (const { msg, receipt } of acked.values()) {
+        const held = byFamily.get(msg.child.name.family) ?? [];
+        if (held.length !== 1 || held[0] !== receipt.contactPointId) missing.push(`${msg.messageId}: ${JSON.stringify(held)} vs ${receipt.contactPointId}`);
+      }
+      expect(missing).toEqual([]);
+      expect([...byFamily.values()].filter((ids) => ids.length > 1)).toEqual([]);
+      // Nothing beyond what was sent; at most the in-flight ones may have been committed unacknowledged.
+      expect(body.children.length).toBeGreaterThanOrEqual(acked.size);
+      expect(body.children.length).toBeLessThanOrEqual(attempted.length);
+
+      // Each acknowledged message reads back as the source record's latest message, and a retry gets the original receipt.
+      const problems: string[] = [];
+      await pool([...acked.values()], IN_FLIGHT, async ({ msg, receipt }) => {
+        const rec = await call(second.url, 'GET', `/contactpoint/v1/source-records/${msg.sourceRecordId}`, 'demo-ics');
+        if (rec.status !== 200 || rec.body.lastMessageId !== msg.messageId) problems.push(`read ${msg.sourceRecordId}: ${rec.status}`);
+        const again = await call(second.url, 'POST', '/contactpoint/v1/involvements', 'demo-ics', msg);
+        if (again.status !== 200 || again.body.repeat !== true || again.body.receiptId !== receipt.receiptId) problems.push(`retry ${msg.messageId}: ${again.status} ${JSON.stringify(again.body)}`);
+      });
+      expect(problems).toEqual([]);
+
+      // The unacknowledged ones were either committed (a retry is a repeat) or not (a retry is new): never twice.
+      const unacked = attempted.filter((m) => !acked.has(m.messageId));
+      for (const msg of unacked) expect([200, 202]).toContain((await call(second.url, 'POST', '/contactpoint/v1/involvements', 'demo-ics', msg)).status);
+      const after = await call(second.url, 'GET', '/control/v1/sessions/default/contactpoint/children', CONTROL);
+      expect(after.body.children.length).toBe(attempted.length);
+    } finally {
+      second.proc.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+    }
+  }, 60_000);
+});
