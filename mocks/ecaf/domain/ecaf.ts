@@ -416,7 +416,7 @@ export class NationalEcaf {
 
   /** The practitioner's own episodes: those whose TAC they are on and that consent shares with their agency. */
   listEpisodes(session: SessionContext, actor: Actor) {
-    return this.audited(session, actor, 'listEpisodes', {}, () => {
+    return this.audited(session, actor, 'listMyEpisodes', {}, () => {
       const episodes = (this.q.episodesOf.all(session.id, actor.practitionerId) as Array<{ doc: string }>)
         .map((r) => JSON.parse(r.doc) as Episode)
         .flatMap((ep) => {

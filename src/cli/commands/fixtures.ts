@@ -25,12 +25,19 @@ export const fixturesCommand = (): CommandModule<object, Args> => ({
       .example('$0 fixtures --kind involvements --count 100000 --out caseload.ndjson', 'An initial-load file for the bulk feed') as never,
   handler: async (args) => {
     const out = args.out ? createWriteStream(args.out) : process.stdout;
+    // `fixtures | head` closes the pipe early: that is the reader's choice, not an error.
+    let closed = false;
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      closed = true;
+    });
     const opts = { count: args.count, seed: args.seed, ...(args['reference-date'] ? { referenceDate: args['reference-date'] } : {}) };
     const lines = args.kind === 'involvements' ? involvementNdjson(opts) : (function* () {
       for (const r of generatePopulation(opts)) yield `${JSON.stringify(r)}\n`;
     })();
     for (const line of lines) {
-      if (!out.write(line)) await once(out, 'drain');
+      if (closed) return;
+      if (!out.write(line)) await once(out, 'drain').catch(() => undefined); // an error (EPIPE) is handled above
     }
     if (args.out) {
       out.end();
