@@ -24,6 +24,8 @@ export async function startServer(opts: MockServicesOptions & { port?: number; h
     const s = app.listen(opts.port ?? 4010, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   server.keepAliveTimeout = 65_000;
+  // A whole caseload streams through one bulk request: no overall request deadline (node's default cuts it at 5 min).
+  server.requestTimeout = 0;
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
   return {

@@ -60,6 +60,7 @@ export class Journal {
   private readonly dropped = new Map<string, number>();
   private pending: JournalEntry[] = [];
   private scheduled = false;
+  private readonly q;
 
   constructor(
     private readonly store: Store,
@@ -74,6 +75,11 @@ export class Journal {
       this.seqs.set(r.session_id, r.seq);
     for (const r of store.db.prepare('SELECT session_id, dropped FROM journal_meta').all() as Array<{ session_id: string; dropped: number }>)
       this.dropped.set(r.session_id, r.dropped);
+    this.q = {
+      insert: store.db.prepare('INSERT OR REPLACE INTO journal (session_id, seq, entry) VALUES (?, ?, ?)'),
+      drop: store.db.prepare('DELETE FROM journal WHERE session_id = ? AND seq <= ?'),
+      setDropped: store.db.prepare('INSERT INTO journal_meta (session_id, dropped) VALUES (?, ?) ON CONFLICT(session_id) DO UPDATE SET dropped = excluded.dropped'),
+    };
   }
 
   record(e: NewJournalEntry): JournalEntry {
@@ -83,7 +89,11 @@ export class Journal {
     this.pending.push(entry);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => {
+        this.scheduled = false;
+        // Under load a group commit is nearly always queued: the entries ride in it.
+        if (!this.store.rideNextCommit(() => this.flush())) this.flush();
+      });
     }
     this.events.emit(e.sessionId, entry);
     this.events.emit('*', entry);
@@ -92,27 +102,25 @@ export class Journal {
 
   /** Writes queued entries in one transaction and applies the retention limit. */
   flush(): void {
-    this.scheduled = false;
-    if (this.pending.length === 0) return;
+    // After close (a request that finished during shutdown) there is nowhere left to write.
+    if (this.pending.length === 0 || !this.store.db.open) return;
     const batch = this.pending;
     this.pending = [];
-    const db = this.store.db;
-    const insert = db.prepare('INSERT OR REPLACE INTO journal (session_id, seq, entry) VALUES (?, ?, ?)');
     const touched = new Set<string>();
     this.store.tx(() => {
       for (const e of batch) {
-        insert.run(e.sessionId, e.seq, JSON.stringify(e));
+        this.q.insert.run(e.sessionId, e.seq, JSON.stringify(e));
         touched.add(e.sessionId);
       }
       for (const sid of touched) {
         const last = this.seqs.get(sid) ?? 0;
         const cutoff = last - this.retentionLimit;
         if (cutoff <= 0) continue;
-        const removed = db.prepare('DELETE FROM journal WHERE session_id = ? AND seq <= ?').run(sid, cutoff).changes;
+        const removed = this.q.drop.run(sid, cutoff).changes;
         if (removed > 0) {
           const total = (this.dropped.get(sid) ?? 0) + removed;
           this.dropped.set(sid, total);
-          db.prepare('INSERT INTO journal_meta (session_id, dropped) VALUES (?, ?) ON CONFLICT(session_id) DO UPDATE SET dropped = excluded.dropped').run(sid, total);
+          this.q.setDropped.run(sid, total);
         }
       }
     });

@@ -17,7 +17,7 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
       params.push({ name, in: 'query', required: q?.required?.includes(name) ?? false, schema: clean(schema) });
     }
     if (r.auth.kind === 'client' && r.auth.practitioner)
-      params.push({ name: 'Practitioner-Id', in: 'header', required: true, description: 'The practitioner making the lookup (audited).', schema: { type: 'string', pattern: '^[A-Za-z0-9._@:-]{1,64}$' } });
+      params.push({ name: 'Practitioner-Id', in: 'header', required: true, description: 'The practitioner on whose behalf the request is made (audited).', schema: { type: 'string', pattern: '^[A-Za-z0-9._@:-]{1,64}$' } });
     const responses: Record<string, unknown> = {};
     for (const [status, doc] of Object.entries(r.responses)) {
       const ct = doc.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');

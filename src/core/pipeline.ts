@@ -48,14 +48,13 @@ export class Pipeline {
     for (const c of this.compiled) {
       const m = c.regex.exec(path);
       if (!m) continue;
+      const params = decodeParams(c.names, m);
+      // A segment that is not valid percent-encoding names no resource (404), rather than throwing.
+      if (!params) return undefined;
       if (c.route.method !== method.toUpperCase()) {
         allowed.push(c.route.method);
         continue;
       }
-      const params: Record<string, string> = {};
-      c.names.forEach((n, i) => {
-        params[n] = decodeURIComponent(m[i + 1]!);
-      });
       return { route: c.route, params };
     }
     return allowed.length > 0 ? { allowed } : undefined;
@@ -230,11 +229,13 @@ export class Pipeline {
     let practitionerId: string | undefined;
     if (auth.practitioner) {
       practitionerId = req.headers['practitioner-id'];
-      if (!practitionerId || !/^[A-Za-z0-9._@:-]{1,64}$/.test(practitionerId))
+      if (!practitionerId || !/^[A-Za-z0-9._@:-]{1,64}$/.test(practitionerId)) {
+        const requirement = route.service === 'ecaf' ? 'ECAF-AUDIT-001' : 'CP-LOOKUP-006';
         throw new ProblemError('ICS_ERR_PRACTITIONER_MISSING', {
-          requirement: 'CP-LOOKUP-006',
-          errors: [{ path: 'header:practitioner-id', rule: 'practitioner-identity', requirement: 'CP-LOOKUP-006', message: 'missing or malformed Practitioner-Id header' }],
+          requirement,
+          errors: [{ path: 'header:practitioner-id', rule: 'practitioner-identity', requirement, message: 'missing or malformed Practitioner-Id header' }],
         });
+      }
     }
     return { client, session, ...(practitionerId ? { practitionerId } : {}) };
   }
@@ -265,6 +266,18 @@ export class Pipeline {
     }
     return undefined;
   }
+}
+
+function decodeParams(names: string[], m: RegExpExecArray): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  try {
+    names.forEach((n, i) => {
+      params[n] = decodeURIComponent(m[i + 1]!);
+    });
+  } catch {
+    return undefined;
+  }
+  return params;
 }
 
 function syncOnly<T>(value: T | Promise<T>): T {
@@ -305,18 +318,77 @@ function checkContentType(req: CoreRequest, expected: string, requirement: strin
 
 export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit: number, requirement: string): Promise<string> {
   if (!body) return '';
-  const chunks: Buffer[] = [];
+  // Node streams (the express adapter) are read through their events: an async iterator per request
+  // costs more than the rest of reading a 1 KiB message.
+  if (isEventStream(body)) return readEvents(body, limit, requirement);
+  const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.byteLength;
-    if (size > limit)
-      throw new ProblemError('ICS_ERR_HTTP_TOO_LARGE', {
-        detail: `Body over ${limit} bytes`,
-        errors: [{ path: '', rule: 'max-body-size', requirement, message: `body over ${limit} bytes` }],
-      });
-    chunks.push(Buffer.from(chunk));
+    if (size > limit) throw tooLarge(limit, requirement);
+    chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeChunks(chunks, size);
+}
+
+function tooLarge(limit: number, requirement: string): ProblemError {
+  return new ProblemError('ICS_ERR_HTTP_TOO_LARGE', {
+    detail: `Body over ${limit} bytes`,
+    errors: [{ path: '', rule: 'max-body-size', requirement, message: `body over ${limit} bytes` }],
+  });
+}
+
+/** One chunk (the usual message) is decoded in place; several are joined first. */
+function decodeChunks(chunks: Uint8Array[], size: number): string {
+  if (chunks.length === 1) {
+    const c = chunks[0]!;
+    return Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8');
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+interface EventStream extends AsyncIterable<Uint8Array> {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  resume(): unknown;
+  readableEnded?: boolean;
+}
+
+function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {
+  const b = body as Partial<EventStream>;
+  return typeof b.on === 'function' && typeof b.removeListener === 'function' && typeof b.resume === 'function';
+}
+
+function readEvents(s: EventStream, limit: number, requirement: string): Promise<string> {
+  if (s.readableEnded) return Promise.resolve('');
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const settle = (fn: () => void) => {
+      s.removeListener('data', onData);
+      s.removeListener('end', onEnd);
+      s.removeListener('error', onError);
+      s.removeListener('close', onClose);
+      fn();
+    };
+    const onData = (chunk: Uint8Array) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        settle(() => reject(tooLarge(limit, requirement)));
+        // The rest is read and dropped, so the 413 can still be answered on this connection.
+        s.resume();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle(() => resolve(decodeChunks(chunks, size)));
+    const onError = (err: Error) => settle(() => reject(err));
+    const onClose = () => settle(() => reject(new Error('the request closed before its body ended')));
+    s.on('data', onData);
+    s.on('end', onEnd);
+    s.on('error', onError);
+    s.on('close', onClose);
+  });
 }
 
 /** A faulted request is still journalled with what it carried, so retries can be compared with it. */

@@ -13,6 +13,7 @@ export class Store {
   readonly file: string;
   private queue: Job[] = [];
   private scheduled = false;
+  private riders: Array<() => void> = [];
 
   constructor(file = ':memory:') {
     this.file = file;
@@ -21,6 +22,12 @@ export class Store {
       this.db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode is durable against a process crash (kill -9); only power loss can lose the last commits.
       this.db.pragma('synchronous = NORMAL');
+      // Throughput (bench/, docs/benchmarks.md): the default 2 MiB page cache re-reads index pages from
+      // the file on every insert once a session holds a few thousand children, and the default
+      // checkpoint every 1000 pages copies the same hot index pages back again and again. Neither
+      // changes what is durable: a commit is in the WAL before its callers are answered.
+      this.db.pragma('cache_size = -65536');
+      this.db.pragma('wal_autocheckpoint = 10000');
     }
     this.db.pragma('foreign_keys = ON');
   }
@@ -45,10 +52,27 @@ export class Store {
     return this.db.transaction(fn)();
   }
 
+  /**
+   * Lets housekeeping writes that nobody waits for (the journal) ride in the group commit already
+   * queued, rather than pay for a commit of their own. Returns false when none is queued: write now.
+   * fn runs after the queued jobs, in its own savepoint; if it throws, only its writes roll back.
+   */
+  rideNextCommit(fn: () => void): boolean {
+    if (!this.scheduled || !this.db.open) return false;
+    this.riders.push(fn);
+    return true;
+  }
+
   private flush(): void {
     this.scheduled = false;
     const jobs = this.queue;
     this.queue = [];
+    const riders = this.riders;
+    this.riders = [];
+    if (!this.db.open) {
+      for (const job of jobs) job.reject(new Error('the store is closed'));
+      return;
+    }
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
     try {
       this.db.transaction(() => {
@@ -58,6 +82,13 @@ export class Store {
             outcomes.push({ ok: true, value: this.db.transaction(job.fn)() });
           } catch (err) {
             outcomes.push({ ok: false, value: err });
+          }
+        }
+        for (const ride of riders) {
+          try {
+            this.db.transaction(ride)();
+          } catch (err) {
+            console.error('[ics-conformance] a write riding the group commit failed:', err);
           }
         }
       })();
@@ -72,7 +103,10 @@ export class Store {
     });
   }
 
+  /** Commits what is queued (its callers are answered), then closes. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (this.queue.length > 0 || this.riders.length > 0) this.flush();
+    this.db.close();
   }
 }

@@ -54,8 +54,8 @@ function postcodeOf(child: ChildIdentity): string | undefined {
   return undefined;
 }
 
-function hashBody(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }
 
 export class Directory {
@@ -70,7 +70,7 @@ export class Directory {
         body_hash TEXT NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (session_id, client_id, message_id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS cp_children (session_id TEXT NOT NULL, cp_id TEXT NOT NULL, identity TEXT NOT NULL, identity_sent_at TEXT NOT NULL,
         shielded INTEGER NOT NULL DEFAULT 0, family_norm TEXT NOT NULL, given_norm TEXT NOT NULL, dob TEXT NOT NULL, postcode_norm TEXT,
-        created_at TEXT NOT NULL, PRIMARY KEY (session_id, cp_id)) WITHOUT ROWID;
+        created_at TEXT NOT NULL, PRIMARY KEY (session_id, cp_id));
       CREATE INDEX IF NOT EXISTS cp_children_demo ON cp_children (session_id, family_norm, dob);
       CREATE INDEX IF NOT EXISTS cp_children_dob ON cp_children (session_id, dob);
       CREATE INDEX IF NOT EXISTS cp_children_pc ON cp_children (session_id, postcode_norm);
@@ -78,7 +78,7 @@ export class Directory {
         cp_id TEXT NOT NULL, PRIMARY KEY (session_id, kind, value, client_id)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS cp_identifiers_child ON cp_identifiers (session_id, cp_id);
       CREATE TABLE IF NOT EXISTS cp_source_records (session_id TEXT NOT NULL, client_id TEXT NOT NULL, kind TEXT NOT NULL, source_record_id TEXT NOT NULL,
-        cp_id TEXT, message TEXT NOT NULL, message_id TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (session_id, client_id, kind, source_record_id)) WITHOUT ROWID;
+        cp_id TEXT, message TEXT NOT NULL, message_id TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (session_id, client_id, kind, source_record_id));
       CREATE INDEX IF NOT EXISTS cp_source_records_child ON cp_source_records (session_id, cp_id);
       CREATE TABLE IF NOT EXISTS cp_reviews (session_id TEXT NOT NULL, review_id TEXT NOT NULL, client_id TEXT NOT NULL, kind TEXT NOT NULL,
         message TEXT NOT NULL, reason TEXT NOT NULL, candidates TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT, created_at TEXT NOT NULL,
@@ -94,17 +94,20 @@ export class Directory {
       upsertSourceRecord: p(`INSERT INTO cp_source_records (session_id, client_id, kind, source_record_id, cp_id, message, message_id, sent_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, client_id, kind, source_record_id)
         DO UPDATE SET cp_id = excluded.cp_id, message = excluded.message, message_id = excluded.message_id, sent_at = excluded.sent_at`),
-      byIdentifier: p('SELECT DISTINCT cp_id FROM cp_identifiers WHERE session_id = ? AND kind = ? AND value = ?'),
+      // Without statistics SQLite's planner prefers a scan of the whole session (session_id is the leading
+      // column of every index) over the selective index: DISTINCT would pick the cp_id-ordered index, and
+      // the demographic and per-child queries name their index. Otherwise each ingest scans the session.
+      byIdentifier: p('SELECT cp_id FROM cp_identifiers WHERE session_id = ? AND kind = ? AND value = ?'),
       identifiersOf: p('SELECT kind, value, client_id FROM cp_identifiers WHERE session_id = ? AND cp_id = ?'),
       insertIdentifier: p('INSERT OR REPLACE INTO cp_identifiers (session_id, kind, value, client_id, cp_id) VALUES (?, ?, ?, ?, ?)'),
       deleteClientIdentifiers: p('DELETE FROM cp_identifiers WHERE session_id = ? AND cp_id = ? AND client_id = ?'),
-      byDemographics: p('SELECT cp_id, postcode_norm FROM cp_children WHERE session_id = ? AND family_norm = ? AND given_norm = ? AND dob = ?'),
+      byDemographics: p('SELECT cp_id, postcode_norm FROM cp_children INDEXED BY cp_children_demo WHERE session_id = ? AND family_norm = ? AND given_norm = ? AND dob = ?'),
       child: p('SELECT * FROM cp_children WHERE session_id = ? AND cp_id = ?'),
       insertChild: p(`INSERT INTO cp_children (session_id, cp_id, identity, identity_sent_at, family_norm, given_norm, dob, postcode_norm, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       updateChild: p(`UPDATE cp_children SET identity = ?, identity_sent_at = ?, family_norm = ?, given_norm = ?, dob = ?, postcode_norm = ?
         WHERE session_id = ? AND cp_id = ?`),
-      recordsOf: p('SELECT client_id, kind, source_record_id, message, sent_at FROM cp_source_records WHERE session_id = ? AND cp_id = ? ORDER BY sent_at'),
+      recordsOf: p('SELECT client_id, kind, source_record_id, message, sent_at FROM cp_source_records INDEXED BY cp_source_records_child WHERE session_id = ? AND cp_id = ? ORDER BY sent_at'),
       maxSerial: p("SELECT MAX(CAST(substr(cp_id, 3, 9) AS INTEGER)) AS n FROM cp_children WHERE session_id = ?"),
       insertReview: p(`INSERT INTO cp_reviews (session_id, review_id, client_id, kind, message, reason, candidates, status, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`),
@@ -177,7 +180,9 @@ export class Directory {
    */
   ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage): { receipt: Receipt; repeat: boolean } {
     const sid = session.id;
-    const hash = hashBody(msg);
+    // Serialised once: hashed for idempotency and stored as the source record's message.
+    const text = JSON.stringify(msg);
+    const hash = hashText(text);
     const prior = this.q.message.get(sid, client.id, msg.messageId) as { body_hash: string; receipt: string } | undefined;
     if (prior) {
       if (prior.body_hash !== hash)
@@ -202,10 +207,10 @@ export class Directory {
       const match = this.match(sid, client.id, msg.child, existing?.cp_id ?? undefined);
       if ('review' in match) {
         const reviewId = `REV-${randomUUID().slice(0, 8).toUpperCase()}`;
-        this.q.insertReview.run(sid, reviewId, client.id, kind, JSON.stringify(msg), match.review, JSON.stringify(match.candidates), now);
+        this.q.insertReview.run(sid, reviewId, client.id, kind, text, match.review, JSON.stringify(match.candidates), now);
         receipt = { ...base, status: 'queued-for-review', reviewId };
       } else {
-        const cpId = this.apply(sid, client.id, kind, recordId, msg, match.cpId, now);
+        const cpId = this.apply(sid, client.id, kind, recordId, msg, match.cpId, now, text);
         receipt = { ...base, status: 'accepted', contactPointId: cpId, matchedBy: match.by };
       }
     }
@@ -263,7 +268,7 @@ export class Directory {
   }
 
   /** Writes the message against a child (new or existing). Returns the ContactPoint ID. */
-  private apply(sid: string, clientId: string, kind: Kind, recordId: string, msg: AnyMessage, cpId: string | undefined, now: string): string {
+  private apply(sid: string, clientId: string, kind: Kind, recordId: string, msg: AnyMessage, cpId: string | undefined, now: string, text = JSON.stringify(msg)): string {
     const child = msg.child;
     const fields = [norm(child.name.family), norm(child.name.given), child.dateOfBirth, postcodeOf(child) ?? null] as const;
     if (!cpId) {
@@ -279,7 +284,7 @@ export class Directory {
       const v = child.identifiers[k];
       if (v) this.q.insertIdentifier.run(sid, k, v, clientId, cpId);
     }
-    this.q.upsertSourceRecord.run(sid, clientId, kind, recordId, cpId, JSON.stringify(msg), msg.messageId, msg.sentAt);
+    this.q.upsertSourceRecord.run(sid, clientId, kind, recordId, cpId, text, msg.messageId, msg.sentAt);
     return cpId;
   }
 
@@ -344,7 +349,9 @@ export class Directory {
       where.push('postcode_norm = ?', 'shielded = 0');
       args.push(normalisePostcode(query.postcode));
     }
-    const rows = this.db.prepare(`SELECT cp_id, identity, shielded, postcode_norm FROM cp_children WHERE ${where.join(' AND ')} ORDER BY cp_id LIMIT 51`).all(...args) as Array<{
+    // "+cp_id": without statistics the planner would walk the whole session in cp_id order to skip the
+    // sort, so every search scanned every child (the soak showed it); sorting the few matches is cheaper.
+    const rows = this.db.prepare(`SELECT cp_id, identity, shielded, postcode_norm FROM cp_children WHERE ${where.join(' AND ')} ORDER BY +cp_id LIMIT 51`).all(...args) as Array<{
       cp_id: string;
       identity: string;
       shielded: number;

@@ -1,0 +1,146 @@
+/**
+ * The bulk NDJSON feed (initial load): N lines from `involvementNdjson`, streamed as they are
+ * generated to POST /contactpoint/v1/involvements/bulk on `ics-conformance serve --data FILE` in a
+ * child process, the per-line results read back as they stream out. Measures records/s, wall time and
+ * the server's peak resident memory (VmHWM). Bounded: past `timeoutS` the upload is cut and the
+ * figures of the lines done so far are reported, marked partial.
+ */
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { involvementNdjson } from '../fixtures/population.js';
+import { memoryOf, serveMocks } from './lib/proc.js';
+
+const REFUSED = '"ok":false';
+
+export interface BulkOptions {
+  tmp: string;
+  /** Another build's bin/ics-conformance.js (before/after comparisons). */
+  cli?: string;
+  lines: number;
+  timeoutS: number;
+  log: (line: string) => void;
+}
+
+export interface BulkResult {
+  lines: number;
+  /** Result lines received. */
+  answered: number;
+  failed: number;
+  wallS: number;
+  recordsPerS: number;
+  peakRssBytes: number;
+  /** Upload cut at the time limit: wallS and answered cover only part of the feed. */
+  partial: boolean;
+  /** The connection failed before the end (the figures cover the part done). */
+  error?: string;
+  /** Wall time projected for every line at the measured rate (equals wallS when complete). */
+  projectedS: number;
+  /** Time the load generator spent producing the lines (runs beside the server, on the other core). */
+  generatorS: number;
+  bytesSent: number;
+}
+
+export async function runBulk(o: BulkOptions): Promise<BulkResult> {
+  const server = await serveMocks({ data: join(o.tmp, o.cli ? 'bulk-baseline.sqlite' : 'bulk.sqlite'), controlToken: 'bench', ...(o.cli ? { cli: o.cli } : {}) });
+  o.log(`bulk${o.cli ? ` (baseline build ${o.cli})` : ''}: ${o.lines.toLocaleString('en-GB')} lines to ${server.url}/contactpoint/v1/involvements/bulk (limit ${o.timeoutS} s)`);
+  let answered = 0;
+  let failed = 0;
+  let bytesSent = 0;
+  let generatorMs = 0;
+  let partial = false;
+  let error: string | undefined;
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    const m = memoryOf(server.pid);
+    if (m) peakRss = Math.max(peakRss, m.hwm);
+  }, 1000);
+  const started = performance.now();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        `${server.url}/contactpoint/v1/involvements/bulk`,
+        { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: 'Bearer demo-ics' } },
+        (res) => {
+          if (res.statusCode !== 200) reject(new Error(`bulk answered ${res.statusCode}`));
+          let carry = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) answered++;
+            // A result may straddle two chunks: search from the last 9 characters of the one before
+            // (too short to hold a whole match, so none is counted twice).
+            const text = carry + chunk;
+            for (let i = text.indexOf(REFUSED); i >= 0; i = text.indexOf(REFUSED, i + 1)) failed++;
+            carry = text.slice(-(REFUSED.length - 1));
+          });
+          res.on('end', resolve);
+          // Cutting the upload at the limit aborts the answer too: that is the expected end then.
+          res.on('error', (err) => {
+            if (!partial) error = err.message;
+            resolve();
+          });
+        },
+      );
+      // A reset by the server (e.g. node:http's requestTimeout, 300 s by default) ends the run: report how far it got.
+      req.on('error', (err) => {
+        if (!partial) error = err.message;
+        resolve();
+      });
+      const timer = setTimeout(() => {
+        partial = true;
+        req.destroy();
+      }, o.timeoutS * 1000);
+      req.on('close', () => clearTimeout(timer));
+      const lines = involvementNdjson({ count: o.lines, seed: 424242 });
+      const pump = () => {
+        for (;;) {
+          if (partial) return;
+          const g = performance.now();
+          let chunk = '';
+          for (let k = 0; k < 48; k++) {
+            const n = lines.next();
+            if (n.done) break;
+            chunk += n.value;
+          }
+          generatorMs += performance.now() - g;
+          if (!chunk) {
+            req.end();
+            return;
+          }
+          bytesSent += Buffer.byteLength(chunk);
+          if (!req.write(chunk)) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+      };
+      pump();
+    });
+  } catch (err) {
+    await server.kill();
+    throw err;
+  } finally {
+    clearInterval(sampler);
+  }
+  const wallS = (performance.now() - started) / 1000;
+  const m = memoryOf(server.pid);
+  if (m) peakRss = Math.max(peakRss, m.hwm);
+  await server.kill();
+  const recordsPerS = answered / wallS;
+  const result: BulkResult = {
+    lines: o.lines,
+    answered,
+    failed,
+    wallS,
+    recordsPerS,
+    peakRssBytes: peakRss,
+    partial: partial || error !== undefined,
+    ...(error ? { error } : {}),
+    projectedS: partial || error ? o.lines / recordsPerS : wallS,
+    generatorS: generatorMs / 1000,
+    bytesSent,
+  };
+  o.log(
+    `  ${answered.toLocaleString('en-GB')} lines answered (${failed} refused) in ${wallS.toFixed(1)} s: ${Math.round(recordsPerS).toLocaleString('en-GB')} records/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB${result.partial ? `, ${error ? `connection failed (${error})` : 'cut at the limit'} (projected ${result.projectedS.toFixed(0)} s)` : ''}`,
+  );
+  return result;
+}
