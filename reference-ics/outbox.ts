@@ -33,6 +33,8 @@ export class Outbox {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** First retry after this long, doubling each time. */
   baseDelayMs = 60;
+  /** How long to wait for an answer before abandoning a request (then retried like a dropped connection). */
+  requestTimeoutMs = 1000;
   maxAttempts = 5;
 
   constructor(
@@ -68,7 +70,7 @@ export class Outbox {
         method: job.method,
         headers: { authorization: `Bearer ${ep.token}`, ...(job.body ? { 'content-type': 'application/json' } : {}) },
         ...(job.body ? { body: JSON.stringify(job.body) } : {}),
-        signal: AbortSignal.timeout(5000),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
       status = res.status;
       const ra = res.headers.get('retry-after');

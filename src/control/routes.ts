@@ -58,7 +58,7 @@ const FaultSchema = Type.Object(
     kind: Type.Unsafe<Fault['kind']>({
       type: 'string',
       enum: ['latency', 'error', 'drop', 'drop-after-commit'],
-      description: 'latency: delay then answer; error: answer with status (500, 503, 429...) and Retry-After; drop: close the connection unanswered; drop-after-commit: store the message, then drop (the acknowledgement is lost, so the client must retry with the same message ID).',
+      description: 'latency: process at once, answer after latencyMs (a client that times out meets its own message stored when it retries); error: answer with status (500, 503, 429...) and Retry-After; drop: close the connection unanswered; drop-after-commit: store the message, then drop (the acknowledgement is lost, so the client must retry with the same message ID).',
     }),
     status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
     retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),

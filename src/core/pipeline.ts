@@ -88,6 +88,9 @@ export class Pipeline {
       const early = fault ? await this.applyFault(fault) : undefined;
       if (early && route.body && route.bodyKind !== 'stream') requestBody = await bodyForJournal(req, route.requirement);
       response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, (b) => (requestBody = b)));
+      // A slow service: the message is processed and committed at once, the answer comes late, so a
+      // client that times out and retries meets its own message already stored.
+      if (fault?.kind === 'latency' && fault.latencyMs) await sleep(fault.latencyMs);
       if (!early && fault?.kind === 'drop-after-commit') response = { status: 0, headers: {}, drop: true };
     } catch (err) {
       client ??= known.client;
@@ -255,7 +258,8 @@ export class Pipeline {
   }
 
   private async applyFault(f: Fault): Promise<CoreResponse | undefined> {
-    if (f.latencyMs) await sleep(f.latencyMs);
+    // A pure latency fault delays the answer, not the work: see invoke.
+    if (f.latencyMs && f.kind !== 'latency') await sleep(f.latencyMs);
     if (f.kind === 'drop') return { status: 0, headers: {}, drop: true };
     if (f.kind === 'error') {
       const status = f.status ?? 503;
@@ -361,6 +365,8 @@ function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {
 
 function readEvents(s: EventStream, limit: number, requirement: string): Promise<string> {
   if (s.readableEnded) return Promise.resolve('');
+  // A request whose client went away before its body was read can never produce one.
+  if ((s as { destroyed?: boolean }).destroyed) return Promise.reject(new Error('the request closed before its body was read'));
   return new Promise<string>((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;

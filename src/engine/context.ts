@@ -18,9 +18,11 @@ export interface Timeouts {
   giveUpMs: number;
   /** Quiet period that counts as "nothing more was sent". */
   quietMs: number;
+  /** How long the system waits for an answer before it abandons a request (the timeout scenario answers later than this). */
+  sutRequestMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { messageMs: 5_000, giveUpMs: 8_000, quietMs: 300 };
+export const DEFAULT_TIMEOUTS: Timeouts = { messageMs: 5_000, giveUpMs: 8_000, quietMs: 300, sutRequestMs: 10_000 };
 
 export interface Prompter {
   /** Shows an instruction; resolves when the tester says it is done. */

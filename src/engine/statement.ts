@@ -30,7 +30,7 @@ export const Statement = Closed(
         publicUrl: Type.Optional(Type.String({ format: 'uri', description: 'The mocks\' URL as the SUT must reach it, if not the local one.' })),
       }),
     ),
-    timeouts: Type.Optional(Closed({ messageMs: Type.Optional(Type.Integer({ minimum: 100 })), giveUpMs: Type.Optional(Type.Integer({ minimum: 100 })), quietMs: Type.Optional(Type.Integer({ minimum: 10 })) })),
+    timeouts: Type.Optional(Closed({ messageMs: Type.Optional(Type.Integer({ minimum: 100 })), giveUpMs: Type.Optional(Type.Integer({ minimum: 100 })), quietMs: Type.Optional(Type.Integer({ minimum: 10 })), sutRequestMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })) })),
     deselect: Type.Optional(Type.Array(Type.String(), { description: 'Optional tests to leave out (mandatory tests cannot be).' })),
     attestations: Type.Optional(
       Type.Array(
@@ -128,6 +128,7 @@ sut:
 #   messageMs: 5000     # how long your system has to send a message after an action
 #   giveUpMs: 8000      # how long it may keep retrying a service that stays down
 #   quietMs: 300
+#   sutRequestMs: 10000 # how long your system waits for an answer before it abandons a request
 
 # Optional tests to leave out. Mandatory tests of a declared capability cannot be deselected.
 # deselect: []
