@@ -167,3 +167,15 @@ describe('matching', () => {
     expect(res.body.status).toBe('queued-for-review');
   });
 });
+
+describe('message order', () => {
+  it('CP-FEED-007: sentAt is compared as an instant, whatever its offset', async () => {
+    const first = involvement({ child: { identifiers: { nhsNumber: testNhs(800) } }, sentAt: '2026-11-20T09:30:00Z' });
+    await post(first);
+    // 10:00+01:00 is 09:00Z: older than the stored message, so it is stale even though its text sorts later.
+    const older = involvement({ sourceRecordId: first.sourceRecordId, child: first.child, sentAt: '2026-11-20T10:00:00+01:00' });
+    expect((await post(older)).body.status).toBe('stale');
+    const newer = involvement({ sourceRecordId: first.sourceRecordId, child: first.child, sentAt: '2026-11-20T11:00:00+01:00' });
+    expect((await post(newer)).body.status).toBe('accepted');
+  });
+});

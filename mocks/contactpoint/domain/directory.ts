@@ -54,6 +54,11 @@ function postcodeOf(child: ChildIdentity): string | undefined {
   return undefined;
 }
 
+/** Times are compared as instants: "10:00+01:00" is before "09:30Z". Stored in UTC so SQL orders them right. */
+function utc(dateTime: string): string {
+  return new Date(dateTime).toISOString();
+}
+
 function hashText(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
 }
@@ -200,7 +205,8 @@ export class Directory {
     const base = { receiptId: randomUUID(), messageId: msg.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now };
     let receipt: Receipt;
     const existing = this.q.sourceRecord.get(sid, client.id, kind, recordId) as { cp_id: string | null; sent_at: string } | undefined;
-    if (existing && existing.sent_at > msg.sentAt) {
+    const sentAt = utc(msg.sentAt);
+    if (existing && existing.sent_at > sentAt) {
       // An older message arriving late must not overwrite newer data.
       receipt = { ...base, status: 'stale', ...(existing.cp_id ? { contactPointId: existing.cp_id } : {}) };
     } else {
@@ -273,18 +279,18 @@ export class Directory {
     const fields = [norm(child.name.family), norm(child.name.given), child.dateOfBirth, postcodeOf(child) ?? null] as const;
     if (!cpId) {
       cpId = makeContactPointId(this.nextSerial(sid));
-      this.q.insertChild.run(sid, cpId, JSON.stringify(child), msg.sentAt, ...fields, now);
+      this.q.insertChild.run(sid, cpId, JSON.stringify(child), utc(msg.sentAt), ...fields, now);
     } else {
       const row = this.q.child.get(sid, cpId) as { identity_sent_at: string };
       // Superseded data: the newest message about the child carries its current identity.
-      if (msg.sentAt >= row.identity_sent_at) this.q.updateChild.run(JSON.stringify(child), msg.sentAt, ...fields, sid, cpId);
+      if (utc(msg.sentAt) >= row.identity_sent_at) this.q.updateChild.run(JSON.stringify(child), utc(msg.sentAt), ...fields, sid, cpId);
     }
     this.q.deleteClientIdentifiers.run(sid, cpId, clientId);
     for (const k of IDENTIFIER_KINDS) {
       const v = child.identifiers[k];
       if (v) this.q.insertIdentifier.run(sid, k, v, clientId, cpId);
     }
-    this.q.upsertSourceRecord.run(sid, clientId, kind, recordId, cpId, text, msg.messageId, msg.sentAt);
+    this.q.upsertSourceRecord.run(sid, clientId, kind, recordId, cpId, text, msg.messageId, utc(msg.sentAt));
     return cpId;
   }
 
@@ -398,7 +404,7 @@ export class Directory {
     for (const r of this.q.recordsOf.all(session.id, cpId) as Array<{ client_id: string; kind: Kind; message: string }>) {
       if (r.kind === 'caf') {
         const m = JSON.parse(r.message) as CafIndicatorMessage;
-        if (!caf || m.sentAt >= caf.sentAt) caf = m;
+        if (!caf || Date.parse(m.sentAt) >= Date.parse(caf.sentAt)) caf = m;
         continue;
       }
       const m = JSON.parse(r.message) as InvolvementMessage;
@@ -416,7 +422,7 @@ export class Directory {
         sentAt: m.sentAt,
       });
     }
-    const lead = involvements.filter((i) => i.leadProfessional && (!i.endDate || i.endDate >= today)).sort((a, b) => b.sentAt.localeCompare(a.sentAt))[0];
+    const lead = involvements.filter((i) => i.leadProfessional && (!i.endDate || i.endDate >= today)).sort((a, b) => Date.parse(b.sentAt) - Date.parse(a.sentAt))[0];
     const mine = (this.q.identifiersOf.all(session.id, cpId) as Array<{ kind: string; value: string; client_id: string }>).filter((i) => i.client_id === client.id);
     return {
       contactPointId: cpId,
