@@ -34,8 +34,8 @@ export class Outbox {
   /** First retry after this long, doubling each time. */
   baseDelayMs = 60;
   /** How long to wait for an answer before abandoning a request (then retried like a dropped connection). */
-  requestTimeoutMs = 1000;
-  maxAttempts = 5;
+  requestTimeoutMs = 500;
+  maxAttempts = 4;
 
   constructor(
     /** Where a path goes (ContactPoint or National eCAF), as last configured. */

@@ -23,7 +23,7 @@ export function referenceStatement(): Statement {
     sourceSystemType: 'ics',
     capabilities: ['contactpoint-feed', 'local-ecaf', 'ecaf-transfer-out', 'ecaf-transfer-in', 'migration-export'],
     // The reference ICS sends at once and answers on loopback: a short quiet period is enough to know it has finished.
-    timeouts: { messageMs: 5000, giveUpMs: 8000, quietMs: 100, sutRequestMs: 1000 },
+    timeouts: { messageMs: 5000, giveUpMs: 8000, quietMs: 100, sutRequestMs: 500 },
     attestations: [
       { requirement: 'SEC-TLS-001', answer: 'yes', note: 'The reference ICS is a loopback test build; production deployments terminate TLS with certificate verification.', by: 'ics-conformance maintainers' },
       { requirement: 'CP-FEED-011', answer: 'yes', note: 'Initial load exercised by the bulk-feed tests of this project.', by: 'ics-conformance maintainers' },
