@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createMockServices, DEFAULT_SESSION_ID } from '../mock.js';
 import type { JournalEntry } from '../core/journal.js';
 import { judgeSutTraffic } from './judge.js';
+import { toExchanges } from './runner.js';
 import { TestContext } from './context.js';
 import { ConfigError, type Statement } from './statement.js';
 import type { RunResult } from './result.js';
@@ -16,7 +17,7 @@ import { CATALOGUE_VERSION, REQUIREMENTS } from './catalogue.js';
 import { VERSION } from '../version.js';
 import type { MockClient } from './mock-client.js';
 import type { Driver } from './driver.js';
-import type { Exchange, TestResult } from './types.js';
+import type { TestResult } from './types.js';
 import { SyntheticData } from './synthetic.js';
 import { DEFAULT_TIMEOUTS } from './context.js';
 
@@ -89,22 +90,7 @@ export function judgeCapture(entries: JournalEntry[], opts: { statement: Stateme
   judgeSutTraffic(ctx, national, '', new Set());
   for (const e of national.filter((x) => x.clientId === client && x.status < 300 && x.method !== 'GET'))
     ctx.check(e.service === 'ecaf' ? 'ECAF-SCHEMA-001' : 'CP-FEED-014', true, `${e.operationId} accepted (${e.status})`, { exchange: e.seq });
-  const exchanges: Exchange[] = national.map((e, i) => ({
-    n: i + 1,
-    direction: e.clientId === client ? 'sut->mock' : 'harness->mock',
-    at: e.at,
-    durationMs: e.durationMs,
-    service: e.service,
-    operationId: e.operationId,
-    method: e.method,
-    url: e.path,
-    requestHeaders: e.requestHeaders,
-    ...(e.requestBody !== undefined ? { requestBody: e.requestBody } : {}),
-    status: e.status,
-    ...(e.responseBody !== undefined ? { responseBody: e.responseBody } : {}),
-    verdict: e.verdict,
-    journalSeq: e.seq,
-  }));
+  const exchanges = toExchanges(national, [], client);
   const fails = ctx.checks.filter((c) => c.verdict === 'fail');
   const status: TestResult['status'] = fails.length ? 'FAILED' : ctx.checks.some((c) => c.verdict === 'warn') ? 'WARNING' : ctx.checks.length ? 'PASSED' : 'ERROR';
   const test: TestResult = {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Driver } from './driver.js';
 import { DriverError, HttpDriver, SutUnreachableError } from './driver.js';
 import { HarnessError, type MockClient } from './mock-client.js';
+import type { JournalEntry } from '../core/journal.js';
 import { DEFAULT_TIMEOUTS, SkipTest, TestContext, type Prompter, type Timeouts } from './context.js';
 import { SyntheticData } from './synthetic.js';
 import { judgeSutTraffic } from './judge.js';
@@ -195,9 +196,10 @@ function safeToken(mock: MockClient): string {
   }
 }
 
-function toExchanges(entries: Awaited<ReturnType<MockClient['entriesAfter']>>, harness: Array<Omit<Exchange, 'n'>>): Exchange[] {
+/** Journal entries (and the harness's own calls) as a test's evidence, in time order. */
+export function toExchanges(entries: JournalEntry[], harness: Array<Omit<Exchange, 'n'>>, sutClient = SUT_CLIENT): Exchange[] {
   const fromJournal: Array<Omit<Exchange, 'n'>> = entries.map((e) => ({
-    direction: e.clientId === SUT_CLIENT ? 'sut->mock' : 'harness->mock',
+    direction: e.clientId === sutClient ? 'sut->mock' : 'harness->mock',
     at: e.at,
     durationMs: e.durationMs,
     service: e.service,
