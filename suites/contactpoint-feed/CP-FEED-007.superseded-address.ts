@@ -10,18 +10,19 @@ export const supersededAddress: TestDef = {
     const ref = await referChild(t, { requirement: 'CP-FEED-007' });
     if (!ref.message) return;
     const first = body(ref.message);
-    const moved: ChildIdentity = {
-      ...ref.child,
-      residence: { status: 'current', address: { lines: ['Flat 3', '27 Alderney Road'], town: 'London', postcode: 'E1 4EG' } },
-    };
-    t.step('Change the child\'s address to Flat 3, 27 Alderney Road, London E1 4EG');
+    // The new address is another synthetic family's, so it is surely different and surely not real.
+    let elsewhere = t.data.child().residence;
+    while (elsewhere.status !== 'current' && elsewhere.status !== 'last-known') elsewhere = t.data.child().residence;
+    const address = elsewhere.address;
+    const moved: ChildIdentity = { ...ref.child, residence: { status: 'current', address } };
+    t.step(`Change the child's address to ${address.lines.join(', ')}, ${address.postcode}`);
     const afterSeq = t.mock.lastSeq();
     await t.driver.updateChild(ref.childRef, moved);
     const upd = await waitForUpdate(
       t,
       first.sourceRecordId,
       'message with the new address',
-      (m) => m.child.residence.status === 'current' && m.child.residence.address.postcode === 'E1 4EG',
+      (m) => m.child.residence.status === 'current' && m.child.residence.address.postcode === address.postcode,
       'CP-FEED-007',
       afterSeq,
     );
