@@ -87,7 +87,7 @@ export function judgeCapture(entries: JournalEntry[], opts: { statement: Stateme
   const client = opts.format === 'har' ? 'ics' : opts.client;
   const stub = { lastSeq: () => 0 } as unknown as MockClient;
   const ctx = new TestContext({ mode: 'automated' } as Driver, stub, new SyntheticData(1, '2009-11-02', 1), DEFAULT_TIMEOUTS, client, undefined, new Map());
-  judgeSutTraffic(ctx, national, '', new Set());
+  judgeSutTraffic(ctx, national, '');
   for (const e of national.filter((x) => x.clientId === client && x.status < 300 && x.method !== 'GET'))
     ctx.check(e.service === 'ecaf' ? 'ECAF-SCHEMA-001' : 'CP-FEED-014', true, `${e.operationId} accepted (${e.status})`, { exchange: e.seq });
   const exchanges = toExchanges(national, [], client);

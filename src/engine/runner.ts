@@ -101,11 +101,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     results.push(result);
     opts.onProgress?.({ type: 'test-end', result });
   }
-  try {
-    if (!fatal) await opts.mock.deleteSession().catch(() => undefined);
-  } finally {
-    // nothing else to release: the driver and the mocks belong to the caller
-  }
+  if (!fatal) await opts.mock.deleteSession().catch(() => undefined);
   const today = opts.today ?? isoDate(new Date());
   const waivers = applyWaivers(results, opts.statement, today);
   const requirements = traceability(results, opts.suites);
@@ -166,7 +162,7 @@ async function runOne(
   } catch (err) {
     [status, reason] = ['ERROR', (err as Error).message];
   }
-  if (status !== 'ERROR' && status !== 'SKIPPED') judgeSutTraffic(ctx, entries, safeToken(opts.mock), new Set());
+  if (status !== 'ERROR' && status !== 'SKIPPED') judgeSutTraffic(ctx, entries, safeToken(opts.mock));
   const exchanges = toExchanges(entries, ctx.harnessCalls);
   if (!status) {
     const fails = ctx.checks.filter((c) => c.verdict === 'fail');
