@@ -102,7 +102,7 @@ async function measureMocks(
     await child.kill();
   }
   const db = new Database(opts.data);
-  const stored = (db.prepare('SELECT COUNT(*) AS n FROM cp_messages').get() as { n: number }).n;
+  const stored = (db.prepare("SELECT COUNT(*) AS n FROM cp_log WHERE kind <> 'resolve'").get() as { n: number }).n;
   db.close();
   o.log(`  ${subject.padEnd(44)} ${String(figures.rps).padStart(6)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  non-2xx ${figures.non2xx}  errors ${figures.errors}  (stored ${stored} >= acknowledged ${acknowledged})`);
   if (stored < acknowledged) throw new Error(`ingest: ${acknowledged} messages acknowledged but only ${stored} stored`);

@@ -1,5 +1,5 @@
 /**
- * STORE-001: a message the server acknowledged survives a kill -9 of the server. The real CLI serves a
+ * A message the server acknowledged survives a kill -9 of the server. The real CLI serves a
  * SQLite file; messages stream in, the process is killed mid-stream, restarted on the same file, and
  * every acknowledged message must be there exactly once.
  */
@@ -84,7 +84,7 @@ afterAll(() => {
 });
 
 describe('durability of acknowledged messages', () => {
-  it('STORE-001: every message acknowledged before a kill -9 is there exactly once after a restart', async () => {
+  it('every message acknowledged before a kill -9 is there exactly once after a restart', async () => {
     const data = join(dir, 'session.sqlite');
     const first = await serve(data);
 

@@ -88,7 +88,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
                   continue;
                 }
                 try {
-                  const { receipt } = store.db.transaction(() => directory.ingest(session!, client!, 'involvement', item.msg!))();
+                  const { receipt } = store.tx(() => directory.ingest(session!, client!, 'involvement', item.msg!));
                   out.push(JSON.stringify({ line: item.line, ok: true, receipt }));
                 } catch (err) {
                   if (!(err instanceof ProblemError)) throw err;

@@ -14,6 +14,8 @@ export class Store {
   private queue: Job[] = [];
   private scheduled = false;
   private riders: Array<() => void> = [];
+  /** Per open transaction (outermost first): what to do if it rolls back. See onRollback. */
+  private frames: Array<Array<() => void>> = [];
 
   constructor(file = ':memory:') {
     this.file = file;
@@ -47,9 +49,34 @@ export class Store {
     });
   }
 
-  /** A synchronous transaction, for work that must not wait (control operations, bulk batches). */
+  /**
+   * A synchronous transaction, for work that must not wait (control operations, bulk batches).
+   * Inside another transaction it is a savepoint: its failure rolls back only its own writes.
+   * Always use this rather than db.transaction, so in-memory state (onRollback) follows SQLite.
+   */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    this.frames.push([]);
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } catch (err) {
+      const undo = this.frames.pop()!;
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      throw err;
+    }
+    const done = this.frames.pop()!;
+    // Committed into an enclosing transaction: undone if that one rolls back.
+    if (this.frames.length > 0 && done.length > 0) this.frames[this.frames.length - 1]!.push(...done);
+    return result;
+  }
+
+  /**
+   * Registers how to undo an in-memory change made in the current transaction, should it roll back
+   * (state kept beside SQLite, such as the directory's indexes). Outside a transaction the change
+   * is already final and nothing is kept.
+   */
+  onRollback(undo: () => void): void {
+    this.frames[this.frames.length - 1]?.push(undo);
   }
 
   /**
@@ -75,23 +102,23 @@ export class Store {
     }
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
     try {
-      this.db.transaction(() => {
+      this.tx(() => {
         for (const job of jobs) {
           try {
             // Nested transaction = SAVEPOINT: one job's failure rolls back only its own writes.
-            outcomes.push({ ok: true, value: this.db.transaction(job.fn)() });
+            outcomes.push({ ok: true, value: this.tx(job.fn) });
           } catch (err) {
             outcomes.push({ ok: false, value: err });
           }
         }
         for (const ride of riders) {
           try {
-            this.db.transaction(ride)();
+            this.tx(ride);
           } catch (err) {
             console.error('[ics-conformance] a write riding the group commit failed:', err);
           }
         }
-      })();
+      });
     } catch (err) {
       for (const job of jobs) job.reject(err);
       return;

@@ -1,9 +1,17 @@
 /**
- * The ContactPoint directory: plain domain code over SQLite, with no HTTP in it. Source systems feed
- * involvements and CAF indicators; practitioners look children up. Every rule the interface
- * specification states is enforced here, and each refusal names the requirement it enforces.
+ * The ContactPoint directory: plain domain code with no HTTP in it. Source systems feed involvements
+ * and CAF indicators; practitioners look children up. Every rule the interface specification states
+ * is enforced here, and each refusal names the requirement it enforces.
+ *
+ * Storage (docs/decisions/0007): every message the directory accepts, holds for review or finds stale
+ * is one row in an append-only SQLite log, written in the caller's transaction (the group commit),
+ * so an acknowledged message is durable. What matching needs (message IDs, source records,
+ * identifiers, demographics) and what lookups filter on are compact in-memory indexes per session,
+ * rebuilt from the log when a session is first touched after a start; bodies stay in the log and are
+ * read back by sequence number. A transaction that rolls back drops the session's indexes, so they
+ * are rebuilt from what SQLite kept.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Store } from '../../../src/core/store.js';
 import { ProblemError, type ProblemItem } from '../../../src/core/problem.js';
@@ -13,6 +21,7 @@ import type { Client, SessionContext } from '../../../src/core/sessions.js';
 import type { ChildIdentity, PractitionerContact, PersonName } from '../../../src/schemas/common.js';
 import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage, type Receipt, type ServiceType } from '../schemas.js';
 import { findCaseContent } from './case-content.js';
+import { HashIndex, ensure, hash52, hash64, type Key } from './hash-index.js';
 
 type Kind = 'involvement' | 'caf';
 type AnyMessage = InvolvementMessage | CafIndicatorMessage;
@@ -54,72 +63,144 @@ function postcodeOf(child: ChildIdentity): string | undefined {
   return undefined;
 }
 
-/** Times are compared as instants: "10:00+01:00" is before "09:30Z". Stored in UTC so SQL orders them right. */
+/** Times are compared as instants: "10:00+01:00" is before "09:30Z". */
 function utc(dateTime: string): string {
   return new Date(dateTime).toISOString();
 }
 
-function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+/** YYYY-MM-DD as the number YYYYMMDD. */
+function dayNumber(day: string): number {
+  return Number(day.slice(0, 4)) * 10000 + Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10));
 }
+
+function dayString(n: number): string {
+  return `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
+}
+
+const messageKey = (clientId: string, messageId: string) => hash64(`m\0${clientId}\0${messageId}`);
+const recordKey = (clientId: string, kind: Kind, recordId: string) => hash64(`r\0${clientId}\0${kind}\0${recordId}`);
+const identifierKey = (kind: string, value: string) => hash64(`i\0${kind}\0${value}`);
+const demographicKey = (child: ChildIdentity) => hash64(`d\0${norm(child.name.family)}\0${norm(child.name.given)}\0${child.dateOfBirth}`);
+const nameHash = (name: string) => hash64(norm(name)).hi;
+
+/**
+ * One session's directory in memory. Children are numbered by their ContactPoint serial (1, 2, ...)
+ * and source records by slot; both are columns of typed arrays. Bodies are log sequence numbers.
+ */
+class SessionIndex {
+  children = 0;
+  dob = new Int32Array(16);
+  family = new Uint32Array(16);
+  given = new Uint32Array(16);
+  postcode = new Float64Array(16);
+  /** The log row whose child identity is the child's current one, and its sentAt. */
+  identitySeq = new Float64Array(16);
+  identitySentAt = new Float64Array(16);
+  demoHi = new Uint32Array(16);
+  demoLo = new Uint32Array(16);
+  shielded = new Uint8Array(16);
+  firstRecord = new Int32Array(16).fill(-1);
+
+  records = 0;
+  recordChild = new Int32Array(16);
+  /** The log row of the record's latest applied message, and its sentAt. */
+  recordSeq = new Float64Array(16);
+  recordSentAt = new Float64Array(16);
+  nextRecord = new Int32Array(16);
+
+  /** (client, message ID) -> log row. */
+  readonly messages = new HashIndex();
+  /** (client, kind, source record ID) -> record slot. */
+  readonly recordsByKey = new HashIndex();
+  /** (identifier kind, value) -> the record slots whose latest message carries it. */
+  readonly identifiers = new HashIndex();
+  /** (family, given, date of birth) -> child serial. */
+  readonly demographics = new HashIndex();
+
+  addChild(): number {
+    const s = ++this.children;
+    this.dob = ensure(this.dob, s);
+    this.family = ensure(this.family, s);
+    this.given = ensure(this.given, s);
+    this.postcode = ensure(this.postcode, s);
+    this.identitySeq = ensure(this.identitySeq, s);
+    this.identitySentAt = ensure(this.identitySentAt, s);
+    this.demoHi = ensure(this.demoHi, s);
+    this.demoLo = ensure(this.demoLo, s);
+    this.shielded = ensure(this.shielded, s);
+    this.firstRecord = ensure(this.firstRecord, s, -1);
+    return s;
+  }
+
+  addRecord(key: Key): number {
+    const r = this.records++;
+    this.recordChild = ensure(this.recordChild, r);
+    this.recordSeq = ensure(this.recordSeq, r);
+    this.recordSentAt = ensure(this.recordSentAt, r);
+    this.nextRecord = ensure(this.nextRecord, r);
+    this.recordChild[r] = 0;
+    this.nextRecord[r] = -1;
+    this.recordsByKey.add(key, r);
+    return r;
+  }
+
+  /** Moves a record onto a child's list (off its old child's, if any). */
+  link(r: number, serial: number): void {
+    const old = this.recordChild[r]!;
+    if (old === serial) return;
+    if (old > 0) {
+      if (this.firstRecord[old] === r) this.firstRecord[old] = this.nextRecord[r]!;
+      else for (let p = this.firstRecord[old]!; p >= 0; p = this.nextRecord[p]!) if (this.nextRecord[p] === r) {
+        this.nextRecord[p] = this.nextRecord[r]!;
+        break;
+      }
+    }
+    this.recordChild[r] = serial;
+    this.nextRecord[r] = this.firstRecord[serial]!;
+    this.firstRecord[serial] = r;
+  }
+
+  recordsOf(serial: number): number[] {
+    const out: number[] = [];
+    for (let r = this.firstRecord[serial]!; r >= 0; r = this.nextRecord[r]!) out.push(r);
+    return out;
+  }
+}
+
+type LogRow = { client_id: string; kind: string; body: string; receipt: string | null };
 
 export class Directory {
   private readonly db: Database.Database;
-  private readonly serials = new Map<string, number>();
+  private readonly sessions = new Map<string, SessionIndex>();
   private readonly q;
 
   constructor(private readonly store: Store) {
     this.db = store.db;
     store.exec(`
-      CREATE TABLE IF NOT EXISTS cp_messages (session_id TEXT NOT NULL, client_id TEXT NOT NULL, message_id TEXT NOT NULL,
-        body_hash TEXT NOT NULL, receipt TEXT NOT NULL, PRIMARY KEY (session_id, client_id, message_id)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS cp_children (session_id TEXT NOT NULL, cp_id TEXT NOT NULL, identity TEXT NOT NULL, identity_sent_at TEXT NOT NULL,
-        shielded INTEGER NOT NULL DEFAULT 0, family_norm TEXT NOT NULL, given_norm TEXT NOT NULL, dob TEXT NOT NULL, postcode_norm TEXT,
-        created_at TEXT NOT NULL, PRIMARY KEY (session_id, cp_id));
-      CREATE INDEX IF NOT EXISTS cp_children_demo ON cp_children (session_id, family_norm, dob);
-      CREATE INDEX IF NOT EXISTS cp_children_dob ON cp_children (session_id, dob);
-      CREATE INDEX IF NOT EXISTS cp_children_pc ON cp_children (session_id, postcode_norm);
-      CREATE TABLE IF NOT EXISTS cp_identifiers (session_id TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, client_id TEXT NOT NULL,
-        cp_id TEXT NOT NULL, PRIMARY KEY (session_id, kind, value, client_id)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS cp_identifiers_child ON cp_identifiers (session_id, cp_id);
-      CREATE TABLE IF NOT EXISTS cp_source_records (session_id TEXT NOT NULL, client_id TEXT NOT NULL, kind TEXT NOT NULL, source_record_id TEXT NOT NULL,
-        cp_id TEXT, message TEXT NOT NULL, message_id TEXT NOT NULL, sent_at TEXT NOT NULL, PRIMARY KEY (session_id, client_id, kind, source_record_id));
-      CREATE INDEX IF NOT EXISTS cp_source_records_child ON cp_source_records (session_id, cp_id);
+      CREATE TABLE IF NOT EXISTS cp_log (seq INTEGER PRIMARY KEY, session_id TEXT NOT NULL, client_id TEXT NOT NULL, kind TEXT NOT NULL,
+        body TEXT NOT NULL, receipt TEXT);
+      CREATE INDEX IF NOT EXISTS cp_log_session ON cp_log (session_id, seq);
+      CREATE TABLE IF NOT EXISTS cp_shielded (session_id TEXT NOT NULL, serial INTEGER NOT NULL, PRIMARY KEY (session_id, serial)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS cp_reviews (session_id TEXT NOT NULL, review_id TEXT NOT NULL, client_id TEXT NOT NULL, kind TEXT NOT NULL,
-        message TEXT NOT NULL, reason TEXT NOT NULL, candidates TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT, created_at TEXT NOT NULL,
-        PRIMARY KEY (session_id, review_id));
+        message_seq INTEGER NOT NULL, message TEXT NOT NULL, reason TEXT NOT NULL, candidates TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT,
+        created_at TEXT NOT NULL, PRIMARY KEY (session_id, review_id));
       CREATE TABLE IF NOT EXISTS cp_audit (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, entry TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS cp_audit_session ON cp_audit (session_id, id);
     `);
     const p = (sql: string) => this.db.prepare(sql);
     this.q = {
-      message: p('SELECT body_hash, receipt FROM cp_messages WHERE session_id = ? AND client_id = ? AND message_id = ?'),
-      insertMessage: p('INSERT INTO cp_messages (session_id, client_id, message_id, body_hash, receipt) VALUES (?, ?, ?, ?, ?)'),
-      sourceRecord: p('SELECT cp_id, sent_at, message, message_id FROM cp_source_records WHERE session_id = ? AND client_id = ? AND kind = ? AND source_record_id = ?'),
-      upsertSourceRecord: p(`INSERT INTO cp_source_records (session_id, client_id, kind, source_record_id, cp_id, message, message_id, sent_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, client_id, kind, source_record_id)
-        DO UPDATE SET cp_id = excluded.cp_id, message = excluded.message, message_id = excluded.message_id, sent_at = excluded.sent_at`),
-      // Without statistics SQLite's planner prefers a scan of the whole session (session_id is the leading
-      // column of every index) over the selective index: DISTINCT would pick the cp_id-ordered index, and
-      // the demographic and per-child queries name their index. Otherwise each ingest scans the session.
-      byIdentifier: p('SELECT cp_id FROM cp_identifiers WHERE session_id = ? AND kind = ? AND value = ?'),
-      identifiersOf: p('SELECT kind, value, client_id FROM cp_identifiers WHERE session_id = ? AND cp_id = ?'),
-      insertIdentifier: p('INSERT OR REPLACE INTO cp_identifiers (session_id, kind, value, client_id, cp_id) VALUES (?, ?, ?, ?, ?)'),
-      deleteClientIdentifiers: p('DELETE FROM cp_identifiers WHERE session_id = ? AND cp_id = ? AND client_id = ?'),
-      byDemographics: p('SELECT cp_id, postcode_norm FROM cp_children INDEXED BY cp_children_demo WHERE session_id = ? AND family_norm = ? AND given_norm = ? AND dob = ?'),
-      child: p('SELECT * FROM cp_children WHERE session_id = ? AND cp_id = ?'),
-      insertChild: p(`INSERT INTO cp_children (session_id, cp_id, identity, identity_sent_at, family_norm, given_norm, dob, postcode_norm, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      updateChild: p(`UPDATE cp_children SET identity = ?, identity_sent_at = ?, family_norm = ?, given_norm = ?, dob = ?, postcode_norm = ?
-        WHERE session_id = ? AND cp_id = ?`),
-      recordsOf: p('SELECT client_id, kind, source_record_id, message, sent_at FROM cp_source_records INDEXED BY cp_source_records_child WHERE session_id = ? AND cp_id = ? ORDER BY sent_at'),
-      maxSerial: p("SELECT MAX(CAST(substr(cp_id, 3, 9) AS INTEGER)) AS n FROM cp_children WHERE session_id = ?"),
-      insertReview: p(`INSERT INTO cp_reviews (session_id, review_id, client_id, kind, message, reason, candidates, status, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`),
+      append: p('INSERT INTO cp_log (session_id, client_id, kind, body, receipt) VALUES (?, ?, ?, ?, ?)'),
+      row: p('SELECT client_id, kind, body, receipt FROM cp_log WHERE seq = ?'),
+      body: p('SELECT body FROM cp_log WHERE seq = ?').pluck(),
+      log: p('SELECT seq, client_id, kind, body, receipt FROM cp_log WHERE session_id = ? ORDER BY seq'),
+      shielded: p('SELECT serial FROM cp_shielded WHERE session_id = ?').pluck(),
+      shield: p('INSERT OR IGNORE INTO cp_shielded (session_id, serial) VALUES (?, ?)'),
+      unshield: p('DELETE FROM cp_shielded WHERE session_id = ? AND serial = ?'),
+      insertReview: p(`INSERT INTO cp_reviews (session_id, review_id, client_id, kind, message_seq, message, reason, candidates, status, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`),
       review: p('SELECT * FROM cp_reviews WHERE session_id = ? AND review_id = ?'),
       reviews: p('SELECT * FROM cp_reviews WHERE session_id = ? ORDER BY created_at, review_id'),
       resolveReview: p("UPDATE cp_reviews SET status = 'resolved', resolution = ? WHERE session_id = ? AND review_id = ?"),
-      setShielded: p('UPDATE cp_children SET shielded = ? WHERE session_id = ? AND cp_id = ?'),
       insertAudit: p('INSERT INTO cp_audit (session_id, entry) VALUES (?, ?)'),
       audit: p('SELECT entry FROM cp_audit WHERE session_id = ? ORDER BY id'),
     };
@@ -127,9 +208,49 @@ export class Directory {
 
   /** Wipes one session's directory (control API reset). */
   reset(sessionId: string): void {
-    for (const t of ['cp_messages', 'cp_children', 'cp_identifiers', 'cp_source_records', 'cp_reviews', 'cp_audit'])
-      this.db.prepare(`DELETE FROM ${t} WHERE session_id = ?`).run(sessionId);
-    this.serials.delete(sessionId);
+    for (const t of ['cp_log', 'cp_shielded', 'cp_reviews', 'cp_audit']) this.db.prepare(`DELETE FROM ${t} WHERE session_id = ?`).run(sessionId);
+    this.sessions.delete(sessionId);
+  }
+
+  /** The session's indexes, rebuilt from the log the first time after a start or a rollback. */
+  private index(sessionId: string): SessionIndex {
+    let ix = this.sessions.get(sessionId);
+    if (ix) return ix;
+    ix = new SessionIndex();
+    for (const row of this.q.log.iterate(sessionId) as Iterable<LogRow & { seq: number }>) {
+      if (row.kind === 'resolve') {
+        const r = JSON.parse(row.body) as { messageSeq: number; contactPointId: string };
+        const original = this.q.row.get(r.messageSeq) as LogRow;
+        this.apply(ix, row.client_id, original.kind as Kind, JSON.parse(original.body) as AnyMessage, r.messageSeq, serialOfId(r.contactPointId));
+        continue;
+      }
+      const msg = JSON.parse(row.body) as AnyMessage;
+      ix.messages.add(messageKey(row.client_id, msg.messageId), row.seq);
+      const receipt = JSON.parse(row.receipt!) as Receipt;
+      if (receipt.status === 'accepted') this.apply(ix, row.client_id, row.kind as Kind, msg, row.seq, serialOfId(receipt.contactPointId!));
+    }
+    for (const serial of this.q.shielded.all(sessionId) as number[]) ix.shielded[serial] = 1;
+    this.sessions.set(sessionId, ix);
+    return ix;
+  }
+
+  /** In-memory changes follow SQLite: if the transaction rolls back, the indexes are rebuilt from the log. */
+  private changed(sessionId: string): void {
+    this.store.onRollback(() => this.sessions.delete(sessionId));
+  }
+
+  private message(seq: number): AnyMessage {
+    return JSON.parse(this.q.body.get(seq) as string) as AnyMessage;
+  }
+
+  private identity(ix: SessionIndex, serial: number): ChildIdentity {
+    return this.message(ix.identitySeq[serial]!).child;
+  }
+
+  /** The serial of a ContactPoint ID this session holds, or 0. */
+  private serialOf(ix: SessionIndex, cpId: string): number {
+    const serial = serialOfId(cpId);
+    return serial >= 1 && serial <= ix.children && makeContactPointId(serial) === cpId ? serial : 0;
   }
 
   // ---------------------------------------------------------------- feed
@@ -181,21 +302,26 @@ export class Directory {
 
   /**
    * Accepts one message: idempotent on message ID, stale-aware per source record, matched to a child
-   * or queued for review. Must run inside a transaction (the caller's group commit or bulk batch).
+   * or queued for review. Must run inside a transaction (the caller's group commit or bulk batch):
+   * the log row it appends is the message's commit point. Every refusal is thrown before anything
+   * changes.
    */
   ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage): { receipt: Receipt; repeat: boolean } {
     const sid = session.id;
-    // Serialised once: hashed for idempotency and stored as the source record's message.
+    const ix = this.index(sid);
+    // Serialised once: compared for idempotency and stored as the log row's body.
     const text = JSON.stringify(msg);
-    const hash = hashText(text);
-    const prior = this.q.message.get(sid, client.id, msg.messageId) as { body_hash: string; receipt: string } | undefined;
-    if (prior) {
-      if (prior.body_hash !== hash)
+    const mKey = messageKey(client.id, msg.messageId);
+    for (const seq of ix.messages.all(mKey)) {
+      const prior = this.q.row.get(seq) as LogRow;
+      if (prior.client_id !== client.id) continue;
+      if (prior.body === text) return { receipt: { ...(JSON.parse(prior.receipt!) as Receipt), repeat: true }, repeat: true };
+      // Checked on the stored message, not the hash: a different message ID that shares the hash is new.
+      if ((JSON.parse(prior.body) as AnyMessage).messageId === msg.messageId)
         throw new ProblemError('ICS_ERR_MESSAGE_ID_REUSED', {
           detail: `Message ${msg.messageId} was already received with different content`,
           errors: [{ path: '/messageId', rule: 'message-id-unique', requirement: 'CP-FEED-001', message: 'message ID reused for a different message' }],
         });
-      return { receipt: { ...(JSON.parse(prior.receipt) as Receipt), repeat: true }, repeat: true };
     }
     if (kind === 'involvement') this.checkInvolvement(msg as InvolvementMessage);
     else this.checkCafIndicator(msg as CafIndicatorMessage);
@@ -203,95 +329,129 @@ export class Directory {
     const recordId = kind === 'involvement' ? (msg as InvolvementMessage).sourceRecordId : (msg as CafIndicatorMessage).episodeRef;
     const now = session.now().toISOString();
     const base = { receiptId: randomUUID(), messageId: msg.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now };
+    const record = ix.recordsByKey.first(recordKey(client.id, kind, recordId));
+    const linked = record >= 0 ? ix.recordChild[record]! : 0;
     let receipt: Receipt;
-    const existing = this.q.sourceRecord.get(sid, client.id, kind, recordId) as { cp_id: string | null; sent_at: string } | undefined;
-    const sentAt = utc(msg.sentAt);
-    if (existing && existing.sent_at > sentAt) {
+    let serial = 0;
+    let review: { reviewId: string; reason: string; candidates: string[] } | undefined;
+    if (record >= 0 && ix.recordSentAt[record]! > Date.parse(msg.sentAt)) {
       // An older message arriving late must not overwrite newer data.
-      receipt = { ...base, status: 'stale', ...(existing.cp_id ? { contactPointId: existing.cp_id } : {}) };
+      receipt = { ...base, status: 'stale', ...(linked ? { contactPointId: makeContactPointId(linked) } : {}) };
     } else {
-      const match = this.match(sid, client.id, msg.child, existing?.cp_id ?? undefined);
+      const match = this.match(ix, msg.child, linked);
       if ('review' in match) {
-        const reviewId = `REV-${randomUUID().slice(0, 8).toUpperCase()}`;
-        this.q.insertReview.run(sid, reviewId, client.id, kind, text, match.review, JSON.stringify(match.candidates), now);
-        receipt = { ...base, status: 'queued-for-review', reviewId };
+        review = { reviewId: `REV-${randomUUID().slice(0, 8).toUpperCase()}`, reason: match.review, candidates: match.candidates };
+        receipt = { ...base, status: 'queued-for-review', reviewId: review.reviewId };
       } else {
-        const cpId = this.apply(sid, client.id, kind, recordId, msg, match.cpId, now, text);
-        receipt = { ...base, status: 'accepted', contactPointId: cpId, matchedBy: match.by };
+        serial = match.serial || ix.children + 1;
+        receipt = { ...base, status: 'accepted', contactPointId: makeContactPointId(serial), matchedBy: match.by };
       }
     }
-    this.q.insertMessage.run(sid, client.id, msg.messageId, hash, JSON.stringify(receipt));
+    const seq = Number(this.q.append.run(sid, client.id, kind, text, JSON.stringify(receipt)).lastInsertRowid);
+    if (review) this.q.insertReview.run(sid, review.reviewId, client.id, kind, seq, text, review.reason, JSON.stringify(review.candidates), now);
+    this.changed(sid);
+    ix.messages.add(mKey, seq);
+    if (serial) this.apply(ix, client.id, kind, msg, seq, serial);
     return { receipt, repeat: false };
   }
 
-  private match(sid: string, clientId: string, child: ChildIdentity, linked: string | undefined):
-    | { cpId: string | undefined; by: MatchedBy }
-    | { review: string; candidates: string[] } {
-    const byId = new Map<string, MatchedBy>();
+  private match(ix: SessionIndex, child: ChildIdentity, linked: number): { serial: number; by: MatchedBy } | { review: string; candidates: string[] } {
+    const byId = new Map<number, MatchedBy>();
     for (const kind of IDENTIFIER_KINDS) {
       const value = child.identifiers[kind];
       if (!value) continue;
-      for (const r of this.q.byIdentifier.all(sid, kind, value) as Array<{ cp_id: string }>) if (!byId.has(r.cp_id)) byId.set(r.cp_id, kind);
+      for (const r of ix.identifiers.all(identifierKey(kind, value))) {
+        const s = ix.recordChild[r]!;
+        if (!byId.has(s)) byId.set(s, kind);
+      }
     }
+    const cp = makeContactPointId;
     if (linked) {
-      const others = [...byId.keys()].filter((id) => id !== linked);
+      const others = [...byId.keys()].filter((s) => s !== linked);
       if (others.length > 0)
-        return { review: `this source record is linked to ${linked} but its identifiers belong to ${others.join(', ')}`, candidates: [linked, ...others] };
-      return { cpId: linked, by: 'source-record' };
+        return { review: `this source record is linked to ${cp(linked)} but its identifiers belong to ${others.map(cp).join(', ')}`, candidates: [linked, ...others].map(cp) };
+      return { serial: linked, by: 'source-record' };
     }
-    if (byId.size > 1) return { review: `identifiers point at different children: ${[...byId.keys()].join(', ')}`, candidates: [...byId.keys()] };
+    if (byId.size > 1) return { review: `identifiers point at different children: ${[...byId.keys()].map(cp).join(', ')}`, candidates: [...byId.keys()].map(cp) };
     if (byId.size === 1) {
-      const [cpId, by] = [...byId.entries()][0]!;
-      const row = this.q.child.get(sid, cpId) as { dob: string } | undefined;
-      if (row && row.dob !== child.dateOfBirth)
-        return { review: `${by} matches ${cpId} but the date of birth differs (${row.dob} held, ${child.dateOfBirth} sent)`, candidates: [cpId] };
-      return { cpId, by };
+      const [serial, by] = [...byId.entries()][0]!;
+      if (ix.dob[serial] !== dayNumber(child.dateOfBirth))
+        return { review: `${by} matches ${cp(serial)} but the date of birth differs (${dayString(ix.dob[serial]!)} held, ${child.dateOfBirth} sent)`, candidates: [cp(serial)] };
+      return { serial, by };
     }
-    const rows = this.q.byDemographics.all(sid, norm(child.name.family), norm(child.name.given), child.dateOfBirth) as Array<{ cp_id: string; postcode_norm: string | null }>;
-    if (rows.length === 0) return { cpId: undefined, by: 'new-child' };
+    const rows = ix.demographics.all(demographicKey(child)).sort((a, b) => a - b);
+    if (rows.length === 0) return { serial: 0, by: 'new-child' };
     const postcode = postcodeOf(child);
-    if (!postcode) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map((r) => r.cp_id) };
-    const same = rows.filter((r) => r.postcode_norm === postcode);
-    if (same.length === 0) return { cpId: undefined, by: 'new-child' };
-    if (same.length > 1) return { review: `name, date of birth and postcode match ${same.length} children`, candidates: same.map((r) => r.cp_id) };
-    const cpId = same[0]!.cp_id;
+    if (!postcode) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };
+    const pc = hash52(postcode);
+    const same = rows.filter((s) => ix.postcode[s] === pc);
+    if (same.length === 0) return { serial: 0, by: 'new-child' };
+    if (same.length > 1) return { review: `name, date of birth and postcode match ${same.length} children`, candidates: same.map(cp) };
+    const serial = same[0]!;
     // Identifiers of the same kind that disagree mean two different children with the same demographics.
-    const held = this.q.identifiersOf.all(sid, cpId) as Array<{ kind: string; value: string }>;
+    const held = this.identifiersHeld(ix, serial);
     for (const kind of IDENTIFIER_KINDS) {
       const sent = child.identifiers[kind];
-      const conflict = sent && held.find((h) => h.kind === kind && h.value !== sent);
-      if (conflict) return { review: `demographics match ${cpId} but its ${kind} differs`, candidates: [cpId] };
+      if (sent && held.some((h) => h.kind === kind && h.value !== sent)) return { review: `demographics match ${cp(serial)} but its ${kind} differs`, candidates: [cp(serial)] };
     }
-    return { cpId, by: 'demographics' };
+    return { serial, by: 'demographics' };
   }
 
-  private nextSerial(sid: string): number {
-    let n = this.serials.get(sid);
-    if (n === undefined) n = (this.q.maxSerial.get(sid) as { n: number | null }).n ?? 0;
-    n++;
-    this.serials.set(sid, n);
-    return n;
+  /** Every identifier the child's source records currently carry, with the system that sent it. */
+  private identifiersHeld(ix: SessionIndex, serial: number): Array<{ kind: string; value: string; clientId: string; sentAt: number }> {
+    const out: Array<{ kind: string; value: string; clientId: string; sentAt: number }> = [];
+    for (const r of ix.recordsOf(serial)) {
+      const row = this.q.row.get(ix.recordSeq[r]!) as LogRow;
+      const ids = (JSON.parse(row.body) as AnyMessage).child.identifiers;
+      for (const kind of IDENTIFIER_KINDS) if (ids[kind]) out.push({ kind, value: ids[kind], clientId: row.client_id, sentAt: ix.recordSentAt[r]! });
+    }
+    return out;
   }
 
-  /** Writes the message against a child (new or existing). Returns the ContactPoint ID. */
-  private apply(sid: string, clientId: string, kind: Kind, recordId: string, msg: AnyMessage, cpId: string | undefined, now: string, text = JSON.stringify(msg)): string {
+  /**
+   * Writes an accepted message (log row seq) against child `serial`, created if new: its source
+   * record, the identifiers that record carries, and the child's identity if this is the newest.
+   */
+  private apply(ix: SessionIndex, clientId: string, kind: Kind, msg: AnyMessage, seq: number, serial: number): void {
     const child = msg.child;
-    const fields = [norm(child.name.family), norm(child.name.given), child.dateOfBirth, postcodeOf(child) ?? null] as const;
-    if (!cpId) {
-      cpId = makeContactPointId(this.nextSerial(sid));
-      this.q.insertChild.run(sid, cpId, JSON.stringify(child), utc(msg.sentAt), ...fields, now);
-    } else {
-      const row = this.q.child.get(sid, cpId) as { identity_sent_at: string };
+    const sentAt = Date.parse(msg.sentAt);
+    if (serial > ix.children) {
+      while (ix.children < serial) ix.addChild();
+      this.setIdentity(ix, serial, child, seq, sentAt);
+    } else if (sentAt >= ix.identitySentAt[serial]!) {
       // Superseded data: the newest message about the child carries its current identity.
-      if (utc(msg.sentAt) >= row.identity_sent_at) this.q.updateChild.run(JSON.stringify(child), utc(msg.sentAt), ...fields, sid, cpId);
+      this.setIdentity(ix, serial, child, seq, sentAt);
     }
-    this.q.deleteClientIdentifiers.run(sid, cpId, clientId);
+    const recordId = kind === 'involvement' ? (msg as InvolvementMessage).sourceRecordId : (msg as CafIndicatorMessage).episodeRef;
+    const rKey = recordKey(clientId, kind, recordId);
+    let r = ix.recordsByKey.first(rKey);
+    if (r < 0) r = ix.addRecord(rKey);
+    else {
+      const before = this.message(ix.recordSeq[r]!).child.identifiers;
+      for (const k of IDENTIFIER_KINDS) if (before[k]) ix.identifiers.delete(identifierKey(k, before[k]), r);
+    }
+    ix.link(r, serial);
+    ix.recordSeq[r] = seq;
+    ix.recordSentAt[r] = sentAt;
     for (const k of IDENTIFIER_KINDS) {
       const v = child.identifiers[k];
-      if (v) this.q.insertIdentifier.run(sid, k, v, clientId, cpId);
+      if (v) ix.identifiers.add(identifierKey(k, v), r);
     }
-    this.q.upsertSourceRecord.run(sid, clientId, kind, recordId, cpId, text, msg.messageId, utc(msg.sentAt));
-    return cpId;
+  }
+
+  private setIdentity(ix: SessionIndex, serial: number, child: ChildIdentity, seq: number, sentAt: number): void {
+    if (ix.identitySeq[serial]) ix.demographics.delete({ hi: ix.demoHi[serial]!, lo: ix.demoLo[serial]! }, serial);
+    const d = demographicKey(child);
+    ix.demographics.add(d, serial);
+    ix.demoHi[serial] = d.hi;
+    ix.demoLo[serial] = d.lo;
+    ix.family[serial] = nameHash(child.name.family);
+    ix.given[serial] = nameHash(child.name.given);
+    ix.dob[serial] = dayNumber(child.dateOfBirth);
+    const pc = postcodeOf(child);
+    ix.postcode[serial] = pc ? hash52(pc) : NaN;
+    ix.identitySeq[serial] = seq;
+    ix.identitySentAt[serial] = sentAt;
   }
 
   // ---------------------------------------------------------------- review queue
@@ -302,88 +462,91 @@ export class Directory {
 
   /** A human decides: attach the held message to an existing child, or create a new one. */
   resolveReview(session: SessionContext, reviewId: string, decision: { contactPointId?: string; createNew?: boolean }): ReviewItem {
+    const ix = this.index(session.id);
     const row = this.q.review.get(session.id, reviewId) as ReviewRow | undefined;
     if (!row) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No review item ${reviewId}` });
     if (row.status !== 'open') throw new ProblemError('ICS_ERR_REVIEW_STATE', { detail: `${reviewId} is already resolved` });
-    if (decision.contactPointId && !this.q.child.get(session.id, decision.contactPointId))
-      throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No child ${decision.contactPointId}` });
+    const target = decision.contactPointId ? this.serialOf(ix, decision.contactPointId) : 0;
+    if (decision.contactPointId && !target) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No child ${decision.contactPointId}` });
     const msg = JSON.parse(row.message) as AnyMessage;
-    const kind = row.kind as Kind;
-    const recordId = kind === 'involvement' ? (msg as InvolvementMessage).sourceRecordId : (msg as CafIndicatorMessage).episodeRef;
     const now = session.now().toISOString();
-    const cpId = this.apply(session.id, row.client_id, kind, recordId, msg, decision.createNew ? undefined : decision.contactPointId, now);
+    const serial = decision.createNew || !target ? ix.children + 1 : target;
+    const cpId = makeContactPointId(serial);
+    this.q.append.run(session.id, row.client_id, 'resolve', JSON.stringify({ reviewId, messageSeq: row.message_seq, contactPointId: cpId }), null);
     this.q.resolveReview.run(JSON.stringify({ contactPointId: cpId, resolvedAt: now }), session.id, reviewId);
+    this.changed(session.id);
+    this.apply(ix, row.client_id, row.kind as Kind, msg, row.message_seq, serial);
     return toReview(this.q.review.get(session.id, reviewId) as ReviewRow);
   }
 
   // ---------------------------------------------------------------- source systems' own records
 
   sourceRecord(sessionId: string, clientId: string, sourceRecordId: string) {
-    const row = this.q.sourceRecord.get(sessionId, clientId, 'involvement', sourceRecordId) as
-      | { cp_id: string | null; sent_at: string; message: string; message_id: string }
-      | undefined;
-    if (!row) throw new ProblemError('ICS_ERR_NOT_OWNER', { detail: `Your system has no source record ${sourceRecordId}`, requirement: 'SEC-ISO-001' });
+    const ix = this.index(sessionId);
+    const r = ix.recordsByKey.first(recordKey(clientId, 'involvement', sourceRecordId));
+    const row = r >= 0 ? (this.q.row.get(ix.recordSeq[r]!) as LogRow) : undefined;
+    const msg = row && row.client_id === clientId ? (JSON.parse(row.body) as InvolvementMessage) : undefined;
+    if (!msg || msg.sourceRecordId !== sourceRecordId)
+      throw new ProblemError('ICS_ERR_NOT_OWNER', { detail: `Your system has no source record ${sourceRecordId}`, requirement: 'SEC-ISO-001' });
     return {
       sourceRecordId,
-      ...(row.cp_id ? { contactPointId: row.cp_id } : {}),
+      contactPointId: makeContactPointId(ix.recordChild[r]!),
       status: 'accepted',
-      lastMessageId: row.message_id,
-      sentAt: row.sent_at,
-      message: JSON.parse(row.message) as InvolvementMessage,
+      lastMessageId: msg.messageId,
+      sentAt: utc(msg.sentAt),
+      message: msg,
     };
   }
 
   // ---------------------------------------------------------------- lookups
 
   search(session: SessionContext, viewer: Viewer, query: { familyName?: string; givenName?: string; dateOfBirth?: string; postcode?: string }) {
-    const where = ['session_id = ?'];
-    const args: string[] = [session.id];
-    if (query.familyName) {
-      where.push('family_norm = ?');
-      args.push(norm(query.familyName));
-    }
-    if (query.givenName) {
-      where.push('given_norm = ?');
-      args.push(norm(query.givenName));
-    }
-    if (query.dateOfBirth) {
-      where.push('dob = ?');
-      args.push(query.dateOfBirth);
-    }
-    if (query.postcode) {
+    const ix = this.index(session.id);
+    const family = query.familyName ? nameHash(query.familyName) : undefined;
+    const given = query.givenName ? nameHash(query.givenName) : undefined;
+    const dob = query.dateOfBirth ? dayNumber(query.dateOfBirth) : undefined;
+    const postcode = query.postcode ? normalisePostcode(query.postcode) : undefined;
+    const pc = postcode ? hash52(postcode) : undefined;
+    const results: Array<{ contactPointId: string; name: PersonName; dateOfBirth: string; gender: string; postcode?: string; shielded: boolean }> = [];
+    let truncated = false;
+    // A scan of the columns, in ContactPoint ID order: a few milliseconds for a million children, and
+    // no search index to keep up on every ingest. Candidates are confirmed on the stored identity.
+    for (let s = 1; s <= ix.children; s++) {
+      if (family !== undefined && ix.family[s] !== family) continue;
+      if (given !== undefined && ix.given[s] !== given) continue;
+      if (dob !== undefined && ix.dob[s] !== dob) continue;
       // A shielded record is found only on its visible fields: never by address.
-      where.push('postcode_norm = ?', 'shielded = 0');
-      args.push(normalisePostcode(query.postcode));
-    }
-    // "+cp_id": without statistics the planner would walk the whole session in cp_id order to skip the
-    // sort, so every search scanned every child (the soak showed it); sorting the few matches is cheaper.
-    const rows = this.db.prepare(`SELECT cp_id, identity, shielded, postcode_norm FROM cp_children WHERE ${where.join(' AND ')} ORDER BY +cp_id LIMIT 51`).all(...args) as Array<{
-      cp_id: string;
-      identity: string;
-      shielded: number;
-      postcode_norm: string | null;
-    }>;
-    const results = rows.slice(0, 50).map((r) => {
-      const id = JSON.parse(r.identity) as ChildIdentity;
-      return {
-        contactPointId: r.cp_id,
+      if (pc !== undefined && (ix.postcode[s] !== pc || ix.shielded[s])) continue;
+      const id = this.identity(ix, s);
+      const held = postcodeOf(id);
+      if (query.familyName && norm(id.name.family) !== norm(query.familyName)) continue;
+      if (query.givenName && norm(id.name.given) !== norm(query.givenName)) continue;
+      if (postcode && held !== postcode) continue;
+      if (results.length === 50) {
+        truncated = true;
+        break;
+      }
+      const shielded = ix.shielded[s] === 1;
+      results.push({
+        contactPointId: makeContactPointId(s),
         name: id.name,
         dateOfBirth: id.dateOfBirth,
         gender: id.gender,
-        ...(r.shielded || !r.postcode_norm ? {} : { postcode: r.postcode_norm }),
-        shielded: r.shielded === 1,
-      };
-    });
+        ...(shielded || !held ? {} : { postcode: held }),
+        shielded,
+      });
+    }
     this.audit(session, viewer, 'search', results.map((r) => r.contactPointId), query as Record<string, string>);
-    return { results, truncated: rows.length > 50 };
+    return { results, truncated };
   }
 
   read(session: SessionContext, viewer: Viewer, cpId: string) {
-    const row = this.q.child.get(session.id, cpId) as { identity: string; shielded: number } | undefined;
-    if (!row) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No child ${cpId}` });
+    const ix = this.index(session.id);
+    const serial = this.serialOf(ix, cpId);
+    if (!serial) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No child ${cpId}` });
     this.audit(session, viewer, 'read', [cpId]);
-    const id = JSON.parse(row.identity) as ChildIdentity;
-    if (row.shielded)
+    const id = this.identity(ix, serial);
+    if (ix.shielded[serial])
       return {
         contactPointId: cpId,
         shielded: true as const,
@@ -401,13 +564,26 @@ export class Directory {
     const seeSensitive = client.permissions.includes('lookup:sensitive');
     const involvements: Array<{ service: ServiceType; contact: PractitionerContact; startDate: string; endDate?: string; leadProfessional: boolean; sourceSystem: string; sentAt: string }> = [];
     let caf: CafIndicatorMessage | undefined;
-    for (const r of this.q.recordsOf.all(session.id, cpId) as Array<{ client_id: string; kind: Kind; message: string }>) {
+    const ix = this.index(session.id);
+    const serial = this.serialOf(ix, cpId);
+    const records = ix
+      .recordsOf(serial)
+      .sort((a, b) => ix.recordSentAt[a]! - ix.recordSentAt[b]!)
+      .map((r) => this.q.row.get(ix.recordSeq[r]!) as LogRow);
+    // The identifiers this system sent about the child: visible only to the body that supplied them.
+    const mine: Partial<Record<(typeof IDENTIFIER_KINDS)[number], string>> = {};
+    for (const r of records) {
+      if (r.client_id !== client.id) continue;
+      const ids = (JSON.parse(r.body) as AnyMessage).child.identifiers;
+      for (const k of IDENTIFIER_KINDS) if (ids[k]) mine[k] = ids[k];
+    }
+    for (const r of records) {
       if (r.kind === 'caf') {
-        const m = JSON.parse(r.message) as CafIndicatorMessage;
+        const m = JSON.parse(r.body) as CafIndicatorMessage;
         if (!caf || Date.parse(m.sentAt) >= Date.parse(caf.sentAt)) caf = m;
         continue;
       }
-      const m = JSON.parse(r.message) as InvolvementMessage;
+      const m = JSON.parse(r.body) as InvolvementMessage;
       const inv = m.involvement;
       // Ended involvements stay visible for one year after the end date, then drop out.
       if (inv.endDate && addYears(inv.endDate, 1) < today) continue;
@@ -423,7 +599,6 @@ export class Directory {
       });
     }
     const lead = involvements.filter((i) => i.leadProfessional && (!i.endDate || i.endDate >= today)).sort((a, b) => Date.parse(b.sentAt) - Date.parse(a.sentAt))[0];
-    const mine = (this.q.identifiersOf.all(session.id, cpId) as Array<{ kind: string; value: string; client_id: string }>).filter((i) => i.client_id === client.id);
     return {
       contactPointId: cpId,
       shielded: false as const,
@@ -434,7 +609,7 @@ export class Directory {
       residence: identity.residence,
       parentsCarers: identity.parentsCarers,
       ...(identity.school ? { school: identity.school } : {}),
-      ...(mine.length ? { identifiers: Object.fromEntries(mine.map((i) => [i.kind, i.value])) } : {}),
+      ...(Object.keys(mine).length ? { identifiers: mine } : {}),
       involvements: involvements.map(({ sentAt: _s, ...rest }) => rest),
       ...(lead ? { leadProfessional: lead.contact } : {}),
       ...(caf ? { cafIndicator: { exists: true as const, status: caf.status, assessor: caf.assessor, completedOn: caf.completedOn } } : {}),
@@ -442,8 +617,12 @@ export class Directory {
   }
 
   setShielded(session: SessionContext, cpId: string, shielded: boolean): void {
-    if (this.q.setShielded.run(shielded ? 1 : 0, session.id, cpId).changes === 0)
-      throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No child ${cpId}` });
+    const ix = this.index(session.id);
+    const serial = this.serialOf(ix, cpId);
+    if (!serial) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No child ${cpId}` });
+    (shielded ? this.q.shield : this.q.unshield).run(session.id, serial);
+    this.changed(session.id);
+    ix.shielded[serial] = shielded ? 1 : 0;
   }
 
   private audit(session: SessionContext, viewer: Viewer, operation: 'search' | 'read', ids: string[], query?: Record<string, string>): void {
@@ -457,13 +636,20 @@ export class Directory {
 
   /** For the harness and tests: every child held, by ContactPoint ID. */
   children(sessionId: string): Array<{ contactPointId: string; identity: ChildIdentity; shielded: boolean }> {
-    return (this.db.prepare('SELECT cp_id, identity, shielded FROM cp_children WHERE session_id = ? ORDER BY cp_id').all(sessionId) as Array<{ cp_id: string; identity: string; shielded: number }>).map(
-      (r) => ({ contactPointId: r.cp_id, identity: JSON.parse(r.identity) as ChildIdentity, shielded: r.shielded === 1 }),
-    );
+    const ix = this.index(sessionId);
+    const out: Array<{ contactPointId: string; identity: ChildIdentity; shielded: boolean }> = [];
+    for (let s = 1; s <= ix.children; s++) out.push({ contactPointId: makeContactPointId(s), identity: this.identity(ix, s), shielded: ix.shielded[s] === 1 });
+    return out;
   }
 }
 
-type ReviewRow = { review_id: string; client_id: string; kind: string; message: string; reason: string; candidates: string; status: string; resolution: string | null; created_at: string };
+/** The serial in a ContactPoint ID (CP + 9 digits + check letter); NaN-free: 0 when malformed. */
+function serialOfId(cpId: string): number {
+  const n = Number(cpId.slice(2, 11));
+  return Number.isInteger(n) ? n : 0;
+}
+
+type ReviewRow = { review_id: string; client_id: string; kind: string; message_seq: number; message: string; reason: string; candidates: string; status: string; resolution: string | null; created_at: string };
 
 function toReview(r: ReviewRow): ReviewItem {
   return {

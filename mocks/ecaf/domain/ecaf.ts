@@ -88,7 +88,7 @@ export class NationalEcaf {
   private readonly q;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly contactPoint: CafIndicatorSink,
   ) {
     this.db = store.db;
@@ -803,7 +803,7 @@ export class NationalEcaf {
       const localRef = typeof (raw as { localRef?: unknown })?.localRef === 'string' ? (raw as { localRef: string }).localRef : undefined;
       const base = { index, ...(localRef ? { localRef } : {}) };
       try {
-        return this.db.transaction((): MigrationResult => {
+        return this.store.tx((): MigrationResult => {
           const x = assertValid<ExchangeEpisode>(ExchangeEpisodeSchema, raw, 'ECAF-EXCH-003', path);
           const seen = this.q.origin.get(sid, client, x.localRef) as { episode_id: string | null; hold_id: string | null } | undefined;
           if (seen) return { ...base, outcome: 'already-received', ...(seen.episode_id ? { episodeId: seen.episode_id } : {}), ...(seen.hold_id ? { holdId: seen.hold_id } : {}) };
@@ -820,7 +820,7 @@ export class NationalEcaf {
           this.q.upsertOrigin.run(sid, client, x.localRef, ep.episodeId, null);
           this.audit(sid, { at: session.now().toISOString(), clientId: client, operation: 'importMigrationBatch', episodeId: ep.episodeId, outcome: 'granted' }, false);
           return { ...base, outcome: 'imported', episodeId: ep.episodeId };
-        })();
+        });
       } catch (err) {
         if (!(err instanceof ProblemError)) throw err;
         const first = err.problem.errors?.[0];
