@@ -46,14 +46,15 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       requirement: 'CP-FEED-001',
       body: InvolvementMessage,
       mutates: true,
+      refusesBeforeWriting: true,
       responses: {
         202: { description: 'Accepted (or held for review, or stale). The receipt says which.', schema: Receipt },
         200: { description: 'A repeat of a message already received: its original receipt.', schema: Receipt },
         409: { description: 'Message ID already used for a different message.', schema: ProblemSchema, contentType: 'application/problem+json' },
         ...problems,
       },
-      handler: ({ body, client, session }) => {
-        const { receipt, repeat } = directory.ingest(session!, client!, 'involvement', body);
+      handler: ({ body, bodyText, client, session }) => {
+        const { receipt, repeat } = directory.ingest(session!, client!, 'involvement', body, bodyText);
         return json(repeat ? 200 : 202, receipt);
       },
     }),
@@ -78,7 +79,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         status: 200,
         headers: { 'content-type': 'application/x-ndjson' },
         stream: (async function* () {
-          let batch: Array<{ line: number; msg?: InvolvementMessage; problem?: ProblemError }> = [];
+          let batch: Array<{ line: number; msg?: InvolvementMessage; text?: string; problem?: ProblemError }> = [];
           const flush = () => {
             const out: string[] = [];
             store.tx(() => {
@@ -88,7 +89,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
                   continue;
                 }
                 try {
-                  const { receipt } = store.tx(() => directory.ingest(session!, client!, 'involvement', item.msg!));
+                  // No savepoint per line: ingest refuses before it writes, and anything else aborts the batch.
+                  const { receipt } = directory.ingest(session!, client!, 'involvement', item.msg!, item.text);
                   out.push(JSON.stringify({ line: item.line, ok: true, receipt }));
                 } catch (err) {
                   if (!(err instanceof ProblemError)) throw err;
@@ -102,7 +104,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
           for await (const l of ndjsonLines(stream, MAX_BULK_LINE_BYTES)) {
             try {
               if (l.tooLong) throw tooLongProblem(MAX_BULK_LINE_BYTES, 'CP-FEED-011');
-              batch.push({ line: l.line, msg: assertValid<InvolvementMessage>(InvolvementMessage, parseUntrustedJson(l.text, 'CP-FEED-001'), 'CP-FEED-001') });
+              batch.push({ line: l.line, msg: assertValid<InvolvementMessage>(InvolvementMessage, parseUntrustedJson(l.text, 'CP-FEED-001'), 'CP-FEED-001'), text: l.text });
             } catch (err) {
               if (!(err instanceof ProblemError)) throw err;
               batch.push({ line: l.line, problem: err });
@@ -156,14 +158,15 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       requirement: 'CP-CAF-001',
       body: CafIndicatorMessage,
       mutates: true,
+      refusesBeforeWriting: true,
       responses: {
         202: { description: 'Accepted.', schema: Receipt },
         200: { description: 'Repeat: the original receipt.', schema: Receipt },
         409: { description: 'Message ID reused.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ body, client, session }) => {
-        const { receipt, repeat } = directory.ingest(session!, client!, 'caf', body);
+      handler: ({ body, bodyText, client, session }) => {
+        const { receipt, repeat } = directory.ingest(session!, client!, 'caf', body, bodyText);
         return json(repeat ? 200 : 202, receipt);
       },
     }),

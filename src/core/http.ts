@@ -37,6 +37,8 @@ export type Auth =
 
 export interface HandlerContext<B = unknown> {
   body: B;
+  /** The JSON text body was parsed from (JSON bodies): valid, checked, and equal in meaning to body. */
+  bodyText?: string;
   query: Record<string, string>;
   params: Record<string, string>;
   headers: Record<string, string | undefined>;
@@ -81,6 +83,11 @@ export interface RouteDef {
   params?: Record<string, TSchema>;
   /** Operations that change state run inside a group-committed transaction. */
   mutates?: boolean;
+  /**
+   * The handler throws its ProblemErrors before its first write, so the group commit needs no
+   * savepoint to undo a refusal (see Store.commit). Only with `mutates`.
+   */
+  refusesBeforeWriting?: boolean;
   responses: Record<number, ResponseDoc>;
   handler: (ctx: HandlerContext<never>) => HandlerResult | Promise<HandlerResult>;
 }

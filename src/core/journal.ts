@@ -30,7 +30,13 @@ export interface JournalEntry {
   fault?: string;
 }
 
-export type NewJournalEntry = Omit<JournalEntry, 'seq'>;
+/**
+ * On a new entry, the JSON text its requestBody was parsed from (valid JSON, already checked), so the
+ * journal can store that text instead of serialising the body again. A symbol: never serialised.
+ */
+export const RAW_BODY: unique symbol = Symbol('raw request body');
+
+export type NewJournalEntry = Omit<JournalEntry, 'seq'> & { [RAW_BODY]?: string };
 
 const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'x-control-token', 'proxy-authorization']);
 const KEPT_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'practitioner-id', 'idempotency-key', 'retry-count']);
@@ -109,7 +115,7 @@ export class Journal {
     const touched = new Set<string>();
     this.store.tx(() => {
       for (const e of batch) {
-        this.q.insert.run(e.sessionId, e.seq, JSON.stringify(e));
+        this.q.insert.run(e.sessionId, e.seq, serialise(e));
         touched.add(e.sessionId);
       }
       for (const sid of touched) {
@@ -198,4 +204,11 @@ export class Journal {
   lastSeq(sessionId: string): number {
     return this.seqs.get(sessionId) ?? 0;
   }
+}
+
+function serialise(e: JournalEntry & { [RAW_BODY]?: string }): string {
+  const raw = e[RAW_BODY];
+  if (raw === undefined) return JSON.stringify(e);
+  const rest = JSON.stringify({ ...e, requestBody: undefined });
+  return `${rest.slice(0, -1)},"requestBody":${raw}}`;
 }

@@ -8,7 +8,7 @@ import { compilePath, type CoreRequest, type CoreResponse, type HandlerContext, 
 import { ProblemError, type Problem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
-import { maskHeaders, type Journal } from './journal.js';
+import { maskHeaders, RAW_BODY, type Journal } from './journal.js';
 import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
 import type { Store } from './store.js';
 
@@ -78,6 +78,7 @@ export class Pipeline {
     let session: SessionContext | undefined;
     let practitionerId: string | undefined;
     let requestBody: unknown;
+    let requestText: string | undefined;
     let fault: Fault | undefined;
     let response: CoreResponse;
     // Filled as soon as the token is known, so a refusal after that (403, no Practitioner-Id) is journalled too.
@@ -87,7 +88,10 @@ export class Pipeline {
       if (session && route.service !== 'control' && route.service !== 'meta') fault = this.takeFault(session, route.operationId);
       const early = fault ? await this.applyFault(fault) : undefined;
       if (early && route.body && route.bodyKind !== 'stream') requestBody = await bodyForJournal(req, route.requirement);
-      response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, (b) => (requestBody = b)));
+      response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, (b, text) => {
+          requestBody = b;
+          requestText = text;
+        }));
       // A slow service: the message is processed and committed at once, the answer comes late, so a
       // client that times out and retries meets its own message already stored.
       if (fault?.kind === 'latency' && fault.latencyMs) await sleep(fault.latencyMs);
@@ -102,7 +106,7 @@ export class Pipeline {
         response = problemResponse(new ProblemError('ICS_ERR_INTERNAL', { detail: `Internal error in ${route.operationId}` }).problem);
       }
     }
-    return this.journalled(route, req, response, { at, started, client, session, practitionerId, requestBody, fault });
+    return this.journalled(route, req, response, { at, started, client, session, practitionerId, requestBody, requestText, fault });
   }
 
   private async run(
@@ -110,17 +114,19 @@ export class Pipeline {
     params: Record<string, string>,
     req: CoreRequest,
     who: { client: Client | undefined; session: SessionContext | undefined; practitionerId: string | undefined },
-    onBody: (b: unknown) => void,
+    onBody: (b: unknown, text?: string) => void,
   ): Promise<CoreResponse> {
       let body: unknown;
+      let bodyText: string | undefined;
       if (route.body && route.bodyKind !== 'stream') {
         checkContentType(req, 'application/json', route.requirement);
         const text = await readLimited(req.body, MAX_BODY_BYTES, route.requirement);
         // The journal keeps what was sent even when it fails to parse.
         onBody(text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text);
         body = parseUntrustedJson(text, route.requirement);
-        if (text.length <= JOURNAL_TEXT_LIMIT) onBody(body);
+        if (text.length <= JOURNAL_TEXT_LIMIT) onBody(body, text);
         body = assertValid(route.body, body, route.requirement);
+        bodyText = text;
       } else if (route.bodyKind === 'stream') {
         checkContentType(req, route.bodyContentType ?? 'application/x-ndjson', route.requirement);
       }
@@ -130,6 +136,7 @@ export class Pipeline {
       }
       const ctx: HandlerContext<unknown> = {
         body,
+        ...(bodyText !== undefined ? { bodyText } : {}),
         query: req.query,
         params,
         headers: req.headers,
@@ -139,7 +146,9 @@ export class Pipeline {
         stream: route.bodyKind === 'stream' ? req.body : null,
       };
       const handler = route.handler as (c: HandlerContext<unknown>) => HandlerResult | Promise<HandlerResult>;
-      const result = route.mutates ? await this.deps.store.commit(() => syncOnly(handler(ctx))) : await handler(ctx);
+      const result = route.mutates
+        ? await this.deps.store.commit(() => syncOnly(handler(ctx)), route.refusesBeforeWriting ? { refusal: isRefusal } : {})
+        : await handler(ctx);
       const response: CoreResponse = { status: result.status, headers: { ...(result.headers ?? {}) } };
       if (result.stream) response.stream = result.stream;
       else if (result.body !== undefined) {
@@ -153,9 +162,9 @@ export class Pipeline {
     route: RouteDef,
     req: CoreRequest,
     response: CoreResponse,
-    m: { at: string; started: number; client?: Client; session?: SessionContext; practitionerId?: string; requestBody: unknown; fault?: Fault },
+    m: { at: string; started: number; client?: Client; session?: SessionContext; practitionerId?: string; requestBody: unknown; requestText?: string | undefined; fault?: Fault },
   ): CoreResponse {
-    const { at, started, client, session, practitionerId, requestBody, fault } = m;
+    const { at, started, client, session, practitionerId, requestBody, requestText, fault } = m;
     if (session && route.service !== 'control' && route.service !== 'meta') {
       const entry = {
         sessionId: session.id,
@@ -172,6 +181,8 @@ export class Pipeline {
         ...(client ? { clientId: client.id } : {}),
         ...(practitionerId ? { practitionerId } : {}),
         ...(requestBody !== undefined ? { requestBody } : {}),
+        // The text the body parsed from: the journal stores it as is rather than serialising the body again.
+        ...(requestText !== undefined ? { [RAW_BODY]: requestText } : {}),
         ...(response.body !== undefined ? { responseBody: response.body } : {}),
         ...(isProblem(response.body) && response.body.errors ? { problems: response.body.errors } : {}),
         ...(fault ? { fault: describeFault(fault) } : {}),
@@ -283,6 +294,8 @@ function decodeParams(names: string[], m: RegExpExecArray): Record<string, strin
   }
   return params;
 }
+
+const isRefusal = (err: unknown) => err instanceof ProblemError;
 
 function syncOnly<T>(value: T | Promise<T>): T {
   if (value instanceof Promise) throw new Error('a mutating handler must be synchronous (it runs inside a transaction)');

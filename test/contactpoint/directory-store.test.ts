@@ -107,6 +107,18 @@ describe('directory storage', () => {
     mock.close();
   });
 
+  it('CP-FEED-001: a resend laid out differently is a repeat; the same message ID with other content is refused', () => {
+    const mock = createMockServices();
+    const { session, ics } = setup(mock);
+    const msg = involvement({ child: { identifiers: { nhsNumber: testNhs(730) } } });
+    const first = mock.store.tx(() => mock.directory.ingest(session, ics, 'involvement', msg, JSON.stringify(msg, null, 2)));
+    const again = mock.store.tx(() => mock.directory.ingest(session, ics, 'involvement', msg, JSON.stringify(msg)));
+    expect(again).toEqual({ repeat: true, receipt: { ...first.receipt, repeat: true } });
+    const changed = { ...msg, sentAt: '2026-11-22T10:00:00Z' };
+    expect(() => mock.store.tx(() => mock.directory.ingest(session, ics, 'involvement', changed, JSON.stringify(changed)))).toThrow(/already received with different content/);
+    mock.close();
+  });
+
   it('after a restart the directory answers exactly as before (matching, repeats, reviews, shielding, views)', () => {
     const data = join(dir, 'replay.sqlite');
     let mock = createMockServices({ data });

@@ -304,18 +304,18 @@ export class Directory {
    * Accepts one message: idempotent on message ID, stale-aware per source record, matched to a child
    * or queued for review. Must run inside a transaction (the caller's group commit or bulk batch):
    * the log row it appends is the message's commit point. Every refusal is thrown before anything
-   * changes.
+   * changes. `text`, when given, is the JSON the message was parsed from: stored as it came.
    */
-  ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage): { receipt: Receipt; repeat: boolean } {
+  ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage, text = JSON.stringify(msg)): { receipt: Receipt; repeat: boolean } {
     const sid = session.id;
     const ix = this.index(sid);
-    // Serialised once: compared for idempotency and stored as the log row's body.
-    const text = JSON.stringify(msg);
     const mKey = messageKey(client.id, msg.messageId);
     for (const seq of ix.messages.all(mKey)) {
       const prior = this.q.row.get(seq) as LogRow;
       if (prior.client_id !== client.id) continue;
-      if (prior.body === text) return { receipt: { ...(JSON.parse(prior.receipt!) as Receipt), repeat: true }, repeat: true };
+      // The same message again, byte for byte or in meaning (a resend may be laid out differently).
+      if (prior.body === text || JSON.stringify(JSON.parse(prior.body)) === JSON.stringify(msg))
+        return { receipt: { ...(JSON.parse(prior.receipt!) as Receipt), repeat: true }, repeat: true };
       // Checked on the stored message, not the hash: a different message ID that shares the hash is new.
       if ((JSON.parse(prior.body) as AnyMessage).messageId === msg.messageId)
         throw new ProblemError('ICS_ERR_MESSAGE_ID_REUSED', {

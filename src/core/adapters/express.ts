@@ -4,19 +4,25 @@ import { once } from 'node:events';
 import type { CoreRequest, CoreResponse } from '../http.js';
 import type { Pipeline } from '../pipeline.js';
 
-export function toExpressPath(path: string): string {
-  return path.replace(/\{(\w+)\}/g, ':$1');
-}
-
 /** A path that WHATWG URL parsing would return unchanged, with no query: nothing to normalise or decode. */
 const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_~\-/]*$/;
 
 function toCore(req: Request): CoreRequest {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  const headers = flatHeaders(req.headers);
   if (PLAIN_PATH.test(req.originalUrl)) return { method: req.method, path: req.originalUrl, query: {}, headers, body: req };
   const url = new URL(req.originalUrl, 'http://localhost');
   return { method: req.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: req };
+}
+
+/** Node's headers, used as they are unless a header came as a list (only set-cookie can). */
+function flatHeaders(h: Request['headers']): Record<string, string | undefined> {
+  for (const k in h) {
+    if (typeof h[k] === 'string') continue;
+    const out: Record<string, string | undefined> = {};
+    for (const [key, v] of Object.entries(h)) out[key] = Array.isArray(v) ? v.join(', ') : v;
+    return out;
+  }
+  return h as Record<string, string | undefined>;
 }
 
 async function send(req: Request, res: Response, out: CoreResponse): Promise<void> {
@@ -41,29 +47,17 @@ export function createExpressApp(pipeline: Pipeline): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  for (const route of pipeline.routes) {
-    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    app[method](toExpressPath(route.path), (req, res) => {
-      const params = Object.fromEntries(Object.entries(req.params as Record<string, string>));
-      pipeline
-        .invoke(route, params, toCore(req))
-        .then((out) => send(req, res, out))
-        .catch(() => req.socket.destroy());
-    });
-  }
-  app.use((req, res) => {
+  // One middleware dispatches through the pipeline's own route table (the same one msw uses), rather
+  // than one express route per operation: express's router would only repeat the match, and walking
+  // its layers cost more than the rest of the adapter (bench/, docs/benchmarks.md).
+  const dispatch = (req: Request, res: Response) => {
     pipeline
       .handle(toCore(req))
       .then((out) => send(req, res, out))
       .catch(() => req.socket.destroy());
-  });
-  // express reports a path parameter it cannot decode (bad percent-encoding) as an error, which its
-  // default handler would answer in HTML: answer as the pipeline does (and the msw adapter), in problem+json.
-  app.use((_err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    pipeline
-      .handle(toCore(req))
-      .then((out) => send(req, res, out))
-      .catch(() => req.socket.destroy());
-  });
+  };
+  app.use(dispatch);
+  // Anything express itself rejects is answered as the pipeline does (and the msw adapter), in problem+json.
+  app.use((_err: unknown, req: Request, res: Response, _next: NextFunction) => dispatch(req, res));
   return app;
 }

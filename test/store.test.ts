@@ -1,0 +1,70 @@
+/** The group commit: savepoints per job, the savepoint-free path for jobs that refuse before writing, and rollback hooks. */
+import { describe, expect, it } from 'vitest';
+import { Store } from '../src/core/store.js';
+
+class Refusal extends Error {}
+const refusal = (err: unknown) => err instanceof Refusal;
+
+function store(): Store {
+  const s = new Store();
+  s.exec('CREATE TABLE t (v TEXT NOT NULL)');
+  return s;
+}
+const rows = (s: Store) => (s.db.prepare('SELECT v FROM t ORDER BY v').pluck().all() as string[]);
+const insert = (s: Store, v: string) => s.db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+
+describe('group commit', () => {
+  it('commits every job queued in one turn in one transaction; a refusal before writing costs the others nothing', async () => {
+    const s = store();
+    const results = await Promise.allSettled([
+      s.commit(() => insert(s, 'a'), { refusal }),
+      s.commit(() => {
+        throw new Refusal('no');
+      }, { refusal }),
+      s.commit(() => insert(s, 'c'), { refusal }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(rows(s)).toEqual(['a', 'c']);
+  });
+
+  it('a job that fails some other way after writing is rolled back alone: the group runs again with savepoints', async () => {
+    const s = store();
+    const undone: string[] = [];
+    let runs = 0;
+    const results = await Promise.allSettled([
+      s.commit(() => {
+        insert(s, 'a');
+        s.onRollback(() => undone.push('a'));
+      }, { refusal }),
+      s.commit(() => {
+        runs++;
+        insert(s, 'half-written');
+        s.onRollback(() => undone.push('half-written'));
+        throw new Error('disk on fire');
+      }, { refusal }),
+      s.commit(() => insert(s, 'c')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('disk on fire'));
+    expect(rows(s)).toEqual(['a', 'c']);
+    // Run twice (first pass, then the careful pass); its in-memory change undone both times, a's once (the first pass).
+    expect(runs).toBe(2);
+    expect(undone.sort()).toEqual(['a', 'half-written', 'half-written']);
+  });
+
+  it('onRollback hooks of a committed savepoint run if the enclosing transaction rolls back, and not otherwise', () => {
+    const s = store();
+    const undone: string[] = [];
+    s.tx(() => {
+      s.tx(() => s.onRollback(() => undone.push('kept')));
+    });
+    expect(undone).toEqual([]);
+    expect(() =>
+      s.tx(() => {
+        s.tx(() => s.onRollback(() => undone.push('inner')));
+        throw new Error('outer fails');
+      }),
+    ).toThrow('outer fails');
+    expect(undone).toEqual(['inner']);
+  });
+});
