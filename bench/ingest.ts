@@ -22,24 +22,31 @@ export interface IngestOptions {
   /** Another build's bin/ics-conformance.js, measured the same way (before/after comparisons). */
   baselineCli?: string;
   connections: number;
+  /** Seconds per round, per server. */
   durationS: number;
+  rounds: number;
   warmupS: number;
   log: (line: string) => void;
 }
 
+type Figures = LoadFigures & { rounds: number[] };
+
 export interface IngestResult {
   connections: number;
   durationS: number;
+  rounds: number;
   warmupS: number;
-  machine: LoadFigures;
-  express: LoadFigures;
-  prism: LoadFigures & { version: string };
-  ours: LoadFigures & { stored: number; acknowledged: number };
-  baseline?: LoadFigures & { stored: number; acknowledged: number; cli: string };
-  /** ours / prism */
+  machine: Figures;
+  express: Figures;
+  prism: Figures & { version: string };
+  ours: Figures & { stored: number; acknowledged: number };
+  baseline?: Figures & { stored: number; acknowledged: number; cli: string };
+  /** ours / prism: the median of the rounds' ratios. */
   vsPrism: number;
-  /** ours / bare express */
+  /** ours / bare express: the median of the rounds' ratios. */
   vsExpress: number;
+  vsPrismRounds: number[];
+  vsExpressRounds: number[];
 }
 
 const require = createRequire(import.meta.url);
@@ -63,86 +70,99 @@ export async function prismDocument(oursUrl: string, file: string): Promise<void
   writeFileSync(file, JSON.stringify({ ...rest, paths: { [INGEST_PATH]: { post: op } } }, null, 1));
 }
 
-async function measure(subject: string, child: Child, pool: BodyPool, o: IngestOptions, headers: Record<string, string>): Promise<LoadFigures> {
-  const next = pool.cursor();
-  const url = child.url + INGEST_PATH;
-  try {
-    if (o.warmupS > 0) await load(`${subject} (warm-up)`, { url, connections: o.connections, durationS: o.warmupS, headers, body: next });
-    const figures = await load(subject, { url, connections: o.connections, durationS: o.durationS, headers, body: next });
-    o.log(`  ${subject.padEnd(44)} ${String(figures.rps).padStart(6)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  non-2xx ${figures.non2xx}  errors ${figures.errors}`);
-    return figures;
-  } finally {
-    await child.stop();
-  }
+type Subject = { key: 'ours' | 'baseline' | 'prism' | 'express' | 'machine'; name: string; child: Child; next: () => Buffer };
+
+/** The round with the median requests/s stands for the subject; counts add up over every round. */
+function combine(subject: string, rounds: LoadFigures[]): LoadFigures & { rounds: number[] } {
+  const sorted = [...rounds].sort((a, b) => a.rps - b.rps);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  const sum = (k: 'ok2xx' | 'non2xx' | 'errors' | 'timeouts' | 'durationS') => rounds.reduce((n, r) => n + r[k], 0);
+  const statusCodes: Record<string, number> = {};
+  for (const r of rounds) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return { ...mid, subject, ok2xx: sum('ok2xx'), non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts'), durationS: sum('durationS'), statusCodes, rounds: rounds.map((r) => r.rps) };
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * The mock services as a user runs them (the CLI's `serve` with a file store), loaded like the others,
- * then killed with SIGKILL: the store must hold at least every message that was acknowledged.
+ * Every server is started first and stays up; then each round loads them one after another, in an
+ * order that turns each round, so a slow spell of this shared machine lands on every subject rather
+ * than on one. A subject's figure is its median round; a ratio is the median of the rounds' ratios.
+ * The mock services run as a user runs them (the CLI's `serve` with a file store) and are killed
+ * with SIGKILL at the end: the store must hold at least every message that was acknowledged.
  */
-async function measureMocks(
-  subject: string,
-  pool: BodyPool,
-  o: IngestOptions,
-  headers: Record<string, string>,
-  opts: { data: string; cli?: string; prismDoc?: string },
-): Promise<LoadFigures & { stored: number; acknowledged: number }> {
-  const child = await serveMocks({ data: opts.data, controlToken: 'bench', ...(opts.cli ? { cli: opts.cli } : {}) });
-  if (opts.prismDoc) await prismDocument(child.url, opts.prismDoc);
-  const next = pool.cursor();
-  const url = child.url + INGEST_PATH;
-  let acknowledged = 0;
-  let figures: LoadFigures;
-  try {
-    if (o.warmupS > 0) acknowledged += (await load(`${subject} (warm-up)`, { url, connections: o.connections, durationS: o.warmupS, headers, body: next })).ok2xx;
-    figures = await load(subject, { url, connections: o.connections, durationS: o.durationS, headers, body: next });
-    acknowledged += figures.ok2xx;
-  } finally {
-    // No graceful shutdown: what was acknowledged must already be on disk.
-    await child.kill();
-  }
-  const db = new Database(opts.data);
-  const stored = (db.prepare("SELECT COUNT(*) AS n FROM cp_log WHERE kind <> 'resolve'").get() as { n: number }).n;
-  db.close();
-  o.log(`  ${subject.padEnd(44)} ${String(figures.rps).padStart(6)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  non-2xx ${figures.non2xx}  errors ${figures.errors}  (stored ${stored} >= acknowledged ${acknowledged})`);
-  if (stored < acknowledged) throw new Error(`ingest: ${acknowledged} messages acknowledged but only ${stored} stored`);
-  return { ...figures, stored, acknowledged };
-}
-
 export async function runIngest(o: IngestOptions): Promise<IngestResult> {
   const headers = { 'content-type': 'application/json', authorization: 'Bearer demo-ics' };
   // Enough distinct messages that the mock never sees a recycled body within its run.
   const pool = new BodyPool(Number(process.env.ICS_BENCH_POOL ?? 150_000));
-  o.log(`ingest: ${o.connections} connections, ${o.warmupS} s warm-up + ${o.durationS} s per server, ${pool.size} distinct messages`);
+  o.log(`ingest: ${o.connections} connections, ${o.warmupS} s warm-up, then ${o.rounds} rounds of ${o.durationS} s per server, ${pool.size} distinct messages`);
 
   // The mock services first: their OpenAPI document is what Prism serves.
   const prismDoc = join(o.tmp, 'prism-openapi.json');
-  const ours = await measureMocks('ics-conformance serve --data (validated, stored)', pool, o, headers, { data: join(o.tmp, 'ingest.sqlite'), prismDoc });
-  const baseline = o.baselineCli
-    ? { ...(await measureMocks(`baseline build (${o.baselineCli})`, pool, o, headers, { data: join(o.tmp, 'baseline.sqlite'), cli: o.baselineCli })), cli: o.baselineCli }
-    : undefined;
-
+  const data = join(o.tmp, 'ingest.sqlite');
+  const baselineData = join(o.tmp, 'baseline.sqlite');
+  const subjects: Subject[] = [];
+  const oursChild = await serveMocks({ data, controlToken: 'bench' });
+  subjects.push({ key: 'ours', name: 'ics-conformance serve --data (validated, stored)', child: oursChild, next: pool.cursor() });
+  await prismDocument(oursChild.url, prismDoc);
+  if (o.baselineCli)
+    subjects.push({ key: 'baseline', name: `baseline build (${o.baselineCli})`, child: await serveMocks({ data: baselineData, controlToken: 'bench', cli: o.baselineCli }), next: pool.cursor() });
   const prism = prismInfo();
   const port = await freePort();
-  const prismChild = await spawnNode('prism', [prism.bin, 'mock', '-h', '127.0.0.1', '-p', String(port), '-v', 'silent', prismDoc], { probePort: port, timeoutMs: 60_000 });
-  const prismFigures = { ...(await measure(`Prism ${prism.version} (prism mock -v silent)`, prismChild, pool, o, headers)), version: prism.version };
+  subjects.push({
+    key: 'prism',
+    name: `Prism ${prism.version} (prism mock -v silent)`,
+    child: await spawnNode('prism', [prism.bin, 'mock', '-h', '127.0.0.1', '-p', String(port), '-v', 'silent', prismDoc], { probePort: port, timeoutMs: 60_000 }),
+    next: pool.cursor(),
+  });
+  subjects.push({ key: 'express', name: 'bare express route, 202, body unread', child: await spawnNode('bare express', [join(BENCH_DIST, 'servers/bare-express.js')], { ready: /listening (http:\S+)/ }), next: pool.cursor() });
+  subjects.push({ key: 'machine', name: 'bare node:http, body read + JSON.parse', child: await spawnNode('bare node:http', [join(BENCH_DIST, 'servers/bare-http.js')], { ready: /listening (http:\S+)/ }), next: pool.cursor() });
 
-  const expressChild = await spawnNode('bare express', [join(BENCH_DIST, 'servers/bare-express.js')], { ready: /listening (http:\S+)/ });
-  const express = await measure('bare express route, 202, body unread', expressChild, pool, o, headers);
-
-  const httpChild = await spawnNode('bare node:http', [join(BENCH_DIST, 'servers/bare-http.js')], { ready: /listening (http:\S+)/ });
-  const machine = await measure('bare node:http, body read + JSON.parse', httpChild, pool, o, headers);
-
+  const rounds = new Map<Subject['key'], LoadFigures[]>(subjects.map((s) => [s.key, []]));
+  let warmAcks = { ours: 0, baseline: 0 };
+  try {
+    for (const s of subjects) {
+      if (o.warmupS <= 0) continue;
+      const w = await load(`${s.name} (warm-up)`, { url: s.child.url + INGEST_PATH, connections: o.connections, durationS: o.warmupS, headers, body: s.next });
+      if (s.key === 'ours' || s.key === 'baseline') warmAcks = { ...warmAcks, [s.key]: w.ok2xx };
+    }
+    for (let r = 0; r < o.rounds; r++) {
+      for (let i = 0; i < subjects.length; i++) {
+        const s = subjects[(i + r) % subjects.length]!;
+        const f = await load(s.name, { url: s.child.url + INGEST_PATH, connections: o.connections, durationS: o.durationS, headers, body: s.next });
+        rounds.get(s.key)!.push(f);
+        o.log(`  round ${r + 1}  ${s.name.padEnd(48)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}  errors ${f.errors}`);
+      }
+    }
+  } finally {
+    // No graceful shutdown for the mocks: what was acknowledged must already be on disk.
+    for (const s of subjects) await (s.key === 'ours' || s.key === 'baseline' ? s.child.kill() : s.child.stop());
+  }
+  const stored = (file: string, subject: string, acknowledged: number) => {
+    const db = new Database(file);
+    const n = (db.prepare("SELECT COUNT(*) AS n FROM cp_log WHERE kind <> 'resolve'").get() as { n: number }).n;
+    db.close();
+    o.log(`  ${subject}: stored ${n} >= acknowledged ${acknowledged}`);
+    if (n < acknowledged) throw new Error(`ingest: ${acknowledged} messages acknowledged but only ${n} stored`);
+    return { stored: n, acknowledged };
+  };
+  const get = (key: Subject['key']) => combine(subjects.find((s) => s.key === key)!.name, rounds.get(key)!);
+  const ours = get('ours');
+  const per = (key: Subject['key']) => rounds.get('ours')!.map((f, i) => f.rps / rounds.get(key)![i]!.rps);
+  const prismFigures = { ...get('prism'), version: prism.version };
   return {
     connections: o.connections,
     durationS: o.durationS,
     warmupS: o.warmupS,
-    machine,
-    express,
+    rounds: o.rounds,
+    machine: get('machine'),
+    express: get('express'),
     prism: prismFigures,
-    ours,
-    ...(baseline ? { baseline } : {}),
-    vsPrism: ours.rps / prismFigures.rps,
-    vsExpress: ours.rps / express.rps,
+    ours: { ...ours, ...stored(data, 'ics-conformance', warmAcks.ours + ours.ok2xx) },
+    ...(o.baselineCli ? { baseline: { ...get('baseline'), ...stored(baselineData, 'baseline', warmAcks.baseline + get('baseline').ok2xx), cli: o.baselineCli } } : {}),
+    vsPrism: median(per('prism')),
+    vsExpress: median(per('express')),
+    vsPrismRounds: per('prism'),
+    vsExpressRounds: per('express'),
   };
 }

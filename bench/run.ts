@@ -2,7 +2,7 @@
  * `npm run bench`: every figure of issue 7 in one run, printed as one table and written as JSON
  * (reports/bench/latest.json). `npm run bench -- --soak` runs the 5-minute soak instead.
  *
- * Options: --only ingest,bulk,demo,fixtures  --duration S  --warmup S  --connections N
+ * Options: --only ingest,bulk,demo,fixtures  --duration S (per round)  --rounds N  --warmup S  --connections N
  *          --bulk-lines N  --bulk-timeout S  --demo-runs N  --fixtures N  --out FILE
  *          --baseline PATH/bin/ics-conformance.js (also measure another build's ingest, for before/after)
  *          --soak [--soak-minutes M] [--journal-limit N]
@@ -33,7 +33,8 @@ const { values } = parseArgs({
   options: {
     soak: { type: 'boolean', default: false },
     only: { type: 'string' },
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     'bulk-lines': { type: 'string', default: '1000000' },
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
         tmp,
         connections: Number(values.connections),
         durationS: Number(values.duration),
+        rounds: Number(values.rounds),
         warmupS: Number(values.warmup),
         log,
         ...(values.baseline ? { baselineCli: resolve(values.baseline) } : {}),
@@ -116,7 +118,7 @@ export function tableRows(r: { ingest?: IngestResult | undefined; bulk?: BulkRes
       measure: 'ingest, 1 message/request',
       subject,
       result: `${int(f.rps)} req/s`,
-      detail: `p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${errs(f)}`,
+      detail: `rounds ${f.rounds.map(int).join(' / ')}; p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${errs(f)}`,
       target: '',
       met: null,
     });
@@ -125,18 +127,18 @@ export function tableRows(r: { ingest?: IngestResult | undefined; bulk?: BulkRes
     rows.push(load(`Prism ${ingest.prism.version} mock, same operation (silent)`, ingest.prism));
     rows.push({
       ...load('ics-conformance: validated, stored (file + WAL), journalled', ingest.ours),
-      detail: `p50 ${ingest.ours.p50Ms} ms, p99 ${ingest.ours.p99Ms} ms, ${errs(ingest.ours)}; ${int(ingest.ours.stored)} stored after kill -9`,
+      detail: `rounds ${ingest.ours.rounds.map(int).join(' / ')}; p50 ${ingest.ours.p50Ms} ms, p99 ${ingest.ours.p99Ms} ms, ${errs(ingest.ours)}; ${int(ingest.ours.stored)} stored after kill -9`,
     });
     if (ingest.baseline)
       rows.push({
         ...load('baseline build, same measurement (before/after)', ingest.baseline),
-        detail: `p50 ${ingest.baseline.p50Ms} ms, p99 ${ingest.baseline.p99Ms} ms, ${errs(ingest.baseline)}; ${ingest.baseline.cli}`,
+        detail: `rounds ${ingest.baseline.rounds.map(int).join(' / ')}; p50 ${ingest.baseline.p50Ms} ms, p99 ${ingest.baseline.p99Ms} ms, ${errs(ingest.baseline)}; ${ingest.baseline.cli}`,
       });
     rows.push({
       measure: 'ingest ratio',
       subject: 'ics-conformance / Prism',
       result: `${ingest.vsPrism.toFixed(2)}x`,
-      detail: `${int(ingest.ours.rps)} / ${int(ingest.prism.rps)} req/s`,
+      detail: `median of ${ingest.rounds} rounds: ${ingest.vsPrismRounds.map((r) => `${r.toFixed(2)}x`).join(', ')}`,
       target: `>= ${TARGETS.ingestVsPrism}x`,
       met: ingest.vsPrism >= TARGETS.ingestVsPrism,
     });
@@ -144,7 +146,7 @@ export function tableRows(r: { ingest?: IngestResult | undefined; bulk?: BulkRes
       measure: 'ingest ratio',
       subject: 'ics-conformance / bare express',
       result: `${Math.round(ingest.vsExpress * 100)}%`,
-      detail: `${int(ingest.ours.rps)} / ${int(ingest.express.rps)} req/s`,
+      detail: `median of ${ingest.rounds} rounds: ${ingest.vsExpressRounds.map((r) => `${Math.round(r * 100)}%`).join(', ')}`,
       target: `>= ${TARGETS.ingestVsExpress * 100}%`,
       met: ingest.vsExpress >= TARGETS.ingestVsExpress,
     });

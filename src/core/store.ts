@@ -3,8 +3,28 @@
  * turn of the event loop runs in one transaction, each inside its own savepoint, and every caller's
  * promise settles only after that transaction has committed. So an acknowledged message is on disk
  * (WAL; survives kill -9 of the process) and throughput does not pay one commit per request.
+ *
+ * A file store checkpoints in a worker thread (docs/decisions/0007): a checkpoint fsyncs and copies
+ * the whole WAL, and run by the committing thread it stalled that commit for up to 400 ms.
  */
 import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+
+const CHECKPOINT_INTERVAL_MS = 1000;
+
+/** CommonJS, evaluated in the worker: its own connection, a passive checkpoint every interval. */
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+const checkpoint = () => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage(String(err && err.message || err)); }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
 
 type Job = { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void; refusal?: ((err: unknown) => boolean) | undefined };
 type Outcome = { ok: boolean; value: unknown };
@@ -20,6 +40,7 @@ export class Store {
   private riders: Array<() => void> = [];
   /** Per open transaction (outermost first): what to do if it rolls back. See onRollback. */
   private frames: Array<Array<() => void>> = [];
+  private checkpointer: Worker | undefined;
 
   constructor(file = ':memory:') {
     this.file = file;
@@ -31,11 +52,12 @@ export class Store {
       // NORMAL in WAL mode is durable against a process crash (kill -9); only power loss can lose the last commits.
       this.db.pragma('synchronous = NORMAL');
       // Throughput (bench/, docs/benchmarks.md): the default 2 MiB page cache re-reads index pages from
-      // the file on every insert once a session holds a few thousand children, and the default
-      // checkpoint every 1000 pages copies the same hot index pages back again and again. Neither
-      // changes what is durable: a commit is in the WAL before its callers are answered.
+      // the file on every insert once a session holds a few thousand children. It changes nothing
+      // about what is durable: a commit is in the WAL before its callers are answered.
       this.db.pragma('cache_size = -65536');
-      this.db.pragma('wal_autocheckpoint = 10000');
+      // The WAL is reused from its start once checkpointed; past this size it is also cut back.
+      this.db.pragma('journal_size_limit = 67108864');
+      this.startCheckpointer();
     }
     this.db.pragma('foreign_keys = ON');
   }
@@ -166,6 +188,27 @@ export class Store {
   close(): void {
     if (!this.db.open) return;
     if (this.queue.length > 0 || this.riders.length > 0) this.flush();
+    // The worker closes its connection when told; the WAL left behind is replayed on the next open.
+    this.checkpointer?.postMessage('stop');
+    this.checkpointer = undefined;
     this.db.close();
+  }
+
+  private startCheckpointer(): void {
+    try {
+      const module = createRequire(import.meta.url).resolve('better-sqlite3');
+      const worker = new Worker(CHECKPOINTER, { eval: true, workerData: { module, file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS } });
+      worker.on('message', (m) => console.error(`[ics-conformance] checkpoint of ${this.file} failed: ${String(m)}`));
+      worker.on('error', (err) => {
+        console.error(`[ics-conformance] the checkpoint worker stopped (${err.message}); checkpointing on commit instead`);
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      worker.unref();
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = worker;
+    } catch (err) {
+      // Without worker threads, SQLite checkpoints on commit as usual.
+      console.error(`[ics-conformance] no checkpoint worker (${(err as Error).message}); checkpointing on commit`);
+    }
   }
 }
