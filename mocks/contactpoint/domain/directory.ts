@@ -94,7 +94,7 @@ class SessionIndex {
   given = new Uint32Array(16);
   postcode = new Float64Array(16);
   /** The log row whose child identity is the child's current one, and its sentAt. */
-  identitySeq = new Float64Array(16);
+  identitySeq = new Int32Array(16);
   identitySentAt = new Float64Array(16);
   demoHi = new Uint32Array(16);
   demoLo = new Uint32Array(16);
@@ -104,7 +104,7 @@ class SessionIndex {
   records = 0;
   recordChild = new Int32Array(16);
   /** The log row of the record's latest applied message, and its sentAt. */
-  recordSeq = new Float64Array(16);
+  recordSeq = new Int32Array(16);
   recordSentAt = new Float64Array(16);
   nextRecord = new Int32Array(16);
 
@@ -348,6 +348,8 @@ export class Directory {
       }
     }
     const seq = Number(this.q.append.run(sid, client.id, kind, text, JSON.stringify(receipt)).lastInsertRowid);
+    // The indexes hold log positions as int32: two billion messages is far past any session's life.
+    if (seq > 0x7fffffff) throw new Error('the ContactPoint log is full (2^31 messages): start a new --data file');
     if (review) this.q.insertReview.run(sid, review.reviewId, client.id, kind, seq, text, review.reason, JSON.stringify(review.candidates), now);
     this.changed(sid);
     ix.messages.add(mKey, seq);
