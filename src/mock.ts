@@ -53,6 +53,8 @@ export class MockServices {
     this.sessions = new Sessions(this.store);
     this.journal = new Journal(this.store, opts.journalLimit);
     this.directory = new Directory(this.store);
+    // A reopened file: every session's ContactPoint indexes are rebuilt before the first request (0007).
+    for (const s of this.sessions.list()) this.directory.warm(s.id);
     // National eCAF tells ContactPoint about CAFs through the directory's own ingest, in the same transaction.
     this.ecaf = new NationalEcaf(this.store, this.directory);
     this.sessions.onReset((id) => {

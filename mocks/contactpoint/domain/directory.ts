@@ -212,6 +212,11 @@ export class Directory {
     this.sessions.delete(sessionId);
   }
 
+  /** Rebuilds a session's indexes now (at start-up), rather than on its first request. */
+  warm(sessionId: string): void {
+    this.index(sessionId);
+  }
+
   /** The session's indexes, rebuilt from the log the first time after a start or a rollback. */
   private index(sessionId: string): SessionIndex {
     let ix = this.sessions.get(sessionId);
