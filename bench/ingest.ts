@@ -140,7 +140,9 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
   }
   const stored = (file: string, subject: string, acknowledged: number) => {
     const db = new Database(file);
-    const n = (db.prepare("SELECT COUNT(*) AS n FROM cp_log WHERE kind <> 'resolve'").get() as { n: number }).n;
+    // Builds before decision 0007 kept one row per message in cp_messages.
+    const hasLog = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'cp_log'").get() !== undefined;
+    const n = (db.prepare(hasLog ? "SELECT COUNT(*) AS n FROM cp_log WHERE kind <> 'resolve'" : 'SELECT COUNT(*) AS n FROM cp_messages').get() as { n: number }).n;
     db.close();
     o.log(`  ${subject}: stored ${n} >= acknowledged ${acknowledged}`);
     if (n < acknowledged) throw new Error(`ingest: ${acknowledged} messages acknowledged but only ${n} stored`);

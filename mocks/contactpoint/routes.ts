@@ -90,8 +90,9 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
                 }
                 try {
                   // No savepoint per line: ingest refuses before it writes, and anything else aborts the batch.
-                  const { receipt } = directory.ingest(session!, client!, 'involvement', item.msg!, item.text);
-                  out.push(JSON.stringify({ line: item.line, ok: true, receipt }));
+                  const { receipt, receiptJson } = directory.ingest(session!, client!, 'involvement', item.msg!, item.text);
+                  // The receipt as the log row holds it: serialised once.
+                  out.push(receiptJson ? `{"line":${item.line},"ok":true,"receipt":${receiptJson}}` : JSON.stringify({ line: item.line, ok: true, receipt }));
                 } catch (err) {
                   if (!(err instanceof ProblemError)) throw err;
                   out.push(JSON.stringify({ line: item.line, ok: false, problem: err.problem }));

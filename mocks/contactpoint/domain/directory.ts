@@ -311,7 +311,7 @@ export class Directory {
    * the log row it appends is the message's commit point. Every refusal is thrown before anything
    * changes. `text`, when given, is the JSON the message was parsed from: stored as it came.
    */
-  ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage, text = JSON.stringify(msg)): { receipt: Receipt; repeat: boolean } {
+  ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage, text = JSON.stringify(msg)): { receipt: Receipt; repeat: boolean; receiptJson?: string } {
     const sid = session.id;
     const ix = this.index(sid);
     const mKey = messageKey(client.id, msg.messageId);
@@ -352,14 +352,15 @@ export class Directory {
         receipt = { ...base, status: 'accepted', contactPointId: makeContactPointId(serial), matchedBy: match.by };
       }
     }
-    const seq = Number(this.q.append.run(sid, client.id, kind, text, JSON.stringify(receipt)).lastInsertRowid);
+    const receiptJson = JSON.stringify(receipt);
+    const seq = Number(this.q.append.run(sid, client.id, kind, text, receiptJson).lastInsertRowid);
     // The indexes hold log positions as int32: two billion messages is far past any session's life.
     if (seq > 0x7fffffff) throw new Error('the ContactPoint log is full (2^31 messages): start a new --data file');
     if (review) this.q.insertReview.run(sid, review.reviewId, client.id, kind, seq, text, review.reason, JSON.stringify(review.candidates), now);
     this.changed(sid);
     ix.messages.add(mKey, seq);
     if (serial) this.apply(ix, client.id, kind, msg, seq, serial);
-    return { receipt, repeat: false };
+    return { receipt, repeat: false, receiptJson };
   }
 
   private match(ix: SessionIndex, child: ChildIdentity, linked: number): { serial: number; by: MatchedBy } | { review: string; candidates: string[] } {
