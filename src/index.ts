@@ -5,7 +5,8 @@
  * const { url, mock, close } = await startServer({ port: 0, demoSession: true });
  */
 export { createMockServices, MockServices, DEFAULT_SESSION_ID, demoClients, type MockServicesOptions } from './mock.js';
-export { startServer, type RunningServer } from './server.js';
+export { startServer, type RunningServer, type ServerOptions } from './server.js';
+export { ensureTestPki, pkiFiles, TEST_CA_NAME, type PkiFiles, type EnsuredPki } from './tls/pki.js';
 export { Journal, type JournalEntry } from './core/journal.js';
 export { ERRORS, type ErrorCode } from './core/errors.js';
 export { ProblemError, type Problem, type ProblemItem } from './core/problem.js';

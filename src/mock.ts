@@ -28,6 +28,12 @@ export interface MockServicesOptions {
   journalLimit?: number;
   /** Create the "default" session with the fixed demo credentials (as `serve` does). */
   demoSession?: boolean | { dataset?: DatasetName; count?: number; seed?: number };
+  /**
+   * Require a client certificate from the test CA, naming the token's client, on ContactPoint and
+   * National eCAF operations (mutual TLS). Only the HTTPS server carries certificates: `startServer`
+   * with `tls` sets this; over msw every such request would be refused.
+   */
+  mtls?: boolean;
 }
 
 export const DEFAULT_SESSION_ID = 'default';
@@ -64,7 +70,7 @@ export class MockServices {
     });
     this.controlToken = opts.controlToken ?? `ctl_${randomBytes(18).toString('base64url')}`;
     const routes: RouteDef[] = [...contactPointRoutes(this.directory, this.store), ...ecafRoutes(this.ecaf), ...controlRoutes(this), ...this.metaRoutes()];
-    this.pipeline = new Pipeline(routes, { store: this.store, sessions: this.sessions, journal: this.journal, controlToken: this.controlToken });
+    this.pipeline = new Pipeline(routes, { store: this.store, sessions: this.sessions, journal: this.journal, controlToken: this.controlToken, mtls: opts.mtls ?? false });
     if (opts.demoSession && !this.sessions.has(DEFAULT_SESSION_ID)) {
       const d = typeof opts.demoSession === 'object' ? opts.demoSession : {};
       this.sessions.create({ id: DEFAULT_SESSION_ID, name: 'default (demo credentials)', clients: demoClients() });

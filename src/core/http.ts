@@ -16,6 +16,20 @@ export interface CoreRequest {
   query: Record<string, string>;
   headers: Record<string, string | undefined>;
   body: AsyncIterable<Uint8Array> | null;
+  /** The TLS peer, when the request came over HTTPS (mutual TLS mode); absent over plain HTTP and msw. */
+  tls?: PeerIdentity;
+}
+
+/** What the TLS handshake learnt of the client certificate. The pipeline, not the handshake, decides. */
+export interface PeerIdentity {
+  /** The client sent a certificate at all. */
+  presented: boolean;
+  /** It chains to the server's trusted CA (and is in date). */
+  authorized: boolean;
+  /** The client ID the certificate names (SAN URI urn:ics-conformance:client:<id>, else the subject CN). */
+  clientId?: string;
+  /** OpenSSL's reason when not authorized, e.g. UNABLE_TO_VERIFY_LEAF_SIGNATURE. */
+  error?: string;
 }
 
 export interface CoreResponse {

@@ -21,6 +21,8 @@ export interface PipelineDeps {
   sessions: Sessions;
   journal: Journal;
   controlToken: string;
+  /** Mutual TLS mode: client-authenticated operations also need a trusted certificate naming the token's client. */
+  mtls?: boolean;
 }
 
 interface CompiledRoute {
@@ -234,6 +236,8 @@ export class Pipeline {
     const session = this.deps.sessions.get(client.sessionId)!;
     known.client = client;
     known.session = session;
+    // After the token, so the refusal is journalled in the client's session (docs/decisions/0008).
+    if (this.deps.mtls) checkPeer(req, client, realm);
     if (!client.permissions.includes(auth.permission))
       throw new ProblemError('ICS_ERR_AUTH_FORBIDDEN', {
         detail: `${client.name} is not permitted "${auth.permission}" (has: ${client.permissions.join(', ') || 'none'})`,
@@ -281,6 +285,22 @@ export class Pipeline {
     }
     return undefined;
   }
+}
+
+/**
+ * Mutual TLS mode: the connection's client certificate must chain to the test CA and name the same
+ * client as the bearer token. Answered here, not in the handshake, so a refusal is problem+json.
+ */
+function checkPeer(req: CoreRequest, client: Client, realm: string): void {
+  const peer = req.tls;
+  const refuse = (code: 'ICS_ERR_AUTH_MISSING' | 'ICS_ERR_AUTH_INVALID' | 'ICS_ERR_AUTH_FORBIDDEN', rule: string, message: string, headers?: Record<string, string>) =>
+    new ProblemError(code, { detail: message, errors: [{ path: 'tls:client-certificate', rule, requirement: 'SEC-AUTH-001', message }], ...(headers ? { headers } : {}) });
+  if (!peer?.presented)
+    throw refuse('ICS_ERR_AUTH_MISSING', 'client-certificate-required', 'No client certificate: this server requires mutual TLS. Connect with the certificate issued to your system.', { 'www-authenticate': realm });
+  if (!peer.authorized)
+    throw refuse('ICS_ERR_AUTH_INVALID', 'client-certificate-trusted', `The client certificate is not trusted${peer.error ? ` (${peer.error})` : ''}: use one issued by this server's test CA.`, { 'www-authenticate': realm });
+  if (peer.clientId !== client.id)
+    throw refuse('ICS_ERR_AUTH_FORBIDDEN', 'client-certificate-matches-token', `The client certificate names "${peer.clientId ?? ''}" but the token is "${client.id}"'s: send your own system's certificate and token together.`);
 }
 
 function decodeParams(names: string[], m: RegExpExecArray): Record<string, string> | undefined {

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { startServer } from '../../server.js';
-import { DEFAULT_SESSION_ID } from '../../mock.js';
+import { DEFAULT_SESSION_ID, demoClients } from '../../mock.js';
+import { ensureTestPki, TEST_CA_NAME, type EnsuredPki } from '../../tls/pki.js';
 
 interface Args {
   port: number;
@@ -11,11 +12,12 @@ interface Args {
   count: number;
   'control-token'?: string;
   'journal-limit'?: number;
+  tls?: string;
 }
 
 export const serveCommand = (): CommandModule<object, Args> => ({
   command: 'serve',
-  describe: 'Serve the mock ContactPoint and National eCAF services over HTTP',
+  describe: 'Serve the mock ContactPoint and National eCAF services over HTTP (or HTTPS with mutual TLS)',
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 4010, describe: 'Port (0 = any free port)' })
@@ -26,10 +28,14 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       .option('seed', { type: 'number', default: 1, describe: 'Seed for the synthetic population' })
       .option('control-token', { type: 'string', describe: 'Control API token (default: $ICS_CONTROL_TOKEN or random)' })
       .option('journal-limit', { type: 'number', describe: 'Journal entries kept per session before the oldest are dropped (default 50000)' })
+      .option('tls', { type: 'string', describe: 'Serve HTTPS with mutual TLS, from a test PKI in this directory (generated if missing, reused if present)' })
       .example('$0 serve', 'Serve on http://127.0.0.1:4010 with 200 synthetic children')
-      .example('$0 serve --port 0 --data session.sqlite --dataset hannah', 'Durable state, Hannah\'s story') as never,
+      .example('$0 serve --port 0 --data session.sqlite --dataset hannah', 'Durable state, Hannah\'s story')
+      .example('$0 serve --tls tls', 'https://127.0.0.1:4010; ContactPoint and National eCAF require a client certificate from tls/') as never,
   handler: async (args) => {
     const controlToken = args['control-token'] ?? process.env.ICS_CONTROL_TOKEN;
+    // Certificates for the default session's demo systems, and a server certificate that also names --host.
+    const pki = args.tls ? await ensureTestPki(args.tls, { clientIds: demoClients().map((c) => c.id), hosts: [args.host] }) : undefined;
     const running = await startServer({
       port: args.port,
       host: args.host,
@@ -37,6 +43,7 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       ...(controlToken ? { controlToken } : {}),
       ...(args['journal-limit'] !== undefined ? { journalLimit: args['journal-limit'] } : {}),
       demoSession: { dataset: args.dataset, count: args.count, seed: args.seed },
+      ...(pki ? { tls: { dir: pki.files.dir } } : {}),
     });
     const { url, mock } = running;
     const clients = mock.sessions.info(DEFAULT_SESSION_ID)!.clients;
@@ -51,6 +58,7 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       `Demo source systems (session "${DEFAULT_SESSION_ID}", Authorization: Bearer <token>):`,
       ...clients.map((c) => `  demo-${c.id.padEnd(16)} ${c.name} [${c.permissions.join(', ') || 'no permissions'}]`),
       '',
+      ...(pki ? tlsLines(pki, clients.map((c) => c.id), url) : []),
       'Ctrl-C to stop.',
     ];
     console.log(lines.join('\n'));
@@ -63,3 +71,18 @@ export const serveCommand = (): CommandModule<object, Args> => ({
     });
   },
 });
+
+function tlsLines(pki: EnsuredPki, clientIds: string[], url: string): string[] {
+  const { files } = pki;
+  const ics = files.clients.ics;
+  return [
+    `Mutual TLS: ContactPoint and National eCAF need a client certificate naming the token's system (control API, docs: none).`,
+    `  Test PKI       ${files.dir} (${pki.written.length > 0 ? `generated ${pki.written.length} files` : 'reused'})`,
+    `  Test CA        ${files.ca}   ${TEST_CA_NAME}`,
+    `  Server         ${files.server}`,
+    'Client certificates and keys (demo session):',
+    ...clientIds.filter((id) => files.clients[id]).map((id) => `  demo-${id.padEnd(16)} ${files.clients[id]!.cert}  ${files.clients[id]!.key}`),
+    ...(ics ? [`  e.g. curl --cacert ${files.ca} --cert ${ics.cert} --key ${ics.key} -H 'Authorization: Bearer demo-ics' ${url}/contactpoint/v1/source-records/REF-1`] : []),
+    '',
+  ];
+}

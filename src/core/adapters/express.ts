@@ -1,8 +1,10 @@
 /** Thin adapter: the route table as an express app. All behaviour lives in the pipeline. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { once } from 'node:events';
+import { TLSSocket } from 'node:tls';
 import type { CoreRequest, CoreResponse } from '../http.js';
 import type { Pipeline } from '../pipeline.js';
+import { peerIdentity } from '../../tls/peer.js';
 
 /** A path that WHATWG URL parsing would return unchanged, with no query: nothing to normalise or decode. */
 const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9_~\-/]*$/;
@@ -51,8 +53,11 @@ export function createExpressApp(pipeline: Pipeline): express.Express {
   // than one express route per operation: express's router would only repeat the match, and walking
   // its layers cost more than the rest of the adapter (bench/, docs/benchmarks.md).
   const dispatch = (req: Request, res: Response) => {
+    const core = toCore(req);
+    // Over HTTPS the client certificate travels with the request; the pipeline judges it (mutual TLS mode).
+    if (req.socket instanceof TLSSocket) core.tls = peerIdentity(req.socket);
     pipeline
-      .handle(toCore(req))
+      .handle(core)
       .then((out) => send(req, res, out))
       .catch(() => req.socket.destroy());
   };
