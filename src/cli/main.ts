@@ -1,8 +1,12 @@
-/** The CLI: one yargs command module per file in ./commands; handlers only call the programmatic API. */
+/**
+ * The CLI: one yargs command module per file in ./commands; handlers only call the programmatic API.
+ * Start-up stays light: this file and the command modules import only what declaring the commands
+ * needs; each handler imports its heavy code (servers, engine, suites, reporters) when it runs.
+ */
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
 import { VERSION } from '../version.js';
-import { ConfigError } from '../engine/statement.js';
+import { ConfigError } from '../engine/config-error.js';
 
 /** Exit codes (README): 0 pass, 1 a conformance failure, 2 usage or configuration error, 3 SUT unreachable or harness error. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, HARNESS: 3 } as const;

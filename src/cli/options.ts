@@ -1,42 +1,19 @@
-/** Options several commands share, defined once. */
-import type { Argv } from 'yargs';
+/**
+ * What the report-writing commands' handlers share: reporters, the signing key, the evidence bundle.
+ * Heavy (reporters, evidence): handlers import it when they run. The options themselves are declared in
+ * ./report-options.ts, which builders use and this re-exports.
+ */
 import { mkdir, readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
-import { REPORTERS, DEFAULT_REPORTERS, type Reporter } from '../reporters/index.js';
+import { REPORTERS, type Reporter } from '../reporters/index.js';
 import type { RunResult } from '../engine/result.js';
-import { ConfigError } from '../engine/statement.js';
+import { ConfigError } from '../engine/config-error.js';
 import { prepareResult } from '../evidence/prepare.js';
 import { assertUsableOutDir, writeRunDirectory } from '../evidence/bundle.js';
 import { loadPrivateKey } from '../evidence/signing.js';
+import type { BundleArgs } from './report-options.js';
 
-export interface ReportArgs {
-  out?: string;
-  reporter: string[];
-}
-
-export interface BundleArgs extends ReportArgs {
-  'sign-key'?: string;
-}
-
-export function withReportOptions<T>(y: Argv<T>, defaultOut: string) {
-  return y
-    .option('out', { type: 'string', describe: `Directory for the reports and evidence (default ${defaultOut})` })
-    .option('reporter', {
-      type: 'array',
-      string: true,
-      choices: Object.keys(REPORTERS),
-      default: DEFAULT_REPORTERS,
-      describe: 'Reporters to run (several allowed)',
-    });
-}
-
-/** Report options plus --sign-key, for commands that write an evidence bundle. */
-export function withBundleOptions<T>(y: Argv<T>, defaultOut: string) {
-  return withReportOptions(y, defaultOut).option('sign-key', {
-    type: 'string',
-    describe: 'Ed25519 private key (PEM) to sign the bundle\'s manifest with (make one with `ics-conformance keygen`)',
-  });
-}
+export { withReportOptions, withBundleOptions, type ReportArgs, type BundleArgs } from './report-options.js';
 
 export function makeReporters(names: string[]): Reporter[] {
   return [...new Set(names)].map((n) => REPORTERS[n]!());

@@ -8,8 +8,9 @@ import { parse } from 'yaml';
 import { Type, Closed, type Static, DateString } from '../core/schema.js';
 import { validator, toProblemItems } from '../core/validate.js';
 import { CAPABILITIES, type Capability } from './types.js';
+import { ConfigError } from './config-error.js';
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 const CapabilityEnum = Type.Unsafe<Capability>({ type: 'string', enum: Object.keys(CAPABILITIES) });
 

@@ -1,12 +1,14 @@
-/** The built-in reporters; --reporter choices are this map's keys. */
+/** The built-in reporters; --reporter choices are their names (./names.ts, which the CLI reads without loading them). */
 import type { Reporter } from './types.js';
+import type { ReporterName } from './names.js';
 import { consoleReporter } from './console.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
 import { htmlReporter } from './html.js';
 
-export const REPORTERS: Record<string, () => Reporter> = {
+/** Keyed by every name in REPORTER_NAMES, no more and no fewer (the type checks it). */
+const FACTORIES: Record<ReporterName, () => Reporter> = {
   console: () => consoleReporter(),
   json: () => jsonReporter(),
   junit: () => junitReporter(),
@@ -14,7 +16,8 @@ export const REPORTERS: Record<string, () => Reporter> = {
   html: () => htmlReporter(),
 };
 
-/** Every reporter: a run directory is the complete evidence bundle by default. */
-export const DEFAULT_REPORTERS = Object.keys(REPORTERS);
+export const REPORTERS: Record<string, () => Reporter> = FACTORIES;
+
+export { REPORTER_NAMES, DEFAULT_REPORTERS, type ReporterName } from './names.js';
 
 export type { Reporter };

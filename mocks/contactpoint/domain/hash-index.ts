@@ -113,20 +113,6 @@ export class HashIndex {
     if (this.filled > this.mask * 0.7) this.rehash();
   }
 
-  /** Replaces every value under the key with this one (a unique map). */
-  set(k: Key, value: number): void {
-    const { hi, lo } = k;
-    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
-      const v = this.val[i]!;
-      if (v === EMPTY) break;
-      if (v >= 0 && v !== value && this.lo[i] === lo && this.hi[i] === hi) {
-        this.val[i] = DELETED;
-        this.live--;
-      }
-    }
-    this.add(k, value);
-  }
-
   delete(k: Key, value: number): boolean {
     const { hi, lo } = k;
     for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {

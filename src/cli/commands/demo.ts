@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { runDemo } from '../../engine/demo.js';
 import { VARIANTS, isVariant, type Variant } from '../../../reference-ics/variants.js';
-import { makeReporters, prepareBundle, withBundleOptions, writeBundle, type BundleArgs } from '../options.js';
+import { withBundleOptions, type BundleArgs } from '../report-options.js';
 
 interface Args extends BundleArgs {
   variant: string[];
@@ -17,6 +16,7 @@ export const demoCommand = (setExit: (c: number) => void): CommandModule<object,
       .example('$0 demo --variant drops-end-date', 'See how a failure is reported (exits 1)')
       .example('$0 demo --sign-key keys/ics-signing-key.pem', 'Sign the evidence bundle (then: $0 verify reports/demo --public-key keys/ics-signing-key.pub.pem)') as never,
   handler: async (args) => {
+    const [{ makeReporters, prepareBundle, writeBundle }, { runDemo }] = await Promise.all([import('../options.js'), import('../../engine/demo.js')]);
     const out = args.out ?? 'reports/demo';
     const signKey = await prepareBundle(args, out);
     const reporters = makeReporters(args.reporter);

@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { generatePopulation, involvementNdjson } from '../../../fixtures/population.js';
 
 interface Args {
   count: number;
@@ -24,6 +23,7 @@ export const fixturesCommand = (): CommandModule<object, Args> => ({
       .example('$0 fixtures --count 1000 --seed 7 > population.ndjson', '')
       .example('$0 fixtures --kind involvements --count 100000 --out caseload.ndjson', 'An initial-load file for the bulk feed') as never,
   handler: async (args) => {
+    const { generatePopulation, involvementNdjson } = await import('../../../fixtures/population.js');
     const out = args.out ? createWriteStream(args.out) : process.stdout;
     // `fixtures | head` closes the pipe early: that is the reader's choice, not an error.
     let closed = false;

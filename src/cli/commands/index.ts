@@ -1,3 +1,9 @@
+/**
+ * The command list. Every command module here is loaded for any command line, --version and --help
+ * included, so each keeps its top-level imports light: yargs types, node built-ins, plain lists (the
+ * variant and reporter names). Whatever a handler needs beyond that it imports with `await import()`
+ * when it runs (test/cli-startup.test.ts checks the heavy dependencies stay unloaded).
+ */
 import type { CommandModule } from 'yargs';
 import { serveCommand } from './serve.js';
 import { fixturesCommand } from './fixtures.js';

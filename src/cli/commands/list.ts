@@ -1,6 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { ALL_SUITES } from '../../../suites/index.js';
-import { REQUIREMENTS, CATALOGUE_VERSION } from '../../engine/catalogue.js';
 
 interface Args {
   json: boolean;
@@ -10,7 +8,9 @@ export const listCommand = (): CommandModule<object, Args> => ({
   command: 'list',
   describe: 'List suites, tests and requirements',
   builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }) as never,
-  handler: (args) => {
+  handler: async (args) => {
+    const { ALL_SUITES } = await import('../../../suites/index.js');
+    const { REQUIREMENTS, CATALOGUE_VERSION } = await import('../../engine/catalogue.js');
     const suites = ALL_SUITES.map((s) => ({
       id: s.id,
       title: s.title,

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { startReferenceIcs } from '../../../reference-ics/app.js';
 import { VARIANTS, isVariant, type Variant } from '../../../reference-ics/variants.js';
 
 interface Args {
@@ -17,6 +16,7 @@ export const referenceIcsCommand = (): CommandModule<object, Args> => ({
       .option('host', { type: 'string', default: '127.0.0.1' })
       .option('variant', { type: 'array', string: true, default: [], choices: Object.keys(VARIANTS), describe: 'Faulty behaviour to switch on' }) as never,
   handler: async (args) => {
+    const { startReferenceIcs } = await import('../../../reference-ics/app.js');
     const sut = await startReferenceIcs({ port: args.port, host: args.host, variants: args.variant.filter(isVariant) as Variant[] });
     console.log(`Reference ICS driver API at ${sut.url}/driver/v1${args.variant.length ? ` (variants: ${args.variant.join(', ')})` : ''}\nCtrl-C to stop.`);
     await new Promise<void>((resolve) => {

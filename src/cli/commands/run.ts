@@ -1,14 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { loadStatement, fromEnv, ConfigError, type Statement } from '../../engine/statement.js';
-import { HttpDriver } from '../../engine/driver.js';
-import { InteractiveDriver, terminalPrompter } from '../../engine/interactive.js';
-import { MockClient } from '../../engine/mock-client.js';
-import { runSuites } from '../../engine/runner.js';
-import { startServer, type RunningServer } from '../../server.js';
-import { ALL_SUITES } from '../../../suites/index.js';
-import { makeReporters, prepareBundle, withBundleOptions, writeBundle, type BundleArgs } from '../options.js';
+import { ConfigError } from '../../engine/config-error.js';
+import type { Statement } from '../../engine/statement.js';
+import type { RunningServer } from '../../server.js';
+import { withBundleOptions, type BundleArgs } from '../report-options.js';
 
 interface Args extends BundleArgs {
   sut?: string;
@@ -39,6 +35,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
       .example('$0 run --interactive --mock-host 0.0.0.0 --mock-port 4010 --public-url http://harness.example:4010', 'Witnessed session') as never,
   handler: async (args) => {
     if (!existsSync(args.config)) throw Object.assign(new ConfigError(`no conformance statement at ${args.config}: write one with \`ics-conformance init\``), { exitCode: 2 });
+    const [{ loadStatement, fromEnv }, { makeReporters, prepareBundle, writeBundle }] = await Promise.all([import('../../engine/statement.js'), import('../options.js')]);
     const statement: Statement = loadStatement(args.config);
     const env = fromEnv(process.env);
     const driverUrl = args.sut ?? env.driverUrl ?? statement.sut?.driverUrl;
@@ -47,6 +44,14 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
     const controlToken = args['control-token'] ?? env.controlToken ?? statement.mocks?.controlToken;
     if (mockUrl && !controlToken) throw new ConfigError('--mock-url needs the server\'s control token (--control-token or $ICS_CONTROL_TOKEN)');
     const signKey = await prepareBundle(args, args.out);
+    const [{ HttpDriver }, { InteractiveDriver, terminalPrompter }, { MockClient }, { runSuites }, { startServer }, { ALL_SUITES }] = await Promise.all([
+      import('../../engine/driver.js'),
+      import('../../engine/interactive.js'),
+      import('../../engine/mock-client.js'),
+      import('../../engine/runner.js'),
+      import('../../server.js'),
+      import('../../../suites/index.js'),
+    ]);
     let local: RunningServer | undefined;
     let base = mockUrl;
     let token = controlToken;

@@ -1,7 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { startServer } from '../../server.js';
-import { DEFAULT_SESSION_ID, demoClients } from '../../mock.js';
-import { ensureTestPki, TEST_CA_NAME, type EnsuredPki } from '../../tls/pki.js';
+import type { EnsuredPki } from '../../tls/pki.js';
 
 interface Args {
   port: number;
@@ -33,6 +31,11 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       .example('$0 serve --port 0 --data session.sqlite --dataset hannah', 'Durable state, Hannah\'s story')
       .example('$0 serve --tls tls', 'https://127.0.0.1:4010; ContactPoint and National eCAF require a client certificate from tls/') as never,
   handler: async (args) => {
+    const [{ startServer }, { DEFAULT_SESSION_ID, demoClients }, { ensureTestPki, TEST_CA_NAME }] = await Promise.all([
+      import('../../server.js'),
+      import('../../mock.js'),
+      import('../../tls/pki.js'),
+    ]);
     const controlToken = args['control-token'] ?? process.env.ICS_CONTROL_TOKEN;
     // Certificates for the default session's demo systems, and a server certificate that also names --host.
     const pki = args.tls ? await ensureTestPki(args.tls, { clientIds: demoClients().map((c) => c.id), hosts: [args.host] }) : undefined;
@@ -58,7 +61,7 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       `Demo source systems (session "${DEFAULT_SESSION_ID}", Authorization: Bearer <token>):`,
       ...clients.map((c) => `  demo-${c.id.padEnd(16)} ${c.name} [${c.permissions.join(', ') || 'no permissions'}]`),
       '',
-      ...(pki ? tlsLines(pki, clients.map((c) => c.id), url) : []),
+      ...(pki ? tlsLines(pki, clients.map((c) => c.id), url, TEST_CA_NAME) : []),
       'Ctrl-C to stop.',
     ];
     console.log(lines.join('\n'));
@@ -72,13 +75,13 @@ export const serveCommand = (): CommandModule<object, Args> => ({
   },
 });
 
-function tlsLines(pki: EnsuredPki, clientIds: string[], url: string): string[] {
+function tlsLines(pki: EnsuredPki, clientIds: string[], url: string, caName: string): string[] {
   const { files } = pki;
   const ics = files.clients.ics;
   return [
     `Mutual TLS: ContactPoint and National eCAF need a client certificate naming the token's system (control API, docs: none).`,
     `  Test PKI       ${files.dir} (${pki.written.length > 0 ? `generated ${pki.written.length} files` : 'reused'})`,
-    `  Test CA        ${files.ca}   ${TEST_CA_NAME}`,
+    `  Test CA        ${files.ca}   ${caName}`,
     `  Server         ${files.server}`,
     'Client certificates and keys (demo session):',
     ...clientIds.filter((id) => files.clients[id]).map((id) => `  demo-${id.padEnd(16)} ${files.clients[id]!.cert}  ${files.clients[id]!.key}`),

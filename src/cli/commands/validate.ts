@@ -1,8 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
-import { judgeCapture, loadCapture } from '../../engine/offline.js';
-import { loadStatement, type Statement } from '../../engine/statement.js';
-import { makeReporters, withReportOptions, writeReports, type ReportArgs } from '../options.js';
+import type { Statement } from '../../engine/statement.js';
+import { withReportOptions, type ReportArgs } from '../report-options.js';
 
 interface Args extends ReportArgs {
   capture: string;
@@ -21,6 +20,11 @@ export const validateCommand = (setExit: (c: number) => void): CommandModule<obj
       .example('$0 validate session.journal.ndjson', '')
       .example('$0 validate proxy-capture.har --reporter console', '') as never,
   handler: async (args) => {
+    const [{ judgeCapture, loadCapture }, { loadStatement }, { makeReporters, writeReports }] = await Promise.all([
+      import('../../engine/offline.js'),
+      import('../../engine/statement.js'),
+      import('../options.js'),
+    ]);
     const statement: Statement = existsSync(args.config)
       ? loadStatement(args.config)
       : { vendor: 'unknown', product: 'captured system', version: 'unknown', sourceSystemType: 'ics', capabilities: ['contactpoint-feed'] };

@@ -1,8 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { readFile, stat } from 'node:fs/promises';
-import { ConfigError } from '../../engine/statement.js';
-import { verifyBundle, verifyText } from '../../evidence/verify.js';
-import { loadPublicKey } from '../../evidence/signing.js';
+import { ConfigError } from '../../engine/config-error.js';
 
 interface Args {
   dir: string;
@@ -23,6 +21,7 @@ export const verifyCommand = (setExit: (c: number) => void): CommandModule<objec
   handler: async (args) => {
     const isDir = await stat(args.dir).then((s) => s.isDirectory(), () => false);
     if (!isDir) throw new ConfigError(`${args.dir} is not a directory: give the run directory that holds manifest.json`);
+    const [{ verifyBundle, verifyText }, { loadPublicKey }] = await Promise.all([import('../../evidence/verify.js'), import('../../evidence/signing.js')]);
     let publicKey;
     if (args['public-key']) {
       try {
