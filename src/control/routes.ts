@@ -24,6 +24,15 @@ const ClientSpecSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const Count = Type.Integer({ minimum: 0 });
+const Stats = Type.Object(
+  {
+    process: Type.Object({ rssBytes: Count, heapUsedBytes: Count, arrayBuffersBytes: Count }, { additionalProperties: false }),
+    contactpoint: Type.Object({ sessions: Count, children: Count, sourceRecords: Count, indexBytes: Count }, { additionalProperties: false }),
+  },
+  { additionalProperties: false, title: 'Stats' },
+);
+
 const Dataset = Type.Unsafe<'empty' | 'hannah' | 'population'>({ type: 'string', enum: ['empty', 'hannah', 'population'] });
 
 const CreateSession = Type.Object(
@@ -97,6 +106,25 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-001',
       responses: { 200: { description: 'Sessions (no tokens).' }, ...err },
       handler: () => json(200, { sessions: mock.sessions.list() }),
+    }),
+    route({
+      operationId: 'getStats',
+      method: 'GET',
+      path: `${C}/stats`,
+      service: 'control',
+      summary: 'Memory and what the directory holds',
+      description:
+        'The process\'s memory and the size of ContactPoint\'s in-memory indexes (docs/decisions/0007), which grow with the children and source records held: a soak or a long session tells growth that data explains from a leak.',
+      auth: control,
+      requirement: 'CTL-001',
+      responses: { 200: { description: 'Figures in bytes and counts.', schema: Stats }, 401: err[401] },
+      handler: () => {
+        const m = process.memoryUsage();
+        return json(200, {
+          process: { rssBytes: m.rss, heapUsedBytes: m.heapUsed, arrayBuffersBytes: m.arrayBuffers },
+          contactpoint: mock.directory.memory(),
+        });
+      },
     }),
     route({
       operationId: 'getSession',

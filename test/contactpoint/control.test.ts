@@ -74,3 +74,21 @@ describe('control API', () => {
     expect((await srv.control('GET', '/journal')).body.entries).toHaveLength(0);
   });
 });
+
+describe('control API stats', () => {
+  it('CTL-001: reports the memory the directory\'s indexes hold, growing with the children held and freed by a reset', async () => {
+    const stats = async () => (await srv.api.request('GET', '/control/v1/stats', { token: 'test-control-token' })).body;
+    await srv.control('POST', '/reset');
+    const empty = await stats();
+    expect(empty.process.rssBytes).toBeGreaterThan(0);
+    const base = empty.contactpoint.children;
+    for (let i = 0; i < 40; i++) expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(650 + i * 3) } } }))).status).toBe(202);
+    const full = await stats();
+    expect(full.contactpoint.children - base).toBeGreaterThanOrEqual(40);
+    expect(full.contactpoint.sourceRecords).toBeGreaterThanOrEqual(40);
+    expect(full.contactpoint.indexBytes).toBeGreaterThan(empty.contactpoint.indexBytes);
+    await srv.control('POST', '/reset');
+    expect((await stats()).contactpoint.children).toBe(base);
+    expect((await srv.api.request('GET', '/control/v1/stats', { token: 'demo-ics' })).status).toBe(401);
+  });
+});

@@ -160,6 +160,15 @@ class SessionIndex {
     this.firstRecord[serial] = r;
   }
 
+  /** Bytes of every column and index (capacity): the memory this session's directory holds. */
+  get bytes(): number {
+    let n = this.messages.bytes + this.recordsByKey.bytes + this.identifiers.bytes + this.demographics.bytes;
+    for (const col of [this.dob, this.family, this.given, this.postcode, this.identitySeq, this.identitySentAt, this.demoHi, this.demoLo, this.shielded, this.firstRecord])
+      n += col.byteLength;
+    for (const col of [this.recordChild, this.recordSeq, this.recordSentAt, this.nextRecord]) n += col.byteLength;
+    return n;
+  }
+
   recordsOf(serial: number): number[] {
     const out: number[] = [];
     for (let r = this.firstRecord[serial]!; r >= 0; r = this.nextRecord[r]!) out.push(r);
@@ -210,6 +219,19 @@ export class Directory {
   reset(sessionId: string): void {
     for (const t of ['cp_log', 'cp_shielded', 'cp_reviews', 'cp_audit']) this.db.prepare(`DELETE FROM ${t} WHERE session_id = ?`).run(sessionId);
     this.sessions.delete(sessionId);
+  }
+
+  /** What the in-memory indexes hold, over every session loaded (for the control API's stats). */
+  memory(): { sessions: number; children: number; sourceRecords: number; indexBytes: number } {
+    let children = 0;
+    let sourceRecords = 0;
+    let indexBytes = 0;
+    for (const ix of this.sessions.values()) {
+      children += ix.children;
+      sourceRecords += ix.records;
+      indexBytes += ix.bytes;
+    }
+    return { sessions: this.sessions.size, children, sourceRecords, indexBytes };
   }
 
   /** Rebuilds a session's indexes now (at start-up), rather than on its first request. */

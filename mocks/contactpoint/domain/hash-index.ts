@@ -69,6 +69,11 @@ export class HashIndex {
     return this.live;
   }
 
+  /** Bytes of its arrays (capacity, not just what is used). */
+  get bytes(): number {
+    return this.hi.byteLength + this.lo.byteLength + this.val.byteLength;
+  }
+
   /** The first value under the key, or -1. */
   first(k: Key): number {
     const { hi, lo } = k;
