@@ -3,25 +3,12 @@
  * status, content type, headers that matter and body shape (ignoring receipt IDs, times and UUIDs).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupServer } from 'msw/node';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createHandlers, createMockServices, type MockServices } from '../../src/msw.js';
+import { record, throughBothAdapters, type Cases, type Outcome, type Recorded } from '../support/parity.js';
+import { CONTROL } from '../support/server.js';
+import type { MockServices } from '../../src/msw.js';
 import { involvement, testNhs } from '../support/messages.js';
 
-const CONTROL = 'test-control-token';
 const MSW_BASE = 'http://contactpoint.test';
-
-interface Outcome {
-  status: number | 'dropped';
-  headers: Record<string, string | null>;
-  body: unknown;
-}
-
-interface Ctx {
-  base: string;
-  /** Outcomes of the earlier cases on the same transport, by name. */
-  seen: Map<string, { raw: any; outcome: Outcome }>;
-}
 
 type Send = { method: string; path: string; token?: string | null; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> };
 
@@ -34,7 +21,7 @@ const post = (body: unknown, token?: string | null): Send => ({ method: 'POST', 
 const control = (method: string, path: string, body?: unknown): Send => ({ method, path: `/control/v1/sessions/default${path}`, token: CONTROL, ...(body !== undefined ? { body } : {}) });
 
 /** Each case is a list of requests; the outcome compared is that of the last one. */
-const cases: Array<[string, (ctx: Ctx) => Send[]]> = [
+const cases: Cases<Send> = [
   ['valid message', () => [post(msgA)]],
   ['repeat of the same message', () => [post(msgA)]],
   ['unknown field', () => [post({ ...msgB, caseNotes: 'x' })]],
@@ -44,8 +31,8 @@ const cases: Array<[string, (ctx: Ctx) => Send[]]> = [
   ['no credentials', () => [post(msgB, null)]],
   ['unknown credentials', () => [post(msgB, 'demo-nobody')]],
   ['wrong permission', () => [post(msgB, 'demo-practitioner')]],
-  ['lookup without Practitioner-Id', (ctx) => [{ method: 'GET', path: `/contactpoint/v1/children/${ctx.seen.get('valid message')!.raw.contactPointId}`, token: 'demo-practitioner' }]],
-  ['lookup', (ctx) => [{ method: 'GET', path: `/contactpoint/v1/children/${ctx.seen.get('valid message')!.raw.contactPointId}`, token: 'demo-practitioner', headers: lookupHeaders }]],
+  ['lookup without Practitioner-Id', (seen) => [{ method: 'GET', path: `/contactpoint/v1/children/${seen.get('valid message')!.raw.contactPointId}`, token: 'demo-practitioner' }]],
+  ['lookup', (seen) => [{ method: 'GET', path: `/contactpoint/v1/children/${seen.get('valid message')!.raw.contactPointId}`, token: 'demo-practitioner', headers: lookupHeaders }]],
   ['search', () => [{ method: 'GET', path: '/contactpoint/v1/children?familyName=Alpha&givenName=Parity', token: 'demo-practitioner', headers: lookupHeaders }]],
   ['search with one criterion', () => [{ method: 'GET', path: '/contactpoint/v1/children?familyName=Alpha', token: 'demo-practitioner', headers: lookupHeaders }]],
   ['read back own source record', () => [{ method: 'GET', path: `/contactpoint/v1/source-records/${msgA.sourceRecordId}` }]],
@@ -83,64 +70,27 @@ function shape(v: unknown, key?: string): unknown {
   return v;
 }
 
-async function send(base: string, s: Send): Promise<{ raw: any; outcome: Outcome }> {
+function send(base: string, s: Send): Promise<Recorded> {
   const headers: Record<string, string> = { ...(s.headers ?? {}) };
   const token = s.token === undefined ? 'demo-ics' : s.token;
   if (token) headers.authorization = `Bearer ${token}`;
-  let body: string | undefined;
-  if (s.raw !== undefined) body = s.raw;
-  else if (s.body !== undefined) body = JSON.stringify(s.body);
+  const body = s.raw ?? (s.body !== undefined ? JSON.stringify(s.body) : undefined);
   if (body !== undefined) headers['content-type'] = s.contentType ?? 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(base + s.path, { method: s.method, headers, ...(body !== undefined ? { body } : {}) });
-  } catch {
-    return { raw: undefined, outcome: { status: 'dropped', headers: {}, body: undefined } };
-  }
-  const text = await res.text();
-  const ct = res.headers.get('content-type') ?? '';
-  const raw = ct.includes('ndjson') ? text.trim().split('\n').map((l) => JSON.parse(l)) : ct.includes('json') ? JSON.parse(text) : text;
-  const pick = ['content-type', 'retry-after', 'www-authenticate', 'allow'];
-  return { raw, outcome: { status: res.status, headers: Object.fromEntries(pick.map((h) => [h, res.headers.get(h)])), body: shape(raw) } };
-}
-
-async function runAll(base: string): Promise<Map<string, Outcome>> {
-  const ctx: Ctx = { base, seen: new Map() };
-  const out = new Map<string, Outcome>();
-  for (const [name, build] of cases) {
-    let last!: { raw: any; outcome: Outcome };
-    for (const s of build(ctx)) last = await send(base, s);
-    ctx.seen.set(name, last);
-    out.set(name, last.outcome);
-  }
-  return out;
+  return record(base + s.path, { method: s.method, headers, ...(body !== undefined ? { body } : {}) }, shape);
 }
 
 let viaExpress: Map<string, Outcome>;
 let viaMsw: Map<string, Outcome>;
 let expressMock: MockServices;
 let mswMock: MockServices;
-let server: RunningServer;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  expressMock = createMockServices({ demoSession: true, controlToken: CONTROL });
-  server = await startServer({ port: 0, mock: expressMock });
-  viaExpress = await runAll(server.url);
-
-  mswMock = createMockServices({ demoSession: true, controlToken: CONTROL });
-  const msw = setupServer(...createHandlers({ mock: mswMock, baseUrl: MSW_BASE }));
-  msw.listen({ onUnhandledRequest: 'error' });
-  try {
-    viaMsw = await runAll(MSW_BASE);
-  } finally {
-    msw.close();
-  }
+  ({ viaExpress, viaMsw, expressMock, mswMock, close } = await throughBothAdapters(MSW_BASE, cases, send));
 });
 
 afterAll(async () => {
-  await server?.close();
-  expressMock?.close();
-  mswMock?.close();
+  await close?.();
 });
 
 describe('express and msw adapters give the same answers', () => {

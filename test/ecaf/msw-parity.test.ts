@@ -5,20 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupServer } from 'msw/node';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createHandlers, createMockServices, type MockServices } from '../../src/msw.js';
+import { record, throughBothAdapters, type Cases, type Outcome, type Recorded, type Seen } from '../support/parity.js';
+import { CONTROL } from '../support/server.js';
+import type { MockServices } from '../../src/msw.js';
 import { consent, exchangeEpisode, member, NOW, openBody } from './helpers.js';
 
-const CONTROL = 'test-control-token';
 const MSW_BASE = 'http://ecaf.test';
 
-interface Outcome {
-  status: number | 'dropped';
-  headers: Record<string, string | null>;
-  body: unknown;
-}
-type Seen = Map<string, { raw: any; outcome: Outcome }>;
 type Send = { method: string; path: string; token?: string | null; practitioner?: string; body?: unknown; raw?: string; contentType?: string };
 
 // Built once, so both transports send byte-identical messages.
@@ -43,7 +36,7 @@ const ep = (seen: Seen) => `/episodes/${seen.get('open an episode')!.raw.episode
 const hold = (seen: Seen) => `/exchange/held/${seen.get('migration batch with a held episode')!.raw.results[0].holdId}`;
 
 /** Each case is a list of requests; the outcome compared is that of the last one. */
-const cases: Array<[string, (seen: Seen) => Send[]]> = [
+const cases: Cases<Send> = [
   ['freeze the clock', () => [control('PUT', '/clock', { now: NOW, frozen: true })]],
   ['open an episode', () => [P('POST', '/episodes', 'mentor', open)]],
   ['open without consent for the opener\'s agency', () => [P('POST', '/episodes', 'mentor', openUncovered)]],
@@ -103,61 +96,27 @@ function shape(v: unknown): unknown {
   return v;
 }
 
-async function send(base: string, s: Send): Promise<{ raw: any; outcome: Outcome }> {
+function send(base: string, s: Send): Promise<Recorded> {
   const headers: Record<string, string> = {};
   if (s.token) headers.authorization = `Bearer ${s.token}`;
   if (s.practitioner) headers['practitioner-id'] = s.practitioner;
   const body = s.raw ?? (s.body !== undefined ? JSON.stringify(s.body) : undefined);
   if (body !== undefined) headers['content-type'] = s.contentType ?? 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(base + s.path, { method: s.method, headers, ...(body !== undefined ? { body } : {}) });
-  } catch {
-    return { raw: undefined, outcome: { status: 'dropped', headers: {}, body: undefined } };
-  }
-  const text = await res.text();
-  const raw = (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
-  const pick = ['content-type', 'retry-after', 'www-authenticate', 'allow'];
-  return { raw, outcome: { status: res.status, headers: Object.fromEntries(pick.map((h) => [h, res.headers.get(h)])), body: shape(raw) } };
-}
-
-async function runAll(base: string): Promise<Map<string, Outcome>> {
-  const seen: Seen = new Map();
-  const out = new Map<string, Outcome>();
-  for (const [name, build] of cases) {
-    let last!: { raw: any; outcome: Outcome };
-    for (const s of build(seen)) last = await send(base, s);
-    seen.set(name, last);
-    out.set(name, last.outcome);
-  }
-  return out;
+  return record(base + s.path, { method: s.method, headers, ...(body !== undefined ? { body } : {}) }, shape);
 }
 
 let viaExpress: Map<string, Outcome>;
 let viaMsw: Map<string, Outcome>;
 let expressMock: MockServices;
 let mswMock: MockServices;
-let server: RunningServer;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  expressMock = createMockServices({ demoSession: true, controlToken: CONTROL });
-  server = await startServer({ port: 0, mock: expressMock });
-  viaExpress = await runAll(server.url);
-
-  mswMock = createMockServices({ demoSession: true, controlToken: CONTROL });
-  const msw = setupServer(...createHandlers({ mock: mswMock, baseUrl: MSW_BASE }));
-  msw.listen({ onUnhandledRequest: 'error' });
-  try {
-    viaMsw = await runAll(MSW_BASE);
-  } finally {
-    msw.close();
-  }
+  ({ viaExpress, viaMsw, expressMock, mswMock, close } = await throughBothAdapters(MSW_BASE, cases, send));
 });
 
 afterAll(async () => {
-  await server?.close();
-  expressMock?.close();
-  mswMock?.close();
+  await close?.();
 });
 
 describe('National eCAF: express and msw adapters give the same answers', () => {

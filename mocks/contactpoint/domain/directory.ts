@@ -585,17 +585,16 @@ export class Directory {
         dateOfBirth: id.dateOfBirth,
         parentNames: id.parentsCarers.filter((p) => p.parentalResponsibility).map((p) => p.name),
       };
-    return this.view(session, viewer.client, cpId, id);
+    return this.view(session, viewer.client, ix, serial, id);
   }
 
   /** The full record as a practitioner may see it today (by the session's clock). */
-  view(session: SessionContext, client: Client, cpId: string, identity: ChildIdentity) {
+  private view(session: SessionContext, client: Client, ix: SessionIndex, serial: number, identity: ChildIdentity) {
+    const cpId = makeContactPointId(serial);
     const today = isoDate(session.now());
     const seeSensitive = client.permissions.includes('lookup:sensitive');
     const involvements: Array<{ service: ServiceType; contact: PractitionerContact; startDate: string; endDate?: string; leadProfessional: boolean; sourceSystem: string; sentAt: string }> = [];
     let caf: CafIndicatorMessage | undefined;
-    const ix = this.index(session.id);
-    const serial = this.serialOf(ix, cpId);
     const records = ix
       .recordsOf(serial)
       .sort((a, b) => ix.recordSentAt[a]! - ix.recordSentAt[b]!)
