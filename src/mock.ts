@@ -11,7 +11,7 @@ import { Pipeline } from './core/pipeline.js';
 import { route, json, type RouteDef } from './core/http.js';
 import { buildOpenApi } from './core/openapi.js';
 import { renderDocs } from './core/docs.js';
-import { Directory } from '../mocks/contactpoint/domain/directory.js';
+import { Directory, LOG_BODIES } from '../mocks/contactpoint/domain/directory.js';
 import { contactPointRoutes } from '../mocks/contactpoint/routes.js';
 import { NationalEcaf } from '../mocks/ecaf/domain/ecaf.js';
 import { ecafRoutes } from '../mocks/ecaf/routes.js';
@@ -59,6 +59,7 @@ export class MockServices {
     this.sessions = new Sessions(this.store);
     this.journal = new Journal(this.store, opts.journalLimit);
     this.directory = new Directory(this.store);
+    this.journal.bodySource(LOG_BODIES, (seq) => this.directory.logBody(seq));
     // A reopened file: every session's ContactPoint indexes are rebuilt before the first request (0007).
     for (const s of this.sessions.list()) this.directory.warm(s.id);
     // National eCAF tells ContactPoint about CAFs through the directory's own ingest, in the same transaction.

@@ -6,7 +6,7 @@ import { parseUntrustedJson } from '../../src/core/safe-json.js';
 import { assertValid } from '../../src/core/validate.js';
 import { ndjsonLines, tooLongProblem } from '../../src/core/ndjson.js';
 import type { Store } from '../../src/core/store.js';
-import type { Directory } from './domain/directory.js';
+import { LOG_BODIES, type Directory } from './domain/directory.js';
 import {
   InvolvementMessage,
   Receipt,
@@ -54,8 +54,9 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ body, bodyText, client, session }) => {
-        const { receipt, repeat } = directory.ingest(session!, client!, 'involvement', body, bodyText);
-        return json(repeat ? 200 : 202, receipt);
+        const { receipt, repeat, seq } = directory.ingest(session!, client!, 'involvement', body, bodyText);
+        // Stored byte for byte in the log: the journal points at it rather than keeping a second copy.
+        return seq !== undefined && bodyText !== undefined ? { ...json(202, receipt), journalBody: { source: LOG_BODIES, ref: seq } } : json(repeat ? 200 : 202, receipt);
       },
     }),
     route({
@@ -167,8 +168,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ body, bodyText, client, session }) => {
-        const { receipt, repeat } = directory.ingest(session!, client!, 'caf', body, bodyText);
-        return json(repeat ? 200 : 202, receipt);
+        const { receipt, repeat, seq } = directory.ingest(session!, client!, 'caf', body, bodyText);
+        return seq !== undefined && bodyText !== undefined ? { ...json(202, receipt), journalBody: { source: LOG_BODIES, ref: seq } } : json(repeat ? 200 : 202, receipt);
       },
     }),
     route({

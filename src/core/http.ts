@@ -70,6 +70,17 @@ export interface HandlerResult {
   body?: unknown;
   stream?: AsyncIterable<string>;
   headers?: Record<string, string>;
+  /**
+   * The service has stored the request body as sent, under this reference: the journal keeps the
+   * reference instead of a second copy (a registered body source reads it back; Journal.bodySource).
+   */
+  journalBody?: BodyRef;
+}
+
+/** Where a service keeps a request body: a registered source name and a position in it. */
+export interface BodyRef {
+  source: string;
+  ref: number;
 }
 
 export interface ResponseDoc {

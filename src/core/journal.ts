@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Store } from './store.js';
+import type { BodyRef } from './http.js';
 import type { ProblemItem } from './problem.js';
 
 export interface JournalEntry {
@@ -36,7 +37,10 @@ export interface JournalEntry {
  */
 export const RAW_BODY: unique symbol = Symbol('raw request body');
 
-export type NewJournalEntry = Omit<JournalEntry, 'seq'> & { [RAW_BODY]?: string };
+/** On a new entry: the service stored the request body itself (HandlerResult.journalBody). Never serialised. */
+export const BODY_REF: unique symbol = Symbol('stored request body');
+
+export type NewJournalEntry = Omit<JournalEntry, 'seq'> & { [RAW_BODY]?: string; [BODY_REF]?: BodyRef };
 
 const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'x-control-token', 'proxy-authorization']);
 const KEPT_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'practitioner-id', 'idempotency-key', 'retry-count']);
@@ -64,6 +68,7 @@ export class Journal {
   private readonly events = new EventEmitter();
   private readonly seqs = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
+  private readonly bodySources = new Map<string, (ref: number) => string | undefined>();
   private pending: JournalEntry[] = [];
   private scheduled = false;
   private readonly q;
@@ -74,18 +79,29 @@ export class Journal {
   ) {
     this.events.setMaxListeners(0);
     store.exec(`
-      CREATE TABLE IF NOT EXISTS journal (session_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (session_id, seq));
+      CREATE TABLE IF NOT EXISTS journal (session_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, body_source TEXT, body_ref INTEGER, PRIMARY KEY (session_id, seq));
       CREATE TABLE IF NOT EXISTS journal_meta (session_id TEXT PRIMARY KEY, dropped INTEGER NOT NULL);
     `);
+    // Files written before body references existed.
+    const columns = (store.db.prepare('PRAGMA table_info(journal)').all() as Array<{ name: string }>).map((c) => c.name);
+    if (!columns.includes('body_source')) store.exec('ALTER TABLE journal ADD COLUMN body_source TEXT; ALTER TABLE journal ADD COLUMN body_ref INTEGER;');
     for (const r of store.db.prepare('SELECT session_id, MAX(seq) AS seq FROM journal GROUP BY session_id').all() as Array<{ session_id: string; seq: number }>)
       this.seqs.set(r.session_id, r.seq);
     for (const r of store.db.prepare('SELECT session_id, dropped FROM journal_meta').all() as Array<{ session_id: string; dropped: number }>)
       this.dropped.set(r.session_id, r.dropped);
     this.q = {
-      insert: store.db.prepare('INSERT OR REPLACE INTO journal (session_id, seq, entry) VALUES (?, ?, ?)'),
+      insert: store.db.prepare('INSERT OR REPLACE INTO journal (session_id, seq, entry, body_source, body_ref) VALUES (?, ?, ?, ?, ?)'),
       drop: store.db.prepare('DELETE FROM journal WHERE session_id = ? AND seq <= ?'),
       setDropped: store.db.prepare('INSERT INTO journal_meta (session_id, dropped) VALUES (?, ?) ON CONFLICT(session_id) DO UPDATE SET dropped = excluded.dropped'),
     };
+  }
+
+  /**
+   * Registers how to read back request bodies a service stored itself (HandlerResult.journalBody):
+   * an accepted message is then written once, not again in its journal entry.
+   */
+  bodySource(name: string, read: (ref: number) => string | undefined): void {
+    this.bodySources.set(name, read);
   }
 
   record(e: NewJournalEntry): JournalEntry {
@@ -115,7 +131,8 @@ export class Journal {
     const touched = new Set<string>();
     this.store.tx(() => {
       for (const e of batch) {
-        this.q.insert.run(e.sessionId, e.seq, serialise(e));
+        const ref = (e as NewJournalEntry)[BODY_REF];
+        this.q.insert.run(e.sessionId, e.seq, serialise(e), ref?.source ?? null, ref?.ref ?? null);
         touched.add(e.sessionId);
       }
       for (const sid of touched) {
@@ -135,9 +152,18 @@ export class Journal {
   list(sessionId: string, opts: { since?: number; limit?: number } = {}): JournalPage {
     this.flush();
     const rows = this.store.db
-      .prepare('SELECT entry FROM journal WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(sessionId, opts.since ?? 0, opts.limit ?? 1000) as Array<{ entry: string }>;
-    return { entries: rows.map((r) => JSON.parse(r.entry) as JournalEntry), dropped: this.dropped.get(sessionId) ?? 0, retentionLimit: this.retentionLimit };
+      .prepare('SELECT entry, body_source, body_ref FROM journal WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(sessionId, opts.since ?? 0, opts.limit ?? 1000) as Array<{ entry: string; body_source: string | null; body_ref: number | null }>;
+    return { entries: rows.map((r) => this.revive(r)), dropped: this.dropped.get(sessionId) ?? 0, retentionLimit: this.retentionLimit };
+  }
+
+  private revive(r: { entry: string; body_source: string | null; body_ref: number | null }): JournalEntry {
+    const entry = JSON.parse(r.entry) as JournalEntry;
+    if (r.body_source !== null && r.body_ref !== null) {
+      const text = this.bodySources.get(r.body_source)?.(r.body_ref);
+      if (text !== undefined) entry.requestBody = JSON.parse(text) as unknown;
+    }
+    return entry;
   }
 
   /** Every entry of a session, oldest first, in pages (for exports). */
@@ -206,7 +232,9 @@ export class Journal {
   }
 }
 
-function serialise(e: JournalEntry & { [RAW_BODY]?: string }): string {
+function serialise(e: JournalEntry & { [RAW_BODY]?: string; [BODY_REF]?: BodyRef }): string {
+  // Stored by the service: the reference (in its own columns) stands for the body.
+  if (e[BODY_REF]) return JSON.stringify({ ...e, requestBody: undefined });
   const raw = e[RAW_BODY];
   if (raw === undefined) return JSON.stringify(e);
   const rest = JSON.stringify({ ...e, requestBody: undefined });

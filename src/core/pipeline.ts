@@ -4,11 +4,11 @@
  * errors and the journal entry. The express and msw adapters only translate requests and responses.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compilePath, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
+import { compilePath, type BodyRef, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
 import { ProblemError, type Problem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
-import { maskHeaders, RAW_BODY, type Journal } from './journal.js';
+import { BODY_REF, maskHeaders, RAW_BODY, type Journal } from './journal.js';
 import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
 import type { Store } from './store.js';
 
@@ -79,8 +79,8 @@ export class Pipeline {
     let client: Client | undefined;
     let session: SessionContext | undefined;
     let practitionerId: string | undefined;
-    let requestBody: unknown;
-    let requestText: string | undefined;
+    // What the request carried, for the journal: filled by run() as far as it gets.
+    const seen: Seen = {};
     let fault: Fault | undefined;
     let response: CoreResponse;
     // Filled as soon as the token is known, so a refusal after that (403, no Practitioner-Id) is journalled too.
@@ -89,11 +89,8 @@ export class Pipeline {
       ({ client, session, practitionerId } = this.authenticate(route, params, req, known));
       if (session && route.service !== 'control' && route.service !== 'meta') fault = this.takeFault(session, route.operationId);
       const early = fault ? await this.applyFault(fault) : undefined;
-      if (early && route.body && route.bodyKind !== 'stream') requestBody = await bodyForJournal(req, route.requirement);
-      response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, (b, text) => {
-          requestBody = b;
-          requestText = text;
-        }));
+      if (early && route.body && route.bodyKind !== 'stream') seen.body = await bodyForJournal(req, route.requirement);
+      response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, seen));
       // A slow service: the message is processed and committed at once, the answer comes late, so a
       // client that times out and retries meets its own message already stored.
       if (fault?.kind === 'latency' && fault.latencyMs) await sleep(fault.latencyMs);
@@ -108,7 +105,7 @@ export class Pipeline {
         response = problemResponse(new ProblemError('ICS_ERR_INTERNAL', { detail: `Internal error in ${route.operationId}` }).problem);
       }
     }
-    return this.journalled(route, req, response, { at, started, client, session, practitionerId, requestBody, requestText, fault });
+    return this.journalled(route, req, response, { at, started, client, session, practitionerId, seen, fault });
   }
 
   private async run(
@@ -116,7 +113,7 @@ export class Pipeline {
     params: Record<string, string>,
     req: CoreRequest,
     who: { client: Client | undefined; session: SessionContext | undefined; practitionerId: string | undefined },
-    onBody: (b: unknown, text?: string) => void,
+    seen: Seen,
   ): Promise<CoreResponse> {
       let body: unknown;
       let bodyText: string | undefined;
@@ -124,9 +121,12 @@ export class Pipeline {
         checkContentType(req, 'application/json', route.requirement);
         const text = await readLimited(req.body, MAX_BODY_BYTES, route.requirement);
         // The journal keeps what was sent even when it fails to parse.
-        onBody(text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text);
+        seen.body = text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text;
         body = parseUntrustedJson(text, route.requirement);
-        if (text.length <= JOURNAL_TEXT_LIMIT) onBody(body, text);
+        if (text.length <= JOURNAL_TEXT_LIMIT) {
+          seen.body = body;
+          seen.text = text;
+        }
         body = assertValid(route.body, body, route.requirement);
         bodyText = text;
       } else if (route.bodyKind === 'stream') {
@@ -151,6 +151,7 @@ export class Pipeline {
       const result = route.mutates
         ? await this.deps.store.commit(() => syncOnly(handler(ctx)), route.refusesBeforeWriting ? { refusal: isRefusal } : {})
         : await handler(ctx);
+      if (result.journalBody) seen.ref = result.journalBody;
       const response: CoreResponse = { status: result.status, headers: { ...(result.headers ?? {}) } };
       if (result.stream) response.stream = result.stream;
       else if (result.body !== undefined) {
@@ -164,9 +165,10 @@ export class Pipeline {
     route: RouteDef,
     req: CoreRequest,
     response: CoreResponse,
-    m: { at: string; started: number; client?: Client; session?: SessionContext; practitionerId?: string; requestBody: unknown; requestText?: string | undefined; fault?: Fault },
+    m: { at: string; started: number; client?: Client; session?: SessionContext; practitionerId?: string; seen: Seen; fault?: Fault },
   ): CoreResponse {
-    const { at, started, client, session, practitionerId, requestBody, requestText, fault } = m;
+    const { at, started, client, session, practitionerId, seen, fault } = m;
+    const requestBody = seen.body;
     if (session && route.service !== 'control' && route.service !== 'meta') {
       const entry = {
         sessionId: session.id,
@@ -184,7 +186,9 @@ export class Pipeline {
         ...(practitionerId ? { practitionerId } : {}),
         ...(requestBody !== undefined ? { requestBody } : {}),
         // The text the body parsed from: the journal stores it as is rather than serialising the body again.
-        ...(requestText !== undefined ? { [RAW_BODY]: requestText } : {}),
+        ...(seen.text !== undefined ? { [RAW_BODY]: seen.text } : {}),
+        // Or no text at all: the service keeps the body, and the journal the reference to it.
+        ...(seen.ref !== undefined ? { [BODY_REF]: seen.ref } : {}),
         ...(response.body !== undefined ? { responseBody: response.body } : {}),
         ...(isProblem(response.body) && response.body.errors ? { problems: response.body.errors } : {}),
         ...(fault ? { fault: describeFault(fault) } : {}),
@@ -316,6 +320,13 @@ function decodeParams(names: string[], m: RegExpExecArray): Record<string, strin
 }
 
 const isRefusal = (err: unknown) => err instanceof ProblemError;
+
+/** The request's body as the pipeline saw it: parsed (or the text that failed to parse), as sent, and where the service stored it. */
+interface Seen {
+  body?: unknown;
+  text?: string;
+  ref?: BodyRef;
+}
 
 function syncOnly<T>(value: T | Promise<T>): T {
   if (value instanceof Promise) throw new Error('a mutating handler must be synchronous (it runs inside a transaction)');

@@ -92,6 +92,18 @@ export function defaultClients(): ClientSpec[] {
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/** Hashes of recently presented tokens: every request pays for a SHA-256 otherwise. Bounded, so random tokens cannot grow it. */
+const recentHashes = new Map<string, string>();
+function cachedHash(token: string): string {
+  let hash = recentHashes.get(token);
+  if (hash === undefined) {
+    if (recentHashes.size >= 256) recentHashes.clear();
+    hash = hashToken(token);
+    recentHashes.set(token, hash);
+  }
+  return hash;
+}
+
 /** Session-scoped view handed to domain code. */
 export class SessionContext {
   constructor(
@@ -185,7 +197,7 @@ export class Sessions {
   }
 
   authenticate(token: string): Client | undefined {
-    return this.tokens.get(hashToken(token));
+    return this.tokens.get(cachedHash(token));
   }
 
   /** Wipes the session's service state; keeps its clients. */

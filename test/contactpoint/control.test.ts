@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/server.js';
 import { involvement, testNhs } from '../support/messages.js';
+import { randomUUID } from 'node:crypto';
+import { Store } from '../../src/core/store.js';
+import { Journal } from '../../src/core/journal.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
 beforeAll(async () => {
@@ -53,6 +56,41 @@ describe('control API', () => {
     expect(nd.text.trim().split('\n').length).toBeGreaterThan(5);
     const faults = (await srv.control('GET', '/journal?limit=1000')).body.entries.filter((e: any) => e.verdict === 'fault');
     expect(faults.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('CTL-003: an accepted message is stored once, and its journal entry still shows the body it carried', async () => {
+    const sent = involvement({ child: { identifiers: { nhsNumber: testNhs(604) } } });
+    const family = sent.child.name.family;
+    expect((await post(sent)).status).toBe(202);
+    expect((await post(sent)).status).toBe(200);
+    expect((await post({ ...sent, messageId: randomUUID(), child: { ...sent.child, dateOfBirth: 'yesterday' } })).status).toBe(422);
+    const entries = (await srv.control('GET', '/journal?limit=1000')).body.entries.filter((e: any) => e.requestBody?.child?.name?.family === family);
+    expect(entries.map((e: any) => e.status)).toEqual([202, 200, 422]);
+    expect(entries[0].requestBody).toEqual(sent);
+    expect(entries[1].requestBody).toEqual(sent);
+    // On disk the accepted entry names its log row instead of repeating the body; the repeat and the refusal keep theirs.
+    const rows = srv.mock.store.db
+      .prepare('SELECT entry, body_source, body_ref FROM journal WHERE session_id = ? AND seq IN (?, ?, ?) ORDER BY seq')
+      .all('default', ...entries.map((e: any) => e.seq)) as Array<{ entry: string; body_source: string | null; body_ref: number | null }>;
+    expect(rows.map((r) => [r.entry.includes(family), r.body_source])).toEqual([
+      [false, 'contactpoint-log'],
+      [true, null],
+      [true, null],
+    ]);
+    expect(srv.mock.directory.logBody(rows[0]!.body_ref!)).toBe(JSON.stringify(sent));
+  });
+
+  it('CTL-003: a journal written before body references opens, keeps its entries and takes new ones', () => {
+    const store = new Store();
+    store.exec('CREATE TABLE journal (session_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (session_id, seq))');
+    store.db.prepare('INSERT INTO journal VALUES (?, ?, ?)').run('s', 1, JSON.stringify({ seq: 1, sessionId: 's', requestBody: { old: true } }));
+    const journal = new Journal(store);
+    journal.record({ sessionId: 's', at: '2026-11-25T00:00:00Z', durationMs: 1, service: 'contactpoint', operationId: 'x', method: 'POST', path: '/x', query: {}, requestHeaders: {}, status: 202, verdict: 'accepted', requestBody: { new: true } });
+    expect(journal.list('s').entries.map((e) => [e.seq, e.requestBody])).toEqual([
+      [1, { old: true }],
+      [2, { new: true }],
+    ]);
+    store.close();
   });
 
   it('CTL-004: the clock can be set, advanced and frozen', async () => {

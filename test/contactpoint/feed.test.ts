@@ -18,6 +18,9 @@ describe('involvement feed', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'accepted', repeat: false, matchedBy: 'new-child' });
     expect(res.body.contactPointId).toMatch(/^CP\d{9}[A-Z]$/);
+    // A sized answer, not a chunked stream: what a strict client (or a proxy in front of it) expects of a small JSON reply.
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(JSON.stringify(res.body)));
   });
 
   it('CP-FEED-001: a repeated message ID is acknowledged again and never stored twice', async () => {

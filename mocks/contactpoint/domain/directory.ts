@@ -29,6 +29,9 @@ type MatchedBy = 'source-record' | 'nhsNumber' | 'upn' | 'uln' | 'demographics' 
 
 const IDENTIFIER_KINDS = ['nhsNumber', 'upn', 'uln'] as const;
 
+/** The journal's name for this log as a store of request bodies (Journal.bodySource). */
+export const LOG_BODIES = 'contactpoint-log';
+
 export interface ReviewItem {
   reviewId: string;
   clientId: string;
@@ -216,6 +219,11 @@ export class Directory {
   }
 
   /** Wipes one session's directory (control API reset). */
+  /** A message exactly as it was sent, by its log position. */
+  logBody(seq: number): string | undefined {
+    return (this.q.row.get(seq) as LogRow | undefined)?.body;
+  }
+
   reset(sessionId: string): void {
     for (const t of ['cp_log', 'cp_shielded', 'cp_reviews', 'cp_audit']) this.db.prepare(`DELETE FROM ${t} WHERE session_id = ?`).run(sessionId);
     this.sessions.delete(sessionId);
@@ -333,7 +341,7 @@ export class Directory {
    * the log row it appends is the message's commit point. Every refusal is thrown before anything
    * changes. `text`, when given, is the JSON the message was parsed from: stored as it came.
    */
-  ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage, text = JSON.stringify(msg)): { receipt: Receipt; repeat: boolean; receiptJson?: string } {
+  ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage, text = JSON.stringify(msg)): { receipt: Receipt; repeat: boolean; receiptJson?: string; seq?: number } {
     const sid = session.id;
     const ix = this.index(sid);
     const mKey = messageKey(client.id, msg.messageId);
@@ -382,7 +390,7 @@ export class Directory {
     this.changed(sid);
     ix.messages.add(mKey, seq);
     if (serial) this.apply(ix, client.id, kind, msg, seq, serial);
-    return { receipt, repeat: false, receiptJson };
+    return { receipt, repeat: false, receiptJson, seq };
   }
 
   private match(ix: SessionIndex, child: ChildIdentity, linked: number): { serial: number; by: MatchedBy } | { review: string; candidates: string[] } {

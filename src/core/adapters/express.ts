@@ -42,7 +42,8 @@ async function send(req: Request, res: Response, out: CoreResponse): Promise<voi
   }
   const ct = out.headers['content-type'] ?? '';
   const payload = out.body === undefined ? '' : typeof out.body === 'string' && !ct.includes('json') ? out.body : JSON.stringify(out.body);
-  res.writeHead(out.status, out.headers).end(payload);
+  // A known length: node then sends the head and the body in one write instead of a chunked stream.
+  res.writeHead(out.status, { ...out.headers, 'content-length': String(Buffer.byteLength(payload)) }).end(payload);
 }
 
 export function createExpressApp(pipeline: Pipeline): express.Express {
