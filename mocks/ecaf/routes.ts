@@ -55,6 +55,8 @@ import {
 import type { ChildIdentity as ChildIdentityT } from '../../src/schemas/common.js';
 
 export const BASE = '/ecaf/v1';
+/** A migration batch's body limit: room for 500 episodes of up to 32 KiB each. */
+export const MIGRATION_MAX_BODY_BYTES = 16 * 1024 * 1024;
 const EP = `${BASE}/episodes/{episodeId}`;
 
 const problem = (description: string): ResponseDoc => ({ description, schema: ProblemSchema, contentType: 'application/problem+json' });
@@ -381,6 +383,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       auth: exchange,
       requirement: 'ECAF-EXCH-003',
       body: MigrationBatch,
+      // 500 full episodes do not fit in the default 1 MiB.
+      maxBodyBytes: MIGRATION_MAX_BODY_BYTES,
       mutates: true,
       responses: { 200: { description: 'Per-episode results.', schema: MigrationReport }, ...problems },
       handler: ({ session, client, body }) => json(200, ecaf.importBatch(session!, { client: client! }, body)),

@@ -8,6 +8,9 @@ import type { Client } from './sessions.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** Documented limit for a JSON body, unless the operation sets its own (RouteDef.maxBodyBytes). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** What an adapter hands the pipeline. The body is a byte stream so bulk uploads never sit in memory whole. */
 export interface CoreRequest {
   method: string;
@@ -101,6 +104,11 @@ export interface RouteDef {
   /** The requirement that schema failures on this operation break. */
   requirement: string;
   body?: TSchema;
+  /**
+   * The largest JSON body this operation takes, when a documented batch needs more than the
+   * default (MAX_BODY_BYTES): past it, 413. Published as x-max-body-bytes.
+   */
+  maxBodyBytes?: number;
   /** json (default when body is set) or a raw stream (NDJSON bulk). */
   bodyKind?: 'json' | 'stream';
   bodyContentType?: string;

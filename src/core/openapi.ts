@@ -1,7 +1,8 @@
 /** The OpenAPI 3.1 document, built from the route tables: the code and the contract cannot drift. */
-import type { RouteDef } from './http.js';
+import { MAX_BODY_BYTES, type RouteDef } from './http.js';
 import { ProblemSchema } from './problem-schema.js';
 
+const mib = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
 const PERMISSION_NOTE = (p: string) => `Requires a client token with permission \`${p}\`.`;
 
 export function buildOpenApi(routes: RouteDef[], version: string): Record<string, unknown> {
@@ -34,7 +35,14 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
       security: r.auth.kind === 'none' ? [] : [{ [r.auth.kind === 'control' ? 'controlToken' : 'clientToken']: [] }],
       ...(params.length ? { parameters: params } : {}),
       ...(r.body
-        ? { requestBody: { required: true, content: { [r.bodyKind === 'stream' ? (r.bodyContentType ?? 'application/x-ndjson') : 'application/json']: { schema: clean(r.body) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              ...(r.bodyKind === 'stream' ? {} : { description: `At most ${r.maxBodyBytes ?? MAX_BODY_BYTES} bytes (${mib(r.maxBodyBytes ?? MAX_BODY_BYTES)}); a larger body is refused with 413.` }),
+              content: { [r.bodyKind === 'stream' ? (r.bodyContentType ?? 'application/x-ndjson') : 'application/json']: { schema: clean(r.body) } },
+            },
+            ...(r.bodyKind === 'stream' ? {} : { 'x-max-body-bytes': r.maxBodyBytes ?? MAX_BODY_BYTES }),
+          }
         : {}),
       responses,
     };

@@ -4,7 +4,7 @@
  * errors and the journal entry. The express and msw adapters only translate requests and responses.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compilePath, type BodyRef, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
+import { compilePath, MAX_BODY_BYTES, type BodyRef, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
 import { ProblemError, type Problem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
@@ -12,8 +12,7 @@ import { BODY_REF, maskHeaders, RAW_BODY, type Journal } from './journal.js';
 import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
 import type { Store } from './store.js';
 
-/** Documented limit for a single JSON message (docs/interface.md). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from './http.js';
 const JOURNAL_TEXT_LIMIT = 64 * 1024;
 
 export interface PipelineDeps {
@@ -89,7 +88,7 @@ export class Pipeline {
       ({ client, session, practitionerId } = this.authenticate(route, params, req, known));
       if (session && route.service !== 'control' && route.service !== 'meta') fault = this.takeFault(session, route.operationId);
       const early = fault ? await this.applyFault(fault) : undefined;
-      if (early && route.body && route.bodyKind !== 'stream') seen.body = await bodyForJournal(req, route.requirement);
+      if (early && route.body && route.bodyKind !== 'stream') seen.body = await bodyForJournal(req, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
       response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, seen));
       // A slow service: the message is processed and committed at once, the answer comes late, so a
       // client that times out and retries meets its own message already stored.
@@ -119,7 +118,7 @@ export class Pipeline {
       let bodyText: string | undefined;
       if (route.body && route.bodyKind !== 'stream') {
         checkContentType(req, 'application/json', route.requirement);
-        const text = await readLimited(req.body, MAX_BODY_BYTES, route.requirement);
+        const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
         // The journal keeps what was sent even when it fails to parse.
         seen.body = text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text;
         body = parseUntrustedJson(text, route.requirement);
@@ -442,9 +441,9 @@ function readEvents(s: EventStream, limit: number, requirement: string): Promise
 }
 
 /** A faulted request is still journalled with what it carried, so retries can be compared with it. */
-async function bodyForJournal(req: CoreRequest, requirement: string): Promise<unknown> {
+async function bodyForJournal(req: CoreRequest, limit: number, requirement: string): Promise<unknown> {
   try {
-    const text = await readLimited(req.body, MAX_BODY_BYTES, requirement);
+    const text = await readLimited(req.body, limit, requirement);
     try {
       return JSON.parse(text) as unknown;
     } catch {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validator } from '../../src/core/validate.js';
 import { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { cafIndicator } from '../support/messages.js';
+import { MAX_BODY_BYTES } from '../../src/core/http.js';
+import { MIGRATION_MAX_BODY_BYTES } from '../../mocks/ecaf/routes.js';
 import { as, audit, child, consent, ecafServer, exchangeEpisode, member, openEpisode, refusal, stored, system, type Srv } from './helpers.js';
 
 let srv: Srv;
@@ -134,6 +136,26 @@ describe('batch migration from a local eCAF system', () => {
     expect(after.held.map((h: any) => h.holdId)).toContain(r1.holdId);
     // The held episode is invisible to practitioners until released.
     expect((await as(srv, 'mentor').get('/episodes')).body.episodes.map((e: any) => e.child.name.family)).not.toContain(noConsent.child.name.family);
+  });
+
+  it('ECAF-EXCH-003: a full batch of 500 episodes fits its own body limit, which is larger than the usual 1 MiB', async () => {
+    const episodes = Array.from({ length: 500 }, (_, i) => exchangeEpisode(2000 + i));
+    const body = JSON.stringify({ batchRef: 'BARNET-MIG-500', episodes });
+    expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_BODY_BYTES);
+    const res = await ics().post('/exchange/migrations', { batchRef: 'BARNET-MIG-500', episodes });
+    expect(res.status).toBe(200);
+    expect(res.body.summary).toEqual({ imported: 500, heldForConsent: 0, alreadyReceived: 0, rejected: 0 });
+    // Past the migration limit, and past the usual limit on any other operation: 413, nothing stored.
+    const before = (await stored(srv)).episodes.length;
+    const huge = { batchRef: 'BARNET-MIG-HUGE', episodes: [{ ...exchangeEpisode(2600), padding: 'x'.repeat(MIGRATION_MAX_BODY_BYTES) }] };
+    refusal(await ics().post('/exchange/migrations', huge), 413, 'ICS_ERR_HTTP_TOO_LARGE', 'max-body-size', 'ECAF-EXCH-003');
+    const bigTransfer = { messageId: randomUUID(), episode: { ...exchangeEpisode(2601), padding: 'x'.repeat(MAX_BODY_BYTES) } };
+    refusal(await ics().post('/exchange/transfers', bigTransfer), 413, 'ICS_ERR_HTTP_TOO_LARGE', 'max-body-size', 'ECAF-EXCH-001');
+    expect((await stored(srv)).episodes.length).toBe(before);
+    // The contract says so, per operation.
+    const doc = (await srv.api.request('GET', '/openapi.json', { token: null })).body;
+    expect(doc.paths['/ecaf/v1/exchange/migrations'].post['x-max-body-bytes']).toBe(MIGRATION_MAX_BODY_BYTES);
+    expect(doc.paths['/ecaf/v1/exchange/transfers'].post['x-max-body-bytes']).toBe(MAX_BODY_BYTES);
   });
 
   it('ECAF-EXCH-003: the batch itself must be well formed', async () => {
