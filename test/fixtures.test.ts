@@ -118,6 +118,15 @@ describe('generatePopulation: children', () => {
     for (const c of pop.children) assertValid(validChild, c.identity, c.id);
   });
 
+  it('ageOn counts whole years: a birthday counts on the day itself, 29 February on 1 March', () => {
+    expect(ageOn('2008-11-25', '2026-11-25')).toBe(18);
+    expect(ageOn('2008-11-26', '2026-11-25')).toBe(17);
+    expect(ageOn('2008-02-29', '2026-02-28')).toBe(17);
+    expect(ageOn('2008-02-29', '2026-03-01')).toBe(18);
+    expect(ageOn('2010-12-31', '2011-01-01')).toBe(0);
+    expect(ageOn('2010-01-01', '2010-12-31')).toBe(0);
+  });
+
   it('ages are 0-17 on the reference date and match ageOnReferenceDate', () => {
     const ages = new Set<number>();
     for (const c of pop.children) {

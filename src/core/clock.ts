@@ -15,11 +15,9 @@ export function isoDate(d: Date): string {
 
 /** Whole years between a date of birth and a day (both YYYY-MM-DD). */
 export function ageOn(dateOfBirth: string, day: string): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  let age = y - by;
-  if (m < bm || (m === bm && d < bd)) age--;
-  return age;
+  // Runs for every message: no arrays. "MM-DD" strings compare as the dates do.
+  const age = Number(day.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  return day.slice(5, 10) < dateOfBirth.slice(5, 10) ? age - 1 : age;
 }
 
 /** Adds whole years to a YYYY-MM-DD date (29 Feb falls back to 28 Feb). */

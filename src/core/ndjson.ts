@@ -25,10 +25,12 @@ export async function* ndjsonLines(body: AsyncIterable<Uint8Array> | null, maxLi
   let skipping = false;
   for await (const chunk of body) {
     buf += decoder.decode(chunk, { stream: true });
+    // Lines are cut from one scan of the buffer; the remainder is kept once per chunk, not once per line.
+    let start = 0;
     let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const text = buf.charCodeAt(i - 1) === 13 ? buf.slice(0, i - 1) : buf.slice(0, i);
-      buf = buf.slice(i + 1);
+    while ((i = buf.indexOf('\n', start)) >= 0) {
+      const text = buf.slice(start, i > start && buf.charCodeAt(i - 1) === 13 ? i - 1 : i);
+      start = i + 1;
       n++;
       if (skipping || overLimit(text, maxLineBytes)) {
         // A whole line can arrive within one chunk: its length is checked here, not only while it streams in.
@@ -36,6 +38,7 @@ export async function* ndjsonLines(body: AsyncIterable<Uint8Array> | null, maxLi
         yield { line: n, text: '', tooLong: true };
       } else if (text.trim() !== '') yield { line: n, text };
     }
+    buf = buf.slice(start);
     if (buf.length > maxLineBytes) {
       // Drop the oversized line's bytes as they come; report it once its end arrives.
       buf = '';

@@ -156,6 +156,23 @@ describe('bulk feed: per-line results', () => {
     expect(await rechunked(7)).toEqual(expected);
   });
 
+  it('CP-FEED-011: CRLF and LF line ends alike, blank lines skipped but counted, a last line without its newline kept', async () => {
+    const bytes = encoder.encode('{"a":1}\r\n\r\n{"b":2}\n\n\r\n{"c":3}\r\n{"d":4}');
+    for (const size of [bytes.length, 1, 3, 8]) {
+      async function* src() {
+        for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+      }
+      const out: Array<[number, string]> = [];
+      for await (const l of ndjsonLines(src(), MAX_BULK_LINE_BYTES)) out.push([l.line, l.text]);
+      expect(out, `chunks of ${size}`).toEqual([
+        [1, '{"a":1}'],
+        [3, '{"b":2}'],
+        [6, '{"c":3}'],
+        [7, '{"d":4}'],
+      ]);
+    }
+  });
+
   it('refuses a body that is not application/x-ndjson with 415, no credentials with 401, no permission with 403', async () => {
     const wrong = await bulk([json(involvement())], { contentType: 'application/json' });
     expect(wrong.status).toBe(415);
