@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BodyPool, load, type LoadFigures } from './lib/load.js';
-import { BENCH_DIST, freePort, serveMocks, spawnNode, type Child } from './lib/proc.js';
+import { BENCH_DIST, cpuTimeUs, freePort, serveMocks, spawnNode, type Child } from './lib/proc.js';
 
 export const INGEST_PATH = '/contactpoint/v1/involvements';
 
@@ -29,7 +29,8 @@ export interface IngestOptions {
   log: (line: string) => void;
 }
 
-type Figures = LoadFigures & { rounds: number[] };
+/** cpuUsPerRequest: the server process's CPU time (all threads, user + system) per answered request, median round. */
+type Figures = LoadFigures & { rounds: number[]; cpuUsPerRequest?: number };
 
 export interface IngestResult {
   connections: number;
@@ -74,13 +75,25 @@ export async function prismDocument(oursUrl: string, file: string): Promise<void
 type Subject = { key: 'ours' | 'baseline' | 'prism' | 'express' | 'machine'; name: string; child: Child; next: () => Buffer };
 
 /** The round with the median requests/s stands for the subject; counts add up over every round. */
-function combine(subject: string, rounds: LoadFigures[]): LoadFigures & { rounds: number[] } {
+function combine(subject: string, rounds: LoadFigures[]): Figures {
   const sorted = [...rounds].sort((a, b) => a.rps - b.rps);
   const mid = sorted[Math.floor(sorted.length / 2)]!;
   const sum = (k: 'ok2xx' | 'non2xx' | 'errors' | 'timeouts' | 'durationS') => rounds.reduce((n, r) => n + r[k], 0);
   const statusCodes: Record<string, number> = {};
   for (const r of rounds) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
-  return { ...mid, subject, ok2xx: sum('ok2xx'), non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts'), durationS: sum('durationS'), statusCodes, rounds: rounds.map((r) => r.rps) };
+  const cpu = rounds.map((r) => r.cpuUsPerRequest).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
+  return {
+    ...mid,
+    subject,
+    ok2xx: sum('ok2xx'),
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    durationS: sum('durationS'),
+    statusCodes,
+    rounds: rounds.map((r) => r.rps),
+    ...(cpu.length > 0 ? { cpuUsPerRequest: cpu[Math.floor(cpu.length / 2)]! } : {}),
+  };
 }
 
 /**
@@ -128,7 +141,12 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     for (let r = 0; r < o.rounds; r++) {
       for (let i = 0; i < subjects.length; i++) {
         const s = subjects[(i + r) % subjects.length]!;
+        const cpu0 = cpuTimeUs(s.child.pid);
         const f = await load(s.name, { url: s.child.url + INGEST_PATH, connections: o.connections, durationS: o.durationS, headers, body: s.next });
+        const cpu1 = cpuTimeUs(s.child.pid);
+        const answered = f.ok2xx + f.non2xx;
+        // CPU a request is steadier than requests/s on a VM whose speed drifts: both are reported.
+        if (cpu0 !== undefined && cpu1 !== undefined && answered > 0) f.cpuUsPerRequest = Math.round((cpu1 - cpu0) / answered);
         rounds.get(s.key)!.push(f);
         o.log(`  round ${r + 1}  ${s.name.padEnd(48)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}  errors ${f.errors}`);
       }

@@ -114,11 +114,12 @@ export function tableRows(r: { ingest?: IngestResult | undefined; bulk?: BulkRes
   const { ingest, bulk, demo, fixtures } = r;
   if (ingest) {
     const errs = (f: { non2xx: number; errors: number; timeouts: number }) => `${f.non2xx} non-2xx, ${f.errors} errors`;
+    const cpu = (f: IngestResult['machine']) => (f.cpuUsPerRequest !== undefined ? `; server CPU ${f.cpuUsPerRequest} µs/request` : '');
     const load = (subject: string, f: IngestResult['machine']) => ({
       measure: 'ingest, 1 message/request',
       subject,
       result: `${int(f.rps)} req/s`,
-      detail: `rounds ${f.rounds.map(int).join(' / ')}; p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${errs(f)}`,
+      detail: `rounds ${f.rounds.map(int).join(' / ')}; p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, ${errs(f)}${cpu(f)}`,
       target: '',
       met: null,
     });
@@ -127,12 +128,12 @@ export function tableRows(r: { ingest?: IngestResult | undefined; bulk?: BulkRes
     rows.push(load(`Prism ${ingest.prism.version} mock, same operation (silent)`, ingest.prism));
     rows.push({
       ...load('ics-conformance: validated, stored (file + WAL), journalled', ingest.ours),
-      detail: `rounds ${ingest.ours.rounds.map(int).join(' / ')}; p50 ${ingest.ours.p50Ms} ms, p99 ${ingest.ours.p99Ms} ms, ${errs(ingest.ours)}; ${int(ingest.ours.stored)} stored after kill -9`,
+      detail: `rounds ${ingest.ours.rounds.map(int).join(' / ')}; p50 ${ingest.ours.p50Ms} ms, p99 ${ingest.ours.p99Ms} ms, ${errs(ingest.ours)}${cpu(ingest.ours)}; ${int(ingest.ours.stored)} stored after kill -9`,
     });
     if (ingest.baseline)
       rows.push({
         ...load('baseline build, same measurement (before/after)', ingest.baseline),
-        detail: `rounds ${ingest.baseline.rounds.map(int).join(' / ')}; p50 ${ingest.baseline.p50Ms} ms, p99 ${ingest.baseline.p99Ms} ms, ${errs(ingest.baseline)}; ${ingest.baseline.cli}`,
+        detail: `rounds ${ingest.baseline.rounds.map(int).join(' / ')}; p50 ${ingest.baseline.p50Ms} ms, p99 ${ingest.baseline.p99Ms} ms, ${errs(ingest.baseline)}${cpu(ingest.baseline)}; ${ingest.baseline.cli}`,
       });
     rows.push({
       measure: 'ingest ratio',

@@ -52,6 +52,8 @@ export interface LoadFigures {
   timeouts: number;
   durationS: number;
   statusCodes: Record<string, number>;
+  /** Filled by the caller when it can read the server's CPU time (bench/ingest.ts). */
+  cpuUsPerRequest?: number;
 }
 
 export interface LoadOptions {

@@ -3,7 +3,7 @@
  * generator and the server never share an event loop. Loopback only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +155,47 @@ export interface Memory {
   /** Peak resident set since the process started (VmHWM), bytes. */
   hwm: number;
 }
+
+/**
+ * CPU time a process and its descendants have used so far, user and system, in microseconds (every
+ * thread: GC helpers and the checkpoint worker count; so does a server that forks, as Prism's CLI
+ * does), from /proc (Linux); undefined elsewhere.
+ */
+export function cpuTimeUs(pid: number): number | undefined {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  try {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      } catch {
+        continue; // gone since the listing
+      }
+      // After the command name (which may hold spaces): state, ppid, ... utime and stime are the 12th and 13th.
+      const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    }
+  } catch {
+    return undefined;
+  }
+  if (!stats.has(pid)) return undefined;
+  let ticks = 0;
+  const tree = new Set([pid]);
+  // Parents before children is not guaranteed by the listing: repeat until nothing is added.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, st] of stats) {
+      if (tree.has(p) || !tree.has(st.ppid)) continue;
+      tree.add(p);
+      grew = true;
+    }
+  }
+  for (const p of tree) ticks += stats.get(p)!.ticks;
+  return (ticks * 1e6) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 /** Reads a process's memory from /proc (Linux). */
 export function memoryOf(pid: number): Memory | undefined {
