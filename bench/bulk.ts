@@ -8,7 +8,7 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { involvementNdjson } from '../fixtures/population.js';
-import { memoryOf, serveMocks } from './lib/proc.js';
+import { cpuTimeUs, memoryOf, serveMocks } from './lib/proc.js';
 
 const REFUSED = '"ok":false';
 
@@ -38,6 +38,9 @@ export interface BulkResult {
   /** Time the load generator spent producing the lines (runs beside the server, on the other core). */
   generatorS: number;
   bytesSent: number;
+  /** The server's CPU time (user + system, every thread) per answered line, and its average use in cores. */
+  serverCpuUsPerLine?: number;
+  serverCores?: number;
 }
 
 export async function runBulk(o: BulkOptions): Promise<BulkResult> {
@@ -55,6 +58,7 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     if (m) peakRss = Math.max(peakRss, m.hwm);
   }, 1000);
   const started = performance.now();
+  const cpu0 = cpuTimeUs(server.pid);
   try {
     await new Promise<void>((resolve, reject) => {
       const req = request(
@@ -122,6 +126,7 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     clearInterval(sampler);
   }
   const wallS = (performance.now() - started) / 1000;
+  const cpu1 = cpuTimeUs(server.pid);
   const m = memoryOf(server.pid);
   if (m) peakRss = Math.max(peakRss, m.hwm);
   await server.kill();
@@ -138,6 +143,8 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     projectedS: partial || error ? o.lines / recordsPerS : wallS,
     generatorS: generatorMs / 1000,
     bytesSent,
+    // Whether the server was the bottleneck: its CPU time (every thread) over the wall time, in cores.
+    ...(cpu0 !== undefined && cpu1 !== undefined && answered > 0 ? { serverCpuUsPerLine: Math.round((cpu1 - cpu0) / answered), serverCores: (cpu1 - cpu0) / 1e6 / wallS } : {}),
   };
   o.log(
     `  ${answered.toLocaleString('en-GB')} lines answered (${failed} refused) in ${wallS.toFixed(1)} s: ${Math.round(recordsPerS).toLocaleString('en-GB')} records/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB${result.partial ? `, ${error ? `connection failed (${error})` : 'cut at the limit'} (projected ${result.projectedS.toFixed(0)} s)` : ''}`,
