@@ -41,6 +41,8 @@ export interface BulkResult {
   /** The server's CPU time (user + system, every thread) per answered line, and its average use in cores. */
   serverCpuUsPerLine?: number;
   serverCores?: number;
+  /** The load generator's own CPU per line (generating, sending, reading the results). */
+  clientCpuUsPerLine?: number;
 }
 
 export async function runBulk(o: BulkOptions): Promise<BulkResult> {
@@ -59,6 +61,7 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
   }, 1000);
   const started = performance.now();
   const cpu0 = cpuTimeUs(server.pid);
+  const client0 = process.cpuUsage();
   try {
     await new Promise<void>((resolve, reject) => {
       const req = request(
@@ -127,6 +130,7 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
   }
   const wallS = (performance.now() - started) / 1000;
   const cpu1 = cpuTimeUs(server.pid);
+  const client = process.cpuUsage(client0);
   const m = memoryOf(server.pid);
   if (m) peakRss = Math.max(peakRss, m.hwm);
   await server.kill();
@@ -145,6 +149,8 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     bytesSent,
     // Whether the server was the bottleneck: its CPU time (every thread) over the wall time, in cores.
     ...(cpu0 !== undefined && cpu1 !== undefined && answered > 0 ? { serverCpuUsPerLine: Math.round((cpu1 - cpu0) / answered), serverCores: (cpu1 - cpu0) / 1e6 / wallS } : {}),
+    // What generating, sending and reading back cost this process: the other claim on the two cores.
+    ...(answered > 0 ? { clientCpuUsPerLine: Math.round((client.user + client.system) / answered) } : {}),
   };
   o.log(
     `  ${answered.toLocaleString('en-GB')} lines answered (${failed} refused) in ${wallS.toFixed(1)} s: ${Math.round(recordsPerS).toLocaleString('en-GB')} records/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB${result.partial ? `, ${error ? `connection failed (${error})` : 'cut at the limit'} (projected ${result.projectedS.toFixed(0)} s)` : ''}`,

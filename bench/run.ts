@@ -158,7 +158,7 @@ export function tableRows(r: { ingest?: IngestResult | undefined; bulk?: BulkRes
       measure: 'bulk NDJSON feed',
       subject: `${int(bulk.lines)} lines, file store, wall time`,
       result: wall,
-      detail: `${int(bulk.recordsPerS)} records/s, ${int(bulk.answered)} answered, ${bulk.failed} refused${bulk.serverCpuUsPerLine !== undefined ? `; server CPU ${bulk.serverCpuUsPerLine} µs/line, ${bulk.serverCores!.toFixed(2)} cores busy` : ''}${bulk.error ? `; ${bulk.error}` : ''}`,
+      detail: `${int(bulk.recordsPerS)} records/s, ${int(bulk.answered)} answered, ${bulk.failed} refused${bulk.serverCpuUsPerLine !== undefined ? `; server CPU ${bulk.serverCpuUsPerLine} µs/line, ${bulk.serverCores!.toFixed(2)} cores busy` : ''}${bulk.clientCpuUsPerLine !== undefined ? `; load generator CPU ${bulk.clientCpuUsPerLine} µs/line` : ''}${bulk.error ? `; ${bulk.error}` : ''}`,
       target: `< ${TARGETS.bulkSeconds} s`,
       met: !bulk.partial && bulk.wallS < TARGETS.bulkSeconds && bulk.answered === bulk.lines,
     });
