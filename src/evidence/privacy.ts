@@ -5,7 +5,7 @@
  * Synthetic means one of:
  *  - an NHS number in the 999 test range (numbers that fail the modulus 11 check are not anyone's);
  *  - a postcode in one of the outward codes the synthetic population draws addresses from
- *    (fixtures/population.ts LA_SPECS; Hannah's story uses the same areas);
+ *    (fixtures/population.ts SYNTHETIC_OUTWARD_CODES; Hannah's story uses the same areas);
  *  - a name whose given, middle and family parts all come from the name lists the population is
  *    drawn from (faker's en/en_GB person lists; a double-barrelled family name part by part) or from
  *    Hannah's story;
@@ -18,6 +18,7 @@
 import { en as fakerEn } from '@faker-js/faker';
 import { isValidNhsNumber, isValidPostcode } from '../identifiers/index.js';
 import { hannahChildren, hannahMother, hannahPractitioners } from '../../fixtures/hannah.js';
+import { SYNTHETIC_OUTWARD_CODES } from '../../fixtures/population.js';
 import type { RunResult } from '../engine/result.js';
 import type { Exchange } from '../engine/types.js';
 
@@ -44,28 +45,8 @@ export interface PrivacyReport {
   findings: PrivacyFinding[];
 }
 
-/**
- * Outward codes of the synthetic population's areas (fixtures/population.ts LA_SPECS), plus Hannah's.
- * test/reports/privacy.test.ts generates populations and fails if one of their postcodes is not here.
- */
-export const SYNTHETIC_OUTWARD_CODES: ReadonlySet<string> = new Set([
-  // City of London
-  'EC1Y', 'EC2Y', 'EC1A', 'EC1M', 'EC3N', 'EC3A', 'EC4V', 'EC4Y',
-  // Westminster
-  'SW1V', 'SW1P', 'SW1H', 'W1U', 'W1H', 'NW1', 'W2', 'W9', 'NW8', 'W1D', 'W1F', 'W10', 'W1J', 'W1K',
-  // Barnet
-  'N3', 'N12', 'NW4', 'NW7', 'HA8', 'EN5', 'EN4', 'NW11', 'N20', 'N11', 'NW9',
-  // Birmingham
-  'B15', 'B16', 'B23', 'B24', 'B20', 'B21', 'B13', 'B14', 'B29', 'B10', 'B11', 'B27', 'B31', 'B6', 'B44', 'B28', 'B72', 'B73', 'B74', 'B75', 'B76',
-  // Manchester
-  'M20', 'M21', 'M14', 'M16', 'M18', 'M19', 'M22', 'M23', 'M9', 'M4', 'M15', 'M8', 'M11', 'M40',
-  // Hartlepool
-  'TS24', 'TS25', 'TS26', 'TS27',
-  // Kent
-  'ME14', 'ME15', 'ME16', 'CT1', 'CT2', 'TN23', 'TN24', 'CT19', 'CT20', 'CT16', 'CT17', 'CT9', 'CT11', 'CT12', 'TN1', 'TN2', 'TN4', 'TN13', 'TN9', 'TN10', 'DA1', 'DA2', 'DA11', 'DA12', 'ME10', 'CT5', 'CT6', 'CT14',
-  // Lincolnshire
-  'LN1', 'LN2', 'LN5', 'LN6', 'NG31', 'PE21', 'PE11', 'PE25', 'LN11', 'NG34', 'PE9', 'DN21', 'LN12', 'LN9', 'PE10',
-]);
+/** Outward codes of the synthetic population's areas; Hannah's story uses the same ones (tested). */
+export { SYNTHETIC_OUTWARD_CODES };
 
 const lower = (xs: Iterable<string>) => new Set([...xs].map((x) => x.toLowerCase()));
 const storyPeople = [hannahMother.name, ...hannahChildren.map((c) => c.identity.name), ...Object.values(hannahPractitioners).map((p) => p.name)];

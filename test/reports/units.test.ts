@@ -1,6 +1,7 @@
 /** Masking, the privacy scan, Markdown escaping and the result schema's agreement with the RunResult type. */
 import { describe, it, expect, expectTypeOf } from 'vitest';
 import { maskSecrets, maskUrl } from '../../src/evidence/mask.js';
+import * as hannah from '../../fixtures/hannah.js';
 import { looksLikeRealName, looksLikeRealNhsNumber, looksLikeRealPostcode, scanPrivacy } from '../../src/evidence/privacy.js';
 import { generatePopulation } from '../../fixtures/population.js';
 import { hannahChildren, hannahMother, hannahPractitioners } from '../../fixtures/hannah.js';
@@ -110,6 +111,10 @@ describe('privacy scan', () => {
     expect(looksLikeRealNhsNumber(`${realNhs.slice(0, 9)}${(Number(realNhs[9]) + 1) % 10}`)).toBe(false); // fails the check: nobody's
     expect(looksLikeRealPostcode('SW1A 2AA')).toBe(true);
     expect(looksLikeRealPostcode('EC1Y 0TN')).toBe(false);
+    // Hannah's story lives in the population's areas: none of its postcodes is flagged.
+    const storyPostcodes = [...JSON.stringify(hannah).matchAll(/"postcode":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(storyPostcodes.length).toBeGreaterThan(2);
+    for (const p of storyPostcodes) expect(looksLikeRealPostcode(p), p).toBe(false);
     expect(looksLikeRealPostcode('not a postcode')).toBe(false);
     expect(looksLikeRealName({ given: 'Zbigniew', family: 'Brzęczyszczykiewicz' })).toBe(true);
     expect(looksLikeRealName({ given: 'Hannah', middle: 'Louise', family: 'Carter' })).toBe(false);
