@@ -68,6 +68,14 @@ export class Journal {
   private readonly events = new EventEmitter();
   private readonly seqs = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
+  /**
+   * Retention: entries with seq <= floor are dropped (never listed); rows up to `deleted` are gone
+   * from SQLite. Rows go in chunks, so one statement frees whole pages, where deleting the oldest
+   * few entries on every commit rewrote the oldest pages each time (it cost 10-20 µs a message).
+   */
+  private readonly floors = new Map<string, number>();
+  private readonly deleted = new Map<string, number>();
+  private readonly chunk: number;
   private readonly bodySources = new Map<string, (ref: number) => string | undefined>();
   private pending: JournalEntry[] = [];
   private scheduled = false;
@@ -80,19 +88,31 @@ export class Journal {
     this.events.setMaxListeners(0);
     store.exec(`
       CREATE TABLE IF NOT EXISTS journal (session_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, body_source TEXT, body_ref INTEGER, PRIMARY KEY (session_id, seq));
-      CREATE TABLE IF NOT EXISTS journal_meta (session_id TEXT PRIMARY KEY, dropped INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS journal_meta (session_id TEXT PRIMARY KEY, dropped INTEGER NOT NULL, floor INTEGER);
     `);
+    if (!(store.db.prepare('PRAGMA table_info(journal_meta)').all() as Array<{ name: string }>).some((c) => c.name === 'floor'))
+      store.exec('ALTER TABLE journal_meta ADD COLUMN floor INTEGER');
     // Files written before body references existed.
     const columns = (store.db.prepare('PRAGMA table_info(journal)').all() as Array<{ name: string }>).map((c) => c.name);
     if (!columns.includes('body_source')) store.exec('ALTER TABLE journal ADD COLUMN body_source TEXT; ALTER TABLE journal ADD COLUMN body_ref INTEGER;');
     for (const r of store.db.prepare('SELECT session_id, MAX(seq) AS seq FROM journal GROUP BY session_id').all() as Array<{ session_id: string; seq: number }>)
       this.seqs.set(r.session_id, r.seq);
-    for (const r of store.db.prepare('SELECT session_id, dropped FROM journal_meta').all() as Array<{ session_id: string; dropped: number }>)
+    for (const r of store.db.prepare('SELECT session_id, dropped, floor FROM journal_meta').all() as Array<{ session_id: string; dropped: number; floor: number | null }>) {
       this.dropped.set(r.session_id, r.dropped);
+      if (r.floor !== null) this.floors.set(r.session_id, r.floor);
+    }
+    // What is physically left, and for files written before the floor existed (they deleted exactly): the floor too.
+    for (const r of store.db.prepare('SELECT session_id, MIN(seq) AS first FROM journal GROUP BY session_id').all() as Array<{ session_id: string; first: number }>) {
+      this.deleted.set(r.session_id, r.first - 1);
+      if (!this.floors.has(r.session_id)) this.floors.set(r.session_id, r.first - 1);
+    }
+    this.chunk = Math.max(1, Math.floor(retentionLimit / 50));
     this.q = {
       insert: store.db.prepare('INSERT OR REPLACE INTO journal (session_id, seq, entry, body_source, body_ref) VALUES (?, ?, ?, ?, ?)'),
       drop: store.db.prepare('DELETE FROM journal WHERE session_id = ? AND seq <= ?'),
-      setDropped: store.db.prepare('INSERT INTO journal_meta (session_id, dropped) VALUES (?, ?) ON CONFLICT(session_id) DO UPDATE SET dropped = excluded.dropped'),
+      setDropped: store.db.prepare(
+        'INSERT INTO journal_meta (session_id, dropped, floor) VALUES (?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET dropped = excluded.dropped, floor = excluded.floor',
+      ),
     };
   }
 
@@ -136,15 +156,25 @@ export class Journal {
         touched.add(e.sessionId);
       }
       for (const sid of touched) {
-        const last = this.seqs.get(sid) ?? 0;
-        const cutoff = last - this.retentionLimit;
-        if (cutoff <= 0) continue;
-        const removed = this.q.drop.run(sid, cutoff).changes;
-        if (removed > 0) {
-          const total = (this.dropped.get(sid) ?? 0) + removed;
-          this.dropped.set(sid, total);
-          this.q.setDropped.run(sid, total);
-        }
+        const cutoff = (this.seqs.get(sid) ?? 0) - this.retentionLimit;
+        const floor = this.floors.get(sid) ?? 0;
+        if (cutoff <= floor) continue;
+        // A session's seqs are contiguous since its last reset: every one in (floor, cutoff] is an entry dropped now.
+        const before = this.dropped.get(sid) ?? 0;
+        const dropped = before + (cutoff - floor);
+        this.floors.set(sid, cutoff);
+        this.dropped.set(sid, dropped);
+        this.store.onRollback(() => {
+          this.floors.set(sid, floor);
+          this.dropped.set(sid, before);
+        });
+        const gone = this.deleted.get(sid) ?? 0;
+        if (cutoff - gone < this.chunk) continue;
+        this.q.drop.run(sid, cutoff);
+        // Saved with the delete: after a crash the floor may lag the limit, and the next flush catches up.
+        this.q.setDropped.run(sid, dropped, cutoff);
+        this.deleted.set(sid, cutoff);
+        this.store.onRollback(() => this.deleted.set(sid, gone));
       }
     });
   }
@@ -153,7 +183,7 @@ export class Journal {
     this.flush();
     const rows = this.store.db
       .prepare('SELECT entry, body_source, body_ref FROM journal WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(sessionId, opts.since ?? 0, opts.limit ?? 1000) as Array<{ entry: string; body_source: string | null; body_ref: number | null }>;
+      .all(sessionId, Math.max(opts.since ?? 0, this.floors.get(sessionId) ?? 0), opts.limit ?? 1000) as Array<{ entry: string; body_source: string | null; body_ref: number | null }>;
     return { entries: rows.map((r) => this.revive(r)), dropped: this.dropped.get(sessionId) ?? 0, retentionLimit: this.retentionLimit };
   }
 
@@ -182,6 +212,10 @@ export class Journal {
     this.store.db.prepare('DELETE FROM journal WHERE session_id = ?').run(sessionId);
     this.store.db.prepare('DELETE FROM journal_meta WHERE session_id = ?').run(sessionId);
     this.dropped.delete(sessionId);
+    // Seqs carry on after a reset: what came before is gone, not dropped.
+    const last = this.seqs.get(sessionId) ?? 0;
+    this.floors.set(sessionId, last);
+    this.deleted.set(sessionId, last);
   }
 
   /** Live subscription; returns the unsubscribe function. Use sessionId "*" for all sessions. */
