@@ -33,6 +33,13 @@ describe('control API', () => {
 
     const bad = await srv.control('POST', '/faults', { operationId: 'noSuchOperation', kind: 'drop' });
     expect(bad.status).toBe(422);
+
+    // Clearing answers 204: no body, and so no Content-Length (RFC 9110) and no chunked stream either.
+    const cleared = await srv.control('DELETE', '/faults');
+    expect(cleared.status).toBe(204);
+    expect(cleared.headers.get('content-length')).toBeNull();
+    expect(cleared.headers.get('transfer-encoding')).toBeNull();
+    expect(cleared.text).toBe('');
   });
 
   it('CTL-005: drop-after-commit stores the message and loses the acknowledgement; the retry gets the receipt', async () => {

@@ -43,7 +43,9 @@ async function send(req: Request, res: Response, out: CoreResponse): Promise<voi
   const ct = out.headers['content-type'] ?? '';
   const payload = out.body === undefined ? '' : typeof out.body === 'string' && !ct.includes('json') ? out.body : JSON.stringify(out.body);
   // A known length: node then sends the head and the body in one write instead of a chunked stream.
-  res.writeHead(out.status, { ...out.headers, 'content-length': String(Buffer.byteLength(payload)) }).end(payload);
+  // Never on 204 or 304, which have no body and must not carry Content-Length (RFC 9110).
+  const bodiless = out.status === 204 || out.status === 304;
+  res.writeHead(out.status, bodiless ? out.headers : { ...out.headers, 'content-length': String(Buffer.byteLength(payload)) }).end(bodiless ? undefined : payload);
 }
 
 export function createExpressApp(pipeline: Pipeline): express.Express {
