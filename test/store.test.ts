@@ -1,5 +1,8 @@
 /** The group commit: savepoints per job, the savepoint-free path for jobs that refuse before writing, and rollback hooks. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { Store } from '../src/core/store.js';
 
 class Refusal extends Error {}
@@ -66,5 +69,25 @@ describe('group commit', () => {
       }),
     ).toThrow('outer fails');
     expect(undone).toEqual(['inner']);
+  });
+});
+
+describe('closing a file store', () => {
+  it('says nothing once closed, even when the file goes before its checkpoint worker could open it', async () => {
+    const errors: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args));
+    try {
+      for (let i = 0; i < 5; i++) {
+        const dir = mkdtempSync(join(tmpdir(), 'ics-store-'));
+        const s = new Store(join(dir, 's.sqlite'));
+        s.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      // The workers start, fail to open the removed files, and stop: give them the time to.
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([]);
   });
 });

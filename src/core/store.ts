@@ -190,7 +190,15 @@ export class Store {
     if (!this.db.open) return;
     if (this.queue.length > 0 || this.riders.length > 0) this.flush();
     // The worker closes its connection when told; the WAL left behind is replayed on the next open.
-    this.checkpointer?.postMessage('stop');
+    const worker = this.checkpointer;
+    if (worker) {
+      // From here on, whatever it reports is about a store that is gone (a file removed before the
+      // worker got to open it, say): nothing to log, and an unheard 'error' must not crash the process.
+      worker.removeAllListeners('message');
+      worker.removeAllListeners('error');
+      worker.on('error', () => {});
+      worker.postMessage('stop');
+    }
     this.checkpointer = undefined;
     this.db.close();
   }
