@@ -23,7 +23,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { startServer } from '../src/server.js';
 import type { CoreResponse, RouteDef } from '../src/core/http.js';
-import { MAX_BODY_BYTES } from '../src/core/pipeline.js';
+import { MAX_BODY_BYTES } from '../src/core/http.js';
 import { involvement, cafIndicator, testNhs } from './support/messages.js';
 
 const RUNS = Number(process.env.ICS_FUZZ_RUNS ?? 200);

@@ -1,6 +1,6 @@
 /** ContactPoint's HTTP surface, described once. Adapters (express, msw) serve it unchanged. */
 import { Type, ContactPointId } from '../../src/core/schema.js';
-import { route, json, type RouteDef } from '../../src/core/http.js';
+import { route, json, type HandlerResult, type RouteDef } from '../../src/core/http.js';
 import { ProblemError } from '../../src/core/problem.js';
 import { parseUntrustedJson } from '../../src/core/safe-json.js';
 import { assertValid } from '../../src/core/validate.js';
@@ -28,6 +28,15 @@ export const MAX_BULK_LINE_BYTES = 64 * 1024;
  * cost) and holds fewer parsed messages alive: a 1,000,000-line load peaked at 437 MiB, not 504.
  */
 const BULK_BATCH = 100;
+
+/**
+ * A single message's answer: 202 with its receipt, or 200 with the original receipt for a repeat. A
+ * new message is stored byte for byte in the log, so its journal entry points there instead of
+ * keeping a second copy; a repeat (possibly laid out differently) is journalled as it came.
+ */
+function receiptAnswer({ receipt, seq }: { receipt: Receipt; seq?: number }): HandlerResult {
+  return seq === undefined ? json(200, receipt) : { ...json(202, receipt), journalBody: { source: LOG_BODIES, ref: seq } };
+}
 
 const problems = {
   400: { description: 'Malformed request (bad JSON, too deep, reserved keys).', schema: ProblemSchema, contentType: 'application/problem+json' },
@@ -58,9 +67,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ body, bodyText, client, session }) => {
-        const { receipt, repeat, seq } = directory.ingest(session!, client!, 'involvement', body, bodyText);
-        // Stored byte for byte in the log: the journal points at it rather than keeping a second copy.
-        return seq !== undefined && bodyText !== undefined ? { ...json(202, receipt), journalBody: { source: LOG_BODIES, ref: seq } } : json(repeat ? 200 : 202, receipt);
+        return receiptAnswer(directory.ingest(session!, client!, 'involvement', body, bodyText));
       },
     }),
     route({
@@ -172,8 +179,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ body, bodyText, client, session }) => {
-        const { receipt, repeat, seq } = directory.ingest(session!, client!, 'caf', body, bodyText);
-        return seq !== undefined && bodyText !== undefined ? { ...json(202, receipt), journalBody: { source: LOG_BODIES, ref: seq } } : json(repeat ? 200 : 202, receipt);
+        return receiptAnswer(directory.ingest(session!, client!, 'caf', body, bodyText));
       },
     }),
     route({

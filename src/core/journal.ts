@@ -90,19 +90,16 @@ export class Journal {
       CREATE TABLE IF NOT EXISTS journal (session_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, body_source TEXT, body_ref INTEGER, PRIMARY KEY (session_id, seq));
       CREATE TABLE IF NOT EXISTS journal_meta (session_id TEXT PRIMARY KEY, dropped INTEGER NOT NULL, floor INTEGER);
     `);
-    if (!(store.db.prepare('PRAGMA table_info(journal_meta)').all() as Array<{ name: string }>).some((c) => c.name === 'floor'))
-      store.exec('ALTER TABLE journal_meta ADD COLUMN floor INTEGER');
-    // Files written before body references existed.
-    const columns = (store.db.prepare('PRAGMA table_info(journal)').all() as Array<{ name: string }>).map((c) => c.name);
-    if (!columns.includes('body_source')) store.exec('ALTER TABLE journal ADD COLUMN body_source TEXT; ALTER TABLE journal ADD COLUMN body_ref INTEGER;');
-    for (const r of store.db.prepare('SELECT session_id, MAX(seq) AS seq FROM journal GROUP BY session_id').all() as Array<{ session_id: string; seq: number }>)
-      this.seqs.set(r.session_id, r.seq);
+    // Files written before body references and the retention floor existed.
+    addMissingColumns(store, 'journal', { body_source: 'TEXT', body_ref: 'INTEGER' });
+    addMissingColumns(store, 'journal_meta', { floor: 'INTEGER' });
     for (const r of store.db.prepare('SELECT session_id, dropped, floor FROM journal_meta').all() as Array<{ session_id: string; dropped: number; floor: number | null }>) {
       this.dropped.set(r.session_id, r.dropped);
       if (r.floor !== null) this.floors.set(r.session_id, r.floor);
     }
-    // What is physically left, and for files written before the floor existed (they deleted exactly): the floor too.
-    for (const r of store.db.prepare('SELECT session_id, MIN(seq) AS first FROM journal GROUP BY session_id').all() as Array<{ session_id: string; first: number }>) {
+    // What is physically left; for files written before the floor existed (they deleted exactly), the floor too.
+    for (const r of store.db.prepare('SELECT session_id, MIN(seq) AS first, MAX(seq) AS last FROM journal GROUP BY session_id').all() as Array<{ session_id: string; first: number; last: number }>) {
+      this.seqs.set(r.session_id, r.last);
       this.deleted.set(r.session_id, r.first - 1);
       if (!this.floors.has(r.session_id)) this.floors.set(r.session_id, r.first - 1);
     }
@@ -273,4 +270,9 @@ function serialise(e: JournalEntry & { [RAW_BODY]?: string; [BODY_REF]?: BodyRef
   if (raw === undefined) return JSON.stringify(e);
   const rest = JSON.stringify({ ...e, requestBody: undefined });
   return `${rest.slice(0, -1)},"requestBody":${raw}}`;
+}
+
+function addMissingColumns(store: Store, table: string, columns: Record<string, string>): void {
+  const have = new Set((store.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+  for (const [name, type] of Object.entries(columns)) if (!have.has(name)) store.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
 }

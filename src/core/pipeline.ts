@@ -12,7 +12,6 @@ import { BODY_REF, maskHeaders, RAW_BODY, type Journal } from './journal.js';
 import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
 import type { Store } from './store.js';
 
-export { MAX_BODY_BYTES } from './http.js';
 const JOURNAL_TEXT_LIMIT = 64 * 1024;
 
 export interface PipelineDeps {

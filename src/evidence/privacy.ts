@@ -45,9 +45,6 @@ export interface PrivacyReport {
   findings: PrivacyFinding[];
 }
 
-/** Outward codes of the synthetic population's areas; Hannah's story uses the same ones (tested). */
-export { SYNTHETIC_OUTWARD_CODES };
-
 const lower = (xs: Iterable<string>) => new Set([...xs].map((x) => x.toLowerCase()));
 const storyPeople = [hannahMother.name, ...hannahChildren.map((c) => c.identity.name), ...Object.values(hannahPractitioners).map((p) => p.name)];
 const fn = fakerEn.person?.first_name as { generic?: string[]; female?: string[]; male?: string[] } | undefined;

@@ -229,12 +229,12 @@ export class Directory {
     };
   }
 
-  /** Wipes one session's directory (control API reset). */
   /** A message exactly as it was sent, by its log position. */
   logBody(seq: number): string | undefined {
     return (this.q.row.get(seq) as LogRow | undefined)?.body;
   }
 
+  /** Wipes one session's directory (control API reset). */
   reset(sessionId: string): void {
     for (const t of ['cp_log', 'cp_shielded', 'cp_reviews', 'cp_audit']) this.db.prepare(`DELETE FROM ${t} WHERE session_id = ?`).run(sessionId);
     this.sessions.delete(sessionId);
