@@ -14,20 +14,28 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Store } from '../../../src/core/store.js';
-import { ProblemError, type ProblemItem } from '../../../src/core/problem.js';
-import { ageOn, addYears, isoDate } from '../../../src/core/clock.js';
+import { ProblemError } from '../../../src/core/problem.js';
+import { addYears, isoDate } from '../../../src/core/clock.js';
 import { makeContactPointId, normalisePostcode } from '../../../src/identifiers/index.js';
 import type { Client, SessionContext } from '../../../src/core/sessions.js';
 import type { ChildIdentity, PractitionerContact, PersonName } from '../../../src/schemas/common.js';
 import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage, type Receipt, type ServiceType } from '../schemas.js';
-import { findCaseContent } from './case-content.js';
 import { HashIndex, ensure, hash52, hash64, type Key } from './hash-index.js';
+import {
+  IDENTIFIER_KINDS,
+  dayNumber,
+  nameHash,
+  norm,
+  postcodeOf,
+  prepareMessage,
+  refusal,
+  type AnyMessage,
+  type Kind,
+  type PreparedChild,
+  type PreparedMessage,
+} from './prepare.js';
 
-type Kind = 'involvement' | 'caf';
-type AnyMessage = InvolvementMessage | CafIndicatorMessage;
 type MatchedBy = 'source-record' | 'nhsNumber' | 'upn' | 'uln' | 'demographics' | 'new-child';
-
-const IDENTIFIER_KINDS = ['nhsNumber', 'upn', 'uln'] as const;
 
 /** The journal's name for this log as a store of request bodies (Journal.bodySource). */
 export const LOG_BODIES = 'contactpoint-log';
@@ -58,22 +66,9 @@ export interface Viewer {
   practitionerId: string;
 }
 
-const norm = (s: string | undefined) => (s ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
-
-function postcodeOf(child: ChildIdentity): string | undefined {
-  const r = child.residence;
-  if (r.status === 'current' || r.status === 'last-known') return normalisePostcode(r.address.postcode);
-  return undefined;
-}
-
 /** Times are compared as instants: "10:00+01:00" is before "09:30Z". */
 function utc(dateTime: string): string {
   return new Date(dateTime).toISOString();
-}
-
-/** YYYY-MM-DD as the number YYYYMMDD. */
-function dayNumber(day: string): number {
-  return Number(day.slice(0, 4)) * 10000 + Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10));
 }
 
 function dayString(n: number): string {
@@ -82,9 +77,6 @@ function dayString(n: number): string {
 
 const messageKey = (clientId: string, messageId: string) => hash64(`m\0${clientId}\0${messageId}`);
 const recordKey = (clientId: string, kind: Kind, recordId: string) => hash64(`r\0${clientId}\0${kind}\0${recordId}`);
-const identifierKey = (kind: string, value: string) => hash64(`i\0${kind}\0${value}`);
-const demographicKey = (child: ChildIdentity) => hash64(`d\0${norm(child.name.family)}\0${norm(child.name.given)}\0${child.dateOfBirth}`);
-const nameHash = (name: string) => hash64(norm(name)).hi;
 
 /**
  * One session's directory in memory. Children are numbered by their ContactPoint serial (1, 2, ...)
@@ -192,6 +184,15 @@ class SessionIndex {
 
 type LogRow = { client_id: string; kind: string; body: string; receipt: string | null };
 
+export interface IngestResult {
+  receipt: Receipt;
+  repeat: boolean;
+  /** The receipt as stored (not for a repeat): serialised once. */
+  receiptJson?: string;
+  /** The message's log row (not for a repeat). */
+  seq?: number;
+}
+
 export class Directory {
   private readonly db: Database.Database;
   private readonly sessions = new Map<string, SessionIndex>();
@@ -267,13 +268,13 @@ export class Directory {
       if (row.kind === 'resolve') {
         const r = JSON.parse(row.body) as { messageSeq: number; contactPointId: string };
         const original = this.q.row.get(r.messageSeq) as LogRow;
-        this.apply(ix, row.client_id, original.kind as Kind, JSON.parse(original.body) as AnyMessage, r.messageSeq, serialOfId(r.contactPointId));
+        this.apply(ix, row.client_id, prepareMessage(original.kind as Kind, JSON.parse(original.body) as AnyMessage, { rules: false }), r.messageSeq, serialOfId(r.contactPointId));
         continue;
       }
       const msg = JSON.parse(row.body) as AnyMessage;
       ix.messages.add(messageKey(row.client_id, msg.messageId), row.seq);
       const receipt = JSON.parse(row.receipt!) as Receipt;
-      if (receipt.status === 'accepted') this.apply(ix, row.client_id, row.kind as Kind, msg, row.seq, serialOfId(receipt.contactPointId!));
+      if (receipt.status === 'accepted') this.apply(ix, row.client_id, prepareMessage(row.kind as Kind, msg, { rules: false }), row.seq, serialOfId(receipt.contactPointId!));
     }
     for (const serial of this.q.shielded.all(sessionId) as number[]) ix.shielded[serial] = 1;
     this.sessions.set(sessionId, ix);
@@ -301,90 +302,51 @@ export class Directory {
 
   // ---------------------------------------------------------------- feed
 
-  /** Rules beyond the schema. Throws a 422 naming each rule broken. */
-  checkInvolvement(msg: InvolvementMessage): void {
-    const day = msg.sentAt.slice(0, 10);
-    const errors: ProblemItem[] = [];
-    this.checkChild(msg.child, day, '/child', errors);
-    const inv = msg.involvement;
-    for (const f of findCaseContent(contactTexts(inv.contact, '/involvement/contact'))) {
-      errors.push({ path: f.path, rule: 'case-information', requirement: 'CP-FEED-002', message: `case information ("${f.term}") is not allowed: say whom to contact, never why` });
-    }
-    if (inv.endDate && inv.endDate < inv.startDate)
-      errors.push({ path: '/involvement/endDate', rule: 'end-after-start', requirement: 'CP-FEED-010', message: 'end date is before the start date' });
-    if (SENSITIVE_SERVICES.includes(inv.service) && !inv.sensitiveBasis)
-      errors.push({
-        path: '/involvement/sensitiveBasis',
-        rule: 'sensitive-basis-required',
-        requirement: 'CP-FEED-006',
-        message: `${inv.service} is a sensitive service: state the basis (consent or significant-harm-suspected)`,
-      });
-    throwIfAny(errors);
-  }
-
-  checkCafIndicator(msg: CafIndicatorMessage): void {
-    const errors: ProblemItem[] = [];
-    this.checkChild(msg.child, msg.sentAt.slice(0, 10), '/child', errors);
-    for (const f of findCaseContent(contactTexts(msg.assessor, '/assessor')))
-      errors.push({ path: f.path, rule: 'case-information', requirement: 'CP-CAF-002', message: `case information ("${f.term}") is not allowed in a CAF indicator` });
-    throwIfAny(errors);
-  }
-
-  private checkChild(child: ChildIdentity, day: string, prefix: string, errors: ProblemItem[]): void {
-    if (child.dateOfBirth > day)
-      errors.push({ path: `${prefix}/dateOfBirth`, rule: 'born-by-message-date', requirement: 'CP-FEED-010', message: 'date of birth is after the message date' });
-    else if (ageOn(child.dateOfBirth, day) >= 18)
-      errors.push({
-        path: `${prefix}/dateOfBirth`,
-        rule: 'under-18',
-        requirement: 'CP-FEED-005',
-        message: `the child is ${ageOn(child.dateOfBirth, day)} on ${day}: ContactPoint holds children up to their 18th birthday; the record belongs in the archive`,
-      });
-    if (child.school) {
-      for (const f of findCaseContent([[`${prefix}/school/name`, child.school.name]]))
-        errors.push({ path: f.path, rule: 'case-information', requirement: 'CP-FEED-002', message: `case information ("${f.term}") is not allowed` });
-    }
-  }
-
   /**
    * Accepts one message: idempotent on message ID, stale-aware per source record, matched to a child
    * or queued for review. Must run inside a transaction (the caller's group commit or bulk batch):
    * the log row it appends is the message's commit point. Every refusal is thrown before anything
    * changes. `text`, when given, is the JSON the message was parsed from: stored as it came.
    */
-  ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage, text = JSON.stringify(msg)): { receipt: Receipt; repeat: boolean; receiptJson?: string; seq?: number } {
+  ingest(session: SessionContext, client: Client, kind: Kind, msg: AnyMessage, text = JSON.stringify(msg)): IngestResult {
+    return this.ingestPrepared(session, client, prepareMessage(kind, msg), text);
+  }
+
+  /** ingest, for a message already prepared (maybe on another thread) from `text`, the JSON it was sent as. */
+  ingestPrepared(session: SessionContext, client: Client, p: PreparedMessage, text: string): IngestResult {
     const sid = session.id;
     const ix = this.index(sid);
-    const mKey = messageKey(client.id, msg.messageId);
+    const kind = p.kind;
+    const mKey = messageKey(client.id, p.messageId);
+    let canonical: string | undefined;
     for (const seq of ix.messages.all(mKey)) {
       const prior = this.q.row.get(seq) as LogRow;
       if (prior.client_id !== client.id) continue;
       // The same message again, byte for byte or in meaning (a resend may be laid out differently).
-      if (prior.body === text || JSON.stringify(JSON.parse(prior.body)) === JSON.stringify(msg))
+      if (prior.body === text || JSON.stringify(JSON.parse(prior.body)) === (canonical ??= JSON.stringify(JSON.parse(text))))
         return { receipt: { ...(JSON.parse(prior.receipt!) as Receipt), repeat: true }, repeat: true };
       // Checked on the stored message, not the hash: a different message ID that shares the hash is new.
-      if ((JSON.parse(prior.body) as AnyMessage).messageId === msg.messageId)
+      if ((JSON.parse(prior.body) as AnyMessage).messageId === p.messageId)
         throw new ProblemError('ICS_ERR_MESSAGE_ID_REUSED', {
-          detail: `Message ${msg.messageId} was already received with different content`,
+          detail: `Message ${p.messageId} was already received with different content`,
           errors: [{ path: '/messageId', rule: 'message-id-unique', requirement: 'CP-FEED-001', message: 'message ID reused for a different message' }],
         });
     }
-    if (kind === 'involvement') this.checkInvolvement(msg as InvolvementMessage);
-    else this.checkCafIndicator(msg as CafIndicatorMessage);
+    if (p.refusals) throw refusal(p.refusals);
 
-    const recordId = kind === 'involvement' ? (msg as InvolvementMessage).sourceRecordId : (msg as CafIndicatorMessage).episodeRef;
+    const recordId = p.recordId;
     const now = session.now().toISOString();
-    const base = { receiptId: randomUUID(), messageId: msg.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now };
+    const base = { receiptId: randomUUID(), messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now };
     const record = ix.recordsByKey.first(recordKey(client.id, kind, recordId));
     const linked = record >= 0 ? ix.recordChild[record]! : 0;
     let receipt: Receipt;
     let serial = 0;
     let review: { reviewId: string; reason: string; candidates: string[] } | undefined;
-    if (record >= 0 && ix.recordSentAt[record]! > Date.parse(msg.sentAt)) {
+    if (record >= 0 && ix.recordSentAt[record]! > p.sentAt) {
       // An older message arriving late must not overwrite newer data.
       receipt = { ...base, status: 'stale', ...(linked ? { contactPointId: makeContactPointId(linked) } : {}) };
     } else {
-      const match = this.match(ix, msg.child, linked);
+      const match = this.match(ix, p.child, linked);
       if ('review' in match) {
         review = { reviewId: `REV-${randomUUID().slice(0, 8).toUpperCase()}`, reason: match.review, candidates: match.candidates };
         receipt = { ...base, status: 'queued-for-review', reviewId: review.reviewId };
@@ -400,18 +362,18 @@ export class Directory {
     if (review) this.q.insertReview.run(sid, review.reviewId, client.id, kind, seq, text, review.reason, JSON.stringify(review.candidates), now);
     this.changed(sid);
     ix.messages.add(mKey, seq);
-    if (serial) this.apply(ix, client.id, kind, msg, seq, serial);
+    if (serial) this.apply(ix, client.id, p, seq, serial);
     return { receipt, repeat: false, receiptJson, seq };
   }
 
-  private match(ix: SessionIndex, child: ChildIdentity, linked: number): { serial: number; by: MatchedBy } | { review: string; candidates: string[] } {
+  private match(ix: SessionIndex, child: PreparedChild, linked: number): { serial: number; by: MatchedBy } | { review: string; candidates: string[] } {
     const byId = new Map<number, MatchedBy>();
-    for (const kind of IDENTIFIER_KINDS) {
-      const value = child.identifiers[kind];
-      if (!value) continue;
-      for (const r of ix.identifiers.all(identifierKey(kind, value))) {
+    for (let k = 0; k < IDENTIFIER_KINDS.length; k++) {
+      const key = child.idKeys[k];
+      if (!key) continue;
+      for (const r of ix.identifiers.all(key)) {
         const s = ix.recordChild[r]!;
-        if (!byId.has(s)) byId.set(s, kind);
+        if (!byId.has(s)) byId.set(s, IDENTIFIER_KINDS[k]!);
       }
     }
     const cp = makeContactPointId;
@@ -424,23 +386,22 @@ export class Directory {
     if (byId.size > 1) return { review: `identifiers point at different children: ${[...byId.keys()].map(cp).join(', ')}`, candidates: [...byId.keys()].map(cp) };
     if (byId.size === 1) {
       const [serial, by] = [...byId.entries()][0]!;
-      if (ix.dob[serial] !== dayNumber(child.dateOfBirth))
+      if (ix.dob[serial] !== child.dob)
         return { review: `${by} matches ${cp(serial)} but the date of birth differs (${dayString(ix.dob[serial]!)} held, ${child.dateOfBirth} sent)`, candidates: [cp(serial)] };
       return { serial, by };
     }
-    const rows = ix.demographics.all(demographicKey(child)).sort((a, b) => a - b);
+    const rows = ix.demographics.all(child.demographic).sort((a, b) => a - b);
     if (rows.length === 0) return { serial: 0, by: 'new-child' };
-    const postcode = postcodeOf(child);
-    if (!postcode) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };
-    const pc = hash52(postcode);
-    const same = rows.filter((s) => ix.postcode[s] === pc);
+    if (Number.isNaN(child.postcode)) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };
+    const same = rows.filter((s) => ix.postcode[s] === child.postcode);
     if (same.length === 0) return { serial: 0, by: 'new-child' };
     if (same.length > 1) return { review: `name, date of birth and postcode match ${same.length} children`, candidates: same.map(cp) };
     const serial = same[0]!;
     // Identifiers of the same kind that disagree mean two different children with the same demographics.
     const held = this.identifiersHeld(ix, serial);
-    for (const kind of IDENTIFIER_KINDS) {
-      const sent = child.identifiers[kind];
+    for (let k = 0; k < IDENTIFIER_KINDS.length; k++) {
+      const kind = IDENTIFIER_KINDS[k]!;
+      const sent = child.ids[k];
       if (sent && held.some((h) => h.kind === kind && h.value !== sent)) return { review: `demographics match ${cp(serial)} but its ${kind} differs`, candidates: [cp(serial)] };
     }
     return { serial, by: 'demographics' };
@@ -461,9 +422,9 @@ export class Directory {
    * Writes an accepted message (log row seq) against child `serial`, created if new: its source
    * record, the identifiers that record carries, and the child's identity if this is the newest.
    */
-  private apply(ix: SessionIndex, clientId: string, kind: Kind, msg: AnyMessage, seq: number, serial: number): void {
-    const child = msg.child;
-    const sentAt = Date.parse(msg.sentAt);
+  private apply(ix: SessionIndex, clientId: string, p: PreparedMessage, seq: number, serial: number): void {
+    const child = p.child;
+    const sentAt = p.sentAt;
     if (serial > ix.children) {
       while (ix.children < serial) ix.addChild();
       this.setIdentity(ix, serial, child, seq, sentAt);
@@ -471,8 +432,7 @@ export class Directory {
       // Superseded data: the newest message about the child carries its current identity.
       this.setIdentity(ix, serial, child, seq, sentAt);
     }
-    const recordId = kind === 'involvement' ? (msg as InvolvementMessage).sourceRecordId : (msg as CafIndicatorMessage).episodeRef;
-    const rKey = recordKey(clientId, kind, recordId);
+    const rKey = recordKey(clientId, p.kind, p.recordId);
     let r = ix.recordsByKey.first(rKey);
     if (r < 0) r = ix.addRecord(rKey);
     else {
@@ -485,9 +445,8 @@ export class Directory {
     ix.recordSentAt[r] = sentAt;
     let held = 0;
     for (let k = 0; k < IDENTIFIER_KINDS.length; k++) {
-      const v = child.identifiers[IDENTIFIER_KINDS[k]!];
-      if (!v) continue;
-      const key = identifierKey(IDENTIFIER_KINDS[k]!, v);
+      const key = child.idKeys[k];
+      if (!key) continue;
       ix.identifiers.add(key, r);
       ix.recordIdHi[r * 3 + k] = key.hi;
       ix.recordIdLo[r * 3 + k] = key.lo;
@@ -496,17 +455,16 @@ export class Directory {
     ix.recordIdSet[r] = held;
   }
 
-  private setIdentity(ix: SessionIndex, serial: number, child: ChildIdentity, seq: number, sentAt: number): void {
+  private setIdentity(ix: SessionIndex, serial: number, child: PreparedChild, seq: number, sentAt: number): void {
     if (ix.identitySeq[serial]) ix.demographics.delete({ hi: ix.demoHi[serial]!, lo: ix.demoLo[serial]! }, serial);
-    const d = demographicKey(child);
+    const d = child.demographic;
     ix.demographics.add(d, serial);
     ix.demoHi[serial] = d.hi;
     ix.demoLo[serial] = d.lo;
-    ix.family[serial] = nameHash(child.name.family);
-    ix.given[serial] = nameHash(child.name.given);
-    ix.dob[serial] = dayNumber(child.dateOfBirth);
-    const pc = postcodeOf(child);
-    ix.postcode[serial] = pc ? hash52(pc) : NaN;
+    ix.family[serial] = child.family;
+    ix.given[serial] = child.given;
+    ix.dob[serial] = child.dob;
+    ix.postcode[serial] = child.postcode;
     ix.identitySeq[serial] = seq;
     ix.identitySentAt[serial] = sentAt;
   }
@@ -532,7 +490,7 @@ export class Directory {
     this.q.append.run(session.id, row.client_id, 'resolve', JSON.stringify({ reviewId, messageSeq: row.message_seq, contactPointId: cpId }), null);
     this.q.resolveReview.run(JSON.stringify({ contactPointId: cpId, resolvedAt: now }), session.id, reviewId);
     this.changed(session.id);
-    this.apply(ix, row.client_id, row.kind as Kind, msg, row.message_seq, serial);
+    this.apply(ix, row.client_id, prepareMessage(row.kind as Kind, msg, { rules: false }), row.message_seq, serial);
     return toReview(this.q.review.get(session.id, reviewId) as ReviewRow);
   }
 
@@ -719,25 +677,6 @@ function toReview(r: ReviewRow): ReviewItem {
     message: JSON.parse(r.message) as AnyMessage,
     ...(r.resolution ? { resolution: JSON.parse(r.resolution) as { contactPointId: string; resolvedAt: string } } : {}),
   };
-}
-
-function contactTexts(c: PractitionerContact, prefix: string): Array<[string, string | undefined]> {
-  return c.kind === 'practitioner'
-    ? [
-        [`${prefix}/role`, c.role],
-        [`${prefix}/organisation`, c.organisation],
-      ]
-    : [
-        [`${prefix}/teamName`, c.teamName],
-        [`${prefix}/organisation`, c.organisation],
-      ];
-}
-
-function throwIfAny(errors: ProblemItem[]): void {
-  if (errors.length === 0) return;
-  const first = errors[0]!;
-  const code = first.rule === 'case-information' ? 'ICS_ERR_CASE_INFORMATION' : first.rule === 'under-18' ? 'ICS_ERR_AGE_LIMIT' : first.rule === 'sensitive-basis-required' ? 'ICS_ERR_SENSITIVE_BASIS' : 'ICS_ERR_DATES';
-  throw new ProblemError(code, { detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
 }
 
 export type { PersonName };
