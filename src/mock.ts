@@ -18,6 +18,8 @@ import { ecafRoutes } from '../mocks/ecaf/routes.js';
 import { controlRoutes } from './control/routes.js';
 import { seedSession, type DatasetName, type SeedSummary } from './seed.js';
 import { VERSION } from './version.js';
+import { PrepareWorker } from './core/offload.js';
+import { PREPARERS } from './preparers.js';
 
 export interface MockServicesOptions {
   /** SQLite file for long sessions; ":memory:" (the default) for tests. */
@@ -34,6 +36,12 @@ export interface MockServicesOptions {
    * with `tls` sets this; over msw every such request would be refused.
    */
   mtls?: boolean;
+  /**
+   * Parse, validate and prepare feed messages on a worker thread (docs/decisions/0009), as `serve`
+   * does: under load the main thread is the bottleneck. Only from a build (dist/), where the worker's
+   * module exists; otherwise, and by default, they are prepared inline.
+   */
+  prepareWorker?: boolean;
 }
 
 export const DEFAULT_SESSION_ID = 'default';
@@ -52,6 +60,8 @@ export class MockServices {
   readonly pipeline: Pipeline;
   readonly controlToken: string;
   readonly version = VERSION;
+  /** The prepare worker, when one runs (prepareWorker). */
+  readonly prepareWorker: PrepareWorker | undefined;
   private openapiCache: Record<string, unknown> | undefined;
 
   constructor(opts: MockServicesOptions = {}) {
@@ -71,7 +81,16 @@ export class MockServices {
     });
     this.controlToken = opts.controlToken ?? `ctl_${randomBytes(18).toString('base64url')}`;
     const routes: RouteDef[] = [...contactPointRoutes(this.directory, this.store), ...ecafRoutes(this.ecaf), ...controlRoutes(this), ...this.metaRoutes()];
-    this.pipeline = new Pipeline(routes, { store: this.store, sessions: this.sessions, journal: this.journal, controlToken: this.controlToken, mtls: opts.mtls ?? false });
+    const entry = opts.prepareWorker ? PrepareWorker.entry() : undefined;
+    this.prepareWorker = entry ? new PrepareWorker(entry, PREPARERS) : undefined;
+    this.pipeline = new Pipeline(routes, {
+      store: this.store,
+      sessions: this.sessions,
+      journal: this.journal,
+      controlToken: this.controlToken,
+      mtls: opts.mtls ?? false,
+      ...(this.prepareWorker ? { preparers: this.prepareWorker } : {}),
+    });
     if (opts.demoSession && !this.sessions.has(DEFAULT_SESSION_ID)) {
       const d = typeof opts.demoSession === 'object' ? opts.demoSession : {};
       this.sessions.create({ id: DEFAULT_SESSION_ID, name: 'default (demo credentials)', clients: demoClients() });
@@ -126,6 +145,7 @@ export class MockServices {
   }
 
   close(): void {
+    this.prepareWorker?.close();
     this.journal.flush();
     this.ecaf.flushAudit();
     this.store.close();

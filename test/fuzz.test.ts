@@ -108,7 +108,7 @@ function tokenFor(route: RouteDef): string | undefined {
 // ---------------------------------------------------------------------------------------------
 
 /** Written whatever the verdict: every exchange is journalled, and eCAF audits refused access. */
-const VOLATILE_TABLES = new Set(['journal', 'journal_meta', 'ecaf_audit']);
+const VOLATILE_TABLES = new Set(['journal_pages', 'journal_meta', 'ecaf_audit']);
 const db = mock.store.db;
 
 const tableNames = db.prepare<[]>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck();

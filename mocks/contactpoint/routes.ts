@@ -2,11 +2,12 @@
 import { Type, ContactPointId } from '../../src/core/schema.js';
 import { route, json, type HandlerResult, type RouteDef } from '../../src/core/http.js';
 import { ProblemError } from '../../src/core/problem.js';
-import { parseUntrustedJson } from '../../src/core/safe-json.js';
-import { assertValid } from '../../src/core/validate.js';
+import type { PrepareResult } from '../../src/core/offload.js';
 import { ndjsonLines, tooLongProblem } from '../../src/core/ndjson.js';
 import type { Store } from '../../src/core/store.js';
 import { LOG_BODIES, type Directory } from './domain/directory.js';
+import type { PreparedMessage } from './domain/prepare.js';
+import { cafIndicatorPreparer, involvementPreparer } from './preparers.js';
 import {
   InvolvementMessage,
   Receipt,
@@ -47,7 +48,7 @@ const problems = {
 
 export function contactPointRoutes(directory: Directory, store: Store): RouteDef[] {
   return [
-    route<InvolvementMessage>({
+    route<PreparedMessage>({
       operationId: 'submitInvolvement',
       method: 'POST',
       path: `${BASE}/involvements`,
@@ -58,6 +59,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       auth: { kind: 'client', permission: 'feed:write' },
       requirement: 'CP-FEED-001',
       body: InvolvementMessage,
+      preparer: involvementPreparer,
       mutates: true,
       refusesBeforeWriting: true,
       responses: {
@@ -66,9 +68,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         409: { description: 'Message ID already used for a different message.', schema: ProblemSchema, contentType: 'application/problem+json' },
         ...problems,
       },
-      handler: ({ body, bodyText, client, session }) => {
-        return receiptAnswer(directory.ingest(session!, client!, 'involvement', body, bodyText));
-      },
+      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session!, client!, body, bodyText!)),
     }),
     route({
       operationId: 'submitInvolvementBulk',
@@ -87,44 +87,50 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         415: { description: 'Not application/x-ndjson.', schema: ProblemSchema, contentType: 'application/problem+json' },
         ...problems,
       },
-      handler: ({ stream, client, session }) => ({
+      handler: ({ stream, client, session, prepare }) => ({
         status: 200,
         headers: { 'content-type': 'application/x-ndjson' },
         stream: (async function* () {
-          let batch: Array<{ line: number; msg?: InvolvementMessage; text?: string; problem?: ProblemError }> = [];
-          const flush = () => {
+          // A batch's lines are prepared (parsed, validated, checked) on the prepare worker while the
+          // batch before it is ingested here: at most two batches are held.
+          type Batch = { lines: Array<{ line: number; text: string; tooLong?: boolean }>; prepared: Promise<Array<PrepareResult<PreparedMessage>>> };
+          const start = (lines: Batch['lines']): Batch => ({ lines, prepared: prepare(involvementPreparer, lines.map((l) => (l.tooLong ? '' : l.text))) });
+          const ingest = async ({ lines, prepared }: Batch): Promise<string> => {
+            const results = await prepared;
             const out: string[] = [];
             store.tx(() => {
-              for (const item of batch) {
-                if (item.problem) {
-                  out.push(JSON.stringify({ line: item.line, ok: false, problem: item.problem.problem }));
-                  continue;
+              lines.forEach((l, i) => {
+                const r = results[i]!;
+                if (l.tooLong) return out.push(JSON.stringify({ line: l.line, ok: false, problem: tooLongProblem(MAX_BULK_LINE_BYTES, 'CP-FEED-011').problem }));
+                if (!r.ok) {
+                  if ('internal' in r) throw new Error(r.internal);
+                  return out.push(JSON.stringify({ line: l.line, ok: false, problem: r.problem }));
                 }
                 try {
                   // No savepoint per line: ingest refuses before it writes, and anything else aborts the batch.
-                  const { receipt, receiptJson } = directory.ingest(session!, client!, 'involvement', item.msg!, item.text);
+                  const { receipt, receiptJson } = directory.ingestPrepared(session!, client!, r.value, l.text);
                   // The receipt as the log row holds it: serialised once.
-                  out.push(receiptJson ? `{"line":${item.line},"ok":true,"receipt":${receiptJson}}` : JSON.stringify({ line: item.line, ok: true, receipt }));
+                  out.push(receiptJson ? `{"line":${l.line},"ok":true,"receipt":${receiptJson}}` : JSON.stringify({ line: l.line, ok: true, receipt }));
                 } catch (err) {
                   if (!(err instanceof ProblemError)) throw err;
-                  out.push(JSON.stringify({ line: item.line, ok: false, problem: err.problem }));
+                  out.push(JSON.stringify({ line: l.line, ok: false, problem: err.problem }));
                 }
-              }
+              });
             });
-            batch = [];
             return out.join('\n') + '\n';
           };
+          let lines: Batch['lines'] = [];
+          let waiting: Batch | undefined;
           for await (const l of ndjsonLines(stream, MAX_BULK_LINE_BYTES)) {
-            try {
-              if (l.tooLong) throw tooLongProblem(MAX_BULK_LINE_BYTES, 'CP-FEED-011');
-              batch.push({ line: l.line, msg: assertValid<InvolvementMessage>(InvolvementMessage, parseUntrustedJson(l.text, 'CP-FEED-001'), 'CP-FEED-001'), text: l.text });
-            } catch (err) {
-              if (!(err instanceof ProblemError)) throw err;
-              batch.push({ line: l.line, problem: err });
-            }
-            if (batch.length >= BULK_BATCH) yield flush();
+            lines.push(l);
+            if (lines.length < BULK_BATCH) continue;
+            const next = start(lines);
+            lines = [];
+            if (waiting) yield await ingest(waiting);
+            waiting = next;
           }
-          if (batch.length > 0) yield flush();
+          if (waiting) yield await ingest(waiting);
+          if (lines.length > 0) yield await ingest(start(lines));
         })(),
       }),
     }),
@@ -159,7 +165,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         });
       },
     }),
-    route<CafIndicatorMessage>({
+    route<PreparedMessage>({
       operationId: 'submitCafIndicator',
       method: 'POST',
       path: `${BASE}/caf-indicators`,
@@ -170,6 +176,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       auth: { kind: 'client', permission: 'caf-indicator:write' },
       requirement: 'CP-CAF-001',
       body: CafIndicatorMessage,
+      preparer: cafIndicatorPreparer,
       mutates: true,
       refusesBeforeWriting: true,
       responses: {
@@ -178,9 +185,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         409: { description: 'Message ID reused.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ body, bodyText, client, session }) => {
-        return receiptAnswer(directory.ingest(session!, client!, 'caf', body, bodyText));
-      },
+      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session!, client!, body, bodyText!)),
     }),
     route({
       operationId: 'searchChildren',

@@ -5,6 +5,7 @@
 import type { TSchema } from './schema.js';
 import type { SessionContext } from './sessions.js';
 import type { Client } from './sessions.js';
+import type { Preparer, PrepareResult } from './offload.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -66,6 +67,8 @@ export interface HandlerContext<B = unknown> {
   session: SessionContext | undefined;
   /** Raw body stream, for operations with bodyKind 'stream'. */
   stream: AsyncIterable<Uint8Array> | null;
+  /** Runs a preparer over texts (a bulk upload's lines): on the prepare worker when there is one. */
+  prepare<P>(p: Preparer<never, P>, texts: string[]): Promise<Array<PrepareResult<P>>>;
 }
 
 export interface HandlerResult {
@@ -111,6 +114,12 @@ export interface RouteDef {
   maxBodyBytes?: number;
   /** json (default when body is set) or a raw stream (NDJSON bulk). */
   bodyKind?: 'json' | 'stream';
+  /**
+   * Parse, validate and turn the body into the handler's input in one pure step that may run on the
+   * prepare worker (docs/decisions/0009): the handler's `body` is then what the preparer returns.
+   * Its schema must be `body`.
+   */
+  preparer?: Preparer<never, unknown>;
   bodyContentType?: string;
   query?: TSchema;
   params?: Record<string, TSchema>;

@@ -69,9 +69,9 @@ export class Journal {
   private readonly seqs = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
   /**
-   * Retention: entries with seq <= floor are dropped (never listed); rows up to `deleted` are gone
-   * from SQLite. Rows go in chunks, so one statement frees whole pages, where deleting the oldest
-   * few entries on every commit rewrote the oldest pages each time (it cost 10-20 µs a message).
+   * Retention: entries with seq <= floor are dropped (never listed); pages up to `deleted` are gone
+   * from SQLite. They go in chunks, so one statement frees whole database pages, where deleting the
+   * oldest few entries on every commit rewrote the oldest pages each time (it cost 10-20 µs a message).
    */
   private readonly floors = new Map<string, number>();
   private readonly deleted = new Map<string, number>();
@@ -86,27 +86,39 @@ export class Journal {
     readonly retentionLimit = 50_000,
   ) {
     this.events.setMaxListeners(0);
+    // One row per flush and session (a page of entries, a JSON array), not one per entry: a row costs
+    // about as much to insert as a message's own log row, and pages keep the cost to one per commit.
     store.exec(`
-      CREATE TABLE IF NOT EXISTS journal (session_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, body_source TEXT, body_ref INTEGER, PRIMARY KEY (session_id, seq));
+      CREATE TABLE IF NOT EXISTS journal_pages (session_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, entries TEXT NOT NULL, PRIMARY KEY (session_id, first_seq));
       CREATE TABLE IF NOT EXISTS journal_meta (session_id TEXT PRIMARY KEY, dropped INTEGER NOT NULL, floor INTEGER);
     `);
-    // Files written before body references and the retention floor existed.
-    addMissingColumns(store, 'journal', { body_source: 'TEXT', body_ref: 'INTEGER' });
+    migrateEntryRows(store);
     addMissingColumns(store, 'journal_meta', { floor: 'INTEGER' });
     for (const r of store.db.prepare('SELECT session_id, dropped, floor FROM journal_meta').all() as Array<{ session_id: string; dropped: number; floor: number | null }>) {
       this.dropped.set(r.session_id, r.dropped);
       if (r.floor !== null) this.floors.set(r.session_id, r.floor);
     }
     // What is physically left; for files written before the floor existed (they deleted exactly), the floor too.
-    for (const r of store.db.prepare('SELECT session_id, MIN(seq) AS first, MAX(seq) AS last FROM journal GROUP BY session_id').all() as Array<{ session_id: string; first: number; last: number }>) {
+    for (const r of store.db.prepare('SELECT session_id, MIN(first_seq) AS first, MAX(last_seq) AS last FROM journal_pages GROUP BY session_id').all() as Array<{
+      session_id: string;
+      first: number;
+      last: number;
+    }>) {
       this.seqs.set(r.session_id, r.last);
       this.deleted.set(r.session_id, r.first - 1);
       if (!this.floors.has(r.session_id)) this.floors.set(r.session_id, r.first - 1);
     }
     this.chunk = Math.max(1, Math.floor(retentionLimit / 50));
     this.q = {
-      insert: store.db.prepare('INSERT OR REPLACE INTO journal (session_id, seq, entry, body_source, body_ref) VALUES (?, ?, ?, ?, ?)'),
-      drop: store.db.prepare('DELETE FROM journal WHERE session_id = ? AND seq <= ?'),
+      insert: store.db.prepare('INSERT OR REPLACE INTO journal_pages (session_id, first_seq, last_seq, entries) VALUES (?, ?, ?, ?)'),
+      // Whole pages only: a page that straddles the cutoff stays, its older entries hidden by the floor.
+      drop: store.db.prepare('DELETE FROM journal_pages WHERE session_id = @sid AND first_seq <= @cutoff AND last_seq <= @cutoff'),
+      // From the page holding entry `from` (the last page starting at or before it) on.
+      pages: store.db
+        .prepare(
+          'SELECT entries FROM journal_pages WHERE session_id = @sid AND first_seq >= COALESCE((SELECT MAX(first_seq) FROM journal_pages WHERE session_id = @sid AND first_seq <= @from), 0) ORDER BY first_seq',
+        )
+        .pluck(),
       setDropped: store.db.prepare(
         'INSERT INTO journal_meta (session_id, dropped, floor) VALUES (?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET dropped = excluded.dropped, floor = excluded.floor',
       ),
@@ -124,7 +136,9 @@ export class Journal {
   record(e: NewJournalEntry): JournalEntry {
     const seq = (this.seqs.get(e.sessionId) ?? 0) + 1;
     this.seqs.set(e.sessionId, seq);
-    const entry: JournalEntry = { seq, ...e };
+    // The entry itself, numbered: a copy would read every field, and a lazily kept body would be parsed.
+    const entry = e as JournalEntry;
+    entry.seq = seq;
     this.pending.push(entry);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -145,14 +159,18 @@ export class Journal {
     if (this.pending.length === 0 || !this.store.db.open) return;
     const batch = this.pending;
     this.pending = [];
-    const touched = new Set<string>();
+    const pages = new Map<string, JournalEntry[]>();
+    for (const e of batch) {
+      const page = pages.get(e.sessionId);
+      if (page) page.push(e);
+      else pages.set(e.sessionId, [e]);
+    }
     this.store.tx(() => {
-      for (const e of batch) {
-        const ref = (e as NewJournalEntry)[BODY_REF];
-        this.q.insert.run(e.sessionId, e.seq, serialise(e), ref?.source ?? null, ref?.ref ?? null);
-        touched.add(e.sessionId);
+      for (const [sid, entries] of pages) {
+        // A session's entries are queued in seq order.
+        this.q.insert.run(sid, entries[0]!.seq, entries[entries.length - 1]!.seq, `[${entries.map(serialise).join(',')}]`);
       }
-      for (const sid of touched) {
+      for (const sid of pages.keys()) {
         const cutoff = (this.seqs.get(sid) ?? 0) - this.retentionLimit;
         const floor = this.floors.get(sid) ?? 0;
         if (cutoff <= floor) continue;
@@ -167,7 +185,7 @@ export class Journal {
         });
         const gone = this.deleted.get(sid) ?? 0;
         if (cutoff - gone < this.chunk) continue;
-        this.q.drop.run(sid, cutoff);
+        this.q.drop.run({ sid, cutoff });
         // Saved with the delete: after a crash the floor may lag the limit, and the next flush catches up.
         this.q.setDropped.run(sid, dropped, cutoff);
         this.deleted.set(sid, cutoff);
@@ -178,19 +196,26 @@ export class Journal {
 
   list(sessionId: string, opts: { since?: number; limit?: number } = {}): JournalPage {
     this.flush();
-    const rows = this.store.db
-      .prepare('SELECT entry, body_source, body_ref FROM journal WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(sessionId, Math.max(opts.since ?? 0, this.floors.get(sessionId) ?? 0), opts.limit ?? 1000) as Array<{ entry: string; body_source: string | null; body_ref: number | null }>;
-    return { entries: rows.map((r) => this.revive(r)), dropped: this.dropped.get(sessionId) ?? 0, retentionLimit: this.retentionLimit };
+    const after = Math.max(opts.since ?? 0, this.floors.get(sessionId) ?? 0);
+    const limit = opts.limit ?? 1000;
+    const entries: JournalEntry[] = [];
+    if (limit > 0) {
+      for (const text of this.q.pages.iterate({ sid: sessionId, from: after + 1 }) as Iterable<string>) {
+        for (const e of JSON.parse(text) as StoredEntry[]) if (e.seq > after && entries.push(this.revive(e)) === limit) break;
+        // Leaving the loop early ends the statement's iteration.
+        if (entries.length === limit) break;
+      }
+    }
+    return { entries, dropped: this.dropped.get(sessionId) ?? 0, retentionLimit: this.retentionLimit };
   }
 
-  private revive(r: { entry: string; body_source: string | null; body_ref: number | null }): JournalEntry {
-    const entry = JSON.parse(r.entry) as JournalEntry;
-    if (r.body_source !== null && r.body_ref !== null) {
-      const text = this.bodySources.get(r.body_source)?.(r.body_ref);
-      if (text !== undefined) entry.requestBody = JSON.parse(text) as unknown;
-    }
-    return entry;
+  private revive(e: StoredEntry): JournalEntry {
+    const ref = e[STORED_BODY_REF];
+    if (ref === undefined) return e;
+    delete e[STORED_BODY_REF];
+    const text = this.bodySources.get(ref[0])?.(ref[1]);
+    if (text !== undefined) e.requestBody = JSON.parse(text) as unknown;
+    return e;
   }
 
   /** Every entry of a session, oldest first, in pages (for exports). */
@@ -206,7 +231,7 @@ export class Journal {
 
   clear(sessionId: string): void {
     this.pending = this.pending.filter((e) => e.sessionId !== sessionId);
-    this.store.db.prepare('DELETE FROM journal WHERE session_id = ?').run(sessionId);
+    this.store.db.prepare('DELETE FROM journal_pages WHERE session_id = ?').run(sessionId);
     this.store.db.prepare('DELETE FROM journal_meta WHERE session_id = ?').run(sessionId);
     this.dropped.delete(sessionId);
     // Seqs carry on after a reset: what came before is gone, not dropped.
@@ -263,13 +288,66 @@ export class Journal {
   }
 }
 
+/** Every field of an entry but seq and requestBody, in the order they are stored. */
+const FIELDS = [
+  'sessionId',
+  'at',
+  'durationMs',
+  'service',
+  'operationId',
+  'method',
+  'path',
+  'query',
+  'clientId',
+  'practitionerId',
+  'requestHeaders',
+  'status',
+  'responseBody',
+  'verdict',
+  'problems',
+  'fault',
+] as const;
+// A field added to JournalEntry and not to FIELDS would silently not be stored: this fails to compile.
+const everyField: [Exclude<keyof JournalEntry, (typeof FIELDS)[number] | 'seq' | 'requestBody'>] extends [never] ? true : never = true;
+void everyField;
+
+/** In a stored entry: where the service keeps its request body ([source, ref]), in place of the body. */
+const STORED_BODY_REF = '$body';
+type StoredEntry = JournalEntry & { [STORED_BODY_REF]?: [string, number] };
+
+/**
+ * An entry as stored, field by field: no copy of the entry, and its requestBody is not read when
+ * the text it came from is at hand (RAW_BODY) or the service stored it (BODY_REF: stored as a reference).
+ */
 function serialise(e: JournalEntry & { [RAW_BODY]?: string; [BODY_REF]?: BodyRef }): string {
-  // Stored by the service: the reference (in its own columns) stands for the body.
-  if (e[BODY_REF]) return JSON.stringify({ ...e, requestBody: undefined });
+  let out = `{"seq":${e.seq}`;
+  for (const k of FIELDS) {
+    const v = e[k];
+    if (v !== undefined) out += `,"${k}":${JSON.stringify(v)}`;
+  }
+  const ref = e[BODY_REF];
+  if (ref) return `${out},"${STORED_BODY_REF}":${JSON.stringify([ref.source, ref.ref])}}`;
   const raw = e[RAW_BODY];
-  if (raw === undefined) return JSON.stringify(e);
-  const rest = JSON.stringify({ ...e, requestBody: undefined });
-  return `${rest.slice(0, -1)},"requestBody":${raw}}`;
+  if (raw !== undefined) return `${out},"requestBody":${raw}}`;
+  return e.requestBody === undefined ? `${out}}` : `${out},"requestBody":${JSON.stringify(e.requestBody)}}`;
+}
+
+/**
+ * Files written before journal pages kept one row per entry in `journal` (the body reference, if
+ * any, in its own columns): each becomes a page of one entry, with the reference inside it.
+ */
+function migrateEntryRows(store: Store): void {
+  const old = store.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'").get();
+  if (!old) return;
+  // Files written before body references had no such columns.
+  addMissingColumns(store, 'journal', { body_source: 'TEXT', body_ref: 'INTEGER' });
+  store.tx(() => {
+    store.exec(`
+      INSERT OR REPLACE INTO journal_pages (session_id, first_seq, last_seq, entries)
+        SELECT session_id, seq, seq, '[' || CASE WHEN body_source IS NULL THEN entry ELSE json_set(entry, '$."${STORED_BODY_REF}"', json_array(body_source, body_ref)) END || ']' FROM journal;
+      DROP TABLE journal;
+    `);
+  });
 }
 
 function addMissingColumns(store: Store, table: string, columns: Record<string, string>): void {

@@ -11,6 +11,7 @@ import { assertValid, validator } from './validate.js';
 import { BODY_REF, maskHeaders, RAW_BODY, type Journal } from './journal.js';
 import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
 import type { Store } from './store.js';
+import { inlinePreparers, type PrepareRunner } from './offload.js';
 
 const JOURNAL_TEXT_LIMIT = 64 * 1024;
 
@@ -21,6 +22,8 @@ export interface PipelineDeps {
   controlToken: string;
   /** Mutual TLS mode: client-authenticated operations also need a trusted certificate naming the token's client. */
   mtls?: boolean;
+  /** Where routes' preparers run (default: inline, on the calling thread). */
+  preparers?: PrepareRunner;
 }
 
 interface CompiledRoute {
@@ -34,11 +37,15 @@ export type Match = { route: RouteDef; params: Record<string, string> } | { allo
 export class Pipeline {
   private readonly compiled: CompiledRoute[];
 
+  private readonly preparers: PrepareRunner;
+
   constructor(
     readonly routes: RouteDef[],
     private readonly deps: PipelineDeps,
   ) {
+    this.preparers = deps.preparers ?? inlinePreparers;
     this.compiled = routes.map((route) => ({ route, ...compilePath(route.path) }));
+    for (const r of routes) if (r.preparer && r.preparer.schema !== r.body) throw new Error(`${r.operationId}: its preparer must validate its body schema`);
     // Compile every schema now: a broken schema fails at start-up, and no request pays for compilation.
     for (const r of routes) for (const s of [r.body, r.query, ...Object.values(r.params ?? {})]) if (s) validator(s);
   }
@@ -120,12 +127,32 @@ export class Pipeline {
         const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
         // The journal keeps what was sent even when it fails to parse.
         seen.body = text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text;
-        body = parseUntrustedJson(text, route.requirement);
-        if (text.length <= JOURNAL_TEXT_LIMIT) {
-          seen.body = body;
-          seen.text = text;
+        if (route.preparer) {
+          const [r] = await this.preparers.run(route.preparer, [text]);
+          if (!r!.ok) {
+            if ('internal' in r!) throw new Error(r.internal);
+            // Acceptable JSON that broke the schema or a rule: journalled parsed, as the inline path does.
+            if (r!.parsed && text.length <= JOURNAL_TEXT_LIMIT) {
+              seen.body = JSON.parse(text) as unknown;
+              seen.text = text;
+            }
+            throw ProblemError.revive(r!.problem, r!.headers);
+          }
+          body = r!.value;
+          // The parsed body never came to this thread: the journal entry parses the text if anyone reads it.
+          if (text.length <= JOURNAL_TEXT_LIMIT) {
+            seen.body = undefined;
+            seen.lazy = true;
+            seen.text = text;
+          }
+        } else {
+          body = parseUntrustedJson(text, route.requirement);
+          if (text.length <= JOURNAL_TEXT_LIMIT) {
+            seen.body = body;
+            seen.text = text;
+          }
+          body = assertValid(route.body, body, route.requirement);
         }
-        body = assertValid(route.body, body, route.requirement);
         bodyText = text;
       } else if (route.bodyKind === 'stream') {
         checkContentType(req, route.bodyContentType ?? 'application/x-ndjson', route.requirement);
@@ -144,6 +171,7 @@ export class Pipeline {
         practitionerId: who.practitionerId,
         session: who.session,
         stream: route.bodyKind === 'stream' ? req.body : null,
+        prepare: (p, texts) => this.preparers.run(p, texts),
       };
       const handler = route.handler as (c: HandlerContext<unknown>) => HandlerResult | Promise<HandlerResult>;
       const result = route.mutates
@@ -191,6 +219,8 @@ export class Pipeline {
         ...(isProblem(response.body) && response.body.errors ? { problems: response.body.errors } : {}),
         ...(fault ? { fault: describeFault(fault) } : {}),
       };
+      // A body kept as text only (a preparer's route): parsed when first read, in-process subscribers included.
+      if (seen.lazy && seen.text !== undefined) lazyRequestBody(entry, seen.text);
       if (response.stream) {
         // Journal the bulk exchange once its streamed answer has been produced.
         response.stream = journalAfter(response.stream, (summary) => this.deps.journal.record({ ...entry, responseBody: summary, durationMs: Math.round(performance.now() - started) }));
@@ -323,7 +353,29 @@ const isRefusal = (err: unknown) => err instanceof ProblemError;
 interface Seen {
   body?: unknown;
   text?: string;
+  /** The body was valid, but only its text is here (it was prepared on the worker). */
+  lazy?: boolean;
   ref?: BodyRef;
+}
+
+function lazyRequestBody(entry: object, text: string): void {
+  let value: unknown;
+  let parsed = false;
+  Object.defineProperty(entry, 'requestBody', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!parsed) {
+        value = JSON.parse(text) as unknown;
+        parsed = true;
+      }
+      return value;
+    },
+    set(v: unknown) {
+      value = v;
+      parsed = true;
+    },
+  });
 }
 
 function syncOnly<T>(value: T | Promise<T>): T {

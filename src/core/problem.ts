@@ -44,6 +44,13 @@ export class ProblemError extends Error {
     };
     this.headers = opts.headers ?? {};
   }
+
+  /** A problem made elsewhere (on a worker thread), to throw here as it was made. */
+  static revive(problem: Problem, headers: Record<string, string> = {}): ProblemError {
+    const err = new ProblemError(problem.code, { headers, ...(problem.detail ? { detail: problem.detail } : {}) });
+    (err as { problem: Problem }).problem = problem;
+    return err;
+  }
 }
 
 /** Shorthand for one rule broken at one path. */

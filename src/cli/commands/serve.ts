@@ -11,6 +11,7 @@ interface Args {
   'control-token'?: string;
   'journal-limit'?: number;
   tls?: string;
+  'prepare-worker': boolean;
 }
 
 export const serveCommand = (): CommandModule<object, Args> => ({
@@ -26,6 +27,7 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       .option('seed', { type: 'number', default: 1, describe: 'Seed for the synthetic population' })
       .option('control-token', { type: 'string', describe: 'Control API token (default: $ICS_CONTROL_TOKEN or random)' })
       .option('journal-limit', { type: 'number', describe: 'Journal entries kept per session before the oldest are dropped (default 50000)' })
+      .option('prepare-worker', { type: 'boolean', default: true, describe: 'Parse and validate feed messages on a worker thread (--no-prepare-worker: on the main thread)' })
       .option('tls', { type: 'string', describe: 'Serve HTTPS with mutual TLS, from a test PKI in this directory (generated if missing, reused if present)' })
       .example('$0 serve', 'Serve on http://127.0.0.1:4010 with 200 synthetic children')
       .example('$0 serve --port 0 --data session.sqlite --dataset hannah', 'Durable state, Hannah\'s story')
@@ -46,6 +48,7 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       ...(controlToken ? { controlToken } : {}),
       ...(args['journal-limit'] !== undefined ? { journalLimit: args['journal-limit'] } : {}),
       demoSession: { dataset: args.dataset, count: args.count, seed: args.seed },
+      prepareWorker: args['prepare-worker'],
       ...(pki ? { tls: { dir: pki.files.dir } } : {}),
     });
     const { url, mock } = running;

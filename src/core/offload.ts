@@ -1,0 +1,163 @@
+/**
+ * Preparers: the pure first part of a JSON operation (parse the untrusted text, validate it against
+ * the schema, turn the valid body into what the handler takes) as one step that can run on a worker
+ * thread. The server's main thread is the bottleneck under load while the second core sits half idle
+ * (docs/decisions/0009), and this step is a fifth of a message's work there.
+ *
+ * The same function runs in both places: runPreparer, inline or in the worker. Whatever a preparer
+ * returns crosses a thread by structured cloning, so it must be plain data.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ProblemError, type Problem } from './problem.js';
+import { parseUntrustedJson } from './safe-json.js';
+import { assertValid } from './validate.js';
+import type { TSchema } from './schema.js';
+
+export interface Preparer<B = never, P = unknown> {
+  /** Its key in the worker's registry (src/preparers.ts): the same preparer on both threads. */
+  readonly name: string;
+  readonly schema: TSchema;
+  /** The requirement that a malformed or invalid body breaks. */
+  readonly requirement: string;
+  /** From the validated body to the handler's input. Pure; plain data out. Throws ProblemError to refuse. */
+  prepare(body: B): P;
+}
+
+export type PrepareResult<P = unknown> =
+  | { ok: true; value: P }
+  /** `parsed`: the text was acceptable JSON (it failed the schema or the preparer), so the journal may show it parsed. */
+  | { ok: false; problem: Problem; headers: Record<string, string>; parsed: boolean }
+  /** Anything but a refusal: a bug, answered as an internal error. */
+  | { ok: false; internal: string };
+
+/** Parse, validate, prepare: the whole step, on whichever thread calls it. */
+export function runPreparer<P>(p: Preparer<never, P>, text: string): PrepareResult<P> {
+  let body: unknown;
+  try {
+    body = parseUntrustedJson(text, p.requirement);
+  } catch (err) {
+    return failure(err, false);
+  }
+  try {
+    return { ok: true, value: p.prepare(assertValid<never>(p.schema, body, p.requirement)) };
+  } catch (err) {
+    return failure(err, true);
+  }
+}
+
+function failure(err: unknown, parsed: boolean): PrepareResult<never> {
+  if (err instanceof ProblemError) return { ok: false, problem: err.problem, headers: err.headers, parsed };
+  return { ok: false, internal: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+}
+
+/** Runs preparers for the pipeline: on a worker thread when one is running, else inline. */
+export interface PrepareRunner {
+  run<P>(p: Preparer<never, P>, texts: string[]): Promise<Array<PrepareResult<P>>>;
+  close(): void;
+}
+
+export const inlinePreparers: PrepareRunner = {
+  run: (p, texts) => Promise.resolve(texts.map((t) => runPreparer(p, t))),
+  close: () => {},
+};
+
+const MAX_BATCH = Number(process.env.ICS_PREP_BATCH ?? 8);
+
+type Pending = { p: Preparer<never, unknown>; texts: string[]; resolve: (r: Array<PrepareResult<unknown>>) => void };
+
+/**
+ * One worker thread running preparers. Every text asked for in one turn of the event loop goes in
+ * one message (a message costs the main thread about as much as a few texts), answers come back in
+ * order. Should the worker fail, what it held and everything after runs inline: a preparer is pure,
+ * so running it again changes nothing, and nothing is acknowledged before it has run.
+ */
+export class PrepareWorker implements PrepareRunner {
+  private worker: Worker | undefined;
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private readonly inFlight = new Map<number, Pending[]>();
+  private batches = 0;
+
+  /** `entry`: the compiled worker module (src/workers/prepare.ts); `preparers`: the same registry it loads. */
+  constructor(
+    entry: URL,
+    private readonly preparers: Record<string, Preparer<never, unknown>>,
+  ) {
+    const worker = new Worker(entry);
+    worker.on('message', (m: { id: number; results: Array<Array<PrepareResult<unknown>>> }) => {
+      const batch = this.inFlight.get(m.id);
+      if (!batch) return;
+      this.inFlight.delete(m.id);
+      // Waiting on the worker keeps the process alive; an idle worker must not.
+      if (this.inFlight.size === 0) worker.unref();
+      batch.forEach((job, i) => job.resolve(m.results[i]!));
+    });
+    worker.on('error', (err) => this.fail(`failed (${err.message})`));
+    worker.on('exit', (code) => this.fail(`exited (code ${code})`));
+    worker.unref();
+    this.worker = worker;
+  }
+
+  /** The compiled worker module beside this build, if this is a build (under vitest, src/ has no .js). */
+  static entry(): URL | undefined {
+    const url = new URL('../workers/prepare.js', import.meta.url);
+    return existsSync(fileURLToPath(url)) ? url : undefined;
+  }
+
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  run<P>(p: Preparer<never, P>, texts: string[]): Promise<Array<PrepareResult<P>>> {
+    if (!this.worker || !(p.name in this.preparers)) return inlinePreparers.run(p, texts);
+    return new Promise((resolve) => {
+      this.queue.push({ p, texts, resolve: resolve as Pending['resolve'] });
+      if (this.queue.length >= MAX_BATCH) {
+        this.send();
+        return;
+      }
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.send());
+      }
+    });
+  }
+
+  private send(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    if (!this.worker) return this.inline(batch);
+    const id = ++this.batches;
+    if (this.inFlight.size === 0) this.worker.ref();
+    this.inFlight.set(id, batch);
+    this.worker.postMessage({ id, jobs: batch.map((j) => [j.p.name, j.texts]) });
+  }
+
+  private inline(batch: Pending[]): void {
+    for (const job of batch) job.resolve(job.texts.map((t) => runPreparer(job.p, t)));
+  }
+
+  private fail(why: string): void {
+    if (!this.worker) return;
+    this.worker = undefined;
+    console.error(`[ics-conformance] the prepare worker ${why}; preparing on the main thread instead`);
+    const held = [...this.inFlight.values()].flat();
+    this.inFlight.clear();
+    this.inline(held);
+  }
+
+  close(): void {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    worker.removeAllListeners();
+    // Whatever it still holds is answered inline, so no caller waits for a thread that is gone.
+    this.inline([...this.inFlight.values()].flat());
+    this.inFlight.clear();
+    void worker.terminate();
+  }
+}
