@@ -5,7 +5,7 @@ import { ProblemError } from '../../src/core/problem.js';
 import type { PrepareResult } from '../../src/core/offload.js';
 import { ndjsonLines, tooLongProblem } from '../../src/core/ndjson.js';
 import type { Store } from '../../src/core/store.js';
-import { LOG_BODIES, type Directory } from './domain/directory.js';
+import { LOG_BODIES, type Directory, type IngestResult } from './domain/directory.js';
 import type { PreparedMessage } from './domain/prepare.js';
 import { cafIndicatorPreparer, involvementPreparer } from './preparers.js';
 import {
@@ -29,14 +29,17 @@ export const MAX_BULK_LINE_BYTES = 64 * 1024;
  * cost) and holds fewer parsed messages alive: a 1,000,000-line load peaked at 437 MiB, not 504.
  */
 const BULK_BATCH = 100;
+/** Batches in preparation ahead of the one being ingested (1 left the main thread waiting on the worker). */
+const BULK_AHEAD = 4;
 
 /**
  * A single message's answer: 202 with its receipt, or 200 with the original receipt for a repeat. A
  * new message is stored byte for byte in the log, so its journal entry points there instead of
  * keeping a second copy; a repeat (possibly laid out differently) is journalled as it came.
  */
-function receiptAnswer({ receipt, seq }: { receipt: Receipt; seq?: number }): HandlerResult {
-  return seq === undefined ? json(200, receipt) : { ...json(202, receipt), journalBody: { source: LOG_BODIES, ref: seq } };
+function receiptAnswer({ receipt, receiptJson, seq }: IngestResult): HandlerResult {
+  if (seq === undefined) return json(200, receipt);
+  return { status: 202, body: receipt, ...(receiptJson !== undefined ? { json: receiptJson } : {}), journalBody: { source: LOG_BODIES, ref: seq } };
 }
 
 const problems = {
@@ -91,8 +94,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         status: 200,
         headers: { 'content-type': 'application/x-ndjson' },
         stream: (async function* () {
-          // A batch's lines are prepared (parsed, validated, checked) on the prepare worker while the
-          // batch before it is ingested here: at most two batches are held.
+          // Batches are prepared (parsed, validated, checked) on the prepare worker while earlier ones
+          // are ingested here: up to BULK_AHEAD are in preparation, so neither thread waits on the other.
           type Batch = { lines: Array<{ line: number; text: string; tooLong?: boolean }>; prepared: Promise<Array<PrepareResult<PreparedMessage>>> };
           const start = (lines: Batch['lines']): Batch => ({ lines, prepared: prepare(involvementPreparer, lines.map((l) => (l.tooLong ? '' : l.text))) });
           const ingest = async ({ lines, prepared }: Batch): Promise<string> => {
@@ -120,17 +123,16 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
             return out.join('\n') + '\n';
           };
           let lines: Batch['lines'] = [];
-          let waiting: Batch | undefined;
+          const waiting: Batch[] = [];
           for await (const l of ndjsonLines(stream, MAX_BULK_LINE_BYTES)) {
             lines.push(l);
             if (lines.length < BULK_BATCH) continue;
-            const next = start(lines);
+            waiting.push(start(lines));
             lines = [];
-            if (waiting) yield await ingest(waiting);
-            waiting = next;
+            if (waiting.length > BULK_AHEAD) yield await ingest(waiting.shift()!);
           }
-          if (waiting) yield await ingest(waiting);
-          if (lines.length > 0) yield await ingest(start(lines));
+          if (lines.length > 0) waiting.push(start(lines));
+          for (const b of waiting) yield await ingest(b);
         })(),
       }),
     }),

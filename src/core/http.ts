@@ -41,6 +41,8 @@ export interface CoreResponse {
   headers: Record<string, string>;
   /** JSON value, a text body, or an NDJSON stream. */
   body?: unknown;
+  /** The JSON body as text, when the handler already had it (sent as is instead of serialising body again). */
+  json?: string;
   stream?: AsyncIterable<string>;
   /** Drop the connection without answering (fault injection). */
   drop?: boolean;
@@ -74,6 +76,8 @@ export interface HandlerContext<B = unknown> {
 export interface HandlerResult {
   status: number;
   body?: unknown;
+  /** `body` already serialised, equal in meaning: answered and journalled as is. */
+  json?: string;
   stream?: AsyncIterable<string>;
   headers?: Record<string, string>;
   /**
@@ -141,6 +145,13 @@ export function route<B = unknown>(def: Omit<RouteDef, 'handler'> & { handler: (
 
 export function json(status: number, body: unknown, headers?: Record<string, string>): HandlerResult {
   return headers ? { status, body, headers } : { status, body };
+}
+
+/** A response's body as sent: its JSON text (as the handler had it, or serialised now), or a text body as is. */
+export function responseText(out: CoreResponse): string {
+  if (out.body === undefined) return '';
+  if (out.json !== undefined) return out.json;
+  return typeof out.body === 'string' && !(out.headers['content-type'] ?? '').includes('json') ? out.body : JSON.stringify(out.body);
 }
 
 /** Compiles "/a/{b}/c" into a matcher. */

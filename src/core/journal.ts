@@ -40,17 +40,23 @@ export const RAW_BODY: unique symbol = Symbol('raw request body');
 /** On a new entry: the service stored the request body itself (HandlerResult.journalBody). Never serialised. */
 export const BODY_REF: unique symbol = Symbol('stored request body');
 
-export type NewJournalEntry = Omit<JournalEntry, 'seq'> & { [RAW_BODY]?: string; [BODY_REF]?: BodyRef };
+/** On a new entry: the JSON text of responseBody, as it was answered (CoreResponse.json). Never serialised itself. */
+export const RAW_RESPONSE: unique symbol = Symbol('raw response body');
+
+export type NewJournalEntry = Omit<JournalEntry, 'seq'> & { [RAW_BODY]?: string; [BODY_REF]?: BodyRef; [RAW_RESPONSE]?: string };
 
 const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'x-control-token', 'proxy-authorization']);
+const LOWER = /^[^A-Z]*$/;
 const KEPT_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'practitioner-id', 'idempotency-key', 'retry-count']);
 
 /** Keeps a few useful headers; credentials never leave the pipeline unmasked. */
 export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
+  for (const k in headers) {
+    const v = headers[k];
     if (v === undefined) continue;
-    const key = k.toLowerCase();
+    // Node and fetch give lower-case names already.
+    const key = LOWER.test(k) ? k : k.toLowerCase();
     if (SENSITIVE_HEADERS.has(key)) out[key] = v.startsWith('Bearer ') ? 'Bearer ***' : '***';
     else if (KEPT_HEADERS.has(key)) out[key] = v;
   }
@@ -319,11 +325,12 @@ type StoredEntry = JournalEntry & { [STORED_BODY_REF]?: [string, number] };
  * An entry as stored, field by field: no copy of the entry, and its requestBody is not read when
  * the text it came from is at hand (RAW_BODY) or the service stored it (BODY_REF: stored as a reference).
  */
-function serialise(e: JournalEntry & { [RAW_BODY]?: string; [BODY_REF]?: BodyRef }): string {
+function serialise(e: JournalEntry & { [RAW_BODY]?: string; [BODY_REF]?: BodyRef; [RAW_RESPONSE]?: string }): string {
   let out = `{"seq":${e.seq}`;
   for (const k of FIELDS) {
     const v = e[k];
-    if (v !== undefined) out += `,"${k}":${JSON.stringify(v)}`;
+    if (v === undefined) continue;
+    out += `,"${k}":${k === 'responseBody' && e[RAW_RESPONSE] !== undefined ? e[RAW_RESPONSE] : JSON.stringify(v)}`;
   }
   const ref = e[BODY_REF];
   if (ref) return `${out},"${STORED_BODY_REF}":${JSON.stringify([ref.source, ref.ref])}}`;

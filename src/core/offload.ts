@@ -63,7 +63,11 @@ export const inlinePreparers: PrepareRunner = {
   close: () => {},
 };
 
-const MAX_BATCH = Number(process.env.ICS_PREP_BATCH ?? 8);
+/**
+ * Texts that go in one message at most. Below it, a message leaves at the end of the turn of the
+ * event loop (single messages: one message for every request read in the turn).
+ */
+const MAX_BATCH = 64;
 
 type Pending = { p: Preparer<never, unknown>; texts: string[]; resolve: (r: Array<PrepareResult<unknown>>) => void };
 
@@ -76,6 +80,7 @@ type Pending = { p: Preparer<never, unknown>; texts: string[]; resolve: (r: Arra
 export class PrepareWorker implements PrepareRunner {
   private worker: Worker | undefined;
   private queue: Pending[] = [];
+  private queued = 0;
   private scheduled = false;
   private readonly inFlight = new Map<number, Pending[]>();
   private batches = 0;
@@ -85,14 +90,19 @@ export class PrepareWorker implements PrepareRunner {
     entry: URL,
     private readonly preparers: Record<string, Preparer<never, unknown>>,
   ) {
-    const worker = new Worker(entry);
+    // It holds a few batches at a time: a small heap keeps its share of the process's memory small
+    // (the bulk feed's memory target is for the whole process). Should it run out, it fails over to inline.
+    const worker = new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 } });
     worker.on('message', (m: { id: number; results: Array<Array<PrepareResult<unknown>>> }) => {
       const batch = this.inFlight.get(m.id);
       if (!batch) return;
       this.inFlight.delete(m.id);
       // Waiting on the worker keeps the process alive; an idle worker must not.
       if (this.inFlight.size === 0) worker.unref();
-      batch.forEach((job, i) => job.resolve(m.results[i]!));
+      batch.forEach((job, i) => {
+        this.done += job.texts.length;
+        job.resolve(m.results[i]!);
+      });
     });
     worker.on('error', (err) => this.fail(`failed (${err.message})`));
     worker.on('exit', (code) => this.fail(`exited (code ${code})`));
@@ -110,11 +120,20 @@ export class PrepareWorker implements PrepareRunner {
     return this.worker !== undefined;
   }
 
+  /** Texts the worker has prepared (for stats and tests: proof that the work left the main thread). */
+  get prepared(): number {
+    return this.done;
+  }
+  private done = 0;
+
   run<P>(p: Preparer<never, P>, texts: string[]): Promise<Array<PrepareResult<P>>> {
     if (!this.worker || !(p.name in this.preparers)) return inlinePreparers.run(p, texts);
     return new Promise((resolve) => {
       this.queue.push({ p, texts, resolve: resolve as Pending['resolve'] });
-      if (this.queue.length >= MAX_BATCH) {
+      this.queued += texts.length;
+      // Enough for a message now: a caller that keeps going in microtasks (a bulk upload whose bytes
+      // are already buffered) would otherwise wait for its own batch to leave at the next turn.
+      if (this.queued >= MAX_BATCH) {
         this.send();
         return;
       }
@@ -130,6 +149,7 @@ export class PrepareWorker implements PrepareRunner {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
+    this.queued = 0;
     if (!this.worker) return this.inline(batch);
     const id = ++this.batches;
     if (this.inFlight.size === 0) this.worker.ref();

@@ -8,7 +8,7 @@ import { compilePath, MAX_BODY_BYTES, type BodyRef, type CoreRequest, type CoreR
 import { ProblemError, type Problem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
-import { BODY_REF, maskHeaders, RAW_BODY, type Journal } from './journal.js';
+import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, type Journal, type NewJournalEntry } from './journal.js';
 import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
 import type { Store } from './store.js';
 import { inlinePreparers, type PrepareRunner } from './offload.js';
@@ -163,7 +163,7 @@ export class Pipeline {
       }
       const ctx: HandlerContext<unknown> = {
         body,
-        ...(bodyText !== undefined ? { bodyText } : {}),
+        bodyText,
         query: req.query,
         params,
         headers: req.headers,
@@ -178,10 +178,12 @@ export class Pipeline {
         ? await this.deps.store.commit(() => syncOnly(handler(ctx)), route.refusesBeforeWriting ? { refusal: isRefusal } : {})
         : await handler(ctx);
       if (result.journalBody) seen.ref = result.journalBody;
-      const response: CoreResponse = { status: result.status, headers: { ...(result.headers ?? {}) } };
+      // A copy: the adapters add to the headers, and a handler's may be shared.
+      const response: CoreResponse = { status: result.status, headers: result.headers ? { ...result.headers } : {} };
       if (result.stream) response.stream = result.stream;
       else if (result.body !== undefined) {
         response.body = result.body;
+        if (result.json !== undefined) response.json = result.json;
         response.headers['content-type'] ??= 'application/json';
       }
     return response;
@@ -196,7 +198,8 @@ export class Pipeline {
     const { at, started, client, session, practitionerId, seen, fault } = m;
     const requestBody = seen.body;
     if (session && route.service !== 'control' && route.service !== 'meta') {
-      const entry = {
+      // Field by field, not spreads of optional parts: this runs for every exchange.
+      const entry: NewJournalEntry = {
         sessionId: session.id,
         at,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
@@ -208,19 +211,22 @@ export class Pipeline {
         requestHeaders: maskHeaders(req.headers),
         status: response.status,
         verdict: verdictOf(response, fault),
-        ...(client ? { clientId: client.id } : {}),
-        ...(practitionerId ? { practitionerId } : {}),
-        ...(requestBody !== undefined ? { requestBody } : {}),
-        // The text the body parsed from: the journal stores it as is rather than serialising the body again.
-        ...(seen.text !== undefined ? { [RAW_BODY]: seen.text } : {}),
-        // Or no text at all: the service keeps the body, and the journal the reference to it.
-        ...(seen.ref !== undefined ? { [BODY_REF]: seen.ref } : {}),
-        ...(response.body !== undefined ? { responseBody: response.body } : {}),
-        ...(isProblem(response.body) && response.body.errors ? { problems: response.body.errors } : {}),
-        ...(fault ? { fault: describeFault(fault) } : {}),
       };
+      if (client) entry.clientId = client.id;
+      if (practitionerId) entry.practitionerId = practitionerId;
       // A body kept as text only (a preparer's route): parsed when first read, in-process subscribers included.
       if (seen.lazy && seen.text !== undefined) lazyRequestBody(entry, seen.text);
+      else if (requestBody !== undefined) entry.requestBody = requestBody;
+      // The text the body parsed from: the journal stores it as is rather than serialising the body again.
+      if (seen.text !== undefined) entry[RAW_BODY] = seen.text;
+      // Or no text at all: the service keeps the body, and the journal the reference to it.
+      if (seen.ref !== undefined) entry[BODY_REF] = seen.ref;
+      if (response.body !== undefined) {
+        entry.responseBody = response.body;
+        if (response.json !== undefined) entry[RAW_RESPONSE] = response.json;
+        if (isProblem(response.body) && response.body.errors) entry.problems = response.body.errors;
+      }
+      if (fault) entry.fault = describeFault(fault);
       if (response.stream) {
         // Journal the bulk exchange once its streamed answer has been produced.
         response.stream = journalAfter(response.stream, (summary) => this.deps.journal.record({ ...entry, responseBody: summary, durationMs: Math.round(performance.now() - started) }));
@@ -359,9 +365,14 @@ interface Seen {
 }
 
 function lazyRequestBody(entry: object, text: string): void {
+  Object.defineProperty(entry, 'requestBody', lazyJson(text));
+}
+
+/** A property that parses its JSON text the first time it is read (an accessor, enumerable like the value it stands for). */
+function lazyJson(text: string): PropertyDescriptor {
   let value: unknown;
   let parsed = false;
-  Object.defineProperty(entry, 'requestBody', {
+  return {
     enumerable: true,
     configurable: true,
     get() {
@@ -375,7 +386,7 @@ function lazyRequestBody(entry: object, text: string): void {
       value = v;
       parsed = true;
     },
-  });
+  };
 }
 
 function syncOnly<T>(value: T | Promise<T>): T {
@@ -418,7 +429,13 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit:
   if (!body) return '';
   // Node streams (the express adapter) are read through their events: an async iterator per request
   // costs more than the rest of reading a 1 KiB message.
-  if (isEventStream(body)) return readEvents(body, limit, requirement);
+  if (isEventStream(body)) {
+    // The pipeline starts while node's parser is still in the request's head; a body that came with
+    // it is all buffered once that read is done, a turn of microtasks later: taken whole, without
+    // the four listeners (a tenth of reading a message).
+    if (body.complete === false) await null;
+    return takeWhole(body, limit) ?? readEvents(body, limit, requirement);
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -450,6 +467,24 @@ interface EventStream extends AsyncIterable<Uint8Array> {
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
   resume(): unknown;
   readableEnded?: boolean;
+  /** node's IncomingMessage: the parser has the whole message. */
+  complete?: boolean;
+  readableLength?: number;
+  readableFlowing?: boolean | null;
+  destroyed?: boolean;
+  read?(): Uint8Array | null;
+}
+
+/** The whole body at once, when node's parser has it all and nothing has read it yet; else undefined. */
+function takeWhole(s: EventStream, limit: number): string | undefined {
+  if (s.complete !== true || s.destroyed || s.readableEnded || s.readableFlowing !== null || typeof s.read !== 'function') return undefined;
+  const n = s.readableLength ?? 0;
+  // Past the limit: the event path answers 413 and drains the rest.
+  if (n > limit) return undefined;
+  const chunk = s.read();
+  // read() returns every buffered byte when it is all there; should it not have, read the rest by events.
+  if ((chunk?.byteLength ?? 0) !== n) return undefined;
+  return chunk ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8') : '';
 }
 
 function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {

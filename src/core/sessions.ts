@@ -113,6 +113,17 @@ export class SessionContext {
   now(): Date {
     return clockNow(this.state.clock);
   }
+  /** now() as an ISO string. Every message's receipt carries one: the string is made once a millisecond. */
+  nowIso(): string {
+    const ms = clockNow(this.state.clock).getTime();
+    if (ms !== this.isoMs) {
+      this.isoMs = ms;
+      this.iso = new Date(ms).toISOString();
+    }
+    return this.iso;
+  }
+  private isoMs = NaN;
+  private iso = '';
   get clock(): ClockState {
     return this.state.clock;
   }

@@ -24,6 +24,8 @@ export function isValidContactPointId(value: string): boolean {
 export function makeContactPointId(serial: number): string {
   // Outside this range the digits are not 9 and the check letter would be undefined.
   if (!Number.isInteger(serial) || serial < 1 || serial > 999_999_999) throw new RangeError(`ContactPoint serial out of range: ${serial}`);
-  const digits = String(serial).padStart(9, '0');
-  return `CP${digits}${contactPointCheckLetter(digits)!}`;
+  // contactPointCheckLetter's sum, from the number's digits (last digit weight 10): one per message, so no string work.
+  let sum = 0;
+  for (let n = serial, w = 10; n > 0; n = Math.floor(n / 10), w--) sum += (n % 10) * w;
+  return `CP${String(serial).padStart(9, '0')}${UPN_LETTERS[sum % 23]!}`;
 }

@@ -31,6 +31,7 @@ import {
   refusal,
   type AnyMessage,
   type Kind,
+  KEY,
   type PreparedChild,
   type PreparedMessage,
 } from './prepare.js';
@@ -230,6 +231,15 @@ export class Directory {
     };
   }
 
+  private readonly scratch: Key = { hi: 0, lo: 0 };
+
+  /** A key to look up with at once (the indexes copy its numbers): one object reused, not one per lookup. */
+  private key(hi: number, lo: number): Key {
+    this.scratch.hi = hi;
+    this.scratch.lo = lo;
+    return this.scratch;
+  }
+
   /** A message exactly as it was sent, by its log position. */
   logBody(seq: number): string | undefined {
     return (this.q.row.get(seq) as LogRow | undefined)?.body;
@@ -335,8 +345,8 @@ export class Directory {
     if (p.refusals) throw refusal(p.refusals);
 
     const recordId = p.recordId;
-    const now = session.now().toISOString();
-    const base = { receiptId: randomUUID(), messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now };
+    const now = session.nowIso();
+    const receiptId = randomUUID();
     const record = ix.recordsByKey.first(recordKey(client.id, kind, recordId));
     const linked = record >= 0 ? ix.recordChild[record]! : 0;
     let receipt: Receipt;
@@ -344,15 +354,16 @@ export class Directory {
     let review: { reviewId: string; reason: string; candidates: string[] } | undefined;
     if (record >= 0 && ix.recordSentAt[record]! > p.sentAt) {
       // An older message arriving late must not overwrite newer data.
-      receipt = { ...base, status: 'stale', ...(linked ? { contactPointId: makeContactPointId(linked) } : {}) };
+      receipt = { receiptId, messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now, status: 'stale' };
+      if (linked) receipt.contactPointId = makeContactPointId(linked);
     } else {
       const match = this.match(ix, p.child, linked);
       if ('review' in match) {
         review = { reviewId: `REV-${randomUUID().slice(0, 8).toUpperCase()}`, reason: match.review, candidates: match.candidates };
-        receipt = { ...base, status: 'queued-for-review', reviewId: review.reviewId };
+        receipt = { receiptId, messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now, status: 'queued-for-review', reviewId: review.reviewId };
       } else {
         serial = match.serial || ix.children + 1;
-        receipt = { ...base, status: 'accepted', contactPointId: makeContactPointId(serial), matchedBy: match.by };
+        receipt = { receiptId, messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now, status: 'accepted', contactPointId: makeContactPointId(serial), matchedBy: match.by };
       }
     }
     const receiptJson = JSON.stringify(receipt);
@@ -368,10 +379,10 @@ export class Directory {
 
   private match(ix: SessionIndex, child: PreparedChild, linked: number): { serial: number; by: MatchedBy } | { review: string; candidates: string[] } {
     const byId = new Map<number, MatchedBy>();
+    const keys = child.keys;
     for (let k = 0; k < IDENTIFIER_KINDS.length; k++) {
-      const key = child.idKeys[k];
-      if (!key) continue;
-      for (const r of ix.identifiers.all(key)) {
+      if (keys[KEY.ids + 2 * k]! < 0) continue;
+      for (const r of ix.identifiers.all(this.key(keys[KEY.ids + 2 * k]!, keys[KEY.ids + 2 * k + 1]!))) {
         const s = ix.recordChild[r]!;
         if (!byId.has(s)) byId.set(s, IDENTIFIER_KINDS[k]!);
       }
@@ -386,14 +397,15 @@ export class Directory {
     if (byId.size > 1) return { review: `identifiers point at different children: ${[...byId.keys()].map(cp).join(', ')}`, candidates: [...byId.keys()].map(cp) };
     if (byId.size === 1) {
       const [serial, by] = [...byId.entries()][0]!;
-      if (ix.dob[serial] !== child.dob)
+      if (ix.dob[serial] !== keys[KEY.dob])
         return { review: `${by} matches ${cp(serial)} but the date of birth differs (${dayString(ix.dob[serial]!)} held, ${child.dateOfBirth} sent)`, candidates: [cp(serial)] };
       return { serial, by };
     }
-    const rows = ix.demographics.all(child.demographic).sort((a, b) => a - b);
+    const rows = ix.demographics.all(this.key(keys[KEY.demographic]!, keys[KEY.demographic + 1]!)).sort((a, b) => a - b);
     if (rows.length === 0) return { serial: 0, by: 'new-child' };
-    if (Number.isNaN(child.postcode)) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };
-    const same = rows.filter((s) => ix.postcode[s] === child.postcode);
+    const postcode = keys[KEY.postcode]!;
+    if (Number.isNaN(postcode)) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };
+    const same = rows.filter((s) => ix.postcode[s] === postcode);
     if (same.length === 0) return { serial: 0, by: 'new-child' };
     if (same.length > 1) return { review: `name, date of birth and postcode match ${same.length} children`, candidates: same.map(cp) };
     const serial = same[0]!;
@@ -438,33 +450,35 @@ export class Directory {
     else {
       // Superseded data: the identifiers the record's previous message carried no longer point at it.
       for (let k = 0; k < IDENTIFIER_KINDS.length; k++)
-        if (ix.recordIdSet[r]! & (1 << k)) ix.identifiers.delete({ hi: ix.recordIdHi[r * 3 + k]!, lo: ix.recordIdLo[r * 3 + k]! }, r);
+        if (ix.recordIdSet[r]! & (1 << k)) ix.identifiers.delete(this.key(ix.recordIdHi[r * 3 + k]!, ix.recordIdLo[r * 3 + k]!), r);
     }
     ix.link(r, serial);
     ix.recordSeq[r] = seq;
     ix.recordSentAt[r] = sentAt;
     let held = 0;
+    const keys = child.keys;
     for (let k = 0; k < IDENTIFIER_KINDS.length; k++) {
-      const key = child.idKeys[k];
-      if (!key) continue;
-      ix.identifiers.add(key, r);
-      ix.recordIdHi[r * 3 + k] = key.hi;
-      ix.recordIdLo[r * 3 + k] = key.lo;
+      const hi = keys[KEY.ids + 2 * k]!;
+      if (hi < 0) continue;
+      const lo = keys[KEY.ids + 2 * k + 1]!;
+      ix.identifiers.add(this.key(hi, lo), r);
+      ix.recordIdHi[r * 3 + k] = hi;
+      ix.recordIdLo[r * 3 + k] = lo;
       held |= 1 << k;
     }
     ix.recordIdSet[r] = held;
   }
 
   private setIdentity(ix: SessionIndex, serial: number, child: PreparedChild, seq: number, sentAt: number): void {
-    if (ix.identitySeq[serial]) ix.demographics.delete({ hi: ix.demoHi[serial]!, lo: ix.demoLo[serial]! }, serial);
-    const d = child.demographic;
-    ix.demographics.add(d, serial);
-    ix.demoHi[serial] = d.hi;
-    ix.demoLo[serial] = d.lo;
-    ix.family[serial] = child.family;
-    ix.given[serial] = child.given;
-    ix.dob[serial] = child.dob;
-    ix.postcode[serial] = child.postcode;
+    if (ix.identitySeq[serial]) ix.demographics.delete(this.key(ix.demoHi[serial]!, ix.demoLo[serial]!), serial);
+    const keys = child.keys;
+    ix.demographics.add(this.key(keys[KEY.demographic]!, keys[KEY.demographic + 1]!), serial);
+    ix.demoHi[serial] = keys[KEY.demographic]!;
+    ix.demoLo[serial] = keys[KEY.demographic + 1]!;
+    ix.family[serial] = keys[KEY.family]!;
+    ix.given[serial] = keys[KEY.given]!;
+    ix.dob[serial] = keys[KEY.dob]!;
+    ix.postcode[serial] = keys[KEY.postcode]!;
     ix.identitySeq[serial] = seq;
     ix.identitySentAt[serial] = sentAt;
   }

@@ -36,21 +36,31 @@ export function dayNumber(day: string): number {
   return Number(day.slice(0, 4)) * 10000 + Number(day.slice(5, 7)) * 100 + Number(day.slice(8, 10));
 }
 
+/**
+ * Where each of the child's numbers sits in PreparedChild.keys. Flat, because a prepared message
+ * crosses threads (structured cloning), where every object costs: one array, not a dozen keys.
+ */
+export const KEY = {
+  /** Identifier slot k's key at 2k (hi) and 2k + 1 (lo); hi is -1 when the slot is empty. */
+  ids: 0,
+  /** (family name, given name, date of birth): hi, lo. */
+  demographic: 6,
+  family: 8,
+  given: 9,
+  /** Date of birth as YYYYMMDD. */
+  dob: 10,
+  /** hash52 of the normalised postcode; NaN when the residence has none. */
+  postcode: 11,
+} as const;
+
 /** The child as the directory matches and indexes it. */
 export interface PreparedChild {
+  /** The child's keys and numbers, laid out as KEY says. */
+  keys: number[];
   /** Per IDENTIFIER_KINDS slot: the value sent, or null. */
   ids: Array<string | null>;
-  /** Per slot: the identifier's key, or null. */
-  idKeys: Array<Key | null>;
-  /** (family name, given name, date of birth). */
-  demographic: Key;
-  family: number;
-  given: number;
-  /** Date of birth as YYYYMMDD, and as sent (for review reasons). */
-  dob: number;
+  /** As sent (for review reasons). */
   dateOfBirth: string;
-  /** hash52 of the normalised postcode; NaN when the residence has none. */
-  postcode: number;
 }
 
 export interface PreparedMessage {
@@ -67,25 +77,19 @@ export interface PreparedMessage {
 
 export function prepareChild(child: ChildIdentity): PreparedChild {
   const ids: Array<string | null> = [];
-  const idKeys: Array<Key | null> = [];
+  const keys: number[] = [];
   for (const kind of IDENTIFIER_KINDS) {
     const v = child.identifiers[kind];
     ids.push(v ?? null);
-    idKeys.push(v ? identifierKey(kind, v) : null);
+    const k: Key = v ? identifierKey(kind, v) : { hi: -1, lo: 0 };
+    keys.push(k.hi, k.lo);
   }
   const family = norm(child.name.family);
   const given = norm(child.name.given);
   const postcode = postcodeOf(child);
-  return {
-    ids,
-    idKeys,
-    demographic: hash64(`d\0${family}\0${given}\0${child.dateOfBirth}`),
-    family: hash64(family).hi,
-    given: hash64(given).hi,
-    dob: dayNumber(child.dateOfBirth),
-    dateOfBirth: child.dateOfBirth,
-    postcode: postcode ? hash52(postcode) : NaN,
-  };
+  const demographic = hash64(`d\0${family}\0${given}\0${child.dateOfBirth}`);
+  keys.push(demographic.hi, demographic.lo, hash64(family).hi, hash64(given).hi, dayNumber(child.dateOfBirth), postcode ? hash52(postcode) : NaN);
+  return { keys, ids, dateOfBirth: child.dateOfBirth };
 }
 
 /**

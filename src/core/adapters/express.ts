@@ -2,7 +2,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { once } from 'node:events';
 import { TLSSocket } from 'node:tls';
-import type { CoreRequest, CoreResponse } from '../http.js';
+import { responseText, type CoreRequest, type CoreResponse } from '../http.js';
 import type { Pipeline } from '../pipeline.js';
 import { peerIdentity } from '../../tls/peer.js';
 
@@ -40,12 +40,15 @@ async function send(req: Request, res: Response, out: CoreResponse): Promise<voi
     res.end();
     return;
   }
-  const ct = out.headers['content-type'] ?? '';
-  const payload = out.body === undefined ? '' : typeof out.body === 'string' && !ct.includes('json') ? out.body : JSON.stringify(out.body);
+  const payload = responseText(out);
   // A known length: node then sends the head and the body in one write instead of a chunked stream.
   // Never on 204 or 304, which have no body and must not carry Content-Length (RFC 9110).
-  const bodiless = out.status === 204 || out.status === 304;
-  res.writeHead(out.status, bodiless ? out.headers : { ...out.headers, 'content-length': String(Buffer.byteLength(payload)) }).end(bodiless ? undefined : payload);
+  if (out.status === 204 || out.status === 304) {
+    res.writeHead(out.status, out.headers).end();
+    return;
+  }
+  out.headers['content-length'] = String(Buffer.byteLength(payload));
+  res.writeHead(out.status, out.headers).end(payload);
 }
 
 export function createExpressApp(pipeline: Pipeline): express.Express {
@@ -62,7 +65,7 @@ export function createExpressApp(pipeline: Pipeline): express.Express {
     pipeline
       .handle(core)
       .then((out) => send(req, res, out))
-      .catch(() => req.socket.destroy());
+      .catch(() => req.socket?.destroy());
   };
   app.use(dispatch);
   // Anything express itself rejects is answered as the pipeline does (and the msw adapter), in problem+json.

@@ -1,6 +1,6 @@
 /** Thin adapter: the same route table as msw request handlers, for a vendor's own test suite. */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { CoreRequest, CoreResponse } from '../http.js';
+import { responseText, type CoreRequest, type CoreResponse } from '../http.js';
 import type { Pipeline } from '../pipeline.js';
 
 function toMswPath(path: string): string {
@@ -34,9 +34,7 @@ function toResponse(out: CoreResponse): Response {
     });
     return new HttpResponse(stream, { status: out.status, headers: out.headers });
   }
-  const ct = out.headers['content-type'] ?? '';
-  const payload = out.body === undefined ? null : typeof out.body === 'string' && !ct.includes('json') ? out.body : JSON.stringify(out.body);
-  return new HttpResponse(payload, { status: out.status, headers: out.headers });
+  return new HttpResponse(out.body === undefined ? null : responseText(out), { status: out.status, headers: out.headers });
 }
 
 export function createMswHandlers(pipeline: Pipeline, baseUrl: string): HttpHandler[] {
