@@ -25,12 +25,17 @@ import { ProblemSchema } from '../../src/core/problem-schema.js';
 export const BASE = '/contactpoint/v1';
 export const MAX_BULK_LINE_BYTES = 64 * 1024;
 /**
- * Lines per bulk commit. 100 is as fast as 500 or 2,000 (the commit is a small share of a line's
- * cost) and holds fewer parsed messages alive: a 1,000,000-line load peaked at 437 MiB, not 504.
+ * Lines per bulk commit. With the lines parsed on the prepare worker, the main thread holds only
+ * their texts and prepared keys, and the commit is its largest fixed cost: 250 lines a commit took
+ * the main thread 15-16 µs a line against 18-20 at 100, for 1,000,000 lines in 22 s instead of 26
+ * (docs/benchmarks.md). 500 was faster again but peaked at 507 MiB, too near the 512 MiB target.
  */
-const BULK_BATCH = 100;
-/** Batches in preparation ahead of the one being ingested (1 left the main thread waiting on the worker). */
-const BULK_AHEAD = 4;
+const BULK_BATCH = 250;
+/**
+ * Batches in preparation ahead of the one being ingested. One is enough now that a full batch goes
+ * to the worker at once (src/core/offload.ts); more held 15-40 MiB more for no gain.
+ */
+const BULK_AHEAD = 1;
 
 /**
  * A single message's answer: 202 with its receipt, or 200 with the original receipt for a repeat. A

@@ -12,6 +12,7 @@ import { ensureBuilt, ROOT } from '../support/build.js';
 import { apiFor, CONTROL, type Api } from '../support/server.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { involvement, testNhs } from '../support/messages.js';
+import { involvementNdjson } from '../../fixtures/population.js';
 import { involvementPreparer } from '../../mocks/contactpoint/preparers.js';
 import { runPreparer, type PrepareWorker as PrepareWorkerType } from '../../src/core/offload.js';
 
@@ -131,6 +132,16 @@ describe('a server with the prepare worker answers as one without', () => {
     expect(bulk.body.map((l: any) => l.ok)).toEqual([true, false, false, false, false]);
     // The work left the main thread: the worker prepared every JSON body and every bulk line.
     expect((withWorker.mock as unknown as { prepareWorker: { prepared: number } }).prepareWorker.prepared).toBeGreaterThanOrEqual(texts.length + 5);
+  });
+
+  it('CP-FEED-011: a bulk upload of many batches answers every line in order, bad lines among them', async () => {
+    const lines = [...involvementNdjson({ count: 700, seed: 77 })].map((l, i) => (i % 97 === 5 ? l.replace('"sourceRecordId"', '"caseNotes":"x","sourceRecordId"') : l).trimEnd());
+    const r = await both(async (api) => {
+      const res = await api.request('POST', '/contactpoint/v1/involvements/bulk', { raw: lines.join('\n') + '\n', headers: { 'content-type': 'application/x-ndjson' } });
+      return { status: res.status, body: res.text.trim().split('\n').map((l) => JSON.parse(l)) };
+    });
+    expect(r.body.map((l: any) => l.line)).toEqual(lines.map((_, i) => i + 1));
+    expect(r.body.filter((l: any) => !l.ok).map((l: any) => l.line)).toEqual(lines.map((_, i) => i).filter((i) => i % 97 === 5).map((i) => i + 1));
   });
 
   it('CTL-003: both journals hold the same exchanges, the bodies shown as sent', async () => {
