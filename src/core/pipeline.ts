@@ -80,7 +80,7 @@ export class Pipeline {
 
   async invoke(route: RouteDef, params: Record<string, string>, req: CoreRequest): Promise<CoreResponse> {
     const started = performance.now();
-    const at = new Date().toISOString();
+    const at = isoNow();
     let client: Client | undefined;
     let session: SessionContext | undefined;
     let practitionerId: string | undefined;
@@ -339,6 +339,18 @@ function checkPeer(req: CoreRequest, client: Client, realm: string): void {
     throw refuse('ICS_ERR_AUTH_INVALID', 'client-certificate-trusted', `The client certificate is not trusted${peer.error ? ` (${peer.error})` : ''}: use one issued by this server's test CA.`, { 'www-authenticate': realm });
   if (peer.clientId !== client.id)
     throw refuse('ICS_ERR_AUTH_FORBIDDEN', 'client-certificate-matches-token', `The client certificate names "${peer.clientId ?? ''}" but the token is "${client.id}"'s: send your own system's certificate and token together.`);
+}
+
+/** The time as an ISO string, made once a millisecond (every exchange's journal entry carries one). */
+let isoMs = NaN;
+let iso = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    iso = new Date(ms).toISOString();
+  }
+  return iso;
 }
 
 function decodeParams(names: string[], m: RegExpExecArray): Record<string, string> | undefined {
