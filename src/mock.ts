@@ -81,6 +81,8 @@ export class MockServices {
     });
     this.controlToken = opts.controlToken ?? `ctl_${randomBytes(18).toString('base64url')}`;
     const routes: RouteDef[] = [...contactPointRoutes(this.directory, this.store), ...ecafRoutes(this.ecaf), ...controlRoutes(this), ...this.metaRoutes()];
+    // A preparer the worker's registry lacks would quietly run inline: say so at start-up instead.
+    for (const r of routes) if (r.preparer && PREPARERS[r.preparer.name] !== r.preparer) throw new Error(`${r.operationId}: preparer "${r.preparer.name}" is not in src/preparers.ts`);
     const entry = opts.prepareWorker ? PrepareWorker.entry() : undefined;
     this.prepareWorker = entry ? new PrepareWorker(entry, PREPARERS) : undefined;
     this.pipeline = new Pipeline(routes, {

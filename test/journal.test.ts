@@ -8,8 +8,7 @@ import { BODY_REF, Journal, RAW_BODY, type NewJournalEntry } from '../src/core/j
 
 const dirs: string[] = [];
 afterEach(() => {
-  // Retried: a store's checkpoint worker may still be closing its connection (and its -wal file) when the test ends.
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 const file = () => {
   const d = mkdtempSync(join(tmpdir(), 'ics-journal-'));

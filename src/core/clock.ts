@@ -8,6 +8,22 @@ export function clockNow(state: ClockState): Date {
   return state.frozenAt ? new Date(state.frozenAt) : new Date(Date.now() + state.offsetMs);
 }
 
+/**
+ * A maker of ISO strings that makes each millisecond's string once: every message's receipt and
+ * every journal entry carries one. Each caller keeps its own, so two clocks do not evict each other.
+ */
+export function isoOncePerMs(): (ms: number) => string {
+  let last = NaN;
+  let iso = '';
+  return (ms) => {
+    if (ms !== last) {
+      last = ms;
+      iso = new Date(ms).toISOString();
+    }
+    return iso;
+  };
+}
+
 /** YYYY-MM-DD of a Date in UTC. */
 export function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);

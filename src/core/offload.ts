@@ -55,12 +55,10 @@ function failure(err: unknown, parsed: boolean): PrepareResult<never> {
 /** Runs preparers for the pipeline: on a worker thread when one is running, else inline. */
 export interface PrepareRunner {
   run<P>(p: Preparer<never, P>, texts: string[]): Promise<Array<PrepareResult<P>>>;
-  close(): void;
 }
 
 export const inlinePreparers: PrepareRunner = {
   run: (p, texts) => Promise.resolve(texts.map((t) => runPreparer(p, t))),
-  close: () => {},
 };
 
 /**

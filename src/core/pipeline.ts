@@ -12,6 +12,7 @@ import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, type Journal, type NewJo
 import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
 import type { Store } from './store.js';
 import { inlinePreparers, type PrepareRunner } from './offload.js';
+import { isoOncePerMs } from './clock.js';
 
 const JOURNAL_TEXT_LIMIT = 64 * 1024;
 
@@ -80,7 +81,7 @@ export class Pipeline {
 
   async invoke(route: RouteDef, params: Record<string, string>, req: CoreRequest): Promise<CoreResponse> {
     const started = performance.now();
-    const at = isoNow();
+    const at = isoAt(Date.now());
     let client: Client | undefined;
     let session: SessionContext | undefined;
     let practitionerId: string | undefined;
@@ -128,17 +129,17 @@ export class Pipeline {
         // The journal keeps what was sent even when it fails to parse.
         seen.body = text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text;
         if (route.preparer) {
-          const [r] = await this.preparers.run(route.preparer, [text]);
-          if (!r!.ok) {
-            if ('internal' in r!) throw new Error(r.internal);
+          const r = (await this.preparers.run(route.preparer, [text]))[0]!;
+          if (!r.ok) {
+            if ('internal' in r) throw new Error(r.internal);
             // Acceptable JSON that broke the schema or a rule: journalled parsed, as the inline path does.
-            if (r!.parsed && text.length <= JOURNAL_TEXT_LIMIT) {
+            if (r.parsed && text.length <= JOURNAL_TEXT_LIMIT) {
               seen.body = JSON.parse(text) as unknown;
               seen.text = text;
             }
-            throw ProblemError.revive(r!.problem, r!.headers);
+            throw ProblemError.revive(r.problem, r.headers);
           }
-          body = r!.value;
+          body = r.value;
           // The parsed body never came to this thread: the journal entry parses the text if anyone reads it.
           if (text.length <= JOURNAL_TEXT_LIMIT) {
             seen.body = undefined;
@@ -341,17 +342,7 @@ function checkPeer(req: CoreRequest, client: Client, realm: string): void {
     throw refuse('ICS_ERR_AUTH_FORBIDDEN', 'client-certificate-matches-token', `The client certificate names "${peer.clientId ?? ''}" but the token is "${client.id}"'s: send your own system's certificate and token together.`);
 }
 
-/** The time as an ISO string, made once a millisecond (every exchange's journal entry carries one). */
-let isoMs = NaN;
-let iso = '';
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== isoMs) {
-    isoMs = ms;
-    iso = new Date(ms).toISOString();
-  }
-  return iso;
-}
+const isoAt = isoOncePerMs();
 
 function decodeParams(names: string[], m: RegExpExecArray): Record<string, string> | undefined {
   const params: Record<string, string> = {};
@@ -376,15 +367,11 @@ interface Seen {
   ref?: BodyRef;
 }
 
+/** entry.requestBody as an accessor that parses the text the first time it is read (enumerable, like the value it stands for). */
 function lazyRequestBody(entry: object, text: string): void {
-  Object.defineProperty(entry, 'requestBody', lazyJson(text));
-}
-
-/** A property that parses its JSON text the first time it is read (an accessor, enumerable like the value it stands for). */
-function lazyJson(text: string): PropertyDescriptor {
   let value: unknown;
   let parsed = false;
-  return {
+  Object.defineProperty(entry, 'requestBody', {
     enumerable: true,
     configurable: true,
     get() {
@@ -398,7 +385,7 @@ function lazyJson(text: string): PropertyDescriptor {
       value = v;
       parsed = true;
     },
-  };
+  });
 }
 
 function syncOnly<T>(value: T | Promise<T>): T {

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from './store.js';
-import { clockNow, type ClockState } from './clock.js';
+import { clockNow, isoOncePerMs, type ClockState } from './clock.js';
 
 export interface ClientSpec {
   id: string;
@@ -113,17 +113,11 @@ export class SessionContext {
   now(): Date {
     return clockNow(this.state.clock);
   }
-  /** now() as an ISO string. Every message's receipt carries one: the string is made once a millisecond. */
+  /** now() as an ISO string (every message's receipt carries one). */
   nowIso(): string {
-    const ms = clockNow(this.state.clock).getTime();
-    if (ms !== this.isoMs) {
-      this.isoMs = ms;
-      this.iso = new Date(ms).toISOString();
-    }
-    return this.iso;
+    return this.iso(clockNow(this.state.clock).getTime());
   }
-  private isoMs = NaN;
-  private iso = '';
+  private readonly iso = isoOncePerMs();
   get clock(): ClockState {
     return this.state.clock;
   }

@@ -24,7 +24,14 @@ const checkpoint = () => {
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage(String(err && err.message || err)); }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+const closed = new Int32Array(workerData.closed);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  db.close();
+  Atomics.store(closed, 0, 1);
+  Atomics.notify(closed, 0);
+  parentPort.close();
+});
 `;
 
 type Job = { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void; refusal?: ((err: unknown) => boolean) | undefined };
@@ -42,6 +49,9 @@ export class Store {
   /** Per open transaction (outermost first): what to do if it rolls back. See onRollback. */
   private frames: Array<Array<() => void>> = [];
   private checkpointer: Worker | undefined;
+  /** Set to 1 by the checkpoint worker once its connection is closed (see close). */
+  private readonly checkpointerClosed = new Int32Array(new SharedArrayBuffer(4));
+  private checkpointerFailed = false;
 
   constructor(file = ':memory:') {
     this.file = file;
@@ -198,6 +208,10 @@ export class Store {
       worker.removeAllListeners('error');
       worker.on('error', () => {});
       worker.postMessage('stop');
+      // Until the worker's connection is closed it may still write the WAL and its index: a caller
+      // that removes the folder next (tests, a reset data directory) would race it. Bounded, so a
+      // worker that is stuck or never started cannot hold the close up for long.
+      if (!this.checkpointerFailed) Atomics.wait(this.checkpointerClosed, 0, 0, 2000);
     }
     this.checkpointer = undefined;
     this.db.close();
@@ -208,12 +222,13 @@ export class Store {
       const module = createRequire(import.meta.url).resolve('better-sqlite3');
       const worker = new Worker(CHECKPOINTER, {
         eval: true,
-        workerData: { module, file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS },
+        workerData: { module, file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS, closed: this.checkpointerClosed.buffer },
         // It allocates next to nothing: a small heap keeps its share of the process's memory small.
         resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
       });
       worker.on('message', (m) => console.error(`[ics-conformance] checkpoint of ${this.file} failed: ${String(m)}`));
       worker.on('error', (err) => {
+        this.checkpointerFailed = true;
         console.error(`[ics-conformance] the checkpoint worker stopped (${err.message}); checkpointing on commit instead`);
         if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
       });
