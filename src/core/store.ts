@@ -12,24 +12,44 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 
 const CHECKPOINT_INTERVAL_MS = 1000;
+/** Slots of the state shared with the checkpoint worker. */
+const CLOSED = 0;
+const RESTARTING = 1;
+/** The longest a transaction waits for a checkpoint to finish (one stuck or gone is not waited for). */
+const RESTART_WAIT_MS = 200;
 
-/** CommonJS, evaluated in the worker: its own connection, a passive checkpoint every interval. */
+/**
+ * CommonJS, evaluated in the worker: its own connection, a checkpoint every interval. Shared state
+ * (Int32 slots): CLOSED is set once its connection is closed; RESTARTING while it finishes a
+ * checkpoint, during which the committing thread starts no transaction (Store.tx).
+ */
 const CHECKPOINTER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file);
-db.pragma('busy_timeout = 5000');
+// How long a RESTART may wait for a transaction already open; busy past it, it is tried next interval.
+db.pragma('busy_timeout = 100');
 db.pragma('cache_size = -1024');
+const state = new Int32Array(workerData.state);
 const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage(String(err && err.message || err)); }
+  try {
+    // Copies what it can while commits go on; under steady load it never catches up, so the WAL
+    // would only grow (past 800 MB in 12 s of ingest, each commit slower as it grew: 100 -> 400 us).
+    const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (passive.log === 0) return;
+    // Then finishes, with commits held off for the frames written meanwhile (about 20 ms a second
+    // under full load), so the next commit writes the WAL from its start again.
+    Atomics.store(state, ${RESTARTING}, 1);
+    try { db.pragma('wal_checkpoint(RESTART)'); }
+    finally { Atomics.store(state, ${RESTARTING}, 0); Atomics.notify(state, ${RESTARTING}); }
+  } catch (err) { parentPort.postMessage(String(err && err.message || err)); }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
-const closed = new Int32Array(workerData.closed);
 parentPort.on('message', () => {
   clearInterval(timer);
   db.close();
-  Atomics.store(closed, 0, 1);
-  Atomics.notify(closed, 0);
+  Atomics.store(state, ${CLOSED}, 1);
+  Atomics.notify(state, ${CLOSED});
   parentPort.close();
 });
 `;
@@ -49,12 +69,16 @@ export class Store {
   /** Per open transaction (outermost first): what to do if it rolls back. See onRollback. */
   private frames: Array<Array<() => void>> = [];
   private checkpointer: Worker | undefined;
-  /** Set to 1 by the checkpoint worker once its connection is closed (see close). */
-  private readonly checkpointerClosed = new Int32Array(new SharedArrayBuffer(4));
+  /** Shared with the checkpoint worker: slots CLOSED (see close) and RESTARTING (see tx). */
+  private readonly checkpointerState = new Int32Array(new SharedArrayBuffer(8));
   private checkpointerFailed = false;
 
-  constructor(file = ':memory:') {
+  private readonly checkpointIntervalMs: number;
+
+  /** `checkpointIntervalMs`: how often a file store's worker checkpoints (default 1 s; tests shorten it). */
+  constructor(file = ':memory:', opts: { checkpointIntervalMs?: number } = {}) {
     this.file = file;
+    this.checkpointIntervalMs = opts.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
     this.db = new Database(file);
     if (file !== ':memory:') {
       // Before WAL, so a new file gets it: a commit writes a few large pages rather than many small ones.
@@ -99,6 +123,9 @@ export class Store {
    * Always use this rather than db.transaction, so in-memory state (onRollback) follows SQLite.
    */
   tx<T>(fn: () => T): T {
+    // While the checkpoint worker finishes a checkpoint it needs the write lock; a transaction begun
+    // now would only sleep in SQLite's busy handler, and commits one after another would starve it.
+    if (this.frames.length === 0 && this.checkpointerState[RESTARTING] === 1) Atomics.wait(this.checkpointerState, RESTARTING, 1, RESTART_WAIT_MS);
     this.frames.push([]);
     let result: T;
     try {
@@ -211,7 +238,7 @@ export class Store {
       // Until the worker's connection is closed it may still write the WAL and its index: a caller
       // that removes the folder next (tests, a reset data directory) would race it. Bounded, so a
       // worker that is stuck or never started cannot hold the close up for long.
-      if (!this.checkpointerFailed) Atomics.wait(this.checkpointerClosed, 0, 0, 2000);
+      if (!this.checkpointerFailed) Atomics.wait(this.checkpointerState, CLOSED, 0, 2000);
     }
     this.checkpointer = undefined;
     this.db.close();
@@ -222,13 +249,14 @@ export class Store {
       const module = createRequire(import.meta.url).resolve('better-sqlite3');
       const worker = new Worker(CHECKPOINTER, {
         eval: true,
-        workerData: { module, file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS, closed: this.checkpointerClosed.buffer },
+        workerData: { module, file: this.file, intervalMs: this.checkpointIntervalMs, state: this.checkpointerState.buffer },
         // It allocates next to nothing: a small heap keeps its share of the process's memory small.
         resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
       });
       worker.on('message', (m) => console.error(`[ics-conformance] checkpoint of ${this.file} failed: ${String(m)}`));
       worker.on('error', (err) => {
         this.checkpointerFailed = true;
+        Atomics.store(this.checkpointerState, RESTARTING, 0);
         console.error(`[ics-conformance] the checkpoint worker stopped (${err.message}); checkpointing on commit instead`);
         if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
       });
