@@ -94,7 +94,7 @@ describe('closing a file store', () => {
 });
 
 describe('checkpoints under steady load', () => {
-  it('keep the WAL to a fraction of what is written: commits that never pause still let it start again', async () => {
+  it('keep the WAL bounded: commits that never pause still let it start again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ics-store-'));
     const file = join(dir, 's.sqlite');
     const s = new Store(file, { checkpointIntervalMs: 50 });
@@ -102,18 +102,21 @@ describe('checkpoints under steady load', () => {
       s.exec('CREATE TABLE t (v TEXT NOT NULL)');
       const put = s.db.prepare('INSERT INTO t (v) VALUES (?)');
       const row = () => randomBytes(2048).toString('hex');
+      const target = 256 * 1024 * 1024;
       let written = 0;
       let largest = 0;
       // Commit after commit with no pause, each next group queued before the last one is answered:
-      // a passive checkpoint alone never catches up with that, and the WAL would hold everything.
-      const until = Date.now() + 1500;
-      while (Date.now() < until) {
+      // a passive checkpoint alone never catches up with that, and the WAL would hold everything
+      // written. A bound in bytes, not a share of what was written: once checkpoints keep up, the
+      // file sits near journal_size_limit (64 MiB) however fast or slow the disk is.
+      const until = Date.now() + 20_000;
+      while (written < target && Date.now() < until) {
         await Promise.all(Array.from({ length: 8 }, () => s.commit(() => put.run(row()))));
         written += 8 * 4096;
         largest = Math.max(largest, statSync(`${file}-wal`).size);
       }
-      expect(written).toBeGreaterThan(16 * 1024 * 1024);
-      expect(largest).toBeLessThan(written / 4);
+      expect(written).toBeGreaterThanOrEqual(target);
+      expect(largest).toBeLessThan(128 * 1024 * 1024);
       expect(s.db.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(written / 4096);
     } finally {
       s.close();
