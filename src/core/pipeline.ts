@@ -230,7 +230,13 @@ export class Pipeline {
       if (fault) entry.fault = describeFault(fault);
       if (response.stream) {
         // Journal the bulk exchange once its streamed answer has been produced.
-        response.stream = journalAfter(response.stream, (summary) => this.deps.journal.record({ ...entry, responseBody: summary, durationMs: Math.round(performance.now() - started) }));
+        response.stream = journalAfter(response.stream, (summary, cutShort) => {
+          const durationMs = Math.round(performance.now() - started);
+          if (cutShort === undefined) return this.deps.journal.record({ ...entry, responseBody: summary, durationMs });
+          // Lines answered before the cut stand (their results were sent); the exchange itself did not finish.
+          const problems = [{ path: '', rule: 'complete-body', requirement: route.requirement, message: cutShort }];
+          this.deps.journal.record({ ...entry, verdict: 'rejected', problems, responseBody: { ...summary, incomplete: cutShort }, durationMs });
+        });
       } else {
         this.deps.journal.record(entry);
       }
@@ -452,6 +458,11 @@ function tooLarge(limit: number, requirement: string): ProblemError {
   });
 }
 
+/** The client went away mid-body: a refusal to journal, not a fault of the mock's. */
+function incomplete(detail: string, requirement: string): ProblemError {
+  return new ProblemError('ICS_ERR_HTTP_INCOMPLETE', { detail, errors: [{ path: '', rule: 'complete-body', requirement, message: detail }] });
+}
+
 /** One chunk (the usual message) is decoded in place; several are joined first. */
 function decodeChunks(chunks: Uint8Array[], size: number): string {
   if (chunks.length === 1) {
@@ -471,13 +482,18 @@ interface EventStream extends AsyncIterable<Uint8Array> {
   readableLength?: number;
   readableFlowing?: boolean | null;
   destroyed?: boolean;
+  headers?: Record<string, string | string[] | undefined>;
   read?(): Uint8Array | null;
 }
 
 /** The whole body at once, when node's parser has it all and nothing has read it yet; else undefined. */
 function takeWhole(s: EventStream, limit: number): string | undefined {
-  if (s.complete !== true || s.destroyed || s.readableEnded || s.readableFlowing !== null || typeof s.read !== 'function') return undefined;
+  if (s.destroyed || s.readableEnded || s.readableFlowing !== null || typeof s.read !== 'function') return undefined;
   const n = s.readableLength ?? 0;
+  // Complete, or every byte its Content-Length declares is buffered: node runs microtasks between
+  // the parser's callbacks, so a body that came in the same read as the head is often all here
+  // before the parser has marked the message complete (so under load, nearly always).
+  if (s.complete !== true && !(n > 0 && Number(s.headers?.['content-length']) === n)) return undefined;
   // Past the limit: the event path answers 413 and drains the rest.
   if (n > limit) return undefined;
   const chunk = s.read();
@@ -494,7 +510,7 @@ function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {
 function readEvents(s: EventStream, limit: number, requirement: string): Promise<string> {
   if (s.readableEnded) return Promise.resolve('');
   // A request whose client went away before its body was read can never produce one.
-  if ((s as { destroyed?: boolean }).destroyed) return Promise.reject(new Error('the request closed before its body was read'));
+  if ((s as { destroyed?: boolean }).destroyed) return Promise.reject(incomplete('the request closed before its body was read', requirement));
   return new Promise<string>((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -516,8 +532,9 @@ function readEvents(s: EventStream, limit: number, requirement: string): Promise
       chunks.push(chunk);
     };
     const onEnd = () => settle(() => resolve(decodeChunks(chunks, size)));
-    const onError = (err: Error) => settle(() => reject(err));
-    const onClose = () => settle(() => reject(new Error('the request closed before its body ended')));
+    // node's only errors on a request are the client going away ('aborted', ECONNRESET).
+    const onError = (err: Error) => settle(() => reject(incomplete(`the request failed before its body ended (${err.message})`, requirement)));
+    const onClose = () => settle(() => reject(incomplete('the request closed before its body ended', requirement)));
     s.on('data', onData);
     s.on('end', onEnd);
     s.on('error', onError);
@@ -539,9 +556,11 @@ async function bodyForJournal(req: CoreRequest, limit: number, requirement: stri
   }
 }
 
-async function* journalAfter(stream: AsyncIterable<string>, done: (summary: unknown) => void): AsyncIterable<string> {
+async function* journalAfter(stream: AsyncIterable<string>, done: (summary: { streamed: true; lines: number; failed: number }, cutShort?: string) => void): AsyncIterable<string> {
   let lines = 0;
   let failed = 0;
+  // Left set unless the answer is produced to its end: the client went away, or stopped reading.
+  let cutShort: string | undefined = 'the client stopped reading the answer';
   try {
     for await (const chunk of stream) {
       // A chunk is a batch of result lines, not one line: count the lines and the refusals in it.
@@ -549,7 +568,11 @@ async function* journalAfter(stream: AsyncIterable<string>, done: (summary: unkn
       for (let i = chunk.indexOf('"ok":false'); i >= 0; i = chunk.indexOf('"ok":false', i + 1)) failed++;
       yield chunk;
     }
+    cutShort = undefined;
+  } catch (err) {
+    cutShort = `the upload ended before its last line (${(err as Error).message})`;
+    throw err;
   } finally {
-    done({ streamed: true, lines, failed });
+    done({ streamed: true, lines, failed }, cutShort);
   }
 }
