@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compilePath, MAX_BODY_BYTES, type BodyRef, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
-import { ProblemError, type Problem } from './problem.js';
+import { ProblemError, type Problem, type ProblemItem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
 import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, type Journal, type NewJournalEntry } from './journal.js';
@@ -234,8 +234,7 @@ export class Pipeline {
           const durationMs = Math.round(performance.now() - started);
           if (cutShort === undefined) return this.deps.journal.record({ ...entry, responseBody: summary, durationMs });
           // Lines answered before the cut stand (their results were sent); the exchange itself did not finish.
-          const problems = [{ path: '', rule: 'complete-body', requirement: route.requirement, message: cutShort }];
-          this.deps.journal.record({ ...entry, verdict: 'rejected', problems, responseBody: { ...summary, incomplete: cutShort }, durationMs });
+          this.deps.journal.record({ ...entry, verdict: 'rejected', problems: [incompleteItem(cutShort, route.requirement)], responseBody: { ...summary, incomplete: cutShort }, durationMs });
         });
       } else {
         this.deps.journal.record(entry);
@@ -460,7 +459,11 @@ function tooLarge(limit: number, requirement: string): ProblemError {
 
 /** The client went away mid-body: a refusal to journal, not a fault of the mock's. */
 function incomplete(detail: string, requirement: string): ProblemError {
-  return new ProblemError('ICS_ERR_HTTP_INCOMPLETE', { detail, errors: [{ path: '', rule: 'complete-body', requirement, message: detail }] });
+  return new ProblemError('ICS_ERR_HTTP_INCOMPLETE', { detail, errors: [incompleteItem(detail, requirement)] });
+}
+
+function incompleteItem(message: string, requirement: string): ProblemItem {
+  return { path: '', rule: 'complete-body', requirement, message };
 }
 
 /** One chunk (the usual message) is decoded in place; several are joined first. */
@@ -510,7 +513,7 @@ function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {
 function readEvents(s: EventStream, limit: number, requirement: string): Promise<string> {
   if (s.readableEnded) return Promise.resolve('');
   // A request whose client went away before its body was read can never produce one.
-  if ((s as { destroyed?: boolean }).destroyed) return Promise.reject(incomplete('the request closed before its body was read', requirement));
+  if (s.destroyed) return Promise.reject(incomplete('the request closed before its body was read', requirement));
   return new Promise<string>((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;

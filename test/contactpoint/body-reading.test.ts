@@ -30,22 +30,26 @@ function head(body: string, close = false): string {
   ].join('\r\n');
 }
 
-/** Writes each piece in turn (a pause between them), then reads everything the server sends until it closes. */
-function exchange(pieces: string[], pauseMs = 0, endAfter = false): Promise<string> {
+/**
+ * Writes each piece in turn (a pause between them), then reads everything the server sends until the
+ * socket closes: the server closes it, or this side ends it (`end`) or drops it after `destroyAfterMs`.
+ */
+function exchange(pieces: string[], o: { pauseMs?: number; end?: boolean; destroyAfterMs?: number } = {}): Promise<string> {
   const { port } = new URL(srv.url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1');
     let got = '';
     socket.setEncoding('utf8');
     socket.on('data', (d: string) => (got += d));
-    socket.on('end', () => resolve(got));
+    socket.on('close', () => resolve(got));
     socket.on('error', reject);
     socket.on('connect', async () => {
       for (const p of pieces) {
         socket.write(p);
-        if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
+        if (o.pauseMs) await new Promise((r) => setTimeout(r, o.pauseMs));
       }
-      if (endAfter) socket.end();
+      if (o.end) socket.end();
+      if (o.destroyAfterMs !== undefined) setTimeout(() => socket.destroy(), o.destroyAfterMs);
     });
   });
 }
@@ -67,7 +71,7 @@ describe('request bodies over a raw socket', () => {
     const msg = involvement();
     const body = JSON.stringify(msg);
     const third = Math.ceil(body.length / 3);
-    const text = await exchange([head(body, true), body.slice(0, third), body.slice(third, 2 * third), body.slice(2 * third)], 30);
+    const text = await exchange([head(body, true), body.slice(0, third), body.slice(third, 2 * third), body.slice(2 * third)], { pauseMs: 30 });
     expect(statuses(text)).toEqual([202]);
     expect(receipts(text)).toEqual([msg.messageId]);
   });
@@ -75,7 +79,7 @@ describe('request bodies over a raw socket', () => {
   it('a head that arrives with only part of its body waits for the rest rather than taking what is there', async () => {
     const msg = involvement();
     const body = JSON.stringify(msg);
-    const text = await exchange([head(body, true) + body.slice(0, 100), body.slice(100)], 50);
+    const text = await exchange([head(body, true) + body.slice(0, 100), body.slice(100)], { pauseMs: 50 });
     expect(statuses(text)).toEqual([202]);
     expect(receipts(text)).toEqual([msg.messageId]);
   });
@@ -88,7 +92,7 @@ describe('request bodies over a raw socket', () => {
     const before = (await journal()).length;
     let text: string;
     try {
-      text = await exchange([head(body) + body.slice(0, body.length - 10)], 50, true);
+      text = await exchange([head(body) + body.slice(0, body.length - 10)], { pauseMs: 50, end: true });
       // The refusal is journalled once the server has seen the socket close.
       await vi.waitFor(async () => expect((await journal()).length).toBeGreaterThan(before));
     } finally {
@@ -106,27 +110,20 @@ describe('request bodies over a raw socket', () => {
   });
 
   it('a bulk upload cut off mid-line keeps the lines it answered, and is journalled as incomplete', async () => {
-    const { port } = new URL(srv.url);
     // Each its own child, so what is stored can be told apart line by line.
     const msgs = Array.from({ length: 50 }, (_, i) => involvement({ child: { identifiers: { nhsNumber: testNhs(8100 + i) } } }));
     const lines = msgs.map((m) => JSON.stringify(m)).join('\n') + '\n';
-    const got = await new Promise<string>((resolve) => {
-      const socket = connect(Number(port), '127.0.0.1');
-      let text = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (d: string) => (text += d));
-      socket.on('close', () => resolve(text));
-      socket.on('error', () => undefined);
-      socket.on('connect', () => {
-        socket.write(`POST ${PATH}/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer demo-ics\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n`);
-        socket.write(`${Buffer.byteLength(lines).toString(16)}\r\n${lines}\r\n100\r\n{"messageId":"cut`);
-        setTimeout(() => socket.destroy(), 200);
-      });
-    });
+    const got = await exchange(
+      [
+        `POST ${PATH}/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer demo-ics\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n`,
+        `${Buffer.byteLength(lines).toString(16)}\r\n${lines}\r\n100\r\n{"messageId":"cut`,
+      ],
+      { destroyAfterMs: 200 },
+    );
     await vi.waitFor(async () => expect((await journal()).some((e) => e.operationId === 'submitInvolvementBulk')).toBe(true));
     const entry = (await journal()).find((e) => e.operationId === 'submitInvolvementBulk')!;
     expect(entry).toMatchObject({ verdict: 'rejected', problems: [{ rule: 'complete-body' }] });
-    const answered = new Set([...got.matchAll(/"messageId":"([^"]+)"/g)].map((m) => m[1]));
+    const answered = new Set(receipts(got));
     const children = JSON.stringify((await srv.control('GET', '/contactpoint/children')).body.children);
     // An answered line is durable; a line committed as the connection broke may be stored unanswered,
     // which a re-upload (idempotent on messageId) settles.
