@@ -30,12 +30,42 @@ export function assessorOf(ep: ExchangeEpisode): PractitionerContact {
 export const contactIs = (sent: PractitionerContact, expected: PractitionerContact) =>
   sameContact(sent, expected) || (sent.kind === 'team' && sent.organisation === expected.organisation);
 
-/** Distinctive passages of the assessment: none may leave the eCAF module for ContactPoint. */
-export function assessmentPassages(ep: ExchangeEpisode): string[] {
-  const a = ep.assessment;
-  if (!a) return [];
-  const texts = [a.reasonForAssessment, ...a.elements.flatMap((e) => [e.strengths, e.needs])].filter((x): x is string => !!x);
-  return texts.map((x) => x.slice(0, 40)).filter((x) => x.length >= 20);
+const WINDOW = 4;
+const words = (text: string) => text.normalize('NFC').toLocaleLowerCase('en-GB').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+function strings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, out);
+  return out;
+}
+
+function shingles(texts: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of texts) {
+    const w = words(t);
+    for (let i = 0; i + WINDOW <= w.length; i++) out.add(w.slice(i, i + WINDOW).join(' '));
+  }
+  return out;
+}
+
+/**
+ * The episode's content found in a message bound for ContactPoint: any run of four words of the
+ * assessment, plan or reviews, in any field, in any case or spacing. Runs that the child's identity
+ * or a practitioner's contact also hold are what an indicator may carry, so they are not content.
+ */
+export function cafContentIn(message: unknown, ep: ExchangeEpisode): string[] {
+  const content = shingles(strings([ep.assessment, ep.deliveryPlan, ep.reviews]));
+  for (const allowed of shingles(strings([ep.child, ep.tac.map((m) => m.contact)]))) content.delete(allowed);
+  const leaked = new Set<string>();
+  for (const text of strings(message)) {
+    const w = words(text);
+    for (let i = 0; i + WINDOW <= w.length; i++) {
+      const run = w.slice(i, i + WINDOW).join(' ');
+      if (content.has(run)) leaked.add(run);
+    }
+  }
+  return [...leaked].slice(0, 5);
 }
 
 export const aboutChild = TestContext.aboutChild;

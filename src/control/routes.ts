@@ -73,6 +73,12 @@ const FaultSchema = Type.Object(
     retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
     latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 120_000 })),
     count: Type.Optional(Type.Integer({ minimum: 1, description: 'Apply to this many requests, then clear.' })),
+    match: Type.Optional(
+      Type.Record(Type.String({ pattern: '^(/[^/]*)+$', maxLength: 200 }), Type.String({ maxLength: 200 }), {
+        maxProperties: 8,
+        description: 'Only requests whose JSON body holds these values at these JSON pointers, e.g. {"/child/identifiers/nhsNumber": "9990001234"}: a fault aimed at one child\'s messages waits for them, whenever they come, and no other message takes it.',
+      }),
+    ),
   },
   { additionalProperties: false, title: 'FaultRequest' },
 );

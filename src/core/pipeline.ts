@@ -93,7 +93,16 @@ export class Pipeline {
     const known: { client?: Client; session?: SessionContext } = {};
     try {
       ({ client, session, practitionerId } = this.authenticate(route, params, req, known));
-      if (session && route.service !== 'control' && route.service !== 'meta') fault = this.takeFault(session, route.operationId);
+      if (session && route.service !== 'control' && route.service !== 'meta') {
+        // A fault aimed at one child's messages needs the body before it can be taken: read it once, replay it to run().
+        let parsed: unknown;
+        if (route.body && route.bodyKind !== 'stream' && session.faults.some((f) => f.match && (f.operationId === route.operationId || f.operationId === '*'))) {
+          const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
+          req = { ...req, body: replay(text) };
+          parsed = parseOrUndefined(text);
+        }
+        fault = this.takeFault(session, route.operationId, parsed);
+      }
       const early = fault ? await this.applyFault(fault) : undefined;
       if (early && route.body && route.bodyKind !== 'stream') seen.body = await bodyForJournal(req, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
       response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, seen));
@@ -302,9 +311,9 @@ export class Pipeline {
     return { client, session, ...(practitionerId ? { practitionerId } : {}) };
   }
 
-  private takeFault(session: SessionContext, operationId: string): Fault | undefined {
+  private takeFault(session: SessionContext, operationId: string, body: unknown): Fault | undefined {
     const faults = session.faults;
-    const i = faults.findIndex((f) => f.operationId === operationId || f.operationId === '*');
+    const i = faults.findIndex((f) => (f.operationId === operationId || f.operationId === '*') && (!f.match || faultMatches(f.match, body)));
     if (i < 0) return undefined;
     const f = faults[i]!;
     if (f.remaining !== undefined) {
@@ -396,6 +405,31 @@ function lazyRequestBody(entry: object, text: string): void {
 function syncOnly<T>(value: T | Promise<T>): T {
   if (value instanceof Promise) throw new Error('a mutating handler must be synchronous (it runs inside a transaction)');
   return value;
+}
+
+/** Every pointer of the fault's match names a value in the body equal to the one given. */
+export function faultMatches(match: Record<string, string>, body: unknown): boolean {
+  return Object.entries(match).every(([pointer, want]) => {
+    let v: unknown = body;
+    for (const raw of pointer.split('/').slice(1)) {
+      const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      if (typeof v !== 'object' || v === null || !Object.hasOwn(v, k)) return false;
+      v = (v as Record<string, unknown>)[k];
+    }
+    return (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && String(v) === want;
+  });
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+async function* replay(text: string): AsyncIterable<Uint8Array> {
+  yield Buffer.from(text, 'utf8');
 }
 
 function describeFault(f: Fault): string {

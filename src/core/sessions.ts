@@ -40,6 +40,8 @@ export interface Fault {
   latencyMs?: number;
   /** How many requests it applies to; absent = until cleared. */
   remaining?: number;
+  /** Only requests whose body has these values at these JSON pointers (e.g. one child's NHS number). */
+  match?: Record<string, string>;
 }
 
 export interface SessionInfo {

@@ -33,15 +33,39 @@ export interface Prompter {
 
 export class SkipTest extends Error {}
 
+/** A child's identity as a key: NHS number when held, else name (normal form C, any case) and date of birth. */
+export function childKey(c: Partial<ChildIdentity> | undefined): string | undefined {
+  if (!c || typeof c !== 'object') return undefined;
+  const nhs = (c.identifiers as { nhsNumber?: unknown } | undefined)?.nhsNumber;
+  if (typeof nhs === 'string' && nhs) return `nhs:${nhs.replace(/\s/g, '')}`;
+  const n = c.name as { given?: unknown; family?: unknown } | undefined;
+  if (typeof n?.given !== 'string' || typeof n.family !== 'string' || typeof c.dateOfBirth !== 'string') return undefined;
+  const norm = (x: string) => x.normalize('NFC').toLocaleLowerCase('en-GB').trim();
+  return `name:${norm(n.given)}|${norm(n.family)}|${c.dateOfBirth}`;
+}
+
+/** The children a message is about, wherever the interface puts them (involvement, CAF indicator, episode, batch). */
+export function childrenOf(e: Pick<JournalEntry, 'requestBody'>): ChildIdentity[] {
+  const b = e.requestBody as Record<string, unknown> | undefined;
+  if (!b || typeof b !== 'object') return [];
+  const found: unknown[] = [b.child, (b.episode as { child?: unknown } | undefined)?.child];
+  if (Array.isArray(b.episodes)) for (const ep of b.episodes) found.push((ep as { child?: unknown } | undefined)?.child);
+  return found.filter((c): c is ChildIdentity => typeof c === 'object' && c !== null);
+}
+
 export class TestContext {
   readonly checks: CheckResult[] = [];
   readonly attestations: Attestation[] = [];
   readonly steps: string[] = [];
   readonly harnessCalls: Array<Omit<Exchange, 'n'>> = [];
   readonly startSeq: number;
+  /** Keys of the children this scenario brought into play: their traffic is its evidence, wherever it falls. */
+  readonly owned = new Set<string>();
+  /** The driver, watching which children the scenario registers or changes. */
+  readonly driver: Driver;
 
   constructor(
-    readonly driver: Driver,
+    driver: Driver,
     readonly mock: MockClient,
     readonly data: SyntheticData,
     readonly timeouts: Timeouts,
@@ -51,6 +75,32 @@ export class TestContext {
     private readonly preAnswered: Map<string, Attestation>,
   ) {
     this.startSeq = mock.lastSeq();
+    this.driver = new Proxy(driver, {
+      get: (target, prop, receiver) => {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === 'registerChild') return (child: ChildIdentity) => (this.own(child), target.registerChild(child));
+        if (prop === 'updateChild') return (ref: string, child: ChildIdentity) => (this.own(child), target.updateChild(ref, child));
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  }
+
+  /** Marks a child as this scenario's (done for every child registered through the driver). */
+  own(child: ChildIdentity): void {
+    const k = childKey(child);
+    if (k) this.owned.add(k);
+  }
+
+  /** True for traffic about one of this scenario's children. */
+  ownsEntry(e: Pick<JournalEntry, 'requestBody'>): boolean {
+    return childrenOf(e).some((c) => this.owned.has(childKey(c) ?? ''));
+  }
+
+  /** Arms a fault for this child's messages only: it meets the system's first attempt about the child, whenever that comes. */
+  faultFor(child: ChildIdentity, fault: Parameters<MockClient['addFault']>[0], pointer = '/child/identifiers/nhsNumber'): ReturnType<MockClient['addFault']> {
+    const nhs = child.identifiers.nhsNumber;
+    if (!nhs) throw new Error('a fault aimed at a child needs a child with an NHS number');
+    return this.mock.addFault({ ...fault, match: { [pointer]: nhs } });
   }
 
   step(text: string): void {
@@ -74,9 +124,15 @@ export class TestContext {
     return e.clientId === this.sutClient;
   }
 
-  /** The SUT's messages in this test so far. */
+  /** The system's declared retry budget (conformance statement `retry`). */
+  retry: { maxAttempts?: number } = {};
+
+  /** True for traffic about a child an earlier scenario brought into play (set by the runner): not this test's evidence. */
+  foreign: (e: JournalEntry) => boolean = () => false;
+
+  /** The SUT's messages in this test so far (a late message about an earlier scenario's child is not among them). */
   async sutEntries(): Promise<JournalEntry[]> {
-    return (await this.mock.entriesAfter(this.startSeq)).filter((e) => this.isFromSut(e));
+    return (await this.mock.entriesAfter(this.startSeq)).filter((e) => this.isFromSut(e) && !this.foreign(e));
   }
 
   /**
@@ -85,9 +141,26 @@ export class TestContext {
    */
   async expectMessage(req: string, what: string, match: (e: JournalEntry) => boolean, opts: { timeoutMs?: number; afterSeq?: number } = {}): Promise<JournalEntry | undefined> {
     const timeoutMs = opts.timeoutMs ?? this.timeouts.messageMs;
-    const e = await this.mock.waitFor((x) => this.isFromSut(x) && match(x), { afterSeq: opts.afterSeq ?? this.startSeq, timeoutMs });
-    if (!e) this.check(req, false, `no ${what} arrived within ${timeoutMs} ms`, { expected: what, actual: 'nothing' });
-    return e;
+    const afterSeq = opts.afterSeq ?? this.startSeq;
+    const e = await this.mock.waitFor((x) => this.isFromSut(x) && !this.foreign(x) && match(x), { afterSeq, timeoutMs });
+    if (e) return e;
+    // Root cause first: a message that came and was refused is not "nothing arrived".
+    const refused = (await this.mock.entriesAfter(afterSeq)).filter((x) => this.isFromSut(x) && x.status >= 400 && x.status < 500 && x.verdict !== 'fault' && !this.foreign(x));
+    if (refused.length) {
+      const r = refused[0]!;
+      const p = r.problems?.find((x) => requirement(x.requirement)?.appliesTo === 'sut') ?? r.problems?.[0];
+      const cited = p && requirement(p.requirement)?.appliesTo === 'sut' ? p.requirement : req;
+      this.check(cited, false, `no accepted ${what}: the system's ${r.method} ${r.operationId ?? r.path} was refused (${r.status})${p ? `: ${p.path || '/'} ${p.message}` : ''}`, {
+        exchange: r.seq,
+        cause: 'refusal',
+        ...(p ? { path: p.path, expected: p.rule } : {}),
+        actual: `refused ${r.status}`,
+      });
+      if (cited !== req) this.check(req, false, `no accepted ${what}: the system's message was refused (see ${cited})`, { exchange: r.seq, expected: what, actual: `refused ${r.status}` });
+      return undefined;
+    }
+    this.check(req, false, `no ${what} arrived within ${timeoutMs} ms`, { expected: what, actual: 'nothing' });
+    return undefined;
   }
 
   /** Asks a human (or takes a pre-recorded answer) for requirements no machine can check. */
@@ -108,13 +181,15 @@ export class TestContext {
   }
 
   /** Messages whose child is this child (by NHS number, else name and date of birth). */
-  static aboutChild(child: ChildIdentity): (e: JournalEntry) => boolean {
-    return (e) => {
-      const c = (e.requestBody as { child?: ChildIdentity } | undefined)?.child;
-      if (!c || typeof c !== 'object') return false;
-      if (child.identifiers.nhsNumber && c.identifiers?.nhsNumber) return c.identifiers.nhsNumber === child.identifiers.nhsNumber;
-      return c.name?.family === child.name.family && c.name?.given === child.name.given && c.dateOfBirth === child.dateOfBirth;
-    };
+  static aboutChild(child: ChildIdentity): (e: Pick<JournalEntry, 'requestBody'>) => boolean {
+    const want = childKey(child);
+    const byName = childKey({ ...child, identifiers: {} });
+    return (e) =>
+      childrenOf(e).some((c) => {
+        const k = childKey(c);
+        // A message that leaves out the NHS number is still about the child: found by name and date of birth.
+        return k === want || (k !== undefined && childKey({ ...c, identifiers: {} }) === byName);
+      });
   }
 }
 

@@ -23,7 +23,9 @@ export function referenceStatement(): Statement {
     sourceSystemType: 'ics',
     capabilities: ['contactpoint-feed', 'local-ecaf', 'ecaf-transfer-out', 'ecaf-transfer-in', 'migration-export'],
     // The reference ICS sends at once and answers on loopback: a short quiet period is enough to know it has finished.
-    timeouts: { messageMs: 5000, giveUpMs: 8000, quietMs: 100, sutRequestMs: 500 },
+    timeouts: { messageMs: 5000, giveUpMs: 3000, quietMs: 100, sutRequestMs: 500 },
+    // The outbox's budget: four attempts, then the message is reported failed.
+    retry: { maxAttempts: 4 },
     attestations: [
       { requirement: 'SEC-TLS-001', answer: 'yes', note: 'The reference ICS is a loopback test build; production deployments terminate TLS with certificate verification.', by: 'ics-conformance maintainers' },
       { requirement: 'CP-FEED-011', answer: 'yes', note: 'Initial load exercised by the bulk-feed tests of this project.', by: 'ics-conformance maintainers' },

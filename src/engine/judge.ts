@@ -30,7 +30,8 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
     const code = (e.responseBody as { code?: string } | undefined)?.code;
     if (code && CODE_TO_REQUIREMENT[code]) {
       const p = e.problems?.[0];
-      t.check(CODE_TO_REQUIREMENT[code], false, `${e.operationId} refused (${e.status}): ${p ? `${p.path || '/'} ${p.message}` : code}`, { ...where, ...(p ? { path: p.path, expected: p.rule } : {}) });
+      if (!judgedRefusal(t, CODE_TO_REQUIREMENT[code], e.seq))
+        t.check(CODE_TO_REQUIREMENT[code], false, `${e.operationId} refused (${e.status}): ${p ? `${p.path || '/'} ${p.message}` : code}`, { ...where, cause: 'refusal', ...(p ? { path: p.path, expected: p.rule } : {}) });
       continue;
     }
     if (e.status === 403) {
@@ -50,10 +51,11 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
       const cited = new Set(problems.map((p) => p.requirement).filter((r) => requirement(r)?.appliesTo === 'sut'));
       if (cited.size === 0) cited.add(e.service === 'ecaf' ? 'ECAF-SCHEMA-001' : 'CP-FEED-014');
       for (const req of cited) {
-        if (!requirement(req)) continue;
+        if (!requirement(req) || judgedRefusal(t, req, e.seq)) continue;
         const p = problems.find((x) => x.requirement === req) ?? problems[0];
         t.check(req, false, `${e.operationId} refused (${e.status}): ${p ? `${p.path || '/'} ${p.message}` : JSON.stringify(e.responseBody)}`, {
           ...where,
+          cause: 'refusal',
           ...(p ? { path: p.path, expected: p.rule } : {}),
           actual: p ? 'broken' : e.status,
         });
@@ -68,4 +70,9 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
     if (sutToken && carried.includes(sutToken))
       t.check('SEC-SECRET-001', false, 'the system\'s token appears in a URL or message body', { ...where, actual: '(token, masked)' });
   }
+}
+
+/** The scenario already recorded this refusal as the reason its message never counted (expectMessage). */
+function judgedRefusal(t: TestContext, req: string, seq: number): boolean {
+  return t.checks.some((c) => c.cause === 'refusal' && c.requirement === req && c.exchange === seq);
 }

@@ -10,6 +10,9 @@ import type { Credential, Fault } from '../core/sessions.js';
 
 export class HarnessError extends Error {}
 
+/** The control API's longest long poll (GET /journal?waitMs). */
+export const MAX_POLL_MS = 30_000;
+
 export interface MockSession {
   id: string;
   credentials: Credential[];
@@ -75,7 +78,9 @@ export class MockClient {
   }
 
   private async pull(waitMs: number): Promise<JournalEntry[]> {
-    const page = await this.control('GET', `/journal?since=${this.seenSeq}&limit=1000${waitMs > 0 ? `&waitMs=${Math.ceil(waitMs)}` : ''}`);
+    // The control API long-polls at most 30 s a call; a longer wait is several calls (waitFor and settle loop).
+    const wait = Math.min(Math.ceil(waitMs), MAX_POLL_MS);
+    const page = await this.control('GET', `/journal?since=${this.seenSeq}&limit=1000${wait > 0 ? `&waitMs=${wait}` : ''}`);
     const entries = page.entries as JournalEntry[];
     if (entries.length) {
       this.seenSeq = entries[entries.length - 1]!.seq;
@@ -106,10 +111,11 @@ export class MockClient {
   /** Waits until no new entry has arrived for `quietMs` (or the timeout): for "nothing more was sent" checks. */
   async settle(quietMs: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let quietSince = Date.now();
     for (;;) {
-      const left = Math.min(quietMs, deadline - Date.now());
+      const left = Math.min(quietMs - (Date.now() - quietSince), deadline - Date.now());
       if (left <= 0) return;
-      if ((await this.pull(left)).length === 0) return;
+      if ((await this.pull(left)).length > 0) quietSince = Date.now();
     }
   }
 

@@ -4,6 +4,7 @@
  * in-process mock, so every message meets exactly the rules a live run applies.
  */
 import { randomUUID } from 'node:crypto';
+import { summarise } from './runner.js';
 import { readFile } from 'node:fs/promises';
 import { createMockServices, DEFAULT_SESSION_ID } from '../mock.js';
 import type { JournalEntry } from '../core/journal.js';
@@ -111,7 +112,6 @@ export function judgeCapture(entries: JournalEntry[], opts: { statement: Stateme
   };
   const failedReqs = new Set(fails.map((c) => c.requirement));
   const checkedReqs = new Set(ctx.checks.map((c) => c.requirement));
-  const exitCode = status === 'ERROR' ? 3 : fails.length ? 1 : 0;
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     harness: { name: 'ics-conformance', version: VERSION },
@@ -119,18 +119,7 @@ export function judgeCapture(entries: JournalEntry[], opts: { statement: Stateme
     run: { id: randomUUID(), startedAt: started.toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime(), mode: 'offline' },
     sut: { vendor: opts.statement.vendor, product: opts.statement.product, version: opts.statement.version },
     statement: opts.statement,
-    summary: {
-      total: 1,
-      PASSED: status === 'PASSED' ? 1 : 0,
-      FAILED: status === 'FAILED' ? 1 : 0,
-      WARNING: status === 'WARNING' ? 1 : 0,
-      SKIPPED: 0,
-      ERROR: status === 'ERROR' ? 1 : 0,
-      REVIEW: 0,
-      waived: 0,
-      verdict: exitCode === 3 ? 'error' : exitCode ? 'fail' : 'pass',
-      exitCode,
-    },
+    summary: summarise([test]),
     tests: [test],
     requirements: REQUIREMENTS.filter((r) => r.appliesTo === 'sut').map((r) => ({
       id: r.id,

@@ -32,8 +32,11 @@ export interface RunSummary {
   ERROR: number;
   REVIEW: number;
   waived: number;
-  verdict: 'pass' | 'fail' | 'error';
-  exitCode: 0 | 1 | 3;
+  /** incomplete: nothing was judged (every test skipped). */
+  verdict: 'pass' | 'fail' | 'error' | 'incomplete';
+  /** The verdict as shown: "PASS, 2 awaiting review" when attestations are still to be answered. */
+  label: string;
+  exitCode: 0 | 1 | 2 | 3;
 }
 
 export interface RunResult {

@@ -7,11 +7,12 @@ import type { Driver } from './driver.js';
 import { DriverError, HttpDriver, SutUnreachableError } from './driver.js';
 import { HarnessError, type MockClient } from './mock-client.js';
 import type { JournalEntry } from '../core/journal.js';
-import { DEFAULT_TIMEOUTS, SkipTest, TestContext, type Prompter, type Timeouts } from './context.js';
+import { DEFAULT_TIMEOUTS, SkipTest, TestContext, childKey, childrenOf, type Prompter, type Timeouts } from './context.js';
 import { SyntheticData } from './synthetic.js';
 import { judgeSutTraffic } from './judge.js';
 import { CATALOGUE_VERSION, REQUIREMENTS, requirement } from './catalogue.js';
 import type { Attestation, Capability, Exchange, Suite, TestDef, TestResult } from './types.js';
+import { CAPABILITIES } from './types.js';
 import type { Statement } from './statement.js';
 import { ConfigError } from './statement.js';
 import type { RequirementResult, RunResult, RunSummary, WaiverResult } from './result.js';
@@ -40,6 +41,8 @@ export interface RunOptions {
 export const SUT_CLIENT = 'ics';
 
 export function selectTests(statement: Statement, suites: Suite[]): Array<{ suite: Suite; test: TestDef; capability: Capability; mandatory: boolean; skip?: string }> {
+  // Core tests alone accredit nothing: a statement must say what the system does.
+  if (statement.capabilities.length === 0) throw new ConfigError(`capabilities: declare at least one of ${Object.keys(CAPABILITIES).filter((c) => c !== 'core').join(', ')} (see \`ics-conformance list\`)`);
   const declared = new Set<Capability>(['core', ...statement.capabilities]);
   const deselect = new Set(statement.deselect ?? []);
   const known = new Set(suites.flatMap((s) => s.tests.map((t) => t.id)));
@@ -81,6 +84,8 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     fatal = err instanceof SutUnreachableError || err instanceof HarnessError || err instanceof DriverError ? err.message : `harness error: ${(err as Error).message}`;
   }
   const data = new SyntheticData(opts.statement.seed ?? 20091102, isoDate(new Date()));
+  // Which earlier test brought each child into play: a late message about it is judged there.
+  const owners = new Map<string, Ran>();
   for (const sel of selected) {
     opts.onProgress?.({ type: 'test-start', test: sel.test, suite: sel.suite });
     const base = {
@@ -96,7 +101,9 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     if (sel.skip || fatal) {
       result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? fatal, durationMs: 0, checks: [], exchanges: [], attestations: [], steps: [] };
     } else {
-      result = await runOne(opts, sel.test, base, data, timeouts, pre);
+      const ran = await runOne(opts, sel.test, base, data, timeouts, pre, owners);
+      result = ran.result;
+      for (const k of ran.ctx.owned) if (!owners.has(k)) owners.set(k, ran);
     }
     results.push(result);
     opts.onProgress?.({ type: 'test-end', result });
@@ -131,6 +138,22 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   } satisfies RunResult, secrets);
 }
 
+interface Ran {
+  result: TestResult;
+  ctx: TestContext;
+}
+
+/** The earlier test a journal entry belongs to, by the children it is about (undefined: this test's). */
+function ownerOf(e: JournalEntry, owners: Map<string, Ran>, ctx: TestContext): Ran | undefined {
+  const kids = childrenOf(e);
+  if (kids.length === 0 || ctx.ownsEntry(e)) return undefined;
+  for (const c of kids) {
+    const o = owners.get(childKey(c) ?? '');
+    if (o) return o;
+  }
+  return undefined;
+}
+
 async function runOne(
   opts: RunOptions,
   test: TestDef,
@@ -138,9 +161,12 @@ async function runOne(
   data: SyntheticData,
   timeouts: Timeouts,
   pre: Map<string, Attestation>,
-): Promise<TestResult> {
+  owners: Map<string, Ran>,
+): Promise<Ran> {
   const t0 = performance.now();
   const ctx = new TestContext(opts.driver, opts.mock, data, timeouts, SUT_CLIENT, opts.prompter, pre);
+  ctx.foreign = (e) => ownerOf(e, owners, ctx) !== undefined;
+  ctx.retry = opts.statement.retry ?? {};
   const driver = opts.driver as Driver & { sink?: (e: Omit<Exchange, 'n'>) => void };
   driver.sink = (e) => ctx.harnessCalls.push(e);
   let status: TestResult['status'] | undefined;
@@ -158,30 +184,55 @@ async function runOne(
   }
   let entries: Awaited<ReturnType<MockClient['entriesAfter']>> = [];
   try {
+    // The system's last messages about this scenario land here, not in the next one: wait until it has been quiet.
+    await opts.mock.settle(timeouts.quietMs, timeouts.messageMs);
     entries = await opts.mock.entriesAfter(ctx.startSeq);
   } catch (err) {
     [status, reason] = ['ERROR', (err as Error).message];
   }
-  if (status !== 'ERROR' && status !== 'SKIPPED') judgeSutTraffic(ctx, entries, safeToken(opts.mock));
-  const exchanges = toExchanges(entries, ctx.harnessCalls);
-  if (!status) {
-    const fails = ctx.checks.filter((c) => c.verdict === 'fail');
-    if (fails.length) [status, reason] = ['FAILED', `${fails[0]!.requirement}: ${fails[0]!.message}`];
-    else if (ctx.attestations.some((a) => a.answer === 'pending')) [status, reason] = ['REVIEW', 'waiting for a human to attest: ' + ctx.attestations.filter((a) => a.answer === 'pending').map((a) => a.requirement).join(', ')];
-    else if (ctx.checks.some((c) => c.verdict === 'warn')) [status, reason] = ['WARNING', ctx.checks.find((c) => c.verdict === 'warn')!.message];
-    else if (ctx.checks.length === 0) [status, reason] = ['ERROR', 'the test made no checks'];
-    else status = 'PASSED';
+  // A late message about an earlier scenario's child is evidence there, judged there.
+  const mine: JournalEntry[] = [];
+  for (const e of entries) {
+    const owner = ownerOf(e, owners, ctx);
+    if (!owner) mine.push(e);
+    else lateArrival(owner, e);
   }
-  return {
+  const judged = status !== 'ERROR' && status !== 'SKIPPED';
+  if (judged) judgeSutTraffic(ctx, mine, safeToken(opts.mock));
+  const result: TestResult = {
     ...base,
-    status,
+    status: status ?? 'PASSED',
     ...(reason ? { reason } : {}),
     durationMs: Math.round(performance.now() - t0),
     checks: ctx.checks,
-    exchanges,
+    exchanges: toExchanges(mine, ctx.harnessCalls),
     attestations: ctx.attestations,
     steps: ctx.steps,
   };
+  if (!status) conclude(result);
+  return { result, ctx };
+
+  function lateArrival(owner: Ran, e: JournalEntry): void {
+    const r = owner.result;
+    const [late] = toExchanges([e], []);
+    r.exchanges.push({ ...late!, n: r.exchanges.length + 1, late: true });
+    if (r.status === 'ERROR' || r.status === 'SKIPPED') return;
+    const before = owner.ctx.checks.length;
+    judgeSutTraffic(owner.ctx, [e], safeToken(opts.mock));
+    if (owner.ctx.checks.length > before) conclude(r);
+  }
+}
+
+/** A test's status and reason from its checks; a refusal by the mock (the root cause) is shown first. */
+function conclude(r: TestResult): void {
+  r.checks.sort((a, b) => (a.cause === 'refusal' ? 0 : 1) - (b.cause === 'refusal' ? 0 : 1));
+  const fails = r.checks.filter((c) => c.verdict === 'fail');
+  delete r.reason;
+  if (fails.length) [r.status, r.reason] = ['FAILED', `${fails[0]!.requirement}: ${fails[0]!.message}`];
+  else if (r.attestations.some((a) => a.answer === 'pending')) [r.status, r.reason] = ['REVIEW', 'waiting for a human to attest: ' + r.attestations.filter((a) => a.answer === 'pending').map((a) => a.requirement).join(', ')];
+  else if (r.checks.some((c) => c.verdict === 'warn')) [r.status, r.reason] = ['WARNING', r.checks.find((c) => c.verdict === 'warn')!.message];
+  else if (r.checks.length === 0) [r.status, r.reason] = ['ERROR', 'the test made no checks'];
+  else r.status = 'PASSED';
 }
 
 function safeToken(mock: MockClient): string {
@@ -256,11 +307,16 @@ function traceability(results: TestResult[], suites: Suite[]): RequirementResult
   });
 }
 
-function summarise(results: TestResult[]): RunSummary {
+export function summarise(results: TestResult[]): RunSummary {
   const count = (s: TestResult['status']) => results.filter((r) => r.status === s).length;
   const blocking = results.filter((r) => r.status === 'FAILED' && !r.waiver).length;
   const errors = count('ERROR');
-  const exitCode = errors > 0 ? 3 : blocking > 0 ? 1 : 0;
+  const review = count('REVIEW');
+  // Nothing judged is not a pass: a run whose every test was skipped accredits nothing.
+  const incomplete = results.every((r) => r.status === 'SKIPPED');
+  const verdict: RunSummary['verdict'] = errors > 0 ? 'error' : blocking > 0 ? 'fail' : incomplete ? 'incomplete' : 'pass';
+  const exitCode = ({ error: 3, fail: 1, incomplete: 2, pass: 0 } as const)[verdict];
+  const label = verdict === 'pass' && review > 0 ? `PASS, ${review} awaiting review` : verdict.toUpperCase();
   return {
     total: results.length,
     PASSED: count('PASSED'),
@@ -270,7 +326,8 @@ function summarise(results: TestResult[]): RunSummary {
     ERROR: errors,
     REVIEW: count('REVIEW'),
     waived: results.filter((r) => r.waiver).length,
-    verdict: exitCode === 3 ? 'error' : exitCode === 1 ? 'fail' : 'pass',
+    verdict,
+    label,
     exitCode,
   };
 }

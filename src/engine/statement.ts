@@ -32,6 +32,12 @@ export const Statement = Closed(
       }),
     ),
     timeouts: Type.Optional(Closed({ messageMs: Type.Optional(Type.Integer({ minimum: 100 })), giveUpMs: Type.Optional(Type.Integer({ minimum: 100 })), quietMs: Type.Optional(Type.Integer({ minimum: 10 })), sutRequestMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })) })),
+    retry: Type.Optional(
+      Closed(
+        { maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'The most attempts the system makes at one message before it gives up and reports it undelivered.' })) },
+        { description: 'The retry budget: with timeouts.giveUpMs (how long it keeps trying), what RES-004 judges the give-up against.' },
+      ),
+    ),
     deselect: Type.Optional(Type.Array(Type.String(), { description: 'Optional tests to leave out (mandatory tests cannot be).' })),
     attestations: Type.Optional(
       Type.Array(
@@ -130,6 +136,9 @@ sut:
 #   giveUpMs: 8000      # how long it may keep retrying a service that stays down
 #   quietMs: 300
 #   sutRequestMs: 10000 # how long your system waits for an answer before it abandons a request
+
+# retry:
+#   maxAttempts: 5      # your retry budget: attempts at one message before it is reported undelivered
 
 # Optional tests to leave out. Mandatory tests of a declared capability cannot be deselected.
 # deselect: []

@@ -39,6 +39,8 @@ export interface CheckResult {
   actual?: unknown;
   /** seq of the journal entry (or harness call) judged. */
   exchange?: number;
+  /** 'refusal': the mock refused the message, the root cause of whatever else failed: shown first. */
+  cause?: 'refusal';
 }
 
 export interface Exchange {
@@ -57,6 +59,8 @@ export interface Exchange {
   responseBody?: unknown;
   verdict?: string;
   journalSeq?: number;
+  /** Arrived after its scenario had ended (judged here, where its child belongs). */
+  late?: boolean;
 }
 
 export interface Attestation {

@@ -26,6 +26,7 @@ export const CheckResultSchema = Closed(
     expected: Type.Optional(Any('What the requirement asks for.')),
     actual: Type.Optional(Any('What the system did (credentials masked).')),
     exchange: Type.Optional(Type.Number({ description: 'journalSeq of the exchange judged.' })),
+    cause: Type.Optional(Enum<'refusal'>(['refusal'], 'The mock refused the message: the root cause of what else failed, shown first.')),
   },
   { title: 'CheckResult' },
 );
@@ -46,6 +47,7 @@ export const ExchangeSchema = Closed(
     responseBody: Type.Optional(Any('Parsed JSON, or the text as sent.')),
     verdict: Type.Optional(Type.String()),
     journalSeq: Type.Optional(Type.Integer()),
+    late: Type.Optional(Type.Boolean({ description: 'Arrived after its scenario ended; judged in the scenario its child belongs to.' })),
   },
   { title: 'Exchange' },
 );
@@ -119,8 +121,9 @@ const RunSummarySchema = Closed(
     ERROR: count(),
     REVIEW: count(),
     waived: count(),
-    verdict: Enum<'pass' | 'fail' | 'error'>(['pass', 'fail', 'error']),
-    exitCode: Type.Unsafe<0 | 1 | 3>({ type: 'integer', enum: [0, 1, 3], description: '0 pass, 1 a blocking failure, 3 an error.' }),
+    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(['pass', 'fail', 'error', 'incomplete'], 'incomplete: nothing was judged (every test skipped).'),
+    label: Type.String({ description: 'The verdict as shown, e.g. "PASS, 2 awaiting review".' }),
+    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({ type: 'integer', enum: [0, 1, 2, 3], description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged), 3 an error.' }),
   },
   { title: 'RunSummary' },
 );

@@ -34,7 +34,7 @@ export function summaryText(result: RunResult, paint: (s: Status, t: string) => 
   const failing = result.requirements.filter((r) => r.status === 'FAILED');
   const lines = [
     '',
-    `${result.sut.vendor} ${result.sut.product} ${result.sut.version}: ${s.verdict.toUpperCase()} (exit ${s.exitCode})`,
+    `${result.sut.vendor} ${result.sut.product} ${result.sut.version}: ${s.label} (exit ${s.exitCode})`,
     `  ${s.total} tests: ${paint('PASSED', `${s.PASSED} passed`)}, ${paint('FAILED', `${s.FAILED} failed`)}${s.waived ? ` (${s.waived} waived)` : ''}, ${paint('WARNING', `${s.WARNING} warnings`)}, ${paint('SKIPPED', `${s.SKIPPED} skipped`)}, ${paint('ERROR', `${s.ERROR} errors`)}, ${paint('REVIEW', `${s.REVIEW} awaiting review`)}`,
     ...(failing.length ? ['  Requirements not met:', ...failing.map((r) => `    ${r.id} (${r.level}) ${r.statement}`)] : []),
     ...result.waivers.filter((w) => w.state !== 'used').map((w) => `  Waiver ${w.state}: ${w.test ?? w.requirement} (${w.reason}; ${w.approver}; expires ${w.expires})`),

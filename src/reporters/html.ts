@@ -375,13 +375,13 @@ export function htmlReport(result: RunResult): string {
 <meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="ics-conformance ${esc(result.harness.version)}">
-<title>${esc(`${s.verdict.toUpperCase()}: ${sutName} ${result.sut.version} — ICS conformance report`)}</title>
+<title>${esc(`${s.label}: ${sutName} ${result.sut.version} — ICS conformance report`)}</title>
 <style>${STYLE}</style>
 </head>
 <body class="v-${esc(s.verdict)}">
 <header class="masthead">
 <div class="brand">ics-conformance · accreditation evidence · Integrated Children's System</div>
-<div class="headline"><h1>${esc(sutName)} <span class="ver">${esc(result.sut.version)}</span></h1><span class="verdict ${esc(s.verdict)}" id="verdict">${esc(s.verdict.toUpperCase())}</span><span class="verdict-note">exit code ${esc(s.exitCode)} · ${esc(s.FAILED)} failed${s.waived ? ` (${esc(s.waived)} waived)` : ''} · ${esc(s.ERROR)} errors</span></div>
+<div class="headline"><h1>${esc(sutName)} <span class="ver">${esc(result.sut.version)}</span></h1><span class="verdict ${esc(s.verdict)}" id="verdict">${esc(s.label)}</span><span class="verdict-note">exit code ${esc(s.exitCode)} · ${esc(s.FAILED)} failed${s.waived ? ` (${esc(s.waived)} waived)` : ''} · ${esc(s.ERROR)} errors</span></div>
 <dl class="meta">${meta}</dl>
 </header>
 <nav class="toc"><a href="#summary">Summary</a><a href="#sut">System under test</a><a href="#privacy">Privacy</a>${waivers ? '<a href="#waivers">Waivers</a>' : ''}<a href="#requirements">Traceability</a><a href="#tests">Tests</a></nav>

@@ -110,7 +110,7 @@ export function junitXml(result: RunResult): string {
     prop('run.id', result.run.id);
     prop('harness.version', result.harness.version);
     prop('catalogue.version', result.catalogueVersion);
-    prop('verdict', `${s.verdict} (exit ${s.exitCode})`);
+    prop('verdict', `${s.label} (exit ${s.exitCode})`);
     const privacy = privacyOf(result);
     if (privacy.findings.length) prop('privacy.findings', String(privacy.findings.length));
     for (const t of tests) addCase(suite, result, t);

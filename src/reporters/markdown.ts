@@ -33,13 +33,13 @@ export function mdCode(s: string, max = 160): string {
   return `${fence}${pad}${cut.replace(/\|/g, '\\|')}${pad}${fence}`;
 }
 
-const VERDICT = { pass: '✅ PASS', fail: '❌ FAIL', error: '⚠️ ERROR' } as const;
+const MARK = { pass: '✅', fail: '❌', error: '⚠️', incomplete: '⏸️' } as const;
 
 export function markdownSummary(result: RunResult): string {
   const s = result.summary;
   const cov = overallCoverage(result);
   const L: string[] = [];
-  L.push(`## ${VERDICT[s.verdict]}: ${mdText(`${result.sut.vendor} ${result.sut.product} ${result.sut.version}`)}`);
+  L.push(`## ${MARK[s.verdict]} ${mdText(s.label)}: ${mdText(`${result.sut.vendor} ${result.sut.product} ${result.sut.version}`)}`);
   L.push('');
   L.push(
     `ics-conformance ${mdText(result.harness.version)} · catalogue ${mdText(result.catalogueVersion)} · run ${mdCode(result.run.id)} · ${mdText(result.run.startedAt)} · exit code **${s.exitCode}**`,

@@ -1,6 +1,6 @@
 import type { TestDef } from '../../src/engine/types.js';
 import type { CafIndicatorMessage } from '../../mocks/contactpoint/schemas.js';
-import { aboutChild, assessmentPassages, assessorOf, contactIs, logCaf } from '../ecaf-support.js';
+import { aboutChild, cafContentIn, assessorOf, contactIs, logCaf } from '../ecaf-support.js';
 
 export const indicatorOnLog: TestDef = {
   id: 'CP-CAF-001.indicator-on-log',
@@ -17,8 +17,7 @@ export const indicatorOnLog: TestDef = {
     t.check('CP-CAF-001', m.status === episode.status, `status is ${m.status}`, { exchange: e.seq, path: '/status', expected: episode.status, actual: m.status });
     const completed = episode.assessment?.completedOn ?? episode.openedOn;
     t.check('CP-CAF-001', m.completedOn === completed, 'dated when the assessment was completed', { exchange: e.seq, path: '/completedOn', expected: completed, actual: m.completedOn });
-    const text = JSON.stringify(m);
-    const leaked = assessmentPassages(episode).filter((p) => text.includes(p));
+    const leaked = cafContentIn(m, episode);
     t.check('CP-CAF-002', leaked.length === 0, leaked.length ? 'assessment content reached ContactPoint' : 'no assessment content in the indicator', { exchange: e.seq, expected: 'none', actual: leaked });
     const cpId = (e.responseBody as { contactPointId?: string }).contactPointId;
     const view = cpId ? await t.mock.lookup(`/children/${cpId}`) : undefined;

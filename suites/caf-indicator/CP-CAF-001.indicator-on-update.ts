@@ -1,11 +1,11 @@
 import type { TestDef } from '../../src/engine/types.js';
 import type { CafIndicatorMessage } from '../../mocks/contactpoint/schemas.js';
-import { aboutChild, contactIs, driverOk, logCaf } from '../ecaf-support.js';
+import { aboutChild, cafContentIn, contactIs, driverOk, logCaf } from '../ecaf-support.js';
 
 export const indicatorOnUpdate: TestDef = {
   id: 'CP-CAF-001.indicator-on-update',
   title: 'Updating a CAF sends a new indicator with the contact of the practitioner who updated it',
-  requirements: ['CP-CAF-001'],
+  requirements: ['CP-CAF-001', 'CP-CAF-002'],
   async run(t) {
     const episode = t.data.cafCase();
     const { episodeRef, afterSeq } = await logCaf(t, episode);
@@ -26,5 +26,10 @@ export const indicatorOnUpdate: TestDef = {
     const m = second.requestBody as CafIndicatorMessage;
     t.check('CP-CAF-001', contactIs(m.assessor, newcomer), 'the indicator now names the practitioner who updated the CAF', { exchange: second.seq, path: '/assessor', expected: newcomer, actual: m.assessor });
     t.check('CP-CAF-001', m.completedOn === t.data.today, 'dated with the update', { exchange: second.seq, path: '/completedOn', expected: t.data.today, actual: m.completedOn });
+    // Every indicator is judged for content, not only the first: an update carries the newer assessment's text to leak.
+    for (const [e, ep] of [[first, episode], [second, updated]] as const) {
+      const leaked = cafContentIn(e.requestBody, ep);
+      t.check('CP-CAF-002', leaked.length === 0, leaked.length ? 'assessment content reached ContactPoint' : 'no assessment content in the indicator', { exchange: e.seq, expected: 'none', actual: leaked });
+    }
   },
 };

@@ -1,3 +1,4 @@
+import { compareByMeaning, describeDifferences } from '../../src/engine/compare.js';
 import { randomUUID } from 'node:crypto';
 import pactum from 'pactum';
 import type { TestDef } from '../../src/engine/types.js';
@@ -35,6 +36,7 @@ export const receiveTransfer: TestDef = {
   async run(t) {
     const episode = t.data.cafCase();
     t.step(`The child (${episode.child.name.given} ${episode.child.name.family}) moves to your authority: National eCAF exports the episode to your local eCAF module`);
+    t.own(episode.child);
     const exported = await nationalExport(t, episode);
     const first = await send(t, exported);
     t.check('ECAF-IN-001', first.status === 201 || first.status === 200, `the system accepted the episode (${first.status})`, { expected: '201', actual: first.status });
@@ -42,11 +44,13 @@ export const receiveTransfer: TestDef = {
     if (!ref) return void t.check('ECAF-IN-001', false, 'the answer names no local episode', { actual: first.body });
     const held = (await driverOk(t, 'GET', `/caf-episodes/${encodeURIComponent(ref)}`)).episode as ExchangeEpisode;
     const sentEp = exported.episode as ExchangeEpisode;
-    t.check('ECAF-IN-001', JSON.stringify(held.assessment) === JSON.stringify(sentEp.assessment), 'the assessment is held as sent', { path: '/episode/assessment', expected: 'identical', actual: held.assessment ? 'differs' : 'missing' });
-    t.check('ECAF-IN-001', held.tac.length === sentEp.tac.length && held.deliveryPlan.length === sentEp.deliveryPlan.length, 'the TAC and delivery plan are held as sent', {
-      expected: { tac: sentEp.tac.length, plan: sentEp.deliveryPlan.length },
-      actual: { tac: held.tac.length, plan: held.deliveryPlan.length },
-    });
+    // Held faithfully means all of it, consent included, by meaning; the receiver may file it under its own local reference.
+    for (const [label, key] of [['the child', 'child'], ['the assessment', 'assessment'], ['the Team Around the Child', 'tac'], ['the delivery plan', 'deliveryPlan'], ['the reviews', 'reviews'], ['consent', 'consents']] as const) {
+      const diffs = compareByMeaning(sentEp[key], held?.[key]);
+      t.check('ECAF-IN-001', diffs.length === 0, `${label} is held as sent${diffs.length ? `: ${describeDifferences(diffs)}` : ''}`, { path: `/episode/${key}`, expected: 'as sent', actual: describeDifferences(diffs) });
+    }
+    const rest = compareByMeaning(sentEp, held, { ignore: ['/localRef', '/child', '/assessment', '/tac', '/deliveryPlan', '/reviews', '/consents'] });
+    t.check('ECAF-IN-001', rest.length === 0, `the rest of the episode is held as sent${rest.length ? `: ${describeDifferences(rest)}` : ''}`, { path: '/episode', expected: 'as sent', actual: describeDifferences(rest) });
     t.step('National eCAF sends the same export again (a retry)');
     const again = await send(t, exported);
     t.check('ECAF-IN-003', again.status < 300 && again.body.episodeRef === ref, 'the repeat is recognised: the same local episode, not a second one', { expected: ref, actual: again.body.episodeRef ?? again.status });
@@ -59,6 +63,7 @@ export const refuseBadTransfer: TestDef = {
   requirements: ['ECAF-IN-002'],
   async run(t) {
     const episode = t.data.cafCase();
+    t.own(episode.child);
     const exported = await nationalExport(t, episode);
     const unconsented = { ...exported, exportId: `EXP-${randomUUID().slice(0, 8).toUpperCase()}`, episode: { ...(exported.episode as ExchangeEpisode), consents: [] } };
     t.step('An export arrives whose episode has no consent recorded');

@@ -1,3 +1,4 @@
+import { compareByMeaning, describeDifferences } from '../../src/engine/compare.js';
 import type { TestDef } from '../../src/engine/types.js';
 import type { ExchangeEpisode, MigrationBatch } from '../../mocks/ecaf/schemas.js';
 import { driverOk, logCaf } from '../ecaf-support.js';
@@ -16,7 +17,7 @@ export const migration: TestDef = {
     const afterSeq = t.mock.lastSeq();
     await driverOk(t, 'POST', '/migrations', {});
     const mine = new Set(Object.keys(refs));
-    const e = await t.expectMessage('ECAF-MIG-001', 'a migration batch', (x) => x.operationId === 'importMigrationBatch' && x.status < 300 && ((x.requestBody as MigrationBatch).episodes as ExchangeEpisode[]).some((ep) => mine.has(ep.localRef)), { afterSeq });
+    const e = await t.expectMessage('ECAF-MIG-001', 'a migration batch', (x) => x.operationId === 'importMigrationBatch' && x.status < 300 && Array.isArray((x.requestBody as MigrationBatch | undefined)?.episodes) && ((x.requestBody as MigrationBatch).episodes as ExchangeEpisode[]).some((ep) => mine.has(ep?.localRef)), { afterSeq });
     if (!e) return;
     const sent = (e.requestBody as MigrationBatch).episodes as ExchangeEpisode[];
     const byRef = new Map(sent.map((ep) => [ep.localRef, ep]));
@@ -24,7 +25,9 @@ export const migration: TestDef = {
       t.check('ECAF-MIG-001', byRef.has(ep.localRef), `${ep.status} episode ${ep.localRef} is in the batch`, { exchange: e.seq, path: '/episodes', expected: ep.localRef, actual: byRef.has(ep.localRef) ? 'present' : 'missing' });
     for (const ep of [open, closed, unconsented]) {
       const s = byRef.get(ep.localRef);
-      if (s) t.check('ECAF-MIG-002', JSON.stringify(s.consents) === JSON.stringify(ep.consents), `${ep.localRef}: consent as captured (${ep.consents.length} record(s))`, { exchange: e.seq, expected: ep.consents.length, actual: s.consents.length });
+      if (!s) continue;
+      const diffs = compareByMeaning(ep.consents, s.consents);
+      t.check('ECAF-MIG-002', diffs.length === 0, `${ep.localRef}: consent as captured (${ep.consents.length} record(s))${diffs.length ? `: ${describeDifferences(diffs)}` : ''}`, { exchange: e.seq, path: '/episodes', expected: ep.consents, actual: Array.isArray(s.consents) ? s.consents : 'missing' });
     }
     const results = (e.responseBody as { results?: Array<{ localRef?: string; outcome: string; holdId?: string }> }).results ?? [];
     const held = results.find((r) => r.localRef === unconsented.localRef);

@@ -1,20 +1,30 @@
 import type { TestDef } from '../../src/engine/types.js';
+import type { TestContext } from '../../src/engine/context.js';
 import { DRIVER_BASE } from '../../src/driver-api/schemas.js';
-import type { TransferRequest } from '../../mocks/ecaf/schemas.js';
+import type { ExchangeEpisode, TransferRequest } from '../../mocks/ecaf/schemas.js';
 import { aboutChild, logCaf } from '../ecaf-support.js';
+
+/** Asks the system to transfer an episode that has no consent in force: it must refuse, and nothing may reach National eCAF. */
+async function refusesTransfer(t: TestContext, episode: ExchangeEpisode, why: string): Promise<void> {
+  const { episodeRef } = await logCaf(t, episode);
+  t.step(`Try to transfer the episode, ${why}`);
+  const r = await t.driver.call('POST', `${DRIVER_BASE}/caf-episodes/${encodeURIComponent(episodeRef)}/transfer`);
+  t.check('ECAF-OUT-002', r.status >= 400 && r.status < 500, `the system refused the transfer of an episode ${why} (${r.status})`, { expected: '4xx refusal', actual: r.status });
+  await t.mock.settle(t.timeouts.quietMs, t.timeouts.messageMs);
+  const sent = (await t.sutEntries()).filter((x) => x.operationId === 'transferEpisodeIn' && aboutChild(episode.child)({ requestBody: (x.requestBody as TransferRequest | undefined)?.episode }));
+  t.check('ECAF-OUT-002', sent.length === 0, sent.length ? `an episode ${why} was sent to National eCAF` : `nothing was sent to National eCAF for the episode ${why}`, { expected: 0, actual: sent.length });
+}
 
 export const noConsentNoTransfer: TestDef = {
   id: 'ECAF-OUT-002.no-consent-no-transfer',
-  title: 'An episode without consent in force is not transferred: the system refuses and sends nothing',
+  title: 'An episode without consent in force (none recorded, or withdrawn) is not transferred: the system refuses and sends nothing',
   requirements: ['ECAF-OUT-002'],
   async run(t) {
-    const episode = t.data.cafCase({ consent: false });
-    const { episodeRef } = await logCaf(t, episode);
-    t.step('Try to transfer the episode, which has no consent recorded');
-    const r = await t.driver.call('POST', `${DRIVER_BASE}/caf-episodes/${encodeURIComponent(episodeRef)}/transfer`);
-    t.check('ECAF-OUT-002', r.status >= 400 && r.status < 500, `the system refused the transfer (${r.status})`, { expected: '4xx refusal', actual: r.status });
-    await t.mock.settle(t.timeouts.quietMs, t.timeouts.messageMs);
-    const sent = (await t.sutEntries()).filter((x) => x.operationId === 'transferEpisodeIn' && aboutChild(episode.child)({ ...x, requestBody: (x.requestBody as TransferRequest | undefined)?.episode }));
-    t.check('ECAF-OUT-002', sent.length === 0, sent.length ? 'the unconsented episode was sent to National eCAF' : 'nothing was sent to National eCAF', { expected: 0, actual: sent.length });
+    await refusesTransfer(t, t.data.cafCase({ consent: false }), 'with no consent recorded');
+    // Consent that was given and then withdrawn is not in force either.
+    const withdrawn = t.data.cafCase();
+    const yesterday = new Date(Date.parse(`${t.data.today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    withdrawn.consents = withdrawn.consents.map((c) => ({ ...c, withdrawnOn: c.withdrawnOn && c.withdrawnOn < yesterday ? c.withdrawnOn : yesterday }));
+    await refusesTransfer(t, withdrawn, 'whose consent was withdrawn');
   },
 };

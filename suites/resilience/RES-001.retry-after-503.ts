@@ -1,6 +1,6 @@
 import type { TestDef } from '../../src/engine/types.js';
 import { referChild } from '../support.js';
-import { attemptsAbout, gapMs, isNew, messageIdOf } from './support.js';
+import { attemptAbout, attemptsAbout, gapMs, isNew, messageIdOf, sameRecord } from './support.js';
 
 /** One scenario per status: the SUT must retry, wait as told, reuse the message ID, deliver once. */
 function retryAfter(status: 503 | 429): TestDef {
@@ -9,15 +9,16 @@ function retryAfter(status: 503 | 429): TestDef {
     title: `After a ${status} with Retry-After the system retries later with the same message ID and delivers once`,
     requirements: ['RES-001', 'RES-002'],
     async run(t) {
-      await t.mock.addFault({ operationId: 'submitInvolvement', kind: 'error', status, retryAfterSeconds: 1, count: 1 });
+      const child = t.data.child();
+      await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'error', status, retryAfterSeconds: 1, count: 1 });
       t.step(`ContactPoint answers the next message with ${status} and Retry-After: 1`);
-      const ref = await referChild(t, { requirement: 'RES-001', expect: false });
-      const delivered = await t.expectMessage('RES-001', 'a successful retry', (e) => e.operationId === 'submitInvolvement' && e.status < 300, { timeoutMs: t.timeouts.messageMs + 1000 });
-      if (!delivered) return;
-      const attempts = await attemptsAbout(t, ref.child);
-      const faulted = attempts.find((e) => e.status === status);
-      t.check('RES-001', !!faulted, `the first attempt met the injected ${status}`, { actual: attempts.map((e) => e.status) });
+      await referChild(t, { child, requirement: 'RES-001', expect: false });
+      const faulted = await t.expectMessage('RES-001', `a first attempt (answered ${status})`, attemptAbout(child, (e) => e.verdict === 'fault' && e.status === status));
       if (!faulted) return;
+      const delivered = await t.expectMessage('RES-001', 'a successful retry', attemptAbout(child, (e) => e.status < 300), { afterSeq: faulted.seq, timeoutMs: t.timeouts.messageMs + 1000 });
+      if (!delivered) return;
+      await t.mock.settle(t.timeouts.quietMs, t.timeouts.messageMs);
+      const attempts = sameRecord(await attemptsAbout(t, child), faulted);
       const retry = attempts.find((e) => e.seq > faulted.seq)!;
       t.check('RES-001', messageIdOf(retry) === messageIdOf(faulted), 'the retry reused the message ID', { exchange: retry.seq, path: '/messageId', expected: messageIdOf(faulted), actual: messageIdOf(retry) });
       const waited = gapMs(faulted, retry);

@@ -1,6 +1,6 @@
 import type { TestDef } from '../../src/engine/types.js';
 import { referChild } from '../support.js';
-import { attemptsAbout, messageIdOf } from './support.js';
+import { attemptAbout, attemptsAbout, messageIdOf, sameRecord } from './support.js';
 
 export const timeout: TestDef = {
   id: 'RES-001.timeout',
@@ -9,13 +9,14 @@ export const timeout: TestDef = {
   async run(t) {
     // Slower than the system's own request timeout: it gives up on the request, though ContactPoint still stores it.
     const latencyMs = t.timeouts.sutRequestMs + 500;
-    await t.mock.addFault({ operationId: 'submitInvolvement', kind: 'latency', latencyMs, count: 1 });
+    const child = t.data.child();
+    await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'latency', latencyMs, count: 1 });
     t.step(`ContactPoint takes ${latencyMs} ms to answer the next message`);
-    const ref = await referChild(t, { requirement: 'RES-001', expect: false });
-    const both = await t.expectMessage('RES-001', 'the slow first attempt to finish', (e) => e.operationId === 'submitInvolvement' && e.fault !== undefined, { timeoutMs: latencyMs + t.timeouts.messageMs });
-    if (!both) return;
+    await referChild(t, { child, requirement: 'RES-001', expect: false });
+    const slow = await t.expectMessage('RES-001', 'the slow first attempt to finish', attemptAbout(child, (e) => e.fault !== undefined), { timeoutMs: latencyMs + t.timeouts.messageMs });
+    if (!slow) return;
     await t.mock.settle(t.timeouts.quietMs, t.timeouts.messageMs);
-    const attempts = await attemptsAbout(t, ref.child);
+    const attempts = sameRecord(await attemptsAbout(t, child), slow);
     t.check('RES-001', attempts.length >= 2, `the system retried after its timeout (${attempts.length} attempts)`, { expected: '≥ 2 attempts', actual: attempts.length });
     const ids = new Set(attempts.map(messageIdOf));
     t.check('RES-001', ids.size === 1, 'every attempt carried the same message ID', { expected: 1, actual: [...ids] });

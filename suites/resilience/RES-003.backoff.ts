@@ -1,18 +1,21 @@
 import type { TestDef } from '../../src/engine/types.js';
 import { referChild } from '../support.js';
-import { attemptsAbout, gapMs } from './support.js';
+import { attemptAbout, attemptsAbout, gapMs, sameRecord } from './support.js';
 
 export const backoff: TestDef = {
   id: 'RES-003.backoff',
   title: 'Without Retry-After the system backs off: each wait is longer than the last',
   requirements: ['RES-003', 'RES-001'],
   async run(t) {
-    await t.mock.addFault({ operationId: 'submitInvolvement', kind: 'error', status: 503, count: 3 });
+    const child = t.data.child();
+    await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'error', status: 503, count: 3 });
     t.step('ContactPoint answers the next three attempts with 503 and no Retry-After');
-    const ref = await referChild(t, { requirement: 'RES-001', expect: false });
-    const ok = await t.expectMessage('RES-001', 'delivery after three 503s', (e) => e.operationId === 'submitInvolvement' && e.status < 300, { timeoutMs: t.timeouts.giveUpMs });
+    await referChild(t, { child, requirement: 'RES-001', expect: false });
+    const first = await t.expectMessage('RES-001', 'a first attempt', attemptAbout(child));
+    if (!first) return;
+    const ok = await t.expectMessage('RES-001', 'delivery after three 503s', attemptAbout(child, (e) => e.status < 300), { afterSeq: first.seq - 1, timeoutMs: t.timeouts.giveUpMs });
     if (!ok) return;
-    const attempts = (await attemptsAbout(t, ref.child)).filter((e) => e.seq <= ok.seq);
+    const attempts = sameRecord(await attemptsAbout(t, child), first).filter((e) => e.seq <= ok.seq);
     const gaps = attempts.slice(1).map((e, i) => gapMs(attempts[i]!, e));
     t.check('RES-001', attempts.length === 4, `delivered on attempt ${attempts.length}`, { expected: 4, actual: attempts.length });
     // Growth must be real, not scheduling jitter: no wait shorter than the one before (10% slack), and the last at least twice the first.

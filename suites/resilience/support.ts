@@ -1,13 +1,25 @@
 import type { JournalEntry } from '../../src/core/journal.js';
-import type { TestContext } from '../../src/engine/context.js';
-import { TestContext as Ctx } from '../../src/engine/context.js';
 import type { ChildIdentity } from '../../src/schemas/common.js';
+import { TestContext as Ctx, type TestContext } from '../../src/engine/context.js';
 
 /** Every attempt the SUT made to send an involvement about the child (faulted ones included). */
 export async function attemptsAbout(t: TestContext, child: ChildIdentity): Promise<JournalEntry[]> {
   return (await t.sutEntries()).filter((e) => e.operationId === 'submitInvolvement' && Ctx.aboutChild(child)(e));
 }
 
+/** Attempts at the same involvement record as `first`: its retries, whatever message ID they carry. */
+export function sameRecord(attempts: JournalEntry[], first: JournalEntry): JournalEntry[] {
+  const id = recordIdOf(first);
+  return attempts.filter((e) => recordIdOf(e) === id);
+}
+
+/** A predicate for the SUT's involvement attempts about this child, optionally only those that met the fault. */
+export function attemptAbout(child: ChildIdentity, pred: (e: JournalEntry) => boolean = () => true): (e: JournalEntry) => boolean {
+  const about = Ctx.aboutChild(child);
+  return (e) => e.operationId === 'submitInvolvement' && about(e) && pred(e);
+}
+
 export const gapMs = (a: JournalEntry, b: JournalEntry) => Date.parse(b.at) - Date.parse(a.at) - a.durationMs;
-export const messageIdOf = (e: JournalEntry) => (e.requestBody as { messageId?: string } | undefined)?.messageId;
+export const messageIdOf = (e: JournalEntry | undefined) => (e?.requestBody as { messageId?: unknown } | undefined)?.messageId as string | undefined;
+const recordIdOf = (e: JournalEntry) => (e.requestBody as { sourceRecordId?: unknown } | undefined)?.sourceRecordId;
 export const isNew = (e: JournalEntry) => e.status === 202;

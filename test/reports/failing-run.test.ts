@@ -72,7 +72,8 @@ describe('junit.xml', () => {
     expect(props(failed)).toMatchObject({ 'requirement:CP-FEED-008': 'MUST', 'requirement:CP-FEED-010': 'MUST', status: 'FAILED', capability: 'contactpoint-feed' });
     // The failure says what broke: the requirement, the check, what was expected and what came, and the exchange.
     const failure = child(failed, 'failure')!;
-    expect(failure.getAttribute('message')).toMatch(/^CP-FEED-008 \(MUST\): no message with end date \S+ arrived within \d+ ms; expected message with end date \S+; actual nothing$/);
+    // Root cause first: the refused DELETE, not "nothing arrived".
+    expect(failure.getAttribute('message')).toMatch(/^CP-FEED-008 \(MUST\): no accepted message with end date \S+: the system's DELETE deleteSourceRecord was refused \(409\): .+; expected end-not-delete; actual refused 409$/);
     expect(failure.getAttribute('type')).toBe('CP-FEED-008 (MUST)');
     expect(failure.textContent).toContain('check:    tried to delete involvement');
     expect(failure.textContent).toMatch(/exchange: #\d+ sut->mock DELETE \/contactpoint\/v1\/source-records\/\S+ -> 409/);

@@ -39,7 +39,7 @@ export function resultWith(exchanges: Array<Partial<Exchange> & Pick<Exchange, '
     run: { id: '00000000-0000-4000-8000-000000000000', startedAt: '2026-11-25T10:00:00.000Z', finishedAt: '2026-11-25T10:00:01.000Z', durationMs: 1000, mode: 'automated' },
     sut: { vendor: 'V', product: 'P', version: '1' },
     statement: referenceStatement(),
-    summary: { total: 1, PASSED: 1, FAILED: 0, WARNING: 0, SKIPPED: 0, ERROR: 0, REVIEW: 0, waived: 0, verdict: 'pass', exitCode: 0 },
+    summary: { total: 1, PASSED: 1, FAILED: 0, WARNING: 0, SKIPPED: 0, ERROR: 0, REVIEW: 0, waived: 0, verdict: 'pass', label: 'PASS', exitCode: 0 },
     tests: [test],
     requirements: [],
     waivers: [],
@@ -146,7 +146,7 @@ describe('markdown summary', () => {
     expect(mdCode('a `b` | c')).toBe('``a `b` \\| c``');
     const r = resultWith([], { status: 'FAILED', checks: [{ requirement: 'CP-FEED-002', verdict: 'fail', message: '<script>alert(1)</script>', path: '/involvement/reason', expected: 'no case information', actual: '![x](http://e.invalid/t.png)' }] });
     r.requirements = [{ id: 'CP-FEED-002', statement: 'No case information.', level: 'MUST', capability: 'contactpoint-feed', status: 'FAILED', tests: ['T-1.sample'] }];
-    r.summary = { ...r.summary, PASSED: 0, FAILED: 1, verdict: 'fail', exitCode: 1 };
+    r.summary = { ...r.summary, PASSED: 0, FAILED: 1, verdict: 'fail', label: 'FAIL', exitCode: 1 };
     const md = markdownSummary(r);
     expect(md).toContain('## ❌ FAIL');
     expect(md).toContain('| **CP-FEED-002** | MUST | `T-1.sample` | &lt;script&gt;alert(1)&lt;/script&gt; | `/involvement/reason` | `no case information` | `![x](http://e.invalid/t.png)` |');
