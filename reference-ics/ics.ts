@@ -3,7 +3,7 @@
  * outbound ContactPoint feed. It is what `demo` runs against, what the project's tests use, and the
  * example a vendor reads: every rule it follows is one the conformance suites check.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ChildIdentity } from '../src/schemas/common.js';
 import type { Configuration, RecordInvolvement } from '../src/driver-api/schemas.js';
 import type { InvolvementMessage } from '../mocks/contactpoint/schemas.js';
@@ -11,6 +11,7 @@ import { SENSITIVE_SERVICES } from '../mocks/contactpoint/schemas.js';
 import { ageOn, isoDate } from '../src/core/clock.js';
 import { Outbox, type Endpoint } from './outbox.js';
 import { LocalEcaf } from './local-ecaf.js';
+import { newMessageId, sentAtNow } from './wire.js';
 import type { Variant } from './variants.js';
 
 interface ChildRecord {
@@ -27,6 +28,20 @@ interface InvolvementRecord {
   endDate?: string;
   /** Case notes stay in the ICS. */
   caseNote?: string;
+  /** The first message about it (faulty variants misuse these). */
+  firstMessageId?: string;
+  firstSentAt?: string;
+  /** Never sent (the second-referral-not-sent variant). */
+  suppressed?: boolean;
+}
+
+const dayShift = (date: string, days: number) => isoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000));
+
+function mapStrings<T>(v: T, f: (s: string) => string): T {
+  if (typeof v === 'string') return f(v) as T;
+  if (Array.isArray(v)) return v.map((x) => mapStrings(x, f)) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapStrings(x, f)])) as T;
+  return v;
 }
 
 export class NotFound extends Error {}
@@ -81,59 +96,103 @@ export class ReferenceIcs {
   recordInvolvement(childRef: string, recorded: RecordInvolvement): string {
     this.child(childRef);
     const ref = `I${++this.seq}`;
-    const inv: InvolvementRecord = { ref, childRef, sourceRecordId: `REFICS.INV.${ref}.${randomUUID().slice(0, 6)}`, recorded: { ...recorded } };
+    const sourceRecordId = this.variants.has('other-id-scheme') ? String(100_000 + this.seq).padStart(9, '0') : `REFICS.INV.${ref}.${randomUUID().slice(0, 6)}`;
+    const inv: InvolvementRecord = { ref, childRef, sourceRecordId, recorded: { ...recorded } };
     if (recorded.caseNote) inv.caseNote = recorded.caseNote;
+    if (this.variants.has('second-referral-not-sent') && [...this.involvements.values()].some((i) => i.childRef === childRef && i.recorded.service === recorded.service)) inv.suppressed = true;
     this.involvements.set(ref, inv);
-    this.sendInvolvement(inv);
+    this.changed(inv);
     return ref;
   }
 
   endInvolvement(ref: string, endDate: string): void {
-    const inv = this.involvement(ref);
+    let inv = this.involvement(ref);
+    if (this.variants.has('end-date-on-first-record')) inv = [...this.involvements.values()].find((i) => i.childRef === inv.childRef && i.recorded.service === inv.recorded.service)!;
     inv.endDate = endDate;
+    if (this.variants.has('end-not-sent')) return;
     if (this.variants.has('drops-end-date')) {
       this.outbox.send('deleteSourceRecord', 'DELETE', `/contactpoint/v1/source-records/${encodeURIComponent(inv.sourceRecordId)}`);
       return;
     }
-    this.sendInvolvement(inv);
+    this.changed(inv);
   }
 
   setLeadProfessional(ref: string, lead: boolean): void {
     const inv = this.involvement(ref);
     inv.recorded.leadProfessional = lead;
-    if (!this.variants.has('ignores-lead-professional')) this.sendInvolvement(inv);
+    if (!this.variants.has('ignores-lead-professional')) this.changed(inv);
+  }
+
+  /** An involvement changed: send it, or (full-state-resends) every involvement of the child as it now stands. */
+  private changed(inv: InvolvementRecord): void {
+    if (!this.variants.has('full-state-resends')) return this.sendInvolvement(inv);
+    for (const other of this.involvements.values()) if (other.childRef === inv.childRef) this.sendInvolvement(other);
   }
 
   /** Builds the ContactPoint message from the ICS's own records: identity and whom to contact, nothing else. */
   private sendInvolvement(inv: InvolvementRecord): void {
+    if (inv.suppressed) return;
+    const v = this.variants;
     const child = this.child(inv.childRef).identity;
     const now = new Date();
-    if (ageOn(child.dateOfBirth, isoDate(now)) >= 18 && !this.variants.has('sends-adults')) return;
+    const today = isoDate(now);
+    const adult = v.has('sends-on-18th-birthday') ? ageOn(child.dateOfBirth, dayShift(today, -1)) >= 18 : ageOn(child.dateOfBirth, today) >= 18;
+    if (adult && !v.has('sends-adults')) return;
     const r = inv.recorded;
     let contact = r.worker;
-    if (this.variants.has('wrong-contact')) contact = { ...contact, phone: '0300 123 4567' };
-    if (this.variants.has('case-note-in-role') && inv.caseNote && contact.kind === 'practitioner') contact = { ...contact, role: `${contact.role}: ${inv.caseNote}`.slice(0, 80) };
-    const identity: ChildIdentity = this.variants.has('drops-identifiers') ? { ...child, identifiers: { ...child.identifiers, nhsNumber: undefined } } : child;
-    if (identity.identifiers.nhsNumber === undefined) delete identity.identifiers.nhsNumber;
+    if (v.has('central-team-contact')) contact = { kind: 'team', teamName: 'Duty and assessment team', organisation: r.worker.organisation, phone: '0300 123 4000' };
+    if (v.has('wrong-contact')) contact = { ...contact, phone: '0300 123 4567' };
+    if (v.has('case-note-in-role') && inv.caseNote && contact.kind === 'practitioner') contact = { ...contact, role: `${contact.role}: ${inv.caseNote}`.slice(0, 80) };
+    if (v.has('token-in-body') && contact.kind === 'practitioner') contact = { ...contact, role: this.endpointFor('/contactpoint/')?.token ?? contact.role };
+    if (v.has('end-clears-contact') && inv.endDate) contact = { kind: 'team', teamName: 'Closed records', organisation: 'Records Management Service', phone: '0300 123 4999' };
+    if (v.has('contact-without-phone')) contact = { ...contact, phone: undefined } as unknown as typeof contact;
+    let identity: ChildIdentity = structuredClone(child);
+    const nhs = identity.identifiers.nhsNumber;
+    if (v.has('drops-identifiers')) delete identity.identifiers.nhsNumber;
+    else if (nhs && v.has('bad-nhs-check-digit')) identity.identifiers.nhsNumber = nhs.slice(0, 9) + ((Number(nhs[9]) + 1) % 10);
+    else if (nhs && v.has('spaced-nhs-number')) identity.identifiers.nhsNumber = `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`;
+    if (v.has('dob-off-by-one')) identity.dateOfBirth = dayShift(child.dateOfBirth, -1);
+    if (v.has('decomposed-unicode')) identity = { ...identity, name: mapStrings(identity.name, (x) => x.normalize('NFD')), formerNames: mapStrings(identity.formerNames, (x) => x.normalize('NFD')) };
+    const date = (d: string) => (v.has('timestamp-dates') ? `${d}T00:00:00Z` : d);
+    let startDate = r.startDate;
+    if (v.has('wrong-start-date')) startDate = today === r.startDate ? dayShift(today, -1) : today;
+    const endDate = inv.endDate && v.has('wrong-end-date') ? dayShift(inv.endDate, 1) : inv.endDate;
+    let messageId = newMessageId(v);
+    if (v.has('reuses-message-id')) messageId = inv.firstMessageId ?? messageId;
+    if (v.has('message-id-from-child')) messageId = uuidFrom(child.identifiers.nhsNumber ?? child.name.family);
+    let sentAt = sentAtNow(v, now);
+    if (v.has('backdated-update') && inv.firstSentAt) sentAt = new Date(Date.parse(inv.firstSentAt) - 60_000).toISOString();
+    inv.firstMessageId ??= messageId;
+    inv.firstSentAt ??= sentAt;
+    const sensitive = SENSITIVE_SERVICES.includes(r.service);
+    const basis = v.has('wrong-sensitive-basis') ? 'significant-harm-suspected' : r.sensitiveBasis;
     const msg: InvolvementMessage = {
-      messageId: randomUUID(),
-      sourceRecordId: this.variants.has('duplicate-involvement') ? `${inv.sourceRecordId}.${++this.seq}` : inv.sourceRecordId,
-      sentAt: now.toISOString(),
+      messageId,
+      sourceRecordId: v.has('duplicate-involvement') ? `${inv.sourceRecordId}.${++this.seq}` : inv.sourceRecordId,
+      sentAt,
       child: identity,
       involvement: {
-        service: r.service,
+        service: v.has('wrong-service') && r.service === 'childrens-social-care' ? 'education' : r.service,
         contact,
-        startDate: this.variants.has('wrong-start-date') ? isoDate(now) === r.startDate ? isoDate(new Date(now.getTime() - 86_400_000)) : isoDate(now) : r.startDate,
-        leadProfessional: r.leadProfessional,
-        ...(inv.endDate ? { endDate: inv.endDate } : {}),
-        ...(SENSITIVE_SERVICES.includes(r.service) && r.sensitiveBasis && !this.variants.has('omits-sensitive-basis') ? { sensitiveBasis: r.sensitiveBasis } : {}),
+        startDate: date(startDate),
+        leadProfessional: v.has('lead-from-start') || r.leadProfessional,
+        ...(endDate ? { endDate: date(endDate) } : {}),
+        ...(sensitive && basis && !v.has('omits-sensitive-basis') ? { sensitiveBasis: basis } : {}),
       },
     };
-    if (this.variants.has('sends-case-note') && inv.caseNote) (msg.involvement as Record<string, unknown>).reason = inv.caseNote;
-    this.outbox.send('submitInvolvement', 'POST', '/contactpoint/v1/involvements', msg as unknown as Record<string, unknown>);
-    if (this.variants.has('reads-contactpoint'))
+    if (v.has('sends-case-note') && inv.caseNote) (msg.involvement as Record<string, unknown>).reason = inv.caseNote;
+    const receipt = (answer: unknown) => {
+      const cpId = (answer as { contactPointId?: unknown } | undefined)?.contactPointId;
+      if (typeof cpId !== 'string') return;
+      if (v.has('reads-child-record')) this.outbox.send('getChild', 'GET', `/contactpoint/v1/children/${encodeURIComponent(cpId)}`);
+      if (v.has('calls-shield')) this.outbox.send('setShielding', 'PUT', `/contactpoint/v1/children/${encodeURIComponent(cpId)}/shielding`, { messageId: randomUUID(), shielded: true });
+    };
+    this.outbox.send('submitInvolvement', 'POST', '/contactpoint/v1/involvements', msg as unknown as Record<string, unknown>, receipt);
+    if (v.has('reads-contactpoint'))
       this.outbox.send('searchChildren', 'GET', `/contactpoint/v1/children?familyName=${encodeURIComponent(child.name.family)}&dateOfBirth=${child.dateOfBirth}`);
-    if (this.variants.has('reads-other-records')) this.outbox.send('getSourceRecord', 'GET', `/contactpoint/v1/source-records/NOT-MINE-${this.seq}`);
+    if (v.has('reads-other-records')) this.outbox.send('getSourceRecord', 'GET', `/contactpoint/v1/source-records/NOT-MINE-${this.seq}`);
+    if (v.has('deletes-other-records')) this.outbox.send('deleteSourceRecord', 'DELETE', `/contactpoint/v1/source-records/NOT-MINE-${this.seq}`);
+    if (v.has('opens-national-episode')) this.outbox.send('openEpisode', 'POST', '/ecaf/v1/episodes', { child });
   }
 
   private child(ref: string): ChildRecord {
@@ -151,4 +210,10 @@ export class ReferenceIcs {
   close(): void {
     this.outbox.stop();
   }
+}
+
+/** A stable UUID-shaped value from a string (the message-id-from-child variant). */
+function uuidFrom(x: string): string {
+  const h = createHash('sha256').update(x).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

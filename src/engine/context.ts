@@ -163,6 +163,15 @@ export class TestContext {
     return undefined;
   }
 
+  /**
+   * For "the system must not send this": the first such message within the time the system has to
+   * send anything (timeouts.messageMs), or undefined. Silence for a quiet period is not enough: a
+   * system that batches its messages would send after it.
+   */
+  async sentWithin(match: (e: JournalEntry) => boolean, afterSeq = this.startSeq): Promise<JournalEntry | undefined> {
+    return this.mock.waitFor((x) => this.isFromSut(x) && !this.foreign(x) && match(x), { afterSeq, timeoutMs: this.timeouts.messageMs });
+  }
+
   /** Asks a human (or takes a pre-recorded answer) for requirements no machine can check. */
   async attest(req: string, question: string): Promise<void> {
     const pre = this.preAnswered.get(req);

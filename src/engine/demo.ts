@@ -23,7 +23,7 @@ export function referenceStatement(): Statement {
     sourceSystemType: 'ics',
     capabilities: ['contactpoint-feed', 'local-ecaf', 'ecaf-transfer-out', 'ecaf-transfer-in', 'migration-export'],
     // The reference ICS sends at once and answers on loopback: a short quiet period is enough to know it has finished.
-    timeouts: { messageMs: 5000, giveUpMs: 3000, quietMs: 100, sutRequestMs: 500 },
+    timeouts: { messageMs: 2500, giveUpMs: 3000, quietMs: 100, sutRequestMs: 500 },
     // The outbox's budget: four attempts, then the message is reported failed.
     retry: { maxAttempts: 4 },
     attestations: [

@@ -42,6 +42,10 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
       t.check('SEC-ISO-001', false, `read a source record that is not the system's own (${e.path})`, where);
       continue;
     }
+    if (e.operationId === 'deleteSourceRecord' && e.status === 404) {
+      t.check('SEC-ISO-001', false, `tried to delete a source record that is not the system's own (${e.path})`, where);
+      continue;
+    }
     if (e.operationId === 'deleteSourceRecord') {
       t.check('CP-FEED-008', false, `tried to delete involvement ${e.path.split('/').pop()} instead of sending its end date`, { ...where, expected: 'an InvolvementMessage with endDate', actual: 'DELETE' });
       continue;

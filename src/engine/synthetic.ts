@@ -33,7 +33,10 @@ export class SyntheticData {
       if (opts.minAge !== undefined && age < opts.minAge) continue;
       if (opts.maxAge !== undefined && age > opts.maxAge) continue;
       if ((opts.withNhsNumber ?? true) && !c.identity.identifiers.nhsNumber) continue;
-      return structuredClone(c.identity);
+      const identity = structuredClone(c.identity);
+      // Every third child has a name that breaks naive systems: apostrophes, hyphens, accents, other scripts.
+      if (this.next % 3 === 0) identity.name = { ...identity.name, ...HARD_NAMES[(this.next / 3) % HARD_NAMES.length]! };
+      return identity;
     }
     throw new Error('synthetic pool exhausted: raise the pool size');
   }
@@ -65,3 +68,17 @@ export class SyntheticData {
     return p ?? practitionerContact(this.practitioners.find((x) => JSON.stringify(practitionerContact(x)) !== JSON.stringify(not))!);
   }
 }
+
+/** Synthetic names of the kinds real integrations mangle (invented pairings, not real people). */
+const HARD_NAMES: ReadonlyArray<{ given: string; family: string }> = [
+  { given: 'Siân', family: "O'Connor" },
+  { given: 'Zoë', family: 'Nwosu-Smith' },
+  { given: 'Łucja', family: 'Kowalczyk' },
+  { given: 'Chloé', family: "D'Souza" },
+  { given: 'Oisín', family: 'Ó Briain' },
+  { given: 'Αλέξης', family: 'Παπαδόπουλος' },
+  { given: 'Мария', family: 'Иванова' },
+  { given: 'Renée', family: 'Müller-Çelik' },
+  { given: 'Dương', family: 'Nguyễn' },
+  { given: '美玲', family: '李' },
+];

@@ -38,7 +38,10 @@ export const migration: TestDef = {
     t.step(`Consent is captured by hand for ${unconsented.localRef}: record it in the system`);
     const before = t.mock.lastSeq();
     await driverOk(t, 'POST', `/caf-episodes/${encodeURIComponent(refs[unconsented.localRef]!)}/consents`, consent);
-    const release = await t.expectMessage('ECAF-MIG-003', 'the held episode released at National eCAF', (x) => x.operationId === 'releaseHeldEpisode' && x.status < 300 && x.path.includes(held.holdId!), { afterSeq: before });
+    // Two messages, each with its own time to come: the consent recorded at National eCAF, then the release.
+    const recorded = await t.expectMessage('ECAF-MIG-003', 'consent recorded at National eCAF for the held episode', (x) => (x.operationId === 'recordHeldConsent' || x.operationId === 'releaseHeldEpisode') && x.status < 300 && x.path.includes(held.holdId!), { afterSeq: before });
+    if (!recorded) return;
+    const release = recorded.operationId === 'releaseHeldEpisode' ? recorded : await t.expectMessage('ECAF-MIG-003', 'release of the held episode at National eCAF', (x) => x.operationId === 'releaseHeldEpisode' && x.status < 300 && x.path.includes(held.holdId!), { afterSeq: recorded.seq });
     if (release) t.check('ECAF-MIG-003', true, 'consent recorded and the episode released', { exchange: release.seq });
   },
 };

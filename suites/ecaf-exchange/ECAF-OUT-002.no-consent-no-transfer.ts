@@ -1,7 +1,7 @@
 import type { TestDef } from '../../src/engine/types.js';
 import type { TestContext } from '../../src/engine/context.js';
 import { DRIVER_BASE } from '../../src/driver-api/schemas.js';
-import type { ExchangeEpisode, TransferRequest } from '../../mocks/ecaf/schemas.js';
+import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { aboutChild, logCaf } from '../ecaf-support.js';
 
 /** Asks the system to transfer an episode that has no consent in force: it must refuse, and nothing may reach National eCAF. */
@@ -10,9 +10,8 @@ async function refusesTransfer(t: TestContext, episode: ExchangeEpisode, why: st
   t.step(`Try to transfer the episode, ${why}`);
   const r = await t.driver.call('POST', `${DRIVER_BASE}/caf-episodes/${encodeURIComponent(episodeRef)}/transfer`);
   t.check('ECAF-OUT-002', r.status >= 400 && r.status < 500, `the system refused the transfer of an episode ${why} (${r.status})`, { expected: '4xx refusal', actual: r.status });
-  await t.mock.settle(t.timeouts.quietMs, t.timeouts.messageMs);
-  const sent = (await t.sutEntries()).filter((x) => x.operationId === 'transferEpisodeIn' && aboutChild(episode.child)({ requestBody: (x.requestBody as TransferRequest | undefined)?.episode }));
-  t.check('ECAF-OUT-002', sent.length === 0, sent.length ? `an episode ${why} was sent to National eCAF` : `nothing was sent to National eCAF for the episode ${why}`, { expected: 0, actual: sent.length });
+  const sent = await t.sentWithin((x) => x.operationId === 'transferEpisodeIn' && aboutChild(episode.child)(x));
+  t.check('ECAF-OUT-002', !sent, sent ? `an episode ${why} was sent to National eCAF` : `nothing was sent to National eCAF for the episode ${why} within ${t.timeouts.messageMs} ms`, { ...(sent ? { exchange: sent.seq } : {}), expected: 'nothing sent', actual: sent ? 'sent' : 'none' });
 }
 
 export const noConsentNoTransfer: TestDef = {
