@@ -76,6 +76,7 @@ const FaultSchema = Type.Object(
     match: Type.Optional(
       Type.Record(Type.String({ pattern: '^(/[^/]*)+$', maxLength: 200 }), Type.String({ maxLength: 200 }), {
         maxProperties: 8,
+        additionalProperties: false,
         description: 'Only requests whose JSON body holds these values at these JSON pointers, e.g. {"/child/identifiers/nhsNumber": "9990001234"}: a fault aimed at one child\'s messages waits for them, whenever they come, and no other message takes it.',
       }),
     ),

@@ -461,6 +461,13 @@ function checkContentType(req: CoreRequest, expected: string, requirement: strin
       detail: `Content-Type must be ${expected}, got ${ct ? `"${ct}"` : 'none'}`,
       errors: [{ path: 'header:content-type', rule: 'content-type', requirement, message: `expected ${expected}` }],
     });
+  // The interface takes bodies as sent (chunked or not), never compressed: say so rather than fail to parse them.
+  const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding && encoding !== 'identity')
+    throw new ProblemError('ICS_ERR_HTTP_MEDIA_TYPE', {
+      detail: `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the body uncompressed`,
+      errors: [{ path: 'header:content-encoding', rule: 'content-encoding', requirement, message: 'bodies are not compressed (identity only)' }],
+    });
 }
 
 export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit: number, requirement: string): Promise<string> {

@@ -9,13 +9,14 @@ beforeAll(async () => {
 afterAll(() => srv.close());
 
 const stored = async () => (await srv.control('GET', '/contactpoint/children')).body.children.length;
-const raw = (raw: string, contentType = 'application/json') =>
-  srv.api.request('POST', '/contactpoint/v1/involvements', { raw, headers: { 'content-type': contentType } });
+const raw = (raw: string, contentType = 'application/json', headers: Record<string, string> = {}) =>
+  srv.api.request('POST', '/contactpoint/v1/involvements', { raw, headers: { 'content-type': contentType, ...headers } });
 
 describe('bad input gets problem+json naming path, rule and requirement, and stores nothing', () => {
   const cases: Array<[string, () => ReturnType<typeof raw>, number, string]> = [
     ['malformed JSON', () => raw('{"messageId": '), 400, 'json'],
     ['wrong content type', () => raw(JSON.stringify(involvement()), 'text/plain'), 415, 'content-type'],
+    ['compressed body', () => raw(JSON.stringify(involvement()), 'application/json', { 'content-encoding': 'gzip' }), 415, 'content-encoding'],
     ['missing field', () => raw(JSON.stringify({ ...involvement(), child: undefined })), 422, 'required'],
     ['unknown field', () => raw(JSON.stringify({ ...involvement(), extra: 1 })), 422, 'unknown-field'],
     ['wrong type', () => raw(JSON.stringify({ ...involvement(), sentAt: 12 })), 422, 'type'],

@@ -42,6 +42,27 @@ describe('control API', () => {
     expect(cleared.text).toBe('');
   });
 
+  it('CTL-005: a fault aimed at one child waits for that child\'s message; other messages pass untouched', async () => {
+    const target = testNhs(610);
+    await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'error', status: 503, count: 1, match: { '/child/identifiers/nhsNumber': target } });
+    // Another child's messages (a straggler from an earlier scenario, say) do not take it.
+    expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(611) } } }))).status).toBe(202);
+    expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(612) } } }))).status).toBe(202);
+    expect((await srv.control('GET', '/faults')).body.faults).toHaveLength(1);
+    // The first message about the child meets it, whenever it comes; the retry then goes through.
+    const msg = involvement({ child: { identifiers: { nhsNumber: target } } });
+    expect((await post(msg)).status).toBe(503);
+    expect((await post(msg)).status).toBe(202);
+    expect((await srv.control('GET', '/faults')).body.faults).toHaveLength(0);
+    // A body that is not JSON, or lacks the pointer, never matches.
+    await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'error', status: 503, match: { '/child/identifiers/nhsNumber': target } });
+    expect((await srv.api.request('POST', '/contactpoint/v1/involvements', { raw: '{"messageId": ', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(613) } } }))).status).toBe(202);
+    const bad = await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop', match: { 'no-leading-slash': 'x' } });
+    expect(bad.status).toBe(422);
+    await srv.control('DELETE', '/faults');
+  });
+
   it('CTL-005: drop-after-commit stores the message and loses the acknowledgement; the retry gets the receipt', async () => {
     await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop-after-commit', count: 1 });
     const msg = involvement({ child: { identifiers: { nhsNumber: testNhs(602) } } });
