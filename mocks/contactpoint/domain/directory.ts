@@ -21,6 +21,7 @@ import type { Client, SessionContext } from '../../../src/core/sessions.js';
 import type { ChildIdentity, PractitionerContact, PersonName } from '../../../src/schemas/common.js';
 import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage, type Receipt, type ServiceType } from '../schemas.js';
 import { HashIndex, ensure, hash52, hash64, type Key } from './hash-index.js';
+import { CP } from '../rules.js';
 import {
   IDENTIFIER_KINDS,
   dayNumber,
@@ -28,7 +29,6 @@ import {
   norm,
   postcodeOf,
   prepareMessage,
-  refusal,
   type AnyMessage,
   type Kind,
   KEY,
@@ -337,12 +337,9 @@ export class Directory {
         return { receipt: { ...(JSON.parse(prior.receipt!) as Receipt), repeat: true }, repeat: true };
       // Checked on the stored message, not the hash: a different message ID that shares the hash is new.
       if ((JSON.parse(prior.body) as AnyMessage).messageId === p.messageId)
-        throw new ProblemError('ICS_ERR_MESSAGE_ID_REUSED', {
-          detail: `Message ${p.messageId} was already received with different content`,
-          errors: [{ path: '/messageId', rule: 'message-id-unique', requirement: 'CP-FEED-001', message: 'message ID reused for a different message' }],
-        });
+        throw CP.raise('message-id-unique', '/messageId', 'message ID reused for a different message', { detail: `Message ${p.messageId} was already received with different content` });
     }
-    if (p.refusals) throw refusal(p.refusals);
+    if (p.refusals) throw CP.refuse(p.refusals);
 
     const recordId = p.recordId;
     const now = session.nowIso();
@@ -494,7 +491,7 @@ export class Directory {
     const ix = this.index(session.id);
     const row = this.q.review.get(session.id, reviewId) as ReviewRow | undefined;
     if (!row) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No review item ${reviewId}` });
-    if (row.status !== 'open') throw new ProblemError('ICS_ERR_REVIEW_STATE', { detail: `${reviewId} is already resolved` });
+    if (row.status !== 'open') throw CP.raise('review-open', 'path:reviewId', `${reviewId} is already resolved`);
     const target = decision.contactPointId ? this.serialOf(ix, decision.contactPointId) : 0;
     if (decision.contactPointId && !target) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No child ${decision.contactPointId}` });
     const msg = JSON.parse(row.message) as AnyMessage;
@@ -516,7 +513,7 @@ export class Directory {
     const row = r >= 0 ? (this.q.row.get(ix.recordSeq[r]!) as LogRow) : undefined;
     const msg = row && row.client_id === clientId ? (JSON.parse(row.body) as InvolvementMessage) : undefined;
     if (!msg || msg.sourceRecordId !== sourceRecordId)
-      throw new ProblemError('ICS_ERR_NOT_OWNER', { detail: `Your system has no source record ${sourceRecordId}`, requirement: 'SEC-ISO-001' });
+      throw CP.raise('own-source-record', 'path:sourceRecordId', `Your system has no source record ${sourceRecordId}`);
     return {
       sourceRecordId,
       contactPointId: makeContactPointId(ix.recordChild[r]!),
