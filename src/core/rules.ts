@@ -108,7 +108,12 @@ export class FieldTable {
 
   /** The requirement for a failure of schema rule `rule` at `pointer` (relative to the body the table describes). */
   requirementAt(pointer: string, rule: string): string {
-    for (const { row, regex } of this.compiled) if ((row.rule === undefined || row.rule === rule) && regex.test(pointer)) return row.requirement;
+    return this.rowAt(pointer, rule).requirement;
+  }
+
+  /** The row that decides it (for tests that show every row reached). */
+  rowAt(pointer: string, rule: string): FieldRow {
+    for (const { row, regex } of this.compiled) if ((row.rule === undefined || row.rule === rule) && regex.test(pointer)) return row;
     // Unreachable: the constructor makes the last row match every pointer.
     throw new Error(`no field row for ${pointer}`);
   }
