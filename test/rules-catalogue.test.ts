@@ -81,6 +81,42 @@ describe('field tables', () => {
   });
 });
 
+/** The rows of the markdown table that follows `heading` in a docs page: [paths in backticks, the last cell]. */
+function docTable(file: string, after: string): Array<{ pointers: string[]; cells: string[] }> {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const start = text.indexOf(after);
+  const lines = text.slice(start).split('\n');
+  const first = lines.findIndex((l) => l.startsWith('| '));
+  const rows: Array<{ pointers: string[]; cells: string[] }> = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('| ')) break;
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    rows.push({ pointers: [...cells[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!), cells });
+  }
+  return rows;
+}
+
+describe('the field tables as the interface specifications publish them', () => {
+  const documented = (rows: ReturnType<typeof docTable>, pointer: string, rule: string | undefined, requirement: string) =>
+    rows.some((d) => {
+      const req = d.cells[d.cells.length - 1]!;
+      if (pointer === '/**') return (rule ? d.cells[1] === `\`${rule}\`` : d.cells[0] === 'anything else') && req.includes(requirement);
+      return d.pointers.includes(pointer) && req.startsWith(requirement);
+    });
+
+  it('docs/interface/contactpoint.md lists every row of the InvolvementMessage table', () => {
+    const rows = docTable('docs/interface/contactpoint.md', '### Which requirement a refusal cites');
+    expect(INVOLVEMENT_FIELDS.rows.filter((r) => !documented(rows, r.pointer, r.rule, r.requirement))).toEqual([]);
+  });
+
+  it('docs/interface/ecaf.md lists every row of the exchanged episode\'s table', () => {
+    const rows = docTable('docs/interface/ecaf.md', 'where it is the requirement of the part the error is in');
+    const parts = MIGRATION_EPISODE_FIELDS.rows.filter((r) => r.pointer !== '/**');
+    expect(parts.filter((r) => !documented(rows, r.pointer, r.rule, r.requirement))).toEqual([]);
+    expect(TRANSFER_FIELDS.rows.map((r) => r.pointer.replace(/^\/episode(?=\/)/, ''))).toEqual(MIGRATION_EPISODE_FIELDS.rows.map((r) => r.pointer));
+  });
+});
+
 describe('what the engine reads from a refusal (src/rules.ts)', () => {
   it('a code that names one requirement on the vendor\'s system', () => {
     expect(requirementForCode('contactpoint', 'ICS_ERR_SENSITIVE_BASIS')).toBe('CP-FEED-006');
