@@ -24,22 +24,25 @@ export interface ContactPointRule extends RuleDef {
 
 const FEED = 'docs/interface/contactpoint.md#the-involvement-feed';
 
+/** No hits: one shared empty list, since nearly every check of nearly every message finds nothing. */
+const NONE: Hits = [];
+
 const day = (m: { sentAt: string }) => m.sentAt.slice(0, 10);
 
 function bornByMessageDate(child: ChildIdentity, on: string): Hits {
-  return child.dateOfBirth > on ? [['/child/dateOfBirth', 'date of birth is after the message date']] : [];
+  return child.dateOfBirth > on ? [['/child/dateOfBirth', 'date of birth is after the message date']] : NONE;
 }
 
 function under18(child: ChildIdentity, on: string): Hits {
   // A child born after the message date is younger than 0, not 18: born-by-message-date says so.
+  if (child.dateOfBirth > on) return NONE;
   const age = ageOn(child.dateOfBirth, on);
-  return child.dateOfBirth <= on && age >= 18
-    ? [['/child/dateOfBirth', `the child is ${age} on ${on}: ContactPoint holds children up to their 18th birthday; the record belongs in the archive`]]
-    : [];
+  return age >= 18 ? [['/child/dateOfBirth', `the child is ${age} on ${on}: ContactPoint holds children up to their 18th birthday; the record belongs in the archive`]] : NONE;
 }
 
 function caseContent(fields: Array<[string, string | undefined]>, message: (term: string) => string): Hits {
-  return findCaseContent(fields).map((f) => [f.path, message(f.term)]);
+  const found = findCaseContent(fields);
+  return found.length === 0 ? NONE : found.map((f) => [f.path, message(f.term)]);
 }
 
 const schoolName = (child: ChildIdentity): Array<[string, string | undefined]> => (child.school ? [['/child/school/name', child.school.name]] : []);
@@ -90,10 +93,11 @@ export const CONTACTPOINT_RULES = {
     breaks: 'CP-FEED-002',
     error: E.ICS_ERR_CASE_INFORMATION,
     anchor: FEED,
-    involvement: (m) => [
-      ...caseContent(schoolName(m.child), (t) => `case information ("${t}") is not allowed`),
-      ...caseContent(contactTexts(m.involvement.contact, '/involvement/contact'), (t) => `case information ("${t}") is not allowed: say whom to contact, never why`),
-    ],
+    involvement: (m) => {
+      const school = caseContent(schoolName(m.child), (t) => `case information ("${t}") is not allowed`);
+      const contact = caseContent(contactTexts(m.involvement.contact, '/involvement/contact'), (t) => `case information ("${t}") is not allowed: say whom to contact, never why`);
+      return school === NONE ? contact : contact === NONE ? school : [...school, ...contact];
+    },
     caf: (m) => caseContent(schoolName(m.child), (t) => `case information ("${t}") is not allowed`),
   }),
   /** The assessor's contact in a CAF indicator: nothing of the assessment's content (CP-CAF-002). */
@@ -111,7 +115,7 @@ export const CONTACTPOINT_RULES = {
     breaks: 'CP-FEED-010',
     error: E.ICS_ERR_DATES,
     anchor: FEED,
-    involvement: ({ involvement: i }) => (i.endDate && i.endDate < i.startDate ? [['/involvement/endDate', 'end date is before the start date']] : []),
+    involvement: ({ involvement: i }) => (i.endDate && i.endDate < i.startDate ? [['/involvement/endDate', 'end date is before the start date']] : NONE),
   }),
   'sensitive-basis-required': rule({
     rule: 'sensitive-basis-required',
@@ -122,7 +126,7 @@ export const CONTACTPOINT_RULES = {
     involvement: ({ involvement: i }) =>
       SENSITIVE_SERVICES.includes(i.service) && !i.sensitiveBasis
         ? [['/involvement/sensitiveBasis', `${i.service} is a sensitive service: state the basis (consent or significant-harm-suspected)`]]
-        : [],
+        : NONE,
   }),
   // Raised by the directory: they need what it holds.
   'message-id-unique': rule({ rule: 'message-id-unique', requirement: 'CP-FEED-001', breaks: 'CP-FEED-001', error: E.ICS_ERR_MESSAGE_ID_REUSED, anchor: 'docs/interface/contactpoint.md#idempotency-and-retries' }),

@@ -74,6 +74,12 @@ export interface PreparedMessage {
   refusals?: Array<Finding<ContactPointRuleId>>;
 }
 
+/** The date of birth a child was sent with, as YYYYMMDD. */
+export const sentDateOfBirth = (child: PreparedChild): number => child.keys[KEY.dob]!;
+
+/** The hash52 of the normalised postcode a child was sent with; NaN when the residence has none. */
+export const sentPostcode = (child: PreparedChild): number => child.keys[KEY.postcode]!;
+
 export function prepareChild(child: ChildIdentity): PreparedChild {
   const ids: Array<string | null> = [];
   const keys: number[] = [];
