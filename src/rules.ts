@@ -61,8 +61,12 @@ export function requirementForItem(service: Service, item: Pick<ProblemItem, 'ru
   return only(RULES.filter((r) => r.service === service && r.rule === item.rule && r.requirement === item.requirement).map((r) => r.breaks));
 }
 
-/** A whole refusal: by its first item, else by its code. */
+/**
+ * A whole refusal: by its first item when it has one (the item's rule decides, so a practitioner's
+ * ICS_ERR_CONSENT_REQUIRED under ECAF-CONSENT-003 is no vendor's ECAF-OUT-002), else by its code.
+ */
 export function requirementForProblem(service: Service, problem: { code?: string; errors?: ReadonlyArray<Pick<ProblemItem, 'rule' | 'requirement'>> }): string | undefined {
   const first = problem.errors?.[0];
-  return (first ? requirementForItem(service, first) : undefined) ?? (problem.code ? requirementForCode(service, problem.code) : undefined);
+  if (first) return requirementForItem(service, first);
+  return problem.code ? requirementForCode(service, problem.code) : undefined;
 }

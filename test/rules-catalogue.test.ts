@@ -138,5 +138,7 @@ describe('what the engine reads from a refusal (src/rules.ts)', () => {
     expect(requirementForItem('ecaf', { rule: 'consent-covers-agency', requirement: 'ECAF-CONSENT-002' })).toBe('ECAF-OUT-002');
     expect(requirementForItem('contactpoint', { rule: 'format:nhs-number', requirement: 'CP-FEED-003' })).toBeUndefined();
     expect(requirementForProblem('ecaf', { code: 'ICS_ERR_CONSENT_REQUIRED' })).toBe('ECAF-OUT-002');
+    // A practitioner refused for consent broke no requirement on a vendor's system.
+    expect(requirementForProblem('ecaf', { code: 'ICS_ERR_CONSENT_REQUIRED', errors: [{ rule: 'consent-in-force', requirement: 'ECAF-CONSENT-003' }] })).toBeUndefined();
   });
 });
