@@ -8,7 +8,7 @@ import type { Store } from '../../src/core/store.js';
 import { LOG_BODIES, type Directory, type IngestResult } from './domain/directory.js';
 import type { PreparedMessage } from './domain/prepare.js';
 import { cafIndicatorPreparer, involvementPreparer } from './preparers.js';
-import { CAF_INDICATOR_FIELDS, CP, INVOLVEMENT_FIELDS } from './rules.js';
+import { CP } from './rules.js';
 import {
   InvolvementMessage,
   Receipt,
@@ -68,7 +68,6 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       auth: { kind: 'client', permission: 'feed:write' },
       requirement: 'CP-FEED-014',
       body: InvolvementMessage,
-      fields: INVOLVEMENT_FIELDS,
       preparer: involvementPreparer,
       mutates: true,
       refusesBeforeWriting: true,
@@ -183,7 +182,6 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       auth: { kind: 'client', permission: 'caf-indicator:write' },
       requirement: 'CP-CAF-001',
       body: CafIndicatorMessage,
-      fields: CAF_INDICATOR_FIELDS,
       preparer: cafIndicatorPreparer,
       mutates: true,
       refusesBeforeWriting: true,

@@ -111,7 +111,7 @@ export interface RouteDef {
   auth: Auth;
   /** The requirement that schema failures on this operation break (without `fields`), and its other refusals. */
   requirement: string;
-  /** The requirement of each body schema failure, by the field it is at (the service's field table, src/core/rules.ts). */
+  /** The requirement of each body schema failure, by the field it is at (the service's field table, src/core/rules.ts); a preparer names its own. */
   fields?: FieldTable;
   body?: TSchema;
   /**
