@@ -48,6 +48,17 @@ describe('every rule of every service', () => {
     expect(bad).toEqual([]);
   });
 
+  it('is raised somewhere: its check is in the table, or its key is in the service\'s code', () => {
+    const code = (d: string): string =>
+      readdirSync(join(ROOT, d), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts') && f !== 'rules.ts' && f !== 'errors.ts')
+        .map((f) => readFileSync(join(ROOT, d, f), 'utf8'))
+        .join('\n');
+    const text = { contactpoint: code('mocks/contactpoint'), ecaf: code('mocks/ecaf') };
+    const hasCheck = (r: object) => 'involvement' in r || 'caf' in r;
+    expect(RULES.filter((r) => !hasCheck(r) && !text[r.service].includes(`'${r.id}'`)).map((r) => `${r.service}:${r.id}`)).toEqual([]);
+  });
+
   it('every code a service defines is the code of one of its rules', () => {
     const used = new Set(RULES.map((r) => r.error.code));
     expect(Object.keys({ ...CONTACTPOINT_ERRORS, ...ECAF_ERRORS }).filter((c) => !used.has(c))).toEqual([]);
