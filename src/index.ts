@@ -8,7 +8,7 @@ export { createMockServices, MockServices, DEFAULT_SESSION_ID, demoClients, type
 export { startServer, type RunningServer, type ServerOptions } from './server.js';
 export { ensureTestPki, pkiFiles, TEST_CA_NAME, type PkiFiles, type EnsuredPki } from './tls/pki.js';
 export { Journal, type JournalEntry } from './core/journal.js';
-export { ERRORS, type ErrorCode } from './core/errors.js';
+export { ERRORS, RULES, requirementForCode, requirementForItem, requirementForProblem, type ErrorCode } from './rules.js';
 export { ProblemError, type Problem, type ProblemItem } from './core/problem.js';
 export { PERMISSIONS, defaultClients, type Client, type ClientSpec, type Credential, type Fault } from './core/sessions.js';
 export {

@@ -11,6 +11,7 @@ import { Pipeline } from './core/pipeline.js';
 import { route, json, type RouteDef } from './core/http.js';
 import { buildOpenApi } from './core/openapi.js';
 import { renderDocs } from './core/docs.js';
+import { ERRORS } from './rules.js';
 import { Directory, LOG_BODIES } from '../mocks/contactpoint/domain/directory.js';
 import { contactPointRoutes } from '../mocks/contactpoint/routes.js';
 import { NationalEcaf } from '../mocks/ecaf/domain/ecaf.js';
@@ -140,7 +141,7 @@ export class MockServices {
         method: 'GET',
         path: '/docs',
         summary: 'Human-readable docs',
-        handler: () => ({ status: 200, body: renderDocs(this.openapi()), headers: { 'content-type': 'text/html; charset=utf-8' } }),
+        handler: () => ({ status: 200, body: renderDocs(this.openapi(), ERRORS), headers: { 'content-type': 'text/html; charset=utf-8' } }),
       }),
       route({ ...meta, operationId: 'getHealth', method: 'GET', path: '/health', summary: 'Liveness', handler: () => json(200, { status: 'ok', version: this.version }) }),
     ];

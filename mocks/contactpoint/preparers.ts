@@ -2,11 +2,14 @@
 import type { Preparer } from '../../src/core/offload.js';
 import { CafIndicatorMessage, InvolvementMessage } from './schemas.js';
 import { prepareMessage, type PreparedMessage } from './domain/prepare.js';
+import { CAF_INDICATOR_FIELDS, INVOLVEMENT_FIELDS } from './rules.js';
 
 export const involvementPreparer: Preparer<InvolvementMessage, PreparedMessage> = {
   name: 'contactpoint.involvement',
   schema: InvolvementMessage,
-  requirement: 'CP-FEED-001',
+  // Malformed JSON breaks the interface specification as a whole; schema failures cite their field's requirement.
+  requirement: 'CP-FEED-014',
+  fields: INVOLVEMENT_FIELDS,
   prepare: (msg) => prepareMessage('involvement', msg),
 };
 
@@ -14,5 +17,6 @@ export const cafIndicatorPreparer: Preparer<CafIndicatorMessage, PreparedMessage
   name: 'contactpoint.caf-indicator',
   schema: CafIndicatorMessage,
   requirement: 'CP-CAF-001',
+  fields: CAF_INDICATOR_FIELDS,
   prepare: (msg) => prepareMessage('caf', msg),
 };

@@ -8,6 +8,7 @@ import type { Store } from '../../src/core/store.js';
 import { LOG_BODIES, type Directory, type IngestResult } from './domain/directory.js';
 import type { PreparedMessage } from './domain/prepare.js';
 import { cafIndicatorPreparer, involvementPreparer } from './preparers.js';
+import { CP } from './rules.js';
 import {
   InvolvementMessage,
   Receipt,
@@ -65,7 +66,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       description:
         'A source system tells ContactPoint that its service is involved with a child and whom to contact. Send the whole current state every time the data changes (superseded data); send an end date when the involvement ends, never a deletion. A retry must reuse the message ID: the original receipt comes back with `repeat: true` and nothing is stored twice.',
       auth: { kind: 'client', permission: 'feed:write' },
-      requirement: 'CP-FEED-001',
+      requirement: 'CP-FEED-014',
       body: InvolvementMessage,
       preparer: involvementPreparer,
       mutates: true,
@@ -167,9 +168,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       responses: { 409: { description: 'Send an end date instead.', schema: ProblemSchema }, 404: { description: 'Not one of yours.', schema: ProblemSchema }, ...problems },
       handler: ({ params, client, session }) => {
         directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!);
-        throw new ProblemError('ICS_ERR_DELETE_NOT_ALLOWED', {
-          errors: [{ path: '', rule: 'end-not-delete', requirement: 'CP-FEED-008', message: 'send an InvolvementMessage with endDate instead of deleting' }],
-        });
+        throw CP.raise('end-not-delete', '', 'send an InvolvementMessage with endDate instead of deleting');
       },
     }),
     route<PreparedMessage>({

@@ -4,6 +4,7 @@ import { route, json, type RouteDef, type HandlerContext, type ResponseDoc } fro
 import { ProblemSchema } from '../../src/core/problem-schema.js';
 import { ChildIdentity } from '../../src/schemas/common.js';
 import type { NationalEcaf, Actor } from './domain/ecaf.js';
+import { TRANSFER_FIELDS } from './rules.js';
 import {
   EpisodeId,
   PractitionerId,
@@ -346,6 +347,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       auth: exchange,
       requirement: 'ECAF-EXCH-001',
       body: TransferRequest,
+      fields: TRANSFER_FIELDS,
       mutates: true,
       responses: {
         201: { description: 'Stored as a National eCAF episode.', schema: TransferReceipt },

@@ -1,5 +1,5 @@
 /** Human-readable docs at GET /docs, rendered from the same OpenAPI document. Everything is escaped. */
-import { ERRORS } from './errors.js';
+import type { ErrorDef } from './errors.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -7,7 +7,8 @@ export function escapeHtml(s: string): string {
 
 type Op = { operationId: string; summary: string; description?: string; tags: string[]; 'x-requirement': string; parameters?: unknown[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }> };
 
-export function renderDocs(openapi: Record<string, unknown>): string {
+/** `errors`: every problem code the server can answer (the catalogue in src/rules.ts). */
+export function renderDocs(openapi: Record<string, unknown>, errors: Readonly<Record<string, ErrorDef>>): string {
   const paths = openapi.paths as Record<string, Record<string, Op>>;
   const info = openapi.info as { title: string; version: string; description: string };
   const byTag = new Map<string, Array<{ method: string; path: string; op: Op }>>();
@@ -52,7 +53,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-
 ${[...byTag.entries()].map(([t, ops]) => section(t, ops)).join('')}
 <h2 id="errors">Problem codes</h2>
 <table><tr><th>code</th><th>status</th><th>meaning and fix</th></tr>
-${Object.entries(ERRORS)
+${Object.entries(errors)
   .map(([code, e]) => `<tr id="${escapeHtml(code.toLowerCase().replace(/_/g, '-'))}"><td><code>${escapeHtml(code)}</code></td><td>${e.status}</td><td>${escapeHtml(e.title)}</td></tr>`)
   .join('')}
 </table></body></html>`;

@@ -1,8 +1,23 @@
 /**
- * The catalogue of every problem the mocks and the harness report. Each code has a title that says
- * how to fix it; docs/errors.md lists the same codes (a test keeps the two in step).
+ * The platform's own problem codes: those any operation of any service can answer (request shape,
+ * credentials, schema, faults, internal errors). Each service keeps the codes of its own rules beside
+ * its rules table (mocks/<service>/errors.ts); src/rules.ts merges them all into the one catalogue that
+ * docs/errors.md and GET /docs list (a test keeps them in step). Each title says how to fix it.
  */
-export const ERRORS = {
+
+/** One problem code: what ProblemError answers with. */
+export interface ErrorDef<C extends string = string> {
+  readonly code: C;
+  readonly status: number;
+  readonly title: string;
+}
+
+/** A table of codes, each carrying its own name, so code is never joined to its definition by a string. */
+export function defineErrors<T extends Record<string, { status: number; title: string }>>(defs: T): { readonly [K in keyof T & string]: ErrorDef<K> } {
+  return Object.fromEntries(Object.entries(defs).map(([code, d]) => [code, { code, status: d.status, title: d.title }])) as { readonly [K in keyof T & string]: ErrorDef<K> };
+}
+
+export const PLATFORM_ERRORS = defineErrors({
   ICS_ERR_HTTP_NOT_FOUND: { status: 404, title: 'No such resource. Check the path against GET /openapi.json.' },
   ICS_ERR_HTTP_METHOD: { status: 405, title: 'Method not allowed on this path. See the Allow header.' },
   ICS_ERR_HTTP_MEDIA_TYPE: { status: 415, title: 'Unsupported content type. Send the Content-Type the operation documents.' },
@@ -16,24 +31,10 @@ export const ERRORS = {
   ICS_ERR_AUTH_INVALID: { status: 401, title: 'Unknown or revoked credentials.' },
   ICS_ERR_AUTH_FORBIDDEN: { status: 403, title: 'Your system is not permitted this operation, or its client certificate names another system.' },
   ICS_ERR_PRACTITIONER_MISSING: { status: 400, title: 'Practitioner operations must carry the practitioner\'s identity in the Practitioner-Id header.' },
-  ICS_ERR_CASE_INFORMATION: { status: 422, title: 'The message carries case information. ContactPoint holds who is involved, never why.' },
-  ICS_ERR_AGE_LIMIT: { status: 422, title: 'The child is 18 or over on the message date: the record belongs in the archive.' },
-  ICS_ERR_SENSITIVE_BASIS: { status: 422, title: 'A sensitive service needs a stated basis: consent, or significant harm suspected.' },
-  ICS_ERR_DATES: { status: 422, title: 'Dates contradict each other: an end date before the start date, or a date of birth after the message date.' },
-  ICS_ERR_MESSAGE_ID_REUSED: { status: 409, title: 'This message ID was already used for a different message. A retry must resend the same message.' },
-  ICS_ERR_DELETE_NOT_ALLOWED: { status: 409, title: 'Involvements are never deleted: send the end date instead.' },
-  ICS_ERR_NOT_OWNER: { status: 404, title: 'No such record for your system. A source system sees only its own records.' },
   ICS_ERR_SESSION_NOT_FOUND: { status: 404, title: 'No such session. Create one with POST /control/v1/sessions.' },
-  ICS_ERR_REVIEW_STATE: { status: 409, title: 'The review item is already resolved.' },
-  ICS_ERR_CONSENT_REQUIRED: { status: 403, title: 'No consent in force covers this access.' },
-  ICS_ERR_NOT_TAC_MEMBER: { status: 403, title: 'Only members of the Team Around the Child may see or change this episode.' },
-  ICS_ERR_LIFECYCLE: { status: 409, title: 'This step is not allowed in the episode\'s current state.' },
-  ICS_ERR_HELD_FOR_CONSENT: { status: 409, title: 'The episode is held until consent is captured.' },
-  ICS_ERR_TAC_ROLE: { status: 403, title: 'This step belongs to another TAC member or role (the rule says whose). Ask them, or the lead professional.' },
-  ICS_ERR_ECAF_INVALID: { status: 422, title: 'The episode breaks a National eCAF rule. Each error names the JSON path, the rule and the requirement.' },
   ICS_ERR_FAULT_INJECTED: { status: 503, title: 'A fault injected by the harness. Retry as the Retry-After header says.' },
   ICS_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests (injected). Retry after the Retry-After header.' },
   ICS_ERR_INTERNAL: { status: 500, title: 'Internal error in the mock. Please report it with the request journal entry.' },
-} as const;
+});
 
-export type ErrorCode = keyof typeof ERRORS;
+export type PlatformErrorCode = keyof typeof PLATFORM_ERRORS;

@@ -6,6 +6,7 @@ import type { TSchema } from './schema.js';
 import type { SessionContext } from './sessions.js';
 import type { Client } from './sessions.js';
 import type { Preparer, PrepareResult } from './offload.js';
+import type { FieldTable } from './rules.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -108,8 +109,10 @@ export interface RouteDef {
   summary: string;
   description?: string;
   auth: Auth;
-  /** The requirement that schema failures on this operation break. */
+  /** The requirement that schema failures on this operation break (without `fields`), and its other refusals. */
   requirement: string;
+  /** The requirement of each body schema failure, by the field it is at (the service's field table, src/core/rules.ts); a preparer names its own. */
+  fields?: FieldTable;
   body?: TSchema;
   /**
    * The largest JSON body this operation takes, when a documented batch needs more than the

@@ -14,13 +14,16 @@ import { ProblemError, type Problem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid } from './validate.js';
 import type { TSchema } from './schema.js';
+import type { FieldTable } from './rules.js';
 
 export interface Preparer<B = never, P = unknown> {
   /** Its key in the worker's registry (src/preparers.ts): the same preparer on both threads. */
   readonly name: string;
   readonly schema: TSchema;
-  /** The requirement that a malformed or invalid body breaks. */
+  /** The requirement that a malformed body breaks (and an invalid one, without `fields`). */
   readonly requirement: string;
+  /** The requirement of each schema failure, by the field it is at. */
+  readonly fields?: FieldTable;
   /** From the validated body to the handler's input. Pure; plain data out. Throws ProblemError to refuse. */
   prepare(body: B): P;
 }
@@ -41,7 +44,7 @@ export function runPreparer<P>(p: Preparer<never, P>, text: string): PrepareResu
     return failure(err, false);
   }
   try {
-    return { ok: true, value: p.prepare(assertValid<never>(p.schema, body, p.requirement)) };
+    return { ok: true, value: p.prepare(assertValid<never>(p.schema, body, p.fields ?? p.requirement)) };
   } catch (err) {
     return failure(err, true);
   }

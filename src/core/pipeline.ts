@@ -161,7 +161,7 @@ export class Pipeline {
             seen.body = body;
             seen.text = text;
           }
-          body = assertValid(route.body, body, route.requirement);
+          body = assertValid(route.body, body, route.fields ?? route.requirement);
         }
         bodyText = text;
       } else if (route.bodyKind === 'stream') {

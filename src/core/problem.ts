@@ -1,5 +1,5 @@
 /** RFC 9457 problem details. Every refusal from the mocks is one of these. */
-import { ERRORS, type ErrorCode } from './errors.js';
+import { PLATFORM_ERRORS, type ErrorDef, type PlatformErrorCode } from './errors.js';
 
 export interface ProblemItem {
   /** JSON pointer into the request body (or "header:Name", "query:name"). */
@@ -17,7 +17,8 @@ export interface Problem {
   status: number;
   detail?: string;
   instance?: string;
-  code: ErrorCode;
+  /** A platform code (src/core/errors.ts) or a service's (mocks/<service>/errors.ts): the catalogue in src/rules.ts lists both. */
+  code: string;
   requirement?: string;
   errors?: ProblemItem[];
   [extra: string]: unknown;
@@ -26,17 +27,18 @@ export interface Problem {
 export class ProblemError extends Error {
   readonly problem: Problem;
   readonly headers: Record<string, string>;
+  /** `error`: a platform code by name, or a service's code as its definition (services raise through their rules: src/core/rules.ts). */
   constructor(
-    code: ErrorCode,
+    error: PlatformErrorCode | ErrorDef,
     opts: { detail?: string; errors?: ProblemItem[]; requirement?: string; status?: number; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
   ) {
-    const def = ERRORS[code];
+    const def: ErrorDef = typeof error === 'string' ? PLATFORM_ERRORS[error] : error;
     super(opts.detail ?? def.title);
     this.problem = {
-      type: `/docs#${code.toLowerCase().replace(/_/g, '-')}`,
+      type: problemType(def.code),
       title: def.title,
       status: opts.status ?? def.status,
-      code,
+      code: def.code,
       ...(opts.detail ? { detail: opts.detail } : {}),
       ...(opts.requirement ?? opts.errors?.[0]?.requirement ? { requirement: opts.requirement ?? opts.errors?.[0]?.requirement } : {}),
       ...(opts.errors ? { errors: opts.errors } : {}),
@@ -47,13 +49,13 @@ export class ProblemError extends Error {
 
   /** A problem made elsewhere (on a worker thread), to throw here as it was made. */
   static revive(problem: Problem, headers: Record<string, string> = {}): ProblemError {
-    const err = new ProblemError(problem.code, { headers, ...(problem.detail ? { detail: problem.detail } : {}) });
+    const err = new ProblemError({ code: problem.code, status: problem.status, title: problem.title }, { headers, ...(problem.detail ? { detail: problem.detail } : {}) });
     (err as { problem: Problem }).problem = problem;
     return err;
   }
 }
 
-/** Shorthand for one rule broken at one path. */
-export function ruleError(code: ErrorCode, path: string, rule: string, requirement: string, message: string): ProblemError {
-  return new ProblemError(code, { detail: message, errors: [{ path, rule, requirement, message }] });
+/** The docs anchor a problem's `type` links to (docs/errors.md and GET /docs). */
+export function problemType(code: string): string {
+  return `/docs#${code.toLowerCase().replace(/_/g, '-')}`;
 }

@@ -2,6 +2,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajv, type TSchema } from './schema.js';
 import { ProblemError, type ProblemItem } from './problem.js';
+import type { FieldTable } from './rules.js';
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
@@ -34,11 +35,17 @@ function messageOf(e: ErrorObject): string {
   return e.message ?? e.keyword;
 }
 
-export function toProblemItems(errors: ErrorObject[] | null | undefined, requirement: string, prefix = ''): ProblemItem[] {
+/**
+ * `requirement`: the one requirement every failure cites, or the field table that gives each
+ * failure the requirement of the field it is at (pointers relative to the body, before `prefix`).
+ */
+export function toProblemItems(errors: ErrorObject[] | null | undefined, requirement: string | FieldTable, prefix = ''): ProblemItem[] {
   const seen = new Set<string>();
   const items: ProblemItem[] = [];
   for (const e of errors ?? []) {
-    const item = { path: prefix + pathOf(e), rule: ruleOf(e), requirement, message: messageOf(e) };
+    const path = pathOf(e);
+    const rule = ruleOf(e);
+    const item = { path: prefix + path, rule, requirement: typeof requirement === 'string' ? requirement : requirement.requirementAt(path, rule), message: messageOf(e) };
     const key = `${item.path}|${item.rule}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -48,7 +55,7 @@ export function toProblemItems(errors: ErrorObject[] | null | undefined, require
 }
 
 /** Validates and throws a 422 problem naming every broken rule. */
-export function assertValid<T>(schema: TSchema, value: unknown, requirement: string, prefix = ''): T {
+export function assertValid<T>(schema: TSchema, value: unknown, requirement: string | FieldTable, prefix = ''): T {
   const v = validator(schema);
   if (!v(value)) {
     const errors = toProblemItems(v.errors, requirement, prefix);

@@ -113,12 +113,12 @@ describe('bulk feed: per-line results', () => {
       expect(r.problem.errors[0]).toMatchObject({ rule, requirement, ...(path !== undefined ? { path } : {}) });
       expect(typeof r.problem.errors[0].path).toBe('string');
     };
-    problem(r2, 'ICS_ERR_HTTP_MALFORMED_JSON', 'json', 'CP-FEED-001', '');
-    problem(r4, 'ICS_ERR_VALIDATION', 'unknown-field', 'CP-FEED-001', '/notes');
-    problem(r5, 'ICS_ERR_VALIDATION', 'format:nhs-number', 'CP-FEED-001', '/child/identifiers/nhsNumber');
+    problem(r2, 'ICS_ERR_HTTP_MALFORMED_JSON', 'json', 'CP-FEED-014', '');
+    problem(r4, 'ICS_ERR_VALIDATION', 'unknown-field', 'CP-FEED-002', '/notes');
+    problem(r5, 'ICS_ERR_VALIDATION', 'format:nhs-number', 'CP-FEED-003', '/child/identifiers/nhsNumber');
     problem(r6, 'ICS_ERR_CASE_INFORMATION', 'case-information', 'CP-FEED-002', '/involvement/contact/teamName');
     problem(r7, 'ICS_ERR_HTTP_TOO_LARGE', 'max-line-size', 'CP-FEED-011');
-    problem(r8, 'ICS_ERR_HTTP_FORBIDDEN_KEY', 'forbidden-key', 'CP-FEED-001', '/__proto__');
+    problem(r8, 'ICS_ERR_HTTP_FORBIDDEN_KEY', 'forbidden-key', 'CP-FEED-014', '/__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
     expect((await children()).length).toBe(before + 2);

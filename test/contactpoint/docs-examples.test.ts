@@ -11,7 +11,7 @@ import { ProblemError } from '../../src/core/problem.js';
 import { ProblemSchema } from '../../src/core/problem-schema.js';
 import { isValidContactPointId } from '../../src/identifiers/index.js';
 import { createMockServices } from '../../src/mock.js';
-import { cafIndicatorRefusals, involvementRefusals } from '../../mocks/contactpoint/domain/prepare.js';
+import { messageFindings } from '../../mocks/contactpoint/domain/prepare.js';
 import {
   InvolvementMessage,
   CafIndicatorMessage,
@@ -71,8 +71,8 @@ describe('docs/interface/contactpoint.md examples', () => {
 
   it('example messages pass the rules beyond the schema (case content, age, dates, sensitive basis)', () => {
     for (const e of examples) {
-      if (e.schema === 'InvolvementMessage') expect(involvementRefusals(JSON.parse(e.text) as InvolvementMessage), `line ${e.line}`).toEqual([]);
-      if (e.schema === 'CafIndicatorMessage') expect(cafIndicatorRefusals(JSON.parse(e.text) as CafIndicatorMessage), `line ${e.line}`).toEqual([]);
+      if (e.schema === 'InvolvementMessage') expect(messageFindings('involvement', JSON.parse(e.text) as InvolvementMessage), `line ${e.line}`).toEqual([]);
+      if (e.schema === 'CafIndicatorMessage') expect(messageFindings('caf', JSON.parse(e.text) as CafIndicatorMessage), `line ${e.line}`).toEqual([]);
     }
   });
 

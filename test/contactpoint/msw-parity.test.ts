@@ -36,6 +36,8 @@ const cases: Cases<Send> = [
   ['search', () => [{ method: 'GET', path: '/contactpoint/v1/children?familyName=Alpha&givenName=Parity', token: 'demo-practitioner', headers: lookupHeaders }]],
   ['search with one criterion', () => [{ method: 'GET', path: '/contactpoint/v1/children?familyName=Alpha', token: 'demo-practitioner', headers: lookupHeaders }]],
   ['read back own source record', () => [{ method: 'GET', path: `/contactpoint/v1/source-records/${msgA.sourceRecordId}` }]],
+  // An encoded "%" in a path segment is decoded once by both adapters: "REC%41" breaks the ID's pattern (422).
+  ['source record ID with an encoded percent sign', () => [{ method: 'GET', path: '/contactpoint/v1/source-records/REC%2541' }]],
   ['another system\'s source record', () => [{ method: 'GET', path: `/contactpoint/v1/source-records/${msgA.sourceRecordId}`, token: 'demo-ics-neighbour' }]],
   ['delete refused', () => [{ method: 'DELETE', path: `/contactpoint/v1/source-records/${msgA.sourceRecordId}` }]],
   ['bulk with 3 lines', () => [{ method: 'POST', path: '/contactpoint/v1/involvements/bulk', raw: bulkLines.map((l) => JSON.stringify(l)).join('\n') + '\n', contentType: 'application/x-ndjson' }]],
@@ -111,6 +113,7 @@ describe('express and msw adapters give the same answers', () => {
     expect(status('lookup without Practitioner-Id')).toBe(400);
     expect(status('lookup')).toBe(200);
     expect((viaExpress.get('search')!.body as any).results).toHaveLength(1);
+    expect(viaExpress.get('source record ID with an encoded percent sign')).toMatchObject({ status: 422, body: { errors: [{ path: 'path:sourceRecordId', rule: 'pattern' }] } });
     expect(status('another system\'s source record')).toBe(404);
     expect(status('delete refused')).toBe(409);
     const bulk = viaExpress.get('bulk with 3 lines')!;

@@ -145,7 +145,7 @@ describe('GET /docs', () => {
           },
         },
       },
-    });
+    }, { ICS_ERR_X: { code: hostile, status: 400, title: hostile } });
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('alert("x")');
     expect(html.split(escaped).length - 1).toBeGreaterThanOrEqual(10);

@@ -66,8 +66,8 @@ describe('PrepareWorker', () => {
         'ok',
         'ok',
       ]);
-      // Rule refusals travel with the prepared message (the directory raises them after its repeat check).
-      expect(viaWorker.slice(8).map((r) => (r.ok ? (r.value as { refusals?: Array<{ rule: string }> }).refusals?.map((e) => e.rule) : undefined))).toEqual([
+      // Rule refusals travel with the prepared message, by their keys in the rules table (the directory raises them after its repeat check).
+      expect(viaWorker.slice(8).map((r) => (r.ok ? (r.value as { refusals?: Array<{ id: string }> }).refusals?.map((e) => e.id) : undefined))).toEqual([
         ['under-18'],
         ['sensitive-basis-required'],
         ['case-information'],

@@ -129,7 +129,7 @@ describe('batch migration from a local eCAF system', () => {
     const [r0, r1, r2, r3] = res.body.results;
     expect(r0).toMatchObject({ index: 0, localRef: good.localRef, outcome: 'imported', episodeId: expect.any(String) });
     expect(r1).toMatchObject({ index: 1, outcome: 'held-for-consent', holdId: expect.stringMatching(/^HOLD-/), reasons: ['no consent in force has been captured for this episode'] });
-    expect(r2).toMatchObject({ index: 2, outcome: 'rejected', problem: { status: 422, errors: [{ path: '/episodes/2/child/dateOfBirth', rule: 'format:date', requirement: 'ECAF-EXCH-003' }] } });
+    expect(r2).toMatchObject({ index: 2, outcome: 'rejected', problem: { status: 422, errors: [{ path: '/episodes/2/child/dateOfBirth', rule: 'format:date', requirement: 'ECAF-EPISODE-002' }] } });
     expect(r3).toMatchObject({ index: 3, outcome: 'already-received', episodeId: r0.episodeId });
     const after = await stored(srv);
     expect(after.episodes.length).toBe(before + 1);

@@ -1,7 +1,7 @@
 /**
  * The ContactPoint directory: plain domain code with no HTTP in it. Source systems feed involvements
- * and CAF indicators; practitioners look children up. Every rule the interface specification states
- * is enforced here, and each refusal names the requirement it enforces.
+ * and CAF indicators; practitioners look children up. The rules are in ../rules.ts (raised here by
+ * key) and the matching rules in ./matching.ts (asked of these indexes through MatchIndex).
  *
  * Storage (docs/decisions/0007): every message the directory accepts, holds for review or finds stale
  * is one row in an append-only SQLite log, written in the caller's transaction (the group commit),
@@ -21,6 +21,8 @@ import type { Client, SessionContext } from '../../../src/core/sessions.js';
 import type { ChildIdentity, PractitionerContact, PersonName } from '../../../src/schemas/common.js';
 import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage, type Receipt, type ServiceType } from '../schemas.js';
 import { HashIndex, ensure, hash52, hash64, type Key } from './hash-index.js';
+import { CP } from '../rules.js';
+import { matchChild, type IdentifierKind, type MatchIndex } from './matching.js';
 import {
   IDENTIFIER_KINDS,
   dayNumber,
@@ -28,7 +30,6 @@ import {
   norm,
   postcodeOf,
   prepareMessage,
-  refusal,
   type AnyMessage,
   type Kind,
   KEY,
@@ -36,7 +37,6 @@ import {
   type PreparedMessage,
 } from './prepare.js';
 
-type MatchedBy = 'source-record' | 'nhsNumber' | 'upn' | 'uln' | 'demographics' | 'new-child';
 
 /** The journal's name for this log as a store of request bodies (Journal.bodySource). */
 export const LOG_BODIES = 'contactpoint-log';
@@ -70,10 +70,6 @@ export interface Viewer {
 /** Times are compared as instants: "10:00+01:00" is before "09:30Z". */
 function utc(dateTime: string): string {
   return new Date(dateTime).toISOString();
-}
-
-function dayString(n: number): string {
-  return `${String(Math.floor(n / 10000)).padStart(4, '0')}-${String(Math.floor(n / 100) % 100).padStart(2, '0')}-${String(n % 100).padStart(2, '0')}`;
 }
 
 const messageKey = (clientId: string, messageId: string) => hash64(`m\0${clientId}\0${messageId}`);
@@ -120,6 +116,8 @@ class SessionIndex {
   readonly identifiers = new HashIndex();
   /** (family, given, date of birth) -> child serial. */
   readonly demographics = new HashIndex();
+  /** These indexes as matching asks of them (Directory.matchIndex). */
+  matching: MatchIndex | undefined;
 
   addChild(): number {
     const s = ++this.children;
@@ -337,12 +335,9 @@ export class Directory {
         return { receipt: { ...(JSON.parse(prior.receipt!) as Receipt), repeat: true }, repeat: true };
       // Checked on the stored message, not the hash: a different message ID that shares the hash is new.
       if ((JSON.parse(prior.body) as AnyMessage).messageId === p.messageId)
-        throw new ProblemError('ICS_ERR_MESSAGE_ID_REUSED', {
-          detail: `Message ${p.messageId} was already received with different content`,
-          errors: [{ path: '/messageId', rule: 'message-id-unique', requirement: 'CP-FEED-001', message: 'message ID reused for a different message' }],
-        });
+        throw CP.raise('message-id-unique', '/messageId', 'message ID reused for a different message', { detail: `Message ${p.messageId} was already received with different content` });
     }
-    if (p.refusals) throw refusal(p.refusals);
+    if (p.refusals) throw CP.refuse(p.refusals);
 
     const recordId = p.recordId;
     const now = session.nowIso();
@@ -357,7 +352,7 @@ export class Directory {
       receipt = { receiptId, messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now, status: 'stale' };
       if (linked) receipt.contactPointId = makeContactPointId(linked);
     } else {
-      const match = this.match(ix, p.child, linked);
+      const match = matchChild(this.matchIndex(ix), p.child, linked);
       if ('review' in match) {
         review = { reviewId: `REV-${randomUUID().slice(0, 8).toUpperCase()}`, reason: match.review, candidates: match.candidates };
         receipt = { receiptId, messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now, status: 'queued-for-review', reviewId: review.reviewId };
@@ -377,51 +372,27 @@ export class Directory {
     return { receipt, repeat: false, receiptJson, seq };
   }
 
-  private match(ix: SessionIndex, child: PreparedChild, linked: number): { serial: number; by: MatchedBy } | { review: string; candidates: string[] } {
-    const byId = new Map<number, MatchedBy>();
-    const keys = child.keys;
-    for (let k = 0; k < IDENTIFIER_KINDS.length; k++) {
-      if (keys[KEY.ids + 2 * k]! < 0) continue;
-      for (const r of ix.identifiers.all(this.key(keys[KEY.ids + 2 * k]!, keys[KEY.ids + 2 * k + 1]!))) {
-        const s = ix.recordChild[r]!;
-        if (!byId.has(s)) byId.set(s, IDENTIFIER_KINDS[k]!);
-      }
-    }
-    const cp = makeContactPointId;
-    if (linked) {
-      const others = [...byId.keys()].filter((s) => s !== linked);
-      if (others.length > 0)
-        return { review: `this source record is linked to ${cp(linked)} but its identifiers belong to ${others.map(cp).join(', ')}`, candidates: [linked, ...others].map(cp) };
-      return { serial: linked, by: 'source-record' };
-    }
-    if (byId.size > 1) return { review: `identifiers point at different children: ${[...byId.keys()].map(cp).join(', ')}`, candidates: [...byId.keys()].map(cp) };
-    if (byId.size === 1) {
-      const [serial, by] = [...byId.entries()][0]!;
-      if (ix.dob[serial] !== keys[KEY.dob])
-        return { review: `${by} matches ${cp(serial)} but the date of birth differs (${dayString(ix.dob[serial]!)} held, ${child.dateOfBirth} sent)`, candidates: [cp(serial)] };
-      return { serial, by };
-    }
-    const rows = ix.demographics.all(this.key(keys[KEY.demographic]!, keys[KEY.demographic + 1]!)).sort((a, b) => a - b);
-    if (rows.length === 0) return { serial: 0, by: 'new-child' };
-    const postcode = keys[KEY.postcode]!;
-    if (Number.isNaN(postcode)) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };
-    const same = rows.filter((s) => ix.postcode[s] === postcode);
-    if (same.length === 0) return { serial: 0, by: 'new-child' };
-    if (same.length > 1) return { review: `name, date of birth and postcode match ${same.length} children`, candidates: same.map(cp) };
-    const serial = same[0]!;
-    // Identifiers of the same kind that disagree mean two different children with the same demographics.
-    const held = this.identifiersHeld(ix, serial);
-    for (let k = 0; k < IDENTIFIER_KINDS.length; k++) {
-      const kind = IDENTIFIER_KINDS[k]!;
-      const sent = child.ids[k];
-      if (sent && held.some((h) => h.kind === kind && h.value !== sent)) return { review: `demographics match ${cp(serial)} but its ${kind} differs`, candidates: [cp(serial)] };
-    }
-    return { serial, by: 'demographics' };
+  /**
+   * The session's indexes as matching sees them (./matching.ts): children and what they are held
+   * with, behind the columns and hash indexes. Made once per SessionIndex.
+   */
+  private matchIndex(ix: SessionIndex): MatchIndex {
+    return (ix.matching ??= {
+      childrenWithIdentifier: (child, kind) => {
+        const slot = KEY.ids + 2 * IDENTIFIER_KINDS.indexOf(kind);
+        const hi = child.keys[slot]!;
+        return hi < 0 ? [] : ix.identifiers.all(this.key(hi, child.keys[slot + 1]!)).map((r) => ix.recordChild[r]!);
+      },
+      childrenWithDemographics: (child) => ix.demographics.all(this.key(child.keys[KEY.demographic]!, child.keys[KEY.demographic + 1]!)).sort((a, b) => a - b),
+      dateOfBirth: (serial) => ix.dob[serial]!,
+      postcode: (serial) => ix.postcode[serial]!,
+      identifiersHeld: (serial) => this.identifiersHeld(ix, serial),
+    });
   }
 
   /** Every identifier the child's source records currently carry, with the system that sent it. */
-  private identifiersHeld(ix: SessionIndex, serial: number): Array<{ kind: string; value: string; clientId: string; sentAt: number }> {
-    const out: Array<{ kind: string; value: string; clientId: string; sentAt: number }> = [];
+  private identifiersHeld(ix: SessionIndex, serial: number): Array<{ kind: IdentifierKind; value: string; clientId: string; sentAt: number }> {
+    const out: Array<{ kind: IdentifierKind; value: string; clientId: string; sentAt: number }> = [];
     for (const r of ix.recordsOf(serial)) {
       const row = this.q.row.get(ix.recordSeq[r]!) as LogRow;
       const ids = (JSON.parse(row.body) as AnyMessage).child.identifiers;
@@ -494,7 +465,7 @@ export class Directory {
     const ix = this.index(session.id);
     const row = this.q.review.get(session.id, reviewId) as ReviewRow | undefined;
     if (!row) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No review item ${reviewId}` });
-    if (row.status !== 'open') throw new ProblemError('ICS_ERR_REVIEW_STATE', { detail: `${reviewId} is already resolved` });
+    if (row.status !== 'open') throw CP.raise('review-open', 'path:reviewId', `${reviewId} is already resolved`);
     const target = decision.contactPointId ? this.serialOf(ix, decision.contactPointId) : 0;
     if (decision.contactPointId && !target) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No child ${decision.contactPointId}` });
     const msg = JSON.parse(row.message) as AnyMessage;
@@ -516,7 +487,7 @@ export class Directory {
     const row = r >= 0 ? (this.q.row.get(ix.recordSeq[r]!) as LogRow) : undefined;
     const msg = row && row.client_id === clientId ? (JSON.parse(row.body) as InvolvementMessage) : undefined;
     if (!msg || msg.sourceRecordId !== sourceRecordId)
-      throw new ProblemError('ICS_ERR_NOT_OWNER', { detail: `Your system has no source record ${sourceRecordId}`, requirement: 'SEC-ISO-001' });
+      throw CP.raise('own-source-record', 'path:sourceRecordId', `Your system has no source record ${sourceRecordId}`);
     return {
       sourceRecordId,
       contactPointId: makeContactPointId(ix.recordChild[r]!),

@@ -4,12 +4,11 @@
  * parsing and validation on a worker thread (docs/decisions/0009); the directory's ingest takes a
  * PreparedMessage whichever thread made it. The result must survive structured cloning: plain data.
  */
-import { ProblemError, type ProblemItem } from '../../../src/core/problem.js';
-import { ageOn } from '../../../src/core/clock.js';
+import type { Finding } from '../../../src/core/rules.js';
 import { normalisePostcode } from '../../../src/identifiers/index.js';
-import type { ChildIdentity, PractitionerContact } from '../../../src/schemas/common.js';
-import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage } from '../schemas.js';
-import { findCaseContent } from './case-content.js';
+import type { ChildIdentity } from '../../../src/schemas/common.js';
+import type { CafIndicatorMessage, InvolvementMessage } from '../schemas.js';
+import { CONTACTPOINT_RULES, type ContactPointRule, type ContactPointRuleId, type Hits } from '../rules.js';
 import { hash52, hash64, type Key } from './hash-index.js';
 
 export type Kind = 'involvement' | 'caf';
@@ -71,9 +70,15 @@ export interface PreparedMessage {
   /** sentAt in ms since the epoch: compared as instants. */
   sentAt: number;
   child: PreparedChild;
-  /** The rules the message breaks. The directory refuses it with these after its repeat check. */
-  refusals?: ProblemItem[];
+  /** The rules the message breaks (keys of CONTACTPOINT_RULES). The directory refuses it with these after its repeat check. */
+  refusals?: Array<Finding<ContactPointRuleId>>;
 }
+
+/** The date of birth a child was sent with, as YYYYMMDD. */
+export const sentDateOfBirth = (child: PreparedChild): number => child.keys[KEY.dob]!;
+
+/** The hash52 of the normalised postcode a child was sent with; NaN when the residence has none. */
+export const sentPostcode = (child: PreparedChild): number => child.keys[KEY.postcode]!;
 
 export function prepareChild(child: ChildIdentity): PreparedChild {
   const ids: Array<string | null> = [];
@@ -97,7 +102,7 @@ export function prepareChild(child: ChildIdentity): PreparedChild {
  * messages already accepted once (the log replayed at start-up, a review resolved).
  */
 export function prepareMessage(kind: Kind, msg: AnyMessage, opts: { rules?: boolean } = {}): PreparedMessage {
-  const refusals = opts.rules === false ? [] : kind === 'involvement' ? involvementRefusals(msg as InvolvementMessage) : cafIndicatorRefusals(msg as CafIndicatorMessage);
+  const refusals = opts.rules === false ? [] : messageFindings(kind, msg);
   return {
     kind,
     messageId: msg.messageId,
@@ -108,66 +113,24 @@ export function prepareMessage(kind: Kind, msg: AnyMessage, opts: { rules?: bool
   };
 }
 
-/** Rules beyond the schema that an InvolvementMessage breaks (none: []). */
-export function involvementRefusals(msg: InvolvementMessage): ProblemItem[] {
-  const errors: ProblemItem[] = [];
-  childRefusals(msg.child, msg.sentAt.slice(0, 10), '/child', errors);
-  const inv = msg.involvement;
-  for (const f of findCaseContent(contactTexts(inv.contact, '/involvement/contact'))) {
-    errors.push({ path: f.path, rule: 'case-information', requirement: 'CP-FEED-002', message: `case information ("${f.term}") is not allowed: say whom to contact, never why` });
+/** The rules' checks for each kind of message, in table order. */
+const CHECKS = {
+  involvement: checksFor((r) => r.involvement),
+  caf: checksFor((r) => r.caf),
+};
+
+function checksFor<M>(pick: (r: ContactPointRule) => ((m: M) => Hits) | undefined): Array<[ContactPointRuleId, (m: M) => Hits]> {
+  const out: Array<[ContactPointRuleId, (m: M) => Hits]> = [];
+  for (const [id, r] of Object.entries(CONTACTPOINT_RULES) as Array<[ContactPointRuleId, ContactPointRule]>) {
+    const check = pick(r);
+    if (check) out.push([id, check]);
   }
-  if (inv.endDate && inv.endDate < inv.startDate)
-    errors.push({ path: '/involvement/endDate', rule: 'end-after-start', requirement: 'CP-FEED-010', message: 'end date is before the start date' });
-  if (SENSITIVE_SERVICES.includes(inv.service) && !inv.sensitiveBasis)
-    errors.push({
-      path: '/involvement/sensitiveBasis',
-      rule: 'sensitive-basis-required',
-      requirement: 'CP-FEED-006',
-      message: `${inv.service} is a sensitive service: state the basis (consent or significant-harm-suspected)`,
-    });
-  return errors;
+  return out;
 }
 
-/** Rules beyond the schema that a CafIndicatorMessage breaks (none: []). */
-export function cafIndicatorRefusals(msg: CafIndicatorMessage): ProblemItem[] {
-  const errors: ProblemItem[] = [];
-  childRefusals(msg.child, msg.sentAt.slice(0, 10), '/child', errors);
-  for (const f of findCaseContent(contactTexts(msg.assessor, '/assessor')))
-    errors.push({ path: f.path, rule: 'case-information', requirement: 'CP-CAF-002', message: `case information ("${f.term}") is not allowed in a CAF indicator` });
-  return errors;
-}
-
-function childRefusals(child: ChildIdentity, day: string, prefix: string, errors: ProblemItem[]): void {
-  if (child.dateOfBirth > day)
-    errors.push({ path: `${prefix}/dateOfBirth`, rule: 'born-by-message-date', requirement: 'CP-FEED-010', message: 'date of birth is after the message date' });
-  else if (ageOn(child.dateOfBirth, day) >= 18)
-    errors.push({
-      path: `${prefix}/dateOfBirth`,
-      rule: 'under-18',
-      requirement: 'CP-FEED-005',
-      message: `the child is ${ageOn(child.dateOfBirth, day)} on ${day}: ContactPoint holds children up to their 18th birthday; the record belongs in the archive`,
-    });
-  if (child.school) {
-    for (const f of findCaseContent([[`${prefix}/school/name`, child.school.name]]))
-      errors.push({ path: f.path, rule: 'case-information', requirement: 'CP-FEED-002', message: `case information ("${f.term}") is not allowed` });
-  }
-}
-
-function contactTexts(c: PractitionerContact, prefix: string): Array<[string, string | undefined]> {
-  return c.kind === 'practitioner'
-    ? [
-        [`${prefix}/role`, c.role],
-        [`${prefix}/organisation`, c.organisation],
-      ]
-    : [
-        [`${prefix}/teamName`, c.teamName],
-        [`${prefix}/organisation`, c.organisation],
-      ];
-}
-
-/** The 422 for a message's broken rules, its code taken from the first. */
-export function refusal(errors: ProblemItem[]): ProblemError {
-  const first = errors[0]!;
-  const code = first.rule === 'case-information' ? 'ICS_ERR_CASE_INFORMATION' : first.rule === 'under-18' ? 'ICS_ERR_AGE_LIMIT' : first.rule === 'sensitive-basis-required' ? 'ICS_ERR_SENSITIVE_BASIS' : 'ICS_ERR_DATES';
-  return new ProblemError(code, { detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
+/** Every rule of the table that a message breaks on its own (none: []), in table order. */
+export function messageFindings(kind: Kind, msg: AnyMessage): Array<Finding<ContactPointRuleId>> {
+  const out: Array<Finding<ContactPointRuleId>> = [];
+  for (const [id, check] of CHECKS[kind] as Array<[ContactPointRuleId, (m: AnyMessage) => Hits]>) for (const [path, message] of check(msg)) out.push({ id, path, message });
+  return out;
 }

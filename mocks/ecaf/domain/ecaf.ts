@@ -7,7 +7,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Store } from '../../../src/core/store.js';
-import { ProblemError, ruleError as fail, type ProblemItem } from '../../../src/core/problem.js';
+import { ProblemError } from '../../../src/core/problem.js';
+import type { Finding } from '../../../src/core/rules.js';
+import { ECAF, MIGRATION_EPISODE_FIELDS, type EcafRuleId } from '../rules.js';
 import { ageOn, isoDate } from '../../../src/core/clock.js';
 import type { Client, SessionContext } from '../../../src/core/sessions.js';
 import type { ChildIdentity, PractitionerContact } from '../../../src/schemas/common.js';
@@ -230,7 +232,7 @@ export class NationalEcaf {
 
   private load(sessionId: string, episodeId: string): Episode {
     const row = this.q.episode.get(sessionId, episodeId) as { doc: string } | undefined;
-    if (!row) throw fail('ICS_ERR_HTTP_NOT_FOUND', 'path:episodeId', 'episode-exists', 'ECAF-ACCESS-001', `No episode ${episodeId}`);
+    if (!row) throw ECAF.raise('episode-exists', 'path:episodeId', `No episode ${episodeId}`);
     return JSON.parse(row.doc) as Episode;
   }
 
@@ -268,7 +270,7 @@ export class NationalEcaf {
   private requireMember(ep: Episode, actor: Actor): TacMember {
     const m = this.activeMember(ep, actor.practitionerId);
     if (!m)
-      throw fail('ICS_ERR_NOT_TAC_MEMBER', 'header:practitioner-id', 'tac-member', 'ECAF-ACCESS-001', `${actor.practitionerId} is not a member of the Team Around the Child for ${ep.episodeId}`);
+      throw ECAF.raise('tac-member', 'header:practitioner-id', `${actor.practitionerId} is not a member of the Team Around the Child for ${ep.episodeId}`);
     return m;
   }
 
@@ -277,18 +279,18 @@ export class NationalEcaf {
     const m = this.requireMember(ep, actor);
     const covered = this.coverage(ep, m.agency);
     if (covered.size === 0)
-      throw fail('ICS_ERR_CONSENT_REQUIRED', 'header:practitioner-id', 'consent-in-force', 'ECAF-CONSENT-003', `no consent in force shares ${ep.episodeId} with ${m.agency}`);
+      throw ECAF.raise('consent-in-force', 'header:practitioner-id', `no consent in force shares ${ep.episodeId} with ${m.agency}`);
     if (need && !covered.has(need))
-      throw fail('ICS_ERR_CONSENT_REQUIRED', 'header:practitioner-id', 'consent-covers-information', 'ECAF-CONSENT-005', `consent does not share the ${need} with ${m.agency}`);
+      throw ECAF.raise('consent-covers-information', 'header:practitioner-id', `consent does not share the ${need} with ${m.agency}`);
     return m;
   }
 
   private requireOpen(ep: Episode, step: string): void {
-    if (ep.status !== 'open') throw fail('ICS_ERR_LIFECYCLE', '', 'episode-open', 'ECAF-LIFE-001', `${ep.episodeId} is closed: ${step} needs an open episode (reopen it first)`);
+    if (ep.status !== 'open') throw ECAF.raise('episode-open', '', `${ep.episodeId} is closed: ${step} needs an open episode (reopen it first)`);
   }
 
-  private requireCovered(ep: Episode, agency: Agency, path: string, requirement = 'ECAF-CONSENT-002'): void {
-    if (this.coverage(ep, agency).size === 0) throw fail('ICS_ERR_CONSENT_REQUIRED', path, 'consent-covers-agency', requirement, `no consent in force shares ${ep.episodeId} with ${agency}`);
+  private requireCovered(ep: Episode, agency: Agency, path: string): void {
+    if (this.coverage(ep, agency).size === 0) throw ECAF.raise('member-consent-covers-agency', path, `no consent in force shares ${ep.episodeId} with ${agency}`);
   }
 
   /** The lead professional, or the episode co-ordinator while there is none, may act for the team. */
@@ -383,7 +385,7 @@ export class NationalEcaf {
         ...(req.assessment ? checkAssessment(req.assessment, req.child, today, '/assessment') : []),
       ]);
       if (!req.consent.sharing.some((s) => s.agency === req.practitioner.agency))
-        throw fail('ICS_ERR_CONSENT_REQUIRED', '/consent/sharing', 'consent-covers-agency', 'ECAF-CONSENT-001', `the consent given does not share the CAF with the practitioner's own agency (${req.practitioner.agency})`);
+        throw ECAF.raise('open-consent-covers-agency', '/consent/sharing', `the consent given does not share the CAF with the practitioner's own agency (${req.practitioner.agency})`);
       const now = session.now().toISOString();
       const ep: Episode = {
         episodeId: this.nextEpisodeId(session),
@@ -495,8 +497,8 @@ export class NationalEcaf {
   withdrawConsent(session: SessionContext, actor: Actor, episodeId: string, consentId: string, w: ConsentWithdrawalInput): EpisodeView {
     return this.change(session, actor, 'withdrawConsent', episodeId, (ep) => {
       const c = ep.consents.find((x) => x.consentId === consentId);
-      if (!c) throw fail('ICS_ERR_HTTP_NOT_FOUND', 'path:consentId', 'consent-exists', 'ECAF-CONSENT-004', `${episodeId} has no consent ${consentId}`);
-      if (c.withdrawal) throw fail('ICS_ERR_LIFECYCLE', 'path:consentId', 'consent-in-force', 'ECAF-CONSENT-004', `${consentId} was already withdrawn on ${c.withdrawal.withdrawnOn}`);
+      if (!c) throw ECAF.raise('consent-exists', 'path:consentId', `${episodeId} has no consent ${consentId}`);
+      if (c.withdrawal) throw ECAF.raise('withdrawn-once', 'path:consentId', `${consentId} was already withdrawn on ${c.withdrawal.withdrawnOn}`);
       throwIfAny(checkWithdrawal(w.withdrawnOn, c.givenOn, isoDate(session.now()), '/withdrawnOn'));
       c.withdrawal = { withdrawnOn: w.withdrawnOn, recordedAt: session.now().toISOString(), recordedBy: this.by(actor), ...(w.note ? { note: w.note } : {}) };
       return { event: 'consent-withdrawn', detail: consentId };
@@ -507,7 +509,7 @@ export class NationalEcaf {
 
   private join(session: SessionContext, actor: Actor, ep: Episode, m: TacMemberInput, path: string): void {
     throwIfAny(checkMember(m, path));
-    if (this.activeMember(ep, m.practitionerId)) throw fail('ICS_ERR_LIFECYCLE', `${path}/practitionerId`, 'member-once', 'ECAF-TAC-001', `${m.practitionerId} is already on the TAC`);
+    if (this.activeMember(ep, m.practitionerId)) throw ECAF.raise('member-once', `${path}/practitionerId`, `${m.practitionerId} is already on the TAC`);
     this.requireCovered(ep, m.agency, `${path}/agency`);
     ep.tac.push({ ...m, joinedAt: session.now().toISOString(), addedBy: this.by(actor) });
   }
@@ -525,12 +527,12 @@ export class NationalEcaf {
   removeTacMember(session: SessionContext, actor: Actor, episodeId: string, practitionerId: string): EpisodeView {
     return this.change(session, actor, 'removeTacMember', episodeId, (ep, me) => {
       const target = this.activeMember(ep, practitionerId);
-      if (!target) throw fail('ICS_ERR_HTTP_NOT_FOUND', 'path:practitionerId', 'tac-member', 'ECAF-TAC-005', `${practitionerId} is not on the TAC`);
+      if (!target) throw ECAF.raise('removed-member', 'path:practitionerId', `${practitionerId} is not on the TAC`);
       if (target !== me && !this.leads(ep, me))
-        throw fail('ICS_ERR_TAC_ROLE', 'path:practitionerId', 'lead-removes-members', 'ECAF-TAC-005', 'members leave the TAC themselves, or are removed by the lead professional (or the episode co-ordinator while there is no lead)');
+        throw ECAF.raise('lead-removes-members', 'path:practitionerId', 'members leave the TAC themselves, or are removed by the lead professional (or the episode co-ordinator while there is no lead)');
       if (ep.leadProfessional === practitionerId)
-        throw fail('ICS_ERR_LIFECYCLE', 'path:practitionerId', 'lead-professional-stays', 'ECAF-TAC-003', `${practitionerId} is the lead professional: record another lead professional first`);
-      if (ep.tac.filter((t) => !t.leftAt).length === 1) throw fail('ICS_ERR_LIFECYCLE', 'path:practitionerId', 'last-member', 'ECAF-TAC-003', 'the last TAC member cannot leave: close the episode instead');
+        throw ECAF.raise('lead-professional-stays', 'path:practitionerId', `${practitionerId} is the lead professional: record another lead professional first`);
+      if (ep.tac.filter((t) => !t.leftAt).length === 1) throw ECAF.raise('last-member', 'path:practitionerId', 'the last TAC member cannot leave: close the episode instead');
       target.leftAt = session.now().toISOString();
       target.removedBy = this.by(actor);
       return { event: 'tac-left', detail: practitionerId };
@@ -542,7 +544,7 @@ export class NationalEcaf {
     return this.change(session, actor, 'setLeadProfessional', episodeId, (ep) => {
       this.requireOpen(ep, 'recording the lead professional');
       if (!this.activeMember(ep, practitionerId))
-        throw fail('ICS_ERR_ECAF_INVALID', '/practitionerId', 'lead-is-member', 'ECAF-TAC-003', `${practitionerId} is not a current TAC member`);
+        throw ECAF.raise('lead-is-member', '/practitionerId', `${practitionerId} is not a current TAC member`);
       ep.leadProfessional = practitionerId;
       return { event: 'lead-professional', detail: practitionerId };
     }, (ep) => this.requireAccess(ep, actor));
@@ -555,7 +557,7 @@ export class NationalEcaf {
     return this.change(session, actor, 'addAction', episodeId, (ep) => {
       this.requireOpen(ep, 'adding an action');
       if (a.responsible.kind === 'tac-member' && !this.activeMember(ep, a.responsible.practitionerId))
-        throw fail('ICS_ERR_ECAF_INVALID', '/responsible/practitionerId', 'responsible-is-member', 'ECAF-PLAN-001', `${a.responsible.practitionerId} is not a current TAC member`);
+        throw ECAF.raise('responsible-is-member', '/responsible/practitionerId', `${a.responsible.practitionerId} is not a current TAC member`);
       const actionId = `A${ep.deliveryPlan.length + 1}`;
       const now = session.now().toISOString();
       ep.deliveryPlan.push({ actionId, ...a, status: 'not-started', progress: [], addedAt: now, addedBy: this.by(actor) });
@@ -568,10 +570,10 @@ export class NationalEcaf {
     return this.change(session, actor, 'recordActionProgress', episodeId, (ep, me) => {
       this.requireOpen(ep, 'recording progress');
       const a = ep.deliveryPlan.find((x) => x.actionId === actionId);
-      if (!a) throw fail('ICS_ERR_HTTP_NOT_FOUND', 'path:actionId', 'action-exists', 'ECAF-PLAN-002', `${episodeId} has no action ${actionId}`);
+      if (!a) throw ECAF.raise('action-exists', 'path:actionId', `${episodeId} has no action ${actionId}`);
       const owner = a.responsible.kind === 'tac-member' ? a.responsible.practitionerId : undefined;
       if (owner !== me.practitionerId && !this.leads(ep, me))
-        throw fail('ICS_ERR_TAC_ROLE', 'path:actionId', 'action-owner', 'ECAF-PLAN-002', `${actionId} belongs to ${owner ?? 'the family'}: only they or the lead professional record its progress`);
+        throw ECAF.raise('action-owner', 'path:actionId', `${actionId} belongs to ${owner ?? 'the family'}: only they or the lead professional record its progress`);
       a.status = p.status;
       if (p.outcome) a.outcome = p.outcome;
       a.progress.push({ at: session.now().toISOString(), by: me.practitionerId, status: p.status, note: p.note });
@@ -597,11 +599,11 @@ export class NationalEcaf {
     return this.audited(session, actor, 'sendTacMessage', { episodeId }, () => {
       const ep = this.load(session.id, episodeId);
       const me = this.requireAccess(ep, actor);
-      const errors: ProblemItem[] = [];
+      const errors: Array<Finding<EcafRuleId>> = [];
       m.to.forEach((to, i) => {
         const r = this.activeMember(ep, to);
-        if (!r) errors.push({ path: `/to/${i}`, rule: 'recipient-tac-member', requirement: 'ECAF-MSG-001', message: `${to} is not a current TAC member` });
-        else if (this.coverage(ep, r.agency).size === 0) throw fail('ICS_ERR_CONSENT_REQUIRED', `/to/${i}`, 'consent-covers-agency', 'ECAF-MSG-001', `no consent in force shares ${episodeId} with ${r.agency} (${to})`);
+        if (!r) errors.push(ECAF.finding('recipient-tac-member', `/to/${i}`, `${to} is not a current TAC member`));
+        else if (this.coverage(ep, r.agency).size === 0) throw ECAF.raise('recipient-consent-covers-agency', `/to/${i}`, `no consent in force shares ${episodeId} with ${r.agency} (${to})`);
       });
       throwIfAny(errors);
       const n = ((this.q.maxMessage.get(session.id, episodeId) as { n: number | null }).n ?? 0) + 1;
@@ -630,26 +632,26 @@ export class NationalEcaf {
     return this.change(session, actor, 'referToSocialCare', episodeId, (ep) => {
       this.requireOpen(ep, 'referring to social care');
       if (ep.socialCare && ep.socialCare.state !== 'stepped-down')
-        throw fail('ICS_ERR_LIFECYCLE', '', 'not-with-social-care', 'ECAF-STEP-001', `${episodeId} is already with social care (${ep.socialCare.state})`);
+        throw ECAF.raise('not-with-social-care', '', `${episodeId} is already with social care (${ep.socialCare.state})`);
       if (!isSocialCareRole(r.socialCareMember.role))
-        throw fail('ICS_ERR_ECAF_INVALID', '/socialCareMember/role', 'social-care-role', 'ECAF-STEP-001', 'a referral adds a social worker or a social-care representative');
+        throw ECAF.raise('referral-social-care-role', '/socialCareMember/role', 'a referral adds a social worker or a social-care representative');
       this.join(session, actor, ep, r.socialCareMember, '/socialCareMember');
       ep.socialCare = { state: 'referred', referredAt: session.now().toISOString(), referredBy: this.by(actor), referralNote: r.note };
       return { event: 'referred-to-social-care', detail: r.socialCareMember.practitionerId };
     }, (ep) => this.requireAccess(ep, actor));
   }
 
-  private requireSocialCareMember(ep: Episode, me: TacMember, requirement: string): void {
+  private requireSocialCareMember(ep: Episode, me: TacMember, rule: 'responsibility-social-care-member' | 'step-down-social-care-member'): void {
     if (!SOCIAL_CARE_ROLES.includes(me.role))
-      throw fail('ICS_ERR_TAC_ROLE', 'header:practitioner-id', 'social-care-member', requirement, `only a social worker or social-care representative on the TAC takes this step for ${ep.episodeId}`);
+      throw ECAF.raise(rule, 'header:practitioner-id', `only a social worker or social-care representative on the TAC takes this step for ${ep.episodeId}`);
   }
 
   /** ECAF-STEP-002: after a referral, social care marks the open episode as its responsibility (free text). */
   markSocialCareResponsibility(session: SessionContext, actor: Actor, episodeId: string, r: ResponsibilityRequest): EpisodeView {
     return this.change(session, actor, 'markSocialCareResponsibility', episodeId, (ep, me) => {
       this.requireOpen(ep, 'transferring responsibility');
-      if (ep.socialCare?.state !== 'referred') throw fail('ICS_ERR_LIFECYCLE', '', 'referred-to-social-care', 'ECAF-STEP-002', `${episodeId} has no open referral to social care`);
-      this.requireSocialCareMember(ep, me, 'ECAF-STEP-002');
+      if (ep.socialCare?.state !== 'referred') throw ECAF.raise('referred-to-social-care', '', `${episodeId} has no open referral to social care`);
+      this.requireSocialCareMember(ep, me, 'responsibility-social-care-member');
       Object.assign(ep.socialCare, { state: 'social-care-responsibility', responsibilityNote: r.note, responsibilityAt: session.now().toISOString() });
       return { event: 'social-care-responsibility', detail: r.note };
     }, (ep) => this.requireAccess(ep, actor));
@@ -660,12 +662,12 @@ export class NationalEcaf {
     return this.change(session, actor, 'stepDown', episodeId, (ep, me) => {
       this.requireOpen(ep, 'stepping down');
       if (ep.socialCare?.state !== 'referred' && ep.socialCare?.state !== 'social-care-responsibility')
-        throw fail('ICS_ERR_LIFECYCLE', '', 'with-social-care', 'ECAF-STEP-003', `${episodeId} is not with social care`);
-      this.requireSocialCareMember(ep, me, 'ECAF-STEP-003');
+        throw ECAF.raise('with-social-care', '', `${episodeId} is not with social care`);
+      this.requireSocialCareMember(ep, me, 'step-down-social-care-member');
       const lead = this.activeMember(ep, r.leadProfessional);
-      if (!lead) throw fail('ICS_ERR_ECAF_INVALID', '/leadProfessional', 'lead-is-member', 'ECAF-TAC-003', `${r.leadProfessional} is not a current TAC member`);
+      if (!lead) throw ECAF.raise('lead-is-member', '/leadProfessional', `${r.leadProfessional} is not a current TAC member`);
       if (r.socialCareLeaves && isSocialCareRole(lead.role))
-        throw fail('ICS_ERR_ECAF_INVALID', '/leadProfessional', 'lead-stays', 'ECAF-STEP-003', 'the new lead professional cannot be a social-care member who is leaving');
+        throw ECAF.raise('lead-stays', '/leadProfessional', 'the new lead professional cannot be a social-care member who is leaving');
       const now = session.now().toISOString();
       ep.leadProfessional = lead.practitionerId;
       if (r.socialCareLeaves)
@@ -683,9 +685,9 @@ export class NationalEcaf {
    */
   closeEpisode(session: SessionContext, actor: Actor, episodeId: string, r: CloseRequest): EpisodeView {
     return this.change(session, actor, 'closeEpisode', episodeId, (ep) => {
-      if (ep.status !== 'open') throw fail('ICS_ERR_LIFECYCLE', '', 'episode-open', 'ECAF-LIFE-001', `${episodeId} is already closed (${ep.closure?.reason})`);
+      if (ep.status !== 'open') throw ECAF.raise('episode-open', '', `${episodeId} is already closed (${ep.closure?.reason})`);
       if (r.reason === 'transfer-to-alternative-holistic-assessment' && ep.socialCare?.state !== 'referred' && ep.socialCare?.state !== 'social-care-responsibility')
-        throw fail('ICS_ERR_LIFECYCLE', '/reason', 'referred-to-social-care', 'ECAF-LIFE-002', 'transfer to alternative holistic assessment follows a referral to social care');
+        throw ECAF.raise('close-after-referral', '/reason', 'transfer to alternative holistic assessment follows a referral to social care');
       ep.status = 'closed';
       ep.closure = { reason: r.reason, closedAt: session.now().toISOString(), closedBy: this.by(actor), ...(r.note ? { note: r.note } : {}) };
       return { event: 'closed', detail: r.reason };
@@ -695,7 +697,7 @@ export class NationalEcaf {
   /** ECAF-LIFE-004: a closed episode reopens (stepping down from social care, or needs returning). */
   reopenEpisode(session: SessionContext, actor: Actor, episodeId: string, r: ReopenRequest): EpisodeView {
     return this.change(session, actor, 'reopenEpisode', episodeId, (ep) => {
-      if (ep.status !== 'closed') throw fail('ICS_ERR_LIFECYCLE', '', 'episode-closed', 'ECAF-LIFE-004', `${episodeId} is open: only a closed episode reopens`);
+      if (ep.status !== 'closed') throw ECAF.raise('episode-closed', '', `${episodeId} is open: only a closed episode reopens`);
       const now = session.now().toISOString();
       const was = ep.closure?.reason;
       ep.status = 'open';
@@ -749,15 +751,15 @@ export class NationalEcaf {
       const hash = hashBody(req);
       const prior = this.q.transfer.get(sid, client, req.messageId) as { body_hash: string; receipt: string } | undefined;
       if (prior) {
-        if (prior.body_hash !== hash) throw fail('ICS_ERR_MESSAGE_ID_REUSED', '/messageId', 'message-id-unique', 'ECAF-EXCH-001', `message ${req.messageId} was already used for a different transfer`);
+        if (prior.body_hash !== hash) throw ECAF.raise('message-id-unique', '/messageId', `message ${req.messageId} was already used for a different transfer`);
         return { receipt: { ...(JSON.parse(prior.receipt) as TransferReceipt), repeat: true }, repeat: true };
       }
       const x = req.episode;
       throwIfAny(checkExchangeEpisode(x, isoDate(session.now()), '/episode'));
       const gaps = consentGaps(x, '/episode');
-      if (gaps.length > 0) throw new ProblemError('ICS_ERR_CONSENT_REQUIRED', { detail: gaps.map((g) => g.message).join('; '), errors: gaps });
+      if (gaps.length > 0) throw ECAF.refuse(gaps, { detail: gaps.map((g) => g.message).join('; ') });
       if (this.q.origin.get(sid, client, x.localRef))
-        throw fail('ICS_ERR_LIFECYCLE', '/episode/localRef', 'local-ref-once', 'ECAF-EXCH-005', `your system already sent episode ${x.localRef}`);
+        throw ECAF.raise('local-ref-once', '/episode/localRef', `your system already sent episode ${x.localRef}`);
       const ep = this.importEpisode(session, x, { kind: 'transfer', clientId: client, localRef: x.localRef }, `client:${client}`);
       this.q.upsertOrigin.run(sid, client, x.localRef, ep.episodeId, null);
       const receipt: TransferReceipt = {
@@ -778,7 +780,7 @@ export class NationalEcaf {
     return this.audited(session, actor, 'exportEpisode', { episodeId: req.episodeId }, () => {
       const ep = this.load(session.id, req.episodeId);
       if (!ep.consents.some((c) => !c.withdrawal))
-        throw fail('ICS_ERR_CONSENT_REQUIRED', '/episodeId', 'consent-in-force', 'ECAF-EXCH-002', `no consent in force for ${req.episodeId}: it cannot be shared with another system`);
+        throw ECAF.raise('export-consent-in-force', '/episodeId', `no consent in force for ${req.episodeId}: it cannot be shared with another system`);
       const exportedAt = session.now().toISOString();
       const exportId = `EXP-${randomUUID().slice(0, 8).toUpperCase()}`;
       ep.exports.push({ exportId, at: exportedAt, clientId: actor.client.id, destination: req.destination });
@@ -804,7 +806,7 @@ export class NationalEcaf {
       const base = { index, ...(localRef ? { localRef } : {}) };
       try {
         return this.store.tx((): MigrationResult => {
-          const x = assertValid<ExchangeEpisode>(ExchangeEpisodeSchema, raw, 'ECAF-EXCH-003', path);
+          const x = assertValid<ExchangeEpisode>(ExchangeEpisodeSchema, raw, MIGRATION_EPISODE_FIELDS, path);
           const seen = this.q.origin.get(sid, client, x.localRef) as { episode_id: string | null; hold_id: string | null } | undefined;
           if (seen) return { ...base, outcome: 'already-received', ...(seen.episode_id ? { episodeId: seen.episode_id } : {}), ...(seen.hold_id ? { holdId: seen.hold_id } : {}) };
           throwIfAny(checkExchangeEpisode(x, today, path));
@@ -866,7 +868,7 @@ export class NationalEcaf {
   private ownHold(session: SessionContext, actor: Actor, holdId: string): HoldRow {
     const row = this.q.hold.get(session.id, holdId) as HoldRow | undefined;
     if (!row || row.client_id !== actor.client.id)
-      throw fail('ICS_ERR_NOT_OWNER', 'path:holdId', 'own-hold', 'ECAF-EXCH-004', `your system has no held episode ${holdId}`);
+      throw ECAF.raise('own-hold', 'path:holdId', `your system has no held episode ${holdId}`);
     return row;
   }
 
@@ -880,7 +882,7 @@ export class NationalEcaf {
   recordHeldConsent(session: SessionContext, actor: Actor, holdId: string, c: ConsentInput): HeldEpisode {
     return this.audited(session, actor, 'recordHeldConsent', { holdId }, () => {
       const row = this.ownHold(session, actor, holdId);
-      if (row.status !== 'held') throw fail('ICS_ERR_LIFECYCLE', 'path:holdId', 'hold-held', 'ECAF-EXCH-004', `${holdId} was already released as ${row.released_episode_id}`);
+      if (row.status !== 'held') throw ECAF.raise('hold-held', 'path:holdId', `${holdId} was already released as ${row.released_episode_id}`);
       throwIfAny(checkConsent(c, isoDate(session.now()), ''));
       const x = JSON.parse(row.episode) as ExchangeEpisode;
       x.consents.push(c);
@@ -893,14 +895,14 @@ export class NationalEcaf {
   releaseHold(session: SessionContext, actor: Actor, holdId: string): HeldEpisode {
     return this.audited(session, actor, 'releaseHeldEpisode', { holdId }, () => {
       const row = this.ownHold(session, actor, holdId);
-      if (row.status !== 'held') throw fail('ICS_ERR_LIFECYCLE', 'path:holdId', 'hold-held', 'ECAF-EXCH-004', `${holdId} was already released as ${row.released_episode_id}`);
+      if (row.status !== 'held') throw ECAF.raise('hold-held', 'path:holdId', `${holdId} was already released as ${row.released_episode_id}`);
       const x = JSON.parse(row.episode) as ExchangeEpisode;
       const gaps = consentGaps(x, '');
       if (gaps.length > 0)
-        throw new ProblemError('ICS_ERR_HELD_FOR_CONSENT', {
-          detail: gaps.map((g) => g.message).join('; '),
-          errors: gaps.map((g) => ({ ...g, requirement: 'ECAF-EXCH-004' })),
-        });
+        throw ECAF.refuse(
+          gaps.map((g) => ({ ...g, id: g.id === 'consent-captured' ? 'held-consent-captured' : 'held-consent-covers-agency' })),
+          { detail: gaps.map((g) => g.message).join('; ') },
+        );
       const ep = this.importEpisode(session, x, { kind: 'migration', clientId: row.client_id, localRef: row.local_ref, batchId: row.batch_id }, `client:${row.client_id}`);
       this.q.updateHold.run('released', row.episode, ep.episodeId, session.id, holdId);
       this.q.upsertOrigin.run(session.id, row.client_id, row.local_ref, ep.episodeId, holdId);
@@ -920,7 +922,7 @@ export class NationalEcaf {
     for (const x of episodes) {
       throwIfAny(checkExchangeEpisode(x, today, ''));
       const gaps = consentGaps(x, '');
-      if (gaps.length > 0) throw new ProblemError('ICS_ERR_CONSENT_REQUIRED', { detail: `seed ${x.localRef}: ${gaps.map((g) => g.message).join('; ')}`, errors: gaps });
+      if (gaps.length > 0) throw ECAF.refuse(gaps, { detail: `seed ${x.localRef}: ${gaps.map((g) => g.message).join('; ')}` });
       this.importEpisode(session, x, { kind: 'seed', localRef: x.localRef }, 'seed');
       n++;
     }

@@ -2,7 +2,8 @@
  * The exchange format (ExchangeEpisode) in and out of National eCAF's own episode record, and the
  * rules an incoming episode must meet before it is stored or held.
  */
-import type { ProblemItem } from '../../../src/core/problem.js';
+import type { Finding } from '../../../src/core/rules.js';
+import { ECAF, type EcafRuleId } from '../rules.js';
 import {
   SOCIAL_CARE_ROLES,
   type Agency,
@@ -13,43 +14,43 @@ import {
 } from '../schemas.js';
 import { checkAssessment, checkChild, checkConsent, checkMember, checkReview, checkWithdrawal } from './checks.js';
 
-const item = (path: string, rule: string, requirement: string, message: string): ProblemItem => ({ path, rule, requirement, message });
+const item = (path: string, id: EcafRuleId, message: string): Finding<EcafRuleId> => ECAF.finding(id, path, message);
 const midnight = (day: string) => `${day}T00:00:00.000Z`;
 
 /** Rules an incoming episode must meet (ECAF-EXCH-005 and the rules each part has when entered by hand). */
-export function checkExchangeEpisode(x: ExchangeEpisode, today: string, path: string): ProblemItem[] {
-  const out: ProblemItem[] = [...checkChild(x.child, today, `${path}/child`, x.status === 'open')];
-  if (x.openedOn > today) out.push(item(`${path}/openedOn`, 'not-in-future', 'ECAF-EXCH-005', `opened on ${x.openedOn}, after today (${today})`));
-  if (x.openedOn < x.child.dateOfBirth) out.push(item(`${path}/openedOn`, 'after-birth', 'ECAF-EXCH-005', 'opened before the child was born'));
+export function checkExchangeEpisode(x: ExchangeEpisode, today: string, path: string): Array<Finding<EcafRuleId>> {
+  const out: Array<Finding<EcafRuleId>> = [...checkChild(x.child, today, `${path}/child`, x.status === 'open')];
+  if (x.openedOn > today) out.push(item(`${path}/openedOn`, 'opened-not-in-future', `opened on ${x.openedOn}, after today (${today})`));
+  if (x.openedOn < x.child.dateOfBirth) out.push(item(`${path}/openedOn`, 'opened-after-birth', 'opened before the child was born'));
 
   const ids = new Set<string>();
   let coordinators = 0;
   x.tac.forEach((m, i) => {
     const p = `${path}/tac/${i}`;
-    if (ids.has(m.practitionerId)) out.push(item(`${p}/practitionerId`, 'member-once', 'ECAF-TAC-001', `${m.practitionerId} is listed twice`));
+    if (ids.has(m.practitionerId)) out.push(item(`${p}/practitionerId`, 'listed-once', `${m.practitionerId} is listed twice`));
     ids.add(m.practitionerId);
     if (m.role === 'episode-coordinator') coordinators++;
-    if (m.leftOn && m.leftOn < m.joinedOn) out.push(item(`${p}/leftOn`, 'after-joined', 'ECAF-EXCH-005', 'left before joining'));
+    if (m.leftOn && m.leftOn < m.joinedOn) out.push(item(`${p}/leftOn`, 'left-after-joined', 'left before joining'));
     out.push(...checkMember(m, p));
   });
-  if (coordinators > 1) out.push(item(`${path}/tac`, 'one-coordinator', 'ECAF-TAC-001', 'an episode has at most one episode co-ordinator'));
+  if (coordinators > 1) out.push(item(`${path}/tac`, 'one-coordinator', 'an episode has at most one episode co-ordinator'));
   const active = new Set(x.tac.filter((m) => !m.leftOn).map((m) => m.practitionerId));
-  if (x.status === 'open' && active.size === 0) out.push(item(`${path}/tac`, 'active-member', 'ECAF-EXCH-005', 'an open episode needs at least one current TAC member'));
+  if (x.status === 'open' && active.size === 0) out.push(item(`${path}/tac`, 'active-member', 'an open episode needs at least one current TAC member'));
   if (x.leadProfessional && !active.has(x.leadProfessional))
-    out.push(item(`${path}/leadProfessional`, 'lead-is-member', 'ECAF-TAC-003', `${x.leadProfessional} is not a current TAC member`));
+    out.push(item(`${path}/leadProfessional`, 'lead-is-member', `${x.leadProfessional} is not a current TAC member`));
 
   if (x.assessment) {
     out.push(...checkAssessment(x.assessment, x.child, today, `${path}/assessment`));
     const updated = x.assessment.lastUpdatedOn;
     if (updated && (updated < x.assessment.completedOn || updated > today))
-      out.push(item(`${path}/assessment/lastUpdatedOn`, 'after-opened', 'ECAF-EXCH-005', `last updated ${updated}: must fall between completion (${x.assessment.completedOn}) and today`));
-    if (!ids.has(x.assessment.assessedBy)) out.push(item(`${path}/assessment/assessedBy`, 'assessor-is-member', 'ECAF-EXCH-005', `${x.assessment.assessedBy} is not in the TAC`));
+      out.push(item(`${path}/assessment/lastUpdatedOn`, 'after-opened', `last updated ${updated}: must fall between completion (${x.assessment.completedOn}) and today`));
+    if (!ids.has(x.assessment.assessedBy)) out.push(item(`${path}/assessment/assessedBy`, 'assessor-is-member', `${x.assessment.assessedBy} is not in the TAC`));
   }
   x.deliveryPlan.forEach((a, i) => {
     if (a.responsible.kind === 'tac-member' && !ids.has(a.responsible.practitionerId))
-      out.push(item(`${path}/deliveryPlan/${i}/responsible/practitionerId`, 'responsible-is-member', 'ECAF-PLAN-001', `${a.responsible.practitionerId} is not in the TAC`));
+      out.push(item(`${path}/deliveryPlan/${i}/responsible/practitionerId`, 'responsible-is-member', `${a.responsible.practitionerId} is not in the TAC`));
     a.progress.forEach((p, j) => {
-      if (p.by && !ids.has(p.by)) out.push(item(`${path}/deliveryPlan/${i}/progress/${j}/by`, 'progress-by-member', 'ECAF-EXCH-005', `${p.by} is not in the TAC`));
+      if (p.by && !ids.has(p.by)) out.push(item(`${path}/deliveryPlan/${i}/progress/${j}/by`, 'progress-by-member', `${p.by} is not in the TAC`));
     });
   });
   x.reviews.forEach((r, i) => out.push(...checkReview(r, today, `${path}/reviews/${i}`)));
@@ -59,25 +60,25 @@ export function checkExchangeEpisode(x: ExchangeEpisode, today: string, path: st
   });
 
   if ((x.status === 'closed') !== (x.closure !== undefined))
-    out.push(item(`${path}/closure`, 'closure-with-status', 'ECAF-EXCH-005', 'a closed episode carries its closure, and only a closed one'));
+    out.push(item(`${path}/closure`, 'closure-with-status', 'a closed episode carries its closure, and only a closed one'));
   if (x.closure) {
     if (x.closure.closedOn < x.openedOn || x.closure.closedOn > today)
-      out.push(item(`${path}/closure/closedOn`, 'after-opened', 'ECAF-EXCH-005', `closed on ${x.closure.closedOn}: must fall between ${x.openedOn} and today`));
+      out.push(item(`${path}/closure/closedOn`, 'after-opened', `closed on ${x.closure.closedOn}: must fall between ${x.openedOn} and today`));
     if (x.closure.reason === 'transfer-to-alternative-holistic-assessment' && !x.socialCare)
-      out.push(item(`${path}/closure/reason`, 'referred-to-social-care', 'ECAF-LIFE-002', 'transfer to alternative holistic assessment follows a referral to social care'));
+      out.push(item(`${path}/closure/reason`, 'closure-follows-referral', 'transfer to alternative holistic assessment follows a referral to social care'));
   }
   return out;
 }
 
 /** Why an incoming episode cannot be stored yet: no consent in force, or TAC agencies it does not cover. */
-export function consentGaps(x: Pick<ExchangeEpisode, 'consents' | 'tac'>, path: string): ProblemItem[] {
+export function consentGaps(x: Pick<ExchangeEpisode, 'consents' | 'tac'>, path: string): Array<Finding<EcafRuleId>> {
   const inForce = x.consents.filter((c) => !c.withdrawnOn);
-  if (inForce.length === 0) return [item(`${path}/consents`, 'consent-captured', 'ECAF-EXCH-001', 'no consent in force has been captured for this episode')];
+  if (inForce.length === 0) return [item(`${path}/consents`, 'consent-captured', 'no consent in force has been captured for this episode')];
   const covered = new Set<Agency>(inForce.flatMap((c) => c.sharing.map((s) => s.agency)));
-  const gaps: ProblemItem[] = [];
+  const gaps: Array<Finding<EcafRuleId>> = [];
   x.tac.forEach((m, i) => {
     if (!m.leftOn && !covered.has(m.agency))
-      gaps.push(item(`${path}/tac/${i}/agency`, 'consent-covers-agency', 'ECAF-CONSENT-002', `no consent in force shares this episode with ${m.agency} (${m.practitionerId})`));
+      gaps.push(item(`${path}/tac/${i}/agency`, 'tac-consent-covers-agency', `no consent in force shares this episode with ${m.agency} (${m.practitionerId})`));
   });
   return gaps;
 }

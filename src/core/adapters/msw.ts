@@ -41,11 +41,9 @@ export function createMswHandlers(pipeline: Pipeline, baseUrl: string): HttpHand
   const base = baseUrl.replace(/\/$/, '');
   const verbs = { GET: http.get, POST: http.post, PUT: http.put, PATCH: http.patch, DELETE: http.delete } as const;
   const handlers: HttpHandler[] = pipeline.routes.map((route) =>
-    verbs[route.method](`${base}${toMswPath(route.path)}`, async ({ request, params }) => {
-      const p: Record<string, string> = {};
-      for (const [k, v] of Object.entries(params)) p[k] = decodeURIComponent(String(v));
-      return toResponse(await pipeline.invoke(route, p, toCore(request)));
-    }),
+    // msw's own path parameters are decoded already; the pipeline matches and decodes the path
+    // itself, once, exactly as it does for express, so "%2541" means "%41" in both.
+    verbs[route.method](`${base}${toMswPath(route.path)}`, async ({ request }) => toResponse(await pipeline.handle(toCore(request)))),
   );
   // Anything else under the base URL gets the same 404/405 problem as the server gives.
   handlers.push(http.all(`${base}/*`, async ({ request }) => toResponse(await pipeline.handle(toCore(request)))));
