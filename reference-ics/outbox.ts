@@ -32,7 +32,7 @@ export class Outbox {
   readonly deliveries: Delivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   /** First retry after this long, doubling each time. */
-  baseDelayMs = 60;
+  baseDelayMs = 150;
   /** How long to wait for an answer before abandoning a request (then retried like a dropped connection). */
   requestTimeoutMs = 500;
   maxAttempts = 4;
@@ -132,7 +132,7 @@ export class Outbox {
       return;
     }
     let delay = this.variants.has('no-backoff') ? this.baseDelayMs : this.baseDelayMs * 2 ** (d.attempts - 1);
-    if (this.variants.has('jittered-backoff')) delay = delay / 2 + Math.random() * (delay / 2);
+    if (this.variants.has('jittered-backoff')) delay *= 0.75 + Math.random() * 0.25;
     if (this.variants.has('retries-forever')) delay = Math.min(delay, 200);
     if (retryAfter !== undefined && !this.variants.has('ignores-retry-after')) delay = Math.max(delay, retryAfter);
     this.later(job, delay);

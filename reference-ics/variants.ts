@@ -118,7 +118,7 @@ export const CONFORMANT_VARIANTS = {
   'delayed-sending': 'Queues each new message and sends it 1.5 s later.',
   'whole-second-timestamps': 'Writes sentAt in whole seconds.',
   'other-id-scheme': 'Uses upper-case time-ordered UUIDs for message IDs and numeric source record IDs.',
-  'jittered-backoff': 'Backs off exponentially with random jitter (half fixed, half random).',
+  'jittered-backoff': 'Backs off exponentially with random jitter (each wait 75-100% of its exponential step).',
   'full-state-resends': 'Re-sends every involvement of a child, as it stands, whenever anything about the child changes.',
   'decomposed-unicode': 'Sends names in Unicode normal form D (accents as combining marks).',
   'keeps-undeliverable-pending': 'Parks an undeliverable message as pending for a later run instead of failing it.',

@@ -6,12 +6,7 @@
 import type { JournalEntry } from '../core/journal.js';
 import type { TestContext } from './context.js';
 import { requirement } from './catalogue.js';
-
-/** Refusals whose cause is a rule the SUT broke, named by the problem code rather than by a schema requirement. */
-const CODE_TO_REQUIREMENT: Record<string, string> = {
-  ICS_ERR_CONSENT_REQUIRED: 'ECAF-OUT-002',
-  ICS_ERR_HELD_FOR_CONSENT: 'ECAF-MIG-003',
-};
+import { requirementForProblem } from '../rules.js';
 
 export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToken: string): void {
   for (const e of entries) {
@@ -27,11 +22,13 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
       t.check('CP-FEED-013', false, `the system read ContactPoint (${e.operationId}): the feed is one way`, where);
       continue;
     }
-    const code = (e.responseBody as { code?: string } | undefined)?.code;
-    if (code && CODE_TO_REQUIREMENT[code]) {
+    // A refusal by a service rule cites the requirement on the system that the rule's table says it shows broken.
+    const problem = e.responseBody as { code?: string; errors?: Array<{ rule: string; requirement: string }> } | undefined;
+    const broken = e.status >= 400 && e.status < 500 && problem && typeof problem === 'object' && (e.service === 'contactpoint' || e.service === 'ecaf') ? requirementForProblem(e.service, problem) : undefined;
+    if (broken && broken !== 'CP-FEED-014' && broken !== 'ECAF-SCHEMA-001' && requirement(broken)?.appliesTo === 'sut') {
       const p = e.problems?.[0];
-      if (!judgedRefusal(t, CODE_TO_REQUIREMENT[code], e.seq))
-        t.check(CODE_TO_REQUIREMENT[code], false, `${e.operationId} refused (${e.status}): ${p ? `${p.path || '/'} ${p.message}` : code}`, { ...where, cause: 'refusal', ...(p ? { path: p.path, expected: p.rule } : {}) });
+      if (!judgedRefusal(t, broken, e.seq))
+        t.check(broken, false, `${e.operationId} refused (${e.status}): ${p ? `${p.path || '/'} ${p.message}` : problem?.code}`, { ...where, cause: 'refusal', ...(p ? { path: p.path, expected: p.rule } : {}) });
       continue;
     }
     if (e.status === 403) {
