@@ -126,7 +126,8 @@ export class Outbox {
       return;
     }
     const retryable = (status === 0 && !this.variants.has('no-retry-after-drop')) || status === 429 || status >= 500;
-    const limit = this.variants.has('retries-forever') ? 60 : this.maxAttempts;
+    const forever = this.variants.has('retries-forever') || this.variants.has('slow-retries-forever');
+    const limit = forever ? 60 : this.maxAttempts;
     if (!retryable || d.attempts >= limit) {
       this.giveUp(d, retryable);
       return;
@@ -134,6 +135,7 @@ export class Outbox {
     let delay = this.variants.has('no-backoff') ? this.baseDelayMs : this.baseDelayMs * 2 ** (d.attempts - 1);
     if (this.variants.has('jittered-backoff')) delay *= 0.75 + Math.random() * 0.25;
     if (this.variants.has('retries-forever')) delay = Math.min(delay, 200);
+    if (this.variants.has('slow-retries-forever')) delay = 1500;
     if (retryAfter !== undefined && !this.variants.has('ignores-retry-after')) delay = Math.max(delay, retryAfter);
     this.later(job, delay);
   }

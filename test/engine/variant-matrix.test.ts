@@ -83,6 +83,7 @@ export const MATRIX: Record<FaultyVariant, { test: string; requirement: string }
   'retry-after-as-ms': { test: 'RES-001.retry-after-429', requirement: 'RES-002' },
   'no-backoff': { test: 'RES-003.backoff', requirement: 'RES-003' },
   'retries-forever': { test: 'RES-004.give-up', requirement: 'RES-004' },
+  'slow-retries-forever': { test: 'RES-004.give-up', requirement: 'RES-004' },
   'forgets-undeliverable': { test: 'RES-004.give-up', requirement: 'RES-004' },
   'reports-delivered': { test: 'RES-004.give-up', requirement: 'RES-004' },
   'end-clears-contact': { test: STORY, requirement: 'STORY-001' },
