@@ -22,6 +22,14 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
       t.check('CP-FEED-013', false, `the system read ContactPoint (${e.operationId}): the feed is one way`, where);
       continue;
     }
+    if (e.operationId === 'deleteSourceRecord' && e.status === 404) {
+      t.check('SEC-ISO-001', false, `tried to delete a source record that is not the system's own (${e.path})`, where);
+      continue;
+    }
+    if (e.operationId === 'deleteSourceRecord') {
+      t.check('CP-FEED-008', false, `tried to delete involvement ${e.path.split('/').pop()} instead of sending its end date`, { ...where, expected: 'an InvolvementMessage with endDate', actual: 'DELETE' });
+      continue;
+    }
     // A refusal by a service rule cites the requirement on the system that the rule's table says it shows broken.
     const problem = e.responseBody as { code?: string; errors?: Array<{ rule: string; requirement: string }> } | undefined;
     const broken = e.status >= 400 && e.status < 500 && problem && typeof problem === 'object' && (e.service === 'contactpoint' || e.service === 'ecaf') ? requirementForProblem(e.service, problem) : undefined;
@@ -37,14 +45,6 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
     }
     if (e.operationId === 'getSourceRecord' && e.status === 404) {
       t.check('SEC-ISO-001', false, `read a source record that is not the system's own (${e.path})`, where);
-      continue;
-    }
-    if (e.operationId === 'deleteSourceRecord' && e.status === 404) {
-      t.check('SEC-ISO-001', false, `tried to delete a source record that is not the system's own (${e.path})`, where);
-      continue;
-    }
-    if (e.operationId === 'deleteSourceRecord') {
-      t.check('CP-FEED-008', false, `tried to delete involvement ${e.path.split('/').pop()} instead of sending its end date`, { ...where, expected: 'an InvolvementMessage with endDate', actual: 'DELETE' });
       continue;
     }
     if (e.status >= 400 && e.status < 500) {
