@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { RunResult } from '../engine/result.js';
+import { terminalSafe as f, terminalText } from '../core/terminal.js';
 import { listFiles, manifestText, MANIFEST_FILE, BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type Manifest } from './bundle.js';
 import { buildJournal, verifyJournal, JOURNAL_FILE } from './journal.js';
 import { sha256 } from './hash.js';
@@ -188,17 +189,18 @@ export async function verifyBundle(dir: string, opts: { publicKey?: KeyObject } 
 /** The report as lines for a terminal. */
 export function verifyText(r: VerifyReport): string {
   const lines: string[] = [];
-  if (r.run) lines.push(`Bundle ${r.dir}: run ${r.run.id}, ${r.run.sut}, verdict ${r.run.verdict}, harness ${r.run.harnessVersion}, catalogue ${r.run.catalogueVersion}`);
+  // Everything here but our own words comes from the bundle (file names, the system's self-report): cut and terminal-safe.
+  if (r.run) lines.push(`Bundle ${f(r.dir, 300)}: run ${f(r.run.id)}, ${f(r.run.sut)}, verdict ${f(r.run.verdict)}, harness ${f(r.run.harnessVersion)}, catalogue ${f(r.run.catalogueVersion)}`);
   lines.push(`  ${r.files} files in the manifest${r.journal ? `; journal ${r.journal.entries} entries, chain head ${r.journal.head.slice(0, 16)}…` : ''}`);
   const sig = {
-    valid: `signature valid (key ${r.keyId})`,
-    'self-consistent': `signed by key ${r.keyId}: verifies with the key it carries; give --public-key to check who signed`,
+    valid: `signature valid (key ${f(r.keyId)})`,
+    'self-consistent': `signed by key ${f(r.keyId)}: verifies with the key it carries; give --public-key to check who signed`,
     invalid: 'signature INVALID',
     missing: 'signature MISSING',
     unsigned: 'unsigned (sign with --sign-key; check with --public-key)',
   }[r.signature];
   lines.push(`  ${sig}`);
-  for (const p of r.problems) lines.push(`  ✗ ${p.kind.toUpperCase()}: ${p.message}`);
+  for (const p of r.problems) lines.push(`  ✗ ${p.kind.toUpperCase()}: ${f(p.message, 400)}`);
   lines.push(r.ok ? 'INTACT: every file matches the manifest.' : `NOT INTACT: ${r.problems.length} problem(s).`);
-  return lines.join('\n') + '\n';
+  return terminalText(lines.join('\n')) + '\n';
 }
