@@ -3,6 +3,7 @@ import type { Reporter } from './types.js';
 import type { RunResult } from '../engine/result.js';
 import type { Status } from '../engine/types.js';
 import { terminalSafe } from '../core/terminal.js';
+import { identityLine } from '../engine/identity.js';
 
 const COLOURS: Record<Status, string> = { PASSED: '32', FAILED: '31', WARNING: '33', SKIPPED: '90', ERROR: '35', REVIEW: '36' };
 
@@ -38,6 +39,8 @@ export function summaryText(result: RunResult, paint: (s: Status, t: string) => 
     '',
     `${terminalSafe(result.sut.vendor)} ${terminalSafe(result.sut.product)} ${terminalSafe(result.sut.version)}: ${s.verdict.toUpperCase()} (exit ${s.exitCode})`,
     `  ${s.total} tests: ${paint('PASSED', `${s.PASSED} passed`)}, ${paint('FAILED', `${s.FAILED} failed`)}${s.waived ? ` (${s.waived} waived)` : ''}, ${paint('WARNING', `${s.WARNING} warnings`)}, ${paint('SKIPPED', `${s.SKIPPED} skipped`)}, ${paint('ERROR', `${s.ERROR} errors`)}, ${paint('REVIEW', `${s.REVIEW} awaiting review`)}`,
+    ...[identityLine(result.identity, result.sut)].filter((x): x is string => !!x).map((x) => `  ${terminalSafe(x, 600)}`),
+    ...(result.run.interrupted ? [`  Interrupted by ${terminalSafe(result.run.interrupted)}: the tests not run are ERROR.`] : []),
     ...(failing.length ? ['  Requirements not met:', ...failing.map((r) => `    ${r.id} (${r.level}) ${r.statement}`)] : []),
     ...result.waivers.filter((w) => w.state !== 'used').map((w) => `  Waiver ${w.state}: ${terminalSafe(w.test ?? w.requirement)} (${terminalSafe(w.reason)}; ${terminalSafe(w.approver)}; expires ${terminalSafe(w.expires)})`),
     `  ${s.PASSED} passed, ${s.FAILED} failed`,
