@@ -161,6 +161,7 @@ export class HttpDriver implements Driver {
     } catch (err) {
       if (err instanceof SutAnswerError) throw err;
       const why = this.signal?.aborted ? `the run was interrupted (${String(this.signal.reason)})` : timeout.aborted ? `no answer within ${this.timeoutMs} ms` : (err as Error).message;
+      record(0, `(no answer: ${why})`);
       throw new SutUnreachableError(`system under test unreachable at ${url}: ${why}`);
     }
     let parsed: unknown = text;
@@ -175,7 +176,7 @@ export class HttpDriver implements Driver {
       const v = validator(op.response.schema);
       if (!json || !v(parsed)) {
         record(res.status, json ? parsed : text.slice(0, EVIDENCE_TEXT_MAX));
-        const why = !json ? (text ? 'is not JSON' : 'is empty') : (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`).join('; ');
+        const why = !text ? 'is empty' : !json ? 'is not JSON' : (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`).join('; ');
         throw new SutAnswerError(`driver ${method} ${path} answered ${res.status} with a body the driver API does not allow (${op.operationId}: ${why})`, res.status, json ? parsed : text.slice(0, EVIDENCE_TEXT_MAX));
       }
     }

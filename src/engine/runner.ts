@@ -76,6 +76,9 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   let sut = { vendor: opts.statement.vendor, product: opts.statement.product, version: opts.statement.version };
   let fatal: string | undefined;
   let reported: typeof sut | undefined;
+  // The setup calls' exchanges: the evidence of an ERROR that stops the run before any test.
+  const setup: Array<Omit<Exchange, 'n'>> = [];
+  (opts.driver as Driver & { sink?: (e: Omit<Exchange, 'n'>) => void }).sink = (e) => setup.push(e);
   try {
     await opts.mock.createSession(`${opts.statement.vendor} ${opts.statement.product} ${opts.statement.version}`);
     sut = reported = await opts.driver.system();
@@ -83,6 +86,8 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     await opts.driver.configure({ contactPoint: { baseUrl: opts.mockPublicUrl, token }, ecaf: { baseUrl: opts.mockPublicUrl, token } });
   } catch (err) {
     fatal = err instanceof SutUnreachableError || err instanceof HarnessError || err instanceof DriverError ? err.message : `harness error: ${(err as Error).message}`;
+  } finally {
+    (opts.driver as Driver & { sink?: unknown }).sink = undefined;
   }
   const data = new SyntheticData(opts.statement.seed ?? 20091102, isoDate(new Date()));
   for (const sel of selected) {
@@ -100,7 +105,8 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     // A dead or garbage SUT (the driver's circuit breaker) or an interrupted run ends every test still to come at once.
     const stop = fatal ?? (opts.signal?.aborted ? `not run: the run was interrupted (${String(opts.signal.reason)})` : opts.driver.circuitOpen?.());
     if (sel.skip || stop) {
-      result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? stop, durationMs: 0, checks: [], exchanges: [], attestations: [], steps: [] };
+      const evidence = !sel.skip && fatal ? toExchanges([], setup.splice(0)) : [];
+      result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? stop, durationMs: 0, checks: [], exchanges: evidence, attestations: [], steps: [] };
     } else {
       result = await runOne(opts, sel.test, base, data, timeouts, pre);
     }

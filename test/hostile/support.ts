@@ -10,7 +10,7 @@ export const HOSTILE = 'Acme\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]8;;https://evil.ex
 export const UNSAFE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 /** A line that pretends to be the harness's verdict. */
-export const fakeVerdictLines = (text: string) => text.split('\n').filter((l) => l.startsWith('PASS'));
+export const fakeVerdictLines = (text: string) => text.split('\n').filter((l) => /^\s*PASS \(exit/.test(l));
 
 /** A minimal result with one test. */
 export function minimalResult(): RunResult {
