@@ -50,7 +50,7 @@ describe('every command prints SUT strings through it', () => {
   });
 
   it('verify', () => {
-    const report: VerifyReport = { ok: false, dir: `d${HOSTILE}`, problems: [{ kind: 'added', path: HOSTILE, message: `${HOSTILE} is not in the manifest` }], files: 1, signature: 'unsigned', run: { id: HOSTILE, sut: HOSTILE, verdict: HOSTILE, catalogueVersion: HOSTILE, harnessVersion: HOSTILE } };
+    const report: VerifyReport = { ok: false, dir: `d${HOSTILE}`, problems: [{ kind: 'added', path: HOSTILE, message: `${HOSTILE} is not in the manifest` }], files: 1, signature: 'unsigned', signer: 'unverified', verdict: 'NOT INTACT', run: { id: HOSTILE, sut: HOSTILE, verdict: HOSTILE, catalogueVersion: HOSTILE, harnessVersion: HOSTILE } };
     const text = verifyText(report);
     expect(text).not.toMatch(UNSAFE);
     expect(fakeVerdictLines(text)).toEqual([]);
