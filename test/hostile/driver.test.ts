@@ -1,5 +1,7 @@
 /** HttpDriver's bounds on its own: a hanging system, the circuit breaker, the answer cap, an interrupt. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HttpDriver, SutAnswerError, SutUnreachableError } from '../../src/engine/driver.js';
 import { startFakeSut, streamHuge, type FakeSut } from './fake-sut.js';
 
@@ -70,5 +72,35 @@ describe('HttpDriver', () => {
     await expect(pending).rejects.toThrow(/the run was interrupted \(SIGINT\)/);
     await expect(d.deliveries()).rejects.toThrow(/interrupted/);
     expect(d.circuitOpen()).toBeUndefined();
+  });
+
+  it('a timed-out call prints nothing (no colours, no bodies), and its error carries no request body', async () => {
+    sut = await startFakeSut(() => true);
+    const d = new HttpDriver(sut.url, { timeoutMs: 150 });
+    const written: string[] = [];
+    const spies = [process.stdout, process.stderr].map((s) => vi.spyOn(s, 'write').mockImplementation((c: string | Uint8Array) => (written.push(String(c)), true)));
+    const secretBody = { exportId: 'x', episode: { caseNote: 'A very private case note' } };
+    let message = '';
+    try {
+      await d.call('POST', '/driver/v1/local-ecaf/transfers', secretBody).catch((err: Error) => (message = err.message));
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    expect(written).toEqual([]);
+    expect(message).toMatch(/no answer within 150 ms/);
+    expect(message).not.toMatch(/private case note/);
+  });
+
+  it('no suite or harness module calls the SUT through pactum (which colours its output and prints whole bodies on a timeout)', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.ts') && /from ['"]pactum['"]|require\(['"]pactum['"]\)/.test(readFileSync(p, 'utf8'))) offenders.push(p);
+      }
+    };
+    for (const d of ['src', 'suites', 'reference-ics', 'mocks']) walk(d);
+    expect(offenders).toEqual([]);
   });
 });
