@@ -117,7 +117,7 @@ export const BEHAVIOURS = {
     return true;
   },
   /** /system claims another identity; the rest is the reference ICS. */
-  claims: (identity: { vendor: string; product: string; version: string }): Behaviour => (req, res) => req.path === SYSTEM && json(res, 200, JSON.stringify(identity)),
+  claims: (identity: { vendor: string; product: string; version: string }, text = JSON.stringify(identity)): Behaviour => (req, res) => req.path === SYSTEM && json(res, 200, text),
   /** Every call: the connection is dropped. */
   resetEverywhere: (): Behaviour => (_req, res) => {
     res.socket?.destroy();

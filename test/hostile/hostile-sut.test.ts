@@ -38,11 +38,11 @@ afterAll(async () => {
   await elsewhere.close();
 });
 
-function statement(driverUrl: string, extra = ''): string {
+function statement(driverUrl: string, extra = '', sutExtra = ''): string {
   const file = join(dir, `statement-${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(
     file,
-    `vendor: ${REFERENCE.vendor}\nproduct: ${REFERENCE.product}\nversion: ${REFERENCE.version}\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\nsut:\n  driverUrl: ${driverUrl}\n` +
+    `vendor: ${REFERENCE.vendor}\nproduct: ${REFERENCE.product}\nversion: ${REFERENCE.version}\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\nsut:\n  driverUrl: ${driverUrl}\n${sutExtra}` +
       `deselect: [CP-FEED-011.initial-load]\ntimeouts: { messageMs: 2000, giveUpMs: 3000, quietMs: 100, sutRequestMs: 1000 }\n` +
       `attestations:\n  - { requirement: SEC-TLS-001, answer: yes, by: Test }\n${extra}`,
   );
@@ -58,7 +58,7 @@ export interface Outcome {
 }
 
 /** `run` in-process against the behaviour (anything it leaves, the reference ICS answers); stdout and stderr captured. */
-export async function runAgainst(behaviour: Behaviour, opts: { extra?: string; during?: () => void } = {}): Promise<Outcome> {
+export async function runAgainst(behaviour: Behaviour, opts: { extra?: string; sutExtra?: string; during?: () => void } = {}): Promise<Outcome> {
   const sut = await startFakeSut(behaviour, reference.url);
   const bundle = join(dir, `run-${Math.random().toString(36).slice(2)}`);
   let out = '';
@@ -74,7 +74,7 @@ export async function runAgainst(behaviour: Behaviour, opts: { extra?: string; d
   ];
   const t0 = performance.now();
   try {
-    const running = main(['run', '--config', statement(sut.url, opts.extra), '--out', bundle, '--sign-key', keyFile, '--reporter', 'console', 'json', 'junit', 'markdown', 'html']);
+    const running = main(['run', '--config', statement(sut.url, opts.extra, opts.sutExtra), '--out', bundle, '--sign-key', keyFile, '--reporter', 'console', 'json', 'junit', 'markdown', 'html']);
     opts.during?.();
     const code = await running;
     const ms = performance.now() - t0;
@@ -140,8 +140,18 @@ describe('a hostile or broken system under test', () => {
     expect(o.result.tests[0]!.exchanges[0]).toMatchObject({ direction: 'harness->sut', method: 'GET', url: '/driver/v1/system' });
     // Nothing near 100 MB was held.
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    // Reasons say what the system did, never a harness stack trace.
+    expect(o.result.tests.map((t) => t.reason ?? '').join('\n')).not.toMatch(/harness error|TypeError|\n\s+at /);
     // The vendor in the evidence is the statement's, never the garbage.
     expect(o.result.sut.vendor).toBe(REFERENCE.vendor);
+    await expectSafeBundle(o);
+  }, 30_000);
+
+  it('the answer cap is the statement\'s sut.maxAnswerBytes: a 3 KiB /system answer over a 2 KiB cap is an ERROR', async () => {
+    const padded = JSON.stringify(REFERENCE).replace('{', `{${' '.repeat(3000)}`);
+    const o = await runAgainst(BEHAVIOURS.claims(REFERENCE, padded), { sutExtra: '  maxAnswerBytes: 2048\n' });
+    expect(o.code).toBe(3);
+    expect(o.result.tests[0]!.reason).toMatch(/answered more than 2048 bytes \(the answer size cap, sut\.maxAnswerBytes\)/);
     await expectSafeBundle(o);
   }, 30_000);
 
