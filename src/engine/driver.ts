@@ -48,6 +48,14 @@ export type ExchangeSink = (e: Omit<Exchange, 'n'>) => void;
 export const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /** Consecutive failed driver calls (unreachable, timed out, 5xx, or an answer the API does not allow) that end the run. */
 export const CIRCUIT_BREAKER_THRESHOLD = 3;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Every string in a parsed answer (keys too) is well-formed Unicode. */
+function wellFormed(v: unknown): boolean {
+  if (typeof v === 'string') return !LONE_SURROGATE.test(v);
+  if (Array.isArray(v)) return v.every(wellFormed);
+  if (v && typeof v === 'object') return Object.entries(v).every(([k, x]) => wellFormed(k) && wellFormed(x));
+  return true;
+}
 /** What of a refused answer goes into the evidence (characters). */
 const EVIDENCE_TEXT_MAX = 4096;
 
@@ -174,9 +182,11 @@ export class HttpDriver implements Driver {
     const op = operationOf(method, path);
     if (res.status < 300 && op?.response?.schema) {
       const v = validator(op.response.schema);
-      if (!json || !v(parsed)) {
+      // A lone surrogate is not Unicode: it could not be signed (RFC 8785) nor shown faithfully.
+      const unicode = !json || wellFormed(parsed);
+      if (!json || !unicode || !v(parsed)) {
         record(res.status, json ? parsed : text.slice(0, EVIDENCE_TEXT_MAX));
-        const why = !text ? 'is empty' : !json ? 'is not JSON' : (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`).join('; ');
+        const why = !text ? 'is empty' : !json ? 'is not JSON' : !unicode ? 'is not well-formed Unicode (a lone surrogate)' : (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`).join('; ');
         throw new SutAnswerError(`driver ${method} ${path} answered ${res.status} with a body the driver API does not allow (${op.operationId}: ${why})`, res.status, json ? parsed : text.slice(0, EVIDENCE_TEXT_MAX));
       }
     }

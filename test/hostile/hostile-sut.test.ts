@@ -128,6 +128,7 @@ describe('a hostile or broken system under test', () => {
     ['HTML on every call', BEHAVIOURS.htmlEverywhere(), /getSystem: is not JSON/],
     ['204 on every call', BEHAVIOURS.noContentEverywhere(), /getSystem: is empty/],
     ['the connection dropped on every call', BEHAVIOURS.resetEverywhere(), /unreachable/],
+    ['a vendor with a lone surrogate (not Unicode: RFC 8785 cannot sign it)', BEHAVIOURS.claims(REFERENCE, '{"vendor":"Acme \\ud800","product":"Reference ICS","version":"1.0.0"}'), /getSystem: is not well-formed Unicode/],
   ])('%s: an ERROR with the evidence, exit 3 in seconds, a bundle', async (_name, behaviour, reason) => {
     const before = process.memoryUsage().rss;
     const o = await runAgainst(behaviour);
