@@ -203,7 +203,11 @@ describe('identity', () => {
 describe('interrupted', () => {
   it('SIGTERM mid-run: the run ends in seconds with verdict incomplete, exit 3, and a complete bundle', async () => {
     const o = await runAgainst(() => false, {
-      during: () => setTimeout(() => process.emit('SIGTERM', 'SIGTERM'), 1500),
+      // Only while run's own handler is installed: a SIGTERM after the run would end the test worker.
+      during: () => {
+        const before = process.listenerCount('SIGTERM');
+        setTimeout(() => process.listenerCount('SIGTERM') > before && process.emit('SIGTERM', 'SIGTERM'), 1500);
+      },
     });
     expect(o.code).toBe(3);
     expect(o.result.summary.verdict).toBe('incomplete');
