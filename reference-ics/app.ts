@@ -92,7 +92,8 @@ export function createReferenceIcsApp(ics: ReferenceIcs): express.Express {
     const exportId = typeof b?.exportId === 'string' ? b.exportId : '';
     if (!shape(req.body) && !exportId) return problem(res, 422, 'Not an eCAF export', { errors: toProblemItems(shape.errors, 'ECAF-IN-002') });
     const { ref, repeat } = ics.ecaf.receive(exportId, b.episode);
-    return res.status(repeat ? 200 : 201).json({ episodeRef: ref, repeat });
+    // Exactly EpisodeRef: the harness validates every driver answer against its schema.
+    return res.status(repeat ? 200 : 201).json({ episodeRef: ref });
   });
   r.get('/deliveries', (_req, res) => {
     res.json({ deliveries: ics.outbox.deliveries });

@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { commands } from './commands/index.js';
 import { VERSION } from '../version.js';
 import { ConfigError } from '../engine/config-error.js';
+import { terminalSafe } from '../core/terminal.js';
 
 /** Exit codes (README): 0 pass, 1 a conformance failure, 2 usage or configuration error, 3 SUT unreachable or harness error. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, HARNESS: 3 } as const;
@@ -40,7 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error('Run with --help for usage.');
       return EXIT.USAGE;
     }
-    console.error(`ics-conformance: ${err instanceof Error ? err.message : String(err)}`);
+    // An error's message can quote the system under test: terminal-safe, like everything it says.
+    console.error(`ics-conformance: ${terminalSafe(err instanceof Error ? err.message : String(err), 1000)}`);
     // Configuration mistakes are usage errors (2); anything else is the harness's own failure (3).
     return err instanceof ConfigError ? EXIT.USAGE : exitCode === EXIT.OK ? EXIT.HARNESS : exitCode;
   }

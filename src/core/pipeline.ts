@@ -150,18 +150,20 @@ export class Pipeline {
           }
           body = r.value;
           // The parsed body never came to this thread: the journal entry parses the text if anyone reads it.
-          if (text.length <= JOURNAL_TEXT_LIMIT) {
-            seen.body = undefined;
-            seen.lazy = true;
-            seen.text = text;
-          }
+          // Accepted bodies are kept whole (bounded by the route's body limit): the engine judges them.
+          seen.body = undefined;
+          seen.lazy = true;
+          seen.text = text;
         } else {
-          body = parseUntrustedJson(text, route.requirement);
+          const parsed = parseUntrustedJson(text, route.requirement);
           if (text.length <= JOURNAL_TEXT_LIMIT) {
-            seen.body = body;
+            seen.body = parsed;
             seen.text = text;
           }
-          body = assertValid(route.body, body, route.fields ?? route.requirement);
+          body = assertValid(route.body, parsed, route.fields ?? route.requirement);
+          // Accepted: kept whole (bounded by the route's body limit), never the display copy, since the engine judges it.
+          seen.body = parsed;
+          seen.text = text;
         }
         bodyText = text;
       } else if (route.bodyKind === 'stream') {

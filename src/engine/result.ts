@@ -20,6 +20,8 @@ export interface WaiverResult {
   reason: string;
   approver: string;
   expires: string;
+  /** Waives a mismatch between the system's self-report and the statement (engine/identity.ts). */
+  identity?: boolean;
   state: 'used' | 'unused' | 'expired';
 }
 
@@ -32,7 +34,7 @@ export interface RunSummary {
   ERROR: number;
   REVIEW: number;
   waived: number;
-  /** incomplete: nothing was judged (every test skipped). */
+  /** incomplete: nothing was judged (every test skipped, exit 2), or the run was interrupted (SIGINT/SIGTERM, exit 3; the tests it did not run are ERROR). */
   verdict: 'pass' | 'fail' | 'error' | 'incomplete';
   /** The verdict as shown: "PASS, 2 awaiting review" when attestations are still to be answered. */
   label: string;
@@ -43,8 +45,10 @@ export interface RunResult {
   schemaVersion: string;
   harness: { name: 'ics-conformance'; version: string };
   catalogueVersion: string;
-  run: { id: string; startedAt: string; finishedAt: string; durationMs: number; mode: 'automated' | 'interactive' | 'offline'; mockUrl?: string; sessionId?: string };
+  run: { id: string; startedAt: string; finishedAt: string; durationMs: number; mode: 'automated' | 'interactive' | 'offline'; mockUrl?: string; sessionId?: string; interrupted?: string };
   sut: { vendor: string; product: string; version: string; driverUrl?: string };
+  /** The SUT's self-report against the statement's vendor, product and version. */
+  identity?: { declared: { vendor: string; product: string; version: string }; matches: boolean; mismatches: Array<'vendor' | 'product' | 'version'>; waiver?: { reason: string; approver: string; expires: string } };
   statement: Statement;
   summary: RunSummary;
   tests: TestResult[];

@@ -20,6 +20,7 @@ import { RESULT_SCHEMA_VERSION } from './result.js';
 import { VERSION } from '../version.js';
 import { isoDate } from '../core/clock.js';
 import { maskSecrets } from '../evidence/mask.js';
+import { checkIdentity, gateOnIdentity, markIdentityWaivers } from './identity.js';
 
 export type ProgressEvent = { type: 'start'; total: number } | { type: 'test-start'; test: TestDef; suite: Suite } | { type: 'test-end'; result: TestResult };
 
@@ -35,6 +36,8 @@ export interface RunOptions {
   /** Today, for waiver expiry (default: now). */
   today?: string;
   onProgress?: (e: ProgressEvent) => void;
+  /** Aborted on SIGINT/SIGTERM: the tests not yet run end ERROR, the verdict is incomplete, the bundle is still written. */
+  signal?: AbortSignal;
 }
 
 /** The SUT is configured as this client of the session: a registered ICS source system. */
@@ -75,13 +78,19 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   opts.onProgress?.({ type: 'start', total: selected.length });
   let sut = { vendor: opts.statement.vendor, product: opts.statement.product, version: opts.statement.version };
   let fatal: string | undefined;
+  let reported: typeof sut | undefined;
+  // The setup calls' exchanges: the evidence of an ERROR that stops the run before any test.
+  const setup: Array<Omit<Exchange, 'n'>> = [];
+  (opts.driver as Driver & { sink?: (e: Omit<Exchange, 'n'>) => void }).sink = (e) => setup.push(e);
   try {
     await opts.mock.createSession(`${opts.statement.vendor} ${opts.statement.product} ${opts.statement.version}`);
-    sut = await opts.driver.system();
+    sut = reported = await opts.driver.system();
     const token = opts.mock.token(SUT_CLIENT);
     await opts.driver.configure({ contactPoint: { baseUrl: opts.mockPublicUrl, token }, ecaf: { baseUrl: opts.mockPublicUrl, token } });
   } catch (err) {
     fatal = err instanceof SutUnreachableError || err instanceof HarnessError || err instanceof DriverError ? err.message : `harness error: ${(err as Error).message}`;
+  } finally {
+    (opts.driver as Driver & { sink?: unknown }).sink = undefined;
   }
   const data = new SyntheticData(opts.statement.seed ?? 20091102, isoDate(new Date()));
   // Which earlier test brought each child into play: a late message about it is judged there.
@@ -98,8 +107,11 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
       startedAt: new Date().toISOString(),
     };
     let result: TestResult;
-    if (sel.skip || fatal) {
-      result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? fatal, durationMs: 0, checks: [], exchanges: [], attestations: [], steps: [] };
+    // A dead or garbage SUT (the driver's circuit breaker) or an interrupted run ends every test still to come at once.
+    const stop = fatal ?? (opts.signal?.aborted ? `not run: the run was interrupted (${String(opts.signal.reason)})` : opts.driver.circuitOpen?.());
+    if (sel.skip || stop) {
+      const evidence = !sel.skip && fatal ? toExchanges([], setup.splice(0)) : [];
+      result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? stop, durationMs: 0, checks: [], exchanges: evidence, attestations: [], steps: [] };
     } else {
       const ran = await runOne(opts, sel.test, base, data, timeouts, pre, owners);
       result = ran.result;
@@ -110,9 +122,12 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   }
   if (!fatal) await opts.mock.deleteSession().catch(() => undefined);
   const today = opts.today ?? isoDate(new Date());
-  const waivers = applyWaivers(results, opts.statement, today);
+  const identity = checkIdentity(opts.statement, reported, today);
+  const waivers = markIdentityWaivers(applyWaivers(results, opts.statement, today), identity);
   const requirements = traceability(results, opts.suites);
-  const summary = summarise(results);
+  const interrupted = opts.signal?.aborted ? String(opts.signal.reason) : undefined;
+  const gated = gateOnIdentity(summarise(results), identity);
+  const summary: RunSummary = interrupted ? { ...gated, verdict: 'incomplete', label: 'INCOMPLETE', exitCode: 3 } : gated;
   const finishedAt = new Date();
   // The run's tokens (configure calls, rotations, a token a faulty system put in a URL) never leave the engine.
   const secrets = opts.mock.session?.credentials.map((c) => c.token) ?? [];
@@ -128,8 +143,10 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
       mode: opts.driver.mode,
       mockUrl: opts.mockPublicUrl,
       ...(opts.mock.session ? { sessionId: opts.mock.session.id } : {}),
+      ...(interrupted ? { interrupted } : {}),
     },
     sut: { ...sut, ...(opts.driver instanceof HttpDriver ? { driverUrl: opts.driver.baseUrl } : {}) },
+    identity,
     statement: opts.statement,
     summary,
     tests: results,

@@ -21,7 +21,12 @@ export const Statement = Closed(
     version: Type.String({ minLength: 1, maxLength: 40 }),
     sourceSystemType: Type.Unsafe<string>({ type: 'string', enum: ['ics', 'local-ecaf', 'education', 'health', 'youth', 'other'] }),
     capabilities: Type.Array(CapabilityEnum, { uniqueItems: true, description: '"core" is always included.' }),
-    sut: Type.Optional(Closed({ driverUrl: Type.Optional(Type.String({ format: 'uri' })) })),
+    sut: Type.Optional(
+      Closed({
+        driverUrl: Type.Optional(Type.String({ format: 'uri' })),
+        maxAnswerBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 256 * 1024 * 1024, description: 'Cap on one driver API answer (default 4 MiB); a longer answer is an ERROR.' })),
+      }),
+    ),
     mocks: Type.Optional(
       Closed({
         url: Type.Optional(Type.String({ format: 'uri', description: 'A running `serve` instance; default: start one in-process.' })),
@@ -54,6 +59,7 @@ export const Statement = Closed(
         Closed({
           test: Type.Optional(Type.String()),
           requirement: Type.Optional(Type.String()),
+          identity: Type.Optional(Type.Boolean({ description: 'Waives a mismatch between what the system reports (/system) and vendor, product, version here.' })),
           reason: Type.String({ minLength: 1 }),
           approver: Type.String({ minLength: 1 }),
           expires: DateString(),
@@ -125,6 +131,7 @@ capabilities:
 sut:
   # The driver API of your test build (docs/driver-api.md).
   driverUrl: http://127.0.0.1:8080
+  # maxAnswerBytes: 4194304   # cap on one driver API answer; a longer one is an ERROR
 
 # mocks:
 #   url: http://127.0.0.1:4010        # use a running "ics-conformance serve" instead of starting one
@@ -154,6 +161,10 @@ sut:
 # waivers:
 #   - requirement: RES-003
 #     reason: backoff lands in release 4.3
+#     approver: J. Smith (accreditation)
+#     expires: 2027-03-31
+#   - identity: true    # the system reports another vendor/product/version than declared above
+#     reason: release candidate 4.2.0-rc3 under test
 #     approver: J. Smith (accreditation)
 #     expires: 2027-03-31
 `;

@@ -16,13 +16,14 @@ import { VERSION } from '../version.js';
 import type { Reporter } from '../reporters/types.js';
 import { prepareResult, type EvidenceResult } from './prepare.js';
 import { buildJournal, JOURNAL_FILE } from './journal.js';
-import { sha256 } from './hash.js';
+import { jcs, sha256 } from './hash.js';
 import { signatureText, signManifest, SIGNATURE_FILE } from './signing.js';
 import { RunResultSchema } from './result-schema.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const BUNDLE_FORMAT = 'ics-conformance-evidence';
-export const BUNDLE_FORMAT_VERSION = '1.0.0';
+/** 2.0.0: the manifest is RFC 8785 canonical JSON and binds the statement's digest and the identity check. */
+export const BUNDLE_FORMAT_VERSION = '2.0.0';
 
 /** Files the bundle itself writes (reporters add theirs). */
 export const BUNDLE_FILES = {
@@ -35,8 +36,9 @@ export const BUNDLE_FILES = {
 } as const;
 
 /**
- * The manifest as written, with exactly its known fields in a fixed order: verify rebuilds this text
- * from the parsed manifest and insists on the same bytes, so no byte of it can change unnoticed.
+ * The manifest as written: exactly its known fields, as RFC 8785 canonical JSON (the bytes signed).
+ * Verify rebuilds this text from the parsed manifest and insists on the same bytes, so no byte of it
+ * can change unnoticed, and any JCS implementation can recompute what was signed.
  */
 export function manifestText(m: Manifest): string {
   const fixed: Manifest = {
@@ -47,11 +49,24 @@ export function manifestText(m: Manifest): string {
     resultSchemaVersion: m.resultSchemaVersion,
     run: { id: m.run?.id, startedAt: m.run?.startedAt, finishedAt: m.run?.finishedAt, mode: m.run?.mode },
     sut: { vendor: m.sut?.vendor, product: m.sut?.product, version: m.sut?.version },
+    identity: { matches: m.identity?.matches, mismatches: m.identity?.mismatches, waived: m.identity?.waived },
+    statement: { file: m.statement?.file, sha256: m.statement?.sha256 },
     verdict: { verdict: m.verdict?.verdict, exitCode: m.verdict?.exitCode },
     journal: { file: m.journal?.file, entries: m.journal?.entries, head: m.journal?.head },
     files: (m.files ?? []).map((f) => ({ path: f?.path, sha256: f?.sha256, bytes: f?.bytes })),
   };
-  return JSON.stringify(fixed, null, 2) + '\n';
+  return jcs(fixed);
+}
+
+/** The conformance statement's digest as the manifest binds it: SHA-256 of its RFC 8785 form (credentials masked). */
+export function statementDigest(statement: unknown): string {
+  return sha256(jcs(statement));
+}
+
+/** The identity check as the manifest binds it. */
+export function manifestIdentity(result: RunResult): Manifest['identity'] {
+  const id = result.identity;
+  return { matches: id?.matches ?? true, mismatches: id?.mismatches ?? [], waived: !!id?.waiver };
 }
 
 /** Every file name a run writes: a previous run's leftovers with these names are replaced, not reported. */
@@ -78,6 +93,10 @@ export interface Manifest {
   resultSchemaVersion: string;
   run: { id: string; startedAt: string; finishedAt: string; mode: string };
   sut: { vendor: string; product: string; version: string };
+  /** The SUT's self-report against the statement (engine/identity.ts). */
+  identity: { matches: boolean; mismatches: string[]; waived: boolean };
+  /** The conformance statement the run used: statement.json, and the SHA-256 of its RFC 8785 form. */
+  statement: { file: string; sha256: string };
   verdict: { verdict: string; exitCode: number };
   journal: { file: string; entries: number; head: string };
   files: ManifestFile[];
@@ -188,6 +207,8 @@ export async function writeRunDirectory(result: RunResult, reporters: Reporter[]
     resultSchemaVersion: prepared.schemaVersion,
     run: { id: prepared.run.id, startedAt: prepared.run.startedAt, finishedAt: prepared.run.finishedAt, mode: prepared.run.mode },
     sut: { vendor: prepared.sut.vendor, product: prepared.sut.product, version: prepared.sut.version },
+    identity: manifestIdentity(prepared),
+    statement: { file: BUNDLE_FILES.statement, sha256: statementDigest(prepared.statement) },
     verdict: { verdict: prepared.summary.verdict, exitCode: prepared.summary.exitCode },
     journal: { file: JOURNAL_FILE, entries: journal.entries, head: journal.head },
     files: entries,

@@ -11,6 +11,7 @@ import type { Status, TestResult } from '../engine/types.js';
 import { ConfigError } from '../engine/statement.js';
 import { BUNDLE_FILES } from './bundle.js';
 import { isBlocking } from './format.js';
+import { terminalSafe as f, terminalText } from '../core/terminal.js';
 
 export interface CatalogueEntry {
   id: string;
@@ -179,25 +180,30 @@ export function diffRuns(baseline: LoadedRun, run: LoadedRun): RunDiff {
 /** The diff as text for a terminal or a CI log. */
 export function diffText(d: RunDiff): string {
   const L: string[] = [];
-  L.push(`Baseline: ${d.baseline.sut}, run ${d.baseline.runId} (${d.baseline.startedAt}), ${d.baseline.verdict}, catalogue ${d.baseline.catalogueVersion}`);
-  L.push(`Run:      ${d.run.sut}, run ${d.run.runId} (${d.run.startedAt}), ${d.run.verdict}, catalogue ${d.run.catalogueVersion}`);
+  // Both runs' files are someone else's text (what a system said, or an edited bundle): every field is
+  // cut and made terminal-safe, and the whole text once more at the end.
+  const head = (r: RunRef) => `${f(r.sut)}, run ${f(r.runId)} (${f(r.startedAt)}), ${f(r.verdict)}, catalogue ${f(r.catalogueVersion)}`;
+  L.push(`Baseline: ${head(d.baseline)}`);
+  L.push(`Run:      ${head(d.run)}`);
   const section = (title: string, items: string[]) => {
     if (!items.length) return;
     L.push('', `${title} (${items.length}):`, ...items.map((i) => `  ${i}`));
   };
-  section('Newly failing tests', d.tests.newlyFailing.map((c) => `${c.test}: ${c.before} -> ${c.after}${c.reason ? `\n      ${c.reason.split('\n')[0]}` : ''}`));
-  section('Newly failing requirements', d.requirements.newlyFailing.map((c) => `${c.id} (${c.level}): ${c.before} -> ${c.after}`));
-  section('Newly passing tests', d.tests.newlyPassing.map((c) => `${c.test}: ${c.before} -> ${c.after}`));
-  section('Requirements now met', d.requirements.newlyMet.map((c) => `${c.id} (${c.level}): ${c.before} -> ${c.after}`));
-  section('Still failing', d.tests.stillFailing.map((c) => `${c.test}: ${c.after}`));
-  section('Coverage lost (no longer verified)', d.requirements.coverageLost.map((c) => `${c.id} (${c.level}): ${c.before} -> ${c.after}`));
-  section('Other test changes', d.tests.otherChanges.map((c) => `${c.test}: ${c.before} -> ${c.after}`));
+  const t = (c: TestChange) => `${f(c.test)}: ${f(c.before)} -> ${f(c.after)}`;
+  const q = (c: RequirementChange) => `${f(c.id)} (${f(c.level)}): ${f(c.before)} -> ${f(c.after)}`;
+  section('Newly failing tests', d.tests.newlyFailing.map((c) => `${t(c)}${c.reason ? `\n      ${f(c.reason.split('\n')[0], 300)}` : ''}`));
+  section('Newly failing requirements', d.requirements.newlyFailing.map(q));
+  section('Newly passing tests', d.tests.newlyPassing.map(t));
+  section('Requirements now met', d.requirements.newlyMet.map(q));
+  section('Still failing', d.tests.stillFailing.map((c) => `${f(c.test)}: ${f(c.after)}`));
+  section('Coverage lost (no longer verified)', d.requirements.coverageLost.map(q));
+  section('Other test changes', d.tests.otherChanges.map(t));
   if (d.catalogue.from !== d.catalogue.to || d.catalogue.added.length || d.catalogue.removed.length || d.catalogue.changed.length) {
-    L.push('', `Catalogue ${d.catalogue.from} -> ${d.catalogue.to}:`);
-    for (const r of d.catalogue.added) L.push(`  + ${r.id} (${r.level}, ${r.capability}) ${r.statement}`);
-    for (const r of d.catalogue.removed) L.push(`  - ${r.id} (${r.level}) ${r.statement}`);
-    for (const c of d.catalogue.changed) for (const x of c.changes) L.push(`  ~ ${c.id} ${x.field}: ${x.before} -> ${x.after}`);
+    L.push('', `Catalogue ${f(d.catalogue.from)} -> ${f(d.catalogue.to)}:`);
+    for (const r of d.catalogue.added) L.push(`  + ${f(r.id)} (${f(r.level)}, ${f(r.capability)}) ${f(r.statement, 300)}`);
+    for (const r of d.catalogue.removed) L.push(`  - ${f(r.id)} (${f(r.level)}) ${f(r.statement, 300)}`);
+    for (const c of d.catalogue.changed) for (const x of c.changes) L.push(`  ~ ${f(c.id)} ${x.field}: ${f(x.before, 300)} -> ${f(x.after, 300)}`);
   }
   L.push('', d.regression ? 'REGRESSION: something fails now that did not fail in the baseline.' : 'No regression against the baseline.');
-  return L.join('\n') + '\n';
+  return terminalText(L.join('\n')) + '\n';
 }

@@ -1,4 +1,4 @@
-/** SHA-256 and a canonical JSON form (sorted keys), so a hash does not depend on key order. */
+/** SHA-256 and canonical JSON (RFC 8785, JCS), so a hash or a signature does not depend on key order or spacing. */
 import { createHash } from 'node:crypto';
 
 export function sha256(data: string | Uint8Array): string {
@@ -6,7 +6,9 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 /**
- * JSON with object keys sorted and undefined members left out: the bytes a hash is taken over.
+ * JSON with object keys sorted and undefined members left out: the bytes a hash is taken over. For
+ * well-formed data it is RFC 8785 (keys in UTF-16 code unit order, ECMAScript number and string
+ * serialisation, no whitespace); what signs uses jcs(), which also refuses what RFC 8785 cannot express.
  * @example canonicalJson({ b: 1, a: [2, { d: null, c: 'x' }] }) // '{"a":[2,{"c":"x","d":null}],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
@@ -19,4 +21,26 @@ export function canonicalJson(value: unknown): string {
     parts.push(`${JSON.stringify(k)}:${canonicalJson(obj[k])}`);
   }
   return `{${parts.join(',')}}`;
+}
+
+/**
+ * RFC 8785 (JSON Canonicalization Scheme): the exact bytes everything signed is made of. Refuses
+ * non-finite numbers and lone surrogates (not I-JSON), instead of writing something another JCS
+ * implementation would reject or read differently.
+ * @example jcs({ b: [1e30, 4.5], a: '€' }) // '{"a":"€","b":[1e+30,4.5]}'
+ */
+export function jcs(value: unknown): string {
+  const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  const check = (v: unknown): void => {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`RFC 8785: ${v} is not a JSON number`);
+    if (typeof v === 'string' && LONE_SURROGATE.test(v)) throw new Error('RFC 8785: a string holds a lone surrogate');
+    if (Array.isArray(v)) v.forEach(check);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        check(k);
+        check(x);
+      }
+  };
+  check(value);
+  return canonicalJson(value);
 }

@@ -50,9 +50,63 @@ export function maskUrl(url: string, found?: Set<string>): string {
   return url.slice(0, q + 1) + masked + (hashAt < 0 ? '' : url.slice(hashAt));
 }
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+/**
+ * The other forms a system might echo a secret in: base64 (standard and URL-safe, at any of the three
+ * alignments it can take inside a longer base64 text, such as a Basic credential), percent-encoded
+ * (any mix of encoded and plain characters), split by whitespace, quotes, plus signs, commas, pipes or
+ * escaped line breaks, and a half or more of it on its own (the other half sent elsewhere).
+ */
+export function secretForms(secret: string): { literals: string[]; pattern: RegExp | undefined } {
+  const bytes = Buffer.from(secret, 'utf8');
+  const literals = new Set<string>();
+  for (let k = 0; k < 3; k++) {
+    // k bytes before the secret: only the characters made of its bytes alone are fixed.
+    const enc = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+    const fixed = enc.slice(k === 0 ? 0 : k + 1, Math.floor(((k + bytes.length) * 8) / 6));
+    if (fixed.length >= 8) {
+      literals.add(fixed);
+      literals.add(fixed.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  if (secret.length >= 16)
+    for (let n = Math.ceil(secret.length / 2); n < secret.length; n++) {
+      literals.add(secret.slice(0, n));
+      literals.add(secret.slice(secret.length - n));
+    }
+  literals.delete(secret);
+  const chars = [...secret];
+  const sep = `(?:\\s|["'+,|]|\\\\[nrt]|%(?:20|0[9aAdD]|2[bB]|2[cC]))*`;
+  const one = (c: string) => {
+    const hex = [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+    return `(?:${escapeRe(c)}|${hex.replace(/%([0-9a-f])([0-9a-f])/g, (_m, a: string, b: string) => `%[${a}${a.toUpperCase()}][${b}${b.toUpperCase()}]`)})`;
+  };
+  const pattern = secret.length >= 8 ? new RegExp(chars.map(one).join(sep), 'g') : undefined;
+  return { literals: [...literals].sort((a, b) => b.length - a.length), pattern };
+}
+
+const FORMS = new Map<string, ReturnType<typeof secretForms>>();
+function formsOf(secret: string): ReturnType<typeof secretForms> {
+  let f = FORMS.get(secret);
+  if (!f) {
+    f = secretForms(secret);
+    // A run has a handful of secrets; a long-lived process (serve) must not grow without end.
+    if (FORMS.size > 1000) FORMS.clear();
+    FORMS.set(secret, f);
+  }
+  return f;
+}
+
 function maskString(s: string, secrets: Set<string>): string {
   let out = s;
   for (const secret of secrets) if (secret.length >= 6 && out.includes(secret)) out = out.split(secret).join(MASK);
+  for (const secret of secrets) {
+    if (secret.length < 8) continue;
+    const { literals, pattern } = formsOf(secret);
+    if (pattern) out = out.replace(pattern, MASK);
+    for (const l of literals) if (out.includes(l)) out = out.split(l).join(MASK);
+  }
   for (const re of SECRET_PATTERNS) out = out.replace(re, MASK);
   if (out.includes('?')) out = maskUrl(out);
   return out;

@@ -104,6 +104,7 @@ const WaiverResultSchema = Closed(
     reason: Type.String(),
     approver: Type.String(),
     expires: Type.String(),
+    identity: Type.Optional(Type.Boolean()),
     state: Enum<'used' | 'unused' | 'expired'>(['used', 'unused', 'expired']),
   },
   { title: 'WaiverResult' },
@@ -121,9 +122,9 @@ const RunSummarySchema = Closed(
     ERROR: count(),
     REVIEW: count(),
     waived: count(),
-    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(['pass', 'fail', 'error', 'incomplete'], 'incomplete: nothing was judged (every test skipped).'),
+    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(['pass', 'fail', 'error', 'incomplete'], 'incomplete: nothing was judged (every test skipped, exit 2) or the run was interrupted (exit 3).'),
     label: Type.String({ description: 'The verdict as shown, e.g. "PASS, 2 awaiting review".' }),
-    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({ type: 'integer', enum: [0, 1, 2, 3], description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged), 3 an error.' }),
+    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({ type: 'integer', enum: [0, 1, 2, 3], description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged), 3 an error or an interruption.' }),
   },
   { title: 'RunSummary' },
 );
@@ -159,9 +160,21 @@ const resultProperties = {
     mode: Enum<'automated' | 'interactive' | 'offline'>(['automated', 'interactive', 'offline']),
     mockUrl: Type.Optional(Type.String()),
     sessionId: Type.Optional(Type.String()),
+    interrupted: Type.Optional(Type.String({ description: 'The signal that interrupted the run (SIGINT, SIGTERM).' })),
   }),
   // What the SUT says about itself: the driver API answer, not closed, so an extra field is no schema break.
   sut: Type.Object({ vendor: Type.String(), product: Type.String(), version: Type.String(), driverUrl: Type.Optional(Type.String()) }),
+  identity: Type.Optional(
+    Closed(
+      {
+        declared: Closed({ vendor: Type.String(), product: Type.String(), version: Type.String() }),
+        matches: Type.Boolean(),
+        mismatches: Type.Array(Enum<'vendor' | 'product' | 'version'>(['vendor', 'product', 'version'])),
+        waiver: Type.Optional(Closed({ reason: Type.String(), approver: Type.String(), expires: Type.String() })),
+      },
+      { description: 'The SUT\'s self-report against the conformance statement; a mismatch cannot pass without a waiver.' },
+    ),
+  ),
   statement: Statement,
   summary: RunSummarySchema,
   tests: Type.Array(TestResultSchema),

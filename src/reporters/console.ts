@@ -2,6 +2,8 @@
 import type { Reporter } from './types.js';
 import type { RunResult } from '../engine/result.js';
 import type { Status } from '../engine/types.js';
+import { terminalSafe } from '../core/terminal.js';
+import { identityLine } from '../engine/identity.js';
 
 const COLOURS: Record<Status, string> = { PASSED: '32', FAILED: '31', WARNING: '33', SKIPPED: '90', ERROR: '35', REVIEW: '36' };
 
@@ -18,7 +20,8 @@ export function consoleReporter(out: NodeJS.WriteStream = process.stdout): Repor
       else if (e.type === 'test-end') {
         done++;
         const r = e.result;
-        const line = `${paint(r.status, r.status.padEnd(7))} ${r.id}${r.waiver ? ' (waived)' : ''}  ${r.durationMs} ms${r.reason && r.status !== 'PASSED' ? `\n          ${r.reason.split('\n')[0]}` : ''}`;
+        // A reason can quote what the system under test answered: made terminal-safe like every SUT string.
+        const line = `${paint(r.status, r.status.padEnd(7))} ${r.id}${r.waiver ? ' (waived)' : ''}  ${r.durationMs} ms${r.reason && r.status !== 'PASSED' ? `\n          ${terminalSafe(r.reason.split('\n')[0], 300)}` : ''}`;
         out.write(`${tty ? '\r\x1b[2K' : ''}${line}\n`);
       }
     },
@@ -34,10 +37,12 @@ export function summaryText(result: RunResult, paint: (s: Status, t: string) => 
   const failing = result.requirements.filter((r) => r.status === 'FAILED');
   const lines = [
     '',
-    `${result.sut.vendor} ${result.sut.product} ${result.sut.version}: ${s.label} (exit ${s.exitCode})`,
+    `${terminalSafe(result.sut.vendor)} ${terminalSafe(result.sut.product)} ${terminalSafe(result.sut.version)}: ${terminalSafe(s.label)} (exit ${s.exitCode})`,
     `  ${s.total} tests: ${paint('PASSED', `${s.PASSED} passed`)}, ${paint('FAILED', `${s.FAILED} failed`)}${s.waived ? ` (${s.waived} waived)` : ''}, ${paint('WARNING', `${s.WARNING} warnings`)}, ${paint('SKIPPED', `${s.SKIPPED} skipped`)}, ${paint('ERROR', `${s.ERROR} errors`)}, ${paint('REVIEW', `${s.REVIEW} awaiting review`)}`,
+    ...[identityLine(result.identity, result.sut)].filter((x): x is string => !!x).map((x) => `  ${terminalSafe(x, 600)}`),
+    ...(result.run.interrupted ? [`  Interrupted by ${terminalSafe(result.run.interrupted)}: the tests not run are ERROR.`] : []),
     ...(failing.length ? ['  Requirements not met:', ...failing.map((r) => `    ${r.id} (${r.level}) ${r.statement}`)] : []),
-    ...result.waivers.filter((w) => w.state !== 'used').map((w) => `  Waiver ${w.state}: ${w.test ?? w.requirement} (${w.reason}; ${w.approver}; expires ${w.expires})`),
+    ...result.waivers.filter((w) => w.state !== 'used').map((w) => `  Waiver ${w.state}: ${terminalSafe(w.test ?? w.requirement)} (${terminalSafe(w.reason)}; ${terminalSafe(w.approver)}; expires ${terminalSafe(w.expires)})`),
     `  ${s.PASSED} passed, ${s.FAILED} failed`,
     '',
   ];

@@ -8,6 +8,7 @@
  * loads nothing (no CDN, no fonts, no images) and a Content-Security-Policy allows only its own
  * inline style and script, by hash, so even an escaping bug could not run injected script.
  */
+import { identityLine } from '../engine/identity.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -145,7 +146,7 @@ body.v-fail .masthead{border-bottom-color:var(--fail)}body.v-pass .masthead{bord
 .headline h1{margin:0;font-size:28px;font-weight:700}
 .headline .ver{font-weight:400;color:#dfe1e2}
 .verdict{display:inline-block;font-weight:800;font-size:20px;letter-spacing:.08em;padding:4px 14px;border-radius:4px;color:#fff}
-.verdict.pass{background:var(--pass)}.verdict.fail{background:var(--fail)}.verdict.error{background:var(--err)}
+.verdict.pass{background:var(--pass)}.verdict.fail{background:var(--fail)}.verdict.error,.verdict.incomplete{background:var(--err)}
 .verdict-note{color:#dfe1e2}
 .meta{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:4px 22px;margin:8px 0 0;font-size:13px}
 .meta div{display:flex;flex-direction:column}.meta dt{color:#b1b4b6}.meta dd{margin:0;font-family:var(--mono);font-size:12.5px;word-break:break-all}
@@ -273,6 +274,7 @@ export function htmlReport(result: RunResult): string {
   const cov = overallCoverage(result);
   const privacy = privacyOf(result);
   const sutName = `${result.sut.vendor} ${result.sut.product}`;
+  const identityNote = identityLine(result.identity, result.sut);
   const index = new Map(result.tests.map((t, i) => [t.id, i]));
 
   const meta = [
@@ -390,6 +392,8 @@ export function htmlReport(result: RunResult): string {
 <div class="tiles">${tiles}<div class="tile t-cov"><b>${cov.percent}%</b><span>${cov.verified}/${cov.total} requirements verified</span></div></div>
 ${broke.length ? `<h4>Requirements not met</h4><ul class="broke">${broke.join('')}</ul>` : ''}
 ${errors.length ? `<h4>Errors</h4><ul class="broke">${errors.join('')}</ul>` : ''}
+${identityNote ? `<h4>Identity</h4><p class="broke" id="identity">${esc(identityNote)}</p>` : ''}
+${result.run.interrupted ? `<h4>Interrupted</h4><p class="broke" id="interrupted">The run was interrupted by ${esc(result.run.interrupted)}: the tests it did not run are ERROR.</p>` : ''}
 ${!broke.length && !errors.length ? `<p class="privacy-ok">Every requirement that was tested is met${s.REVIEW ? `; ${esc(s.REVIEW)} test(s) await a human attestation` : ''}.</p>` : ''}
 </section>
 <section id="sut"><h2>System under test</h2>

@@ -7,6 +7,7 @@
  * and REVIEW are <skipped> with the reason (they do not fail the run, so they do not fail the CI job);
  * SKIPPED is <skipped>; ERROR is an <error>.
  */
+import { identityLine } from '../engine/identity.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create } from 'xmlbuilder2';
@@ -113,6 +114,9 @@ export function junitXml(result: RunResult): string {
     prop('verdict', `${s.label} (exit ${s.exitCode})`);
     const privacy = privacyOf(result);
     if (privacy.findings.length) prop('privacy.findings', String(privacy.findings.length));
+    const identity = identityLine(result.identity, result.sut);
+    if (identity) prop('identity', identity);
+    if (result.run.interrupted) prop('interrupted', result.run.interrupted);
     for (const t of tests) addCase(suite, result, t);
   }
   return doc.end({ prettyPrint: true }) + '\n';

@@ -4,6 +4,7 @@
  * check, waivers and privacy findings. Everything the SUT sent goes into code spans or escaped text,
  * so it cannot turn into links, images or HTML where the summary is shown.
  */
+import { identityLine } from '../engine/identity.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Reporter } from './types.js';
@@ -44,6 +45,9 @@ export function markdownSummary(result: RunResult): string {
   L.push(
     `ics-conformance ${mdText(result.harness.version)} · catalogue ${mdText(result.catalogueVersion)} · run ${mdCode(result.run.id)} · ${mdText(result.run.startedAt)} · exit code **${s.exitCode}**`,
   );
+  const identity = identityLine(result.identity, result.sut);
+  if (identity) L.push('', `**Identity:** ${mdText(identity, 600)}`);
+  if (result.run.interrupted) L.push('', `**Interrupted** by ${mdText(result.run.interrupted)}: the tests not run are ERROR.`);
   L.push('');
   L.push('| Tests | Passed | Failed | Warnings | Skipped | Errors | Review | Waived | Requirements verified |');
   L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -1,6 +1,5 @@
 import { compareByMeaning, describeDifferences } from '../../src/engine/compare.js';
 import { randomUUID } from 'node:crypto';
-import pactum from 'pactum';
 import type { TestDef } from '../../src/engine/types.js';
 import type { TestContext } from '../../src/engine/context.js';
 import { DRIVER_BASE } from '../../src/driver-api/schemas.js';
@@ -17,16 +16,15 @@ async function nationalExport(t: TestContext, episode: ExchangeEpisode): Promise
   return exp.body as Record<string, unknown>;
 }
 
-/** The SUT is the receiver here: the harness calls it (pactum) and judges its answers. */
+/**
+ * The SUT is the receiver here: the harness calls it and judges its answers. Through the driver (not
+ * pactum), so the call is bounded and validated like every other, prints nothing, and is in the evidence.
+ */
 async function send(t: TestContext, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   if (!(t.driver instanceof HttpDriver)) return t.skip('receiving a transfer needs the driver API (not available in interactive mode)');
-  const url = `${t.driver.baseUrl.replace(/\/$/, '')}${DRIVER_BASE}/local-ecaf/transfers`;
-  const started = performance.now();
-  const at = new Date().toISOString();
-  const res = (await pactum.spec().post(url).withJson(body as object).withRequestTimeout(10_000).toss()) as { statusCode: number; json?: unknown; body?: unknown };
-  const payload = (res.json ?? res.body ?? {}) as Record<string, unknown>;
-  t.harnessCalls.push({ direction: 'harness->sut', at, durationMs: Math.round(performance.now() - started), method: 'POST', url: `${DRIVER_BASE}/local-ecaf/transfers`, requestBody: body, status: res.statusCode, responseBody: payload });
-  return { status: res.statusCode, body: payload };
+  const res = await t.driver.call('POST', `${DRIVER_BASE}/local-ecaf/transfers`, body);
+  const payload = res.body && typeof res.body === 'object' ? (res.body as Record<string, unknown>) : {};
+  return { status: res.status, body: payload };
 }
 
 export const receiveTransfer: TestDef = {

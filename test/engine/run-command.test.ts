@@ -16,7 +16,8 @@ function statement(driverUrl: string, extra = ''): string {
   const file = join(dir, `statement-${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(
     file,
-    `vendor: Test Vendor\nproduct: Test ICS\nversion: "9.9"\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\nsut:\n  driverUrl: ${driverUrl}\n` +
+    // The reference ICS's own identity: a statement naming another system cannot pass (decision 0012).
+    `vendor: ics-conformance project\nproduct: Reference ICS\nversion: 1.0.0\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\nsut:\n  driverUrl: ${driverUrl}\n` +
       `deselect: [CP-FEED-011.initial-load]\ntimeouts: { messageMs: 2000, giveUpMs: 3000, quietMs: 100, sutRequestMs: 1000 }\n` +
       `attestations:\n  - { requirement: SEC-TLS-001, answer: yes, by: Test }\n${extra}`,
   );

@@ -63,10 +63,22 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
     const publicUrl = args['public-url'] ?? statement.mocks?.publicUrl ?? base;
     const reporters = makeReporters(args.reporter);
     const prompter = args.interactive ? terminalPrompter() : undefined;
+    // SIGINT/SIGTERM end the run early, not the process: the tests not run end ERROR, the verdict is
+    // incomplete (exit 3), and the bundle is written. A second signal finds no handler and kills as usual.
+    const interrupt = new AbortController();
+    const onSignal = (sig: NodeJS.Signals) => {
+      process.stderr.write(`\n${sig}: ending the run and writing its evidence (again to stop at once)\n`);
+      interrupt.abort(sig);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     try {
       const result = await runSuites({
         statement,
-        driver: prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(driverUrl!),
+        signal: interrupt.signal,
+        driver: prompter
+          ? new InteractiveDriver(prompter, statement)
+          : new HttpDriver(driverUrl!, { signal: interrupt.signal, ...(statement.sut?.maxAnswerBytes ? { maxAnswerBytes: statement.sut.maxAnswerBytes } : {}) }),
         mock: new MockClient(base, token!, publicUrl),
         mockPublicUrl: publicUrl,
         suites: ALL_SUITES,
@@ -77,6 +89,8 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
       await writeBundle(result, reporters, out, signKey);
       setExit(result.summary.exitCode);
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       await local?.close();
     }
   },
