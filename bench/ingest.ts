@@ -65,7 +65,8 @@ export function prismInfo(): { bin: string; version: string } {
  */
 export async function prismDocument(oursUrl: string, file: string): Promise<void> {
   const doc = (await (await fetch(`${oursUrl}/openapi.json`)).json()) as Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
-  const { jsonSchemaDialect: _dialect, ...rest } = doc;
+  // servers too: its relative '/' entry would only make Prism match the request URL against it.
+  const { jsonSchemaDialect: _dialect, servers: _servers, ...rest } = doc;
   const op = doc.paths[INGEST_PATH]!.post;
   writeFileSync(file, JSON.stringify({ ...rest, paths: { [INGEST_PATH]: { post: op } } }, null, 1));
 }

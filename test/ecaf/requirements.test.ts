@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockServices, type MockServices } from '../../src/mock.js';
 import { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
+import { inlineSchemaRefs } from '../../src/core/openapi.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ID = /ECAF-[A-Z]+-\d{3}/g;
@@ -53,7 +54,7 @@ describe('National eCAF requirement IDs', () => {
   });
 
   it('every object in an eCAF request is closed (unknown fields are refused)', () => {
-    const doc = mock.openapi() as { paths: Record<string, Record<string, any>> };
+    const doc = inlineSchemaRefs(mock.openapi() as { paths: Record<string, Record<string, any>> });
     const open: string[] = [];
     let objects = 0;
     const walk = (node: any, at: string): void => {
