@@ -5,7 +5,7 @@
  * accredited baseline and on a second run against one.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +133,35 @@ describe('the baseline steps, first run and second run', () => {
     expect(r.out).toMatch(/regress/i);
     expect(r.code).toBe(0);
     expect(existsSync(join(tmp, 'work/baseline/catalogue.json'))).toBe(true);
+  });
+});
+
+describe('serve for a system in another container', () => {
+  it('--host 0.0.0.0 --public-url: listens on every interface and prints the URLs as the system reaches them', async () => {
+    const proc = spawn(process.execPath, [BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--public-url', 'http://harness:4010/', '--count', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        proc.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Ctrl-C to stop.')) resolve();
+        });
+        proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+      const port = /listening on http:\/\/0\.0\.0\.0:(\d+), reached at http:\/\/harness:4010\n/.exec(out)?.[1];
+      expect(port, out).toBeDefined();
+      expect(out).toContain('  ContactPoint   http://harness:4010/contactpoint/v1\n');
+      expect(out).toContain('  Docs           http://harness:4010/docs   OpenAPI http://harness:4010/openapi.json\n');
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+  });
+
+  it('a --public-url that is not an absolute http(s) URL is a usage error (exit 2)', () => {
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', '--public-url', 'harness:4010'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toContain('--public-url "harness:4010" is not an absolute http(s) URL');
+    expect(r.status).toBe(2);
   });
 });
 
