@@ -133,7 +133,7 @@ function matrixRow(result: RunResult, r: RequirementResult, declared: Set<string
   const tests = r.tests.length
     ? r.tests.map((id) => (index.has(id) ? `<a href="#${testAnchor(id)}">${breakableId(id)}</a>` : breakableId(id))).join('<br>')
     : `<span class="none">${r.noTestReason ? esc(`No test: ${r.noTestReason}`) : 'No test'}</span>`;
-  return `<tr class="req-row rs-${esc(r.status)}${declared.has(r.capability) ? '' : ' undeclared'}" id="req-${esc(r.id)}" data-capability="${esc(r.capability)}">
+  return `<tr class="req-row rs-${esc(r.status)}${declared.has(r.capability) ? '' : ' undeclared'}" id="req-${esc(r.id)}" data-capability="${esc(r.capability)}" data-status="${esc(r.status)}">
 <td class="rid">${esc(r.id)}</td><td>${esc(r.level)}</td><td>${esc(r.capability)}</td><td class="stmt">${esc(r.statement)}</td><td class="tests">${tests}</td><td>${chip(r.status)}</td>
 <td class="cov">${r.tests.length ? `${cov.ran}/${cov.total} <span class="pct">${cov.percent}%</span>${bar(cov.percent)}` : '<span class="none">–</span>'}</td></tr>`;
 }
@@ -240,6 +240,7 @@ const SCRIPT = `
   var cap = document.getElementById('f-capability');
   var count = document.getElementById('f-count');
   var search = document.getElementById('f-search');
+  var reqStatus = document.getElementById('f-req-status');
   var status = '';
   // What the search box matches: the test's ID, title, requirements and status, read once.
   var haystack = tests.map(function (t) { var sum = t.querySelector('summary'); return (t.getAttribute('data-test') + ' ' + (sum ? sum.textContent : '')).toLowerCase(); });
@@ -252,13 +253,15 @@ const SCRIPT = `
       t.hidden = !on;
       if (on) shown++;
     });
-    rows.forEach(function (r) { r.hidden = c !== '' && r.getAttribute('data-capability') !== c; });
+    var rs = reqStatus.value;
+    rows.forEach(function (r) { r.hidden = (c !== '' && r.getAttribute('data-capability') !== c) || (rs !== '' && r.getAttribute('data-status') !== rs); });
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-status') === status)); });
     count.textContent = shown + ' of ' + tests.length + ' tests shown';
   }
   buttons.forEach(function (b) { b.addEventListener('click', function () { status = b.getAttribute('data-status'); apply(); }); });
   cap.addEventListener('change', apply);
   search.addEventListener('input', apply);
+  reqStatus.addEventListener('change', apply);
   function setAll(open) { tests.forEach(function (t) { t.querySelector('details').open = open; }); }
   document.getElementById('f-expand').addEventListener('click', function () { setAll(true); });
   document.getElementById('f-collapse').addEventListener('click', function () { setAll(false); });
@@ -267,7 +270,8 @@ const SCRIPT = `
     var el = id && document.getElementById(id);
     if (!el) return;
     var art = el.closest('article.test');
-    if (art && art.hidden) { status = ''; cap.value = ''; search.value = ''; apply(); }
+    var row = el.closest('tr.req-row');
+    if ((art && art.hidden) || (row && row.hidden)) { status = ''; cap.value = ''; search.value = ''; reqStatus.value = ''; apply(); }
     for (var p = el; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
     el.scrollIntoView();
   }
@@ -396,6 +400,7 @@ export function htmlReport(result: RunResult): string {
   const filterButtons = [`<button type="button" data-status="" aria-pressed="true">All (${result.tests.length})</button>`, ...STATUSES.filter((x) => statusCounts.get(x)).map((x) => `<button type="button" data-status="${x}" aria-pressed="false">${esc(STATUS_LABEL[x])} (${statusCounts.get(x)})</button>`)].join('');
   const capOptions = ['<option value="">All capabilities</option>', ...[...new Set(result.tests.map((t) => t.capability))].map((c) => `<option value="${esc(c)}">${esc(c)}</option>`)].join('');
 
+  const reqStatusOptions = ['<option value="">Requirements: every status</option>', ...[...new Set(result.requirements.map((r) => r.status))].map((x) => `<option value="${esc(x)}">${esc(STATUS_LABEL[x] ?? x)} (${result.requirements.filter((r) => r.status === x).length})</option>`)].join('');
   const declaredReqs = result.requirements.filter((r) => declared.has(r.capability));
   const reqCounts = ['PASSED', 'FAILED', 'WARNING', 'WAIVED', 'REVIEW', 'NOT_TESTED', 'SKIPPED']
     .map((x) => [x, declaredReqs.filter((r) => r.status === x).length] as const)
@@ -439,6 +444,7 @@ ${attested ? `<h4>Attested in the conformance statement</h4><ul>${attested}</ul>
 ${waivers}
 <section id="requirements"><h2>Requirement traceability</h2>
 <p>Every requirement on the system in catalogue ${esc(result.catalogueVersion)}, the tests that verify it and its status. Coverage: of the tests citing a requirement, how many ran and recorded a verdict on it. Requirements of the declared capabilities: ${reqCounts}</p>
+<div class="filters"><select id="f-req-status" aria-label="Requirement status">${reqStatusOptions}</select></div>
 <table class="matrix"><thead><tr><th>Requirement</th><th>Level</th><th>Capability</th><th>Statement</th><th>Tests</th><th>Status</th><th>Coverage</th></tr></thead>
 <tbody>${result.requirements.map((r) => matrixRow(result, r, declared)).join('')}</tbody></table>
 </section>

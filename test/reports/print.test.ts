@@ -93,6 +93,23 @@ describe('report.html printed', () => {
 });
 
 describe('report.html on screen', () => {
+  it('filters the traceability matrix by requirement status, and a link to a hidden requirement shows it', async () => {
+    const page = await open();
+    const rows = () => page.locator('tr.req-row:visible').evaluateAll((trs: any[]) => trs.map((tr) => [tr.id, tr.getAttribute('data-status')]));
+    expect((await rows()).length).toBe(result.requirements.length);
+    await page.selectOption('#f-req-status', 'FAILED');
+    expect(await rows()).toEqual([['req-CP-FEED-008', 'FAILED']]);
+    await page.selectOption('#f-req-status', 'PASSED');
+    const passed = await rows();
+    expect(passed.length).toBe(result.requirements.filter((r) => r.status === 'PASSED').length);
+    expect(passed.every(([, st]) => st === 'PASSED')).toBe(true);
+    // The summary's link to the failed requirement clears the filter that hides it.
+    await page.click('.broke a[href="#req-CP-FEED-008"]');
+    await expect(page.locator('#req-CP-FEED-008').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#f-req-status').inputValue()).resolves.toBe('');
+    await page.close();
+  });
+
   it('anchors each test by its ID, and every link in the report lands on something', async () => {
     const page = await open();
     const { articles, dangling } = await page.evaluate(() => {
