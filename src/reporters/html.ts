@@ -164,6 +164,10 @@ h2{margin:0 0 12px;font-size:20px}h4{margin:16px 0 6px;font-size:14px;text-trans
 .tile{border:1px solid var(--line);border-left:5px solid var(--skip);border-radius:4px;padding:8px 12px}
 .tile b{display:block;font-size:26px;line-height:1.1}.tile span{font-size:13px;color:var(--muted)}
 .tile.t-PASSED{border-left-color:var(--pass)}.tile.t-FAILED{border-left-color:var(--fail)}.tile.t-WARNING{border-left-color:var(--warn)}.tile.t-ERROR{border-left-color:var(--err)}.tile.t-REVIEW{border-left-color:var(--review)}.tile.t-total,.tile.t-cov{border-left-color:var(--blue)}.tile.t-waived{border-left-color:var(--waived)}
+.grid{display:flex;flex-direction:column;gap:4px;margin:4px 0 6px}.grid-row{display:flex;align-items:center;gap:10px}.grid-row.undeclared{opacity:.45}
+.grid-cap{font-family:var(--mono);font-size:12.5px;width:150px;flex:none}.grid-cells{display:flex;flex-wrap:wrap;gap:3px}
+.cell{display:block;width:16px;height:16px;border-radius:2px;background:var(--skip)}.cell:hover,.cell:focus{outline:2px solid var(--ink);outline-offset:1px}
+.grid-legend{font-size:12.5px;margin:4px 0 0}
 .broke{margin:14px 0 0;padding:0;list-style:none}
 .broke li{border-left:4px solid var(--fail);background:#fdf1f0;padding:8px 12px;margin:6px 0;border-radius:0 4px 4px 0}
 .broke .what{display:block;margin-top:2px}
@@ -361,6 +365,13 @@ export function htmlReport(result: RunResult): string {
     .filter((t) => t.status === 'ERROR')
     .map((t) => `<li><a href="#${testAnchor(t.id)}"><strong>${esc(t.id)}</strong></a> ${chip('ERROR')}<span class="what">${esc((t.reason ?? '').split('\n')[0])}</span></li>`);
 
+  // The picture at a glance: one square per requirement, a row per capability, coloured by status.
+  const grid = Object.keys(CAPABILITIES)
+    .map((c) => [c, result.requirements.filter((r) => r.capability === c)] as const)
+    .filter(([, reqs]) => reqs.length > 0)
+    .map(([c, reqs]) => `<div class="grid-row${declared.has(c) ? '' : ' undeclared'}" data-capability="${esc(c)}"><span class="grid-cap">${esc(c)}</span><span class="grid-cells">${reqs.map((r) => `<a class="cell s-${esc(r.status)}" href="#req-${esc(r.id)}" title="${esc(`${r.id} (${r.level}): ${STATUS_LABEL[r.status] ?? r.status}`)}" aria-label="${esc(`${r.id}: ${STATUS_LABEL[r.status] ?? r.status}`)}"></a>`).join('')}</span></div>`)
+    .join('');
+  const gridLegend = [...new Set(result.requirements.map((r) => r.status))].map((x) => chip(x)).join(' ');
   const caps = Object.entries(CAPABILITIES)
     .map(([id, desc]) => `<div class="cap ${declared.has(id) ? 'on' : 'off'}"><span class="decl">${id === 'core' ? 'always' : declared.has(id) ? 'declared' : 'not declared'}</span><b>${esc(id)}</b><br>${esc(desc)}</div>`)
     .join('');
@@ -431,6 +442,7 @@ export function htmlReport(result: RunResult): string {
 <main>
 <section id="summary"><h2>Summary</h2>
 <div class="tiles">${tiles}<div class="tile t-cov"><b>${cov.percent}%</b><span>${cov.verified}/${cov.total} requirements verified</span></div></div>
+<h4>Requirements by capability</h4><div class="grid" role="list">${grid}</div><p class="grid-legend">${gridLegend} <span class="muted">· one square per requirement; faded rows: capabilities not declared</span></p>
 ${broke.length ? `<h4>Requirements not met</h4><ul class="broke">${broke.join('')}</ul>` : ''}
 ${errors.length ? `<h4>Errors</h4><ul class="broke">${errors.join('')}</ul>` : ''}
 ${!broke.length && !errors.length ? `<p class="privacy-ok">Every requirement that was tested is met${s.REVIEW ? `; ${esc(s.REVIEW)} test(s) await a human attestation` : ''}.</p>` : ''}

@@ -110,6 +110,21 @@ describe('report.html on screen', () => {
     await page.close();
   });
 
+  it('draws every requirement as a square in its capability\'s row, coloured by its status and linked to its row', async () => {
+    const page = await open();
+    const cells = await page.locator('.grid-row').evaluateAll((rows: any[]) =>
+      rows.flatMap((row) => Array.from(row.querySelectorAll('a.cell')).map((a: any) => [row.getAttribute('data-capability'), a.getAttribute('href'), a.className])),
+    );
+    expect(cells.map(([, href]) => href).sort()).toEqual(result.requirements.map((r) => `#req-${r.id}`).sort());
+    for (const r of result.requirements) expect(cells).toContainEqual([r.capability, `#req-${r.id}`, `cell s-${r.status}`]);
+    // Colours differ: a failed square is not painted like a passed one.
+    const colour = (id: string) => page.locator(`a.cell[href="#req-${id}"]`).evaluate((a: any) => (globalThis as any).getComputedStyle(a).backgroundColor as string);
+    const passed = result.requirements.find((r) => r.status === 'PASSED')!;
+    expect(await colour('CP-FEED-008')).not.toBe(await colour(passed.id));
+    await page.locator('#summary').screenshot({ path: join(ARTIFACTS, 'report-summary.png') });
+    await page.close();
+  });
+
   it('anchors each test by its ID, and every link in the report lands on something', async () => {
     const page = await open();
     const { articles, dangling } = await page.evaluate(() => {
