@@ -8,11 +8,11 @@
  *     durably (group commit over SQLite WAL) and journalled.
  * Every request carries a distinct valid InvolvementMessage.
  */
-import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BodyPool, load, type LoadFigures } from './lib/load.js';
+import { benchTools } from './lib/tools.js';
 import { BENCH_DIST, cpuTimeUs, freePort, serveMocks, spawnNode, type Child } from './lib/proc.js';
 
 export const INGEST_PATH = '/contactpoint/v1/involvements';
@@ -51,10 +51,8 @@ export interface IngestResult {
   vsExpressRounds: number[];
 }
 
-const require = createRequire(import.meta.url);
-
 export function prismInfo(): { bin: string; version: string } {
-  const pkgPath = require.resolve('@stoplight/prism-cli/package.json');
+  const pkgPath = benchTools((line) => console.error(line)).resolve('@stoplight/prism-cli/package.json');
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string; bin: string | Record<string, string> };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.prism!;
   return { bin: join(pkgPath, '..', bin), version: pkg.version };
@@ -67,7 +65,8 @@ export function prismInfo(): { bin: string; version: string } {
  */
 export async function prismDocument(oursUrl: string, file: string): Promise<void> {
   const doc = (await (await fetch(`${oursUrl}/openapi.json`)).json()) as Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
-  const { jsonSchemaDialect: _dialect, ...rest } = doc;
+  // servers too: its relative '/' entry would only make Prism match the request URL against it.
+  const { jsonSchemaDialect: _dialect, servers: _servers, ...rest } = doc;
   const op = doc.paths[INGEST_PATH]!.post;
   writeFileSync(file, JSON.stringify({ ...rest, paths: { [INGEST_PATH]: { post: op } } }, null, 1));
 }

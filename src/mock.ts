@@ -10,6 +10,9 @@ import { Journal } from './core/journal.js';
 import { Pipeline } from './core/pipeline.js';
 import { route, json, type RouteDef } from './core/http.js';
 import { buildOpenApi } from './core/openapi.js';
+import { Kind } from '@sinclair/typebox';
+import * as contactPointSchemas from '../mocks/contactpoint/schemas.js';
+import * as ecafSchemas from '../mocks/ecaf/schemas.js';
 import { renderDocs } from './core/docs.js';
 import { ERRORS } from './rules.js';
 import { Directory, LOG_BODIES } from '../mocks/contactpoint/domain/directory.js';
@@ -102,7 +105,9 @@ export class MockServices {
   }
 
   openapi(): Record<string, unknown> {
-    return (this.openapiCache ??= buildOpenApi(this.pipeline.routes, this.version));
+    // The services' exported schemas give components.schemas their names (and examples their schema).
+    const schemas = Object.fromEntries(Object.entries({ ...contactPointSchemas, ...ecafSchemas }).filter(([, v]) => typeof v === 'object' && v !== null && Kind in v));
+    return (this.openapiCache ??= buildOpenApi(this.pipeline.routes, this.version, { schemas }));
   }
 
   createSession(opts: { name?: string; clients?: ClientSpec[]; dataset?: DatasetName; count?: number; seed?: number } = {}): {

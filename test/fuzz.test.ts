@@ -24,6 +24,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { startServer } from '../src/server.js';
 import type { CoreResponse, RouteDef } from '../src/core/http.js';
 import { MAX_BODY_BYTES } from '../src/core/http.js';
+import { inlineSchemaRefs } from '../src/core/openapi.js';
 import { involvement, cafIndicator, testNhs } from './support/messages.js';
 
 const RUNS = Number(process.env.ICS_FUZZ_RUNS ?? 200);
@@ -71,9 +72,10 @@ interface Op {
   body?: { contentType: string; schema: JsonSchema };
 }
 
-const openapi = (await (await fetch(`${running.url}/openapi.json`)).json()) as {
+// Schemas read in place: the document's shared ones are $refs into components.schemas.
+const openapi = inlineSchemaRefs((await (await fetch(`${running.url}/openapi.json`)).json()) as {
   paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ name: string; in: string; required?: boolean; schema: JsonSchema }>; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
-};
+});
 const routesById = new Map(mock.pipeline.routes.map((r) => [r.operationId, r]));
 const OPS: Op[] = [];
 for (const [path, methods] of Object.entries(openapi.paths)) {

@@ -1,5 +1,5 @@
 /** The load generator: autocannon, programmatic, one distinct valid body per request. */
-import autocannon from 'autocannon';
+import { benchTools } from './tools.js';
 import { involvementNdjson } from '../../fixtures/population.js';
 
 /**
@@ -64,8 +64,33 @@ export interface LoadOptions {
   body: () => Buffer;
 }
 
+/** The part of autocannon's programmatic API the bench uses (autocannon is fetched on first use: lib/tools.ts). */
+interface AutocannonRequest { method: string; body?: Buffer }
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+  statusCodeStats?: Record<string, { count?: number }>;
+}
+type Autocannon = (opts: {
+  url: string;
+  method: string;
+  connections: number;
+  duration: number;
+  timeout: number;
+  headers: Record<string, string>;
+  requests: { method: string; setupRequest: (req: AutocannonRequest) => AutocannonRequest }[];
+}) => Promise<AutocannonResult>;
+
+let autocannonFn: Autocannon | undefined;
+
 export async function load(subject: string, o: LoadOptions): Promise<LoadFigures> {
-  const r = await autocannon({
+  autocannonFn ??= benchTools((line) => console.error(line))('autocannon') as Autocannon;
+  const r = await autocannonFn({
     url: o.url,
     method: 'POST',
     connections: o.connections,

@@ -18,7 +18,9 @@ export function renderDocs(openapi: Record<string, unknown>, errors: Readonly<Re
       if (!byTag.has(tag)) byTag.set(tag, []);
       byTag.get(tag)!.push({ method, path, op });
     }
-  const json = (v: unknown) => `<pre>${escapeHtml(JSON.stringify(v, null, 2))}</pre>`;
+  // A shared schema is a $ref into components.schemas: a link to it in the Schemas section.
+  const json = (v: unknown) => `<pre>${escapeHtml(JSON.stringify(v, null, 2)).replace(/&quot;#\/components\/schemas\/(\w+)&quot;/g, '<a href="#schema-$1">&quot;#/components/schemas/$1&quot;</a>')}</pre>`;
+  const schemas = Object.entries(((openapi.components as { schemas?: Record<string, unknown> } | undefined)?.schemas) ?? {});
   const section = (tag: string, ops: Array<{ method: string; path: string; op: Op }>) => `
   <h2 id="${escapeHtml(tag)}">${escapeHtml(tag)}</h2>
   ${ops
@@ -49,8 +51,9 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-
 <h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1>
 <p>${escapeHtml(info.description)}</p>
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Authentication: <code>Authorization: Bearer &lt;token&gt;</code>; lookups also send <code>Practitioner-Id</code>.</p>
-<nav><ul>${[...byTag.keys()].map((t) => `<li><a href="#${escapeHtml(t)}">${escapeHtml(t)}</a></li>`).join('')}<li><a href="#errors">errors</a></li></ul></nav>
+<nav><ul>${[...byTag.keys()].map((t) => `<li><a href="#${escapeHtml(t)}">${escapeHtml(t)}</a></li>`).join('')}${schemas.length ? '<li><a href="#schemas">schemas</a></li>' : ''}<li><a href="#errors">errors</a></li></ul></nav>
 ${[...byTag.entries()].map(([t, ops]) => section(t, ops)).join('')}
+${schemas.length ? `<h2 id="schemas">Schemas</h2>\n${schemas.map(([name, schema]) => `<details id="schema-${escapeHtml(name)}"><summary><code>${escapeHtml(name)}</code></summary>${json(schema)}</details>`).join('\n')}` : ''}
 <h2 id="errors">Problem codes</h2>
 <table><tr><th>code</th><th>status</th><th>meaning and fix</th></tr>
 ${Object.entries(errors)

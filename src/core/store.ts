@@ -61,6 +61,7 @@ type Outcome = { ok: boolean; value: unknown };
 class Rerun extends Error {}
 
 export class Store {
+  /** @internal Left out of the published types, which must not need better-sqlite3's (decision 0025). */
   readonly db: Database.Database;
   readonly file: string;
   private queue: Job[] = [];

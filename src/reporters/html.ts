@@ -63,10 +63,17 @@ function value(v: unknown): string {
   return v === undefined ? '<span class="none">–</span>' : `<code>${esc(describeValue(v, 600))}</code>`;
 }
 
-const testAnchor = (i: number) => `t${i + 1}`;
-const exAnchor = (i: number, n: number) => `t${i + 1}-x${n}`;
+/**
+ * Anchors by test ID, not position, so a link into a report (in a ticket, a review) still points at
+ * the same test after tests are added or reordered. IDs are [A-Za-z0-9._-] already; anything else
+ * becomes "_" so the anchor stays a valid fragment.
+ */
+export const testAnchor = (id: string) => `test-${id.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+export const exAnchor = (id: string, n: number) => `${testAnchor(id)}-x${n}`;
+/** A test ID that a narrow column may wrap after its dots (and hyphens), never inside a word. */
+const breakableId = (id: string) => esc(id).replace(/\./g, '.<wbr>');
 
-function checkRows(result: RunResult, t: TestResult, ti: number): string {
+function checkRows(result: RunResult, t: TestResult): string {
   if (!t.checks.length) return '<p class="muted">No checks were recorded.</p>';
   const rows = t.checks.map((c: CheckResult) => {
     const e = exchangeOf(t, c);
@@ -78,20 +85,20 @@ function checkRows(result: RunResult, t: TestResult, ti: number): string {
 <td>${c.path ? `<code>${esc(c.path)}</code>` : '<span class="none">–</span>'}</td>
 <td>${value(c.expected)}</td>
 <td>${value(c.actual)}</td>
-<td>${e ? `<a href="#${exAnchor(ti, e.n)}">#${e.n}</a>` : c.exchange !== undefined ? `seq ${esc(c.exchange)}` : '<span class="none">–</span>'}</td>
+<td>${e ? `<a href="#${exAnchor(t.id, e.n)}">#${e.n}</a>` : c.exchange !== undefined ? `seq ${esc(c.exchange)}` : '<span class="none">–</span>'}</td>
 </tr>`;
   });
   return `<table class="checks"><thead><tr><th>Verdict</th><th>Requirement</th><th>Check</th><th>Path</th><th>Expected</th><th>Actual</th><th>Exchange</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function exchangeBlock(t: TestResult, ti: number, e: Exchange, judgedFail: Set<number>): string {
+function exchangeBlock(t: TestResult, e: Exchange, judgedFail: Set<number>): string {
   const failed = judgedFail.has(e.n);
   const ok = e.status < 400;
   const headers = e.requestHeaders && Object.keys(e.requestHeaders).length
     ? `<div class="kv"><h5>Request headers</h5><pre>${esc(Object.entries(e.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n'))}</pre></div>`
     : '';
   const body = (title: string, v: unknown) => (v === undefined ? '' : `<div class="kv"><h5>${title}</h5><pre>${esc(pretty(v))}</pre></div>`);
-  return `<details class="ex${failed ? ' judged-fail' : ''}" id="${exAnchor(ti, e.n)}"${failed ? ' open' : ''}>
+  return `<details class="ex${failed ? ' judged-fail' : ''}" id="${exAnchor(t.id, e.n)}"${failed ? ' open' : ''}>
 <summary><span class="ex-n">#${e.n}</span><span class="dir">${esc(e.direction)}</span><span class="method">${esc(e.method)}</span><span class="url">${esc(e.url)}</span><span class="code ${ok ? 'ok' : 'bad'}">${esc(e.status)}</span><span class="ms">${esc(e.durationMs)} ms</span><span class="at">${esc(e.at.slice(11, 23))}</span>${e.verdict ? `<span class="jv">${esc(e.verdict)}</span>` : ''}${failed ? '<span class="flag">judged: fail</span>' : ''}</summary>
 <div class="ex-body">
 <p class="ex-meta">${esc(e.at)} · ${esc(e.durationMs)} ms${e.service ? ` · ${esc(e.service)}` : ''}${e.operationId ? ` · <code>${esc(e.operationId)}</code>` : ''}${e.journalSeq !== undefined ? ` · journal seq ${esc(e.journalSeq)}` : ''}</p>
@@ -99,11 +106,11 @@ ${headers}${body('Request body', e.requestBody)}${body(`Response body (${esc(e.s
 </div></details>`;
 }
 
-function testBlock(result: RunResult, t: TestResult, ti: number): string {
+function testBlock(result: RunResult, t: TestResult): string {
   const blocking = (t.status === 'FAILED' && !t.waiver) || t.status === 'ERROR';
   const judgedFail = new Set(failingChecks(t).map((c) => exchangeOf(t, c)?.n).filter((n): n is number => n !== undefined));
   const reqs = t.requirements.map((r) => `<a class="req" href="#req-${esc(r)}">${esc(r)}</a>`).join(' ');
-  return `<article class="test st-${esc(t.status)}" id="${testAnchor(ti)}" data-status="${esc(t.status)}" data-capability="${esc(t.capability)}" data-test="${esc(t.id)}">
+  return `<article class="test st-${esc(t.status)}" id="${testAnchor(t.id)}" data-status="${esc(t.status)}" data-capability="${esc(t.capability)}" data-test="${esc(t.id)}">
 <details${blocking ? ' open' : ''}>
 <summary>${chip(t.status)}${t.waiver ? chip('WAIVED') : ''}<span class="tid">${esc(t.id)}</span><span class="ttitle">${esc(t.title)}</span><span class="ms">${esc(t.durationMs)} ms</span></summary>
 <div class="test-body">
@@ -111,11 +118,11 @@ function testBlock(result: RunResult, t: TestResult, ti: number): string {
 ${t.reason ? `<p class="reason r-${esc(t.status)}"><strong>${esc(STATUS_LABEL[t.status])}:</strong> ${esc(t.reason)}</p>` : ''}
 ${t.waiver ? `<p class="waiver"><strong>Waived</strong>: ${esc(t.waiver.reason)} (approved by ${esc(t.waiver.approver)}, expires ${esc(t.waiver.expires)})</p>` : ''}
 <h4>Checks</h4>
-${checkRows(result, t, ti)}
+${checkRows(result, t)}
 ${t.attestations.length ? `<h4>Attestations</h4><ul class="att">${t.attestations.map((a) => `<li>${chip(a.answer === 'yes' ? 'PASSED' : a.answer === 'no' ? 'FAILED' : 'REVIEW', a.answer)} <a href="#req-${esc(a.requirement)}">${esc(a.requirement)}</a>: ${esc(a.question)}${a.note ? ` <span class="muted">(${esc(a.note)})</span>` : ''}${a.by ? ` <span class="muted">by ${esc(a.by)}</span>` : ''}</li>`).join('')}</ul>` : ''}
 ${t.steps.length ? `<h4>Steps</h4><ol class="steps">${t.steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ol>` : ''}
 <h4>Exchanges (${t.exchanges.length})</h4>
-${t.exchanges.length ? `<div class="exchanges">${t.exchanges.map((e) => exchangeBlock(t, ti, e, judgedFail)).join('')}</div>` : '<p class="muted">No exchanges in this test.</p>'}
+${t.exchanges.length ? `<div class="exchanges">${t.exchanges.map((e) => exchangeBlock(t, e, judgedFail)).join('')}</div>` : '<p class="muted">No exchanges in this test.</p>'}
 </div>
 </details>
 </article>`;
@@ -125,9 +132,9 @@ function matrixRow(result: RunResult, r: RequirementResult, declared: Set<string
   const cov = requirementCoverage(result, r.id, r.tests);
   const index = new Map(result.tests.map((t, i) => [t.id, i]));
   const tests = r.tests.length
-    ? r.tests.map((id) => (index.has(id) ? `<a href="#${testAnchor(index.get(id)!)}">${esc(id)}</a>` : esc(id))).join('<br>')
+    ? r.tests.map((id) => (index.has(id) ? `<a href="#${testAnchor(id)}">${breakableId(id)}</a>` : breakableId(id))).join('<br>')
     : `<span class="none">${r.noTestReason ? esc(`No test: ${r.noTestReason}`) : 'No test'}</span>`;
-  return `<tr class="req-row rs-${esc(r.status)}${declared.has(r.capability) ? '' : ' undeclared'}" id="req-${esc(r.id)}" data-capability="${esc(r.capability)}">
+  return `<tr class="req-row rs-${esc(r.status)}${declared.has(r.capability) ? '' : ' undeclared'}" id="req-${esc(r.id)}" data-capability="${esc(r.capability)}" data-status="${esc(r.status)}">
 <td class="rid">${esc(r.id)}</td><td>${esc(r.level)}</td><td>${esc(r.capability)}</td><td class="stmt">${esc(r.statement)}</td><td class="tests">${tests}</td><td>${chip(r.status)}</td>
 <td class="cov">${r.tests.length ? `${cov.ran}/${cov.total} <span class="pct">${cov.percent}%</span>${bar(cov.percent)}` : '<span class="none">–</span>'}</td></tr>`;
 }
@@ -158,6 +165,10 @@ h2{margin:0 0 12px;font-size:20px}h4{margin:16px 0 6px;font-size:14px;text-trans
 .tile{border:1px solid var(--line);border-left:5px solid var(--skip);border-radius:4px;padding:8px 12px}
 .tile b{display:block;font-size:26px;line-height:1.1}.tile span{font-size:13px;color:var(--muted)}
 .tile.t-PASSED{border-left-color:var(--pass)}.tile.t-FAILED{border-left-color:var(--fail)}.tile.t-WARNING{border-left-color:var(--warn)}.tile.t-ERROR{border-left-color:var(--err)}.tile.t-REVIEW{border-left-color:var(--review)}.tile.t-total,.tile.t-cov{border-left-color:var(--blue)}.tile.t-waived{border-left-color:var(--waived)}
+.grid{display:flex;flex-direction:column;gap:4px;margin:4px 0 6px}.grid-row{display:flex;align-items:center;gap:10px}.grid-row.undeclared{opacity:.45}
+.grid-cap{font-family:var(--mono);font-size:12.5px;width:150px;flex:none}.grid-cells{display:flex;flex-wrap:wrap;gap:3px}
+.cell{display:block;width:16px;height:16px;border-radius:2px;background:var(--skip)}.cell:hover,.cell:focus{outline:2px solid var(--ink);outline-offset:1px}
+.grid-legend{font-size:12.5px;margin:4px 0 0}
 .broke{margin:14px 0 0;padding:0;list-style:none}
 .broke li{border-left:4px solid var(--fail);background:#fdf1f0;padding:8px 12px;margin:6px 0;border-radius:0 4px 4px 0}
 .broke .what{display:block;margin-top:2px}
@@ -172,7 +183,7 @@ th{background:#f8f8f8;font-size:12.5px;color:var(--muted);text-transform:upperca
 .cap{border:1px solid var(--line);border-radius:4px;padding:8px 12px}.cap.on{border-color:var(--pass);background:#f2f9f5}.cap.off{color:var(--muted)}
 .cap b{font-family:var(--mono);font-size:13px}.cap .decl{float:right;font-size:12px;font-weight:700}
 .req-row.rs-FAILED td{background:#fdf1f0}.req-row.undeclared{color:var(--muted)}
-.rid{font-family:var(--mono);white-space:nowrap;font-size:12.5px}.matrix .stmt{width:40%;min-width:280px}.matrix .tests{width:22%;font-family:var(--mono);font-size:12px;word-break:break-word}
+.rid{font-family:var(--mono);white-space:nowrap;font-size:12.5px}.matrix .stmt{width:40%;min-width:280px}.matrix .tests{width:22%;min-width:12em;font-family:var(--mono);font-size:12px;word-break:normal;overflow-wrap:normal;hyphens:none}
 .cov{white-space:nowrap;min-width:110px}.pct{color:var(--muted);font-size:12px}
 .bar{display:block;width:100px;height:8px;margin-top:3px}.bar-bg{fill:#e5e7e9}.bar-fg{fill:var(--pass)}
 .filters{display:flex;flex-wrap:wrap;align-items:center;gap:10px;margin-bottom:14px}
@@ -180,6 +191,7 @@ th{background:#f8f8f8;font-size:12.5px;color:var(--muted);text-transform:upperca
 .filters button[aria-pressed=true]{background:var(--ink);color:#fff;border-color:var(--ink)}
 .filters select{font:inherit;font-size:13px;padding:3px 6px}
 .filters .count{margin-left:auto;color:var(--muted);font-size:13px}
+.filters input[type=search]{font:inherit;font-size:13px;padding:3px 8px;min-width:16em;border:1px solid var(--line);border-radius:4px}
 .test{border:1px solid var(--line);border-left:5px solid var(--skip);border-radius:4px;margin:8px 0;background:#fff}
 .test.st-PASSED{border-left-color:var(--pass)}.test.st-FAILED{border-left-color:var(--fail)}.test.st-WARNING{border-left-color:var(--warn)}.test.st-ERROR{border-left-color:var(--err)}.test.st-REVIEW{border-left-color:var(--review)}
 .test>details>summary{cursor:pointer;padding:9px 12px;display:flex;gap:10px;align-items:baseline;flex-wrap:wrap;list-style-position:outside}
@@ -207,6 +219,10 @@ footer{color:var(--muted);font-size:12.5px;padding:0 32px 32px}
 [hidden]{display:none!important}
 @media print{
  html{background:#fff;font-size:11px}
+ .matrix{table-layout:fixed}.matrix .stmt,.matrix .tests,.matrix .cov{min-width:0}
+ .matrix th{font-size:9.5px;letter-spacing:0}.matrix th:nth-child(1){width:14%}.matrix th:nth-child(2){width:7%}.matrix th:nth-child(3){width:13%}.matrix th:nth-child(4){width:30%}.matrix th:nth-child(5){width:17%}.matrix th:nth-child(6){width:9%}.matrix th:nth-child(7){width:10%}
+ .matrix .cov{white-space:normal}
+ .matrix .chip{white-space:normal}.matrix .bar{width:100%}
  nav.toc,.filters,.no-print{display:none!important}
  .masthead{background:#fff;color:#000;border-bottom:3px solid #000;padding:0 0 8px}
  .masthead .brand,.meta dt,.headline .ver,.verdict-note{color:#333}
@@ -228,20 +244,29 @@ const SCRIPT = `
   var buttons = Array.prototype.slice.call(document.querySelectorAll('.filters button[data-status]'));
   var cap = document.getElementById('f-capability');
   var count = document.getElementById('f-count');
+  var search = document.getElementById('f-search');
+  var reqStatus = document.getElementById('f-req-status');
   var status = '';
+  // What the search box matches: the test's ID, title, requirements and status, read once.
+  var haystack = tests.map(function (t) { var sum = t.querySelector('summary'); return (t.getAttribute('data-test') + ' ' + (sum ? sum.textContent : '')).toLowerCase(); });
   function apply() {
     var c = cap.value, shown = 0;
-    tests.forEach(function (t) {
-      var on = (status === '' || t.getAttribute('data-status') === status) && (c === '' || t.getAttribute('data-capability') === c);
+    var words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    tests.forEach(function (t, i) {
+      var on = (status === '' || t.getAttribute('data-status') === status) && (c === '' || t.getAttribute('data-capability') === c) &&
+        words.every(function (w) { return haystack[i].indexOf(w) !== -1; });
       t.hidden = !on;
       if (on) shown++;
     });
-    rows.forEach(function (r) { r.hidden = c !== '' && r.getAttribute('data-capability') !== c; });
+    var rs = reqStatus.value;
+    rows.forEach(function (r) { r.hidden = (c !== '' && r.getAttribute('data-capability') !== c) || (rs !== '' && r.getAttribute('data-status') !== rs); });
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-status') === status)); });
     count.textContent = shown + ' of ' + tests.length + ' tests shown';
   }
   buttons.forEach(function (b) { b.addEventListener('click', function () { status = b.getAttribute('data-status'); apply(); }); });
   cap.addEventListener('change', apply);
+  search.addEventListener('input', apply);
+  reqStatus.addEventListener('change', apply);
   function setAll(open) { tests.forEach(function (t) { t.querySelector('details').open = open; }); }
   document.getElementById('f-expand').addEventListener('click', function () { setAll(true); });
   document.getElementById('f-collapse').addEventListener('click', function () { setAll(false); });
@@ -250,7 +275,8 @@ const SCRIPT = `
     var el = id && document.getElementById(id);
     if (!el) return;
     var art = el.closest('article.test');
-    if (art && art.hidden) { status = ''; cap.value = ''; apply(); }
+    var row = el.closest('tr.req-row');
+    if ((art && art.hidden) || (row && row.hidden)) { status = ''; cap.value = ''; search.value = ''; reqStatus.value = ''; apply(); }
     for (var p = el; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
     el.scrollIntoView();
   }
@@ -265,6 +291,27 @@ const SCRIPT = `
   if (location.hash) reveal();
 })();
 `;
+
+/** A CSS string literal; `<` escaped too, so no value can close the <style> element. */
+const cssString = (v: string) => `"${v.replace(/[\\"]/g, '\\$&').replace(/[\r\n]+/g, ' ').replace(/</g, '\\3C ')}"`;
+
+/**
+ * Printed (or saved as PDF) the report is A4 with a running header on every page, naming the
+ * system, the run ID and the verdict, and "Page n of N" in the footer: a filed copy says which run
+ * it is on each sheet. CSS page-margin boxes (Chromium 131+; other browsers print without them).
+ */
+function pageStyle(result: RunResult): string {
+  const system = `${result.sut.vendor} ${result.sut.product} ${result.sut.version}`;
+  const box = 'font-family:system-ui,sans-serif;font-size:8.5pt;color:#333';
+  return `
+@page{size:A4;margin:16mm 12mm 14mm;
+ @top-left{content:${cssString(`${system} · Run ${result.run.id}`)};${box};width:80%}
+ @top-right{content:${cssString(result.summary.label)};${box};font-weight:700}
+ @bottom-left{content:${cssString(`ics-conformance ${result.harness.version} · ${result.run.finishedAt}`)};${box}}
+ @bottom-right{content:"Page " counter(page) " of " counter(pages);${box}}
+}
+`;
+}
 
 const cspHash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
@@ -307,21 +354,26 @@ export function htmlReport(result: RunResult): string {
     .filter((r) => r.status === 'FAILED')
     .map((r) => {
       const fails = result.tests
-        .map((t, ti) => ({ t, ti }))
-        .filter(({ t }) => !t.waiver)
-        .flatMap(({ t, ti }) => failingChecks(t).filter((c) => c.requirement === r.id).map((c) => ({ t, ti, c })));
-      const lines = fails.slice(0, 3).map(({ t, ti, c }) => {
+        .filter((t) => !t.waiver)
+        .flatMap((t) => failingChecks(t).filter((c) => c.requirement === r.id).map((c) => ({ t, c })));
+      const lines = fails.slice(0, 3).map(({ t, c }) => {
         const e = exchangeOf(t, c);
-        return `<span class="what">In <a href="#${testAnchor(ti)}">${esc(t.id)}</a>: ${esc(c.message)}${c.path ? ` at <code>${esc(c.path)}</code>` : ''}${c.expected !== undefined ? `; expected <code>${esc(describeValue(c.expected, 200))}</code>` : ''}${c.actual !== undefined ? `; actual <code>${esc(describeValue(c.actual, 200))}</code>` : ''}${e ? ` (<a href="#${exAnchor(ti, e.n)}">exchange #${e.n}</a>)` : ''}</span>`;
+        return `<span class="what">In <a href="#${testAnchor(t.id)}">${esc(t.id)}</a>: ${esc(c.message)}${c.path ? ` at <code>${esc(c.path)}</code>` : ''}${c.expected !== undefined ? `; expected <code>${esc(describeValue(c.expected, 200))}</code>` : ''}${c.actual !== undefined ? `; actual <code>${esc(describeValue(c.actual, 200))}</code>` : ''}${e ? ` (<a href="#${exAnchor(t.id, e.n)}">exchange #${e.n}</a>)` : ''}</span>`;
       });
       const more = fails.length > 3 ? `<span class="what muted">and ${fails.length - 3} more failing check(s)</span>` : '';
       return `<li><a href="#req-${esc(r.id)}"><strong>${esc(r.id)}</strong></a> <span class="lvl">${esc(r.level)}</span> ${esc(r.statement)}${lines.join('')}${more}</li>`;
     });
   const errors = result.tests
-    .map((t, i) => ({ t, i }))
-    .filter(({ t }) => t.status === 'ERROR')
-    .map(({ t, i }) => `<li><a href="#${testAnchor(i)}"><strong>${esc(t.id)}</strong></a> ${chip('ERROR')}<span class="what">${esc((t.reason ?? '').split('\n')[0])}</span></li>`);
+    .filter((t) => t.status === 'ERROR')
+    .map((t) => `<li><a href="#${testAnchor(t.id)}"><strong>${esc(t.id)}</strong></a> ${chip('ERROR')}<span class="what">${esc((t.reason ?? '').split('\n')[0])}</span></li>`);
 
+  // The picture at a glance: one square per requirement, a row per capability, coloured by status.
+  const grid = Object.keys(CAPABILITIES)
+    .map((c) => [c, result.requirements.filter((r) => r.capability === c)] as const)
+    .filter(([, reqs]) => reqs.length > 0)
+    .map(([c, reqs]) => `<div class="grid-row${declared.has(c) ? '' : ' undeclared'}" data-capability="${esc(c)}"><span class="grid-cap">${esc(c)}</span><span class="grid-cells">${reqs.map((r) => `<a class="cell s-${esc(r.status)}" href="#req-${esc(r.id)}" title="${esc(`${r.id} (${r.level}): ${STATUS_LABEL[r.status] ?? r.status}`)}" aria-label="${esc(`${r.id}: ${STATUS_LABEL[r.status] ?? r.status}`)}"></a>`).join('')}</span></div>`)
+    .join('');
+  const gridLegend = [...new Set(result.requirements.map((r) => r.status))].map((x) => chip(x)).join(' ');
   const caps = Object.entries(CAPABILITIES)
     .map(([id, desc]) => `<div class="cap ${declared.has(id) ? 'on' : 'off'}"><span class="decl">${id === 'core' ? 'always' : declared.has(id) ? 'declared' : 'not declared'}</span><b>${esc(id)}</b><br>${esc(desc)}</div>`)
     .join('');
@@ -345,7 +397,7 @@ export function htmlReport(result: RunResult): string {
 <table><thead><tr><th>Kind</th><th>Value (masked)</th><th>Why</th><th>Where</th><th>Seen</th></tr></thead><tbody>${privacy.findings
         .map((f) => {
           const ti = index.get(f.test);
-          const where = ti === undefined ? esc(f.test) : `<a href="#${exAnchor(ti, f.exchange)}">${esc(f.test)} #${esc(f.exchange)}</a>`;
+          const where = ti === undefined ? esc(f.test) : `<a href="#${exAnchor(f.test, f.exchange)}">${esc(f.test)} #${esc(f.exchange)}</a>`;
           return `<tr><td>${esc(f.kind)}</td><td><code>${esc(f.value)}</code></td><td>${esc(f.reason)}</td><td>${where} ${esc(f.where)} <code>${esc(f.path || '/')}</code></td><td>${esc(f.occurrences)}×</td></tr>`;
         })
         .join('')}</tbody></table>`
@@ -361,6 +413,7 @@ export function htmlReport(result: RunResult): string {
   const filterButtons = [`<button type="button" data-status="" aria-pressed="true">All (${result.tests.length})</button>`, ...STATUSES.filter((x) => statusCounts.get(x)).map((x) => `<button type="button" data-status="${x}" aria-pressed="false">${esc(STATUS_LABEL[x])} (${statusCounts.get(x)})</button>`)].join('');
   const capOptions = ['<option value="">All capabilities</option>', ...[...new Set(result.tests.map((t) => t.capability))].map((c) => `<option value="${esc(c)}">${esc(c)}</option>`)].join('');
 
+  const reqStatusOptions = ['<option value="">Requirements: every status</option>', ...[...new Set(result.requirements.map((r) => r.status))].map((x) => `<option value="${esc(x)}">${esc(STATUS_LABEL[x] ?? x)} (${result.requirements.filter((r) => r.status === x).length})</option>`)].join('');
   const declaredReqs = result.requirements.filter((r) => declared.has(r.capability));
   const reqCounts = ['PASSED', 'FAILED', 'WARNING', 'WAIVED', 'REVIEW', 'NOT_TESTED', 'SKIPPED']
     .map((x) => [x, declaredReqs.filter((r) => r.status === x).length] as const)
@@ -368,7 +421,8 @@ export function htmlReport(result: RunResult): string {
     .map(([x, n]) => `${chip(x)} ${n}`)
     .join(' &nbsp; ');
 
-  const csp = `default-src 'none'; style-src ${cspHash(STYLE)}; script-src ${cspHash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
+  const style = STYLE + pageStyle(result);
+  const csp = `default-src 'none'; style-src ${cspHash(style)}; script-src ${cspHash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -378,7 +432,7 @@ export function htmlReport(result: RunResult): string {
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="ics-conformance ${esc(result.harness.version)}">
 <title>${esc(`${s.label}: ${sutName} ${result.sut.version} — ICS conformance report`)}</title>
-<style>${STYLE}</style>
+<style>${style}</style>
 </head>
 <body class="v-${esc(s.verdict)}">
 <header class="masthead">
@@ -390,6 +444,7 @@ export function htmlReport(result: RunResult): string {
 <main>
 <section id="summary"><h2>Summary</h2>
 <div class="tiles">${tiles}<div class="tile t-cov"><b>${cov.percent}%</b><span>${cov.verified}/${cov.total} requirements verified</span></div></div>
+<h4>Requirements by capability</h4><div class="grid" role="list">${grid}</div><p class="grid-legend">${gridLegend} <span class="muted">· one square per requirement; faded rows: capabilities not declared</span></p>
 ${broke.length ? `<h4>Requirements not met</h4><ul class="broke">${broke.join('')}</ul>` : ''}
 ${errors.length ? `<h4>Errors</h4><ul class="broke">${errors.join('')}</ul>` : ''}
 ${identityNote ? `<h4>Identity</h4><p class="broke" id="identity">${esc(identityNote)}</p>` : ''}
@@ -405,12 +460,13 @@ ${attested ? `<h4>Attested in the conformance statement</h4><ul>${attested}</ul>
 ${waivers}
 <section id="requirements"><h2>Requirement traceability</h2>
 <p>Every requirement on the system in catalogue ${esc(result.catalogueVersion)}, the tests that verify it and its status. Coverage: of the tests citing a requirement, how many ran and recorded a verdict on it. Requirements of the declared capabilities: ${reqCounts}</p>
+<div class="filters"><select id="f-req-status" aria-label="Requirement status">${reqStatusOptions}</select></div>
 <table class="matrix"><thead><tr><th>Requirement</th><th>Level</th><th>Capability</th><th>Statement</th><th>Tests</th><th>Status</th><th>Coverage</th></tr></thead>
 <tbody>${result.requirements.map((r) => matrixRow(result, r, declared)).join('')}</tbody></table>
 </section>
 <section id="tests"><h2>Tests and evidence</h2>
-<div class="filters" role="group" aria-label="Filters">${filterButtons}<select id="f-capability" aria-label="Capability">${capOptions}</select><button type="button" id="f-expand">Expand all</button><button type="button" id="f-collapse">Collapse all</button><span class="count" id="f-count"></span></div>
-${result.tests.map((t, i) => testBlock(result, t, i)).join('\n')}
+<div class="filters" role="group" aria-label="Filters"><input type="search" id="f-search" placeholder="Search tests: ID, title, requirement…" aria-label="Search tests">${filterButtons}<select id="f-capability" aria-label="Capability">${capOptions}</select><button type="button" id="f-expand">Expand all</button><button type="button" id="f-collapse">Collapse all</button><span class="count" id="f-count"></span></div>
+${result.tests.map((t) => testBlock(result, t)).join('\n')}
 </section>
 </main>
 <footer>Generated by ics-conformance ${esc(result.harness.version)} from results.json (schema ${esc(result.schemaVersion)}). Evidence bundle: check it with <code>ics-conformance verify DIR --public-key KEY</code>. Credentials in this report are masked.</footer>

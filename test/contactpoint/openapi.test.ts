@@ -4,6 +4,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { testServer } from '../support/server.js';
 import { renderDocs } from '../../src/core/docs.js';
 import { ajv } from '../../src/core/schema.js';
+import { readDocExamples, resolveSchemaRefs } from '../../src/core/openapi.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
 let doc: any;
@@ -23,9 +24,13 @@ function operations(d: any): Array<{ path: string; method: string; op: any }> {
   return out;
 }
 
-/** Every sub-schema of a JSON Schema, with its JSON pointer. */
+/** The schema with every `#/components/schemas/...` reference replaced by what it names. */
+const deref = (schema: any): any => resolveSchemaRefs(schema, doc.components.schemas);
+
+/** Every sub-schema of a JSON Schema (references followed), with its JSON pointer. */
 function* subschemas(schema: any, at = ''): Generator<{ at: string; schema: any }> {
   if (!schema || typeof schema !== 'object') return;
+  if (typeof schema.$ref === 'string') return yield* subschemas(deref(schema), at);
   yield { at, schema };
   for (const [k, v] of Object.entries<any>(schema.properties ?? {})) yield* subschemas(v, `${at}/properties/${k}`);
   if (schema.items && typeof schema.items === 'object') yield* subschemas(schema.items, `${at}/items`);
@@ -106,8 +111,57 @@ describe('GET /openapi.json', () => {
       for (const [k, v] of Object.entries(node)) if (k !== 'examples') visit(v, `${at}/${k}`);
     };
     visit(doc.paths, '#/paths');
+    visit(doc.components.schemas, '#/components/schemas');
     expect(checked).toBeGreaterThan(5);
     expect(bad).toEqual([]);
+  });
+});
+
+describe('GET /openapi.json: shared schemas, servers and the interface documents\' examples', () => {
+  const refs = (node: any): string[] => (node && typeof node === 'object' ? [...(typeof node.$ref === 'string' ? [node.$ref] : []), ...Object.values(node).flatMap(refs)] : []);
+
+  it('DOC-001: keeps shared schemas once under components.schemas and refers to them with $ref', () => {
+    const schemas = doc.components.schemas;
+    for (const name of ['Problem', 'InvolvementMessage', 'CafIndicatorMessage', 'Receipt', 'ChildRecord', 'OpenEpisodeRequest', 'NhsNumber']) expect(schemas, name).toHaveProperty(name);
+    const submit = operations(doc).find(({ op }) => op.operationId === 'submitInvolvement')!.op;
+    expect(submit.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/InvolvementMessage' });
+    for (const { path, method, op } of operations(doc))
+      for (const [status, res] of Object.entries<any>(op.responses))
+        if (Number(status) >= 400) expect(res.content['application/problem+json'].schema, `${method} ${path} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+    // Every reference resolves, and the document is a fraction of its inline size (915 KB).
+    const all = refs(doc).filter((r) => r.startsWith('#/components/schemas/'));
+    expect(all.length).toBeGreaterThan(200);
+    for (const r of new Set(all)) expect(schemas, r).toHaveProperty(r.slice('#/components/schemas/'.length));
+    expect(JSON.stringify(doc).length).toBeLessThan(400_000);
+  });
+
+  it('DOC-001: names the servers: the one it was fetched from, and serve\'s default', () => {
+    expect(doc.servers.map((s: any) => s.url)).toEqual(['/', 'http://127.0.0.1:4010']);
+  });
+
+  it('DOC-001: carries every marked example of docs/interface/*.md, each attached to an operation and valid against its schema there', () => {
+    const examples = readDocExamples();
+    expect(examples.length).toBeGreaterThanOrEqual(20);
+    expect(Object.values<any>(doc.components.examples).map((e) => e.value)).toEqual(examples.map((e) => e.value));
+    const attached = new Map<string, string[]>();
+    for (const { path, method, op } of operations(doc)) {
+      const media = [...Object.values<any>(op.requestBody?.content ?? {}).map((m) => [m, 'request'] as const), ...Object.entries<any>(op.responses).flatMap(([st, r]) => Object.values<any>(r.content ?? {}).map((m) => [m, st] as const))];
+      for (const [m, where] of media)
+        for (const [key, ex] of Object.entries<any>(m.examples ?? {})) {
+          const name = /^#\/components\/examples\/(.+)$/.exec(ex.$ref)![1]!;
+          const validate = ajv().compile(deref(m.schema));
+          const value = doc.components.examples[name].value;
+          expect(validate(value), `${name} at ${method} ${path} ${where}: ${ajv().errorsText(validate.errors)}`).toBe(true);
+          expect(key).toBe(name);
+          attached.set(name, [...(attached.get(name) ?? []), `${op.operationId} ${where}`]);
+        }
+    }
+    expect(Object.keys(doc.components.examples).filter((k) => !attached.has(k))).toEqual([]);
+    // Spot checks: the first feed example on submitInvolvement's request; the consent refusal on a 403, and only on its requirement's operations.
+    expect(attached.get('contactpoint-InvolvementMessage-1')).toContain('submitInvolvement request');
+    const consent = [...attached.entries()].find(([k]) => k.startsWith('ecaf-Problem-'))!;
+    expect(consent[1].length).toBeGreaterThan(0);
+    expect(consent[1].every((w) => w.endsWith(' 403'))).toBe(true);
   });
 });
 
@@ -123,6 +177,9 @@ describe('GET /docs', () => {
     // Text from the route table reaches the page escaped: apostrophes in summaries, angle brackets in descriptions.
     expect(res.text).toContain('Read a child&#39;s record');
     expect(res.text).toContain('Bearer &lt;token&gt;');
+    // Shared schemas are listed once, and each reference to one links to it.
+    for (const name of Object.keys(doc.components.schemas)) expect(res.text, name).toContain(`id="schema-${name}"`);
+    expect(res.text).toContain('<a href="#schema-InvolvementMessage">');
   });
 
   it('escapes everything it renders from the document', () => {

@@ -8,6 +8,7 @@ import { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { ECAF_RULES } from '../../mocks/ecaf/rules.js';
 import type { RuleDef } from '../../src/core/rules.js';
 import { requirement } from '../../src/engine/catalogue.js';
+import { inlineSchemaRefs } from '../../src/core/openapi.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ID = /ECAF-[A-Z]+-\d{3}/g;
@@ -59,7 +60,7 @@ describe('National eCAF requirement IDs', () => {
   });
 
   it('every object in an eCAF request is closed (unknown fields are refused)', () => {
-    const doc = mock.openapi() as { paths: Record<string, Record<string, any>> };
+    const doc = inlineSchemaRefs(mock.openapi() as { paths: Record<string, Record<string, any>> });
     const open: string[] = [];
     let objects = 0;
     const walk = (node: any, at: string): void => {

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { EnsuredPki } from '../../tls/pki.js';
+import { ConfigError } from '../../engine/config-error.js';
 
 interface Args {
   port: number;
@@ -12,6 +13,7 @@ interface Args {
   'journal-limit'?: number;
   tls?: string;
   'prepare-worker': boolean;
+  'public-url'?: string;
 }
 
 export const serveCommand = (): CommandModule<object, Args> => ({
@@ -20,7 +22,8 @@ export const serveCommand = (): CommandModule<object, Args> => ({
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 4010, describe: 'Port (0 = any free port)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on (0.0.0.0: every interface, for a system in another container)' })
+      .option('public-url', { type: 'string', describe: 'The URL your system reaches the server at, when not --host:--port (printed, and named in the --tls certificate)' })
       .option('data', { type: 'string', describe: 'SQLite file for durable state (default: in memory)' })
       .option('dataset', { choices: ['empty', 'hannah', 'population'] as const, default: 'population' as const, describe: 'Demo data for the default session' })
       .option('count', { type: 'number', default: 200, describe: 'Children in the population dataset' })
@@ -31,6 +34,7 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       .option('tls', { type: 'string', describe: 'Serve HTTPS with mutual TLS, from a test PKI in this directory (generated if missing, reused if present)' })
       .example('$0 serve', 'Serve on http://127.0.0.1:4010 with 200 synthetic children')
       .example('$0 serve --port 0 --data session.sqlite --dataset hannah', 'Durable state, Hannah\'s story')
+      .example('$0 serve --host 0.0.0.0 --public-url http://harness:4010', 'Reachable from other containers as http://harness:4010')
       .example('$0 serve --tls tls', 'https://127.0.0.1:4010; ContactPoint and National eCAF require a client certificate from tls/') as never,
   handler: async (args) => {
     const [{ startServer }, { DEFAULT_SESSION_ID, demoClients }, { ensureTestPki, TEST_CA_NAME }] = await Promise.all([
@@ -38,9 +42,10 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       import('../../mock.js'),
       import('../../tls/pki.js'),
     ]);
+    const publicUrl = args['public-url'] === undefined ? undefined : parsePublicUrl(args['public-url']);
     const controlToken = args['control-token'] ?? process.env.ICS_CONTROL_TOKEN;
     // Certificates for the default session's demo systems, and a server certificate that also names --host.
-    const pki = args.tls ? await ensureTestPki(args.tls, { clientIds: demoClients().map((c) => c.id), hosts: [args.host] }) : undefined;
+    const pki = args.tls ? await ensureTestPki(args.tls, { clientIds: demoClients().map((c) => c.id), hosts: [args.host, ...(publicUrl ? [publicUrl.hostname] : [])] }) : undefined;
     const running = await startServer({
       port: args.port,
       host: args.host,
@@ -51,10 +56,12 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       prepareWorker: args['prepare-worker'],
       ...(pki ? { tls: { dir: pki.files.dir } } : {}),
     });
-    const { url, mock } = running;
+    const { mock } = running;
+    // What a vendor copies into their system's configuration: the address it reaches us at.
+    const url = publicUrl ? publicUrl.href.replace(/\/$/, '') : running.url;
     const clients = mock.sessions.info(DEFAULT_SESSION_ID)!.clients;
     const lines = [
-      `ics-conformance ${mock.version}: mock national services listening`,
+      `ics-conformance ${mock.version}: mock national services listening${publicUrl ? ` on ${running.url}, reached at ${url}` : ''}`,
       `  ContactPoint   ${url}/contactpoint/v1`,
       `  National eCAF  ${url}/ecaf/v1`,
       `  Control API    ${url}/control/v1   (Authorization: Bearer ${mock.controlToken})`,
@@ -91,4 +98,17 @@ function tlsLines(pki: EnsuredPki, clientIds: string[], url: string, caName: str
     ...(ics ? [`  e.g. curl --cacert ${files.ca} --cert ${ics.cert} --key ${ics.key} -H 'Authorization: Bearer demo-ics' ${url}/contactpoint/v1/source-records/REF-1`] : []),
     '',
   ];
+}
+
+/** --public-url: an absolute http(s) URL, or a usage error (exit 2) naming what is wrong. */
+function parsePublicUrl(text: string): URL {
+  let u: URL | undefined;
+  try {
+    u = new URL(text);
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname)
+    throw new ConfigError(`--public-url "${text}" is not an absolute http(s) URL: give it as your system reaches the server, e.g. http://harness:4010`);
+  return u;
 }
