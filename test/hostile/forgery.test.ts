@@ -27,7 +27,7 @@ function failing(r: RunResult): RunResult {
   const out = structuredClone(r);
   out.tests[0]!.status = 'FAILED';
   out.tests[0]!.reason = 'CP-FEED-003: identifiers dropped';
-  out.summary = { ...out.summary, PASSED: out.summary.PASSED - 1, FAILED: 1, verdict: 'fail', exitCode: 1 };
+  out.summary = { ...out.summary, PASSED: out.summary.PASSED - 1, FAILED: 1, verdict: 'fail', label: 'FAIL', exitCode: 1 };
   return out;
 }
 
@@ -92,7 +92,7 @@ describe('forgeries', () => {
     const pass = structuredClone(result);
     pass.tests[0]!.status = 'PASSED';
     delete pass.tests[0]!.reason;
-    pass.summary = { ...pass.summary, PASSED: pass.summary.PASSED + 1, FAILED: 0, verdict: 'pass', exitCode: 0 };
+    pass.summary = { ...pass.summary, PASSED: pass.summary.PASSED + 1, FAILED: 0, verdict: 'pass', label: 'PASS', exitCode: 0 };
     await writeRunDirectory(pass, fileReporters(), forged);
     const bare = await verify(forged);
     expect(bare.code).toBe(4);
