@@ -96,6 +96,7 @@ export class LocalEcaf {
       throw new LocalEcafRefusal(409, 'no consent in force covers this episode\'s Team Around the Child: capture consent before transferring');
     if (this.variants.has('partial-transfer')) ep.deliveryPlan = [];
     if (this.variants.has('transfer-trims-assessment') && ep.assessment) ep.assessment.reasonForAssessment = ep.assessment.reasonForAssessment.slice(0, 60);
+    if (this.variants.has('transfer-redates-consent')) ep.consents = ep.consents.map((c) => ({ ...c, givenOn: this.today() }));
     if (this.variants.has('transfer-unknown-field')) (ep as Record<string, unknown>).caseNotes = 'Local case notes travel with the episode.';
     this.outbox.send('transferEpisodeIn', 'POST', '/ecaf/v1/exchange/transfers', { messageId: newMessageId(this.variants), episode: ep });
   }

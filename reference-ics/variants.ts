@@ -55,6 +55,7 @@ export const FAULTY_VARIANTS = {
   // ECAF-OUT-001 complete transfer
   'partial-transfer': 'Leaves the delivery plan out of a transferred episode.',
   'transfer-trims-assessment': 'Cuts the reason for assessment to 60 characters when transferring.',
+  'transfer-redates-consent': 'Dates the consent it transfers today instead of when it was given.',
   // ECAF-OUT-002 consent before transfer
   'transfers-without-consent': 'Transfers an episode to National eCAF with no consent in force.',
   'ignores-withdrawal': 'Treats withdrawn consent as still in force.',

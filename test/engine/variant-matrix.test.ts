@@ -53,6 +53,7 @@ export const MATRIX: Record<FaultyVariant, { test: string; requirement: string }
   'caf-content-in-update': { test: 'CP-CAF-001.indicator-on-update', requirement: 'CP-CAF-002' },
   'partial-transfer': { test: 'ECAF-OUT-001.transfer-complete', requirement: 'ECAF-OUT-001' },
   'transfer-trims-assessment': { test: 'ECAF-OUT-001.transfer-complete', requirement: 'ECAF-OUT-001' },
+  'transfer-redates-consent': { test: 'ECAF-OUT-001.transfer-complete', requirement: 'ECAF-OUT-001' },
   'transfers-without-consent': { test: 'ECAF-OUT-002.no-consent-no-transfer', requirement: 'ECAF-OUT-002' },
   'ignores-withdrawal': { test: 'ECAF-OUT-002.no-consent-no-transfer', requirement: 'ECAF-OUT-002' },
   'drops-consents-in': { test: 'ECAF-IN-001.receive-transfer', requirement: 'ECAF-IN-001' },

@@ -87,6 +87,18 @@ describe('forgeries', () => {
     expect(v.out).toMatch(/report\.html is not what results\.json gives/);
   });
 
+  it('results.json relabelled "PASS" over its failing verdict, manifest recomputed: NOT INTACT', async () => {
+    const copy = await copyDir(genuine, 'relabel');
+    await rm(join(copy, SIGNATURE_FILE));
+    const r = JSON.parse(await readFile(join(copy, 'results.json'), 'utf8')) as RunResult;
+    r.summary = { ...r.summary, label: 'PASS' };
+    await writeFile(join(copy, 'results.json'), JSON.stringify(r, null, 2) + '\n');
+    await rehash(copy, ['results.json']);
+    const v = await verify(copy);
+    expect(v.code).toBe(1);
+    expect(v.out).toMatch(/the summary is labelled "PASS" where its verdict is fail/);
+  });
+
   it('a whole consistent PASS rewritten with the harness itself, unsigned: only a signature tells, so exit 4 without a key, 1 with one', async () => {
     const forged = join(await tempDir('rewritten'), 'run');
     const pass = structuredClone(result);
