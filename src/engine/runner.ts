@@ -113,9 +113,14 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
       const evidence = !sel.skip && fatal ? toExchanges([], setup.splice(0)) : [];
       result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? stop, durationMs: 0, checks: [], exchanges: evidence, attestations: [], steps: [] };
     } else {
-      const ran = await runOne(opts, sel.test, base, data, timeouts, pre, owners);
-      result = ran.result;
-      for (const k of ran.ctx.owned) if (!owners.has(k)) owners.set(k, ran);
+      try {
+        const ran = await runOne(opts, sel.test, base, data, timeouts, pre, owners);
+        result = ran.result;
+        for (const k of ran.ctx.owned) if (!owners.has(k)) owners.set(k, ran);
+      } catch (err) {
+        // A fault of the harness's own, judging or filing this test: an ERROR for it, and the run (and its bundle) goes on.
+        result = { ...base, status: 'ERROR', reason: `harness error: ${(err as Error).stack ?? String(err)}`, durationMs: 0, checks: [], exchanges: [], attestations: [], steps: [] };
+      }
     }
     results.push(result);
     opts.onProgress?.({ type: 'test-end', result });

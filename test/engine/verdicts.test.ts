@@ -63,3 +63,30 @@ describe('root cause first', () => {
     expect(t.checks.filter((c) => /arrived within/.test(c.message))).toEqual([]);
   });
 });
+
+describe('a fault of the harness itself', () => {
+  it('ends that test ERROR with the cause and the run goes on to write its result', async () => {
+    const broken: Suite = {
+      id: 'broken',
+      title: 'A test whose judging fails inside the harness',
+      description: 'Its checks list cannot be sorted, so concluding the test throws.',
+      capability: 'core',
+      tests: [
+        {
+          id: 'BROKEN.judging',
+          title: 'judging throws',
+          requirements: ['SEC-AUTH-001'],
+          async run(t) {
+            t.check('SEC-AUTH-001', true, 'ok');
+            Object.defineProperty(t.checks, 'sort', { value: () => { throw new Error('cannot sort'); } });
+          },
+        },
+      ],
+    };
+    const r = await runDemo({ suites: [broken, ...only('SEC-ISO-001.own-records-only')], statement: fast() });
+    expect(r.tests[0]).toMatchObject({ id: 'BROKEN.judging', status: 'ERROR' });
+    expect(r.tests[0]!.reason).toMatch(/^harness error: Error: cannot sort/);
+    expect(r.tests[1]!.status, r.tests[1]!.reason).toBe('PASSED');
+    expect(r.summary).toMatchObject({ verdict: 'error', exitCode: 3 });
+  });
+});
