@@ -7,6 +7,7 @@ export const ERRORS = {
   ICS_ERR_HTTP_METHOD: { status: 405, title: 'Method not allowed on this path. See the Allow header.' },
   ICS_ERR_HTTP_MEDIA_TYPE: { status: 415, title: 'Unsupported content type. Send the Content-Type the operation documents.' },
   ICS_ERR_HTTP_TOO_LARGE: { status: 413, title: 'Body over the documented size limit. Split it or use the bulk feed.' },
+  ICS_ERR_HTTP_TIMEOUT: { status: 408, title: 'The request did not arrive in time. Send the whole request promptly; nothing was stored.' },
   ICS_ERR_HTTP_INCOMPLETE: { status: 400, title: 'The request ended before its body did. Nothing was stored; send the message again.' },
   ICS_ERR_HTTP_MALFORMED_JSON: { status: 400, title: 'The body is not well-formed JSON.' },
   ICS_ERR_HTTP_TOO_DEEP: { status: 400, title: 'The body nests deeper than the limit. Messages are shallow by design.' },

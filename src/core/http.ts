@@ -22,6 +22,8 @@ export interface CoreRequest {
   body: AsyncIterable<Uint8Array> | null;
   /** The TLS peer, when the request came over HTTPS (mutual TLS mode); absent over plain HTTP and msw. */
   tls?: PeerIdentity;
+  /** A JSON body must have arrived whole this long after the pipeline starts reading it (408 past it); the adapter's limit. */
+  bodyTimeoutMs?: number;
 }
 
 /** What the TLS handshake learnt of the client certificate. The pipeline, not the handshake, decides. */

@@ -125,7 +125,7 @@ export class Pipeline {
       let bodyText: string | undefined;
       if (route.body && route.bodyKind !== 'stream') {
         checkContentType(req, 'application/json', route.requirement);
-        const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
+        const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement, req.bodyTimeoutMs);
         // The journal keeps what was sent even when it fails to parse.
         seen.body = text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text;
         if (route.preparer) {
@@ -429,7 +429,7 @@ function checkContentType(req: CoreRequest, expected: string, requirement: strin
     });
 }
 
-export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit: number, requirement: string): Promise<string> {
+export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit: number, requirement: string, timeoutMs?: number): Promise<string> {
   if (!body) return '';
   // Node streams (the express adapter) are read through their events: an async iterator per request
   // costs more than the rest of reading a 1 KiB message.
@@ -438,7 +438,7 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit:
     // it is all buffered once that read is done, a turn of microtasks later: taken whole, without
     // the four listeners (a tenth of reading a message).
     if (body.complete === false) await null;
-    return takeWhole(body, limit) ?? readEvents(body, limit, requirement);
+    return takeWhole(body, limit) ?? readEvents(body, limit, requirement, timeoutMs);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -454,6 +454,13 @@ function tooLarge(limit: number, requirement: string): ProblemError {
   return new ProblemError('ICS_ERR_HTTP_TOO_LARGE', {
     detail: `Body over ${limit} bytes`,
     errors: [{ path: '', rule: 'max-body-size', requirement, message: `body over ${limit} bytes` }],
+  });
+}
+
+function timedOut(timeoutMs: number, requirement: string): ProblemError {
+  return new ProblemError('ICS_ERR_HTTP_TIMEOUT', {
+    detail: `The body did not arrive whole within ${timeoutMs} ms`,
+    errors: [{ path: '', rule: 'body-timeout', requirement, message: `body not complete within ${timeoutMs} ms` }],
   });
 }
 
@@ -510,14 +517,17 @@ function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {
   return typeof b.on === 'function' && typeof b.removeListener === 'function' && typeof b.resume === 'function';
 }
 
-function readEvents(s: EventStream, limit: number, requirement: string): Promise<string> {
+function readEvents(s: EventStream, limit: number, requirement: string, timeoutMs?: number): Promise<string> {
   if (s.readableEnded) return Promise.resolve('');
   // A request whose client went away before its body was read can never produce one.
   if (s.destroyed) return Promise.reject(incomplete('the request closed before its body was read', requirement));
   return new Promise<string>((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
+    // A body trickled in a byte at a time would hold its socket and its buffer for as long as the client likes.
+    const timer = timeoutMs ? setTimeout(() => settle(() => reject(timedOut(timeoutMs, requirement))), timeoutMs) : undefined;
     const settle = (fn: () => void) => {
+      clearTimeout(timer);
       s.removeListener('data', onData);
       s.removeListener('end', onEnd);
       s.removeListener('error', onError);
@@ -527,9 +537,8 @@ function readEvents(s: EventStream, limit: number, requirement: string): Promise
     const onData = (chunk: Uint8Array) => {
       size += chunk.byteLength;
       if (size > limit) {
+        // The rest is not read: the adapter answers 413 and closes the connection (a client could send gigabytes).
         settle(() => reject(tooLarge(limit, requirement)));
-        // The rest is read and dropped, so the 413 can still be answered on this connection.
-        s.resume();
         return;
       }
       chunks.push(chunk);
