@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Store } from './core/store.js';
 import { Sessions, defaultClients, type ClientSpec, type Credential, type SessionInfo } from './core/sessions.js';
-import { Journal } from './core/journal.js';
+import { Journal, type JournalBudget } from './core/journal.js';
 import { Pipeline } from './core/pipeline.js';
 import { route, json, type RouteDef } from './core/http.js';
 import { buildOpenApi } from './core/openapi.js';
@@ -28,6 +28,8 @@ export interface MockServicesOptions {
   controlToken?: string;
   /** Journal entries kept per session before the oldest are dropped. */
   journalLimit?: number;
+  /** What the journal keeps of refused requests' bodies (per entry, per session). */
+  journalBudget?: JournalBudget;
   /** Create the "default" session with the fixed demo credentials (as `serve` does). */
   demoSession?: boolean | { dataset?: DatasetName; count?: number; seed?: number };
   /**
@@ -67,7 +69,7 @@ export class MockServices {
   constructor(opts: MockServicesOptions = {}) {
     this.store = new Store(opts.data ?? ':memory:');
     this.sessions = new Sessions(this.store);
-    this.journal = new Journal(this.store, opts.journalLimit);
+    this.journal = new Journal(this.store, opts.journalLimit, opts.journalBudget);
     this.directory = new Directory(this.store);
     this.journal.bodySource(LOG_BODIES, (seq) => this.directory.logBody(seq));
     // A reopened file: every session's ContactPoint indexes are rebuilt before the first request (0007).

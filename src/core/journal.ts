@@ -29,7 +29,23 @@ export interface JournalEntry {
   verdict: 'accepted' | 'rejected' | 'fault' | 'error';
   problems?: ProblemItem[];
   fault?: string;
+  /** A refused request's body not kept, or kept cut short: its size and why (JournalBudget). */
+  bodyOmitted?: { bytes: number; reason: 'entry-limit' | 'session-budget' };
 }
+
+/**
+ * What the journal keeps of refused requests' bodies (verdict `rejected`): a client can send
+ * thousands of large bad messages, and every one would be kept up to the retention limit. Accepted
+ * and faulted exchanges are kept whole: the suites judge them.
+ */
+export interface JournalBudget {
+  /** A refused body longer than this (bytes of its text) is kept cut to this. Default 16 KiB. */
+  entryBytes?: number;
+  /** Refused bodies a session's journal holds at once; past it, they are left out until older entries retire. Default 16 MiB. */
+  sessionBytes?: number;
+}
+
+export const DEFAULT_JOURNAL_BUDGET: Required<JournalBudget> = { entryBytes: 16 * 1024, sessionBytes: 16 * 1024 * 1024 };
 
 /**
  * On a new entry, the JSON text its requestBody was parsed from (valid JSON, already checked), so the
@@ -86,11 +102,16 @@ export class Journal {
   private pending: JournalEntry[] = [];
   private scheduled = false;
   private readonly q;
+  readonly budget: Required<JournalBudget>;
+  /** Per session: refused bodies kept, as [seq, bytes] oldest first, and their sum (given back as entries retire). */
+  private readonly refusedKept = new Map<string, { kept: Array<[number, number]>; bytes: number }>();
 
   constructor(
     private readonly store: Store,
     readonly retentionLimit = 50_000,
+    budget: JournalBudget = {},
   ) {
+    this.budget = { ...DEFAULT_JOURNAL_BUDGET, ...budget };
     this.events.setMaxListeners(0);
     // One row per flush and session (a page of entries, a JSON array), not one per entry: a row costs
     // about as much to insert as a message's own log row, and pages keep the cost to one per commit.
@@ -145,6 +166,7 @@ export class Journal {
     // The entry itself, numbered: a copy would read every field, and a lazily kept body would be parsed.
     const entry = e as JournalEntry;
     entry.seq = seq;
+    if (e.verdict === 'rejected' && e.requestBody !== undefined && e[BODY_REF] === undefined) this.budgetBody(e, seq);
     this.pending.push(entry);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -157,6 +179,39 @@ export class Journal {
     this.events.emit(e.sessionId, entry);
     this.events.emit('*', entry);
     return entry;
+  }
+
+  /** Keeps a refused body within the per-entry limit and the session's budget (JournalBudget). */
+  private budgetBody(e: NewJournalEntry, seq: number): void {
+    const raw = e[RAW_BODY];
+    const text = raw ?? (typeof e.requestBody === 'string' ? e.requestBody : JSON.stringify(e.requestBody));
+    const bytes = Buffer.byteLength(text);
+    let use = this.refusedKept.get(e.sessionId);
+    if (!use) this.refusedKept.set(e.sessionId, (use = { kept: [], bytes: 0 }));
+    const keep = Math.min(bytes, this.budget.entryBytes);
+    if (use.bytes + keep > this.budget.sessionBytes) {
+      delete e[RAW_BODY];
+      delete e.requestBody;
+      e.bodyOmitted = { bytes, reason: 'session-budget' };
+      return;
+    }
+    if (bytes > keep) {
+      delete e[RAW_BODY];
+      // Cut on a character, never inside one; the text as sent, not its parse.
+      e.requestBody = `${Buffer.from(text).subarray(0, keep).toString('utf8').replace(/\uFFFD$/, '')}…`;
+      e.bodyOmitted = { bytes, reason: 'entry-limit' };
+    }
+    use.kept.push([seq, keep]);
+    use.bytes += keep;
+  }
+
+  /** Gives back the budget of refused bodies whose entries the retention limit has dropped. */
+  private retireBudget(sid: string, cutoff: number): void {
+    const use = this.refusedKept.get(sid);
+    if (!use) return;
+    let n = 0;
+    while (n < use.kept.length && use.kept[n]![0] <= cutoff) use.bytes -= use.kept[n++]![1];
+    if (n > 0) use.kept.splice(0, n);
   }
 
   /** Writes queued entries in one transaction and applies the retention limit. */
@@ -185,6 +240,7 @@ export class Journal {
         const dropped = before + (cutoff - floor);
         this.floors.set(sid, cutoff);
         this.dropped.set(sid, dropped);
+        this.retireBudget(sid, cutoff);
         this.store.onRollback(() => {
           this.floors.set(sid, floor);
           this.dropped.set(sid, before);
@@ -240,6 +296,7 @@ export class Journal {
     this.store.db.prepare('DELETE FROM journal_pages WHERE session_id = ?').run(sessionId);
     this.store.db.prepare('DELETE FROM journal_meta WHERE session_id = ?').run(sessionId);
     this.dropped.delete(sessionId);
+    this.refusedKept.delete(sessionId);
     // Seqs carry on after a reset: what came before is gone, not dropped.
     const last = this.seqs.get(sessionId) ?? 0;
     this.floors.set(sessionId, last);
@@ -312,6 +369,7 @@ const FIELDS = [
   'verdict',
   'problems',
   'fault',
+  'bodyOmitted',
 ] as const;
 // A field added to JournalEntry and not to FIELDS would silently not be stored: this fails to compile.
 const everyField: [Exclude<keyof JournalEntry, (typeof FIELDS)[number] | 'seq' | 'requestBody'>] extends [never] ? true : never = true;
