@@ -13,7 +13,7 @@ import { buildOpenApi } from './core/openapi.js';
 import { renderDocs } from './core/docs.js';
 import { Directory, LOG_BODIES } from '../mocks/contactpoint/domain/directory.js';
 import { contactPointRoutes } from '../mocks/contactpoint/routes.js';
-import { NationalEcaf } from '../mocks/ecaf/domain/ecaf.js';
+import { NationalEcaf, NATIONAL_ECAF_CLIENT_ID } from '../mocks/ecaf/domain/ecaf.js';
 import { ecafRoutes } from '../mocks/ecaf/routes.js';
 import { controlRoutes } from './control/routes.js';
 import { seedSession, type DatasetName, type SeedSummary } from './seed.js';
@@ -71,6 +71,7 @@ export class MockServices {
     this.sessions = new Sessions(this.store);
     this.journal = new Journal(this.store, opts.journalLimit, opts.journalBudget);
     this.directory = new Directory(this.store);
+    this.directory.organisationOf = (sid, cid) => (cid === NATIONAL_ECAF_CLIENT_ID ? 'National eCAF' : this.sessions.client(sid, cid)?.organisation);
     this.journal.bodySource(LOG_BODIES, (seq) => this.directory.logBody(seq));
     // A reopened file: every session's ContactPoint indexes are rebuilt before the first request (0007).
     for (const s of this.sessions.list()) this.directory.warm(s.id);

@@ -43,7 +43,11 @@ export function seedSession(mock: MockServices, sessionId: string, dataset: Data
   let reviews = 0;
   const children = new Set<string>();
   mock.store.tx(() => {
-    for (const msg of messages) {
+    const now = session.now().getTime();
+    for (const generated of messages) {
+      // A fixture dated later today than the session's clock would be refused (and would outrank the
+      // system under test's updates): it is sent now instead.
+      const msg = Date.parse(generated.sentAt) > now ? { ...generated, sentAt: new Date(now).toISOString() } : generated;
       const { receipt } = mock.directory.ingest(session, pick(msg), 'involvement', msg);
       n++;
       if (receipt.contactPointId) children.add(receipt.contactPointId);

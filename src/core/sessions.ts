@@ -132,6 +132,8 @@ type ClientRow = { token_hash: string; session_id: string; client_id: string; na
 export class Sessions {
   private readonly cache = new Map<string, { row: SessionRow; ctx: SessionContext }>();
   private readonly tokens = new Map<string, Client>();
+  /** The same clients by session and client ID. */
+  private readonly byId = new Map<string, Client>();
   private readonly resetHooks: Array<(sessionId: string) => void> = [];
 
   constructor(private readonly store: Store) {
@@ -141,7 +143,12 @@ export class Sessions {
         client_id TEXT NOT NULL, name TEXT NOT NULL, organisation TEXT NOT NULL, permissions TEXT NOT NULL, UNIQUE(session_id, client_id));
     `);
     for (const row of store.db.prepare('SELECT * FROM sessions').all() as SessionRow[]) this.load(row);
-    for (const row of store.db.prepare('SELECT * FROM clients').all() as ClientRow[]) this.tokens.set(row.token_hash, toClient(row));
+    for (const row of store.db.prepare('SELECT * FROM clients').all() as ClientRow[]) this.addClient(row.token_hash, toClient(row));
+  }
+
+  private addClient(hash: string, c: Client): void {
+    this.tokens.set(hash, c);
+    this.byId.set(`${c.sessionId}\0${c.id}`, c);
   }
 
   /** Services register how to wipe their part of a session. */
@@ -174,7 +181,7 @@ export class Sessions {
         const token = spec.token ?? `ics_${randomBytes(24).toString('base64url')}`;
         const hash = hashToken(token);
         insertClient.run(hash, id, spec.id, spec.name, spec.organisation, JSON.stringify(spec.permissions));
-        this.tokens.set(hash, { id: spec.id, name: spec.name, organisation: spec.organisation, permissions: spec.permissions, sessionId: id });
+        this.addClient(hash, { id: spec.id, name: spec.name, organisation: spec.organisation, permissions: spec.permissions, sessionId: id });
         credentials.push({ clientId: spec.id, name: spec.name, organisation: spec.organisation, permissions: spec.permissions, token });
       }
     });
@@ -201,6 +208,11 @@ export class Sessions {
     return [...this.cache.keys()].map((id) => this.info(id)!);
   }
 
+  /** A session's client by ID (tokens are not needed to name one). */
+  client(sessionId: string, clientId: string): Client | undefined {
+    return this.byId.get(`${sessionId}\0${clientId}`);
+  }
+
   authenticate(token: string): Client | undefined {
     return this.tokens.get(cachedHash(token));
   }
@@ -221,7 +233,11 @@ export class Sessions {
       this.store.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
     });
     this.cache.delete(id);
-    for (const [hash, c] of this.tokens) if (c.sessionId === id) this.tokens.delete(hash);
+    for (const [hash, c] of this.tokens)
+      if (c.sessionId === id) {
+        this.tokens.delete(hash);
+        this.byId.delete(`${id}\0${c.id}`);
+      }
     return true;
   }
 
