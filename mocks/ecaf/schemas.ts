@@ -13,7 +13,7 @@ const Enum = <T extends string>(values: readonly T[], opts: Record<string, unkno
 export const EPISODE_ID_PATTERN = '^ECAF\\.EP\\.[0-9]{4}\\.[0-9]{6}$';
 export const EpisodeId = Type.String({
   pattern: EPISODE_ID_PATTERN,
-  description: 'National eCAF episode ID: "ECAF.EP.", the year it was logged, a 6-digit serial.',
+  description: 'National eCAF episode ID: "ECAF.EP.", the year it was logged, 6 digits drawn at random.',
   examples: ['ECAF.EP.2009.000123'],
 });
 

@@ -662,6 +662,14 @@ export class Directory {
     };
   }
 
+  /** The client holds a source record of its own (involvement or CAF indicator) on this child. */
+  hasRecordFrom(sessionId: string, cpId: string, clientId: string): boolean {
+    const ix = this.index(sessionId);
+    const serial = this.serialOf(ix, cpId);
+    if (!serial) return false;
+    return ix.recordsOf(serial).some((r) => (this.q.row.get(ix.recordSeq[r]!) as LogRow).client_id === clientId);
+  }
+
   setShielded(session: SessionContext, cpId: string, shielded: boolean): void {
     const ix = this.index(session.id);
     const serial = this.serialOf(ix, cpId);

@@ -4,7 +4,7 @@
  * agency; every access is audited; every change to an episode tells ContactPoint that a CAF exists
  * (and whom to contact) in the same transaction. Each refusal names the rule and requirement.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Store } from '../../../src/core/store.js';
 import { ProblemError, ruleError as fail, type ProblemItem } from '../../../src/core/problem.js';
@@ -60,9 +60,16 @@ export interface Actor {
 /** What National eCAF needs of ContactPoint: its ingest, called in the same session and transaction. */
 export interface CafIndicatorSink {
   ingest(session: SessionContext, client: Client, kind: 'caf', msg: CafIndicatorMessage): { receipt: Receipt; repeat: boolean };
+  /** The client holds a source record of its own on this child: the child is on that system's caseload. */
+  hasRecordFrom?(sessionId: string, contactPointId: string, clientId: string): boolean;
 }
 
 export const NATIONAL_ECAF_CLIENT_ID = 'national-ecaf';
+
+/** No such episode, or none this caller may know of: one answer for both. */
+function notFound(episodeId: string): ProblemError {
+  return fail('ICS_ERR_HTTP_NOT_FOUND', 'path:episodeId', 'episode-exists', 'ECAF-ACCESS-001', `No episode ${episodeId}`);
+}
 
 /** National eCAF as a ContactPoint source system: fixed, in-process, never a token holder. */
 export function nationalEcafClient(sessionId: string): Client {
@@ -81,7 +88,6 @@ function hashBody(value: unknown): string {
 
 export class NationalEcaf {
   private readonly db: Database.Database;
-  private readonly serials = new Map<string, number>();
   private readonly auditSeqs = new Map<string, number>();
   private pendingAudit: Array<{ sessionId: string; entry: AuditEntry }> = [];
   private auditScheduled = false;
@@ -116,7 +122,6 @@ export class NationalEcaf {
         ON CONFLICT (session_id, episode_id) DO UPDATE SET status = excluded.status, open_since = excluded.open_since, doc = excluded.doc`),
       allEpisodes: p('SELECT doc FROM ecaf_episodes WHERE session_id = ? ORDER BY episode_id'),
       longOpen: p("SELECT doc FROM ecaf_episodes WHERE session_id = ? AND status = 'open' AND open_since < ? ORDER BY open_since, episode_id"),
-      maxSerial: p('SELECT MAX(CAST(substr(episode_id, 14) AS INTEGER)) AS n FROM ecaf_episodes WHERE session_id = ?'),
       deleteMembers: p('DELETE FROM ecaf_members WHERE session_id = ? AND episode_id = ?'),
       insertMember: p('INSERT OR IGNORE INTO ecaf_members (session_id, practitioner_id, episode_id) VALUES (?, ?, ?)'),
       episodesOf: p(`SELECT e.doc FROM ecaf_members m JOIN ecaf_episodes e ON e.session_id = m.session_id AND e.episode_id = m.episode_id
@@ -145,7 +150,6 @@ export class NationalEcaf {
   reset(sessionId: string): void {
     for (const t of ['ecaf_episodes', 'ecaf_members', 'ecaf_messages', 'ecaf_origins', 'ecaf_transfers', 'ecaf_holds', 'ecaf_audit'])
       this.db.prepare(`DELETE FROM ${t} WHERE session_id = ?`).run(sessionId);
-    this.serials.delete(sessionId);
     this.auditSeqs.delete(sessionId);
     this.pendingAudit = this.pendingAudit.filter((p) => p.sessionId !== sessionId);
   }
@@ -230,7 +234,7 @@ export class NationalEcaf {
 
   private load(sessionId: string, episodeId: string): Episode {
     const row = this.q.episode.get(sessionId, episodeId) as { doc: string } | undefined;
-    if (!row) throw fail('ICS_ERR_HTTP_NOT_FOUND', 'path:episodeId', 'episode-exists', 'ECAF-ACCESS-001', `No episode ${episodeId}`);
+    if (!row) throw notFound(episodeId);
     return JSON.parse(row.doc) as Episode;
   }
 
@@ -241,12 +245,13 @@ export class NationalEcaf {
   }
 
   private nextEpisodeId(session: SessionContext): string {
-    const sid = session.id;
-    let n = this.serials.get(sid);
-    if (n === undefined) n = (this.q.maxSerial.get(sid) as { n: number | null }).n ?? 0;
-    n++;
-    this.serials.set(sid, n);
-    return `ECAF.EP.${session.now().getUTCFullYear()}.${String(n).padStart(6, '0')}`;
+    // The serial is drawn at random, so one ID says nothing of the next: sequential IDs let a
+    // system find every episode by counting.
+    const year = session.now().getUTCFullYear();
+    for (;;) {
+      const id = `ECAF.EP.${year}.${String(randomInt(1, 1_000_000)).padStart(6, '0')}`;
+      if (!this.q.episode.get(session.id, id)) return id;
+    }
   }
 
   // ------------------------------------------------------------------------------------------ access
@@ -777,6 +782,10 @@ export class NationalEcaf {
   exportEpisode(session: SessionContext, actor: Actor, req: ExportRequest) {
     return this.audited(session, actor, 'exportEpisode', { episodeId: req.episodeId }, () => {
       const ep = this.load(session.id, req.episodeId);
+      // Only to a system the child is with: the one that sent the episode in, or one holding its own
+      // ContactPoint record of the child (the child moved onto its caseload). To any other system the
+      // episode does not exist: the same 404 as an unknown ID, so IDs cannot be probed.
+      if (!this.mayExport(session.id, ep, actor.client.id)) throw notFound(req.episodeId);
       if (!ep.consents.some((c) => !c.withdrawal))
         throw fail('ICS_ERR_CONSENT_REQUIRED', '/episodeId', 'consent-in-force', 'ECAF-EXCH-002', `no consent in force for ${req.episodeId}: it cannot be shared with another system`);
       const exportedAt = session.now().toISOString();
@@ -787,6 +796,12 @@ export class NationalEcaf {
       this.save(session.id, ep);
       return { exportId, exportedAt, destination: req.destination, episode: toExchange(ep) };
     });
+  }
+
+  private mayExport(sessionId: string, ep: Episode, clientId: string): boolean {
+    if ((ep.origin.kind === 'transfer' || ep.origin.kind === 'migration') && ep.origin.clientId === clientId) return true;
+    const cpId = ep.contactPoint?.contactPointId;
+    return cpId !== undefined && this.contactPoint.hasRecordFrom?.(sessionId, cpId, clientId) === true;
   }
 
   /**
