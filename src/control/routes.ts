@@ -86,7 +86,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       path: `${C}/sessions`,
       service: 'control',
       summary: 'Create an isolated session and its clients\' credentials',
-      description: 'The answer is the only place the clients\' tokens appear: keep them. Without `clients`, the default set (see docs) is registered.',
+      description:
+        'The answer is the only place the clients\' tokens and the session\'s own `controlToken` appear: keep them. The session\'s control token acts on this session alone (not on others, not to create or delete sessions): hand it to whoever runs tests in it. Without `clients`, the default set (see docs) is registered.',
       auth: control,
       requirement: 'CTL-001',
       body: CreateSession,
@@ -138,12 +139,28 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       handler: ({ session }) => json(200, sessionInfo(session!.id)),
     }),
     route({
+      operationId: 'getOwnSession',
+      method: 'GET',
+      path: `${C}/session`,
+      service: 'control',
+      summary: 'The session a session control token belongs to',
+      description: 'For a holder of a session\'s own control token (as `createSession` returns it): which session it acts on.',
+      auth: { kind: 'control', ownSession: true },
+      requirement: 'CTL-001',
+      responses: { 200: { description: 'The session.' }, ...err },
+      handler: ({ session }) => {
+        if (!session) throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', { detail: 'The server\'s control token belongs to no session: name one, /control/v1/sessions/{sessionId}' });
+        return json(200, sessionInfo(session.id));
+      },
+    }),
+    route({
       operationId: 'deleteSession',
       method: 'DELETE',
       path: S,
       service: 'control',
       summary: 'Delete a session and all its state',
-      auth: control,
+      description: 'The server\'s control token only: a session\'s own token cannot end it.',
+      auth: { kind: 'control', serverOnly: true },
       requirement: 'CTL-001',
       responses: { 204: { description: 'Deleted.' }, ...err },
       handler: ({ session }) => {

@@ -53,8 +53,12 @@ export interface CoreResponse {
 export type Auth =
   /** A registered source system or practitioner-facing client: Bearer token, permission checked. */
   | { kind: 'client'; permission: string; practitioner?: boolean }
-  /** The harness's control token. */
-  | { kind: 'control' }
+  /**
+   * The control API: the server's control token, or a session's own control token on routes of
+   * that session (`{sessionId}` in the path, or `ownSession`: the token's session); `serverOnly`
+   * routes take the server's token alone.
+   */
+  | { kind: 'control'; ownSession?: boolean; serverOnly?: boolean }
   | { kind: 'none' };
 
 export interface HandlerContext<B = unknown> {

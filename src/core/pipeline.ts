@@ -9,7 +9,7 @@ import { ProblemError, type Problem, type ProblemItem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
 import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, type Journal, type NewJournalEntry } from './journal.js';
-import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
+import { sameSecret, type Sessions, type SessionContext, type Client, type Fault } from './sessions.js';
 import type { Store } from './store.js';
 import { inlinePreparers, type PrepareRunner } from './offload.js';
 import { isoOncePerMs } from './clock.js';
@@ -251,14 +251,23 @@ export class Pipeline {
   ): { client?: Client; session?: SessionContext; practitionerId?: string } {
     const auth = route.auth;
     if (auth.kind === 'none') return {};
-    const header = req.headers['authorization'];
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token = bearerToken(req.headers['authorization']);
     if (auth.kind === 'control') {
       if (!token) throw new ProblemError('ICS_ERR_AUTH_MISSING', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control"' } });
-      if (token !== this.deps.controlToken) throw new ProblemError('ICS_ERR_AUTH_INVALID', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control", error="invalid_token"' } });
-      if (params.sessionId !== undefined) {
-        const session = this.deps.sessions.get(params.sessionId);
-        if (!session) throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', { detail: `No session "${params.sessionId}"` });
+      // The server's token acts on every session; a session's own control token on that session alone (docs/decisions/0016).
+      const admin = sameSecret(token, this.deps.controlToken);
+      const own = admin ? undefined : this.deps.sessions.sessionOfControlToken(token);
+      if (!admin && !own) throw new ProblemError('ICS_ERR_AUTH_INVALID', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control", error="invalid_token"' } });
+      const sessionId = params.sessionId ?? (route.auth.kind === 'control' && route.auth.ownSession ? own : undefined);
+      if (own && (sessionId === undefined || route.auth.kind !== 'control' || route.auth.serverOnly))
+        throw new ProblemError('ICS_ERR_AUTH_FORBIDDEN', {
+          detail: `A session's control token acts on its own session only (${route.method} ${route.path} needs the server's control token)`,
+          requirement: 'CTL-AUTH-001',
+        });
+      if (sessionId !== undefined) {
+        // Another session is, to a session's token, a session that does not exist.
+        const session = own && own !== sessionId ? undefined : this.deps.sessions.get(sessionId);
+        if (!session) throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', { detail: `No session "${sessionId}"` });
         return { session };
       }
       return {};
@@ -348,6 +357,14 @@ function checkPeer(req: CoreRequest, client: Client, realm: string): void {
 }
 
 const isoAt = isoOncePerMs();
+
+/** The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 9110 11.1). */
+function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (header.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
+  const m = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return m ? m[1] : undefined;
+}
 
 function decodeParams(names: string[], m: RegExpExecArray): Record<string, string> | undefined {
   const params: Record<string, string> = {};
