@@ -9,6 +9,7 @@ import { Sessions, defaultClients, type ClientSpec, type Credential, type Sessio
 import { Journal, type JournalBudget } from './core/journal.js';
 import { Pipeline } from './core/pipeline.js';
 import { route, json, type RouteDef } from './core/http.js';
+import { ProblemError, type ProblemItem } from './core/problem.js';
 import { buildOpenApi } from './core/openapi.js';
 import { renderDocs } from './core/docs.js';
 import { Directory, LOG_BODIES } from '../mocks/contactpoint/domain/directory.js';
@@ -112,9 +113,17 @@ export class MockServices {
     credentials: Credential[];
     seeded?: SeedSummary;
   } {
+    checkNewSession(opts);
     const created = this.sessions.create({ ...(opts.name ? { name: opts.name } : {}), ...(opts.clients ? { clients: opts.clients } : {}) });
     if (opts.dataset && opts.dataset !== 'empty') {
-      const seeded = this.seed(created.session.id, opts.dataset, { count: opts.count ?? 100, seed: opts.seed ?? 1 });
+      let seeded: SeedSummary;
+      try {
+        seeded = this.seed(created.session.id, opts.dataset, { count: opts.count ?? 100, seed: opts.seed ?? 1 });
+      } catch (err) {
+        // No half-made session: one whose tokens were never shown could never be used or found.
+        this.deleteSession(created.session.id);
+        throw err;
+      }
       return { ...created, seeded };
     }
     return created;
@@ -155,6 +164,19 @@ export class MockServices {
     this.ecaf.flushAudit();
     this.store.close();
   }
+}
+
+/** What would make createSession fail after it had begun, refused before anything is made. */
+function checkNewSession(opts: { clients?: ClientSpec[]; dataset?: DatasetName }): void {
+  const errors: ProblemItem[] = [];
+  const seen = new Set<string>();
+  opts.clients?.forEach((c, i) => {
+    if (seen.has(c.id)) errors.push({ path: `/clients/${i}/id`, rule: 'unique', requirement: 'CTL-001', message: `client ID "${c.id}" is given twice` });
+    seen.add(c.id);
+  });
+  if (opts.dataset && opts.dataset !== 'empty' && opts.clients && !opts.clients.some((c) => c.permissions.includes('feed:write')))
+    errors.push({ path: '/dataset', rule: 'seeding-client', requirement: 'CTL-001', message: 'a dataset is sent to ContactPoint by a client permitted "feed:write": name one in clients' });
+  if (errors.length > 0) throw new ProblemError('ICS_ERR_VALIDATION', { errors });
 }
 
 /**

@@ -51,11 +51,17 @@ const SeedRequest = Type.Object(
   { additionalProperties: false, title: 'SeedRequest' },
 );
 
+/** How far one request may move a session's clock, and the years it may show: every date the services compute stays a real date. */
+const MAX_ADVANCE_DAYS = 200 * 366;
+const MAX_ADVANCE_MS = MAX_ADVANCE_DAYS * 86_400_000;
+const CLOCK_MIN = Date.UTC(1900, 0, 1);
+const CLOCK_MAX = Date.UTC(2200, 0, 1);
+
 const ClockRequest = Type.Object(
   {
     now: Type.Optional(DateTimeString({ description: 'Set the session\'s current time.' })),
-    advanceMs: Type.Optional(Type.Integer({ description: 'Move the clock forward (or back, if negative).' })),
-    advanceDays: Type.Optional(Type.Integer()),
+    advanceMs: Type.Optional(Type.Integer({ minimum: -MAX_ADVANCE_MS, maximum: MAX_ADVANCE_MS, description: 'Move the clock forward (or back, if negative): at most 200 years either way.' })),
+    advanceDays: Type.Optional(Type.Integer({ minimum: -MAX_ADVANCE_DAYS, maximum: MAX_ADVANCE_DAYS })),
     frozen: Type.Optional(Type.Boolean({ description: 'Stop (true) or restart (false) the clock.' })),
   },
   { additionalProperties: false, minProperties: 1, title: 'ClockRequest' },
@@ -276,6 +282,11 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
         let current = s.now().getTime();
         if (body.now) current = Date.parse(body.now);
         current += (body.advanceMs ?? 0) + (body.advanceDays ?? 0) * 86_400_000;
+        // Checked before anything changes: a clock past any real date would break every later request of the session.
+        if (!(current >= CLOCK_MIN && current < CLOCK_MAX))
+          throw new ProblemError('ICS_ERR_VALIDATION', {
+            errors: [{ path: '', rule: 'clock-range', requirement: 'CTL-004', message: 'the clock must stay between 1900-01-01 and 2200-01-01' }],
+          });
         const frozen = body.frozen ?? s.clock.frozenAt !== null;
         mock.sessions.setClock(s.id, frozen ? { offsetMs: 0, frozenAt: new Date(current).toISOString() } : { offsetMs: current - Date.now(), frozenAt: null });
         return json(200, { now: s.now().toISOString(), ...s.clock });
