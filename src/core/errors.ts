@@ -32,6 +32,7 @@ export const ERRORS = {
   ICS_ERR_HELD_FOR_CONSENT: { status: 409, title: 'The episode is held until consent is captured.' },
   ICS_ERR_TAC_ROLE: { status: 403, title: 'This step belongs to another TAC member or role (the rule says whose). Ask them, or the lead professional.' },
   ICS_ERR_ECAF_INVALID: { status: 422, title: 'The episode breaks a National eCAF rule. Each error names the JSON path, the rule and the requirement.' },
+  ICS_ERR_STORAGE_FULL: { status: 503, title: 'The mock\'s disk is full. Nothing was stored; retry after the Retry-After header.' },
   ICS_ERR_FAULT_INJECTED: { status: 503, title: 'A fault injected by the harness. Retry as the Retry-After header says.' },
   ICS_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests (injected). Retry after the Retry-After header.' },
   ICS_ERR_INTERNAL: { status: 500, title: 'Internal error in the mock. Please report it with the request journal entry.' },

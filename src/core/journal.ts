@@ -4,7 +4,7 @@
  * conformance engine can wait for a message without polling.
  */
 import { EventEmitter } from 'node:events';
-import type { Store } from './store.js';
+import { isStorageFull, type Store } from './store.js';
 import type { BodyRef } from './http.js';
 import type { ProblemItem } from './problem.js';
 
@@ -44,6 +44,9 @@ export interface JournalBudget {
   /** Refused bodies a session's journal holds at once; past it, they are left out until older entries retire. Default 16 MiB. */
   sessionBytes?: number;
 }
+
+/** Journal entries kept in memory while the disk is full; older ones past it are lost. */
+const MAX_UNWRITTEN = 100_000;
 
 export const DEFAULT_JOURNAL_BUDGET: Required<JournalBudget> = { entryBytes: 16 * 1024, sessionBytes: 16 * 1024 * 1024 };
 
@@ -220,6 +223,24 @@ export class Journal {
     if (this.pending.length === 0 || !this.store.db.open) return;
     const batch = this.pending;
     this.pending = [];
+    const nested = this.store.db.inTransaction;
+    try {
+      this.write(batch);
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      // Riding a group commit that SQLite has rolled back: the group must fail as a whole.
+      const aborted = nested && !this.store.db.inTransaction;
+      // A full disk: the entries wait in memory (up to a bound) and go with the next flush once there is space.
+      this.pending = batch.concat(this.pending);
+      if (this.pending.length > MAX_UNWRITTEN) this.pending.splice(0, this.pending.length - MAX_UNWRITTEN);
+      if (!this.retry) this.retry = setTimeout(() => ((this.retry = undefined), this.flush()), 1_000).unref();
+      if (aborted) throw err;
+    }
+  }
+
+  private retry: NodeJS.Timeout | undefined;
+
+  private write(batch: JournalEntry[]): void {
     const pages = new Map<string, JournalEntry[]>();
     for (const e of batch) {
       const page = pages.get(e.sessionId);

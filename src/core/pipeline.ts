@@ -10,7 +10,7 @@ import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
 import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, type Journal, type NewJournalEntry } from './journal.js';
 import { sameSecret, type Sessions, type SessionContext, type Client, type Fault } from './sessions.js';
-import type { Store } from './store.js';
+import { isStorageFull, type Store } from './store.js';
 import { inlinePreparers, type PrepareRunner } from './offload.js';
 import { isoOncePerMs } from './clock.js';
 
@@ -106,6 +106,9 @@ export class Pipeline {
       session ??= known.session;
       if (err instanceof ProblemError) {
         response = problemResponse({ ...err.problem, instance: req.path }, err.headers);
+      } else if (isStorageFull(err)) {
+        // The transaction rolled back; the server stays up and recovers when space returns.
+        response = problemResponse({ ...new ProblemError('ICS_ERR_STORAGE_FULL', { detail: `${route.operationId}: the data file could not grow; nothing was stored` }).problem, instance: req.path }, { 'retry-after': '30' });
       } else {
         console.error(`[ics-conformance] internal error in ${route.operationId}:`, err);
         response = problemResponse(new ProblemError('ICS_ERR_INTERNAL', { detail: `Internal error in ${route.operationId}` }).problem);

@@ -217,6 +217,9 @@ export class Store {
           // Nested transaction = SAVEPOINT: one job's failure rolls back only its own writes.
           outcomes.push({ ok: true, value: this.tx(job.fn) });
         } catch (err) {
+          // SQLite rolled the whole transaction back itself (SQLITE_FULL, an I/O error): the jobs
+          // before this one are undone too, and any after would run outside a transaction.
+          if (!this.db.inTransaction) throw err;
           outcomes.push({ ok: false, value: err });
         }
       }
@@ -224,6 +227,7 @@ export class Store {
         try {
           this.tx(ride);
         } catch (err) {
+          if (!this.db.inTransaction) throw err;
           console.error('[ics-conformance] a write riding the group commit failed:', err);
         }
       }
@@ -278,6 +282,12 @@ export class Store {
       console.error(`[ics-conformance] no checkpoint worker (${(err as Error).message}); checkpointing on commit`);
     }
   }
+}
+
+/** SQLite could not grow the file (disk or quota full, or max_page_count reached). */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR') && /no space|ENOSPC/i.test(String((err as Error).message)));
 }
 
 /** Lock files this process holds: a second store on the same file here is refused as one elsewhere is. */

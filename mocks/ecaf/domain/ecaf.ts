@@ -6,7 +6,7 @@
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Store } from '../../../src/core/store.js';
+import { isStorageFull, type Store } from '../../../src/core/store.js';
 import { ProblemError, ruleError as fail, type ProblemItem } from '../../../src/core/problem.js';
 import { ageOn, isoDate } from '../../../src/core/clock.js';
 import type { Client, SessionContext } from '../../../src/core/sessions.js';
@@ -221,7 +221,15 @@ export class NationalEcaf {
     if (this.pendingAudit.length === 0 || !this.db.open) return;
     const batch = this.pendingAudit;
     this.pendingAudit = [];
-    for (const { sessionId, entry } of batch) this.q.insertAudit.run(sessionId, entry.seq, JSON.stringify(entry));
+    try {
+      this.store.tx(() => {
+        for (const { sessionId, entry } of batch) this.q.insertAudit.run(sessionId, entry.seq, JSON.stringify(entry));
+      });
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      // A full disk must not end the server: kept, and written with the next refusal once there is space.
+      this.pendingAudit = batch.concat(this.pendingAudit);
+    }
   }
 
   auditLog(sessionId: string, filter: { episodeId?: string } = {}): AuditEntry[] {
