@@ -2,7 +2,7 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createExpressApp, DEFAULT_BODY_TIMEOUT_MS } from './core/adapters/express.js';
+import { answerClientErrors, createExpressApp, DEFAULT_BODY_TIMEOUT_MS } from './core/adapters/express.js';
 import { createMockServices, type MockServices, type MockServicesOptions } from './mock.js';
 import { readServerTls } from './tls/pki.js';
 
@@ -76,6 +76,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   // untrusted one in problem+json, and only on the operations that need it (docs/decisions/0008).
   const server: Server | HttpsServer = tls ? createHttpsServer({ ...tls, ...http, requestCert: true, rejectUnauthorized: false }, app) : createHttpServer(http, app);
   server.timeout = limits.idleTimeoutMs;
+  answerClientErrors(server);
   limitPerAddress(server, limits.maxConnectionsPerAddress);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject).listen(opts.port ?? 4010, host, () => resolve(void server.off('error', reject)));

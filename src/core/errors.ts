@@ -7,6 +7,8 @@ export const ERRORS = {
   ICS_ERR_HTTP_METHOD: { status: 405, title: 'Method not allowed on this path. See the Allow header.' },
   ICS_ERR_HTTP_MEDIA_TYPE: { status: 415, title: 'Unsupported content type. Send the Content-Type the operation documents.' },
   ICS_ERR_HTTP_TOO_LARGE: { status: 413, title: 'Body over the documented size limit. Split it or use the bulk feed.' },
+  ICS_ERR_HTTP_BAD_REQUEST: { status: 400, title: 'The request is not well-formed HTTP/1.1. Check the request line, headers and chunked framing.' },
+  ICS_ERR_HTTP_HEADERS_TOO_LARGE: { status: 431, title: 'The request head is over 16 KiB. Send fewer or shorter headers.' },
   ICS_ERR_HTTP_TIMEOUT: { status: 408, title: 'The request did not arrive in time. Send the whole request promptly; nothing was stored.' },
   ICS_ERR_HTTP_INCOMPLETE: { status: 400, title: 'The request ended before its body did. Nothing was stored; send the message again.' },
   ICS_ERR_HTTP_MALFORMED_JSON: { status: 400, title: 'The body is not well-formed JSON.' },

@@ -68,6 +68,35 @@ const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'x-control-token',
 const LOWER = /^[^A-Z]*$/;
 const KEPT_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'practitioner-id', 'idempotency-key', 'retry-count']);
 
+/** Names of fields and query parameters whose values are credentials: masked in every journal entry. */
+const SECRET_KEY = /^(access_?token|token|password|passwd|secret|client_?secret|api_?key|authorization|refresh_?token)$/i;
+const SECRET_TEXT = /("(?:access_?token|token|password|passwd|secret|client_?secret|api_?key|authorization|refresh_?token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+function hasSecretKey(o: Record<string, unknown>): boolean {
+  for (const k in o) if (SECRET_KEY.test(k)) return true;
+  return false;
+}
+
+/** A copy of a parsed value with every secret-named field's value replaced by "***". */
+export function maskSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(maskSecrets);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) ? '***' : maskSecrets(x)]));
+  return v;
+}
+
+function maskBody(e: NewJournalEntry): void {
+  const raw = e[RAW_BODY];
+  if (raw !== undefined) {
+    SECRET_TEXT.lastIndex = 0;
+    if (!SECRET_TEXT.test(raw)) return;
+    delete e[RAW_BODY];
+    e.requestBody = maskSecrets(e.requestBody);
+    return;
+  }
+  if (typeof e.requestBody === 'string') e.requestBody = e.requestBody.replace(SECRET_TEXT, '$1"***"');
+  else e.requestBody = maskSecrets(e.requestBody);
+}
+
 /** Keeps a few useful headers; credentials never leave the pipeline unmasked. */
 export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -169,7 +198,12 @@ export class Journal {
     // The entry itself, numbered: a copy would read every field, and a lazily kept body would be parsed.
     const entry = e as JournalEntry;
     entry.seq = seq;
-    if (e.verdict === 'rejected' && e.requestBody !== undefined && e[BODY_REF] === undefined) this.budgetBody(e, seq);
+    if (hasSecretKey(e.query)) e.query = maskSecrets(e.query) as Record<string, string>;
+    if (e.verdict === 'rejected' && e.requestBody !== undefined && e[BODY_REF] === undefined) {
+      this.budgetBody(e, seq);
+      // A refused body can hold anything (schemas are closed, so an accepted one cannot): its secrets are masked.
+      if (e.requestBody !== undefined) maskBody(e);
+    }
     this.pending.push(entry);
     if (!this.scheduled) {
       this.scheduled = true;

@@ -4,6 +4,7 @@
  * errors and the journal entry. The express and msw adapters only translate requests and responses.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isUtf8 } from 'node:buffer';
 import { compilePath, MAX_BODY_BYTES, type BodyRef, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
 import { ProblemError, type Problem, type ProblemItem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
@@ -53,14 +54,17 @@ export class Pipeline {
 
   match(method: string, path: string): Match {
     const allowed: string[] = [];
+    // HEAD is GET without the body (RFC 9110 9.3.2): the adapters send the head only.
+    const wanted = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
     for (const c of this.compiled) {
       const m = c.regex.exec(path);
       if (!m) continue;
       const params = decodeParams(c.names, m);
       // A segment that is not valid percent-encoding names no resource (404), rather than throwing.
       if (!params) return undefined;
-      if (c.route.method !== method.toUpperCase()) {
+      if (c.route.method !== wanted) {
         allowed.push(c.route.method);
+        if (c.route.method === 'GET') allowed.push('HEAD');
         continue;
       }
       return { route: c.route, params };
@@ -458,7 +462,7 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit:
     // it is all buffered once that read is done, a turn of microtasks later: taken whole, without
     // the four listeners (a tenth of reading a message).
     if (body.complete === false) await null;
-    return takeWhole(body, limit) ?? readEvents(body, limit, requirement, timeoutMs);
+    return takeWhole(body, limit, requirement) ?? readEvents(body, limit, requirement, timeoutMs);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -467,7 +471,7 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit:
     if (size > limit) throw tooLarge(limit, requirement);
     chunks.push(chunk);
   }
-  return decodeChunks(chunks, size);
+  return decodeChunks(chunks, size, requirement);
 }
 
 function tooLarge(limit: number, requirement: string): ProblemError {
@@ -494,12 +498,25 @@ function incompleteItem(message: string, requirement: string): ProblemItem {
 }
 
 /** One chunk (the usual message) is decoded in place; several are joined first. */
-function decodeChunks(chunks: Uint8Array[], size: number): string {
+function decodeChunks(chunks: Uint8Array[], size: number, requirement: string): string {
   if (chunks.length === 1) {
     const c = chunks[0]!;
-    return Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8');
+    return utf8Text(Buffer.from(c.buffer, c.byteOffset, c.byteLength), requirement);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return utf8Text(Buffer.concat(chunks, size), requirement);
+}
+
+/**
+ * The body as text, refused when it is not UTF-8 (RFC 8259): decoding would store U+FFFD in place of
+ * what was sent, and the stored message would not be the one the client sent.
+ */
+function utf8Text(buf: Buffer, requirement: string): string {
+  if (!isUtf8(buf))
+    throw new ProblemError('ICS_ERR_HTTP_MALFORMED_JSON', {
+      detail: 'The body is not valid UTF-8',
+      errors: [{ path: '', rule: 'utf-8', requirement, message: 'JSON must be sent as UTF-8; the body has bytes that are not' }],
+    });
+  return buf.toString('utf8');
 }
 
 interface EventStream extends AsyncIterable<Uint8Array> {
@@ -517,7 +534,7 @@ interface EventStream extends AsyncIterable<Uint8Array> {
 }
 
 /** The whole body at once, when node's parser has it all and nothing has read it yet; else undefined. */
-function takeWhole(s: EventStream, limit: number): string | undefined {
+function takeWhole(s: EventStream, limit: number, requirement: string): string | undefined {
   if (s.destroyed || s.readableEnded || s.readableFlowing !== null || typeof s.read !== 'function') return undefined;
   const n = s.readableLength ?? 0;
   // Complete, or every byte its Content-Length declares is buffered: node runs microtasks between
@@ -529,7 +546,7 @@ function takeWhole(s: EventStream, limit: number): string | undefined {
   const chunk = s.read();
   // read() returns every buffered byte when it is all there; should it not have, read the rest by events.
   if ((chunk?.byteLength ?? 0) !== n) return undefined;
-  return chunk ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8') : '';
+  return chunk ? utf8Text(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), requirement) : '';
 }
 
 function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {
@@ -563,7 +580,14 @@ function readEvents(s: EventStream, limit: number, requirement: string, timeoutM
       }
       chunks.push(chunk);
     };
-    const onEnd = () => settle(() => resolve(decodeChunks(chunks, size)));
+    const onEnd = () =>
+      settle(() => {
+        try {
+          resolve(decodeChunks(chunks, size, requirement));
+        } catch (err) {
+          reject(err);
+        }
+      });
     // node's only errors on a request are the client going away ('aborted', ECONNRESET).
     const onError = (err: Error) => settle(() => reject(incomplete(`the request failed before its body ended (${err.message})`, requirement)));
     const onClose = () => settle(() => reject(incomplete('the request closed before its body ended', requirement)));

@@ -108,7 +108,7 @@ describe('a refused request', () => {
 });
 
 describe('timeouts', () => {
-  it('a head that never finishes is answered 408 and closed', async () => {
+  it('a head that never finishes is answered 408 problem+json and closed', async () => {
     const p = await open();
     p.socket.write(`POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
     const timer = setInterval(() => p.socket.write('X-Slow: 1\r\n'), 100);
@@ -117,6 +117,7 @@ describe('timeouts', () => {
     p.socket.destroy();
     expect(ms).toBeGreaterThan(0);
     expect(p.got()).toMatch(/^HTTP\/1.1 408 /);
+    expect(p.got()).toContain('ICS_ERR_HTTP_TIMEOUT');
   });
 
   it('a JSON body that trickles in is refused 408 problem+json once its time is up and its connection closed', async () => {

@@ -66,6 +66,10 @@ export interface CafIndicatorSink {
 
 export const NATIONAL_ECAF_CLIENT_ID = 'national-ecaf';
 
+function notMember(actor: Actor, episodeId: string): ProblemError {
+  return fail('ICS_ERR_NOT_TAC_MEMBER', 'header:practitioner-id', 'tac-member', 'ECAF-ACCESS-001', `${actor.practitionerId} is not a member of the Team Around the Child for ${episodeId}`);
+}
+
 /** No such episode, or none this caller may know of: one answer for both. */
 function notFound(episodeId: string): ProblemError {
   return fail('ICS_ERR_HTTP_NOT_FOUND', 'path:episodeId', 'episode-exists', 'ECAF-ACCESS-001', `No episode ${episodeId}`);
@@ -246,6 +250,16 @@ export class NationalEcaf {
     return JSON.parse(row.doc) as Episode;
   }
 
+  /**
+   * An episode for a practitioner: one that does not exist is refused exactly as one they are not a
+   * member of, so a practitioner cannot learn which episode IDs exist.
+   */
+  private loadAs(sessionId: string, actor: Actor, episodeId: string): Episode {
+    const row = this.q.episode.get(sessionId, episodeId) as { doc: string } | undefined;
+    if (!row) throw notMember(actor, episodeId);
+    return JSON.parse(row.doc) as Episode;
+  }
+
   private save(sessionId: string, ep: Episode): void {
     this.q.upsertEpisode.run(sessionId, ep.episodeId, ep.status, ep.openSince, JSON.stringify(ep));
     this.q.deleteMembers.run(sessionId, ep.episodeId);
@@ -280,8 +294,7 @@ export class NationalEcaf {
 
   private requireMember(ep: Episode, actor: Actor): TacMember {
     const m = this.activeMember(ep, actor.practitionerId);
-    if (!m)
-      throw fail('ICS_ERR_NOT_TAC_MEMBER', 'header:practitioner-id', 'tac-member', 'ECAF-ACCESS-001', `${actor.practitionerId} is not a member of the Team Around the Child for ${ep.episodeId}`);
+    if (!m) throw notMember(actor, ep.episodeId);
     return m;
   }
 
@@ -421,7 +434,7 @@ export class NationalEcaf {
 
   getEpisode(session: SessionContext, actor: Actor, episodeId: string): EpisodeView {
     return this.audited(session, actor, 'getEpisode', { episodeId }, () => {
-      const ep = this.load(session.id, episodeId);
+      const ep = this.loadAs(session.id, actor, episodeId);
       const me = this.requireAccess(ep, actor);
       return this.view(ep, me.agency);
     });
@@ -462,7 +475,7 @@ export class NationalEcaf {
     access: (ep: Episode) => TacMember,
   ): EpisodeView {
     return this.audited(session, actor, operation, { episodeId }, () => {
-      const ep = this.load(session.id, episodeId);
+      const ep = this.loadAs(session.id, actor, episodeId);
       const me = access(ep);
       const done = fn(ep, me);
       this.event(session, ep, this.by(actor), done.event, done.detail);
@@ -608,7 +621,7 @@ export class NationalEcaf {
   /** ECAF-MSG-001: messages go between current TAC members whose agencies consent covers. */
   sendMessage(session: SessionContext, actor: Actor, episodeId: string, m: SendMessageRequest): TacMessage {
     return this.audited(session, actor, 'sendTacMessage', { episodeId }, () => {
-      const ep = this.load(session.id, episodeId);
+      const ep = this.loadAs(session.id, actor, episodeId);
       const me = this.requireAccess(ep, actor);
       const errors: ProblemItem[] = [];
       m.to.forEach((to, i) => {
@@ -627,7 +640,7 @@ export class NationalEcaf {
   /** Each member reads the messages sent to or by them. */
   listMessages(session: SessionContext, actor: Actor, episodeId: string): { messages: TacMessage[] } {
     return this.audited(session, actor, 'listTacMessages', { episodeId }, () => {
-      const ep = this.load(session.id, episodeId);
+      const ep = this.loadAs(session.id, actor, episodeId);
       const me = this.requireAccess(ep, actor);
       const messages = (this.q.messages.all(session.id, episodeId) as Array<{ doc: string }>)
         .map((r) => JSON.parse(r.doc) as TacMessage)

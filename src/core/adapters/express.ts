@@ -1,6 +1,9 @@
 /** Thin adapter: the route table as an express app. All behaviour lives in the pipeline. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { once } from 'node:events';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ProblemError } from '../problem.js';
 import { TLSSocket } from 'node:tls';
 import { responseText, type CoreRequest, type CoreResponse } from '../http.js';
 import type { Pipeline } from '../pipeline.js';
@@ -61,6 +64,28 @@ async function send(req: Request, res: Response, out: CoreResponse): Promise<voi
   }
   out.headers['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(out.status, out.headers).end(payload);
+}
+
+/**
+ * What node's own HTTP parser refuses (malformed head, bad framing, a head past 16 KiB or past its
+ * timeout) never reaches the pipeline: it is answered here in problem+json, as everything else is,
+ * and the connection closed.
+ */
+export function answerClientErrors(server: { on(event: 'clientError', l: (err: Error & { code?: string }, socket: Duplex) => void): unknown }): void {
+  server.on('clientError', (err, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const code = err.code === 'HPE_HEADER_OVERFLOW' ? 'ICS_ERR_HTTP_HEADERS_TOO_LARGE' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'ICS_ERR_HTTP_TIMEOUT' : 'ICS_ERR_HTTP_BAD_REQUEST';
+    const { problem } = new ProblemError(code, { detail: code === 'ICS_ERR_HTTP_TIMEOUT' ? 'The request head did not arrive in time' : `node's HTTP parser refused the request (${err.code ?? err.message})` });
+    const body = JSON.stringify(problem);
+    socket.end(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    // After the answer is out; a client that never reads it is not waited for long.
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  });
 }
 
 export function createExpressApp(pipeline: Pipeline, opts: AdapterOptions = {}): express.Express {
