@@ -17,7 +17,7 @@ import { contactPointRoutes } from '../mocks/contactpoint/routes.js';
 import { NationalEcaf, NATIONAL_ECAF_CLIENT_ID } from '../mocks/ecaf/domain/ecaf.js';
 import { ecafRoutes } from '../mocks/ecaf/routes.js';
 import { controlRoutes } from './control/routes.js';
-import { seedSession, type DatasetName, type SeedSummary } from './seed.js';
+import { seedSession, seedSessionAsync, type DatasetName, type SeedSummary } from './seed.js';
 import { VERSION } from './version.js';
 import { PrepareWorker } from './core/offload.js';
 import { PREPARERS } from './preparers.js';
@@ -131,6 +131,25 @@ export class MockServices {
 
   seed(sessionId: string, dataset: DatasetName, opts: { count: number; seed: number }): SeedSummary {
     return seedSession(this, sessionId, dataset, opts);
+  }
+
+  /** seed, in steps that let the server's other sessions be served meanwhile (the control API's way). */
+  seedAsync(sessionId: string, dataset: DatasetName, opts: { count: number; seed: number }): Promise<SeedSummary> {
+    return seedSessionAsync(this, sessionId, dataset, opts);
+  }
+
+  /** createSession, seeding in steps (seedAsync); the session's tokens are only answered once it is whole. */
+  async createSessionAsync(opts: { name?: string; clients?: ClientSpec[]; dataset?: DatasetName; count?: number; seed?: number } = {}): Promise<ReturnType<MockServices['createSession']>> {
+    if (!opts.dataset || opts.dataset === 'empty') return this.createSession(opts);
+    const { dataset, count, seed, ...rest } = opts;
+    checkNewSession(opts);
+    const created = this.createSession(rest);
+    try {
+      return { ...created, seeded: await this.seedAsync(created.session.id, dataset, { count: count ?? 100, seed: seed ?? 1 }) };
+    } catch (err) {
+      if (this.sessions.has(created.session.id)) this.deleteSession(created.session.id);
+      throw err;
+    }
   }
 
   resetSession(id: string): void {

@@ -98,10 +98,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-001',
       body: CreateSession,
       responses: { 201: { description: 'The session and its credentials.' }, ...err },
-      handler: ({ body }) => {
-        const created = mock.createSession(body);
-        return json(201, created);
-      },
+      // Seeded in steps, so a large dataset does not stall other sessions (src/seed.ts).
+      handler: async ({ body }) => json(201, await mock.createSessionAsync(body)),
     }),
     route({
       operationId: 'listSessions',
@@ -194,12 +192,13 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       path: `${S}/seed`,
       service: 'control',
       summary: 'Load a synthetic dataset into the session',
-      description: '`hannah`: the guidance note\'s case study. `population`: `count` synthetic children from `seed`.',
       auth: control,
       requirement: 'CTL-002',
       body: SeedRequest,
       responses: { 200: { description: 'What was loaded.' }, ...err },
-      handler: ({ session, body }) => json(200, mock.seed(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
+      description:
+        '`hannah`: the guidance note\'s case study. `population`: `count` synthetic children from `seed`. Loaded in steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow until the answer comes.',
+      handler: async ({ session, body }) => json(200, await mock.seedAsync(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
     }),
     route({
       operationId: 'rotateCredentials',

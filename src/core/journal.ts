@@ -29,6 +29,11 @@ export interface JournalEntry {
   verdict: 'accepted' | 'rejected' | 'fault' | 'error';
   problems?: ProblemItem[];
   fault?: string;
+  /**
+   * Where a credential-named value was masked (`query:access_token`, `body`): the value is not
+   * kept, but that one was sent there is evidence (SEC-SECRET-001).
+   */
+  masked?: string[];
   /** A refused request's body not kept, or kept cut short: its size and why (JournalBudget). */
   bodyOmitted?: { bytes: number; reason: 'entry-limit' | 'session-budget' };
 }
@@ -84,17 +89,15 @@ export function maskSecrets(v: unknown): unknown {
   return v;
 }
 
-function maskBody(e: NewJournalEntry): void {
+/** Masks a refused body's credential-named fields; true when there were any. */
+function maskBody(e: NewJournalEntry): boolean {
   const raw = e[RAW_BODY];
-  if (raw !== undefined) {
-    SECRET_TEXT.lastIndex = 0;
-    if (!SECRET_TEXT.test(raw)) return;
-    delete e[RAW_BODY];
-    e.requestBody = maskSecrets(e.requestBody);
-    return;
-  }
-  if (typeof e.requestBody === 'string') e.requestBody = e.requestBody.replace(SECRET_TEXT, '$1"***"');
-  else e.requestBody = maskSecrets(e.requestBody);
+  const text = raw ?? (typeof e.requestBody === 'string' ? e.requestBody : JSON.stringify(e.requestBody));
+  SECRET_TEXT.lastIndex = 0;
+  if (!SECRET_TEXT.test(text)) return false;
+  delete e[RAW_BODY];
+  e.requestBody = typeof e.requestBody === 'string' ? e.requestBody.replace(SECRET_TEXT, '$1"***"') : maskSecrets(e.requestBody);
+  return true;
 }
 
 /** Keeps a few useful headers; credentials never leave the pipeline unmasked. */
@@ -198,11 +201,14 @@ export class Journal {
     // The entry itself, numbered: a copy would read every field, and a lazily kept body would be parsed.
     const entry = e as JournalEntry;
     entry.seq = seq;
-    if (hasSecretKey(e.query)) e.query = maskSecrets(e.query) as Record<string, string>;
+    if (hasSecretKey(e.query)) {
+      e.masked = Object.keys(e.query).filter((k) => SECRET_KEY.test(k)).map((k) => `query:${k}`);
+      e.query = maskSecrets(e.query) as Record<string, string>;
+    }
     if (e.verdict === 'rejected' && e.requestBody !== undefined && e[BODY_REF] === undefined) {
       this.budgetBody(e, seq);
       // A refused body can hold anything (schemas are closed, so an accepted one cannot): its secrets are masked.
-      if (e.requestBody !== undefined) maskBody(e);
+      if (e.requestBody !== undefined && maskBody(e)) (e.masked ??= []).push('body');
     }
     this.pending.push(entry);
     if (!this.scheduled) {
@@ -424,6 +430,7 @@ const FIELDS = [
   'verdict',
   'problems',
   'fault',
+  'masked',
   'bodyOmitted',
 ] as const;
 // A field added to JournalEntry and not to FIELDS would silently not be stored: this fails to compile.

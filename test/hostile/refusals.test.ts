@@ -94,6 +94,9 @@ describe('secrets in the journal', () => {
     expect(text).not.toMatch(/sekrit/);
     expect(text).toContain('"access_token":"***"');
     expect(text).toContain('"password":"***"');
+    // Where it was masked is kept: sending a credential there is itself the finding (SEC-SECRET-001).
+    const entries = (await journal()) as Array<{ masked?: string[]; query: Record<string, string> }>;
+    expect(entries.find((e) => e.query.access_token)?.masked).toEqual(['query:access_token']);
   });
 });
 
