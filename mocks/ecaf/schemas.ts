@@ -567,7 +567,13 @@ export const ExportRequest = Closed(
 export type ExportRequest = Static<typeof ExportRequest>;
 
 export const ExportResult = Closed(
-  { exportId: Type.String(), exportedAt: DateTimeString(), destination: ExportRequest.properties.destination, episode: ExchangeEpisode },
+  {
+    exportId: Type.String(),
+    exportedAt: DateTimeString(),
+    destination: ExportRequest.properties.destination,
+    shielded: Type.Optional(Type.Literal(true, { description: 'The child is shielded on ContactPoint: the episode\'s child has no address, contact details or school.' })),
+    episode: ExchangeEpisode,
+  },
   { title: 'ExportResult' },
 );
 

@@ -662,6 +662,13 @@ export class Directory {
     };
   }
 
+  /** A local authority has shielded the child. */
+  isShielded(sessionId: string, cpId: string): boolean {
+    const ix = this.index(sessionId);
+    const serial = this.serialOf(ix, cpId);
+    return serial > 0 && ix.shielded[serial] === 1;
+  }
+
   /** The client holds a source record of its own (involvement or CAF indicator) on this child. */
   hasRecordFrom(sessionId: string, cpId: string, clientId: string): boolean {
     const ix = this.index(sessionId);

@@ -62,9 +62,17 @@ export interface CafIndicatorSink {
   ingest(session: SessionContext, client: Client, kind: 'caf', msg: CafIndicatorMessage): { receipt: Receipt; repeat: boolean };
   /** The client holds a source record of its own on this child: the child is on that system's caseload. */
   hasRecordFrom?(sessionId: string, contactPointId: string, clientId: string): boolean;
+  /** A local authority has shielded the child on ContactPoint (docs/interface/contactpoint.md#shielding). */
+  isShielded?(sessionId: string, contactPointId: string): boolean;
 }
 
 export const NATIONAL_ECAF_CLIENT_ID = 'national-ecaf';
+
+/** A shielded child as an export carries them: no address, no contact details, no school. */
+function withoutWhereabouts(child: ExchangeEpisode['child']): ExchangeEpisode['child'] {
+  const { school: _school, ...rest } = child;
+  return { ...rest, residence: { status: 'no-known-address' }, parentsCarers: child.parentsCarers.map((p) => ({ ...p, contact: {} })) };
+}
 
 function notMember(actor: Actor, episodeId: string): ProblemError {
   return fail('ICS_ERR_NOT_TAC_MEMBER', 'header:practitioner-id', 'tac-member', 'ECAF-ACCESS-001', `${actor.practitionerId} is not a member of the Team Around the Child for ${episodeId}`);
@@ -815,7 +823,14 @@ export class NationalEcaf {
       this.event(session, ep, this.by(actor), 'exported', `${exportId} to ${req.destination.system} (${req.destination.localAuthority})`);
       // An export is not a change to the CAF: ContactPoint hears nothing and lastUpdatedAt stays.
       this.save(session.id, ep);
-      return { exportId, exportedAt, destination: req.destination, episode: toExchange(ep) };
+      const episode = toExchange(ep);
+      // Shielding holds here too: what would find the child (address, contacts, school) does not leave.
+      const cpId = ep.contactPoint?.contactPointId;
+      if (cpId && this.contactPoint.isShielded?.(session.id, cpId)) {
+        episode.child = withoutWhereabouts(episode.child);
+        return { exportId, exportedAt, destination: req.destination, shielded: true, episode };
+      }
+      return { exportId, exportedAt, destination: req.destination, episode };
     });
   }
 
