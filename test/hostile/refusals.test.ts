@@ -52,6 +52,29 @@ describe('invalid UTF-8', () => {
   });
 });
 
+describe('invalid UTF-8 in a bulk upload', () => {
+  it('refuses that line alone (rule utf-8); the lines around it are taken', async () => {
+    const [a, b, c] = [involvement(), involvement({ child: { name: { given: 'Zoë', family: `Bad${Date.now()}` } } }), involvement()];
+    const bytes = Buffer.from([a, b, c].map((m) => JSON.stringify(m)).join('\n') + '\n', 'utf8');
+    // "ë" is C3 AB: C3 then a quote is not UTF-8.
+    bytes[bytes.indexOf(Buffer.from('ë'))! + 1] = 0x22;
+    const res = await srv.api.request('POST', '/contactpoint/v1/involvements/bulk', { raw: bytes, headers: { 'content-type': 'application/x-ndjson' } });
+    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l) as { line: number; ok: boolean; problem?: { code: string; errors: Array<{ rule: string }> } });
+    expect(lines.map((l) => l.ok)).toEqual([true, false, true]);
+    expect(lines[1]!.problem).toMatchObject({ code: 'ICS_ERR_HTTP_MALFORMED_JSON', errors: [{ rule: 'utf-8' }] });
+    expect((await srv.api.request('GET', `/contactpoint/v1/source-records/${b.sourceRecordId}`)).status).toBe(404);
+  });
+
+  it('reads lines whose characters are split across chunks, a byte at a time', async () => {
+    const { ndjsonLines } = await import('../../src/core/ndjson.js');
+    const text = '{"a":"Zoë 🧒"}\r\n\n{"b":1}';
+    const bytes = Buffer.from(text, 'utf8');
+    const got = [];
+    for await (const l of ndjsonLines((async function* () { for (const b of bytes) yield Uint8Array.of(b); })(), 1024)) got.push(l);
+    expect(got).toEqual([{ line: 1, text: '{"a":"Zoë 🧒"}' }, { line: 3, text: '{"b":1}' }]);
+  });
+});
+
 describe('what node\'s parser refuses', () => {
   it.each([
     ['a malformed request line', 'GARBAGE\r\n\r\n', 400, 'ICS_ERR_HTTP_BAD_REQUEST'],
