@@ -541,7 +541,7 @@ function takeWhole(s: EventStream, limit: number, requirement: string): string |
   // the parser's callbacks, so a body that came in the same read as the head is often all here
   // before the parser has marked the message complete (so under load, nearly always).
   if (s.complete !== true && !(n > 0 && Number(s.headers?.['content-length']) === n)) return undefined;
-  // Past the limit: the event path answers 413 and drains the rest.
+  // Past the limit: the event path answers 413 (and the adapter closes the connection rather than read the rest).
   if (n > limit) return undefined;
   const chunk = s.read();
   // read() returns every buffered byte when it is all there; should it not have, read the rest by events.
