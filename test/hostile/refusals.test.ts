@@ -101,6 +101,23 @@ describe('HEAD', () => {
     expect(authed.status).toBe(200);
   });
 
+  it('is served the same way in-process, through msw', async () => {
+    const { setupServer } = await import('msw/node');
+    const { createHandlers, createMockServices } = await import('../../src/msw.js');
+    const mock = createMockServices({ demoSession: true });
+    const server = setupServer(...createHandlers({ mock, baseUrl: 'https://cp.test' }));
+    server.listen();
+    try {
+      const head = await fetch('https://cp.test/health', { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toContain('application/json');
+      expect(await head.text()).toBe('');
+    } finally {
+      server.close();
+      mock.close();
+    }
+  });
+
   it('is listed in Allow where GET is', async () => {
     const res = await srv.api.request('PATCH', '/health', { token: null });
     expect(res.status).toBe(405);
