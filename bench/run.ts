@@ -2,7 +2,7 @@
  * `npm run bench`: every figure of issue 7 in one run, printed as one table and written as JSON
  * (reports/bench/latest.json). `npm run bench -- --soak` runs the 5-minute soak instead.
  *
- * Options: --only ingest,bulk,demo,fixtures  --duration S (per round)  --rounds N  --warmup S  --connections N
+ * Options: --only ingest,bulk,demo,fixtures,parallel  --parallel-runs N  --duration S (per round)  --rounds N  --warmup S  --connections N
  *          --bulk-lines N  --bulk-timeout S  --demo-runs N  --fixtures N  --out FILE
  *          --baseline PATH/bin/ics-conformance.js (also measure another build's ingest, for before/after)
  *          --soak [--soak-minutes M] [--journal-limit N]
@@ -15,6 +15,7 @@ import { runIngest, type IngestResult } from './ingest.js';
 import { runBulk, type BulkResult } from './bulk.js';
 import { runDemoBench, type DemoResult } from './demo.js';
 import { runFixturesBench, type FixturesResult } from './fixtures.js';
+import { runParallelBench, type ParallelResult } from './parallel.js';
 import { runSoak } from './soak.js';
 import { int, machine, mib, renderTable, type Row } from './lib/table.js';
 import { ROOT, killChildren } from './lib/proc.js';
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'bulk-lines': { type: 'string', default: '1000000' },
     'bulk-timeout': { type: 'string', default: '60' },
     'demo-runs': { type: 'string', default: '3' },
+    'parallel-runs': { type: 'string', default: '20' },
     fixtures: { type: 'string', default: '200000' },
     out: { type: 'string' },
     baseline: { type: 'string' },
@@ -64,13 +66,14 @@ async function main(): Promise<void> {
       if (!soak.flat || soak.serverErrors > 0 || soak.crashed) process.exitCode = 1;
       return;
     }
-    const only = new Set((values.only ?? 'ingest,bulk,demo,fixtures').split(',').map((s) => s.trim()));
+    const only = new Set((values.only ?? 'ingest,bulk,demo,fixtures,parallel').split(',').map((s) => s.trim()));
     const started = performance.now();
     const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
     let ingest: IngestResult | undefined;
     let bulk: BulkResult | undefined;
     let demo: DemoResult | undefined;
     let fixtures: FixturesResult | undefined;
+    let parallel: ParallelResult | undefined;
     if (only.has('ingest'))
       ingest = await runIngest({
         tmp,
@@ -87,8 +90,9 @@ async function main(): Promise<void> {
       bulkBaseline = await runBulk({ tmp, lines: Number(values['bulk-lines']), timeoutS: Number(values['bulk-timeout']), log, cli: resolve(values.baseline) });
     if (only.has('demo')) demo = await runDemoBench({ runs: Number(values['demo-runs']), log });
     if (only.has('fixtures')) fixtures = runFixturesBench({ count: Number(values.fixtures), log });
+    if (only.has('parallel')) parallel = await runParallelBench({ tmp, runs: Number(values['parallel-runs']), log });
 
-    const rows = tableRows({ ingest, bulk, bulkBaseline, demo, fixtures });
+    const rows = tableRows({ ingest, bulk, bulkBaseline, demo, fixtures, parallel });
     const m = machine();
     const out = resolve(values.out ?? join(ROOT, 'reports/bench/latest.json'));
     mkdirSync(dirname(out), { recursive: true });
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
       elapsedS: (performance.now() - started) / 1000,
       targets: TARGETS,
       rows,
-      results: { ingest, bulk, ...(bulkBaseline ? { bulkBaseline } : {}), demo, fixtures },
+      results: { ingest, bulk, ...(bulkBaseline ? { bulkBaseline } : {}), demo, fixtures, parallel },
     };
     writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
     console.log(`\nics-conformance benchmarks, ${m.date.slice(0, 10)}: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, loopback; load average ${loadAtStart[0]} at start, ${m.loadavg[0]} at end\n`);
@@ -109,7 +113,14 @@ async function main(): Promise<void> {
   }
 }
 
-export function tableRows(r: { ingest?: IngestResult | undefined; bulk?: BulkResult | undefined; bulkBaseline?: BulkResult | undefined; demo?: DemoResult | undefined; fixtures?: FixturesResult | undefined }): Row[] {
+export function tableRows(r: {
+  ingest?: IngestResult | undefined;
+  bulk?: BulkResult | undefined;
+  bulkBaseline?: BulkResult | undefined;
+  demo?: DemoResult | undefined;
+  fixtures?: FixturesResult | undefined;
+  parallel?: ParallelResult | undefined;
+}): Row[] {
   const rows: Row[] = [];
   const { ingest, bulk, demo, fixtures } = r;
   if (ingest) {
@@ -198,6 +209,17 @@ export function tableRows(r: { ingest?: IngestResult | undefined; bulk?: BulkRes
       target: `>= ${int(TARGETS.fixturesPerS)}/s`,
       met: fixtures.perS >= TARGETS.fixturesPerS,
     });
+  if (r.parallel) {
+    const p = r.parallel;
+    rows.push({
+      measure: 'parallel accreditation runs',
+      subject: `${p.runs} full runs at once, one serve (file store), ${p.runs} reference ICS`,
+      result: `${p.equal}/${p.runs} verdicts equal`,
+      detail: `${p.parallelS.toFixed(1)} s at once vs ${p.singleS.toFixed(1)} s for one run alone (${(p.parallelS / p.singleS).toFixed(1)}x); ingest probe meanwhile ${int(p.probe.requests)} requests, p50 ${p.probe.p50Ms} ms, p99 ${p.probe.p99Ms} ms, max ${p.probe.maxMs} ms, ${p.probe.non2xx} non-2xx; ${p.tests} tests a run${p.differences.length ? `; first difference: ${p.differences[0]}` : ''}`,
+      target: 'every verdict equal',
+      met: p.equal === p.runs,
+    });
+  }
   return rows;
 }
 

@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { Store } from './core/store.js';
 import { Sessions, defaultClients, type ClientSpec, type Credential, type SessionInfo } from './core/sessions.js';
-import { Journal } from './core/journal.js';
+import { Journal, type JournalBudget } from './core/journal.js';
 import { Pipeline } from './core/pipeline.js';
 import { route, json, type RouteDef } from './core/http.js';
+import { ProblemError, type ProblemItem } from './core/problem.js';
 import { buildOpenApi } from './core/openapi.js';
 import { Kind } from '@sinclair/typebox';
 import * as contactPointSchemas from '../mocks/contactpoint/schemas.js';
@@ -17,10 +18,10 @@ import { renderDocs } from './core/docs.js';
 import { ERRORS } from './rules.js';
 import { Directory, LOG_BODIES } from '../mocks/contactpoint/domain/directory.js';
 import { contactPointRoutes } from '../mocks/contactpoint/routes.js';
-import { NationalEcaf } from '../mocks/ecaf/domain/ecaf.js';
+import { NationalEcaf, NATIONAL_ECAF_CLIENT_ID } from '../mocks/ecaf/domain/ecaf.js';
 import { ecafRoutes } from '../mocks/ecaf/routes.js';
 import { controlRoutes } from './control/routes.js';
-import { seedSession, type DatasetName, type SeedSummary } from './seed.js';
+import { seedSession, seedSessionAsync, type DatasetName, type SeedSummary } from './seed.js';
 import { VERSION } from './version.js';
 import { PrepareWorker } from './core/offload.js';
 import { PREPARERS } from './preparers.js';
@@ -32,6 +33,8 @@ export interface MockServicesOptions {
   controlToken?: string;
   /** Journal entries kept per session before the oldest are dropped. */
   journalLimit?: number;
+  /** What the journal keeps of refused requests' bodies (per entry, per session). */
+  journalBudget?: JournalBudget;
   /** Create the "default" session with the fixed demo credentials (as `serve` does). */
   demoSession?: boolean | { dataset?: DatasetName; count?: number; seed?: number };
   /**
@@ -71,8 +74,9 @@ export class MockServices {
   constructor(opts: MockServicesOptions = {}) {
     this.store = new Store(opts.data ?? ':memory:');
     this.sessions = new Sessions(this.store);
-    this.journal = new Journal(this.store, opts.journalLimit);
+    this.journal = new Journal(this.store, opts.journalLimit, opts.journalBudget);
     this.directory = new Directory(this.store);
+    this.directory.organisationOf = (sid, cid) => (cid === NATIONAL_ECAF_CLIENT_ID ? 'National eCAF' : this.sessions.client(sid, cid)?.organisation);
     this.journal.bodySource(LOG_BODIES, (seq) => this.directory.logBody(seq));
     // A reopened file: every session's ContactPoint indexes are rebuilt before the first request (0007).
     for (const s of this.sessions.list()) this.directory.warm(s.id);
@@ -115,9 +119,17 @@ export class MockServices {
     credentials: Credential[];
     seeded?: SeedSummary;
   } {
+    checkNewSession(opts);
     const created = this.sessions.create({ ...(opts.name ? { name: opts.name } : {}), ...(opts.clients ? { clients: opts.clients } : {}) });
     if (opts.dataset && opts.dataset !== 'empty') {
-      const seeded = this.seed(created.session.id, opts.dataset, { count: opts.count ?? 100, seed: opts.seed ?? 1 });
+      let seeded: SeedSummary;
+      try {
+        seeded = this.seed(created.session.id, opts.dataset, { count: opts.count ?? 100, seed: opts.seed ?? 1 });
+      } catch (err) {
+        // No half-made session: one whose tokens were never shown could never be used or found.
+        this.deleteSession(created.session.id);
+        throw err;
+      }
       return { ...created, seeded };
     }
     return created;
@@ -125,6 +137,25 @@ export class MockServices {
 
   seed(sessionId: string, dataset: DatasetName, opts: { count: number; seed: number }): SeedSummary {
     return seedSession(this, sessionId, dataset, opts);
+  }
+
+  /** seed, in steps that let the server's other sessions be served meanwhile (the control API's way). */
+  seedAsync(sessionId: string, dataset: DatasetName, opts: { count: number; seed: number }): Promise<SeedSummary> {
+    return seedSessionAsync(this, sessionId, dataset, opts);
+  }
+
+  /** createSession, seeding in steps (seedAsync); the session's tokens are only answered once it is whole. */
+  async createSessionAsync(opts: { name?: string; clients?: ClientSpec[]; dataset?: DatasetName; count?: number; seed?: number } = {}): Promise<ReturnType<MockServices['createSession']>> {
+    if (!opts.dataset || opts.dataset === 'empty') return this.createSession(opts);
+    const { dataset, count, seed, ...rest } = opts;
+    checkNewSession(opts);
+    const created = this.createSession(rest);
+    try {
+      return { ...created, seeded: await this.seedAsync(created.session.id, dataset, { count: count ?? 100, seed: seed ?? 1 }) };
+    } catch (err) {
+      if (this.sessions.has(created.session.id)) this.deleteSession(created.session.id);
+      throw err;
+    }
   }
 
   resetSession(id: string): void {
@@ -158,6 +189,19 @@ export class MockServices {
     this.ecaf.flushAudit();
     this.store.close();
   }
+}
+
+/** What would make createSession fail after it had begun, refused before anything is made. */
+function checkNewSession(opts: { clients?: ClientSpec[]; dataset?: DatasetName }): void {
+  const errors: ProblemItem[] = [];
+  const seen = new Set<string>();
+  opts.clients?.forEach((c, i) => {
+    if (seen.has(c.id)) errors.push({ path: `/clients/${i}/id`, rule: 'unique', requirement: 'CTL-001', message: `client ID "${c.id}" is given twice` });
+    seen.add(c.id);
+  });
+  if (opts.dataset && opts.dataset !== 'empty' && opts.clients && !opts.clients.some((c) => c.permissions.includes('feed:write')))
+    errors.push({ path: '/dataset', rule: 'seeding-client', requirement: 'CTL-001', message: 'a dataset is sent to ContactPoint by a client permitted "feed:write": name one in clients' });
+  if (errors.length > 0) throw new ProblemError('ICS_ERR_VALIDATION', { errors });
 }
 
 /**

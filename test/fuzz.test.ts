@@ -25,6 +25,7 @@ import { startServer } from '../src/server.js';
 import type { CoreResponse, RouteDef } from '../src/core/http.js';
 import { MAX_BODY_BYTES } from '../src/core/http.js';
 import { inlineSchemaRefs } from '../src/core/openapi.js';
+import { MAX_PROBLEM_ITEMS } from '../src/core/problem.js';
 import { involvement, cafIndicator, testNhs } from './support/messages.js';
 
 const RUNS = Number(process.env.ICS_FUZZ_RUNS ?? 200);
@@ -157,6 +158,34 @@ async function harvest(): Promise<Map<string, string[]>> {
   return new Map([...found].map(([k, s]) => [k, [...s]]));
 }
 const HARVEST = await harvest();
+
+/** Every real value the session's views hold: IDs of every kind, for any parameter. */
+const REAL_VALUES = [...new Set([...HARVEST.values()].flat())].filter((v) => v.length > 0 && v.length < 60);
+
+/** A real ID, nearly: one character changed, cut, lengthened, re-cased, padded, or encoded. */
+function nearly(values: string[]): fc.Arbitrary<string> {
+  return fc.tuple(fc.constantFrom(...values), fc.nat(7)).map(([v, how]) => {
+    const last = v.charCodeAt(v.length - 1);
+    switch (how) {
+      case 0:
+        return v.slice(0, -1) + String.fromCharCode(last === 48 ? 49 : last - 1);
+      case 1:
+        return v.slice(0, -1);
+      case 2:
+        return `${v}0`;
+      case 3:
+        return v.toLowerCase() === v ? v.toUpperCase() : v.toLowerCase();
+      case 4:
+        return ` ${v}`;
+      case 5:
+        return `${v}/`;
+      case 6:
+        return v.replace(/[0-9]/, (d) => String((Number(d) + 5) % 10));
+      default:
+        return `${v}\u0000`;
+    }
+  });
+}
 
 /** Control operations whose success would wipe or re-key the fuzz session: never given its real ID with a valid token. */
 const DESTRUCTIVE = new Set(['deleteSession', 'resetSession', 'rotateCredentials']);
@@ -365,6 +394,10 @@ function pathArb(op: Op): fc.Arbitrary<string> {
       fc.constantFrom(...SPECIAL_SEGMENTS).map((s) => (s === '' ? s : s.startsWith('%') || s.includes('%') ? s : encodeURIComponent(s))),
     ];
     if (real.length) options.push(fc.constantFrom(...real).map((s) => encodeURIComponent(s)), fc.constantFrom(...real).map((s) => encodeURIComponent(s)));
+    // Real IDs changed a little, and real IDs of another kind (a consent ID where an episode ID goes...).
+    if (real.length) options.push(nearly(real).map((s) => encodeURIComponent(s)));
+    const others = name === 'sessionId' ? [] : REAL_VALUES;
+    if (others.length) options.push(fc.constantFrom(...others).map((s) => encodeURIComponent(s)));
     return fc.oneof(...options);
   });
   return fc.tuple(...perParam).map((values) => op.pathParams.reduce((p, name, i) => p.replace(`{${name}}`, values[i]!), op.path));
@@ -375,8 +408,13 @@ function queryArb(op: Op): fc.Arbitrary<Record<string, string>> {
   for (const q of op.query) if (q.name !== 'waitMs') valid[q.name] = String(sample(q.schema));
   // waitMs long-polls up to 30 s: never sent here (the journal tests cover it).
   const noWait = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'waitMs'));
+  const names = op.query.map((q) => q.name).filter((n) => n !== 'waitMs');
   return fc.oneof(
     fc.constant(valid),
+    // Real IDs, and near misses of them, as the values of the operation's own parameters.
+    ...(names.length && REAL_VALUES.length
+      ? [fc.dictionary(fc.constantFrom(...names), fc.oneof(fc.constantFrom(...REAL_VALUES), nearly(REAL_VALUES)), { maxKeys: names.length }).map((r) => ({ ...valid, ...r }))]
+      : []),
     fc.dictionary(fc.oneof(fc.constantFrom(...op.query.map((q) => q.name), 'unknown', '__proto__', 'constructor'), fc.string({ maxLength: 12 })), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...ODD_STRINGS), fc.constant('9'.repeat(50))), { maxKeys: 4 }).map(noWait),
     fc.record({ drop: fc.nat() }).map(({ drop }) => {
       const keys = Object.keys(valid);
@@ -551,4 +589,20 @@ describe(`fuzz: every operation of GET /openapi.json (${OPS.length} operations, 
       expect(health.status).toBe(200);
     });
   }
+
+  it('kept the journal within its bounds: refused bodies cut and budgeted, problem lists capped', () => {
+    const entries = mock.journal.list(SID, { limit: 1_000_000 }).entries;
+    expect(entries.length).toBeGreaterThan(OPS.length);
+    let refusedBytes = 0;
+    for (const e of entries) {
+      const where = `${e.operationId} #${e.seq}`;
+      expect(e.problems?.length ?? 0, where).toBeLessThanOrEqual(MAX_PROBLEM_ITEMS);
+      if (e.verdict !== 'rejected' || e.requestBody === undefined) continue;
+      const bytes = Buffer.byteLength(typeof e.requestBody === 'string' ? e.requestBody : JSON.stringify(e.requestBody));
+      // The cut keeps whole characters, and an ellipsis after them.
+      expect(bytes, where).toBeLessThanOrEqual(mock.journal.budget.entryBytes + 3);
+      refusedBytes += bytes;
+    }
+    expect(refusedBytes).toBeLessThanOrEqual(mock.journal.budget.sessionBytes + entries.length * 3);
+  });
 });

@@ -3,7 +3,7 @@ import { Type, ContactPointId } from '../../src/core/schema.js';
 import { route, json, type HandlerResult, type RouteDef } from '../../src/core/http.js';
 import { ProblemError } from '../../src/core/problem.js';
 import type { PrepareResult } from '../../src/core/offload.js';
-import { ndjsonLines, tooLongProblem } from '../../src/core/ndjson.js';
+import { badUtf8Problem, ndjsonLines, tooLongProblem } from '../../src/core/ndjson.js';
 import type { Store } from '../../src/core/store.js';
 import { LOG_BODIES, type Directory, type IngestResult } from './domain/directory.js';
 import type { PreparedMessage } from './domain/prepare.js';
@@ -102,8 +102,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         stream: (async function* () {
           // Batches are prepared (parsed, validated, checked) on the prepare worker while earlier ones
           // are ingested here: up to BULK_AHEAD are in preparation, so neither thread waits on the other.
-          type Batch = { lines: Array<{ line: number; text: string; tooLong?: boolean }>; prepared: Promise<Array<PrepareResult<PreparedMessage>>> };
-          const start = (lines: Batch['lines']): Batch => ({ lines, prepared: prepare(involvementPreparer, lines.map((l) => (l.tooLong ? '' : l.text))) });
+          type Batch = { lines: Array<{ line: number; text: string; tooLong?: boolean; badUtf8?: boolean }>; prepared: Promise<Array<PrepareResult<PreparedMessage>>> };
+          const start = (lines: Batch['lines']): Batch => ({ lines, prepared: prepare(involvementPreparer, lines.map((l) => (l.tooLong || l.badUtf8 ? '' : l.text))) });
           const ingest = async ({ lines, prepared }: Batch): Promise<string> => {
             const results = await prepared;
             const out: string[] = [];
@@ -111,6 +111,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
               lines.forEach((l, i) => {
                 const r = results[i]!;
                 if (l.tooLong) return out.push(JSON.stringify({ line: l.line, ok: false, problem: tooLongProblem(MAX_BULK_LINE_BYTES, 'CP-FEED-011').problem }));
+                if (l.badUtf8) return out.push(JSON.stringify({ line: l.line, ok: false, problem: badUtf8Problem('CP-FEED-011').problem }));
                 if (!r.ok) {
                   if ('internal' in r) throw new Error(r.internal);
                   return out.push(JSON.stringify({ line: l.line, ok: false, problem: r.problem }));

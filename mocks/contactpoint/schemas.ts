@@ -138,7 +138,7 @@ export const InvolvementView = Closed(
     startDate: DateString(),
     endDate: Type.Optional(DateString()),
     leadProfessional: Type.Boolean(),
-    sourceSystem: Type.String({ description: 'The organisation whose system recorded it.' }),
+    sourceSystem: Type.String({ description: 'The organisation the sending system is registered to (its credentials), never a field of the message.' }),
   },
   { title: 'InvolvementView' },
 );

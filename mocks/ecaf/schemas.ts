@@ -13,7 +13,7 @@ const Enum = <T extends string>(values: readonly T[], opts: Record<string, unkno
 export const EPISODE_ID_PATTERN = '^ECAF\\.EP\\.[0-9]{4}\\.[0-9]{6}$';
 export const EpisodeId = Type.String({
   pattern: EPISODE_ID_PATTERN,
-  description: 'National eCAF episode ID: "ECAF.EP.", the year it was logged, a 6-digit serial.',
+  description: 'National eCAF episode ID: "ECAF.EP.", the year it was logged, 6 digits drawn at random.',
   examples: ['ECAF.EP.2009.000123'],
 });
 
@@ -567,7 +567,13 @@ export const ExportRequest = Closed(
 export type ExportRequest = Static<typeof ExportRequest>;
 
 export const ExportResult = Closed(
-  { exportId: Type.String(), exportedAt: DateTimeString(), destination: ExportRequest.properties.destination, episode: ExchangeEpisode },
+  {
+    exportId: Type.String(),
+    exportedAt: DateTimeString(),
+    destination: ExportRequest.properties.destination,
+    shielded: Type.Optional(Type.Literal(true, { description: 'The child is shielded on ContactPoint: the episode\'s child has no address, contact details or school.' })),
+    episode: ExchangeEpisode,
+  },
   { title: 'ExportResult' },
 );
 

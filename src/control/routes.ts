@@ -51,11 +51,17 @@ const SeedRequest = Type.Object(
   { additionalProperties: false, title: 'SeedRequest' },
 );
 
+/** How far one request may move a session's clock, and the years it may show: every date the services compute stays a real date. */
+const MAX_ADVANCE_DAYS = 200 * 366;
+const MAX_ADVANCE_MS = MAX_ADVANCE_DAYS * 86_400_000;
+const CLOCK_MIN = Date.UTC(1900, 0, 1);
+const CLOCK_MAX = Date.UTC(2200, 0, 1);
+
 const ClockRequest = Type.Object(
   {
     now: Type.Optional(DateTimeString({ description: 'Set the session\'s current time.' })),
-    advanceMs: Type.Optional(Type.Integer({ description: 'Move the clock forward (or back, if negative).' })),
-    advanceDays: Type.Optional(Type.Integer()),
+    advanceMs: Type.Optional(Type.Integer({ minimum: -MAX_ADVANCE_MS, maximum: MAX_ADVANCE_MS, description: 'Move the clock forward (or back, if negative): at most 200 years either way.' })),
+    advanceDays: Type.Optional(Type.Integer({ minimum: -MAX_ADVANCE_DAYS, maximum: MAX_ADVANCE_DAYS })),
     frozen: Type.Optional(Type.Boolean({ description: 'Stop (true) or restart (false) the clock.' })),
   },
   { additionalProperties: false, minProperties: 1, title: 'ClockRequest' },
@@ -93,15 +99,14 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       path: `${C}/sessions`,
       service: 'control',
       summary: 'Create an isolated session and its clients\' credentials',
-      description: 'The answer is the only place the clients\' tokens appear: keep them. Without `clients`, the default set (see docs) is registered.',
+      description:
+        'The answer is the only place the clients\' tokens and the session\'s own `controlToken` appear: keep them. The session\'s control token acts on this session alone (not on others, not to create or delete sessions): hand it to whoever runs tests in it. Without `clients`, the default set (see docs) is registered.',
       auth: control,
       requirement: 'CTL-001',
       body: CreateSession,
       responses: { 201: { description: 'The session and its credentials.' }, ...err },
-      handler: ({ body }) => {
-        const created = mock.createSession(body);
-        return json(201, created);
-      },
+      // Seeded in steps, so a large dataset does not stall other sessions (src/seed.ts).
+      handler: async ({ body }) => json(201, await mock.createSessionAsync(body)),
     }),
     route({
       operationId: 'listSessions',
@@ -145,12 +150,28 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       handler: ({ session }) => json(200, sessionInfo(session!.id)),
     }),
     route({
+      operationId: 'getOwnSession',
+      method: 'GET',
+      path: `${C}/session`,
+      service: 'control',
+      summary: 'The session a session control token belongs to',
+      description: 'For a holder of a session\'s own control token (as `createSession` returns it): which session it acts on.',
+      auth: { kind: 'control', ownSession: true },
+      requirement: 'CTL-001',
+      responses: { 200: { description: 'The session.' }, ...err },
+      handler: ({ session }) => {
+        if (!session) throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', { detail: 'The server\'s control token belongs to no session: name one, /control/v1/sessions/{sessionId}' });
+        return json(200, sessionInfo(session.id));
+      },
+    }),
+    route({
       operationId: 'deleteSession',
       method: 'DELETE',
       path: S,
       service: 'control',
       summary: 'Delete a session and all its state',
-      auth: control,
+      description: 'The server\'s control token only: a session\'s own token cannot end it.',
+      auth: { kind: 'control', serverOnly: true },
       requirement: 'CTL-001',
       responses: { 204: { description: 'Deleted.' }, ...err },
       handler: ({ session }) => {
@@ -178,12 +199,13 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       path: `${S}/seed`,
       service: 'control',
       summary: 'Load a synthetic dataset into the session',
-      description: '`hannah`: the guidance note\'s case study. `population`: `count` synthetic children from `seed`.',
       auth: control,
       requirement: 'CTL-002',
       body: SeedRequest,
       responses: { 200: { description: 'What was loaded.' }, ...err },
-      handler: ({ session, body }) => json(200, mock.seed(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
+      description:
+        '`hannah`: the guidance note\'s case study. `population`: `count` synthetic children from `seed`. Loaded in steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow until the answer comes.',
+      handler: async ({ session, body }) => json(200, await mock.seedAsync(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
     }),
     route({
       operationId: 'rotateCredentials',
@@ -266,6 +288,11 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
         let current = s.now().getTime();
         if (body.now) current = Date.parse(body.now);
         current += (body.advanceMs ?? 0) + (body.advanceDays ?? 0) * 86_400_000;
+        // Checked before anything changes: a clock past any real date would break every later request of the session.
+        if (!(current >= CLOCK_MIN && current < CLOCK_MAX))
+          throw new ProblemError('ICS_ERR_VALIDATION', {
+            errors: [{ path: '', rule: 'clock-range', requirement: 'CTL-004', message: 'the clock must stay between 1900-01-01 and 2200-01-01' }],
+          });
         const frozen = body.frozen ?? s.clock.frozenAt !== null;
         mock.sessions.setClock(s.id, frozen ? { offsetMs: 0, frozenAt: new Date(current).toISOString() } : { offsetMs: current - Date.now(), frozenAt: null });
         return json(200, { now: s.now().toISOString(), ...s.clock });

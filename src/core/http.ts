@@ -23,6 +23,8 @@ export interface CoreRequest {
   body: AsyncIterable<Uint8Array> | null;
   /** The TLS peer, when the request came over HTTPS (mutual TLS mode); absent over plain HTTP and msw. */
   tls?: PeerIdentity;
+  /** A JSON body must have arrived whole this long after the pipeline starts reading it (408 past it); the adapter's limit. */
+  bodyTimeoutMs?: number;
 }
 
 /** What the TLS handshake learnt of the client certificate. The pipeline, not the handshake, decides. */
@@ -52,8 +54,12 @@ export interface CoreResponse {
 export type Auth =
   /** A registered source system or practitioner-facing client: Bearer token, permission checked. */
   | { kind: 'client'; permission: string; practitioner?: boolean }
-  /** The harness's control token. */
-  | { kind: 'control' }
+  /**
+   * The control API: the server's control token, or a session's own control token on routes of
+   * that session (`{sessionId}` in the path, or `ownSession`: the token's session); `serverOnly`
+   * routes take the server's token alone.
+   */
+  | { kind: 'control'; ownSession?: boolean; serverOnly?: boolean }
   | { kind: 'none' };
 
 export interface HandlerContext<B = unknown> {

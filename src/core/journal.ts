@@ -4,7 +4,7 @@
  * conformance engine can wait for a message without polling.
  */
 import { EventEmitter } from 'node:events';
-import type { Store } from './store.js';
+import { isStorageFull, type Store } from './store.js';
 import type { BodyRef } from './http.js';
 import type { ProblemItem } from './problem.js';
 
@@ -29,7 +29,31 @@ export interface JournalEntry {
   verdict: 'accepted' | 'rejected' | 'fault' | 'error';
   problems?: ProblemItem[];
   fault?: string;
+  /**
+   * Where a credential-named value was masked (`query:access_token`, `body`): the value is not
+   * kept, but that one was sent there is evidence (SEC-SECRET-001).
+   */
+  masked?: string[];
+  /** A refused request's body not kept, or kept cut short: its size and why (JournalBudget). */
+  bodyOmitted?: { bytes: number; reason: 'entry-limit' | 'session-budget' };
 }
+
+/**
+ * What the journal keeps of refused requests' bodies (verdict `rejected`): a client can send
+ * thousands of large bad messages, and every one would be kept up to the retention limit. Accepted
+ * and faulted exchanges are kept whole: the suites judge them.
+ */
+export interface JournalBudget {
+  /** A refused body longer than this (bytes of its text) is kept cut to this. Default 16 KiB. */
+  entryBytes?: number;
+  /** Refused bodies a session's journal holds at once; past it, they are left out until older entries retire. Default 16 MiB. */
+  sessionBytes?: number;
+}
+
+/** Journal entries kept in memory while the disk is full; older ones past it are lost. */
+const MAX_UNWRITTEN = 100_000;
+
+export const DEFAULT_JOURNAL_BUDGET: Required<JournalBudget> = { entryBytes: 16 * 1024, sessionBytes: 16 * 1024 * 1024 };
 
 /**
  * On a new entry, the JSON text its requestBody was parsed from (valid JSON, already checked), so the
@@ -48,6 +72,33 @@ export type NewJournalEntry = Omit<JournalEntry, 'seq'> & { [RAW_BODY]?: string;
 const SENSITIVE_HEADERS = new Set(['authorization', 'cookie', 'x-control-token', 'proxy-authorization']);
 const LOWER = /^[^A-Z]*$/;
 const KEPT_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'practitioner-id', 'idempotency-key', 'retry-count']);
+
+/** Names of fields and query parameters whose values are credentials: masked in every journal entry. */
+const SECRET_KEY = /^(access_?token|token|password|passwd|secret|client_?secret|api_?key|authorization|refresh_?token)$/i;
+const SECRET_TEXT = /("(?:access_?token|token|password|passwd|secret|client_?secret|api_?key|authorization|refresh_?token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+function hasSecretKey(o: Record<string, unknown>): boolean {
+  for (const k in o) if (SECRET_KEY.test(k)) return true;
+  return false;
+}
+
+/** A copy of a parsed value with every secret-named field's value replaced by "***". */
+export function maskSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(maskSecrets);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) ? '***' : maskSecrets(x)]));
+  return v;
+}
+
+/** Masks a refused body's credential-named fields; true when there were any. */
+function maskBody(e: NewJournalEntry): boolean {
+  const raw = e[RAW_BODY];
+  const text = raw ?? (typeof e.requestBody === 'string' ? e.requestBody : JSON.stringify(e.requestBody));
+  SECRET_TEXT.lastIndex = 0;
+  if (!SECRET_TEXT.test(text)) return false;
+  delete e[RAW_BODY];
+  e.requestBody = typeof e.requestBody === 'string' ? e.requestBody.replace(SECRET_TEXT, '$1"***"') : maskSecrets(e.requestBody);
+  return true;
+}
 
 /** Keeps a few useful headers; credentials never leave the pipeline unmasked. */
 export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
@@ -86,11 +137,16 @@ export class Journal {
   private pending: JournalEntry[] = [];
   private scheduled = false;
   private readonly q;
+  readonly budget: Required<JournalBudget>;
+  /** Per session: refused bodies kept, as [seq, bytes] oldest first, and their sum (given back as entries retire). */
+  private readonly refusedKept = new Map<string, { kept: Array<[number, number]>; bytes: number }>();
 
   constructor(
     private readonly store: Store,
     readonly retentionLimit = 50_000,
+    budget: JournalBudget = {},
   ) {
+    this.budget = { ...DEFAULT_JOURNAL_BUDGET, ...budget };
     this.events.setMaxListeners(0);
     // One row per flush and session (a page of entries, a JSON array), not one per entry: a row costs
     // about as much to insert as a message's own log row, and pages keep the cost to one per commit.
@@ -145,6 +201,15 @@ export class Journal {
     // The entry itself, numbered: a copy would read every field, and a lazily kept body would be parsed.
     const entry = e as JournalEntry;
     entry.seq = seq;
+    if (hasSecretKey(e.query)) {
+      e.masked = Object.keys(e.query).filter((k) => SECRET_KEY.test(k)).map((k) => `query:${k}`);
+      e.query = maskSecrets(e.query) as Record<string, string>;
+    }
+    if (e.verdict === 'rejected' && e.requestBody !== undefined && e[BODY_REF] === undefined) {
+      this.budgetBody(e, seq);
+      // A refused body can hold anything (schemas are closed, so an accepted one cannot): its secrets are masked.
+      if (e.requestBody !== undefined && maskBody(e)) (e.masked ??= []).push('body');
+    }
     this.pending.push(entry);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -159,12 +224,63 @@ export class Journal {
     return entry;
   }
 
+  /** Keeps a refused body within the per-entry limit and the session's budget (JournalBudget). */
+  private budgetBody(e: NewJournalEntry, seq: number): void {
+    const raw = e[RAW_BODY];
+    const text = raw ?? (typeof e.requestBody === 'string' ? e.requestBody : JSON.stringify(e.requestBody));
+    const bytes = Buffer.byteLength(text);
+    let use = this.refusedKept.get(e.sessionId);
+    if (!use) this.refusedKept.set(e.sessionId, (use = { kept: [], bytes: 0 }));
+    const keep = Math.min(bytes, this.budget.entryBytes);
+    if (use.bytes + keep > this.budget.sessionBytes) {
+      delete e[RAW_BODY];
+      delete e.requestBody;
+      e.bodyOmitted = { bytes, reason: 'session-budget' };
+      return;
+    }
+    if (bytes > keep) {
+      delete e[RAW_BODY];
+      // Cut on a character, never inside one; the text as sent, not its parse.
+      e.requestBody = `${Buffer.from(text).subarray(0, keep).toString('utf8').replace(/\uFFFD$/, '')}…`;
+      e.bodyOmitted = { bytes, reason: 'entry-limit' };
+    }
+    use.kept.push([seq, keep]);
+    use.bytes += keep;
+  }
+
+  /** Gives back the budget of refused bodies whose entries the retention limit has dropped. */
+  private retireBudget(sid: string, cutoff: number): void {
+    const use = this.refusedKept.get(sid);
+    if (!use) return;
+    let n = 0;
+    while (n < use.kept.length && use.kept[n]![0] <= cutoff) use.bytes -= use.kept[n++]![1];
+    if (n > 0) use.kept.splice(0, n);
+  }
+
   /** Writes queued entries in one transaction and applies the retention limit. */
   flush(): void {
     // After close (a request that finished during shutdown) there is nowhere left to write.
     if (this.pending.length === 0 || !this.store.db.open) return;
     const batch = this.pending;
     this.pending = [];
+    const nested = this.store.db.inTransaction;
+    try {
+      this.write(batch);
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      // Riding a group commit that SQLite has rolled back: the group must fail as a whole.
+      const aborted = nested && !this.store.db.inTransaction;
+      // A full disk: the entries wait in memory (up to a bound) and go with the next flush once there is space.
+      this.pending = batch.concat(this.pending);
+      if (this.pending.length > MAX_UNWRITTEN) this.pending.splice(0, this.pending.length - MAX_UNWRITTEN);
+      if (!this.retry) this.retry = setTimeout(() => ((this.retry = undefined), this.flush()), 1_000).unref();
+      if (aborted) throw err;
+    }
+  }
+
+  private retry: NodeJS.Timeout | undefined;
+
+  private write(batch: JournalEntry[]): void {
     const pages = new Map<string, JournalEntry[]>();
     for (const e of batch) {
       const page = pages.get(e.sessionId);
@@ -185,6 +301,7 @@ export class Journal {
         const dropped = before + (cutoff - floor);
         this.floors.set(sid, cutoff);
         this.dropped.set(sid, dropped);
+        this.retireBudget(sid, cutoff);
         this.store.onRollback(() => {
           this.floors.set(sid, floor);
           this.dropped.set(sid, before);
@@ -240,6 +357,7 @@ export class Journal {
     this.store.db.prepare('DELETE FROM journal_pages WHERE session_id = ?').run(sessionId);
     this.store.db.prepare('DELETE FROM journal_meta WHERE session_id = ?').run(sessionId);
     this.dropped.delete(sessionId);
+    this.refusedKept.delete(sessionId);
     // Seqs carry on after a reset: what came before is gone, not dropped.
     const last = this.seqs.get(sessionId) ?? 0;
     this.floors.set(sessionId, last);
@@ -312,6 +430,8 @@ const FIELDS = [
   'verdict',
   'problems',
   'fault',
+  'masked',
+  'bodyOmitted',
 ] as const;
 // A field added to JournalEntry and not to FIELDS would silently not be stored: this fails to compile.
 const everyField: [Exclude<keyof JournalEntry, (typeof FIELDS)[number] | 'seq' | 'requestBody'>] extends [never] ? true : never = true;

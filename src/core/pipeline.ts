@@ -4,13 +4,14 @@
  * errors and the journal entry. The express and msw adapters only translate requests and responses.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isUtf8 } from 'node:buffer';
 import { compilePath, MAX_BODY_BYTES, type BodyRef, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
 import { ProblemError, type Problem, type ProblemItem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
 import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, type Journal, type NewJournalEntry } from './journal.js';
-import type { Sessions, SessionContext, Client, Fault } from './sessions.js';
-import type { Store } from './store.js';
+import { sameSecret, type Sessions, type SessionContext, type Client, type Fault } from './sessions.js';
+import { isStorageFull, type Store } from './store.js';
 import { inlinePreparers, type PrepareRunner } from './offload.js';
 import { isoOncePerMs } from './clock.js';
 
@@ -53,14 +54,17 @@ export class Pipeline {
 
   match(method: string, path: string): Match {
     const allowed: string[] = [];
+    // HEAD is GET without the body (RFC 9110 9.3.2): the adapters send the head only.
+    const wanted = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
     for (const c of this.compiled) {
       const m = c.regex.exec(path);
       if (!m) continue;
       const params = decodeParams(c.names, m);
       // A segment that is not valid percent-encoding names no resource (404), rather than throwing.
       if (!params) return undefined;
-      if (c.route.method !== method.toUpperCase()) {
+      if (c.route.method !== wanted) {
         allowed.push(c.route.method);
+        if (c.route.method === 'GET') allowed.push('HEAD');
         continue;
       }
       return { route: c.route, params };
@@ -115,6 +119,9 @@ export class Pipeline {
       session ??= known.session;
       if (err instanceof ProblemError) {
         response = problemResponse({ ...err.problem, instance: req.path }, err.headers);
+      } else if (isStorageFull(err)) {
+        // The transaction rolled back; the server stays up and recovers when space returns.
+        response = problemResponse({ ...new ProblemError('ICS_ERR_STORAGE_FULL', { detail: `${route.operationId}: the data file could not grow; nothing was stored` }).problem, instance: req.path }, { 'retry-after': '30' });
       } else {
         console.error(`[ics-conformance] internal error in ${route.operationId}:`, err);
         response = problemResponse(new ProblemError('ICS_ERR_INTERNAL', { detail: `Internal error in ${route.operationId}` }).problem);
@@ -134,7 +141,7 @@ export class Pipeline {
       let bodyText: string | undefined;
       if (route.body && route.bodyKind !== 'stream') {
         checkContentType(req, 'application/json', route.requirement);
-        const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
+        const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement, req.bodyTimeoutMs);
         // The journal keeps what was sent even when it fails to parse.
         seen.body = text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text;
         if (route.preparer) {
@@ -262,14 +269,23 @@ export class Pipeline {
   ): { client?: Client; session?: SessionContext; practitionerId?: string } {
     const auth = route.auth;
     if (auth.kind === 'none') return {};
-    const header = req.headers['authorization'];
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token = bearerToken(req.headers['authorization']);
     if (auth.kind === 'control') {
       if (!token) throw new ProblemError('ICS_ERR_AUTH_MISSING', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control"' } });
-      if (token !== this.deps.controlToken) throw new ProblemError('ICS_ERR_AUTH_INVALID', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control", error="invalid_token"' } });
-      if (params.sessionId !== undefined) {
-        const session = this.deps.sessions.get(params.sessionId);
-        if (!session) throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', { detail: `No session "${params.sessionId}"` });
+      // The server's token acts on every session; a session's own control token on that session alone (docs/decisions/0016).
+      const admin = sameSecret(token, this.deps.controlToken);
+      const own = admin ? undefined : this.deps.sessions.sessionOfControlToken(token);
+      if (!admin && !own) throw new ProblemError('ICS_ERR_AUTH_INVALID', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control", error="invalid_token"' } });
+      const sessionId = params.sessionId ?? (route.auth.kind === 'control' && route.auth.ownSession ? own : undefined);
+      if (own && (sessionId === undefined || route.auth.kind !== 'control' || route.auth.serverOnly))
+        throw new ProblemError('ICS_ERR_AUTH_FORBIDDEN', {
+          detail: `A session's control token acts on its own session only (${route.method} ${route.path} needs the server's control token)`,
+          requirement: 'CTL-AUTH-001',
+        });
+      if (sessionId !== undefined) {
+        // Another session is, to a session's token, a session that does not exist.
+        const session = own && own !== sessionId ? undefined : this.deps.sessions.get(sessionId);
+        if (!session) throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', { detail: `No session "${sessionId}"` });
         return { session };
       }
       return {};
@@ -359,6 +375,14 @@ function checkPeer(req: CoreRequest, client: Client, realm: string): void {
 }
 
 const isoAt = isoOncePerMs();
+
+/** The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 9110 11.1). */
+function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (header.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
+  const m = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return m ? m[1] : undefined;
+}
 
 function decodeParams(names: string[], m: RegExpExecArray): Record<string, string> | undefined {
   const params: Record<string, string> = {};
@@ -472,7 +496,7 @@ function checkContentType(req: CoreRequest, expected: string, requirement: strin
     });
 }
 
-export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit: number, requirement: string): Promise<string> {
+export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit: number, requirement: string, timeoutMs?: number): Promise<string> {
   if (!body) return '';
   // Node streams (the express adapter) are read through their events: an async iterator per request
   // costs more than the rest of reading a 1 KiB message.
@@ -481,7 +505,7 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit:
     // it is all buffered once that read is done, a turn of microtasks later: taken whole, without
     // the four listeners (a tenth of reading a message).
     if (body.complete === false) await null;
-    return takeWhole(body, limit) ?? readEvents(body, limit, requirement);
+    return takeWhole(body, limit, requirement) ?? readEvents(body, limit, requirement, timeoutMs);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -490,13 +514,20 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit:
     if (size > limit) throw tooLarge(limit, requirement);
     chunks.push(chunk);
   }
-  return decodeChunks(chunks, size);
+  return decodeChunks(chunks, size, requirement);
 }
 
 function tooLarge(limit: number, requirement: string): ProblemError {
   return new ProblemError('ICS_ERR_HTTP_TOO_LARGE', {
     detail: `Body over ${limit} bytes`,
     errors: [{ path: '', rule: 'max-body-size', requirement, message: `body over ${limit} bytes` }],
+  });
+}
+
+function timedOut(timeoutMs: number, requirement: string): ProblemError {
+  return new ProblemError('ICS_ERR_HTTP_TIMEOUT', {
+    detail: `The body did not arrive whole within ${timeoutMs} ms`,
+    errors: [{ path: '', rule: 'body-timeout', requirement, message: `body not complete within ${timeoutMs} ms` }],
   });
 }
 
@@ -510,12 +541,25 @@ function incompleteItem(message: string, requirement: string): ProblemItem {
 }
 
 /** One chunk (the usual message) is decoded in place; several are joined first. */
-function decodeChunks(chunks: Uint8Array[], size: number): string {
+function decodeChunks(chunks: Uint8Array[], size: number, requirement: string): string {
   if (chunks.length === 1) {
     const c = chunks[0]!;
-    return Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8');
+    return utf8Text(Buffer.from(c.buffer, c.byteOffset, c.byteLength), requirement);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return utf8Text(Buffer.concat(chunks, size), requirement);
+}
+
+/**
+ * The body as text, refused when it is not UTF-8 (RFC 8259): decoding would store U+FFFD in place of
+ * what was sent, and the stored message would not be the one the client sent.
+ */
+function utf8Text(buf: Buffer, requirement: string): string {
+  if (!isUtf8(buf))
+    throw new ProblemError('ICS_ERR_HTTP_MALFORMED_JSON', {
+      detail: 'The body is not valid UTF-8',
+      errors: [{ path: '', rule: 'utf-8', requirement, message: 'JSON must be sent as UTF-8; the body has bytes that are not' }],
+    });
+  return buf.toString('utf8');
 }
 
 interface EventStream extends AsyncIterable<Uint8Array> {
@@ -533,19 +577,19 @@ interface EventStream extends AsyncIterable<Uint8Array> {
 }
 
 /** The whole body at once, when node's parser has it all and nothing has read it yet; else undefined. */
-function takeWhole(s: EventStream, limit: number): string | undefined {
+function takeWhole(s: EventStream, limit: number, requirement: string): string | undefined {
   if (s.destroyed || s.readableEnded || s.readableFlowing !== null || typeof s.read !== 'function') return undefined;
   const n = s.readableLength ?? 0;
   // Complete, or every byte its Content-Length declares is buffered: node runs microtasks between
   // the parser's callbacks, so a body that came in the same read as the head is often all here
   // before the parser has marked the message complete (so under load, nearly always).
   if (s.complete !== true && !(n > 0 && Number(s.headers?.['content-length']) === n)) return undefined;
-  // Past the limit: the event path answers 413 and drains the rest.
+  // Past the limit: the event path answers 413 (and the adapter closes the connection rather than read the rest).
   if (n > limit) return undefined;
   const chunk = s.read();
   // read() returns every buffered byte when it is all there; should it not have, read the rest by events.
   if ((chunk?.byteLength ?? 0) !== n) return undefined;
-  return chunk ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8') : '';
+  return chunk ? utf8Text(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), requirement) : '';
 }
 
 function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {
@@ -553,14 +597,17 @@ function isEventStream(body: AsyncIterable<Uint8Array>): body is EventStream {
   return typeof b.on === 'function' && typeof b.removeListener === 'function' && typeof b.resume === 'function';
 }
 
-function readEvents(s: EventStream, limit: number, requirement: string): Promise<string> {
+function readEvents(s: EventStream, limit: number, requirement: string, timeoutMs?: number): Promise<string> {
   if (s.readableEnded) return Promise.resolve('');
   // A request whose client went away before its body was read can never produce one.
   if (s.destroyed) return Promise.reject(incomplete('the request closed before its body was read', requirement));
   return new Promise<string>((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
+    // A body trickled in a byte at a time would hold its socket and its buffer for as long as the client likes.
+    const timer = timeoutMs ? setTimeout(() => settle(() => reject(timedOut(timeoutMs, requirement))), timeoutMs) : undefined;
     const settle = (fn: () => void) => {
+      clearTimeout(timer);
       s.removeListener('data', onData);
       s.removeListener('end', onEnd);
       s.removeListener('error', onError);
@@ -570,14 +617,20 @@ function readEvents(s: EventStream, limit: number, requirement: string): Promise
     const onData = (chunk: Uint8Array) => {
       size += chunk.byteLength;
       if (size > limit) {
+        // The rest is not read: the adapter answers 413 and closes the connection (a client could send gigabytes).
         settle(() => reject(tooLarge(limit, requirement)));
-        // The rest is read and dropped, so the 413 can still be answered on this connection.
-        s.resume();
         return;
       }
       chunks.push(chunk);
     };
-    const onEnd = () => settle(() => resolve(decodeChunks(chunks, size)));
+    const onEnd = () =>
+      settle(() => {
+        try {
+          resolve(decodeChunks(chunks, size, requirement));
+        } catch (err) {
+          reject(err);
+        }
+      });
     // node's only errors on a request are the client going away ('aborted', ECONNRESET).
     const onError = (err: Error) => settle(() => reject(incomplete(`the request failed before its body ended (${err.message})`, requirement)));
     const onClose = () => settle(() => reject(incomplete('the request closed before its body ended', requirement)));

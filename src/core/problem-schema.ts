@@ -20,6 +20,7 @@ export const ProblemSchema = Type.Object(
         }),
       ),
     ),
+    errorsOmitted: Type.Optional(Type.Integer({ minimum: 1, description: 'Errors past the first 100, counted but not listed.' })),
   },
   { title: 'Problem' },
 );

@@ -24,6 +24,24 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
+/**
+ * Problem items listed in one answer; the rest are counted in `errorsOmitted`. A client that sends
+ * 20,000 bad items would otherwise get a 12 MB answer (and the journal a 12 MB entry).
+ */
+export const MAX_PROBLEM_ITEMS = 100;
+
+/** A detail longer than this (every error joined) is cut, with an ellipsis. */
+export const MAX_DETAIL_CHARS = 2_000;
+
+const cutDetail = (d: string) => (d.length > MAX_DETAIL_CHARS ? `${d.slice(0, MAX_DETAIL_CHARS)}…` : d);
+
+/** The errors list cut to MAX_PROBLEM_ITEMS, with the count of those left out. */
+function capped(errors: ProblemItem[] | undefined): { errors?: ProblemItem[]; errorsOmitted?: number } {
+  if (!errors) return {};
+  if (errors.length <= MAX_PROBLEM_ITEMS) return { errors };
+  return { errors: errors.slice(0, MAX_PROBLEM_ITEMS), errorsOmitted: errors.length - MAX_PROBLEM_ITEMS };
+}
+
 export class ProblemError extends Error {
   readonly problem: Problem;
   readonly headers: Record<string, string>;
@@ -39,9 +57,9 @@ export class ProblemError extends Error {
       title: def.title,
       status: opts.status ?? def.status,
       code: def.code,
-      ...(opts.detail ? { detail: opts.detail } : {}),
+      ...(opts.detail ? { detail: cutDetail(opts.detail) } : {}),
       ...(opts.requirement ?? opts.errors?.[0]?.requirement ? { requirement: opts.requirement ?? opts.errors?.[0]?.requirement } : {}),
-      ...(opts.errors ? { errors: opts.errors } : {}),
+      ...capped(opts.errors),
       ...(opts.extra ?? {}),
     };
     this.headers = opts.headers ?? {};
@@ -50,7 +68,8 @@ export class ProblemError extends Error {
   /** A problem made elsewhere (on a worker thread), to throw here as it was made. */
   static revive(problem: Problem, headers: Record<string, string> = {}): ProblemError {
     const err = new ProblemError({ code: problem.code, status: problem.status, title: problem.title }, { headers, ...(problem.detail ? { detail: problem.detail } : {}) });
-    (err as { problem: Problem }).problem = problem;
+    const big = (problem.errors?.length ?? 0) > MAX_PROBLEM_ITEMS || (problem.detail?.length ?? 0) > MAX_DETAIL_CHARS;
+    (err as { problem: Problem }).problem = big ? { ...problem, ...capped(problem.errors), ...(problem.detail ? { detail: cutDetail(problem.detail) } : {}) } : problem;
     return err;
   }
 }

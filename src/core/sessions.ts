@@ -3,7 +3,7 @@
  * bearer token belongs to one session, so a vendor's system needs no special header: its token
  * selects its session. Tokens are stored only as SHA-256 hashes.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Store } from './store.js';
 import { clockNow, isoOncePerMs, type ClockState } from './clock.js';
 
@@ -94,6 +94,11 @@ export function defaultClients(): ClientSpec[] {
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/** Compares two secrets in time that does not depend on where they differ (their hashes: equal lengths). */
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
 /** Hashes of recently presented tokens: every request pays for a SHA-256 otherwise. Bounded, so random tokens cannot grow it. */
 const recentHashes = new Map<string, string>();
 function cachedHash(token: string): string {
@@ -128,13 +133,17 @@ export class SessionContext {
   }
 }
 
-type SessionRow = { id: string; name: string; created_at: string; clock: string; faults: string };
+type SessionRow = { id: string; name: string; created_at: string; clock: string; faults: string; control_hash?: string | null };
 type ClientRow = { token_hash: string; session_id: string; client_id: string; name: string; organisation: string; permissions: string };
 
 export class Sessions {
   private readonly cache = new Map<string, { row: SessionRow; ctx: SessionContext }>();
   private readonly tokens = new Map<string, Client>();
+  /** The same clients by session and client ID. */
+  private readonly byId = new Map<string, Client>();
   private readonly resetHooks: Array<(sessionId: string) => void> = [];
+  /** Session control tokens (hashed) to their session. */
+  private readonly controlTokens = new Map<string, string>();
 
   constructor(private readonly store: Store) {
     store.exec(`
@@ -142,8 +151,16 @@ export class Sessions {
       CREATE TABLE IF NOT EXISTS clients (token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
         client_id TEXT NOT NULL, name TEXT NOT NULL, organisation TEXT NOT NULL, permissions TEXT NOT NULL, UNIQUE(session_id, client_id));
     `);
+    // Files from before session control tokens: their sessions answer to the server's token only.
+    const cols = new Set((store.db.prepare('PRAGMA table_info(sessions)').all() as Array<{ name: string }>).map((c) => c.name));
+    if (!cols.has('control_hash')) store.exec('ALTER TABLE sessions ADD COLUMN control_hash TEXT');
     for (const row of store.db.prepare('SELECT * FROM sessions').all() as SessionRow[]) this.load(row);
-    for (const row of store.db.prepare('SELECT * FROM clients').all() as ClientRow[]) this.tokens.set(row.token_hash, toClient(row));
+    for (const row of store.db.prepare('SELECT * FROM clients').all() as ClientRow[]) this.addClient(row.token_hash, toClient(row));
+  }
+
+  private addClient(hash: string, c: Client): void {
+    this.tokens.set(hash, c);
+    this.byId.set(`${c.sessionId}\0${c.id}`, c);
   }
 
   /** Services register how to wipe their part of a session. */
@@ -154,34 +171,37 @@ export class Sessions {
   private load(row: SessionRow): SessionContext {
     const ctx = new SessionContext(row.id, { clock: JSON.parse(row.clock) as ClockState, faults: JSON.parse(row.faults) as Fault[] });
     this.cache.set(row.id, { row, ctx });
+    if (row.control_hash) this.controlTokens.set(row.control_hash, row.id);
     return ctx;
   }
 
-  create(opts: { id?: string; name?: string; clients?: ClientSpec[] } = {}): { session: SessionInfo; credentials: Credential[] } {
+  create(opts: { id?: string; name?: string; clients?: ClientSpec[] } = {}): { session: SessionInfo; credentials: Credential[]; controlToken: string } {
     const id = opts.id ?? randomUUID();
+    const controlToken = `sct_${randomBytes(24).toString('base64url')}`;
     const row: SessionRow = {
       id,
       name: opts.name ?? `session ${id.slice(0, 8)}`,
       created_at: new Date().toISOString(),
       clock: JSON.stringify({ offsetMs: 0, frozenAt: null }),
       faults: '[]',
+      control_hash: hashToken(controlToken),
     };
     const credentials: Credential[] = [];
     const insertClient = this.store.db.prepare(
       'INSERT INTO clients (token_hash, session_id, client_id, name, organisation, permissions) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.store.tx(() => {
-      this.store.db.prepare('INSERT INTO sessions (id, name, created_at, clock, faults) VALUES (@id, @name, @created_at, @clock, @faults)').run(row);
+      this.store.db.prepare('INSERT INTO sessions (id, name, created_at, clock, faults, control_hash) VALUES (@id, @name, @created_at, @clock, @faults, @control_hash)').run(row);
       for (const spec of opts.clients ?? defaultClients()) {
         const token = spec.token ?? `ics_${randomBytes(24).toString('base64url')}`;
         const hash = hashToken(token);
         insertClient.run(hash, id, spec.id, spec.name, spec.organisation, JSON.stringify(spec.permissions));
-        this.tokens.set(hash, { id: spec.id, name: spec.name, organisation: spec.organisation, permissions: spec.permissions, sessionId: id });
+        this.addClient(hash, { id: spec.id, name: spec.name, organisation: spec.organisation, permissions: spec.permissions, sessionId: id });
         credentials.push({ clientId: spec.id, name: spec.name, organisation: spec.organisation, permissions: spec.permissions, token });
       }
     });
     this.load(row);
-    return { session: this.info(id)!, credentials };
+    return { session: this.info(id)!, credentials, controlToken };
   }
 
   get(id: string): SessionContext | undefined {
@@ -203,6 +223,16 @@ export class Sessions {
     return [...this.cache.keys()].map((id) => this.info(id)!);
   }
 
+  /** A session's client by ID (tokens are not needed to name one). */
+  client(sessionId: string, clientId: string): Client | undefined {
+    return this.byId.get(`${sessionId}\0${clientId}`);
+  }
+
+  /** The session a session control token acts on (docs/decisions/0016), if it is one. */
+  sessionOfControlToken(token: string): string | undefined {
+    return this.controlTokens.get(hashToken(token));
+  }
+
   authenticate(token: string): Client | undefined {
     return this.tokens.get(cachedHash(token));
   }
@@ -222,8 +252,14 @@ export class Sessions {
       for (const hook of this.resetHooks) hook(id);
       this.store.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
     });
+    const controlHash = this.cache.get(id)?.row.control_hash;
+    if (controlHash) this.controlTokens.delete(controlHash);
     this.cache.delete(id);
-    for (const [hash, c] of this.tokens) if (c.sessionId === id) this.tokens.delete(hash);
+    for (const [hash, c] of this.tokens)
+      if (c.sessionId === id) {
+        this.tokens.delete(hash);
+        this.byId.delete(`${id}\0${c.id}`);
+      }
     return true;
   }
 

@@ -10,6 +10,7 @@
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 
 const CHECKPOINT_INTERVAL_MS = 1000;
 /** Slots of the state shared with the checkpoint worker. */
@@ -75,12 +76,20 @@ export class Store {
   private checkpointerFailed = false;
 
   private readonly checkpointIntervalMs: number;
+  /** The lock file held on a file store (see lockDataFile). */
+  private readonly lock: string | undefined;
 
   /** `checkpointIntervalMs`: how often a file store's worker checkpoints (default 1 s; tests shorten it). */
   constructor(file = ':memory:', opts: { checkpointIntervalMs?: number } = {}) {
     this.file = file;
     this.checkpointIntervalMs = opts.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
-    this.db = new Database(file);
+    this.lock = file === ':memory:' ? undefined : lockDataFile(file);
+    try {
+      this.db = new Database(file);
+    } catch (err) {
+      if (this.lock) releaseLock(this.lock);
+      throw err;
+    }
     if (file !== ':memory:') {
       // Before WAL, so a new file gets it: a commit writes a few large pages rather than many small ones.
       this.db.pragma('page_size = 16384');
@@ -209,6 +218,9 @@ export class Store {
           // Nested transaction = SAVEPOINT: one job's failure rolls back only its own writes.
           outcomes.push({ ok: true, value: this.tx(job.fn) });
         } catch (err) {
+          // SQLite rolled the whole transaction back itself (SQLITE_FULL, an I/O error): the jobs
+          // before this one are undone too, and any after would run outside a transaction.
+          if (!this.db.inTransaction) throw err;
           outcomes.push({ ok: false, value: err });
         }
       }
@@ -216,6 +228,7 @@ export class Store {
         try {
           this.tx(ride);
         } catch (err) {
+          if (!this.db.inTransaction) throw err;
           console.error('[ics-conformance] a write riding the group commit failed:', err);
         }
       }
@@ -243,6 +256,7 @@ export class Store {
     }
     this.checkpointer = undefined;
     this.db.close();
+    if (this.lock) releaseLock(this.lock);
   }
 
   private startCheckpointer(): void {
@@ -268,5 +282,76 @@ export class Store {
       // Without worker threads, SQLite checkpoints on commit as usual.
       console.error(`[ics-conformance] no checkpoint worker (${(err as Error).message}); checkpointing on commit`);
     }
+  }
+}
+
+/** SQLite could not grow the file (disk or quota full, or max_page_count reached). */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR') && /no space|ENOSPC/i.test(String((err as Error).message)));
+}
+
+/** Lock files this process holds: a second store on the same file here is refused as one elsewhere is. */
+const heldLocks = new Set<string>();
+
+/**
+ * Takes `<file>.lock` (created exclusively, holding this process's ID) so that no second server
+ * opens the same data file: two would hand out the same ContactPoint IDs to different children.
+ * A lock whose process is gone (kill -9) is taken over.
+ */
+export function lockDataFile(file: string): string {
+  const path = `${file}.lock`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      heldLocks.add(path);
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw lockedError(file, path, err);
+    }
+    const holder = Number(readText(path));
+    const alive = holder === process.pid ? heldLocks.has(path) : holder > 0 && processAlive(holder);
+    if (alive) throw new Error(`${file} is in use by another server (process ${holder}): stop it, or give this one another --data file (lock: ${path})`);
+    // Stale: its process is gone. Taken over; should another process take it first, the retry says so.
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already removed by whoever took it over.
+    }
+  }
+}
+
+function lockedError(file: string, path: string, err: unknown): Error {
+  const holder = Number(readText(path));
+  if (holder > 0) return new Error(`${file} is in use by another server (process ${holder}): stop it, or give this one another --data file (lock: ${path})`);
+  return new Error(`cannot lock ${file} (${path}): ${(err as Error).message}`);
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseLock(path: string): void {
+  heldLocks.delete(path);
+  try {
+    if (Number(readText(path)) === process.pid) unlinkSync(path);
+  } catch {
+    // Gone already: nothing to release.
   }
 }

@@ -54,10 +54,22 @@ export class MockClient {
     return r.body;
   }
 
-  /** A fresh, isolated session for this run. */
+  /**
+   * A fresh, isolated session for this run. With a session's own control token (a shared server's
+   * admin made the session and handed over its token), that session is used instead: reset, and each
+   * client given a new token, since the ones shown at its creation are not known here.
+   */
   async createSession(name: string): Promise<MockSession> {
     const r = await this.call('POST', '/control/v1/sessions', { name });
     if (r.status === 401) throw new HarnessError('the mock services refused the control token');
+    if (r.status === 403) {
+      const own = await this.call('GET', '/control/v1/session');
+      if (own.status !== 200) throw new HarnessError(`could not create a session: ${r.status} ${JSON.stringify(r.body)}`);
+      this.session = { id: own.body.id as string, credentials: [] };
+      await this.control('POST', '/reset');
+      for (const c of own.body.clients as Array<{ id: string }>) this.session.credentials.push((await this.control('POST', `/clients/${c.id}/rotate`)) as Credential);
+      return this.session;
+    }
     if (r.status !== 201) throw new HarnessError(`could not create a session: ${r.status} ${JSON.stringify(r.body)}`);
     this.session = { id: r.body.session.id, credentials: r.body.credentials };
     return this.session;

@@ -77,7 +77,7 @@ describe('bad input gets problem+json naming path, rule and requirement, and sto
     expect(nf.headers.get('content-type')).toContain('application/problem+json');
     const na = await srv.api.request('PATCH', `/ecaf/v1/episodes/${episodeId}`, { ...PRACTITIONER, body: {} });
     expect(na.status).toBe(405);
-    expect(na.headers.get('allow')).toBe('GET');
+    expect(na.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('the journal records each refusal with its verdict; the episode is still there, unchanged', async () => {

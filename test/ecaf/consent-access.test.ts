@@ -86,7 +86,8 @@ describe('access', () => {
     refusal(await as(srv, 'stranger').get(`/episodes/${id}`), 403, 'ICS_ERR_NOT_TAC_MEMBER', 'tac-member', 'ECAF-ACCESS-001');
     refusal(await as(srv, 'stranger').post(`/episodes/${id}/tac`, member('stranger', 'learning-mentor')), 403, 'ICS_ERR_NOT_TAC_MEMBER', 'tac-member', 'ECAF-ACCESS-001');
     expect((await mentor().get(`/episodes/${id}`)).status).toBe(200);
-    refusal(await mentor().get('/episodes/ECAF.EP.2026.999999'), 404, 'ICS_ERR_HTTP_NOT_FOUND', 'episode-exists', 'ECAF-ACCESS-001');
+    // An episode that does not exist is refused as one the practitioner is not on: IDs cannot be probed.
+    refusal(await mentor().get('/episodes/ECAF.EP.2026.999999'), 403, 'ICS_ERR_NOT_TAC_MEMBER', 'tac-member', 'ECAF-ACCESS-001');
     const mine = await mentor().get('/episodes');
     expect(mine.body.episodes).toContainEqual(expect.objectContaining({ episodeId: id, myRole: 'episode-coordinator', status: 'open' }));
     expect((await as(srv, 'stranger').get('/episodes')).body.episodes).toEqual([]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validator } from '../../src/core/validate.js';
 import { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
-import { cafIndicator } from '../support/messages.js';
+import { cafIndicator, involvement } from '../support/messages.js';
 import { MAX_BODY_BYTES } from '../../src/core/http.js';
 import { MIGRATION_MAX_BODY_BYTES } from '../../mocks/ecaf/routes.js';
 import { as, audit, child, consent, ecafServer, exchangeEpisode, member, openEpisode, refusal, stored, system, type Srv } from './helpers.js';
@@ -14,6 +14,15 @@ beforeAll(async () => {
 afterAll(() => srv.close());
 
 const ics = () => system(srv);
+
+/** The demo ICS records an involvement of its own with the episode's child: the child is on its caseload, so it may export the episode. */
+async function onCaseload(episodeId: string): Promise<void> {
+  const read = await as(srv, 'mentor').get(`/episodes/${episodeId}`);
+  expect(read.status).toBe(200);
+  const c = read.body.child;
+  const msg = involvement({ child: c, sentAt: '2026-11-24T10:00:00Z' });
+  expect((await srv.api.request('POST', '/contactpoint/v1/involvements', { body: msg })).status).toBe(202);
+}
 const transfer = (episode: unknown, messageId: string = randomUUID(), token = 'demo-ics') => system(srv, token).post('/exchange/transfers', { messageId, episode });
 const cpChildren = async () => (await srv.control('GET', '/contactpoint/children')).body.children as any[];
 const lookup = async (cpId: string) => (await srv.api.request('GET', `/contactpoint/v1/children/${cpId}`, { token: 'demo-practitioner', headers: { 'practitioner-id': 'check' } })).body;
@@ -91,6 +100,7 @@ describe('single-episode export to a local CAF system', () => {
   it('ECAF-EXCH-002: exports the episode in the exchange format; it round-trips into another local system', async () => {
     const id = await openEpisode(srv, 320);
     await as(srv, 'mentor').post(`/episodes/${id}/tac`, member('youth', 'youth-service'));
+    await onCaseload(id);
     const res = await ics().post('/exchange/exports', { episodeId: id, destination: { localAuthority: '302', system: 'Barnet local CAF' } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ exportId: expect.stringMatching(/^EXP-/), destination: { localAuthority: '302' } });
@@ -109,6 +119,7 @@ describe('single-episode export to a local CAF system', () => {
 
   it('ECAF-EXCH-002: an episode whose consent was withdrawn is not exported', async () => {
     const id = await openEpisode(srv, 321);
+    await onCaseload(id);
     await as(srv, 'mentor').post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-25' });
     refusal(await ics().post('/exchange/exports', { episodeId: id, destination: { localAuthority: '302', system: 'Barnet local CAF' } }), 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-in-force', 'ECAF-EXCH-002');
     refusal(await ics().post('/exchange/exports', { episodeId: 'ECAF.EP.2026.999999', destination: { localAuthority: '302', system: 'x' } }), 404, 'ICS_ERR_HTTP_NOT_FOUND', 'episode-exists', 'ECAF-ACCESS-001');

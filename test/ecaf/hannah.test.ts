@@ -69,6 +69,7 @@ describe('Hannah\'s CAF', () => {
     expect(meeting.body).toMatchObject({ nextReviewOn: '2010-02-16', leadProfessional: melanie.id });
     expect(meeting.body.deliveryPlan.map((a: any) => a.responsible.practitionerId ?? a.responsible.relationship)).toEqual([melanie.id, melanie.id, lee.id, steve.id, steve.id, 'parent']);
     // Melanie records the lead professional on ContactPoint through her school's own system.
+    await at(hannahInvolvements.melanieLeadProfessional.sentAt);
     expect((await srv.api.request('POST', '/contactpoint/v1/involvements', { token: 'demo-education', body: hannahInvolvements.melanieLeadProfessional })).status).toBe(202);
     expect((await cp(`/children/${cpId}`, steve)).body).toMatchObject({ leadProfessional: { name: { given: 'Melanie' } }, cafIndicator: { status: 'open' } });
 

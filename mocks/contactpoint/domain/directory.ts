@@ -181,6 +181,14 @@ class SessionIndex {
   }
 }
 
+/** How far past the service's clock a message's sentAt may be (clock skew between systems). */
+export const SENT_AT_TOLERANCE_MS = 5 * 60_000;
+
+function futureSentAt(session: SessionContext): ProblemError {
+  const message = `sentAt is later than the service's clock (${session.nowIso()}) by more than ${SENT_AT_TOLERANCE_MS / 60_000} minutes`;
+  return new ProblemError('ICS_ERR_VALIDATION', { detail: message, errors: [{ path: '/sentAt', rule: 'not-in-future', requirement: 'CP-FEED-007', message }] });
+}
+
 type LogRow = { client_id: string; kind: string; body: string; receipt: string | null };
 
 export interface IngestResult {
@@ -196,6 +204,12 @@ export class Directory {
   private readonly db: Database.Database;
   private readonly sessions = new Map<string, SessionIndex>();
   private readonly q;
+
+  /**
+   * The registered organisation of a session's client (the source system a record shows), from the
+   * sessions' registry; a message's own contact.organisation is the sender's claim, not its identity.
+   */
+  organisationOf: (sessionId: string, clientId: string) => string | undefined = () => undefined;
 
   constructor(private readonly store: Store) {
     this.db = store.db;
@@ -338,6 +352,8 @@ export class Directory {
         throw CP.raise('message-id-unique', '/messageId', 'message ID reused for a different message', { detail: `Message ${p.messageId} was already received with different content` });
     }
     if (p.refusals) throw CP.refuse(p.refusals);
+    // A sentAt past the service's clock would outrank every later genuine update (the latest sentAt wins).
+    if (p.sentAt > session.now().getTime() + SENT_AT_TOLERANCE_MS) throw futureSentAt(session);
 
     const recordId = p.recordId;
     const now = session.nowIso();
@@ -579,7 +595,9 @@ export class Directory {
     for (const r of records) {
       if (r.kind === 'caf') {
         const m = JSON.parse(r.body) as CafIndicatorMessage;
-        if (!caf || Date.parse(m.sentAt) >= Date.parse(caf.sentAt)) caf = m;
+        // Each system's indicators are its own records (keyed by sender and episodeRef): one system's
+        // "closed" never hides another's open CAF; among the same status, the latest is shown.
+        if (!caf || (m.status === 'open' && caf.status !== 'open') || (m.status === caf.status && Date.parse(m.sentAt) >= Date.parse(caf.sentAt))) caf = m;
         continue;
       }
       const m = JSON.parse(r.body) as InvolvementMessage;
@@ -593,7 +611,7 @@ export class Directory {
         startDate: inv.startDate,
         ...(inv.endDate ? { endDate: inv.endDate } : {}),
         leadProfessional: inv.leadProfessional,
-        sourceSystem: inv.contact.organisation,
+        sourceSystem: this.organisationOf(session.id, r.client_id) ?? r.client_id,
         sentAt: m.sentAt,
       });
     }
@@ -613,6 +631,21 @@ export class Directory {
       ...(lead ? { leadProfessional: lead.contact } : {}),
       ...(caf ? { cafIndicator: { exists: true as const, status: caf.status, assessor: caf.assessor, completedOn: caf.completedOn } } : {}),
     };
+  }
+
+  /** A local authority has shielded the child. */
+  isShielded(sessionId: string, cpId: string): boolean {
+    const ix = this.index(sessionId);
+    const serial = this.serialOf(ix, cpId);
+    return serial > 0 && ix.shielded[serial] === 1;
+  }
+
+  /** The client holds a source record of its own (involvement or CAF indicator) on this child. */
+  hasRecordFrom(sessionId: string, cpId: string, clientId: string): boolean {
+    const ix = this.index(sessionId);
+    const serial = this.serialOf(ix, cpId);
+    if (!serial) return false;
+    return ix.recordsOf(serial).some((r) => (this.q.row.get(ix.recordSeq[r]!) as LogRow).client_id === clientId);
   }
 
   setShielded(session: SessionContext, cpId: string, shielded: boolean): void {

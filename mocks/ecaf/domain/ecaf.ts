@@ -4,9 +4,9 @@
  * agency; every access is audited; every change to an episode tells ContactPoint that a CAF exists
  * (and whom to contact) in the same transaction. Each refusal names the rule and requirement.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Store } from '../../../src/core/store.js';
+import { isStorageFull, type Store } from '../../../src/core/store.js';
 import { ProblemError } from '../../../src/core/problem.js';
 import type { Finding } from '../../../src/core/rules.js';
 import { ECAF, MIGRATION_EPISODE_FIELDS, type EcafRuleId } from '../rules.js';
@@ -62,9 +62,29 @@ export interface Actor {
 /** What National eCAF needs of ContactPoint: its ingest, called in the same session and transaction. */
 export interface CafIndicatorSink {
   ingest(session: SessionContext, client: Client, kind: 'caf', msg: CafIndicatorMessage): { receipt: Receipt; repeat: boolean };
+  /** The client holds a source record of its own on this child: the child is on that system's caseload. */
+  hasRecordFrom?(sessionId: string, contactPointId: string, clientId: string): boolean;
+  /** A local authority has shielded the child on ContactPoint (docs/interface/contactpoint.md#shielding). */
+  isShielded?(sessionId: string, contactPointId: string): boolean;
 }
 
 export const NATIONAL_ECAF_CLIENT_ID = 'national-ecaf';
+
+/** A shielded child as an export carries them: no address, no contact details, no school. */
+function withoutWhereabouts(child: ExchangeEpisode['child']): ExchangeEpisode['child'] {
+  const { school: _school, ...rest } = child;
+  return { ...rest, residence: { status: 'no-known-address' }, parentsCarers: child.parentsCarers.map((p) => ({ ...p, contact: {} })) };
+}
+
+function notMember(actor: Actor, episodeId: string): ProblemError {
+  return ECAF.raise('tac-member', 'header:practitioner-id', `${actor.practitionerId} is not a member of the Team Around the Child for ${episodeId}`);
+}
+
+/** What an unknown episode ID gets, and what a system that may not see an episode gets instead: the same. */
+function notFound(episodeId: string): ProblemError {
+  return ECAF.raise('episode-exists', 'path:episodeId', `No episode ${episodeId}`);
+}
+
 
 /** National eCAF as a ContactPoint source system: fixed, in-process, never a token holder. */
 export function nationalEcafClient(sessionId: string): Client {
@@ -83,7 +103,6 @@ function hashBody(value: unknown): string {
 
 export class NationalEcaf {
   private readonly db: Database.Database;
-  private readonly serials = new Map<string, number>();
   private readonly auditSeqs = new Map<string, number>();
   private pendingAudit: Array<{ sessionId: string; entry: AuditEntry }> = [];
   private auditScheduled = false;
@@ -118,7 +137,6 @@ export class NationalEcaf {
         ON CONFLICT (session_id, episode_id) DO UPDATE SET status = excluded.status, open_since = excluded.open_since, doc = excluded.doc`),
       allEpisodes: p('SELECT doc FROM ecaf_episodes WHERE session_id = ? ORDER BY episode_id'),
       longOpen: p("SELECT doc FROM ecaf_episodes WHERE session_id = ? AND status = 'open' AND open_since < ? ORDER BY open_since, episode_id"),
-      maxSerial: p('SELECT MAX(CAST(substr(episode_id, 14) AS INTEGER)) AS n FROM ecaf_episodes WHERE session_id = ?'),
       deleteMembers: p('DELETE FROM ecaf_members WHERE session_id = ? AND episode_id = ?'),
       insertMember: p('INSERT OR IGNORE INTO ecaf_members (session_id, practitioner_id, episode_id) VALUES (?, ?, ?)'),
       episodesOf: p(`SELECT e.doc FROM ecaf_members m JOIN ecaf_episodes e ON e.session_id = m.session_id AND e.episode_id = m.episode_id
@@ -147,7 +165,6 @@ export class NationalEcaf {
   reset(sessionId: string): void {
     for (const t of ['ecaf_episodes', 'ecaf_members', 'ecaf_messages', 'ecaf_origins', 'ecaf_transfers', 'ecaf_holds', 'ecaf_audit'])
       this.db.prepare(`DELETE FROM ${t} WHERE session_id = ?`).run(sessionId);
-    this.serials.delete(sessionId);
     this.auditSeqs.delete(sessionId);
     this.pendingAudit = this.pendingAudit.filter((p) => p.sessionId !== sessionId);
   }
@@ -219,7 +236,15 @@ export class NationalEcaf {
     if (this.pendingAudit.length === 0 || !this.db.open) return;
     const batch = this.pendingAudit;
     this.pendingAudit = [];
-    for (const { sessionId, entry } of batch) this.q.insertAudit.run(sessionId, entry.seq, JSON.stringify(entry));
+    try {
+      this.store.tx(() => {
+        for (const { sessionId, entry } of batch) this.q.insertAudit.run(sessionId, entry.seq, JSON.stringify(entry));
+      });
+    } catch (err) {
+      if (!isStorageFull(err)) throw err;
+      // A full disk must not end the server: kept, and written with the next refusal once there is space.
+      this.pendingAudit = batch.concat(this.pendingAudit);
+    }
   }
 
   auditLog(sessionId: string, filter: { episodeId?: string } = {}): AuditEntry[] {
@@ -232,7 +257,17 @@ export class NationalEcaf {
 
   private load(sessionId: string, episodeId: string): Episode {
     const row = this.q.episode.get(sessionId, episodeId) as { doc: string } | undefined;
-    if (!row) throw ECAF.raise('episode-exists', 'path:episodeId', `No episode ${episodeId}`);
+    if (!row) throw notFound(episodeId);
+    return JSON.parse(row.doc) as Episode;
+  }
+
+  /**
+   * An episode for a practitioner: one that does not exist is refused exactly as one they are not a
+   * member of, so a practitioner cannot learn which episode IDs exist.
+   */
+  private loadAs(sessionId: string, actor: Actor, episodeId: string): Episode {
+    const row = this.q.episode.get(sessionId, episodeId) as { doc: string } | undefined;
+    if (!row) throw notMember(actor, episodeId);
     return JSON.parse(row.doc) as Episode;
   }
 
@@ -243,12 +278,13 @@ export class NationalEcaf {
   }
 
   private nextEpisodeId(session: SessionContext): string {
-    const sid = session.id;
-    let n = this.serials.get(sid);
-    if (n === undefined) n = (this.q.maxSerial.get(sid) as { n: number | null }).n ?? 0;
-    n++;
-    this.serials.set(sid, n);
-    return `ECAF.EP.${session.now().getUTCFullYear()}.${String(n).padStart(6, '0')}`;
+    // The serial is drawn at random, so one ID says nothing of the next: sequential IDs let a
+    // system find every episode by counting.
+    const year = session.now().getUTCFullYear();
+    for (;;) {
+      const id = `ECAF.EP.${year}.${String(randomInt(1, 1_000_000)).padStart(6, '0')}`;
+      if (!this.q.episode.get(session.id, id)) return id;
+    }
   }
 
   // ------------------------------------------------------------------------------------------ access
@@ -269,8 +305,7 @@ export class NationalEcaf {
 
   private requireMember(ep: Episode, actor: Actor): TacMember {
     const m = this.activeMember(ep, actor.practitionerId);
-    if (!m)
-      throw ECAF.raise('tac-member', 'header:practitioner-id', `${actor.practitionerId} is not a member of the Team Around the Child for ${ep.episodeId}`);
+    if (!m) throw notMember(actor, ep.episodeId);
     return m;
   }
 
@@ -410,7 +445,7 @@ export class NationalEcaf {
 
   getEpisode(session: SessionContext, actor: Actor, episodeId: string): EpisodeView {
     return this.audited(session, actor, 'getEpisode', { episodeId }, () => {
-      const ep = this.load(session.id, episodeId);
+      const ep = this.loadAs(session.id, actor, episodeId);
       const me = this.requireAccess(ep, actor);
       return this.view(ep, me.agency);
     });
@@ -451,7 +486,7 @@ export class NationalEcaf {
     access: (ep: Episode) => TacMember,
   ): EpisodeView {
     return this.audited(session, actor, operation, { episodeId }, () => {
-      const ep = this.load(session.id, episodeId);
+      const ep = this.loadAs(session.id, actor, episodeId);
       const me = access(ep);
       const done = fn(ep, me);
       this.event(session, ep, this.by(actor), done.event, done.detail);
@@ -597,7 +632,7 @@ export class NationalEcaf {
   /** ECAF-MSG-001: messages go between current TAC members whose agencies consent covers. */
   sendMessage(session: SessionContext, actor: Actor, episodeId: string, m: SendMessageRequest): TacMessage {
     return this.audited(session, actor, 'sendTacMessage', { episodeId }, () => {
-      const ep = this.load(session.id, episodeId);
+      const ep = this.loadAs(session.id, actor, episodeId);
       const me = this.requireAccess(ep, actor);
       const errors: Array<Finding<EcafRuleId>> = [];
       m.to.forEach((to, i) => {
@@ -616,7 +651,7 @@ export class NationalEcaf {
   /** Each member reads the messages sent to or by them. */
   listMessages(session: SessionContext, actor: Actor, episodeId: string): { messages: TacMessage[] } {
     return this.audited(session, actor, 'listTacMessages', { episodeId }, () => {
-      const ep = this.load(session.id, episodeId);
+      const ep = this.loadAs(session.id, actor, episodeId);
       const me = this.requireAccess(ep, actor);
       const messages = (this.q.messages.all(session.id, episodeId) as Array<{ doc: string }>)
         .map((r) => JSON.parse(r.doc) as TacMessage)
@@ -779,6 +814,10 @@ export class NationalEcaf {
   exportEpisode(session: SessionContext, actor: Actor, req: ExportRequest) {
     return this.audited(session, actor, 'exportEpisode', { episodeId: req.episodeId }, () => {
       const ep = this.load(session.id, req.episodeId);
+      // Only to a system the child is with: the one that sent the episode in, or one holding its own
+      // ContactPoint record of the child (the child moved onto its caseload). To any other system the
+      // episode does not exist: the same 404 as an unknown ID, so IDs cannot be probed.
+      if (!this.mayExport(session.id, ep, actor.client.id)) throw notFound(req.episodeId);
       if (!ep.consents.some((c) => !c.withdrawal))
         throw ECAF.raise('export-consent-in-force', '/episodeId', `no consent in force for ${req.episodeId}: it cannot be shared with another system`);
       const exportedAt = session.now().toISOString();
@@ -787,8 +826,21 @@ export class NationalEcaf {
       this.event(session, ep, this.by(actor), 'exported', `${exportId} to ${req.destination.system} (${req.destination.localAuthority})`);
       // An export is not a change to the CAF: ContactPoint hears nothing and lastUpdatedAt stays.
       this.save(session.id, ep);
-      return { exportId, exportedAt, destination: req.destination, episode: toExchange(ep) };
+      const episode = toExchange(ep);
+      // Shielding holds here too: what would find the child (address, contacts, school) does not leave.
+      const cpId = ep.contactPoint?.contactPointId;
+      if (cpId && this.contactPoint.isShielded?.(session.id, cpId)) {
+        episode.child = withoutWhereabouts(episode.child);
+        return { exportId, exportedAt, destination: req.destination, shielded: true, episode };
+      }
+      return { exportId, exportedAt, destination: req.destination, episode };
     });
+  }
+
+  private mayExport(sessionId: string, ep: Episode, clientId: string): boolean {
+    if ((ep.origin.kind === 'transfer' || ep.origin.kind === 'migration') && ep.origin.clientId === clientId) return true;
+    const cpId = ep.contactPoint?.contactPointId;
+    return cpId !== undefined && this.contactPoint.hasRecordFrom?.(sessionId, cpId, clientId) === true;
   }
 
   /**

@@ -17,8 +17,10 @@ function toCore(request: Request): CoreRequest {
   return { method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body };
 }
 
-function toResponse(out: CoreResponse): Response {
+function toResponse(out: CoreResponse, method = 'GET'): Response {
   if (out.drop) return HttpResponse.error();
+  // HEAD: the GET's status and headers, no body (as node sends it).
+  if (method === 'HEAD') return new HttpResponse(null, { status: out.status, headers: { ...out.headers, 'content-length': String(Buffer.byteLength(responseText(out))) } });
   if (out.stream) {
     const it = out.stream[Symbol.asyncIterator]();
     const encoder = new TextEncoder();
@@ -46,6 +48,6 @@ export function createMswHandlers(pipeline: Pipeline, baseUrl: string): HttpHand
     verbs[route.method](`${base}${toMswPath(route.path)}`, async ({ request }) => toResponse(await pipeline.handle(toCore(request)))),
   );
   // Anything else under the base URL gets the same 404/405 problem as the server gives.
-  handlers.push(http.all(`${base}/*`, async ({ request }) => toResponse(await pipeline.handle(toCore(request)))));
+  handlers.push(http.all(`${base}/*`, async ({ request }) => toResponse(await pipeline.handle(toCore(request)), request.method)));
   return handlers;
 }
