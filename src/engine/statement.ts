@@ -9,6 +9,7 @@ import { Type, Closed, type Static, DateString } from '../core/schema.js';
 import { validator, toProblemItems } from '../core/validate.js';
 import { CAPABILITIES, type Capability } from './types.js';
 import { ConfigError } from './config-error.js';
+import { SOURCE_SYSTEM_TYPES, checkCapabilities, type SourceSystemType } from './profiles.js';
 
 export { ConfigError };
 
@@ -19,7 +20,7 @@ export const Statement = Closed(
     vendor: Type.String({ minLength: 1, maxLength: 100 }),
     product: Type.String({ minLength: 1, maxLength: 100 }),
     version: Type.String({ minLength: 1, maxLength: 40 }),
-    sourceSystemType: Type.Unsafe<string>({ type: 'string', enum: ['ics', 'local-ecaf', 'education', 'health', 'youth', 'other'] }),
+    sourceSystemType: Type.Unsafe<SourceSystemType>({ type: 'string', enum: [...SOURCE_SYSTEM_TYPES], description: 'Selects the source-system profile (src/engine/profiles.ts): services, identifiers and actions the suites use.' }),
     capabilities: Type.Array(CapabilityEnum, { uniqueItems: true, description: '"core" is always included.' }),
     sut: Type.Optional(Closed({ driverUrl: Type.Optional(Type.String({ format: 'uri' })) })),
     mocks: Type.Optional(
@@ -78,7 +79,13 @@ export function parseStatement(text: string, origin: string): Statement {
     const items = toProblemItems(v.errors, 'CONFIG');
     throw new ConfigError(`${origin}: ${items.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
   }
-  return raw as Statement;
+  const st = raw as Statement;
+  try {
+    checkCapabilities(st.sourceSystemType, st.capabilities);
+  } catch (err) {
+    throw new ConfigError(`${origin}: ${(err as Error).message}`);
+  }
+  return st;
 }
 
 export function loadStatement(file: string): Statement {
@@ -109,7 +116,8 @@ vendor: Example Software Ltd
 product: Example ICS
 version: 4.2.0
 
-# ics | local-ecaf | education | health | youth | other
+# ics | local-ecaf | education | health | youth | youth-offending | connexions | other
+# The type picks the services, identifiers and actions the suites use (docs/source-systems.md).
 sourceSystemType: ics
 
 # What your integration does. "core" (credentials, resilience) always runs.
