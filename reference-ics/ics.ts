@@ -13,7 +13,7 @@ import { Outbox, type Endpoint } from './outbox.js';
 import { LocalEcaf } from './local-ecaf.js';
 import { newMessageId, sentAtNow } from './wire.js';
 import type { Variant } from './variants.js';
-import { PROFILES, type SourceSystemProfile, type SourceSystemType } from '../src/engine/profiles.js';
+import { PROFILES, aSystem, type SourceSystemProfile, type SourceSystemType } from '../src/engine/profiles.js';
 import { UPN_LETTERS } from '../src/identifiers/upn.js';
 
 interface ChildRecord {
@@ -116,7 +116,7 @@ export class ReferenceIcs {
   recordInvolvement(childRef: string, recorded: RecordInvolvement): string {
     this.child(childRef);
     if (!this.profile.services.includes(recorded.service))
-      throw new NotForProfile(`a ${this.profile.type} system does not record ${recorded.service} involvements; it records ${this.profile.services.join(', ') || 'CAF episodes only'}`, '/service');
+      throw new NotForProfile(`${aSystem(this.profile.type)} does not record ${recorded.service} involvements; it records ${this.profile.services.join(', ') || 'CAF episodes only'}`, '/service');
     const ref = `I${++this.seq}`;
     const sourceRecordId = this.variants.has('other-id-scheme') ? String(100_000 + this.seq).padStart(9, '0') : `REFICS.INV.${ref}.${randomUUID().slice(0, 6)}`;
     const inv: InvolvementRecord = { ref, childRef, sourceRecordId, recorded: { ...recorded } };

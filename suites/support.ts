@@ -2,6 +2,7 @@
 import type { JournalEntry } from '../src/core/journal.js';
 import { TestContext, sameContact } from '../src/engine/context.js';
 import { HarnessError } from '../src/engine/mock-client.js';
+import { aSystem } from '../src/engine/profiles.js';
 import { describeChild, describeContact } from '../src/engine/driver.js';
 import type { ChildIdentity, PractitionerContact } from '../src/schemas/common.js';
 import type { InvolvementMessage, ServiceType } from '../mocks/contactpoint/schemas.js';
@@ -32,7 +33,7 @@ export function caseChild(t: TestContext, opts: { minAge?: number; maxAge?: numb
 /** The service the statement's kind of system records in its everyday work. */
 export function mainService(t: TestContext): ServiceType {
   const s = t.profile.mainService;
-  if (!s) throw new HarnessError(`a ${t.profile.type} system reports no involvements: this scenario needs the contactpoint-feed capability, which it cannot declare`);
+  if (!s) throw new HarnessError(`${aSystem(t.profile.type)} reports no involvements: this scenario needs the contactpoint-feed capability, which it cannot declare`);
   return s;
 }
 

@@ -10,7 +10,7 @@ import type { MockClient } from './mock-client.js';
 import type { Attestation, CheckResult, Exchange } from './types.js';
 import { requirement } from './catalogue.js';
 import type { SyntheticData } from './synthetic.js';
-import { PROFILES, type SourceSystemProfile } from './profiles.js';
+import { PROFILES, aSystem, type SourceSystemProfile } from './profiles.js';
 
 export interface Timeouts {
   /** How long to wait for a message the SUT must send. */
@@ -133,7 +133,7 @@ export class TestContext {
 
   /** Skips a scenario whose rule does not apply to this kind of system, saying why (the profile table decides, not the scenario). */
   onlyIf(applies: boolean, why: string): void {
-    if (!applies) this.skip(`not applicable to a ${this.profile.type} system: ${why}`);
+    if (!applies) this.skip(`not applicable to ${aSystem(this.profile.type)}: ${why}`);
   }
 
   /** True for traffic about a child an earlier scenario brought into play (set by the runner): not this test's evidence. */

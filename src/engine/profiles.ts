@@ -124,6 +124,11 @@ export const PROFILES: Readonly<Record<SourceSystemType, SourceSystemProfile>> =
   },
 };
 
+/** "a health system", "an education system": the article for a type's name in messages. */
+export function aSystem(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} system`;
+}
+
 export function isSourceSystemType(v: string): v is SourceSystemType {
   return (SOURCE_SYSTEM_TYPES as readonly string[]).includes(v);
 }
@@ -144,6 +149,6 @@ export function checkCapabilities(type: string, capabilities: readonly Capabilit
   const bad = capabilities.filter((c) => c !== 'core' && !p.capabilities.includes(c));
   if (bad.length)
     throw new ConfigError(
-      `capabilities: a ${type} system cannot declare ${bad.map((c) => `"${c}"`).join(', ')}; a ${type} system can declare ${p.capabilities.map((c) => `"${c}"`).join(', ')} (docs/source-systems.md#${type})`,
+      `capabilities: ${aSystem(type)} cannot declare ${bad.map((c) => `"${c}"`).join(', ')}; ${aSystem(type)} can declare ${p.capabilities.map((c) => `"${c}"`).join(', ')} (docs/source-systems.md#${type})`,
     );
 }

@@ -1,4 +1,5 @@
 import type { TestDef } from '../../src/engine/types.js';
+import { aSystem } from '../../src/engine/profiles.js';
 import { body, caseChild, referChild } from '../support.js';
 
 export const identifiers: TestDef = {
@@ -15,7 +16,7 @@ export const identifiers: TestDef = {
     t.check('CP-FEED-003', held.length > 0, 'the child holds identifiers', { actual: child.identifiers });
     // The identifiers this kind of system is expected to hold (a school's UPN, Connexions' ULN) are judged first.
     for (const k of t.profile.identifiers)
-      t.check('CP-FEED-003', typeof m.child.identifiers[k] === 'string', `the ${k} a ${t.profile.type} system holds is sent`, { exchange: ref.message.seq, path: `/child/identifiers/${k}`, expected: child.identifiers[k], actual: m.child.identifiers[k] });
+      t.check('CP-FEED-003', typeof m.child.identifiers[k] === 'string', `the ${k} ${aSystem(t.profile.type)} holds is sent`, { exchange: ref.message.seq, path: `/child/identifiers/${k}`, expected: child.identifiers[k], actual: m.child.identifiers[k] });
     for (const [k, v] of held)
       t.check('CP-FEED-003', (m.child.identifiers as Record<string, string>)[k] === v, `${k} is sent as held`, { exchange: ref.message.seq, path: `/child/identifiers/${k}`, expected: v, actual: (m.child.identifiers as Record<string, string>)[k] });
   },

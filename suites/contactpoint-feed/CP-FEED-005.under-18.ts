@@ -1,6 +1,7 @@
 import type { TestDef } from '../../src/engine/types.js';
 import { addYears } from '../../src/core/clock.js';
 import { TestContext } from '../../src/engine/context.js';
+import { aSystem } from '../../src/engine/profiles.js';
 import { caseChild, isInvolvement, referChild } from '../support.js';
 
 export const under18: TestDef = {
@@ -12,7 +13,7 @@ export const under18: TestDef = {
     // Eighteen today: ContactPoint holds children up to their 18th birthday. For a Connexions system
     // (caseload to 19) this is one of its own young people, not an outsider.
     const child = { ...base, dateOfBirth: addYears(t.data.today, -18) };
-    const within = t.profile.caseload.maxAge >= 18 ? ` (still in a ${t.profile.type} caseload, which runs to ${t.profile.caseload.maxAge})` : '';
+    const within = t.profile.caseload.maxAge >= 18 ? ` (still in the caseload of ${aSystem(t.profile.type)}, which runs to ${t.profile.caseload.maxAge})` : '';
     t.step(`The young person is 18 today${within}`);
     const ref = await referChild(t, { child, expect: false });
     const sent = await t.sentWithin((e) => isInvolvement(e) && TestContext.aboutChild(ref.child)(e));
