@@ -182,6 +182,7 @@ export class ReferenceIcs {
     if (upn && v.has('bad-upn-check-letter')) identity.identifiers.upn = UPN_LETTERS[(UPN_LETTERS.indexOf(upn[0]!) + 1) % UPN_LETTERS.length]! + upn.slice(1);
     if (v.has('drops-upn')) delete identity.identifiers.upn;
     if (v.has('drops-former-names')) identity.formerNames = [];
+    if (v.has('former-names-reversed')) identity.formerNames = [...identity.formerNames].reverse();
     if (v.has('invents-address') && identity.residence.status === 'no-known-address')
       identity.residence = { status: 'current', address: { lines: ['Civic Centre', 'High Street'], town: 'Hartlepool', postcode: 'TS24 8AY' } };
     if (v.has('dob-off-by-one')) identity.dateOfBirth = dayShift(child.dateOfBirth, -1);

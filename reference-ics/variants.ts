@@ -134,6 +134,7 @@ export const CONFORMANT_VARIANTS = {
   'decomposed-unicode': 'Sends names in Unicode normal form D (accents as combining marks).',
   'keeps-undeliverable-pending': 'Parks an undeliverable message as pending for a later run instead of failing it.',
   'own-local-refs': 'Files a received episode under its own local reference.',
+  'former-names-reversed': 'Sends a child\'s former names most recent first (their order means nothing).',
 } as const;
 
 export const VARIANTS = { ...FAULTY_VARIANTS, ...CONFORMANT_VARIANTS } as const;
