@@ -10,8 +10,9 @@ import type { ChildIdentifiers } from '../schemas/common.js';
 import type { Capability } from './types.js';
 import { ConfigError } from './config-error.js';
 
-export const SOURCE_SYSTEM_TYPES = ['ics', 'local-ecaf', 'education', 'health', 'youth', 'youth-offending', 'connexions', 'other'] as const;
-export type SourceSystemType = (typeof SOURCE_SYSTEM_TYPES)[number];
+import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from './source-system-types.js';
+
+export { SOURCE_SYSTEM_TYPES, type SourceSystemType };
 
 export type IdentifierKind = keyof ChildIdentifiers;
 

@@ -1,7 +1,12 @@
 /** Source-system profiles: the statement's type selects them, bad declarations are refused, the reference system keeps to its kind, and the hard children are what they say. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { parseStatement, ConfigError } from '../../src/engine/statement.js';
+import { parseStatement, ConfigError, statementTemplate, STATEMENT_TEMPLATE } from '../../src/engine/statement.js';
+import { SOURCE_SYSTEM_TYPES } from '../../src/engine/profiles.js';
+import { initCommand } from '../../src/cli/commands/init.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkCapabilities, profileFor, PROFILES } from '../../src/engine/profiles.js';
 import { SyntheticData, HARD_CHILD_KINDS } from '../../src/engine/synthetic.js';
 import { ageOn, addYears } from '../../src/core/clock.js';
@@ -29,6 +34,37 @@ describe('the statement\'s source-system type', () => {
 
   it('an unknown type outside a parsed statement is refused with the valid ones listed', () => {
     expect(() => checkCapabilities('police', [])).toThrow('sourceSystemType: unknown type "police". Please provide one of "ics", "local-ecaf", "education", "health", "youth", "youth-offending", "connexions", "other"');
+  });
+});
+
+describe('a statement template per source-system type', () => {
+  it.each(SOURCE_SYSTEM_TYPES)('%s: parses, declares its type and only capabilities it can have', (type) => {
+    const st = parseStatement(statementTemplate(type), `${type}.yml`);
+    expect(st.sourceSystemType).toBe(type);
+    expect(st.capabilities.length).toBeGreaterThan(0);
+    expect(st.capabilities.every((c) => PROFILES[type].capabilities.includes(c))).toBe(true);
+  });
+
+  it('the default is the ICS statement', () => {
+    expect(STATEMENT_TEMPLATE).toBe(statementTemplate('ics'));
+    expect(parseStatement(STATEMENT_TEMPLATE, 'x').capabilities).toEqual(['contactpoint-feed', 'local-ecaf']);
+  });
+
+  it('init --source-system writes that type\'s statement', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ics-init-'));
+    try {
+      const out = join(dir, 'school.yml');
+      const log = console.log;
+      console.log = () => undefined;
+      try {
+        await (initCommand().handler as (a: unknown) => Promise<void>)({ out, force: false, 'source-system': 'education' });
+      } finally {
+        console.log = log;
+      }
+      expect(parseStatement(readFileSync(out, 'utf8'), out)).toMatchObject({ sourceSystemType: 'education', capabilities: ['contactpoint-feed'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
