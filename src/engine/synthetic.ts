@@ -65,25 +65,26 @@ export class SyntheticData {
    * one date of birth, one address, one family; birthday-tomorrow: 17 today, 18 tomorrow;
    * one-identifier: holds only `only` (default the NHS number).
    */
-  hardChildren(kind: HardChildKind, opts: { only?: IdentifierKind; minAge?: number; maxAge?: number } = {}): ChildIdentity[] {
+  hardChildren(kind: HardChildKind, opts: { only?: IdentifierKind; minAge?: number; maxAge?: number; holding?: readonly IdentifierKind[] } = {}): ChildIdentity[] {
     const ages = { minAge: Math.max(opts.minAge ?? 0, 1), maxAge: Math.min(opts.maxAge ?? 17, 16) };
+    const held = { ...ages, ...(opts.holding ? { holding: opts.holding } : {}) };
     switch (kind) {
       case 'former-names': {
-        const c = this.child(ages);
+        const c = this.child(held);
         return [{ ...c, formerNames: [{ given: c.name.given, family: "O'Brien-Hughes" }, { given: c.name.given, family: 'Nowak' }] }];
       }
       case 'no-fixed-abode':
-        return [{ ...this.child(ages), residence: { status: 'no-known-address' } }];
+        return [{ ...this.child(held), residence: { status: 'no-known-address' } }];
       case 'twins': {
-        const a = this.child(ages);
-        const b = this.child(ages);
+        const a = this.child(held);
+        const b = this.child(held);
         // One family: the second twin takes the first's surname, birthday, home, parents and school; only the given name and identifiers differ.
         const twin: ChildIdentity = { ...structuredClone(a), name: { ...b.name, family: a.name.family }, formerNames: [], gender: b.gender, identifiers: b.identifiers };
         if (twin.name.given === a.name.given) twin.name.given = `${a.name.given}-Rose`;
         return [a, twin];
       }
       case 'birthday-tomorrow': {
-        const c = this.child({ minAge: 1 });
+        const c = this.child({ minAge: 1, ...(opts.holding ? { holding: opts.holding } : {}) });
         const tomorrow = isoDay(Date.parse(`${this.today}T00:00:00Z`) + 86_400_000);
         return [{ ...c, dateOfBirth: addYears(tomorrow, -18) }];
       }

@@ -25,7 +25,7 @@ export const hardChildren: TestDef = {
     const only = identifiers[0] ?? 'nhsNumber';
     for (const kind of HARD_CHILD_KINDS) {
       const req = REQUIREMENT[kind];
-      const children = t.data.hardChildren(kind, { only, minAge: caseload.minAge, maxAge: caseload.maxAge });
+      const children = t.data.hardChildren(kind, { only, minAge: caseload.minAge, maxAge: caseload.maxAge, holding: identifiers });
       t.step(`[${kind}] ${children.length === 1 ? 'A child' : `${children.length} children`} of this kind`);
       const refs: Referral[] = [];
       for (const child of children) refs.push(await referChild(t, { child, requirement: req }));

@@ -120,10 +120,13 @@ describe('hard children', () => {
     for (const only of ['nhsNumber', 'upn', 'uln'] as const) expect(Object.keys(d.hardChildren('one-identifier', { only })[0]!.identifiers)).toEqual([only]);
   });
 
-  it('keep within a caseload (Connexions: 13 and over)', () => {
-    const { minAge } = PROFILES.connexions.caseload;
-    for (const kind of ['former-names', 'no-fixed-abode', 'twins'] as const)
-      for (const c of data().hardChildren(kind, { minAge })) expect(ageOn(c.dateOfBirth, today)).toBeGreaterThanOrEqual(minAge);
+  it('keep within a caseload and hold its identifiers (Connexions: 13 and over, a ULN)', () => {
+    const { caseload, identifiers } = PROFILES.connexions;
+    for (const kind of ['former-names', 'no-fixed-abode', 'twins', 'birthday-tomorrow'] as const)
+      for (const c of data().hardChildren(kind, { minAge: caseload.minAge, holding: identifiers })) {
+        expect(ageOn(c.dateOfBirth, today)).toBeGreaterThanOrEqual(caseload.minAge);
+        expect(c.identifiers.uln).toBeDefined();
+      }
   });
 });
 
