@@ -100,6 +100,12 @@ export class ReferenceIcs {
   }
 
   registerChild(identity: ChildIdentity): string {
+    if (this.variants.has('merges-twins')) {
+      // Duplicate detection on surname, date of birth and home: twins become one record.
+      const home = (c: ChildIdentity) => (c.residence.status === 'current' || c.residence.status === 'last-known' ? c.residence.address.postcode : c.residence.status);
+      const same = [...this.children.values()].find((c) => c.identity.name.family === identity.name.family && c.identity.dateOfBirth === identity.dateOfBirth && home(c.identity) === home(identity));
+      if (same) return same.ref;
+    }
     const ref = `C${++this.seq}`;
     this.children.set(ref, { ref, identity });
     return ref;

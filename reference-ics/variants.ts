@@ -44,6 +44,7 @@ export const FAULTY_VARIANTS = {
   // CP-FEED-015 the child as held
   'drops-former-names': 'Sends the child\'s current name only, never their former names.',
   'invents-address': 'Sends the authority\'s office address for a child of no known address.',
+  'merges-twins': 'Takes a child with the surname, date of birth and home of one it holds for a duplicate: twins become one record.',
   // CP-FEED-016 sent up to the 18th birthday
   'stops-a-day-early': 'A Connexions system that works out age as of tomorrow: stops sending the day before the 18th birthday.',
   'rounds-age': 'A Connexions system that rounds age to the nearest year: drops a young person within six months of 18.',

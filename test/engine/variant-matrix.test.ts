@@ -50,6 +50,7 @@ export const MATRIX: Record<FaultyVariant, { test: string; requirement: string; 
   'wrong-end-date': { test: 'CP-FEED-008.end-not-delete', requirement: 'CP-FEED-010' },
   'drops-former-names': { test: HARD, requirement: 'CP-FEED-015' },
   'invents-address': { test: HARD, requirement: 'CP-FEED-015' },
+  'merges-twins': { test: HARD, requirement: 'CP-FEED-015', profile: 'education' },
   'stops-a-day-early': { test: HARD, requirement: 'CP-FEED-016', profile: 'connexions' },
   'rounds-age': { test: HARD, requirement: 'CP-FEED-016', profile: 'connexions' },
   'ignores-lead-professional': { test: 'CP-FEED-012.lead-professional', requirement: 'CP-FEED-012' },
