@@ -85,8 +85,9 @@ export class SyntheticData {
       }
       case 'birthday-tomorrow': {
         const c = this.child({ minAge: 1, ...(opts.holding ? { holding: opts.holding } : {}) });
-        const tomorrow = isoDay(Date.parse(`${this.today}T00:00:00Z`) + 86_400_000);
-        return [{ ...c, dateOfBirth: addYears(tomorrow, -18) }];
+        // The day after the one that makes 18 today: the oldest a 17-year-old can be (18 tomorrow; on 28 February of a leap year, the day after).
+        const dob = isoDay(Date.parse(`${addYears(this.today, -18)}T00:00:00Z`) + 86_400_000);
+        return [{ ...c, dateOfBirth: dob }];
       }
       case 'one-identifier': {
         const only = opts.only ?? 'nhsNumber';

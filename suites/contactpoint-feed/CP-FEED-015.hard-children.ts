@@ -56,7 +56,7 @@ export const hardChildren: TestDef = {
         }
         case 'birthday-tomorrow': {
           const { exchange, child, c } = held(children[0]!, 0);
-          t.check(req, child.dateOfBirth === c.dateOfBirth, `[birthday-tomorrow] sent the day before the 18th birthday (born ${c.dateOfBirth})`, { exchange, path: '/child/dateOfBirth', expected: c.dateOfBirth, actual: child.dateOfBirth });
+          t.check(req, child.dateOfBirth === c.dateOfBirth, `[birthday-tomorrow] sent on the last day at 17 (born ${c.dateOfBirth})`, { exchange, path: '/child/dateOfBirth', expected: c.dateOfBirth, actual: child.dateOfBirth });
           break;
         }
         case 'one-identifier': {

@@ -117,6 +117,9 @@ describe('hard children', () => {
     expect(ageOn(soon!.dateOfBirth, today)).toBe(17);
     expect(ageOn(soon!.dateOfBirth, '2026-12-05')).toBe(18);
     expect(soon!.dateOfBirth).toBe(addYears('2026-12-05', -18));
+    // No child turns 18 on 29 February: on 28 February 2028 the oldest 17-year-old turns 18 on 1 March.
+    const [leap] = new SyntheticData(11, '2028-02-28').hardChildren('birthday-tomorrow');
+    expect([ageOn(leap!.dateOfBirth, '2028-02-28'), ageOn(leap!.dateOfBirth, '2028-03-01'), leap!.dateOfBirth]).toEqual([17, 18, '2010-03-01']);
     for (const only of ['nhsNumber', 'upn', 'uln'] as const) expect(Object.keys(d.hardChildren('one-identifier', { only })[0]!.identifiers)).toEqual([only]);
   });
 
