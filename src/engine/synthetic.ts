@@ -4,6 +4,7 @@ import type { ChildIdentity, PractitionerContact } from '../schemas/common.js';
 import type { ServiceType } from '../../mocks/contactpoint/schemas.js';
 import { addYears, ageOn } from '../core/clock.js';
 import type { IdentifierKind } from './profiles.js';
+import { HARD_CHILD_KINDS, type HardChildKind } from './hard-children.js';
 import { cafEpisodes } from '../../fixtures/ecaf.js';
 import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 
@@ -109,8 +110,7 @@ export class SyntheticData {
   }
 }
 
-export const HARD_CHILD_KINDS = ['former-names', 'no-fixed-abode', 'twins', 'birthday-tomorrow', 'one-identifier'] as const;
-export type HardChildKind = (typeof HARD_CHILD_KINDS)[number];
+export { HARD_CHILD_KINDS, type HardChildKind };
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 

@@ -2,6 +2,7 @@
 import type { Reporter } from './types.js';
 import type { RunResult } from '../engine/result.js';
 import type { Status } from '../engine/types.js';
+import { hardChildrenTable, HARD_CHILDREN_TEST } from '../engine/hard-children.js';
 
 const COLOURS: Record<Status, string> = { PASSED: '32', FAILED: '31', WARNING: '33', SKIPPED: '90', ERROR: '35', REVIEW: '36' };
 
@@ -37,9 +38,20 @@ export function summaryText(result: RunResult, paint: (s: Status, t: string) => 
     `${result.sut.vendor} ${result.sut.product} ${result.sut.version}: ${s.label} (exit ${s.exitCode})`,
     `  ${s.total} tests: ${paint('PASSED', `${s.PASSED} passed`)}, ${paint('FAILED', `${s.FAILED} failed`)}${s.waived ? ` (${s.waived} waived)` : ''}, ${paint('WARNING', `${s.WARNING} warnings`)}, ${paint('SKIPPED', `${s.SKIPPED} skipped`)}, ${paint('ERROR', `${s.ERROR} errors`)}, ${paint('REVIEW', `${s.REVIEW} awaiting review`)}`,
     ...(failing.length ? ['  Requirements not met:', ...failing.map((r) => `    ${r.id} (${r.level}) ${r.statement}`)] : []),
+    ...hardChildLines(result, paint),
     ...result.waivers.filter((w) => w.state !== 'used').map((w) => `  Waiver ${w.state}: ${w.test ?? w.requirement} (${w.reason}; ${w.approver}; expires ${w.expires})`),
     `  ${s.PASSED} passed, ${s.FAILED} failed`,
     '',
   ];
   return lines.join('\n');
+}
+
+/** The children that break naive systems, kind by kind (when the scenario ran). */
+function hardChildLines(result: RunResult, paint: (s: Status, t: string) => string): string[] {
+  const rows = hardChildrenTable(result);
+  if (!rows) return [];
+  return [
+    `  Hard children (${HARD_CHILDREN_TEST}):`,
+    ...rows.map((r) => `    ${r.kind.padEnd(18)} ${r.status === 'NOT RUN' ? r.status : paint(r.status, r.status)}${r.failure ? `  ${r.failure.requirement}: ${r.failure.message.split('\n')[0]}` : ''}`),
+  ];
 }
