@@ -130,7 +130,8 @@ const TEMPLATE_CAPABILITIES: Record<SourceSystemType, Capability[]> = {
 function capabilityLines(type: SourceSystemType): string {
   const can = PROFILES[type].capabilities.filter((c): c is Exclude<Capability, 'core'> => c !== 'core');
   return [
-    `# What your integration does. "core" (credentials, resilience) always runs. ${aSystem(type)} can declare:`,
+    '# What your integration does. "core" (credentials, resilience) always runs.',
+    `# ${aSystem(type).replace(/^a/, 'A')} can declare:`,
     ...can.map((c) => `#   ${c.padEnd(19)} ${CAPABILITY_NOTES[c]}`),
     'capabilities:',
     ...TEMPLATE_CAPABILITIES[type].map((c) => `  - ${c}`),
