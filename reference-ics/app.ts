@@ -17,8 +17,9 @@ import {
   CaptureConsent,
 } from '../src/driver-api/schemas.js';
 import { LocalEcafRefusal } from './local-ecaf.js';
-import { ReferenceIcs, NotFound } from './ics.js';
+import { ReferenceIcs, NotFound, NotForProfile } from './ics.js';
 import type { Variant } from './variants.js';
+import type { SourceSystemType } from '../src/engine/profiles.js';
 
 function problem(res: Response, status: number, title: string, extra: Record<string, unknown> = {}): void {
   res.status(status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', title, status, ...extra }));
@@ -101,6 +102,7 @@ export function createReferenceIcsApp(ics: ReferenceIcs): express.Express {
   app.use(DRIVER_BASE, r);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof NotFound) return problem(res, 404, err.message);
+    if (err instanceof NotForProfile) return problem(res, 422, 'Not something this kind of system records', { detail: err.message, errors: [{ path: err.path, message: err.message }] });
     if (err instanceof LocalEcafRefusal) return problem(res, err.status, err.message, err.errors.length ? { errors: err.errors } : {});
     if ((err as { type?: string }).type === 'entity.parse.failed') return problem(res, 400, 'Malformed JSON');
     return problem(res, 500, 'Reference ICS error', { detail: (err as Error).message });
@@ -116,11 +118,12 @@ export interface RunningReferenceIcs {
 }
 
 /**
- * Starts the reference ICS's driver API.
+ * Starts the reference ICS's driver API, as the kind of source system `profile` names (default ics).
  * @example const sut = await startReferenceIcs({ port: 0, variants: ['drops-end-date'] });
+ * @example const school = await startReferenceIcs({ port: 0, profile: 'education', variants: ['bad-upn-check-letter'] });
  */
-export async function startReferenceIcs(opts: { port?: number; host?: string; variants?: Variant[] } = {}): Promise<RunningReferenceIcs> {
-  const ics = new ReferenceIcs(new Set(opts.variants ?? []));
+export async function startReferenceIcs(opts: { port?: number; host?: string; variants?: Variant[]; profile?: SourceSystemType } = {}): Promise<RunningReferenceIcs> {
+  const ics = new ReferenceIcs(new Set(opts.variants ?? []), undefined, opts.profile ?? 'ics');
   const app = createReferenceIcsApp(ics);
   const host = opts.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {

@@ -13,6 +13,8 @@ import { Outbox, type Endpoint } from './outbox.js';
 import { LocalEcaf } from './local-ecaf.js';
 import { newMessageId, sentAtNow } from './wire.js';
 import type { Variant } from './variants.js';
+import { PROFILES, aSystem, type SourceSystemProfile, type SourceSystemType } from '../src/engine/profiles.js';
+import { UPN_LETTERS } from '../src/identifiers/upn.js';
 
 interface ChildRecord {
   ref: string;
@@ -46,10 +48,25 @@ function mapStrings<T>(v: T, f: (s: string) => string): T {
 
 export class NotFound extends Error {}
 
+/** A driver request this kind of system cannot perform (a school recording a mental-health referral): refused, nothing recorded. */
+export class NotForProfile extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Age in whole years rounded to the nearest, as a caseload report shows it (the rounds-age variant). */
+const roundedAge = (dob: string, day: string) => Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${dob}T00:00:00Z`)) / (365.25 * 86_400_000));
+
 export class ReferenceIcs {
   readonly vendor = 'ics-conformance project';
-  readonly product = 'Reference ICS';
+  readonly product: string;
   readonly version: string;
+  /** The kind of source system it plays: what it may report (the same outbox and feed for every kind). */
+  readonly profile: SourceSystemProfile;
   private config: Configuration | undefined;
   private firstToken: string | undefined;
   private readonly children = new Map<string, ChildRecord>();
@@ -61,8 +78,11 @@ export class ReferenceIcs {
   constructor(
     readonly variants: ReadonlySet<Variant> = new Set(),
     version = '1.0.0',
+    profile: SourceSystemType = 'ics',
   ) {
     this.version = version;
+    this.profile = PROFILES[profile];
+    this.product = profile === 'ics' ? 'Reference ICS' : `Reference ${profile} system`;
     this.outbox = new Outbox((path) => this.endpointFor(path), variants);
     this.ecaf = new LocalEcaf(this.outbox, variants, () => isoDate(new Date()));
   }
@@ -80,6 +100,12 @@ export class ReferenceIcs {
   }
 
   registerChild(identity: ChildIdentity): string {
+    if (this.variants.has('merges-twins')) {
+      // Duplicate detection on surname, date of birth and home: twins become one record.
+      const home = (c: ChildIdentity) => (c.residence.status === 'current' || c.residence.status === 'last-known' ? c.residence.address.postcode : c.residence.status);
+      const same = [...this.children.values()].find((c) => c.identity.name.family === identity.name.family && c.identity.dateOfBirth === identity.dateOfBirth && home(c.identity) === home(identity));
+      if (same) return same.ref;
+    }
     const ref = `C${++this.seq}`;
     this.children.set(ref, { ref, identity });
     return ref;
@@ -95,6 +121,8 @@ export class ReferenceIcs {
 
   recordInvolvement(childRef: string, recorded: RecordInvolvement): string {
     this.child(childRef);
+    if (!this.profile.services.includes(recorded.service))
+      throw new NotForProfile(`${aSystem(this.profile.type)} does not record ${recorded.service} involvements; it records ${this.profile.services.join(', ') || 'CAF episodes only'}`, '/service');
     const ref = `I${++this.seq}`;
     const sourceRecordId = this.variants.has('other-id-scheme') ? String(100_000 + this.seq).padStart(9, '0') : `REFICS.INV.${ref}.${randomUUID().slice(0, 6)}`;
     const inv: InvolvementRecord = { ref, childRef, sourceRecordId, recorded: { ...recorded } };
@@ -136,7 +164,12 @@ export class ReferenceIcs {
     const child = this.child(inv.childRef).identity;
     const now = new Date();
     const today = isoDate(now);
-    const adult = v.has('sends-on-18th-birthday') ? ageOn(child.dateOfBirth, dayShift(today, -1)) >= 18 : ageOn(child.dateOfBirth, today) >= 18;
+    let adult = ageOn(child.dateOfBirth, today) >= 18;
+    if (v.has('sends-on-18th-birthday')) adult = ageOn(child.dateOfBirth, dayShift(today, -1)) >= 18;
+    // A Connexions caseload runs to 19; ContactPoint's does not.
+    if (v.has('sends-to-19')) adult = ageOn(child.dateOfBirth, today) >= 19;
+    if (v.has('stops-a-day-early')) adult = ageOn(child.dateOfBirth, dayShift(today, 1)) >= 18;
+    if (v.has('rounds-age')) adult = roundedAge(child.dateOfBirth, today) >= 18;
     if (adult && !v.has('sends-adults')) return;
     const r = inv.recorded;
     let contact = r.worker;
@@ -151,6 +184,13 @@ export class ReferenceIcs {
     if (v.has('drops-identifiers')) delete identity.identifiers.nhsNumber;
     else if (nhs && v.has('bad-nhs-check-digit')) identity.identifiers.nhsNumber = nhs.slice(0, 9) + ((Number(nhs[9]) + 1) % 10);
     else if (nhs && v.has('spaced-nhs-number')) identity.identifiers.nhsNumber = `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`;
+    const upn = identity.identifiers.upn;
+    if (upn && v.has('bad-upn-check-letter')) identity.identifiers.upn = UPN_LETTERS[(UPN_LETTERS.indexOf(upn[0]!) + 1) % UPN_LETTERS.length]! + upn.slice(1);
+    if (v.has('drops-upn')) delete identity.identifiers.upn;
+    if (v.has('drops-former-names')) identity.formerNames = [];
+    if (v.has('former-names-reversed')) identity.formerNames = [...identity.formerNames].reverse();
+    if (v.has('invents-address') && identity.residence.status === 'no-known-address')
+      identity.residence = { status: 'current', address: { lines: ['Civic Centre', 'High Street'], town: 'Hartlepool', postcode: 'TS24 8AY' } };
     if (v.has('dob-off-by-one')) identity.dateOfBirth = dayShift(child.dateOfBirth, -1);
     if (v.has('decomposed-unicode')) identity = { ...identity, name: mapStrings(identity.name, (x) => x.normalize('NFD')), formerNames: mapStrings(identity.formerNames, (x) => x.normalize('NFD')) };
     const date = (d: string) => (v.has('timestamp-dates') ? `${d}T00:00:00Z` : d);
@@ -177,7 +217,7 @@ export class ReferenceIcs {
         startDate: date(startDate),
         leadProfessional: v.has('lead-from-start') || r.leadProfessional,
         ...(endDate ? { endDate: date(endDate) } : {}),
-        ...(sensitive && basis && !v.has('omits-sensitive-basis') ? { sensitiveBasis: basis } : {}),
+        ...(sensitive && basis && !v.has('omits-sensitive-basis') && !(inv.endDate && v.has('basis-dropped-on-discharge')) ? { sensitiveBasis: basis } : {}),
       },
     };
     if (v.has('sends-case-note') && inv.caseNote) (msg.involvement as Record<string, unknown>).reason = inv.caseNote;

@@ -15,15 +15,19 @@ export const FAULTY_VARIANTS = {
   'drops-identifiers': 'Leaves out the child\'s NHS number.',
   'bad-nhs-check-digit': 'Mistypes the NHS number\'s check digit.',
   'spaced-nhs-number': 'Sends the NHS number as displayed, with spaces ("999 123 4567").',
+  'bad-upn-check-letter': 'A school system that mistypes the UPN\'s check letter (the next letter of the table).',
+  'drops-upn': 'A school system that leaves the pupil\'s UPN out of its messages.',
   // CP-FEED-004 contact
   'wrong-contact': 'Sends the organisation\'s switchboard instead of the worker\'s number.',
   'contact-without-phone': 'Leaves the phone number out of the worker\'s contact.',
   // CP-FEED-005 under 18
   'sends-adults': 'Sends involvements for young people of 18 and over.',
   'sends-on-18th-birthday': 'Works out age as of yesterday: still sends on the 18th birthday.',
+  'sends-to-19': 'A Connexions system that applies its own caseload limit (19) instead of ContactPoint\'s 18th birthday.',
   // CP-FEED-006 sensitive basis
   'omits-sensitive-basis': 'Leaves out the basis for sensitive services.',
   'wrong-sensitive-basis': 'Always states "significant harm suspected" as the basis, whatever was recorded.',
+  'basis-dropped-on-discharge': 'A clinic system that sends the basis with the referral but not with the discharge.',
   // CP-FEED-007 superseded data
   'stale-address': 'Does not send changes to the child\'s details.',
   'backdated-update': 'Dates an update with the original message\'s time less a minute: ContactPoint keeps the old data.',
@@ -37,6 +41,13 @@ export const FAULTY_VARIANTS = {
   'wrong-start-date': 'Sends the day of sending as the start date.',
   'timestamp-dates': 'Sends start and end dates as full timestamps.',
   'wrong-end-date': 'Sends the day after the recorded end date.',
+  // CP-FEED-015 the child as held
+  'drops-former-names': 'Sends the child\'s current name only, never their former names.',
+  'invents-address': 'Sends the authority\'s office address for a child of no known address.',
+  'merges-twins': 'Takes a child with the surname, date of birth and home of one it holds for a duplicate: twins become one record.',
+  // CP-FEED-016 sent up to the 18th birthday
+  'stops-a-day-early': 'A Connexions system that works out age as of tomorrow: stops sending the day before the 18th birthday.',
+  'rounds-age': 'A Connexions system that rounds age to the nearest year: drops a young person within six months of 18.',
   // CP-FEED-012 lead professional
   'ignores-lead-professional': 'Never sends lead professional changes.',
   'lead-from-start': 'Flags every worker as lead professional from the start.',
@@ -125,6 +136,7 @@ export const CONFORMANT_VARIANTS = {
   'decomposed-unicode': 'Sends names in Unicode normal form D (accents as combining marks).',
   'keeps-undeliverable-pending': 'Parks an undeliverable message as pending for a later run instead of failing it.',
   'own-local-refs': 'Files a received episode under its own local reference.',
+  'former-names-reversed': 'Sends a child\'s former names most recent first (their order means nothing).',
 } as const;
 
 export const VARIANTS = { ...FAULTY_VARIANTS, ...CONFORMANT_VARIANTS } as const;

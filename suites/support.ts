@@ -1,6 +1,8 @@
 /** Steps several scenarios share. Each judges by the requirement, never by one system's habits. */
 import type { JournalEntry } from '../src/core/journal.js';
 import { TestContext, sameContact } from '../src/engine/context.js';
+import { HarnessError } from '../src/engine/mock-client.js';
+import { aSystem } from '../src/engine/profiles.js';
 import { describeChild, describeContact } from '../src/engine/driver.js';
 import type { ChildIdentity, PractitionerContact } from '../src/schemas/common.js';
 import type { InvolvementMessage, ServiceType } from '../mocks/contactpoint/schemas.js';
@@ -18,13 +20,30 @@ export interface Referral {
   message?: JournalEntry;
 }
 
-/** Registers a child and records an involvement, then waits for the SUT's first message about it. */
+/**
+ * A child the statement's kind of system works with: within its caseload (and under 18, so it is one
+ * ContactPoint holds), holding the identifiers that kind is expected to hold, and an NHS number, so
+ * faults can be aimed at the child.
+ */
+export function caseChild(t: TestContext, opts: { minAge?: number; maxAge?: number } = {}): ChildIdentity {
+  const { caseload, identifiers } = t.profile;
+  return t.data.child({ minAge: Math.max(caseload.minAge, opts.minAge ?? 0), maxAge: Math.min(caseload.maxAge, 17, opts.maxAge ?? 17), holding: identifiers });
+}
+
+/** The service the statement's kind of system records in its everyday work. */
+export function mainService(t: TestContext): ServiceType {
+  const s = t.profile.mainService;
+  if (!s) throw new HarnessError(`${aSystem(t.profile.type)} reports no involvements: this scenario needs the contactpoint-feed capability, which it cannot declare`);
+  return s;
+}
+
+/** Registers a child and records an involvement (by default the profile's everyday work), then waits for the SUT's first message about it. */
 export async function referChild(
   t: TestContext,
   opts: { child?: ChildIdentity; service?: ServiceType; worker?: PractitionerContact; startDate?: string; leadProfessional?: boolean; caseNote?: string; sensitiveBasis?: 'consent' | 'significant-harm-suspected'; expect?: boolean; requirement?: string } = {},
 ): Promise<Referral> {
-  const child = opts.child ?? t.data.child();
-  const service = opts.service ?? 'childrens-social-care';
+  const child = opts.child ?? caseChild(t);
+  const service = opts.service ?? mainService(t);
   const recorded: RecordInvolvement = {
     service,
     worker: opts.worker ?? t.data.worker(service),
@@ -35,7 +54,7 @@ export async function referChild(
   };
   t.step(`Register the child: ${describeChild(child)}`);
   const childRef = await t.driver.registerChild(child);
-  t.step(`Record a ${service} involvement from ${recorded.startDate}, worker ${describeContact(recorded.worker)}${opts.caseNote ? `, with the case note "${opts.caseNote}"` : ''}`);
+  t.step(`Record a ${service} involvement from ${recorded.startDate} (${t.profile.work.starts}), worker ${describeContact(recorded.worker)}${opts.caseNote ? `, with the case note "${opts.caseNote}"` : ''}`);
   const afterSeq = t.mock.lastSeq();
   const involvementRef = await t.driver.recordInvolvement(childRef, recorded);
   const ref: Referral = { child, childRef, involvementRef, recorded };

@@ -50,13 +50,17 @@ export const RecordInvolvement = Closed(
       Type.String({ maxLength: 2000, description: 'Case information recorded in the ICS with the referral. It must never leave the ICS (the harness checks).' }),
     ),
   },
-  { title: 'RecordInvolvement', description: 'Record a referral / involvement of a service with the child (e.g. a referral to children\'s social care).' },
+  {
+    title: 'RecordInvolvement',
+    description:
+      'Record the start of a service\'s work with the child, as your kind of system starts it (docs/source-systems.md): a referral to children\'s social care (ICS), an enrolment (school: startDate is the enrolment date), a referral accepted by a clinic (health: sensitiveBasis for a sensitive service), an order (YOT: the order\'s start), a personal adviser taking a young person on (Connexions). A system may refuse (4xx) a service its kind does not record.',
+  },
 );
 export type RecordInvolvement = Static<typeof RecordInvolvement>;
 
 export const InvolvementRef = Closed({ involvementRef: Type.String({ minLength: 1, maxLength: 100 }) }, { title: 'InvolvementRef' });
 
-export const EndInvolvement = Closed({ endDate: DateString() }, { title: 'EndInvolvement' });
+export const EndInvolvement = Closed({ endDate: DateString() }, { title: 'EndInvolvement', description: 'The end of that work: case closed, the pupil leaves, discharge, the order ends. Send the end date; never delete.' });
 export const LeadProfessional = Closed({ leadProfessional: Type.Boolean() }, { title: 'LeadProfessional' });
 
 export const Delivery = Closed(

@@ -82,7 +82,7 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'Recording a referral to children\'s social care uploads the involvement automatically: exactly one involvement record per referral.',
+    statement: 'Recording a referral to children\'s social care (in another kind of source system, the start of its work with the child: an enrolment, a clinic referral, an order) uploads the involvement automatically: exactly one involvement record per referral.',
     source: gn('5.2', 'When a child is referred to social care services and a referral is recorded ... will automatically upload to ContactPoint.'),
   },
   {
@@ -125,6 +125,22 @@ export const REQUIREMENTS: Requirement[] = [
     appliesTo: 'sut',
     statement: 'Every message the system sends to ContactPoint is well formed and valid against the interface specification (closed schemas).',
     source: gn('5.1', 'Only the specifications and requirements for ContactPoint and National eCAF will be the same nationally.'),
+  },
+  {
+    id: 'CP-FEED-015',
+    level: 'MUST',
+    capability: 'contactpoint-feed',
+    appliesTo: 'sut',
+    statement: 'The child is sent as the system holds them: former names with the name, "no known address" rather than an invented one, and each twin or sibling with their own identity, so ContactPoint can tell one child from another.',
+    source: dn('ContactPoint record (SI 2007/2182, Schedule 1): name, including former names; address: current, last known, "no known address"...; matching: mismatches and duplicates were a real operational problem.'),
+  },
+  {
+    id: 'CP-FEED-016',
+    level: 'MUST',
+    capability: 'contactpoint-feed',
+    appliesTo: 'sut',
+    statement: 'Every child the system works with is sent up to their 18th birthday: a young person of 17 whose birthday is tomorrow is still sent, whatever age the system\'s own caseload runs to (Connexions serves young people to 19).',
+    source: gn('2.2', 'basic identifying information for each child in England up to their 18th birthday'),
   },
   // ---- CAF indicator from a local eCAF module
   {

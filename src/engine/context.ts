@@ -10,6 +10,7 @@ import type { MockClient } from './mock-client.js';
 import type { Attestation, CheckResult, Exchange } from './types.js';
 import { requirement } from './catalogue.js';
 import type { SyntheticData } from './synthetic.js';
+import { PROFILES, aSystem, type SourceSystemProfile } from './profiles.js';
 
 export interface Timeouts {
   /** How long to wait for a message the SUT must send. */
@@ -126,6 +127,14 @@ export class TestContext {
 
   /** The system's declared retry budget (conformance statement `retry`). */
   retry: { maxAttempts?: number } = {};
+
+  /** The profile of the statement's sourceSystemType (set by the runner): the services, identifiers and actions scenarios use. */
+  profile: SourceSystemProfile = PROFILES.ics;
+
+  /** Skips a scenario whose rule does not apply to this kind of system, saying why (the profile table decides, not the scenario). */
+  onlyIf(applies: boolean, why: string): void {
+    if (!applies) this.skip(`not applicable to ${aSystem(this.profile.type)}: ${why}`);
+  }
 
   /** True for traffic about a child an earlier scenario brought into play (set by the runner): not this test's evidence. */
   foreign: (e: JournalEntry) => boolean = () => false;

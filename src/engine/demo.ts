@@ -13,15 +13,20 @@ import type { RunResult } from './result.js';
 import type { Statement } from './statement.js';
 import type { Suite } from './types.js';
 import { randomBytes } from 'node:crypto';
+import { PROFILES, checkCapabilities, type SourceSystemType } from './profiles.js';
+import type { Capability } from './types.js';
 
-/** The reference ICS declares every capability it implements and attests what no machine can check. */
-export function referenceStatement(): Statement {
+/** Everything the reference system implements; a profile declares the part its kind of system can. */
+const REFERENCE_CAPABILITIES: Capability[] = ['contactpoint-feed', 'local-ecaf', 'ecaf-transfer-out', 'ecaf-transfer-in', 'migration-export'];
+
+/** The reference system, as the kind of source system `profile` names, declares every capability it implements that its kind can, and attests what no machine can check. */
+export function referenceStatement(profile: SourceSystemType = 'ics'): Statement {
   return {
     vendor: 'ics-conformance project',
-    product: 'Reference ICS',
+    product: profile === 'ics' ? 'Reference ICS' : `Reference ${profile} system`,
     version: '1.0.0',
-    sourceSystemType: 'ics',
-    capabilities: ['contactpoint-feed', 'local-ecaf', 'ecaf-transfer-out', 'ecaf-transfer-in', 'migration-export'],
+    sourceSystemType: profile,
+    capabilities: REFERENCE_CAPABILITIES.filter((c) => PROFILES[profile].capabilities.includes(c)),
     // The reference ICS sends at once and answers on loopback: a short quiet period is enough to know it has finished.
     timeouts: { messageMs: 2500, giveUpMs: 3000, quietMs: 100, sutRequestMs: 500 },
     // The outbox's budget: four attempts, then the message is reported failed.
@@ -34,14 +39,17 @@ export function referenceStatement(): Statement {
 }
 
 export async function runDemo(
-  opts: { variants?: Variant[]; suites?: Suite[]; statement?: Statement; onProgress?: (e: ProgressEvent) => void } = {},
+  opts: { variants?: Variant[]; suites?: Suite[]; statement?: Statement; profile?: SourceSystemType; onProgress?: (e: ProgressEvent) => void } = {},
 ): Promise<RunResult> {
+  const profile = opts.profile ?? opts.statement?.sourceSystemType ?? 'ics';
+  const statement = opts.statement ?? referenceStatement(profile);
+  checkCapabilities(statement.sourceSystemType, statement.capabilities);
   const controlToken = `ctl_${randomBytes(12).toString('hex')}`;
   const mocks = await startServer({ port: 0, controlToken });
-  const sut = await startReferenceIcs({ port: 0, variants: opts.variants ?? [] });
+  const sut = await startReferenceIcs({ port: 0, variants: opts.variants ?? [], profile });
   try {
     return await runSuites({
-      statement: opts.statement ?? referenceStatement(),
+      statement,
       driver: new HttpDriver(sut.url),
       mock: new MockClient(mocks.url, controlToken),
       mockPublicUrl: mocks.url,

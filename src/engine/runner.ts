@@ -15,6 +15,7 @@ import type { Attestation, Capability, Exchange, Suite, TestDef, TestResult } fr
 import { CAPABILITIES } from './types.js';
 import type { Statement } from './statement.js';
 import { ConfigError } from './statement.js';
+import { profileFor } from './profiles.js';
 import type { RequirementResult, RunResult, RunSummary, WaiverResult } from './result.js';
 import { RESULT_SCHEMA_VERSION } from './result.js';
 import { VERSION } from '../version.js';
@@ -189,6 +190,7 @@ async function runOne(
   const ctx = new TestContext(opts.driver, opts.mock, data, timeouts, SUT_CLIENT, opts.prompter, pre);
   ctx.foreign = (e) => ownerOf(e, owners, ctx) !== undefined;
   ctx.retry = opts.statement.retry ?? {};
+  ctx.profile = profileFor(opts.statement.sourceSystemType);
   const driver = opts.driver as Driver & { sink?: (e: Omit<Exchange, 'n'>) => void };
   driver.sink = (e) => ctx.harnessCalls.push(e);
   let status: TestResult['status'] | undefined;

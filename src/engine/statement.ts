@@ -9,6 +9,7 @@ import { Type, Closed, type Static, DateString } from '../core/schema.js';
 import { validator, toProblemItems } from '../core/validate.js';
 import { CAPABILITIES, type Capability } from './types.js';
 import { ConfigError } from './config-error.js';
+import { PROFILES, SOURCE_SYSTEM_TYPES, aSystem, checkCapabilities, type SourceSystemType } from './profiles.js';
 
 export { ConfigError };
 
@@ -19,7 +20,7 @@ export const Statement = Closed(
     vendor: Type.String({ minLength: 1, maxLength: 100 }),
     product: Type.String({ minLength: 1, maxLength: 100 }),
     version: Type.String({ minLength: 1, maxLength: 40 }),
-    sourceSystemType: Type.Unsafe<string>({ type: 'string', enum: ['ics', 'local-ecaf', 'education', 'health', 'youth', 'other'] }),
+    sourceSystemType: Type.Unsafe<SourceSystemType>({ type: 'string', enum: [...SOURCE_SYSTEM_TYPES], description: 'Selects the source-system profile (src/engine/profiles.ts): services, identifiers and actions the suites use.' }),
     capabilities: Type.Array(CapabilityEnum, { uniqueItems: true, description: '"core" is always included.' }),
     sut: Type.Optional(
       Closed({
@@ -84,7 +85,13 @@ export function parseStatement(text: string, origin: string): Statement {
     const items = toProblemItems(v.errors, 'CONFIG');
     throw new ConfigError(`${origin}: ${items.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`);
   }
-  return raw as Statement;
+  const st = raw as Statement;
+  try {
+    checkCapabilities(st.sourceSystemType, st.capabilities);
+  } catch (err) {
+    throw new ConfigError(`${origin}: ${(err as Error).message}`);
+  }
+  return st;
 }
 
 export function loadStatement(file: string): Statement {
@@ -106,28 +113,54 @@ export function fromEnv(env: NodeJS.ProcessEnv): Partial<{ driverUrl: string; mo
   };
 }
 
-export const STATEMENT_TEMPLATE = `# ics-conformance conformance statement
+const CAPABILITY_NOTES: Record<Exclude<Capability, 'core'>, string> = {
+  'contactpoint-feed': 'sends involvements to ContactPoint',
+  'local-ecaf': 'has a local eCAF module that sends CAF indicators to ContactPoint',
+  'ecaf-transfer-out': 'transfers single episodes into National eCAF',
+  'ecaf-transfer-in': 'receives single episodes from National eCAF',
+  'migration-export': 'exports a batch of local episodes for migration into National eCAF',
+};
+
+/** The capabilities a type's template declares: its feed, and a local eCAF module where it is one or may have one. */
+const TEMPLATE_CAPABILITIES: Record<SourceSystemType, Capability[]> = {
+  ics: ['contactpoint-feed', 'local-ecaf'],
+  'local-ecaf': ['local-ecaf'],
+  education: ['contactpoint-feed'],
+  health: ['contactpoint-feed'],
+  youth: ['contactpoint-feed'],
+  'youth-offending': ['contactpoint-feed'],
+  connexions: ['contactpoint-feed'],
+  other: ['contactpoint-feed'],
+};
+
+function capabilityLines(type: SourceSystemType): string {
+  const can = PROFILES[type].capabilities.filter((c): c is Exclude<Capability, 'core'> => c !== 'core');
+  return [
+    '# What your integration does. "core" (credentials, resilience) always runs.',
+    `# ${aSystem(type).replace(/^a/, 'A')} can declare:`,
+    ...can.map((c) => `#   ${c.padEnd(19)} ${CAPABILITY_NOTES[c]}`),
+    'capabilities:',
+    ...TEMPLATE_CAPABILITIES[type].map((c) => `  - ${c}`),
+    '',
+  ].join('\n');
+}
+
+/** A commented conformance statement for a kind of source system (`init --source-system`). */
+export function statementTemplate(type: SourceSystemType = 'ics'): string {
+  return `# ics-conformance conformance statement
 # Declares the system under test and what it does; this selects the suites that run.
 # Precedence: built-in defaults < this file < environment (ICS_SUT_URL, ICS_MOCK_URL,
 # ICS_CONTROL_TOKEN) < command-line flags.
 
 vendor: Example Software Ltd
-product: Example ICS
+product: ${type === 'ics' ? 'Example ICS' : `Example ${type} system`}
 version: 4.2.0
 
-# ics | local-ecaf | education | health | youth | other
-sourceSystemType: ics
+# ics | local-ecaf | education | health | youth | youth-offending | connexions | other
+# The type picks the services, identifiers and actions the suites use (docs/source-systems.md).
+sourceSystemType: ${type}
 
-# What your integration does. "core" (credentials, resilience) always runs.
-#   contactpoint-feed   sends involvements to ContactPoint
-#   local-ecaf          has a local eCAF module that sends CAF indicators to ContactPoint
-#   ecaf-transfer-out   transfers single episodes into National eCAF
-#   ecaf-transfer-in    receives single episodes from National eCAF
-#   migration-export    exports a batch of local episodes for migration into National eCAF
-capabilities:
-  - contactpoint-feed
-  - local-ecaf
-
+${capabilityLines(type)}
 sut:
   # The driver API of your test build (docs/driver-api.md).
   driverUrl: http://127.0.0.1:8080
@@ -168,3 +201,6 @@ sut:
 #     approver: J. Smith (accreditation)
 #     expires: 2027-03-31
 `;
+}
+
+export const STATEMENT_TEMPLATE = statementTemplate('ics');

@@ -2,7 +2,9 @@
 import { generatePopulation, practitionerContact, teamContact, type Practitioner, type GeneratedChild } from '../../fixtures/population.js';
 import type { ChildIdentity, PractitionerContact } from '../schemas/common.js';
 import type { ServiceType } from '../../mocks/contactpoint/schemas.js';
-import { ageOn } from '../core/clock.js';
+import { addYears, ageOn } from '../core/clock.js';
+import type { IdentifierKind } from './profiles.js';
+import { HARD_CHILD_KINDS, type HardChildKind } from './hard-children.js';
 import { cafEpisodes } from '../../fixtures/ecaf.js';
 import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 
@@ -25,14 +27,15 @@ export class SyntheticData {
     }
   }
 
-  /** The next unused child, optionally of at least / at most an age, with an NHS number (default). */
-  child(opts: { minAge?: number; maxAge?: number; withNhsNumber?: boolean } = {}): ChildIdentity {
+  /** The next unused child, optionally of at least / at most an age, with an NHS number (default) and the identifiers asked for. */
+  child(opts: { minAge?: number; maxAge?: number; withNhsNumber?: boolean; holding?: readonly IdentifierKind[] } = {}): ChildIdentity {
     for (let tries = 0; tries < this.children.length; tries++) {
       const c = this.children[this.next++ % this.children.length]!;
       const age = ageOn(c.identity.dateOfBirth, this.today);
       if (opts.minAge !== undefined && age < opts.minAge) continue;
       if (opts.maxAge !== undefined && age > opts.maxAge) continue;
       if ((opts.withNhsNumber ?? true) && !c.identity.identifiers.nhsNumber) continue;
+      if (opts.holding?.some((k) => !c.identity.identifiers[k])) continue;
       const identity = structuredClone(c.identity);
       // Every third child has a name that breaks naive systems: apostrophes, hyphens, accents, other scripts.
       if (this.next % 3 === 0) identity.name = { ...identity.name, ...HARD_NAMES[(this.next / 3) % HARD_NAMES.length]! };
@@ -57,6 +60,44 @@ export class SyntheticData {
     return ep;
   }
 
+  /**
+   * Children of a kind that breaks naive systems (seeded like the rest, each call new children):
+   * former-names: two earlier family names; no-fixed-abode: "no known address"; twins: two children,
+   * one date of birth, one address, one family; birthday-tomorrow: 17 today, 18 tomorrow;
+   * one-identifier: holds only `only` (default the NHS number).
+   */
+  hardChildren(kind: HardChildKind, opts: { only?: IdentifierKind; minAge?: number; maxAge?: number; holding?: readonly IdentifierKind[] } = {}): ChildIdentity[] {
+    const ages = { minAge: Math.max(opts.minAge ?? 0, 1), maxAge: Math.min(opts.maxAge ?? 17, 16) };
+    const held = { ...ages, ...(opts.holding ? { holding: opts.holding } : {}) };
+    switch (kind) {
+      case 'former-names': {
+        const c = this.child(held);
+        return [{ ...c, formerNames: [{ given: c.name.given, family: "O'Brien-Hughes" }, { given: c.name.given, family: 'Nowak' }] }];
+      }
+      case 'no-fixed-abode':
+        return [{ ...this.child(held), residence: { status: 'no-known-address' } }];
+      case 'twins': {
+        const a = this.child(held);
+        const b = this.child(held);
+        // One family: the second twin takes the first's surname, birthday, home, parents and school; only the given name and identifiers differ.
+        const twin: ChildIdentity = { ...structuredClone(a), name: { ...b.name, family: a.name.family }, formerNames: [], gender: b.gender, identifiers: b.identifiers };
+        if (twin.name.given === a.name.given) twin.name.given = `${a.name.given}-Rose`;
+        return [a, twin];
+      }
+      case 'birthday-tomorrow': {
+        const c = this.child({ minAge: 1, ...(opts.holding ? { holding: opts.holding } : {}) });
+        // The day after the one that makes 18 today: the oldest a 17-year-old can be (18 tomorrow; on 28 February of a leap year, the day after).
+        const dob = isoDay(Date.parse(`${addYears(this.today, -18)}T00:00:00Z`) + 86_400_000);
+        return [{ ...c, dateOfBirth: dob }];
+      }
+      case 'one-identifier': {
+        const only = opts.only ?? 'nhsNumber';
+        const c = this.child({ ...ages, withNhsNumber: only === 'nhsNumber', holding: [only] });
+        return [{ ...c, identifiers: { [only]: c.identifiers[only] } }];
+      }
+    }
+  }
+
   worker(service: ServiceType, kind: 'practitioner' | 'team' = 'practitioner'): PractitionerContact {
     const p = this.practitioners.find((x) => x.service === service) ?? this.practitioners[0]!;
     return kind === 'team' ? teamContact(p) : practitionerContact(p);
@@ -68,6 +109,10 @@ export class SyntheticData {
     return p ?? practitionerContact(this.practitioners.find((x) => JSON.stringify(practitionerContact(x)) !== JSON.stringify(not))!);
   }
 }
+
+export { HARD_CHILD_KINDS, type HardChildKind };
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Synthetic names of the kinds real integrations mangle (invented pairings, not real people). */
 const HARD_NAMES: ReadonlyArray<{ given: string; family: string }> = [

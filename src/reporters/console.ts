@@ -4,6 +4,7 @@ import type { RunResult } from '../engine/result.js';
 import type { Status } from '../engine/types.js';
 import { terminalSafe } from '../core/terminal.js';
 import { identityLine } from '../engine/identity.js';
+import { hardChildrenTable, HARD_CHILDREN_TEST } from '../engine/hard-children.js';
 
 const COLOURS: Record<Status, string> = { PASSED: '32', FAILED: '31', WARNING: '33', SKIPPED: '90', ERROR: '35', REVIEW: '36' };
 
@@ -42,9 +43,20 @@ export function summaryText(result: RunResult, paint: (s: Status, t: string) => 
     ...[identityLine(result.identity, result.sut)].filter((x): x is string => !!x).map((x) => `  ${terminalSafe(x, 600)}`),
     ...(result.run.interrupted ? [`  Interrupted by ${terminalSafe(result.run.interrupted)}: the tests not run are ERROR.`] : []),
     ...(failing.length ? ['  Requirements not met:', ...failing.map((r) => `    ${r.id} (${r.level}) ${r.statement}`)] : []),
+    ...hardChildLines(result, paint),
     ...result.waivers.filter((w) => w.state !== 'used').map((w) => `  Waiver ${w.state}: ${terminalSafe(w.test ?? w.requirement)} (${terminalSafe(w.reason)}; ${terminalSafe(w.approver)}; expires ${terminalSafe(w.expires)})`),
     `  ${s.PASSED} passed, ${s.FAILED} failed`,
     '',
   ];
   return lines.join('\n');
+}
+
+/** The children that break naive systems, kind by kind (when the scenario ran). */
+function hardChildLines(result: RunResult, paint: (s: Status, t: string) => string): string[] {
+  const rows = hardChildrenTable(result);
+  if (!rows) return [];
+  return [
+    `  Hard children (${HARD_CHILDREN_TEST}):`,
+    ...rows.map((r) => `    ${r.kind.padEnd(18)} ${r.status === 'NOT RUN' ? r.status : paint(r.status, r.status)}${r.failure ? `  ${r.failure.requirement}: ${terminalSafe(r.failure.message.split('\n')[0]!)}` : ''}`),
+  ];
 }

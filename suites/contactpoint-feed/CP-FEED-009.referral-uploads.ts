@@ -3,7 +3,7 @@ import { body, contactMatches, messagesAbout, referChild } from '../support.js';
 
 export const referralUploads: TestDef = {
   id: 'CP-FEED-009.referral-uploads',
-  title: 'Recording a referral to social care uploads one involvement with the right contact, dates and identifiers',
+  title: 'Recording a referral (or the kind of system\'s own start of work: an enrolment, a clinic referral, an order) uploads one involvement with the right service, contact, dates and identifiers',
   requirements: ['CP-FEED-009', 'CP-FEED-004', 'CP-FEED-010', 'CP-FEED-003', 'CP-FEED-013', 'CP-FEED-014'],
   async run(t) {
     const ref = await referChild(t);
@@ -11,7 +11,7 @@ export const referralUploads: TestDef = {
     const m = body(ref.message);
     const seq = ref.message.seq;
     t.check('CP-FEED-014', ref.message.status === 202 || ref.message.status === 200, 'ContactPoint accepted the message', { exchange: seq, actual: ref.message.status });
-    t.check('CP-FEED-009', m.involvement.service === 'childrens-social-care', `service is ${m.involvement.service}`, { exchange: seq, path: '/involvement/service', expected: 'childrens-social-care', actual: m.involvement.service });
+    t.check('CP-FEED-009', m.involvement.service === ref.recorded.service, `service is ${m.involvement.service}`, { exchange: seq, path: '/involvement/service', expected: ref.recorded.service, actual: m.involvement.service });
     t.check('CP-FEED-004', contactMatches(m.involvement.contact, ref.recorded.worker), 'contact is the worker or their organisation\'s central team', {
       exchange: seq,
       path: '/involvement/contact',

@@ -8,11 +8,12 @@ import { under18 } from './CP-FEED-005.under-18.js';
 import { sensitiveBasis } from './CP-FEED-006.sensitive-basis.js';
 import { identifiers } from './CP-FEED-003.identifiers.js';
 import { initialLoad } from './CP-FEED-011.initial-load.js';
+import { hardChildren } from './CP-FEED-015.hard-children.js';
 
 export const contactPointFeedSuite: Suite = {
   id: 'contactpoint-feed',
   title: 'ContactPoint involvement feed',
-  description: 'What an ICS sends to ContactPoint when practitioners work in it: involvements, changes, endings, lead professional; never case information.',
+  description: 'What a source system (an ICS, a school, a clinic, a YOT, Connexions...) sends to ContactPoint when practitioners work in it: involvements, changes, endings, lead professional; never case information.',
   capability: 'contactpoint-feed',
-  tests: [referralUploads, noCaseInformation, identifiers, supersededAddress, endNotDelete, leadProfessional, sensitiveBasis, under18, initialLoad],
+  tests: [referralUploads, noCaseInformation, identifiers, supersededAddress, endNotDelete, leadProfessional, sensitiveBasis, under18, hardChildren, initialLoad],
 };

@@ -34,6 +34,8 @@ export const hannahsStory: TestDef = {
   title: 'Hannah\'s story: ContactPoint shows the other practitioners, CAF, TAC, lead professional, stepping up to social care and down again',
   requirements: ['STORY-001', 'STORY-002', 'CP-FEED-008', 'CP-FEED-009'],
   async run(t) {
+    // The story casts the system as the borough's social-care ICS.
+    t.onlyIf(t.profile.services.includes('childrens-social-care'), 'Hannah\'s story is told through children\'s social care referrals');
     const today = t.data.today;
     const child: ChildIdentity = { ...structuredClone(hannah.identity), dateOfBirth: shift(addYears(today, -15), -120) };
     const sameChild = Ctx.aboutChild(child);

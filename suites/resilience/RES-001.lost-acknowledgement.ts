@@ -1,5 +1,5 @@
 import type { TestDef } from '../../src/engine/types.js';
-import { referChild } from '../support.js';
+import { caseChild, referChild } from '../support.js';
 import { attemptAbout, attemptsAbout, isNew, messageIdOf, sameRecord } from './support.js';
 
 export const lostAcknowledgement: TestDef = {
@@ -7,7 +7,7 @@ export const lostAcknowledgement: TestDef = {
   title: 'When the connection drops after ContactPoint stored the message, the retry reuses the message ID: stored once',
   requirements: ['RES-001', 'CP-FEED-001'],
   async run(t) {
-    const child = t.data.child();
+    const child = caseChild(t);
     // Aimed at this child's first message, whenever it comes: no other scenario's message can take it.
     await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'drop-after-commit', count: 1 });
     t.step('ContactPoint stores the next message but the connection drops before the answer');

@@ -1,5 +1,5 @@
 import type { TestDef } from '../../src/engine/types.js';
-import { referChild } from '../support.js';
+import { caseChild, referChild } from '../support.js';
 import { attemptAbout, attemptsAbout, gapMs, isNew, messageIdOf, sameRecord } from './support.js';
 
 /** One scenario per status: the SUT must retry, wait as told, reuse the message ID, deliver once. */
@@ -9,7 +9,7 @@ function retryAfter(status: 503 | 429): TestDef {
     title: `After a ${status} with Retry-After the system retries later with the same message ID and delivers once`,
     requirements: ['RES-001', 'RES-002'],
     async run(t) {
-      const child = t.data.child();
+      const child = caseChild(t);
       await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'error', status, retryAfterSeconds: 1, count: 1 });
       t.step(`ContactPoint answers the next message with ${status} and Retry-After: 1`);
       await referChild(t, { child, requirement: 'RES-001', expect: false });

@@ -1,5 +1,5 @@
 import type { TestDef } from '../../src/engine/types.js';
-import { referChild } from '../support.js';
+import { caseChild, referChild } from '../support.js';
 import { attemptAbout, attemptsAbout, messageIdOf, sameRecord } from './support.js';
 
 export const timeout: TestDef = {
@@ -9,7 +9,7 @@ export const timeout: TestDef = {
   async run(t) {
     // Slower than the system's own request timeout: it gives up on the request, though ContactPoint still stores it.
     const latencyMs = t.timeouts.sutRequestMs + 500;
-    const child = t.data.child();
+    const child = caseChild(t);
     await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'latency', latencyMs, count: 1 });
     t.step(`ContactPoint takes ${latencyMs} ms to answer the next message`);
     await referChild(t, { child, requirement: 'RES-001', expect: false });

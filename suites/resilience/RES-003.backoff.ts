@@ -1,5 +1,5 @@
 import type { TestDef } from '../../src/engine/types.js';
-import { referChild } from '../support.js';
+import { caseChild, referChild } from '../support.js';
 import { attemptAbout, attemptsAbout, gapMs, sameRecord } from './support.js';
 
 export const backoff: TestDef = {
@@ -7,7 +7,7 @@ export const backoff: TestDef = {
   title: 'Without Retry-After the system backs off: each wait is longer than the last',
   requirements: ['RES-003', 'RES-001'],
   async run(t) {
-    const child = t.data.child();
+    const child = caseChild(t);
     await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'error', status: 503, count: 3 });
     t.step('ContactPoint answers the next three attempts with 503 and no Retry-After');
     await referChild(t, { child, requirement: 'RES-001', expect: false });

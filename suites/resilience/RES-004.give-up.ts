@@ -1,5 +1,5 @@
 import type { TestDef } from '../../src/engine/types.js';
-import { referChild } from '../support.js';
+import { caseChild, referChild } from '../support.js';
 import { attemptAbout, attemptsAbout, gapMs, messageIdOf, sameRecord } from './support.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -9,7 +9,7 @@ export const giveUp: TestDef = {
   title: 'When ContactPoint stays down the system stops within its retry budget and reports the message undelivered',
   requirements: ['RES-004'],
   async run(t) {
-    const child = t.data.child();
+    const child = caseChild(t);
     await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'error', status: 503 });
     t.step('ContactPoint answers every attempt about this child with 503 until further notice');
     await referChild(t, { child, requirement: 'RES-004', expect: false });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestDef } from '../../src/engine/types.js';
-import { body, messagesAbout, referChild } from '../support.js';
+import { body, caseChild, messagesAbout, referChild } from '../support.js';
 
 export const ownRecordsOnly: TestDef = {
   id: 'SEC-ISO-001.own-records-only',
@@ -8,7 +8,7 @@ export const ownRecordsOnly: TestDef = {
   requirements: ['SEC-ISO-001', 'SEC-AUTH-002'],
   capability: 'contactpoint-feed',
   async run(t) {
-    const child = t.data.child();
+    const child = caseChild(t);
     // Another authority's system already has an involvement for the same child.
     const theirs = `NB-${randomUUID().slice(0, 8)}`;
     t.step('Another authority\'s system records an involvement for the same child');

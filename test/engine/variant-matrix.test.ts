@@ -12,13 +12,16 @@ import { FAULTY_VARIANTS, type FaultyVariant } from '../../reference-ics/variant
 import { REQUIREMENTS } from '../../src/engine/catalogue.js';
 import type { RunResult } from '../../src/engine/result.js';
 import type { Suite } from '../../src/engine/types.js';
+import type { SourceSystemType } from '../../src/engine/profiles.js';
 
 const FEED = 'CP-FEED-009.referral-uploads';
 const MIG = 'ECAF-MIG-001.migration-export';
 const STORY = 'STORY-001.hannahs-story';
 
-/** Each faulty variant: the test that must catch it and the requirement it must be caught by. */
-export const MATRIX: Record<FaultyVariant, { test: string; requirement: string }> = {
+const HARD = 'CP-FEED-015.hard-children';
+
+/** Each faulty variant: the test that must catch it, the requirement it must be caught by, and the kind of source system it plays (default ics). */
+export const MATRIX: Record<FaultyVariant, { test: string; requirement: string; profile?: SourceSystemType }> = {
   'reuses-message-id': { test: 'CP-FEED-007.superseded-address', requirement: 'CP-FEED-001' },
   'message-id-from-child': { test: 'CP-FEED-008.end-not-delete', requirement: 'CP-FEED-001' },
   'sends-case-note': { test: 'CP-FEED-002.no-case-information', requirement: 'CP-FEED-002' },
@@ -26,12 +29,16 @@ export const MATRIX: Record<FaultyVariant, { test: string; requirement: string }
   'drops-identifiers': { test: 'CP-FEED-003.identifiers', requirement: 'CP-FEED-003' },
   'bad-nhs-check-digit': { test: 'CP-FEED-003.identifiers', requirement: 'CP-FEED-003' },
   'spaced-nhs-number': { test: FEED, requirement: 'CP-FEED-003' },
+  'bad-upn-check-letter': { test: 'CP-FEED-003.identifiers', requirement: 'CP-FEED-003', profile: 'education' },
+  'drops-upn': { test: 'CP-FEED-003.identifiers', requirement: 'CP-FEED-003', profile: 'education' },
   'wrong-contact': { test: FEED, requirement: 'CP-FEED-004' },
   'contact-without-phone': { test: FEED, requirement: 'CP-FEED-004' },
   'sends-adults': { test: 'CP-FEED-005.under-18', requirement: 'CP-FEED-005' },
   'sends-on-18th-birthday': { test: 'CP-FEED-005.under-18', requirement: 'CP-FEED-005' },
-  'omits-sensitive-basis': { test: 'CP-FEED-006.sensitive-basis', requirement: 'CP-FEED-006' },
-  'wrong-sensitive-basis': { test: 'CP-FEED-006.sensitive-basis', requirement: 'CP-FEED-006' },
+  'sends-to-19': { test: 'CP-FEED-005.under-18', requirement: 'CP-FEED-005', profile: 'connexions' },
+  'omits-sensitive-basis': { test: 'CP-FEED-006.sensitive-basis', requirement: 'CP-FEED-006', profile: 'health' },
+  'wrong-sensitive-basis': { test: 'CP-FEED-006.sensitive-basis', requirement: 'CP-FEED-006', profile: 'health' },
+  'basis-dropped-on-discharge': { test: 'CP-FEED-006.sensitive-basis', requirement: 'CP-FEED-006', profile: 'health' },
   'stale-address': { test: 'CP-FEED-007.superseded-address', requirement: 'CP-FEED-007' },
   'backdated-update': { test: 'CP-FEED-007.superseded-address', requirement: 'CP-FEED-007' },
   'drops-end-date': { test: 'CP-FEED-008.end-not-delete', requirement: 'CP-FEED-008' },
@@ -41,6 +48,11 @@ export const MATRIX: Record<FaultyVariant, { test: string; requirement: string }
   'wrong-start-date': { test: FEED, requirement: 'CP-FEED-010' },
   'timestamp-dates': { test: FEED, requirement: 'CP-FEED-010' },
   'wrong-end-date': { test: 'CP-FEED-008.end-not-delete', requirement: 'CP-FEED-010' },
+  'drops-former-names': { test: HARD, requirement: 'CP-FEED-015' },
+  'invents-address': { test: HARD, requirement: 'CP-FEED-015' },
+  'merges-twins': { test: HARD, requirement: 'CP-FEED-015', profile: 'education' },
+  'stops-a-day-early': { test: HARD, requirement: 'CP-FEED-016', profile: 'connexions' },
+  'rounds-age': { test: HARD, requirement: 'CP-FEED-016', profile: 'connexions' },
   'ignores-lead-professional': { test: 'CP-FEED-012.lead-professional', requirement: 'CP-FEED-012' },
   'lead-from-start': { test: 'CP-FEED-012.lead-professional', requirement: 'CP-FEED-012' },
   'reads-contactpoint': { test: FEED, requirement: 'CP-FEED-013' },
@@ -97,24 +109,25 @@ function only(testId: string): Suite[] {
   return ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === testId) })).filter((s) => s.tests.length > 0);
 }
 
-const statement = () => ({ ...referenceStatement(), timeouts: { messageMs: 1500, giveUpMs: 2500, quietMs: 250, sutRequestMs: 500 } });
+const statement = (profile: SourceSystemType = 'ics') => ({ ...referenceStatement(profile), timeouts: { messageMs: 1500, giveUpMs: 2500, quietMs: 250, sutRequestMs: 500 } });
 
-// One clean run per test, shared by every variant that test must catch.
+// One clean run per test and kind of system, shared by every variant that test must catch.
 const clean = new Map<string, Promise<RunResult>>();
-const cleanRun = (test: string) => clean.get(test) ?? clean.set(test, runDemo({ suites: only(test), statement: statement() })).get(test)!;
+const cleanRun = (test: string, profile: SourceSystemType = 'ics') =>
+  clean.get(`${test}@${profile}`) ?? clean.set(`${test}@${profile}`, runDemo({ suites: only(test), statement: statement(profile), profile })).get(`${test}@${profile}`)!;
 
 async function caught(variant: FaultyVariant): Promise<void> {
-  const { test, requirement } = MATRIX[variant];
+  const { test, requirement, profile } = MATRIX[variant];
   const suites = only(test);
   expect(suites.flatMap((s) => s.tests)).toHaveLength(1);
-  const broken = await runDemo({ variants: [variant], suites, statement: statement() });
+  const broken = await runDemo({ variants: [variant], suites, statement: statement(profile), profile: profile ?? 'ics' });
   const r = broken.tests[0]!;
   const failing = r.checks.filter((c) => c.verdict !== 'pass').map((c) => c.requirement);
   expect(failing, `${variant}: ${r.status} ${r.reason ?? ''}`).toContain(requirement);
   // Root cause first: the test's reason names the requirement the variant breaks, or the refusal that caused it.
   expect(r.status, r.reason).toBe(requirement === 'RES-003' ? 'WARNING' : 'FAILED');
   expect(broken.summary.exitCode).toBe(requirement === 'RES-003' ? 0 : 1);
-  const ok = (await cleanRun(test)).tests[0]!;
+  const ok = (await cleanRun(test, profile)).tests[0]!;
   expect(ok.status, ok.reason).toBe('PASSED');
 }
 

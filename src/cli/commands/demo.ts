@@ -1,9 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { VARIANTS, isVariant, type Variant } from '../../../reference-ics/variants.js';
 import { withBundleOptions, type BundleArgs } from '../report-options.js';
+import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../engine/source-system-types.js';
 
 interface Args extends BundleArgs {
   variant: string[];
+  'source-system': SourceSystemType;
 }
 
 export const demoCommand = (setExit: (c: number) => void): CommandModule<object, Args> => ({
@@ -12,7 +14,9 @@ export const demoCommand = (setExit: (c: number) => void): CommandModule<object,
   builder: (y) =>
     withBundleOptions(y, 'reports/demo')
       .option('variant', { type: 'array', string: true, default: [], choices: Object.keys(VARIANTS), describe: 'Run against a faulty variant of the reference ICS' })
+      .option('source-system', { type: 'string', choices: SOURCE_SYSTEM_TYPES, default: 'ics', describe: 'Kind of source system the reference system plays (docs/source-systems.md)' })
       .example('$0 demo', 'Every suite against the reference ICS; exits 0')
+      .example('$0 demo --source-system education', 'The reference system as a school information system: the suites that apply to one')
       .example('$0 demo --variant drops-end-date', 'See how a failure is reported (exits 1)')
       .example('$0 demo --sign-key keys/ics-signing-key.pem', 'Sign the evidence bundle (then: $0 verify reports/demo --public-key keys/ics-signing-key.pub.pem)') as never,
   handler: async (args) => {
@@ -21,7 +25,7 @@ export const demoCommand = (setExit: (c: number) => void): CommandModule<object,
     const signKey = await prepareBundle(args, out);
     const reporters = makeReporters(args.reporter);
     const variants = args.variant.filter(isVariant) as Variant[];
-    const result = await runDemo({ variants, onProgress: (e) => reporters.forEach((r) => r.onProgress?.(e)) });
+    const result = await runDemo({ variants, profile: args['source-system'], onProgress: (e) => reporters.forEach((r) => r.onProgress?.(e)) });
     await writeBundle(result, reporters, out, signKey);
     setExit(result.summary.exitCode);
   },
