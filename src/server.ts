@@ -2,6 +2,7 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { createExpressApp } from './core/adapters/express.js';
 import { createMockServices, type MockServices, type MockServicesOptions } from './mock.js';
 import { readServerTls } from './tls/pki.js';
@@ -24,6 +25,16 @@ export interface ServerOptions extends MockServicesOptions {
    * control API and /openapi.json, /docs, /health do not. A `mock` passed in decides that itself (`mtls`).
    */
   tls?: { dir: string };
+  /**
+   * Mounts more routes (the web console, src/console) on the same server, ahead of the mocks' catch-all
+   * dispatch. `listening` learns the server's URL; `close` runs before the server stops.
+   */
+  extend?: (app: express.Express, mock: MockServices) => ServerExtension;
+}
+
+export interface ServerExtension {
+  listening?(url: string): void;
+  close?(): Promise<void>;
 }
 
 /**
@@ -35,7 +46,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   // Read before anything starts, so a missing PKI fails without leaving a store open.
   const tls = opts.tls ? await readServerTls(opts.tls.dir) : undefined;
   const mock = opts.mock ?? createMockServices(tls ? { ...opts, mtls: true } : opts);
-  const app = createExpressApp(mock.pipeline);
+  const mocks = createExpressApp(mock.pipeline);
+  // Without an extension the mocks' app is the server itself: no extra layer on the hot path.
+  const app = opts.extend ? express() : mocks;
+  const extension = opts.extend?.(app, mock);
+  if (opts.extend) app.disable('x-powered-by').use(mocks);
   const host = opts.host ?? '127.0.0.1';
   // The handshake asks for a certificate but lets every client in: the pipeline refuses a missing or
   // untrusted one in problem+json, and only on the operations that need it (docs/decisions/0008).
@@ -52,17 +67,20 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   server.requestTimeout = 0;
   const { port } = server.address() as AddressInfo;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  extension?.listening?.(url);
   return {
     mock,
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await extension?.close?.();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
           if (!opts.mock) mock.close();
           resolve();
         });
-      }),
+      });
+    },
   };
 }
