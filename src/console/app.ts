@@ -16,6 +16,7 @@ import { ProblemError } from '../core/problem.js';
 import { childrenOf } from '../engine/context.js';
 import { RunManager, RUN_ID, type StartRequest } from './runs.js';
 import { tarDirectory } from './tar.js';
+import type { Suite } from '../engine/types.js';
 import { CONSOLE_CSS, CONSOLE_HTML, CONSOLE_JS } from './page.js';
 
 export const CONSOLE_PATH = '/console';
@@ -33,11 +34,13 @@ const REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-
 export interface ConsoleOptions {
   /** Where runs started from the console write their evidence bundles (one directory each). */
   runsDir: string;
+  /** The suites runs select from (default: every suite); tests pass a few. */
+  suites?: Suite[];
 }
 
 /** Mounts the console; pass it as `startServer({ extend: (app, mock) => mountConsole(app, mock, opts) })`. */
 export function mountConsole(app: express.Express, mock: MockServices, opts: ConsoleOptions): ServerExtension & { runs: RunManager } {
-  const runs = new RunManager(mock, opts.runsDir);
+  const runs = new RunManager(mock, opts.runsDir, opts.suites);
   const logins = new Map<string, number>();
   const streams = new Set<Response>();
   const tokenHash = createHash('sha256').update(mock.controlToken).digest();

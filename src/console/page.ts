@@ -157,7 +157,7 @@ export const CONSOLE_JS = String.raw`'use strict';
   function problemText(p) {
     if (!p || typeof p !== 'object') return String(p);
     var lines = [(p.title || 'Error') + (p.detail ? ': ' + p.detail : '')];
-    (p.errors || []).forEach(function (e) { lines.push('  ' + (e.path || '/') + ' ' + e.message + (e.requirement ? ' [' + e.requirement + ']' : '')); });
+    (p.errors || []).forEach(function (e) { if (e.message !== p.detail) lines.push('  ' + (e.path || '/') + ' ' + e.message + (e.requirement ? ' [' + e.requirement + ']' : '')); });
     return lines.join('\n');
   }
   function api(method, path, body) {

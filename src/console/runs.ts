@@ -14,7 +14,7 @@ import { ProblemError } from '../core/problem.js';
 import type { JournalEntry } from '../core/journal.js';
 import type { MockServices } from '../mock.js';
 import type { RunSummary } from '../engine/result.js';
-import type { Status } from '../engine/types.js';
+import type { Status, Suite } from '../engine/types.js';
 import { BrowserPrompter, type Answer, type PromptCard } from './prompter.js';
 
 export interface TestRow {
@@ -71,6 +71,8 @@ export class RunManager {
   constructor(
     private readonly mock: MockServices,
     readonly runsDir: string,
+    /** The suites a run selects from (default: every suite). */
+    private readonly suites?: Suite[],
   ) {
     this.events.setMaxListeners(0);
   }
@@ -88,7 +90,7 @@ export class RunManager {
     try {
       statement = parseStatement(req.statement, 'statement');
       // The same selection errors as `run` (no capability declared, a mandatory test deselected), before anything starts.
-      selectTests(statement, ALL_SUITES);
+      selectTests(statement, this.suites ?? ALL_SUITES);
     } catch (err) {
       if (err instanceof ConfigError) throw invalid('/statement', 'conformance-statement', err.message);
       throw err;
@@ -153,7 +155,7 @@ export class RunManager {
         driver: prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(sutUrl!),
         mock: client,
         mockPublicUrl: this.url,
-        suites: ALL_SUITES,
+        suites: this.suites ?? ALL_SUITES,
         ...(prompter ? { prompter, timeouts: INTERACTIVE_TIMEOUTS } : {}),
         onProgress: (e) => {
           if (e.type === 'start') view.total = e.total;
