@@ -104,6 +104,8 @@ label { display:block; margin:4px 0; } label.inline { display:inline; }
 table { border-collapse:collapse; width:100%; margin:6px 0; }
 th, td { text-align:left; padding:4px 6px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { font-weight:600; color:var(--muted); font-size:12px; }
+#run-list code { font-size:11px; word-break:break-all; }
+#run-list a { white-space:nowrap; display:block; }
 td.why { color:var(--muted); font-size:12px; word-break:break-word; }
 code, pre { font-family:ui-monospace, monospace; font-size:12px; }
 pre { background:var(--bg); border:1px solid var(--line); border-radius:6px; padding:8px; overflow:auto; max-height:320px; white-space:pre-wrap; word-break:break-word; margin:4px 0; }

@@ -23,6 +23,11 @@ import { involvement } from '../support/messages.js';
 import { stringify } from 'yaml';
 import { parseStatement } from '../../src/engine/statement.js';
 
+// Page functions run in the browser; the project's types are node's only.
+declare const document: any;
+declare const window: any;
+type HTMLInputElement = any;
+
 const SHOTS = process.env.ICS_SCREENSHOTS ?? '/tmp/ics-console-screens';
 const PICK = new Set(['CP-FEED-003.identifiers', 'SEC-TLS-001.attestation']);
 const suites = ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => PICK.has(t.id)) })).filter((s) => s.tests.length > 0);
@@ -112,10 +117,10 @@ describe('access', () => {
   it('a change without the console\'s header is refused and changes nothing', async () => {
     const res = await fetch(`${srv.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
     const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-    const before = (await (await fetch(`${srv.url}/console/api/sessions`, { headers: { cookie } })).json()).sessions.length;
+    const before = ((await (await fetch(`${srv.url}/console/api/sessions`, { headers: { cookie } })).json()) as any).sessions.length;
     const forged = await fetch(`${srv.url}/console/api/sessions`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
     expect(forged.status).toBe(403);
-    const after = (await (await fetch(`${srv.url}/console/api/sessions`, { headers: { cookie } })).json()).sessions.length;
+    const after = ((await (await fetch(`${srv.url}/console/api/sessions`, { headers: { cookie } })).json()) as any).sessions.length;
     expect(after).toBe(before);
   });
 
