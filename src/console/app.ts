@@ -176,6 +176,14 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
       fail(res, err);
     }
   });
+  r.post('/api/runs/:id/stop', express.json({ limit: '4kb' }), (req, res) => {
+    try {
+      res.status(202).json(runs.stop(String(req.params.id), (req.body as { by?: unknown } | undefined)?.by));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  r.post('/api/runs/:id/rerun', express.json({ limit: '4kb' }), asyncRoute(async (req, res) => void res.status(201).json(await runs.rerun(String(req.params.id), (req.body as { test?: unknown } | undefined)?.test))));
   r.get('/api/runs/:id/report.html', asyncRoute(async (req, res) => {
     const dir = runs.runDir(String(req.params.id));
     res.setHeader('content-security-policy', REPORT_CSP);

@@ -69,9 +69,10 @@ export const CONSOLE_HTML = `<!doctype html>
     <div class="col-right" id="run-view">
       <p class="muted" id="run-hint">Start a run or pick one: its progress, the tester's cards and the verdict show here live.</p>
       <div id="run-head" hidden><h2 id="run-title"></h2><p><span id="run-state" class="badge"></span> <span id="run-verdict" class="badge"></span> <span id="run-progress"></span></p>
-        <div class="bar"><div id="run-bar"></div></div><p id="run-links"></p></div>
+        <div class="bar"><div id="run-bar"></div></div><p id="run-links"></p>
+        <form id="stop-form" class="row" hidden><input id="stop-by" placeholder="your name" aria-label="who stops the run" maxlength="100"><button id="stop-run" type="submit" class="danger">Stop run (bundle marked INCOMPLETE)</button></form></div>
       <div id="cards"></div>
-      <table id="run-tests"><thead><tr><th>Test</th><th>Status</th><th>Why</th></tr></thead><tbody></tbody></table>
+      <table id="run-tests"><thead><tr><th>Test</th><th>Status</th><th>Why</th><th></th></tr></thead><tbody></tbody></table>
     </div>
   </div>
 </section>
@@ -306,12 +307,20 @@ export const CONSOLE_JS = String.raw`'use strict';
     $('run-bar').style.width = v.total ? Math.round(100 * done / v.total) + '%' : '0';
     var verdict = $('run-verdict');
     if (v.summary) { verdict.textContent = v.summary.label; verdict.className = 'badge ' + v.summary.verdict; } else if (v.error) { verdict.textContent = 'harness error: ' + v.error; verdict.className = 'badge fail'; } else { verdict.textContent = ''; verdict.className = 'badge'; }
+    $('stop-form').hidden = v.state !== 'running' || !!v.stopped;
     var links = $('run-links'); clear(links);
+    if (v.stopped) links.appendChild(el('span', { cls: 'incomplete', text: 'Stopped by ' + v.stopped.by + ' at ' + v.stopped.at.slice(11, 19) + '. ' }));
+    if (v.only) links.appendChild(el('span', { cls: 'muted', text: 'Only ' + v.only + '. ' }));
     if (v.state === 'finished') { links.appendChild(reportLink(v.id)); links.appendChild(document.createTextNode(' · ')); links.appendChild(bundleLink(v.id)); loadRuns(); if (runSource) { runSource.close(); runSource = null; } }
     v.cards.forEach(renderCard);
     var tb = $('run-tests').tBodies[0]; clear(tb);
     v.tests.slice().reverse().forEach(function (t) {
-      tb.appendChild(el('tr', { 'data-test': t.id }, [el('td', {}, [el('code', { text: t.id }), el('div', { cls: 'muted', text: t.title })]), el('td', { cls: t.status, text: t.status }), el('td', { cls: 'why', text: t.reason || '' })]));
+      var again = null;
+      if (v.state === 'finished') {
+        again = el('button', { cls: 'rerun', type: 'button', text: 'Re-run' });
+        again.addEventListener('click', function () { api('POST', '/runs/' + encodeURIComponent(v.id) + '/rerun', { test: t.id }).then(function (n) { watchRun(n.id); loadRuns(); }, function (e) { $('run-error').textContent = e.message; }); });
+      }
+      tb.appendChild(el('tr', { 'data-test': t.id }, [el('td', {}, [el('code', { text: t.id }), el('div', { cls: 'muted', text: t.title })]), el('td', { cls: t.status, text: t.status }), el('td', { cls: 'why', text: t.reason || '' }), el('td', {}, [again])]));
     });
   }
   // Cards are kept, not redrawn: a note being typed must survive the next update.
@@ -349,6 +358,11 @@ export const CONSOLE_JS = String.raw`'use strict';
       msgs.appendChild(el('li', { cls: m.status < 400 ? 'received' : 'refused', text: line }));
     });
   }
+  $('stop-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    if (!confirm('Stop this run? What has run so far is written as an INCOMPLETE bundle.')) return;
+    api('POST', '/runs/' + encodeURIComponent(currentRun()) + '/stop', { by: $('stop-by').value.trim() || undefined }).catch(function (e) { $('run-error').textContent = e.message; });
+  });
   function currentRun() { var t = $('run-title').textContent; return t.slice(t.lastIndexOf(' ') + 1); }
   function reportLink(id) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/report.html', target: '_blank', rel: 'noopener', cls: 'report', text: 'Open report' }); }
   function bundleLink(id) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/bundle.tar', download: id + '.tar', cls: 'bundle', text: 'Download bundle' }); }

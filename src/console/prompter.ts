@@ -35,7 +35,7 @@ export interface Answer {
 
 export class BrowserPrompter implements Prompter {
   readonly cards: PromptCard[] = [];
-  private readonly waiting = new Map<number, (a: PromptCard) => void>();
+  private readonly waiting = new Map<number, { resolve: (a: PromptCard) => void; reject: (e: Error) => void }>();
   private n = 0;
   /** Which test is running, stamped on each new card. */
   currentTest: string | undefined;
@@ -44,6 +44,8 @@ export class BrowserPrompter implements Prompter {
     private readonly changed: () => void,
     /** Secrets (the session's tokens) to hide once an instruction that carried them is done. */
     private readonly secrets: () => string[] = () => [],
+    /** Set once the run is stopped: new cards are not shown, the engine gets the error at once. */
+    private readonly stopped: () => Error | undefined = () => undefined,
   ) {}
 
   instruct(text: string): Promise<void> {
@@ -57,10 +59,12 @@ export class BrowserPrompter implements Prompter {
   }
 
   private open(kind: PromptCard['kind'], text: string): Promise<PromptCard> {
+    const stop = this.stopped();
+    if (stop) return Promise.reject(stop);
     const card: PromptCard = { id: ++this.n, kind, text, state: 'open', outcome: 'waiting', messages: [], shownAt: new Date().toISOString(), ...(this.currentTest ? { test: this.currentTest } : {}) };
     this.cards.push(card);
     this.changed();
-    return new Promise((resolve) => this.waiting.set(card.id, resolve));
+    return new Promise((resolve, reject) => this.waiting.set(card.id, { resolve, reject }));
   }
 
   /**
@@ -83,10 +87,10 @@ export class BrowserPrompter implements Prompter {
     card.state = 'done';
     // The configure step shows the session's tokens once; afterwards the card keeps them masked.
     for (const s of this.secrets()) if (s) card.text = card.text.split(s).join('***');
-    const resolve = this.waiting.get(id);
+    const waiter = this.waiting.get(id);
     this.waiting.delete(id);
     this.changed();
-    resolve?.(card);
+    waiter?.resolve(card);
     return card;
   }
 
@@ -101,8 +105,15 @@ export class BrowserPrompter implements Prompter {
     this.changed();
   }
 
-  /** Unanswered cards, e.g. to release the engine when the run is stopped. */
-  pending(): number[] {
-    return [...this.waiting.keys()];
+  /** The run was stopped: every open card is closed unanswered and the engine told why. */
+  release(): void {
+    const stop = this.stopped() ?? new Error('the run was stopped');
+    for (const [id, w] of this.waiting) {
+      const card = this.cards.find((c) => c.id === id);
+      if (card) card.state = 'done';
+      w.reject(stop);
+    }
+    this.waiting.clear();
+    this.changed();
   }
 }

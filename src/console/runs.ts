@@ -14,6 +14,7 @@ import { ProblemError } from '../core/problem.js';
 import type { JournalEntry } from '../core/journal.js';
 import type { MockServices } from '../mock.js';
 import type { RunSummary } from '../engine/result.js';
+import { HarnessError } from '../engine/mock-client.js';
 import type { Status, Suite } from '../engine/types.js';
 import { BrowserPrompter, type Answer, type PromptCard } from './prompter.js';
 
@@ -43,12 +44,18 @@ export interface RunView {
   summary?: Pick<RunSummary, 'verdict' | 'label' | 'exitCode' | 'total' | 'PASSED' | 'FAILED' | 'WARNING' | 'SKIPPED' | 'ERROR' | 'REVIEW'>;
   /** Why the run could not finish (the harness's own failure). */
   error?: string;
+  /** Set when someone stopped the run: it still writes a bundle, marked INCOMPLETE. */
+  stopped?: { by: string; at: string };
+  /** The test or suite this run was limited to. */
+  only?: string;
 }
 
 export interface StartRequest {
   statement?: unknown;
   sutUrl?: unknown;
   interactive?: unknown;
+  /** Run only this test (a re-run of one test, or one suite's id for the suite): the verdict then says PARTIAL. */
+  only?: unknown;
 }
 
 /** Run ids are directory names under the runs directory: nothing else is ever read from it. */
@@ -58,7 +65,13 @@ interface Live {
   view: RunView;
   prompter: BrowserPrompter | undefined;
   done: Promise<void>;
+  /** What started it, for a re-run of one of its tests. */
+  request: { statement: string; sutUrl?: string; interactive: boolean };
+  stop?: HarnessError;
 }
+
+/** What a stopped run's remaining steps throw: the engine records it as each test's reason. */
+class StoppedError extends HarnessError {}
 
 /** Interactive runs wait for a person: minutes, not the automated defaults (as `run --interactive`). */
 const INTERACTIVE_TIMEOUTS = { messageMs: 300_000, giveUpMs: 600_000, quietMs: 5_000 };
@@ -96,6 +109,15 @@ export class RunManager {
       throw err;
     }
     const interactive = req.interactive === true;
+    let suites = this.suites ?? ALL_SUITES;
+    let only: string | undefined;
+    if (req.only !== undefined) {
+      only = String(req.only);
+      const bySuite = suites.filter((s) => s.id === only);
+      const byTest = suites.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === only) })).filter((s) => s.tests.length > 0);
+      suites = bySuite.length ? bySuite : byTest;
+      if (suites.length === 0) throw invalid('/only', 'known-test', `unknown test or suite "${only}" (see \`ics-conformance list\`)`);
+    }
     const sutUrl = typeof req.sutUrl === 'string' && req.sutUrl.trim() ? req.sutUrl.trim() : statement.sut?.driverUrl;
     if (!interactive) {
       if (!sutUrl) throw invalid('/sutUrl', 'required', 'no system under test: give the driver API URL (or sut.driverUrl in the statement), or choose a witnessed (interactive) run');
@@ -114,27 +136,27 @@ export class RunManager {
       total: 0,
       tests: [],
       cards: [],
+      ...(only ? { only } : {}),
     };
-    const entry: Live = { view, prompter: undefined, done: Promise.resolve() };
+    const entry: Live = { view, prompter: undefined, done: Promise.resolve(), request: { statement: req.statement, interactive, ...(sutUrl ? { sutUrl } : {}) } };
     this.live.set(id, entry);
-    entry.done = this.execute(entry, statement, interactive, sutUrl);
+    entry.done = this.execute(entry, statement, interactive, sutUrl, suites);
     return view;
   }
 
-  private async execute(entry: Live, statement: Statement, interactive: boolean, sutUrl: string | undefined): Promise<void> {
+  private async execute(entry: Live, statement: Statement, interactive: boolean, sutUrl: string | undefined, suites: Suite[]): Promise<void> {
     const { view } = entry;
     const publish = () => this.events.emit(view.id, view);
-    const [{ runSuites }, { HttpDriver }, { InteractiveDriver }, { MockClient }, { ALL_SUITES }, { writeRunDirectory }, { makeReporters }] = await Promise.all([
+    const [{ runSuites, summarise }, { HttpDriver }, { InteractiveDriver }, { MockClient }, { writeRunDirectory }, { makeReporters }] = await Promise.all([
       import('../engine/runner.js'),
       import('../engine/driver.js'),
       import('../engine/interactive.js'),
       import('../engine/mock-client.js'),
-      import('../../suites/index.js'),
       import('../evidence/bundle.js'),
       import('../cli/options.js'),
     ]);
     const client = new MockClient(this.url, this.mock.controlToken);
-    const prompter = interactive ? new BrowserPrompter(publish, () => client.session?.credentials.map((c) => c.token) ?? []) : undefined;
+    const prompter = interactive ? new BrowserPrompter(publish, () => client.session?.credentials.map((c) => c.token) ?? [], () => entry.stop) : undefined;
     entry.prompter = prompter;
     view.cards = prompter?.cards ?? [];
     // The system's messages in the run's session turn the latest instruction card green or red as they arrive.
@@ -152,10 +174,10 @@ export class RunManager {
     try {
       const result = await runSuites({
         statement,
-        driver: prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(sutUrl!),
-        mock: client,
+        driver: stoppable(prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(sutUrl!), () => entry.stop),
+        mock: stoppable(client, () => entry.stop, ['token', 'lastSeq', 'deleteSession', 'entriesAfter'], ['settle']),
         mockPublicUrl: this.url,
-        suites: this.suites ?? ALL_SUITES,
+        suites,
         ...(prompter ? { prompter, timeouts: INTERACTIVE_TIMEOUTS } : {}),
         onProgress: (e) => {
           if (e.type === 'start') view.total = e.total;
@@ -170,6 +192,18 @@ export class RunManager {
           publish();
         },
       });
+      const partial = !!view.only;
+      if (entry.stop || partial) {
+        // A stopped or one-test run is evidence of what ran, never an accreditation verdict.
+        const s = summarise(result.tests);
+        const ran = result.tests.filter((t) => !(entry.stop && t.reason?.includes(entry.stop.message))).length;
+        const judged = entry.stop ? summarise(result.tests.slice(0, ran)) : s;
+        const label = entry.stop
+          ? `INCOMPLETE: stopped by ${view.stopped!.by} ${ran ? `after ${ran} of ${result.tests.length} tests (${judged.label} so far)` : `before any of ${result.tests.length} tests ended`}`
+          : `PARTIAL (${result.tests.length} test${result.tests.length === 1 ? '' : 's'}: ${view.only}): ${s.label}`;
+        const verdict = entry.stop || s.verdict === 'pass' ? 'incomplete' : s.verdict;
+        result.summary = { ...s, verdict, label, exitCode: ({ error: 3, fail: 1, incomplete: 2, pass: 0 } as const)[verdict] };
+      }
       await writeRunDirectory(result, makeReporters(['json', 'junit', 'markdown', 'html']), join(this.runsDir, view.id));
       const s = result.summary;
       view.summary = { verdict: s.verdict, label: s.label, exitCode: s.exitCode, total: s.total, PASSED: s.PASSED, FAILED: s.FAILED, WARNING: s.WARNING, SKIPPED: s.SKIPPED, ERROR: s.ERROR, REVIEW: s.REVIEW };
@@ -186,6 +220,33 @@ export class RunManager {
 
   view(id: string): RunView | undefined {
     return this.live.get(id)?.view;
+  }
+
+  /** Stops a run in progress: open cards are released, the remaining steps end at once, the bundle is written INCOMPLETE. */
+  stop(runId: string, by: unknown): RunView {
+    const entry = this.live.get(runId);
+    if (!entry) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No run ${runId} in progress` });
+    if (by !== undefined && (typeof by !== 'string' || by.length > 100)) throw invalid('/by', 'maxLength', 'by: who stops the run, at most 100 characters');
+    if (entry.view.state === 'finished' || entry.view.state === 'failed' || entry.stop) throw new ProblemError('ICS_ERR_VALIDATION', { status: 409, detail: `Run ${runId} is not running`, errors: [{ path: '', rule: 'running', requirement: 'CTL-001', message: 'the run has already ended or is stopping' }] });
+    const who = typeof by === 'string' && by.trim() ? by.trim() : 'the console';
+    entry.view.stopped = { by: who, at: new Date().toISOString() };
+    entry.stop = new StoppedError(`not run: the run was stopped by ${who}`);
+    entry.prompter?.release();
+    this.events.emit(runId, entry.view);
+    return entry.view;
+  }
+
+  /** A new run of one test (or suite) of an earlier run, with the same statement, system and mode. */
+  async rerun(runId: string, only: unknown): Promise<RunView> {
+    const entry = this.live.get(runId);
+    let request = entry?.request;
+    if (!request) {
+      const dir = this.runDir(runId);
+      const r = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { run: { mode: string }; sut: { driverUrl?: string } };
+      request = { statement: await readFile(join(dir, 'statement.json'), 'utf8'), interactive: r.run.mode === 'interactive', ...(r.sut.driverUrl ? { sutUrl: r.sut.driverUrl } : {}) };
+    }
+    if (typeof only !== 'string' || !only) throw invalid('/test', 'required', 'name the test (or suite) to run again');
+    return this.start({ ...request, only });
   }
 
   respond(runId: string, promptId: number, body: Answer): PromptCard {
@@ -228,6 +289,27 @@ export class RunManager {
   async settled(id: string): Promise<void> {
     await this.live.get(id)?.done;
   }
+}
+
+/**
+ * The engine's driver or mock client, which throws once the run is stopped: each remaining test then
+ * ends at once with the stop as its reason, instead of waiting out its timeouts. `keep` still works
+ * (reading the session, deleting it at the end); `skip` resolves at once. Every other method is async.
+ */
+function stoppable<T extends object>(target: T, stopped: () => Error | undefined, keep: string[] = [], skip: string[] = []): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      const v = Reflect.get(t, prop, receiver) as unknown;
+      if (typeof v !== 'function' || keep.includes(String(prop))) return v;
+      return (...args: unknown[]) => {
+        const stop = stopped();
+        // Waiting for quiet is pointless once stopped; the test's evidence so far is still read (entriesAfter).
+        if (stop && skip.includes(String(prop))) return Promise.resolve();
+        if (stop) return Promise.reject(stop);
+        return (v as (...a: unknown[]) => unknown).apply(t, args);
+      };
+    },
+  });
 }
 
 function invalid(path: string, rule: string, message: string): ProblemError {

@@ -270,6 +270,16 @@ describe('runs', () => {
     await p.click('#diff-runs');
     await p.waitForFunction(() => document.getElementById('diff')!.textContent!.length > 0);
     expect(await p.locator('#diff').textContent()).toContain('No regression against the baseline.');
+    // Re-run one test: a new run of that test alone, whose verdict says it is partial.
+    await p.locator('#run-tests tr[data-test="CP-FEED-003.identifiers"] button.rerun').click();
+    await p.waitForFunction((prev) => !document.getElementById('run-title')!.textContent!.endsWith(prev), second);
+    await p.waitForFunction(() => document.getElementById('run-verdict')!.textContent!.startsWith('PARTIAL'), undefined, { timeout: 60_000 });
+    expect(await p.locator('#run-verdict').textContent()).toBe('PARTIAL (1 test: CP-FEED-003.identifiers): PASS');
+    const third = (await p.locator('#run-title').textContent())!.split(' ').pop()!;
+    const partial = JSON.parse(execFileSync('cat', [join(runsDir, third, 'results.json')], { encoding: 'utf8' }));
+    expect(partial.summary).toMatchObject({ verdict: 'incomplete', exitCode: 2 });
+    expect(partial.tests.map((t: any) => t.id)).toEqual(['CP-FEED-003.identifiers']);
+    expect((await verifyBundle(join(runsDir, third))).ok).toBe(true);
     expect(errors).toEqual([]);
     await p.close();
   }, 120_000);
@@ -351,4 +361,32 @@ describe('runs', () => {
     expect(errors).toEqual([]);
     await p.close();
   }, 180_000);
+
+  it('a run stopped early releases its open card and still writes a bundle, marked INCOMPLETE, that verify accepts', async () => {
+    const { page: p, errors } = await loggedIn();
+    await p.click('button.tab[data-tab="runs"]');
+    await p.fill('#statement', stringify({ ...referenceStatement(), capabilities: ['contactpoint-feed'], attestations: [] }));
+    await p.check('#interactive');
+    await p.click('#start-run');
+    await p.locator('.card[data-id="1"]').waitFor();
+    const stopped = Date.now();
+    await p.fill('#stop-by', 'A. Tester');
+    await p.click('#stop-run');
+    await p.waitForFunction(() => document.getElementById('run-state')!.textContent!.startsWith('finished'), undefined, { timeout: 30_000 });
+    expect(Date.now() - stopped).toBeLessThan(10_000);
+    expect(await p.locator('#run-verdict').textContent()).toBe('INCOMPLETE: stopped by A. Tester before any of 2 tests ended');
+    expect(await p.locator('.card.open').count()).toBe(0);
+    const id = (await p.locator('#run-title').textContent())!.split(' ').pop()!;
+    const report = await verifyBundle(join(runsDir, id));
+    expect(report.ok).toBe(true);
+    expect(report.run?.verdict).toBe('incomplete');
+    const results = JSON.parse(execFileSync('cat', [join(runsDir, id, 'results.json')], { encoding: 'utf8' }));
+    expect(results.summary).toMatchObject({ verdict: 'incomplete', exitCode: 2 });
+    expect(results.tests.every((t: any) => t.status === 'ERROR' && t.reason === 'not run: the run was stopped by A. Tester')).toBe(true);
+    // Stopping again is refused, and changes nothing.
+    const again = await p.evaluate((run) => fetch('/console/api/runs/' + run + '/stop', { method: 'POST', headers: { 'x-ics-console': '1', 'content-type': 'application/json' }, body: '{}' }).then((r: any) => r.status), id);
+    expect(again).toBe(409);
+    expect(errors).toEqual([]);
+    await p.close();
+  }, 60_000);
 });
