@@ -36,11 +36,13 @@ export interface ConsoleOptions {
   runsDir: string;
   /** The suites runs select from (default: every suite); tests pass a few. */
   suites?: Suite[];
+  /** The mocks' URL as the vendor's ICS reaches them, when that is not this server's (behind a TLS proxy). */
+  publicUrl?: string;
 }
 
 /** Mounts the console; pass it as `startServer({ extend: (app, mock) => mountConsole(app, mock, opts) })`. */
 export function mountConsole(app: express.Express, mock: MockServices, opts: ConsoleOptions): ServerExtension & { runs: RunManager } {
-  const runs = new RunManager(mock, opts.runsDir, opts.suites);
+  const runs = new RunManager(mock, opts.runsDir, opts.suites, opts.publicUrl);
   const logins = new Map<string, number>();
   const streams = new Set<Response>();
   const tokenHash = createHash('sha256').update(mock.controlToken).digest();
@@ -67,7 +69,7 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
     }
     const id = randomBytes(24).toString('base64url');
     logins.set(id, Date.now() + LOGIN_MS);
-    res.setHeader('set-cookie', `${COOKIE}=${id}; Path=${CONSOLE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${LOGIN_MS / 1000}${req.secure ? '; Secure' : ''}`);
+    res.setHeader('set-cookie', `${COOKIE}=${id}; Path=${CONSOLE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${LOGIN_MS / 1000}${secure(req) ? '; Secure' : ''}`);
     res.status(204).end();
   });
 
@@ -228,6 +230,12 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
 function view(e: JournalEntry): JournalEntry & { children: string[] } {
   const children = childrenOf(e).map((c) => [c.name?.given, c.name?.family, c.identifiers?.nhsNumber].filter((x) => typeof x === 'string' && x).join(' '));
   return { ...e, children };
+}
+
+/** HTTPS here, or at a TLS proxy on this host that says so (docs/console.md): the cookie is then Secure. */
+function secure(req: Request): boolean {
+  const a = req.socket.remoteAddress ?? '';
+  return req.secure || (req.get('x-forwarded-proto') === 'https' && (a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1'));
 }
 
 function cookie(req: Request, name: string): string | undefined {

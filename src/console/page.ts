@@ -84,6 +84,8 @@ export const CONSOLE_HTML = `<!doctype html>
 export const CONSOLE_CSS = `
 :root { --fg:#1b1f24; --muted:#59636e; --line:#d0d7de; --bg:#f6f8fa; --ok:#1a7f37; --bad:#cf222e; --warn:#9a6700; --acc:#0969da; }
 * { box-sizing: border-box; }
+[hidden] { display:none !important; }
+button { white-space:nowrap; }
 body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color:var(--fg); background:#fff; }
 header { display:flex; align-items:center; justify-content:space-between; padding:8px 16px; border-bottom:1px solid var(--line); background:var(--bg); }
 h1 { font-size:18px; margin:0; } h1 span { color:var(--muted); font-weight:400; }
@@ -100,12 +102,13 @@ textarea { width:100%; font-family:ui-monospace, monospace; font-size:12px; }
 label { display:block; margin:4px 0; } label.inline { display:inline; }
 .row { display:flex; gap:6px; flex-wrap:wrap; align-items:center; margin:6px 0; }
 .row input:not([type=checkbox]):not([type=file]) { flex:1; min-width:120px; }
-.cols { display:grid; grid-template-columns:minmax(340px, 2fr) 3fr; gap:20px; }
+.cols { display:grid; grid-template-columns:minmax(400px, 1fr) 1.4fr; gap:20px; }
 @media (max-width: 900px) { .cols { grid-template-columns:1fr; } }
 table { border-collapse:collapse; width:100%; margin:6px 0; }
 th, td { text-align:left; padding:4px 6px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { font-weight:600; color:var(--muted); font-size:12px; }
 #run-list code { font-size:11px; word-break:break-all; }
+#run-list td > div { white-space:nowrap; }
 #run-list a { white-space:nowrap; display:block; }
 td.why { color:var(--muted); font-size:12px; word-break:break-word; }
 code, pre { font-family:ui-monospace, monospace; font-size:12px; }
@@ -121,6 +124,8 @@ pre { background:var(--bg); border:1px solid var(--line); border-radius:6px; pad
 .entry summary { cursor:pointer; padding:4px 8px; display:flex; gap:8px; flex-wrap:wrap; }
 .entry .body { padding:0 8px 8px; }
 .seq { color:var(--muted); min-width:3em; }
+.badge:empty { display:none; }
+#stop-form input { flex:0 1 220px; }
 .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; background:var(--bg); border:1px solid var(--line); }
 .PASSED, .accepted, .pass, .received { color:var(--ok); }
 .FAILED, .rejected, .fail, .error-v, .ERROR, .refused { color:var(--bad); }
@@ -291,8 +296,9 @@ export const CONSOLE_JS = String.raw`'use strict';
     api('POST', '/runs', { statement: $('statement').value, sutUrl: $('sut-url').value, interactive: $('interactive').checked })
       .then(function (v) { watchRun(v.id); loadRuns(); }, function (e) { $('run-error').textContent = e.message; });
   });
-  var runSource = null;
+  var runSource = null; var lastState = '';
   function watchRun(id) {
+    lastState = '';
     if (runSource) runSource.close();
     clear($('cards')); clear($('run-tests').tBodies[0]);
     runSource = new EventSource('/console/api/runs/' + encodeURIComponent(id) + '/events');
@@ -308,6 +314,7 @@ export const CONSOLE_JS = String.raw`'use strict';
     var verdict = $('run-verdict');
     if (v.summary) { verdict.textContent = v.summary.label; verdict.className = 'badge ' + v.summary.verdict; } else if (v.error) { verdict.textContent = 'harness error: ' + v.error; verdict.className = 'badge fail'; } else { verdict.textContent = ''; verdict.className = 'badge'; }
     $('stop-form').hidden = v.state !== 'running' || !!v.stopped;
+    if (v.state !== lastState) { lastState = v.state; if (v.state !== 'finished') loadRuns(); }
     var links = $('run-links'); clear(links);
     if (v.stopped) links.appendChild(el('span', { cls: 'incomplete', text: 'Stopped by ' + v.stopped.by + ' at ' + v.stopped.at.slice(11, 19) + '. ' }));
     if (v.only) links.appendChild(el('span', { cls: 'muted', text: 'Only ' + v.only + '. ' }));
@@ -375,8 +382,8 @@ export const CONSOLE_JS = String.raw`'use strict';
         tb.appendChild(el('tr', { 'data-id': r.id }, [
           el('td', {}, [fin ? el('input', { type: 'radio', name: 'diff-a', value: r.id, 'aria-label': 'baseline' }) : null]),
           el('td', {}, [fin ? el('input', { type: 'radio', name: 'diff-b', value: r.id, 'aria-label': 'run' }) : null]),
-          el('td', {}, [el('code', { text: r.id }), el('div', { cls: 'muted', text: (r.startedAt || '').replace('T', ' ').slice(0, 19) })]),
-          el('td', { text: r.vendor + ' ' + r.product + ' ' + r.version }),
+          el('td', {}, [el('div', { text: (r.startedAt || '').replace('T', ' ').slice(0, 19) }), el('code', { cls: 'muted', text: r.id })]),
+          el('td', { title: r.vendor, text: r.product + ' ' + r.version }),
           el('td', { cls: r.summary ? r.summary.verdict : '', text: r.summary ? r.summary.label : r.state }),
           el('td', {}, fin ? [reportLink(r.id), ' ', bundleLink(r.id)] : [watch])]));
       });

@@ -86,6 +86,8 @@ export class RunManager {
     readonly runsDir: string,
     /** The suites a run selects from (default: every suite). */
     private readonly suites?: Suite[],
+    /** The mocks' URL as the vendor's ICS reaches them (a TLS proxy's), if not this server's own. */
+    private readonly publicUrl?: string,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -155,7 +157,7 @@ export class RunManager {
       import('../evidence/bundle.js'),
       import('../cli/options.js'),
     ]);
-    const client = new MockClient(this.url, this.mock.controlToken);
+    const client = new MockClient(this.url, this.mock.controlToken, this.publicUrl ?? this.url);
     const prompter = interactive ? new BrowserPrompter(publish, () => client.session?.credentials.map((c) => c.token) ?? [], () => entry.stop) : undefined;
     entry.prompter = prompter;
     view.cards = prompter?.cards ?? [];
@@ -176,7 +178,7 @@ export class RunManager {
         statement,
         driver: stoppable(prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(sutUrl!), () => entry.stop),
         mock: stoppable(client, () => entry.stop, ['token', 'lastSeq', 'deleteSession', 'entriesAfter'], ['settle']),
-        mockPublicUrl: this.url,
+        mockPublicUrl: this.publicUrl ?? this.url,
         suites,
         ...(prompter ? { prompter, timeouts: INTERACTIVE_TIMEOUTS } : {}),
         onProgress: (e) => {

@@ -114,6 +114,12 @@ describe('access', () => {
     await p.close();
   });
 
+  it('behind a TLS proxy on this host (X-Forwarded-Proto: https from loopback) the login cookie is Secure; over plain HTTP it is not', async () => {
+    const login = (headers: Record<string, string>) => fetch(`${srv.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ token: TOKEN }) });
+    expect((await login({ 'x-forwarded-proto': 'https' })).headers.get('set-cookie')).toMatch(/; Secure$/);
+    expect((await login({})).headers.get('set-cookie')).not.toMatch(/Secure/);
+  });
+
   it('a change without the console\'s header is refused and changes nothing', async () => {
     const res = await fetch(`${srv.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
     const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
@@ -361,6 +367,25 @@ describe('runs', () => {
     expect(errors).toEqual([]);
     await p.close();
   }, 180_000);
+
+  it('with a public URL, the ICS is configured with it, not the server\'s own', async () => {
+    const other = await startServer({ port: 0, controlToken: TOKEN, extend: (app, mock) => mountConsole(app, mock, { runsDir, suites, publicUrl: 'https://harness.example.org' }) });
+    try {
+      const login = await fetch(`${other.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
+      const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0]!, 'x-ics-console': '1', 'content-type': 'application/json' };
+      const started = (await (await fetch(`${other.url}/console/api/runs`, { method: 'POST', headers, body: JSON.stringify({ statement: stringify(referenceStatement()), interactive: true }) })).json()) as any;
+      let view: any;
+      for (let i = 0; i < 100 && !view?.cards?.length; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        view = await (await fetch(`${other.url}/console/api/runs/${started.id}`, { headers })).json();
+      }
+      expect(view.cards[0].text).toContain('ContactPoint https://harness.example.org/contactpoint/v1');
+      expect(view.cards[0].text).not.toContain(other.url);
+      expect((await fetch(`${other.url}/console/api/runs/${started.id}/stop`, { method: 'POST', headers, body: '{}' })).status).toBe(202);
+    } finally {
+      await other.close();
+    }
+  });
 
   it('a run stopped early releases its open card and still writes a bundle, marked INCOMPLETE, that verify accepts', async () => {
     const { page: p, errors } = await loggedIn();

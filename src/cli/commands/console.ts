@@ -6,6 +6,7 @@ interface Args {
   data?: string;
   runs: string;
   'control-token'?: string;
+  'public-url'?: string;
 }
 
 export const consoleCommand = (): CommandModule<object, Args> => ({
@@ -17,6 +18,7 @@ export const consoleCommand = (): CommandModule<object, Args> => ({
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on (put a TLS proxy in front before opening it wider: docs/console.md)' })
       .option('data', { type: 'string', describe: 'SQLite file for durable state (default: in memory)' })
       .option('runs', { type: 'string', default: 'reports/console', describe: 'Directory for the evidence bundles of runs started in the console' })
+      .option('public-url', { type: 'string', describe: 'The mocks\' URL as the vendor\'s ICS reaches them (e.g. behind a TLS proxy); runs configure the ICS with it' })
       .option('control-token', { type: 'string', describe: 'Control token, which also opens the console (default: $ICS_CONTROL_TOKEN or random)' })
       .example('$0 console', 'Open http://127.0.0.1:4010/console and log in with the printed control token')
       .example('$0 console --port 8443 --data witnessed.sqlite --runs evidence/', 'Durable sessions, bundles in evidence/') as never,
@@ -29,7 +31,7 @@ export const consoleCommand = (): CommandModule<object, Args> => ({
       ...(args.data ? { data: args.data } : {}),
       ...(controlToken ? { controlToken } : {}),
       demoSession: { dataset: 'population', count: 200, seed: 1 },
-      extend: (app, mock) => mountConsole(app, mock, { runsDir: args.runs }),
+      extend: (app, mock) => mountConsole(app, mock, { runsDir: args.runs, ...(args['public-url'] ? { publicUrl: args['public-url'] } : {}) }),
     });
     const { url, mock } = running;
     console.log(
