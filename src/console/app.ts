@@ -185,6 +185,7 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
       fail(res, err);
     }
   });
+  r.post('/api/runs/:id/resume', asyncRoute(async (req, res) => void res.status(201).json(await runs.resume(String(req.params.id)))));
   r.post('/api/runs/:id/rerun', express.json({ limit: '4kb' }), asyncRoute(async (req, res) => void res.status(201).json(await runs.rerun(String(req.params.id), (req.body as { test?: unknown } | undefined)?.test))));
   r.get('/api/runs/:id/report.html', asyncRoute(async (req, res) => {
     const dir = runs.runDir(String(req.params.id));
@@ -214,6 +215,8 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
     runs,
     listening: (url) => runs.listening(url),
     close: async () => {
+      // Runs in progress end first (their state saved for a resume), while the server can still answer them.
+      await runs.close();
       for (const s of streams) s.end();
       streams.clear();
     },

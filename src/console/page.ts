@@ -378,6 +378,10 @@ export const CONSOLE_JS = String.raw`'use strict';
       var tb = $('run-list').tBodies[0]; clear(tb);
       d.runs.forEach(function (r) {
         var watch = el('button', { text: 'Watch', cls: 'watch' }); watch.addEventListener('click', function () { watchRun(r.id); });
+        if (r.state === 'interrupted') {
+          watch = el('button', { text: 'Resume', cls: 'resume' });
+          watch.addEventListener('click', function () { api('POST', '/runs/' + encodeURIComponent(r.id) + '/resume').then(function (v) { watchRun(v.id); loadRuns(); }, function (e) { $('run-error').textContent = e.message; }); });
+        }
         var fin = r.state === 'finished';
         tb.appendChild(el('tr', { 'data-id': r.id }, [
           el('td', {}, [fin ? el('input', { type: 'radio', name: 'diff-a', value: r.id, 'aria-label': 'baseline' }) : null]),

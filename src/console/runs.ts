@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseStatement, type Statement } from '../engine/statement.js';
@@ -15,7 +15,7 @@ import type { JournalEntry } from '../core/journal.js';
 import type { MockServices } from '../mock.js';
 import type { RunSummary } from '../engine/result.js';
 import { HarnessError } from '../engine/mock-client.js';
-import type { Status, Suite } from '../engine/types.js';
+import type { Status, Suite, TestResult } from '../engine/types.js';
 import { BrowserPrompter, type Answer, type PromptCard } from './prompter.js';
 
 export interface TestRow {
@@ -29,7 +29,8 @@ export interface TestRow {
 
 export interface RunView {
   id: string;
-  state: 'starting' | 'running' | 'finished' | 'failed';
+  /** interrupted: the server stopped mid-run; the tests that had ended are kept, and the run can be resumed. */
+  state: 'starting' | 'running' | 'finished' | 'failed' | 'interrupted';
   mode: 'automated' | 'interactive';
   vendor: string;
   product: string;
@@ -66,8 +67,25 @@ interface Live {
   prompter: BrowserPrompter | undefined;
   done: Promise<void>;
   /** What started it, for a re-run of one of its tests. */
-  request: { statement: string; sutUrl?: string; interactive: boolean };
+  request: RunRequest;
   stop?: HarnessError;
+  /** The server is closing: the run ends without a bundle, its state kept for a resume. */
+  interrupted?: boolean;
+}
+
+interface RunRequest {
+  statement: string;
+  sutUrl?: string;
+  interactive: boolean;
+  only?: string;
+}
+
+/** What survives a restart: how the run was started and every test that had ended (masked). */
+interface SavedRun {
+  id: string;
+  startedAt: string;
+  request: RunRequest;
+  completed: TestResult[];
 }
 
 /** What a stopped run's remaining steps throw: the engine records it as each test's reason. */
@@ -97,7 +115,7 @@ export class RunManager {
   }
 
   /** Validates the request and starts the run; bad input throws a ProblemError and starts nothing. */
-  async start(req: StartRequest): Promise<RunView> {
+  async start(req: StartRequest, resume?: SavedRun): Promise<RunView> {
     if (typeof req.statement !== 'string' || !req.statement.trim())
       throw invalid('/statement', 'required', 'paste or upload a conformance statement (YAML or JSON; `ics-conformance init` writes one)');
     let statement: Statement;
@@ -126,7 +144,7 @@ export class RunManager {
       if (!/^https?:\/\/[^\s/]+/.test(sutUrl)) throw invalid('/sutUrl', 'format:uri', `"${sutUrl}" is not an http(s) URL`);
     }
     if (!this.url) throw new ProblemError('ICS_ERR_INTERNAL', { detail: 'the server is not listening yet' });
-    const id = newRunId();
+    const id = resume?.id ?? newRunId();
     const view: RunView = {
       id,
       state: 'starting',
@@ -134,23 +152,73 @@ export class RunManager {
       vendor: statement.vendor,
       product: statement.product,
       version: statement.version,
-      startedAt: new Date().toISOString(),
+      startedAt: resume?.startedAt ?? new Date().toISOString(),
       total: 0,
-      tests: [],
+      tests: (resume?.completed ?? []).map(row),
       cards: [],
       ...(only ? { only } : {}),
     };
-    const entry: Live = { view, prompter: undefined, done: Promise.resolve(), request: { statement: req.statement, interactive, ...(sutUrl ? { sutUrl } : {}) } };
+    const request: RunRequest = { statement: req.statement, interactive, ...(sutUrl ? { sutUrl } : {}), ...(only ? { only } : {}) };
+    const entry: Live = { view, prompter: undefined, done: Promise.resolve(), request };
     this.live.set(id, entry);
-    entry.done = this.execute(entry, statement, interactive, sutUrl, suites);
+    entry.done = this.execute(entry, statement, interactive, sutUrl, suites, resume?.completed ?? []);
     return view;
   }
 
-  private async execute(entry: Live, statement: Statement, interactive: boolean, sutUrl: string | undefined, suites: Suite[]): Promise<void> {
+  /** Resumes an interrupted run: the tests that had ended are kept, the rest run now (in a fresh mock session). */
+  async resume(runId: string): Promise<RunView> {
+    if (this.live.get(runId)?.view.state !== undefined && this.live.get(runId)?.view.state !== 'interrupted')
+      throw new ProblemError('ICS_ERR_VALIDATION', { status: 409, detail: `Run ${runId} is not interrupted`, errors: [{ path: '', rule: 'interrupted', requirement: 'CTL-001', message: 'only an interrupted run can be resumed' }] });
+    const saved = await this.saved(runId);
+    if (!saved) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No interrupted run ${runId}` });
+    return this.start({ statement: saved.request.statement, sutUrl: saved.request.sutUrl, interactive: saved.request.interactive, ...(saved.request.only ? { only: saved.request.only } : {}) }, saved);
+  }
+
+  private stateFile(id: string): string {
+    return join(this.runsDir, '.state', `${id}.json`);
+  }
+
+  private async saved(id: string): Promise<SavedRun | undefined> {
+    if (!RUN_ID.test(id)) return undefined;
+    try {
+      return JSON.parse(await readFile(this.stateFile(id), 'utf8')) as SavedRun;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Written after every test, whole and then renamed, so a crash leaves the last good state. */
+  private async save(s: SavedRun): Promise<void> {
+    await mkdir(join(this.runsDir, '.state'), { recursive: true });
+    const file = this.stateFile(s.id);
+    await writeFile(`${file}.tmp`, JSON.stringify(s));
+    await rename(`${file}.tmp`, file);
+  }
+
+  /** The server is closing: runs in progress end without a bundle; their saved state lets them resume. */
+  async close(): Promise<void> {
+    const pending: Array<Promise<void>> = [];
+    for (const entry of this.live.values()) {
+      if (entry.view.state !== 'running' && entry.view.state !== 'starting') continue;
+      entry.interrupted = true;
+      entry.stop = new StoppedError('not run: the server stopped');
+      entry.prompter?.release();
+      pending.push(entry.done);
+    }
+    await Promise.all(pending);
+  }
+
+  private async execute(entry: Live, statement: Statement, interactive: boolean, sutUrl: string | undefined, allSuites: Suite[], done: TestResult[]): Promise<void> {
     const { view } = entry;
     const publish = () => this.events.emit(view.id, view);
-    const [{ runSuites, summarise }, { HttpDriver }, { InteractiveDriver }, { MockClient }, { writeRunDirectory }, { makeReporters }] = await Promise.all([
+    const ended = new Set(done.map((t) => t.id));
+    // A resumed run runs only what had not ended; what had is merged back before the bundle is written.
+    const suites = ended.size ? allSuites.map((s) => ({ ...s, tests: s.tests.filter((t) => !ended.has(t.id)) })).filter((s) => s.tests.length > 0) : allSuites;
+    const completed = [...done];
+    let saving = Promise.resolve();
+    const [{ runSuites, summarise, traceability, applyWaivers }, { maskSecrets }, { HttpDriver }, { InteractiveDriver }, { MockClient }, { writeRunDirectory }, { makeReporters }] = await Promise.all([
       import('../engine/runner.js'),
+      import('../evidence/mask.js'),
       import('../engine/driver.js'),
       import('../engine/interactive.js'),
       import('../engine/mock-client.js'),
@@ -182,7 +250,7 @@ export class RunManager {
         suites,
         ...(prompter ? { prompter, timeouts: INTERACTIVE_TIMEOUTS } : {}),
         onProgress: (e) => {
-          if (e.type === 'start') view.total = e.total;
+          if (e.type === 'start') view.total = e.total + done.length;
           else if (e.type === 'test-start') {
             if (!view.sessionId && client.session) view.sessionId = client.session.id;
             if (prompter) prompter.currentTest = e.test.id;
@@ -190,10 +258,31 @@ export class RunManager {
           } else {
             const row = view.tests.find((t) => t.id === e.result.id);
             if (row) Object.assign(row, { status: e.result.status, durationMs: e.result.durationMs, ...(e.result.reason ? { reason: e.result.reason } : {}) });
+            // Saved masked, as the bundle would hold it: the state file is evidence-grade too. A test ended by the stop is not "ended".
+            if (!entry.stop) {
+              completed.push(maskSecrets(e.result, client.session?.credentials.map((c) => c.token) ?? []));
+              const state: SavedRun = { id: view.id, startedAt: view.startedAt, request: entry.request, completed: [...completed] };
+              saving = saving.then(() => this.save(state)).catch(() => undefined);
+            }
           }
           publish();
         },
       });
+      await saving;
+      if (entry.interrupted) {
+        view.state = 'interrupted';
+        return;
+      }
+      if (done.length) {
+        // Merge the tests that ended before the restart back in, in run order, and judge the whole.
+        const order = allSuites.flatMap((s) => s.tests.map((t) => t.id));
+        result.tests = [...done, ...result.tests].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+        result.summary = summarise(result.tests);
+        result.requirements = traceability(result.tests, allSuites);
+        result.waivers = applyWaivers(result.tests, statement, new Date().toISOString().slice(0, 10));
+        result.run.startedAt = view.startedAt;
+        result.run.durationMs = Date.parse(result.run.finishedAt) - Date.parse(view.startedAt);
+      }
       const partial = !!view.only;
       if (entry.stop || partial) {
         // A stopped or one-test run is evidence of what ran, never an accreditation verdict.
@@ -207,11 +296,12 @@ export class RunManager {
         result.summary = { ...s, verdict, label, exitCode: ({ error: 3, fail: 1, incomplete: 2, pass: 0 } as const)[verdict] };
       }
       await writeRunDirectory(result, makeReporters(['json', 'junit', 'markdown', 'html']), join(this.runsDir, view.id));
+      await rm(this.stateFile(view.id), { force: true });
       const s = result.summary;
       view.summary = { verdict: s.verdict, label: s.label, exitCode: s.exitCode, total: s.total, PASSED: s.PASSED, FAILED: s.FAILED, WARNING: s.WARNING, SKIPPED: s.SKIPPED, ERROR: s.ERROR, REVIEW: s.REVIEW };
       view.state = 'finished';
     } catch (err) {
-      view.state = 'failed';
+      view.state = entry.interrupted ? 'interrupted' : 'failed';
       view.error = (err as Error).message;
     } finally {
       off();
@@ -272,7 +362,23 @@ export class RunManager {
         }
       }
     }
-    for (const { view } of this.live.values()) if (!out.has(view.id) || view.state !== 'finished') out.set(view.id, view);
+    if (existsSync(join(this.runsDir, '.state'))) {
+      for (const name of await readdir(join(this.runsDir, '.state'))) {
+        const id = name.replace(/\.json$/, '');
+        if (out.has(id) || this.live.get(id)?.view.state === 'running') continue;
+        const saved = await this.saved(id);
+        if (!saved) continue;
+        const st = (() => {
+          try {
+            return parseStatement(saved.request.statement, 'statement');
+          } catch {
+            return undefined;
+          }
+        })();
+        if (st) out.set(id, { id, state: 'interrupted', vendor: st.vendor, product: st.product, version: st.version, startedAt: saved.startedAt });
+      }
+    }
+    for (const { view } of this.live.values()) if (!out.has(view.id) || (view.state !== 'finished' && view.state !== 'interrupted')) out.set(view.id, view);
     return [...out.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
@@ -312,6 +418,10 @@ function stoppable<T extends object>(target: T, stopped: () => Error | undefined
       };
     },
   });
+}
+
+function row(t: TestResult): TestRow {
+  return { id: t.id, suite: t.suite, title: t.title, status: t.status, durationMs: t.durationMs, ...(t.reason ? { reason: t.reason } : {}) };
 }
 
 function invalid(path: string, rule: string, message: string): ProblemError {

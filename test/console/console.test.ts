@@ -387,6 +387,81 @@ describe('runs', () => {
     }
   });
 
+  it('a witnessed run survives a server restart: the tests that ended are kept, and it resumes where it stopped', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'ics-console-restart-')), 'runs');
+    const serve = () => startServer({ port: 0, controlToken: TOKEN, extend: (app, mock) => mountConsole(app, mock, { runsDir: dir, suites }) });
+    const first = await serve();
+    let second: RunningServer | undefined;
+    const hands = new HttpDriver(ics.url);
+    const p = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const tokens: string[] = [];
+    const configureFrom = async (text: string) => {
+      const [, url, token] = text.match(/ContactPoint (\S+)\/contactpoint\/v1\s+token (\S+)/)!;
+      tokens.push(token!);
+      await hands.configure({ contactPoint: { baseUrl: url!, token: token! }, ecaf: { baseUrl: url!, token: token! } });
+    };
+    try {
+      await p.goto(`${first.url}/console/`);
+      await login(p);
+      await p.click('button.tab[data-tab="runs"]');
+      await p.fill('#statement', stringify({ ...referenceStatement(), capabilities: ['contactpoint-feed'], attestations: [], seed: 11 }));
+      await p.check('#interactive');
+      await p.click('#start-run');
+      const card = (n: number) => p.locator(`.card[data-id="${n}"]`);
+      await card(1).waitFor();
+      await configureFrom((await card(1).locator('.what').textContent())!);
+      await card(1).locator('button.done').click();
+      const data = new SyntheticData(11, isoDate(new Date()));
+      const child = data.child({ minAge: 14 });
+      await card(2).waitFor();
+      const ref = await hands.registerChild(child);
+      await card(2).locator('button.done').click();
+      await card(3).waitFor();
+      await hands.recordInvolvement(ref, { service: 'youth-service', worker: data.worker('youth-service'), startDate: data.today, leadProfessional: false });
+      await p.waitForFunction(() => document.querySelector('.card[data-id="3"]')!.classList.contains('received'));
+      await card(3).locator('button.done').click();
+      // The first test ends; the attestation card is up when the server goes down.
+      await card(4).waitFor({ timeout: 30_000 });
+      expect(await card(4).getAttribute('data-kind')).toBe('ask');
+      const id = (await p.locator('#run-title').textContent())!.split(' ').pop()!;
+      await first.close();
+      expect(existsSync(join(dir, id, 'manifest.json'))).toBe(false);
+      // What survives the restart is the ended test, masked like the evidence it will become.
+      const state = execFileSync('cat', [join(dir, '.state', `${id}.json`)], { encoding: 'utf8' });
+      expect(JSON.parse(state).completed.map((t: any) => t.id)).toEqual(['CP-FEED-003.identifiers']);
+      expect(state).not.toContain(tokens[0]);
+
+      second = await serve();
+      await p.goto(`${second.url}/console/`);
+      await login(p);
+      await p.click('button.tab[data-tab="runs"]');
+      await p.locator(`#run-list tr[data-id="${id}"] button.resume`).click();
+      await p.locator('#run-head').waitFor({ state: 'visible' });
+      // The test that ended before the restart is kept; the rest runs now, in a fresh session the ICS is pointed at.
+      await p.waitForFunction(() => document.querySelector('#run-tests tr[data-test="CP-FEED-003.identifiers"] td.PASSED') !== null);
+      await card(1).waitFor();
+      await configureFrom((await card(1).locator('.what').textContent())!);
+      await card(1).locator('button.done').click();
+      await card(2).waitFor();
+      expect(await card(2).getAttribute('data-kind')).toBe('ask');
+      await card(2).locator('input.yes').check();
+      await card(2).locator('input.by').fill('A. Assessor');
+      await card(2).locator('button.answer').click();
+      await p.waitForFunction(() => document.getElementById('run-state')!.textContent!.startsWith('finished'), undefined, { timeout: 60_000 });
+      expect(await p.locator('#run-verdict').textContent()).toBe('PASS');
+      expect(await p.locator('#run-progress').textContent()).toBe('2 of 2 tests');
+      expect((await verifyBundle(join(dir, id))).ok).toBe(true);
+      const results = JSON.parse(execFileSync('cat', [join(dir, id, 'results.json')], { encoding: 'utf8' }));
+      expect(results.tests.map((t: any) => `${t.id} ${t.status}`)).toEqual(['CP-FEED-003.identifiers PASSED', 'SEC-TLS-001.attestation PASSED']);
+      expect(results.tests[0].exchanges.length).toBeGreaterThan(0);
+      expect(results.requirements.find((r: any) => r.id === 'CP-FEED-003').status).toBe('PASSED');
+      expect(existsSync(join(dir, '.state', `${id}.json`))).toBe(false);
+    } finally {
+      await p.close();
+      await second?.close();
+    }
+  }, 120_000);
+
   it('a run stopped early releases its open card and still writes a bundle, marked INCOMPLETE, that verify accepts', async () => {
     const { page: p, errors } = await loggedIn();
     await p.click('button.tab[data-tab="runs"]');
