@@ -69,6 +69,8 @@ interface Live {
   /** What started it, for a re-run of one of its tests. */
   request: RunRequest;
   stop?: HarnessError;
+  /** Aborted with the stop: calls the engine is waiting in (a long poll for a message) give up at once. */
+  abort: AbortController;
   /** The server is closing: the run ends without a bundle, its state kept for a resume. */
   interrupted?: boolean;
 }
@@ -159,7 +161,7 @@ export class RunManager {
       ...(only ? { only } : {}),
     };
     const request: RunRequest = { statement: req.statement, interactive, ...(sutUrl ? { sutUrl } : {}), ...(only ? { only } : {}) };
-    const entry: Live = { view, prompter: undefined, done: Promise.resolve(), request };
+    const entry: Live = { view, prompter: undefined, done: Promise.resolve(), request, abort: new AbortController() };
     this.live.set(id, entry);
     entry.done = this.execute(entry, statement, interactive, sutUrl, suites, resume?.completed ?? []);
     return view;
@@ -202,10 +204,12 @@ export class RunManager {
       if (entry.view.state !== 'running' && entry.view.state !== 'starting') continue;
       entry.interrupted = true;
       entry.stop = new StoppedError('not run: the server stopped');
+      entry.abort.abort(entry.stop);
       entry.prompter?.release();
       pending.push(entry.done);
     }
-    await Promise.all(pending);
+    // Each ended test is already saved; a call still unwinding is not waited for beyond a moment.
+    await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2_000).unref())]);
   }
 
   private async execute(entry: Live, statement: Statement, interactive: boolean, sutUrl: string | undefined, allSuites: Suite[], done: TestResult[]): Promise<void> {
@@ -244,8 +248,8 @@ export class RunManager {
     try {
       const result = await runSuites({
         statement,
-        driver: stoppable(prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(sutUrl!), () => entry.stop),
-        mock: stoppable(client, () => entry.stop, ['token', 'lastSeq', 'deleteSession', 'entriesAfter'], ['settle']),
+        driver: stoppable(prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(sutUrl!), entry.abort.signal),
+        mock: stoppable(client, entry.abort.signal, ['token', 'lastSeq', 'deleteSession', 'entriesAfter'], ['settle']),
         mockPublicUrl: this.publicUrl ?? this.url,
         suites,
         ...(prompter ? { prompter, timeouts: INTERACTIVE_TIMEOUTS } : {}),
@@ -323,6 +327,7 @@ export class RunManager {
     const who = typeof by === 'string' && by.trim() ? by.trim() : 'the console';
     entry.view.stopped = { by: who, at: new Date().toISOString() };
     entry.stop = new StoppedError(`not run: the run was stopped by ${who}`);
+    entry.abort.abort(entry.stop);
     entry.prompter?.release();
     this.events.emit(runId, entry.view);
     return entry.view;
@@ -404,17 +409,19 @@ export class RunManager {
  * ends at once with the stop as its reason, instead of waiting out its timeouts. `keep` still works
  * (reading the session, deleting it at the end); `skip` resolves at once. Every other method is async.
  */
-function stoppable<T extends object>(target: T, stopped: () => Error | undefined, keep: string[] = [], skip: string[] = []): T {
+function stoppable<T extends object>(target: T, signal: AbortSignal, keep: string[] = [], skip: string[] = []): T {
+  const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+  aborted.catch(() => undefined);
   return new Proxy(target, {
     get(t, prop, receiver) {
       const v = Reflect.get(t, prop, receiver) as unknown;
       if (typeof v !== 'function' || keep.includes(String(prop))) return v;
       return (...args: unknown[]) => {
-        const stop = stopped();
         // Waiting for quiet is pointless once stopped; the test's evidence so far is still read (entriesAfter).
-        if (stop && skip.includes(String(prop))) return Promise.resolve();
-        if (stop) return Promise.reject(stop);
-        return (v as (...a: unknown[]) => unknown).apply(t, args);
+        if (signal.aborted && skip.includes(String(prop))) return Promise.resolve();
+        if (signal.aborted) return Promise.reject(signal.reason as Error);
+        // A call in flight (a five-minute wait for a message) loses the race to the stop.
+        return Promise.race([(v as (...a: unknown[]) => unknown).apply(t, args), aborted]);
       };
     },
   });

@@ -462,6 +462,26 @@ describe('runs', () => {
     }
   }, 120_000);
 
+  it('stopping a run while it waits minutes for a message ends it at once', async () => {
+    const { page: p, errors } = await loggedIn();
+    await p.click('button.tab[data-tab="runs"]');
+    await p.fill('#statement', stringify({ ...referenceStatement(), capabilities: ['contactpoint-feed'], attestations: [] }));
+    await p.check('#interactive');
+    await p.click('#start-run');
+    // The tester says "done" three times but the ICS sends nothing: the run waits (five minutes in a witnessed run).
+    for (const n of [1, 2, 3]) {
+      await p.locator(`.card[data-id="${n}"] button.done`).click();
+      await p.locator(`.card[data-id="${n}"].done`).waitFor();
+    }
+    const stopped = Date.now();
+    await p.click('#stop-run');
+    await p.waitForFunction(() => document.getElementById('run-state')!.textContent!.startsWith('finished'), undefined, { timeout: 30_000 });
+    expect(Date.now() - stopped).toBeLessThan(5_000);
+    expect(await p.locator('#run-verdict').textContent()).toMatch(/^INCOMPLETE: stopped by the console/);
+    expect(errors).toEqual([]);
+    await p.close();
+  }, 60_000);
+
   it('a run stopped early releases its open card and still writes a bundle, marked INCOMPLETE, that verify accepts', async () => {
     const { page: p, errors } = await loggedIn();
     await p.click('button.tab[data-tab="runs"]');
