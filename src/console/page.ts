@@ -345,7 +345,14 @@ export const CONSOLE_JS = String.raw`'use strict';
         form.appendChild(el('input', { cls: 'by', placeholder: 'answered by', 'aria-label': 'answered by', maxlength: '100' }));
         form.appendChild(el('button', { type: 'submit', cls: 'answer', text: 'Answer' }));
       } else form.appendChild(el('button', { type: 'submit', cls: 'done', text: 'Done' }));
+      var skip = el('button', { type: 'button', cls: 'skip link', text: 'Skip this test' });
+      if (c.test) form.appendChild(skip);
       var err = el('div', { cls: 'error' });
+      skip.addEventListener('click', function () {
+        if (!confirm('Skip this test? It ends SKIPPED and the run is marked PARTIAL.')) return;
+        var who = form.querySelector('.by'); err.textContent = '';
+        api('POST', '/runs/' + encodeURIComponent(currentRun()) + '/prompts/' + c.id, { skip: true, by: who && who.value.trim() ? who.value.trim() : undefined }).catch(function (e) { err.textContent = e.message; });
+      });
       form.addEventListener('submit', function (ev) {
         ev.preventDefault(); err.textContent = '';
         var body = {};
@@ -357,7 +364,7 @@ export const CONSOLE_JS = String.raw`'use strict';
     }
     card.querySelector('.what').textContent = c.text;
     card.className = 'card ' + c.state + ' ' + c.outcome;
-    var f = card.querySelector('form'); if (c.state === 'done' && f) { f.remove(); card.appendChild(el('div', { cls: 'meta', text: c.answer ? 'Answered ' + c.answer.answer + ' by ' + c.answer.by + (c.answer.note ? ': ' + c.answer.note : '') : 'Done' })); }
+    var f = card.querySelector('form'); if (c.state === 'done' && f) { f.remove(); card.appendChild(el('div', { cls: 'meta', text: c.skipped ? 'Test skipped by ' + c.skipped.by : c.answer ? 'Answered ' + c.answer.answer + ' by ' + c.answer.by + (c.answer.note ? ': ' + c.answer.note : '') : 'Done' })); }
     var msgs = card.querySelector('.msgs'); clear(msgs);
     c.messages.forEach(function (m) {
       var line = '#' + m.seq + ' ' + m.operationId + ' ' + m.status + ' ' + (m.status < 400 ? 'received' : 'refused');

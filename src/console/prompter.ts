@@ -4,6 +4,7 @@
  */
 import type { Prompter } from '../engine/context.js';
 import { ProblemError } from '../core/problem.js';
+import { SkipTest } from '../engine/context.js';
 
 export interface PromptMessage {
   seq: number;
@@ -24,6 +25,8 @@ export interface PromptCard {
   outcome: 'waiting' | 'received' | 'refused';
   messages: PromptMessage[];
   answer?: { answer: 'yes' | 'no'; note?: string; by: string };
+  /** The tester skipped the card's test instead (the test ends SKIPPED, the run PARTIAL). */
+  skipped?: { by: string };
   shownAt: string;
 }
 
@@ -31,10 +34,14 @@ export interface Answer {
   answer?: unknown;
   note?: unknown;
   by?: unknown;
+  /** true: skip the card's test rather than do or answer it. */
+  skip?: unknown;
 }
 
 export class BrowserPrompter implements Prompter {
   readonly cards: PromptCard[] = [];
+  /** Tests the tester skipped: the run's verdict says it is partial. */
+  readonly skippedTests: string[] = [];
   private readonly waiting = new Map<number, { resolve: (a: PromptCard) => void; reject: (e: Error) => void }>();
   private n = 0;
   /** Which test is running, stamped on each new card. */
@@ -75,6 +82,20 @@ export class BrowserPrompter implements Prompter {
     const card = this.cards.find((c) => c.id === id);
     if (!card) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No prompt ${id} in this run` });
     if (card.state === 'done') throw new ProblemError('ICS_ERR_VALIDATION', { status: 409, detail: `Prompt ${id} is already answered`, errors: [{ path: '', rule: 'open-prompt', requirement: 'CTL-001', message: 'already answered' }] });
+    if (body.skip !== undefined && body.skip !== true && body.skip !== false) throw new ProblemError('ICS_ERR_VALIDATION', { errors: [{ path: '/skip', rule: 'type', requirement: 'CTL-001', message: 'skip must be true or false' }] });
+    if (body.skip === true) {
+      if (!card.test) throw new ProblemError('ICS_ERR_VALIDATION', { errors: [{ path: '/skip', rule: 'in-a-test', requirement: 'CTL-001', message: 'this step belongs to no test (it sets the run up): do it, or stop the run' }] });
+      if (body.by !== undefined && (typeof body.by !== 'string' || body.by.length > 100)) throw new ProblemError('ICS_ERR_VALIDATION', { errors: [{ path: '/by', rule: 'maxLength', requirement: 'CTL-001', message: 'by: at most 100 characters' }] });
+      const by = typeof body.by === 'string' && body.by.trim() ? body.by.trim() : 'the tester';
+      card.state = 'done';
+      card.skipped = { by };
+      if (card.test) this.skippedTests.push(card.test);
+      const waiter = this.waiting.get(id);
+      this.waiting.delete(id);
+      this.changed();
+      waiter?.reject(new SkipTest(`skipped in the console by ${by}`));
+      return card;
+    }
     if (card.kind === 'ask') {
       const errors = [];
       if (body.answer !== 'yes' && body.answer !== 'no') errors.push({ path: '/answer', rule: 'enum', requirement: 'CTL-001', message: 'answer must be "yes" or "no"' });

@@ -287,7 +287,8 @@ export class RunManager {
         result.run.startedAt = view.startedAt;
         result.run.durationMs = Date.parse(result.run.finishedAt) - Date.parse(view.startedAt);
       }
-      const partial = !!view.only;
+      const skipped = prompter?.skippedTests ?? [];
+      const partial = !!view.only || skipped.length > 0;
       if (entry.stop || partial) {
         // A stopped or one-test run is evidence of what ran, never an accreditation verdict.
         const s = summarise(result.tests);
@@ -295,7 +296,9 @@ export class RunManager {
         const judged = entry.stop ? summarise(result.tests.slice(0, ran)) : s;
         const label = entry.stop
           ? `INCOMPLETE: stopped by ${view.stopped!.by} ${ran ? `after ${ran} of ${result.tests.length} tests (${judged.label} so far)` : `before any of ${result.tests.length} tests ended`}`
-          : `PARTIAL (${result.tests.length} test${result.tests.length === 1 ? '' : 's'}: ${view.only}): ${s.label}`;
+          : view.only
+            ? `PARTIAL (${result.tests.length} test${result.tests.length === 1 ? '' : 's'}: ${view.only}): ${s.label}`
+            : `PARTIAL (skipped in the console: ${skipped.join(', ')}): ${s.label}`;
         const verdict = entry.stop || s.verdict === 'pass' ? 'incomplete' : s.verdict;
         result.summary = { ...s, verdict, label, exitCode: ({ error: 3, fail: 1, incomplete: 2, pass: 0 } as const)[verdict] };
       }

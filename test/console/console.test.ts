@@ -462,6 +462,37 @@ describe('runs', () => {
     }
   }, 120_000);
 
+  it('the tester skips a test from its card: it ends SKIPPED, the run goes on, and the verdict says PARTIAL', async () => {
+    const { page: p, errors } = await loggedIn();
+    await p.click('button.tab[data-tab="runs"]');
+    await p.fill('#statement', stringify({ ...referenceStatement(), capabilities: ['contactpoint-feed'], attestations: [] }));
+    await p.check('#interactive');
+    await p.click('#start-run');
+    const card = (n: number) => p.locator(`.card[data-id="${n}"]`);
+    await card(1).waitFor();
+    // The set-up step belongs to no test: it cannot be skipped (no button; the API refuses it).
+    expect(await card(1).locator('button.skip').count()).toBe(0);
+    const id = (await p.locator('#run-title').textContent())!.split(' ').pop()!;
+    const refused = await p.evaluate((run) => fetch('/console/api/runs/' + run + '/prompts/1', { method: 'POST', headers: { 'x-ics-console': '1', 'content-type': 'application/json' }, body: '{"skip":true}' }).then((r: any) => r.status), id);
+    expect(refused).toBe(422);
+    expect(await card(1).getAttribute('class')).toContain('open');
+    await card(1).locator('button.done').click();
+    await card(2).locator('button.skip').click();
+    await card(3).waitFor();
+    expect(await card(3).getAttribute('data-kind')).toBe('ask');
+    await p.waitForFunction(() => document.querySelector('#run-tests tr[data-test="CP-FEED-003.identifiers"] td.SKIPPED') !== null);
+    await card(3).locator('input.yes').check();
+    await card(3).locator('input.by').fill('A. Assessor');
+    await card(3).locator('button.answer').click();
+    await p.waitForFunction(() => document.getElementById('run-state')!.textContent!.startsWith('finished'), undefined, { timeout: 60_000 });
+    expect(await p.locator('#run-verdict').textContent()).toBe('PARTIAL (skipped in the console: CP-FEED-003.identifiers): PASS');
+    const results = JSON.parse(execFileSync('cat', [join(runsDir, id, 'results.json')], { encoding: 'utf8' }));
+    expect(results.summary.verdict).toBe('incomplete');
+    expect(results.tests[0]).toMatchObject({ id: 'CP-FEED-003.identifiers', status: 'SKIPPED', reason: 'skipped in the console by the tester' });
+    expect(errors).toEqual([]);
+    await p.close();
+  }, 60_000);
+
   it('stopping a run while it waits minutes for a message ends it at once', async () => {
     const { page: p, errors } = await loggedIn();
     await p.click('button.tab[data-tab="runs"]');
