@@ -103,6 +103,7 @@ label { display:block; margin:4px 0; } label.inline { display:inline; }
 .row { display:flex; gap:6px; flex-wrap:wrap; align-items:center; margin:6px 0; }
 .row input:not([type=checkbox]):not([type=file]) { flex:1; min-width:120px; }
 .cols { display:grid; grid-template-columns:minmax(400px, 1fr) 1.4fr; gap:20px; }
+.col-left, .col-right { min-width:0; overflow-x:auto; }
 @media (max-width: 900px) { .cols { grid-template-columns:1fr; } }
 table { border-collapse:collapse; width:100%; margin:6px 0; }
 th, td { text-align:left; padding:4px 6px; border-bottom:1px solid var(--line); vertical-align:top; }
@@ -378,8 +379,8 @@ export const CONSOLE_JS = String.raw`'use strict';
     api('POST', '/runs/' + encodeURIComponent(currentRun()) + '/stop', { by: $('stop-by').value.trim() || undefined }).catch(function (e) { $('run-error').textContent = e.message; });
   });
   function currentRun() { var t = $('run-title').textContent; return t.slice(t.lastIndexOf(' ') + 1); }
-  function reportLink(id) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/report.html', target: '_blank', rel: 'noopener', cls: 'report', text: 'Open report' }); }
-  function bundleLink(id) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/bundle.tar', download: id + '.tar', cls: 'bundle', text: 'Download bundle' }); }
+  function reportLink(id, text) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/report.html', target: '_blank', rel: 'noopener', cls: 'report', text: text || 'Open report' }); }
+  function bundleLink(id, text) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/bundle.tar', download: id + '.tar', cls: 'bundle', text: text || 'Download bundle' }); }
   function loadRuns() {
     return api('GET', '/runs').then(function (d) {
       var tb = $('run-list').tBodies[0]; clear(tb);
@@ -396,7 +397,7 @@ export const CONSOLE_JS = String.raw`'use strict';
           el('td', {}, [el('div', { text: (r.startedAt || '').replace('T', ' ').slice(0, 19) }), el('code', { cls: 'muted', text: r.id })]),
           el('td', { title: r.vendor, text: r.product + ' ' + r.version }),
           el('td', { cls: r.summary ? r.summary.verdict : '', text: r.summary ? r.summary.label : r.state }),
-          el('td', {}, fin ? [reportLink(r.id), ' ', bundleLink(r.id)] : [watch])]));
+          el('td', {}, fin ? [reportLink(r.id, 'Report'), ' ', bundleLink(r.id, 'Bundle')] : [watch])]));
       });
     }, function (e) { $('run-error').textContent = e.message; });
   }
