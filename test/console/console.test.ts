@@ -163,6 +163,28 @@ describe('sessions and the live journal', () => {
     await p.close();
   });
 
+  it('a reconnecting journal stream resends from Last-Event-ID, and an unknown session is a problem', async () => {
+    const login = await fetch(`${srv.url}/console/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const created = srv.mock.createSession({ name: 'replay' });
+    const token = created.credentials.find((c) => c.clientId === 'ics')!.token;
+    for (let i = 0; i < 3; i++) await fetch(`${srv.url}/contactpoint/v1/involvements`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(involvement()) });
+    const ac = new AbortController();
+    const res = await fetch(`${srv.url}/console/api/sessions/${created.session.id}/journal/events`, { headers: { cookie, 'last-event-id': '1' }, signal: ac.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    let text = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk);
+      if (text.includes('event: ready')) break;
+    }
+    ac.abort();
+    expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual([2, 3]);
+    const missing = await fetch(`${srv.url}/console/api/sessions/no-such-session/journal/events`, { headers: { cookie } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('a bad session name is refused with the control API\'s problem and creates nothing', async () => {
     const { page: p } = await loggedIn();
     const before = srv.mock.sessions.list().length;
