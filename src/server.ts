@@ -2,6 +2,7 @@
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import express from 'express';
 import { answerClientErrors, createExpressApp, DEFAULT_BODY_TIMEOUT_MS } from './core/adapters/express.js';
 import { createMockServices, type MockServices, type MockServicesOptions } from './mock.js';
 import { readServerTls } from './tls/pki.js';
@@ -26,6 +27,16 @@ export interface ServerOptions extends MockServicesOptions {
   tls?: { dir: string };
   /** Connection limits (docs/interface/contactpoint.md#connections); the defaults suit a shared server. */
   limits?: ConnectionLimits;
+  /**
+   * Mounts more routes (the web console, src/console) on the same server, ahead of the mocks' catch-all
+   * dispatch. `listening` learns the server's URL; `close` runs before the server stops.
+   */
+  extend?: (app: express.Express, mock: MockServices) => ServerExtension;
+}
+
+export interface ServerExtension {
+  listening?(url: string): void;
+  close?(): Promise<void>;
 }
 
 /** What one client can hold of the server: time and sockets. */
@@ -61,7 +72,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const tls = opts.tls ? await readServerTls(opts.tls.dir) : undefined;
   const mock = opts.mock ?? createMockServices(tls ? { ...opts, mtls: true } : opts);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const app = createExpressApp(mock.pipeline, { bodyTimeoutMs: limits.bodyTimeoutMs });
+  const mocks = createExpressApp(mock.pipeline, { bodyTimeoutMs: limits.bodyTimeoutMs });
+  // Without an extension the mocks' app is the server itself: no extra layer on the hot path.
+  const app = opts.extend ? express() : mocks;
+  const extension = opts.extend?.(app, mock);
+  if (opts.extend) app.disable('x-powered-by').use(mocks);
   const host = opts.host ?? '127.0.0.1';
   const http = {
     headersTimeout: limits.headersTimeoutMs,
@@ -83,18 +98,21 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   });
   const { port } = server.address() as AddressInfo;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  extension?.listening?.(url);
   return {
     mock,
     server,
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await extension?.close?.();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
           if (!opts.mock) mock.close();
           resolve();
         });
-      }),
+      });
+    },
   };
 }
 

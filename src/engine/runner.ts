@@ -287,7 +287,7 @@ export function toExchanges(entries: JournalEntry[], harness: Array<Omit<Exchang
   return [...fromJournal, ...harness].sort((a, b) => a.at.localeCompare(b.at)).map((e, i) => ({ n: i + 1, ...e }));
 }
 
-function applyWaivers(results: TestResult[], statement: Statement, today: string): WaiverResult[] {
+export function applyWaivers(results: TestResult[], statement: Statement, today: string): WaiverResult[] {
   return (statement.waivers ?? []).map((w) => {
     if (w.expires < today) return { ...w, state: 'expired' as const };
     let used = false;
@@ -304,7 +304,7 @@ function applyWaivers(results: TestResult[], statement: Statement, today: string
   });
 }
 
-function traceability(results: TestResult[], suites: Suite[]): RequirementResult[] {
+export function traceability(results: TestResult[], suites: Suite[]): RequirementResult[] {
   const citing = new Map<string, string[]>();
   for (const s of suites) for (const t of s.tests) for (const r of t.requirements) citing.set(r, [...(citing.get(r) ?? []), t.id]);
   return REQUIREMENTS.filter((r) => r.appliesTo === 'sut').map((r) => {
