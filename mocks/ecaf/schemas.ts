@@ -451,6 +451,7 @@ export const EpisodeView = Closed(
     events: Type.Array(EpisodeEvent),
     exports: Type.Array(ExportRecord),
     contactPoint: Type.Optional(IndicatorState),
+    shielded: Type.Optional(Type.Boolean({ description: 'The child is shielded on ContactPoint: the view carries no address, contact details or school.' })),
   },
   { title: 'EpisodeView', description: 'A CAF episode as the caller may see it.' },
 );

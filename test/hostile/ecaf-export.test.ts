@@ -65,6 +65,12 @@ describe('shielding', () => {
     for (const p of res.body.episode.child.parentsCarers) expect(p.contact).toEqual({});
     expect(res.text).not.toContain(address);
     expect(res.body.episode.child.name).toEqual(view.child.name);
+    // Every path: a practitioner on the TAC reading the episode sees no whereabouts either.
+    const seen = await as(srv, 'mentor').get(`/episodes/${id}`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.shielded).toBe(true);
+    expect(seen.body.child.residence).toEqual({ status: 'no-known-address' });
+    expect(seen.text).not.toContain(address);
   });
 });
 

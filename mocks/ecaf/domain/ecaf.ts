@@ -336,9 +336,12 @@ export class NationalEcaf {
   // ------------------------------------------------------------------------------------------ views
 
   /** The episode as a practitioner of `agency` may see it: parts consent does not share are withheld. */
-  private view(ep: Episode, agency?: Agency): EpisodeView {
+  private view(ep: Episode, agency?: Agency, sessionId?: string): EpisodeView {
     const covered = agency ? this.coverage(ep, agency) : ALL_INFORMATION;
     const { assessment, deliveryPlan, reviews, ...rest } = ep;
+    // Shielding holds for practitioners too: what would find the child (address, contacts, school) is not shown.
+    const cpId = ep.contactPoint?.contactPointId;
+    if (sessionId && cpId && this.contactPoint.isShielded?.(sessionId, cpId)) Object.assign(rest, { child: withoutWhereabouts(ep.child), shielded: true });
     const latest = [...reviews].sort((a, b) => a.date.localeCompare(b.date) || a.reviewId.localeCompare(b.reviewId)).pop();
     return {
       ...rest,
@@ -439,7 +442,7 @@ export class NationalEcaf {
         exports: [],
       };
       this.commitChange(session, ep);
-      return this.view(ep, coordinator.agency);
+      return this.view(ep, coordinator.agency, session.id);
     }, (v) => v.episodeId);
   }
 
@@ -447,7 +450,7 @@ export class NationalEcaf {
     return this.audited(session, actor, 'getEpisode', { episodeId }, () => {
       const ep = this.loadAs(session.id, actor, episodeId);
       const me = this.requireAccess(ep, actor);
-      return this.view(ep, me.agency);
+      return this.view(ep, me.agency, session.id);
     });
   }
 
@@ -491,7 +494,7 @@ export class NationalEcaf {
       const done = fn(ep, me);
       this.event(session, ep, this.by(actor), done.event, done.detail);
       this.commitChange(session, ep);
-      return this.view(ep, me.agency);
+      return this.view(ep, me.agency, session.id);
     });
   }
 
