@@ -248,7 +248,7 @@ export class RunManager {
     try {
       const result = await runSuites({
         statement,
-        driver: stoppable(prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(sutUrl!), entry.abort.signal),
+        driver: stoppable(prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(sutUrl!), entry.abort.signal, ['circuitOpen']),
         mock: stoppable(client, entry.abort.signal, ['token', 'lastSeq', 'deleteSession', 'entriesAfter'], ['settle']),
         mockPublicUrl: this.publicUrl ?? this.url,
         suites,

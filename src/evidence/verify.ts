@@ -261,7 +261,7 @@ function summaryProblems(result: RunResult): string[] {
     ...(result.run?.interrupted ? [`an interruption (${result.run.interrupted})`] : []),
   ];
   // The label every report shows must say the verdict: a "PASS" label over a failing verdict is an edit.
-  if (s?.verdict && typeof s.label === 'string' && !s.label.toLowerCase().startsWith(s.verdict)) out.push(`the summary is labelled "${s.label.slice(0, 40)}" where its verdict is ${s.verdict}`);
+  if (s?.verdict && typeof s.label === 'string' && s.label.startsWith('PASS') !== (s.verdict === 'pass')) out.push(`the summary is labelled "${s.label.slice(0, 40)}" where its verdict is ${s.verdict}`);
   if ((s?.exitCode === 0 || s?.verdict === 'pass') && blocking.length)
     out.push(`the summary says ${String(s?.verdict)} (exit ${String(s?.exitCode)}) where the tests give no pass: ${blocking.slice(0, 3).join(', ')}${blocking.length > 3 ? ', …' : ''}`);
   return out;

@@ -338,8 +338,8 @@ describe('runs', () => {
     const ref = await hands.registerChild(child);
     await card(2).locator('button.done').click();
     await card(3).waitFor();
-    expect(await card(3).locator('.what').textContent()).toMatch(/^Record a youth-service involvement/);
-    await hands.recordInvolvement(ref, { service: 'youth-service', worker: data.worker('youth-service'), startDate: data.today, leadProfessional: false });
+    expect(await card(3).locator('.what').textContent()).toMatch(/^Record a childrens-social-care involvement/);
+    await hands.recordInvolvement(ref, { service: 'childrens-social-care', worker: data.worker('childrens-social-care'), startDate: data.today, leadProfessional: false });
     await p.waitForFunction(() => document.querySelector('.card[data-id="3"]')!.classList.contains('received'));
     await p.screenshot({ path: join(SHOTS, 'run-in-progress.png'), fullPage: true });
     // A second message from the ICS that the mock refuses: the card turns red at once, with the problem.
@@ -439,7 +439,7 @@ describe('runs', () => {
       const ref = await hands.registerChild(child);
       await card(2).locator('button.done').click();
       await card(3).waitFor();
-      await hands.recordInvolvement(ref, { service: 'youth-service', worker: data.worker('youth-service'), startDate: data.today, leadProfessional: false });
+      await hands.recordInvolvement(ref, { service: 'childrens-social-care', worker: data.worker('childrens-social-care'), startDate: data.today, leadProfessional: false });
       await p.waitForFunction(() => document.querySelector('.card[data-id="3"]')!.classList.contains('received'));
       await card(3).locator('button.done').click();
       // The first test ends; the attestation card is up when the server goes down.
