@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most tests wait on timers and sockets, not the CPU: one more worker than the CI machine's 2 cores.
+    maxWorkers: 3,
   },
 });
