@@ -8,7 +8,7 @@ import type { ChildIdentity } from '../src/schemas/common.js';
 import type { Configuration, RecordInvolvement } from '../src/driver-api/schemas.js';
 import type { InvolvementMessage } from '../mocks/contactpoint/schemas.js';
 import { SENSITIVE_SERVICES } from '../mocks/contactpoint/schemas.js';
-import { ageOn, isoDate } from '../src/core/clock.js';
+import { addDays, ageOn, isoDate } from '../src/core/clock.js';
 import { Outbox, type Endpoint } from './outbox.js';
 import { LocalEcaf } from './local-ecaf.js';
 import { newMessageId, sentAtNow } from './wire.js';
@@ -37,7 +37,6 @@ interface InvolvementRecord {
   suppressed?: boolean;
 }
 
-const dayShift = (date: string, days: number) => isoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000));
 
 function mapStrings<T>(v: T, f: (s: string) => string): T {
   if (typeof v === 'string') return f(v) as T;
@@ -165,10 +164,10 @@ export class ReferenceIcs {
     const now = new Date();
     const today = isoDate(now);
     let adult = ageOn(child.dateOfBirth, today) >= 18;
-    if (v.has('sends-on-18th-birthday')) adult = ageOn(child.dateOfBirth, dayShift(today, -1)) >= 18;
+    if (v.has('sends-on-18th-birthday')) adult = ageOn(child.dateOfBirth, addDays(today, -1)) >= 18;
     // A Connexions caseload runs to 19; ContactPoint's does not.
     if (v.has('sends-to-19')) adult = ageOn(child.dateOfBirth, today) >= 19;
-    if (v.has('stops-a-day-early')) adult = ageOn(child.dateOfBirth, dayShift(today, 1)) >= 18;
+    if (v.has('stops-a-day-early')) adult = ageOn(child.dateOfBirth, addDays(today, 1)) >= 18;
     if (v.has('rounds-age')) adult = roundedAge(child.dateOfBirth, today) >= 18;
     if (adult && !v.has('sends-adults')) return;
     const r = inv.recorded;
@@ -191,12 +190,12 @@ export class ReferenceIcs {
     if (v.has('former-names-reversed')) identity.formerNames = [...identity.formerNames].reverse();
     if (v.has('invents-address') && identity.residence.status === 'no-known-address')
       identity.residence = { status: 'current', address: { lines: ['Civic Centre', 'High Street'], town: 'Hartlepool', postcode: 'TS24 8AY' } };
-    if (v.has('dob-off-by-one')) identity.dateOfBirth = dayShift(child.dateOfBirth, -1);
+    if (v.has('dob-off-by-one')) identity.dateOfBirth = addDays(child.dateOfBirth, -1);
     if (v.has('decomposed-unicode')) identity = { ...identity, name: mapStrings(identity.name, (x) => x.normalize('NFD')), formerNames: mapStrings(identity.formerNames, (x) => x.normalize('NFD')) };
     const date = (d: string) => (v.has('timestamp-dates') ? `${d}T00:00:00Z` : d);
     let startDate = r.startDate;
-    if (v.has('wrong-start-date')) startDate = today === r.startDate ? dayShift(today, -1) : today;
-    const endDate = inv.endDate && v.has('wrong-end-date') ? dayShift(inv.endDate, 1) : inv.endDate;
+    if (v.has('wrong-start-date')) startDate = today === r.startDate ? addDays(today, -1) : today;
+    const endDate = inv.endDate && v.has('wrong-end-date') ? addDays(inv.endDate, 1) : inv.endDate;
     let messageId = newMessageId(v);
     if (v.has('reuses-message-id')) messageId = inv.firstMessageId ?? messageId;
     if (v.has('message-id-from-child')) messageId = uuidFrom(child.identifiers.nhsNumber ?? child.name.family);

@@ -37,6 +37,11 @@ export function ageOn(dateOfBirth: string, day: string): number {
 }
 
 /** Adds whole years to a YYYY-MM-DD date (29 Feb falls back to 28 Feb). */
+/** The day `days` after (or before) a YYYY-MM-DD day. */
+export function addDays(day: string, days: number): string {
+  return isoDate(new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000));
+}
+
 export function addYears(day: string, years: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const t = new Date(Date.UTC(y + years, m - 1, d));

@@ -44,9 +44,7 @@ function sameScalar(a: unknown, b: unknown): boolean {
 
 /** Every difference between what was expected and what came, by meaning; empty when they mean the same. */
 export function compareByMeaning(expected: unknown, actual: unknown, opts: CompareOptions = {}): Difference[] {
-  const out: Difference[] = [];
-  walk(expected, actual, '', opts.ignore ?? [], out);
-  return out;
+  return diffsAt(expected, actual, '', opts.ignore ?? []);
 }
 
 export function sameMeaning(expected: unknown, actual: unknown, opts: CompareOptions = {}): boolean {
@@ -77,7 +75,7 @@ function compareAsSet(e: unknown[], a: unknown[], path: string, ignore: string[]
   const unmatched = a.map((_, i) => i);
   const leftover: number[] = [];
   e.forEach((x, i) => {
-    const j = unmatched.findIndex((k) => compareByMeaningAt(x, a[k], `${path}/${i}`, ignore).length === 0);
+    const j = unmatched.findIndex((k) => diffsAt(x, a[k], `${path}/${i}`, ignore).length === 0);
     if (j >= 0) unmatched.splice(j, 1);
     else leftover.push(i);
   });
@@ -86,7 +84,7 @@ function compareAsSet(e: unknown[], a: unknown[], path: string, ignore: string[]
     let best = -1;
     let bestDiffs: Difference[] | undefined;
     for (const [pos, k] of unmatched.entries()) {
-      const d = compareByMeaningAt(e[i], a[k], `${path}/${i}`, ignore);
+      const d = diffsAt(e[i], a[k], `${path}/${i}`, ignore);
       if (!bestDiffs || d.length < bestDiffs.length) [best, bestDiffs] = [pos, d];
     }
     if (bestDiffs && best >= 0) {
@@ -97,7 +95,7 @@ function compareAsSet(e: unknown[], a: unknown[], path: string, ignore: string[]
   for (const k of unmatched) out.push({ path: `${path}/${k}`, kind: 'unexpected', actual: a[k] });
 }
 
-function compareByMeaningAt(e: unknown, a: unknown, path: string, ignore: string[]): Difference[] {
+function diffsAt(e: unknown, a: unknown, path: string, ignore: string[]): Difference[] {
   const out: Difference[] = [];
   walk(e, a, path, ignore, out);
   return out;

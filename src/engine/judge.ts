@@ -33,6 +33,7 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
     // A refusal by a service rule cites the requirement on the system that the rule's table says it shows broken.
     const problem = e.responseBody as { code?: string; errors?: Array<{ rule: string; requirement: string }> } | undefined;
     const broken = e.status >= 400 && e.status < 500 && problem && typeof problem === 'object' && (e.service === 'contactpoint' || e.service === 'ecaf') ? requirementForProblem(e.service, problem) : undefined;
+    // The schema catch-alls go on to the general refusal below, which also names fields outside the specification.
     if (broken && broken !== 'CP-FEED-014' && broken !== 'ECAF-SCHEMA-001' && requirement(broken)?.appliesTo === 'sut') {
       const p = e.problems?.[0];
       if (!judgedRefusal(t, broken, e.seq))

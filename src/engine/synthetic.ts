@@ -2,7 +2,7 @@
 import { generatePopulation, practitionerContact, teamContact, type Practitioner, type GeneratedChild } from '../../fixtures/population.js';
 import type { ChildIdentity, PractitionerContact } from '../schemas/common.js';
 import type { ServiceType } from '../../mocks/contactpoint/schemas.js';
-import { addYears, ageOn } from '../core/clock.js';
+import { addDays, addYears, ageOn } from '../core/clock.js';
 import type { IdentifierKind } from './profiles.js';
 import { HARD_CHILD_KINDS, type HardChildKind } from './hard-children.js';
 import { cafEpisodes } from '../../fixtures/ecaf.js';
@@ -87,7 +87,7 @@ export class SyntheticData {
       case 'birthday-tomorrow': {
         const c = this.child({ minAge: 1, ...(opts.holding ? { holding: opts.holding } : {}) });
         // The day after the one that makes 18 today: the oldest a 17-year-old can be (18 tomorrow; on 28 February of a leap year, the day after).
-        const dob = isoDay(Date.parse(`${addYears(this.today, -18)}T00:00:00Z`) + 86_400_000);
+        const dob = addDays(addYears(this.today, -18), 1);
         return [{ ...c, dateOfBirth: dob }];
       }
       case 'one-identifier': {
@@ -112,7 +112,6 @@ export class SyntheticData {
 
 export { HARD_CHILD_KINDS, type HardChildKind };
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** Synthetic names of the kinds real integrations mangle (invented pairings, not real people). */
 const HARD_NAMES: ReadonlyArray<{ given: string; family: string }> = [

@@ -1,4 +1,5 @@
 import type { TestDef } from '../../src/engine/types.js';
+import { addDays } from '../../src/core/clock.js';
 import type { TestContext } from '../../src/engine/context.js';
 import { DRIVER_BASE } from '../../src/driver-api/schemas.js';
 import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
@@ -22,7 +23,7 @@ export const noConsentNoTransfer: TestDef = {
     await refusesTransfer(t, t.data.cafCase({ consent: false }), 'with no consent recorded');
     // Consent that was given and then withdrawn is not in force either.
     const withdrawn = t.data.cafCase();
-    const yesterday = new Date(Date.parse(`${t.data.today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const yesterday = addDays(t.data.today, -1);
     withdrawn.consents = withdrawn.consents.map((c) => ({ ...c, withdrawnOn: c.withdrawnOn && c.withdrawnOn < yesterday ? c.withdrawnOn : yesterday }));
     await refusesTransfer(t, withdrawn, 'whose consent was withdrawn');
   },

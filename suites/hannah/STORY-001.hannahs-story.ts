@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestDef, Json } from '../../src/engine/types.js';
 import type { TestContext } from '../../src/engine/context.js';
-import { addYears } from '../../src/core/clock.js';
+import { addDays, addYears } from '../../src/core/clock.js';
 import { hannah, hannahPractitioners } from '../../fixtures/hannah.js';
 import { hannahCafAssessment, hannahCafConsents } from '../../fixtures/hannah-caf.js';
 import { practitionerContact, teamContact } from '../../fixtures/population.js';
@@ -16,11 +16,7 @@ import { body, contactMatches, isInvolvement, waitForUpdate } from '../support.j
 import { TestContext as Ctx } from '../../src/engine/context.js';
 
 const { melanie, john, lee, steve } = hannahPractitioners;
-const DAY = 86_400_000;
-
-function shift(today: string, days: number): string {
-  return new Date(Date.parse(`${today}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-}
+const shift = addDays;
 
 /** Harness calls that set the scene must work; if they do not, the harness itself is at fault. */
 async function must(t: TestContext, what: string, call: Promise<{ status: number; body: Json }>): Promise<Json> {

@@ -4,9 +4,9 @@
  * Content-Length declares is buffered and reads it by events otherwise; both must give exactly the
  * request's own bytes.
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testServer } from '../support/server.js';
+import { socketExchange } from '../support/socket.js';
 import { involvement, testNhs } from '../support/messages.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
@@ -30,29 +30,7 @@ function head(body: string, close = false): string {
   ].join('\r\n');
 }
 
-/**
- * Writes each piece in turn (a pause between them), then reads everything the server sends until the
- * socket closes: the server closes it, or this side ends it (`end`) or drops it after `destroyAfterMs`.
- */
-function exchange(pieces: string[], o: { pauseMs?: number; end?: boolean; destroyAfterMs?: number } = {}): Promise<string> {
-  const { port } = new URL(srv.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1');
-    let got = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => (got += d));
-    socket.on('close', () => resolve(got));
-    socket.on('error', reject);
-    socket.on('connect', async () => {
-      for (const p of pieces) {
-        socket.write(p);
-        if (o.pauseMs) await new Promise((r) => setTimeout(r, o.pauseMs));
-      }
-      if (o.end) socket.end();
-      if (o.destroyAfterMs !== undefined) setTimeout(() => socket.destroy(), o.destroyAfterMs);
-    });
-  });
-}
+const exchange = (pieces: string[], o?: Parameters<typeof socketExchange>[2]) => socketExchange(srv.url, pieces, o);
 
 const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
 const receipts = (text: string) => [...text.matchAll(/"messageId":"([^"]+)"/g)].map((m) => m[1]);

@@ -3,9 +3,9 @@
  * parser refuses answered in problem+json; HEAD served on GET routes; secrets masked in the journal;
  * no existence leak between a missing episode and one the practitioner is not on.
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/server.js';
+import { socketExchange } from '../support/socket.js';
 import { involvement } from '../support/messages.js';
 import { as, openEpisode } from '../ecaf/helpers.js';
 
@@ -17,18 +17,7 @@ afterAll(() => srv.close());
 
 const journal = async () => (await srv.control('GET', '/journal?limit=10000')).body.entries as Array<{ operationId: string; verdict: string; query: Record<string, string>; requestBody?: unknown; problems?: Array<{ rule: string }> }>;
 
-function raw(text: string): Promise<string> {
-  const { port } = new URL(srv.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1');
-    let got = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => (got += d));
-    socket.on('close', () => resolve(got));
-    socket.on('error', reject);
-    socket.on('connect', () => socket.write(text));
-  });
-}
+const raw = (text: string) => socketExchange(srv.url, [text]);
 
 describe('invalid UTF-8', () => {
   it('is refused 400 (rule utf-8) and nothing is stored, where it was stored with U+FFFD', async () => {
