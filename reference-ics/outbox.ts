@@ -127,7 +127,7 @@ export class Outbox {
     }
     const retryable = (status === 0 && !this.variants.has('no-retry-after-drop')) || status === 429 || status >= 500;
     const forever = this.variants.has('retries-forever') || this.variants.has('slow-retries-forever');
-    const limit = forever ? 60 : this.maxAttempts;
+    const limit = forever ? 60 : this.variants.has('over-budget-attempts') ? this.maxAttempts * 2 : this.maxAttempts;
     if (!retryable || d.attempts >= limit) {
       this.giveUp(d, retryable);
       return;
@@ -136,6 +136,7 @@ export class Outbox {
     if (this.variants.has('jittered-backoff')) delay *= 0.75 + Math.random() * 0.25;
     if (this.variants.has('retries-forever')) delay = Math.min(delay, 200);
     if (this.variants.has('slow-retries-forever')) delay = 1500;
+    if (this.variants.has('over-budget-attempts')) delay = 50;
     if (retryAfter !== undefined && !this.variants.has('ignores-retry-after')) delay = Math.max(delay, retryAfter);
     this.later(job, delay);
   }

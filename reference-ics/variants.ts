@@ -114,6 +114,7 @@ export const FAULTY_VARIANTS = {
   // RES-004 give up and report
   'retries-forever': 'Never gives up on an undeliverable message.',
   'slow-retries-forever': 'Never gives up either, but waits 1.5 s between attempts (a pause is not a stop).',
+  'over-budget-attempts': 'Makes eight quick attempts, twice its declared budget of four, before reporting the message failed.',
   'forgets-undeliverable': 'Gives up and silently removes the message from its outbox.',
   'reports-delivered': 'Gives up and reports the message as delivered.',
   // STORY-001 what practitioners see

@@ -97,6 +97,7 @@ export const MATRIX: Record<FaultyVariant, { test: string; requirement: string; 
   'no-backoff': { test: 'RES-003.backoff', requirement: 'RES-003' },
   'retries-forever': { test: 'RES-004.give-up', requirement: 'RES-004' },
   'slow-retries-forever': { test: 'RES-004.give-up', requirement: 'RES-004' },
+  'over-budget-attempts': { test: 'RES-004.give-up', requirement: 'RES-004' },
   'forgets-undeliverable': { test: 'RES-004.give-up', requirement: 'RES-004' },
   'reports-delivered': { test: 'RES-004.give-up', requirement: 'RES-004' },
   'end-clears-contact': { test: STORY, requirement: 'STORY-001' },
