@@ -9,6 +9,7 @@ import { FieldTable, RuleBook, type FieldRow, type RuleDef } from '../../src/cor
 import { ageOn } from '../../src/core/clock.js';
 import type { ChildIdentity, PractitionerContact } from '../../src/schemas/common.js';
 import { CONTACTPOINT_ERRORS as E } from './errors.js';
+import { PLATFORM_ERRORS } from '../../src/core/errors.js';
 import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage } from './schemas.js';
 import { findCaseContent } from './domain/case-content.js';
 
@@ -131,6 +132,8 @@ export const CONTACTPOINT_RULES = {
   // Raised by the directory: they need what it holds.
   'message-id-unique': rule({ rule: 'message-id-unique', requirement: 'CP-FEED-001', breaks: 'CP-FEED-001', error: E.ICS_ERR_MESSAGE_ID_REUSED, anchor: 'docs/interface/contactpoint.md#idempotency-and-retries' }),
   'own-source-record': rule({ rule: 'own-source-record', requirement: 'SEC-ISO-001', breaks: 'SEC-ISO-001', error: E.ICS_ERR_NOT_OWNER, anchor: 'docs/interface/contactpoint.md#authentication-and-permissions' }),
+  /** Beyond the clock-skew tolerance: a message cannot have been sent later than the service received it. */
+  'sent-at-not-in-future': rule({ rule: 'not-in-future', requirement: 'CP-FEED-007', breaks: 'CP-FEED-007', error: PLATFORM_ERRORS.ICS_ERR_VALIDATION, anchor: FEED }),
   'review-open': rule({ rule: 'review-open', requirement: 'CP-MATCH-003', error: E.ICS_ERR_REVIEW_STATE, anchor: 'docs/interface/contactpoint.md#matching-and-the-review-queue' }),
   // Raised by the route: no involvement is ever deleted.
   'end-not-delete': rule({ rule: 'end-not-delete', requirement: 'CP-FEED-008', breaks: 'CP-FEED-008', error: E.ICS_ERR_DELETE_NOT_ALLOWED, anchor: 'docs/interface/contactpoint.md#ending-an-involvement-never-deleting-it' }),

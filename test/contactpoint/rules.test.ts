@@ -61,6 +61,8 @@ const RULE_CASES: Record<ContactPointRuleId, { code: string; requirement: string
       return srv.api.request('DELETE', `/contactpoint/v1/source-records/${mine.sourceRecordId}`);
     },
   },
+  // The test server runs on the real clock: an hour ahead of it is past the five-minute skew.
+  'sent-at-not-in-future': { code: 'ICS_ERR_VALIDATION', requirement: 'CP-FEED-007', path: '/sentAt', send: () => send(involvement({ sentAt: new Date(Date.now() + 3_600_000).toISOString() })) },
   'review-open': { code: 'ICS_ERR_REVIEW_STATE', requirement: 'CP-MATCH-003',
     path: 'path:reviewId',
     send: async () => {

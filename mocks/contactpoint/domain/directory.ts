@@ -186,7 +186,7 @@ export const SENT_AT_TOLERANCE_MS = 5 * 60_000;
 
 function futureSentAt(session: SessionContext): ProblemError {
   const message = `sentAt is later than the service's clock (${session.nowIso()}) by more than ${SENT_AT_TOLERANCE_MS / 60_000} minutes`;
-  return new ProblemError('ICS_ERR_VALIDATION', { detail: message, errors: [{ path: '/sentAt', rule: 'not-in-future', requirement: 'CP-FEED-007', message }] });
+  return CP.raise('sent-at-not-in-future', '/sentAt', message);
 }
 
 type LogRow = { client_id: string; kind: string; body: string; receipt: string | null };
