@@ -72,7 +72,6 @@ export function checkLayers(graph: ImportGraph, layers: Layer[]): string[] {
   });
   const folders = foldersOf(layers);
   const edges = new Map<string, Set<string>>();
-  const byId = new Map(folders.map((f) => [f.id, f]));
   for (const [file, targets] of graph) {
     const from = folderOf(file, folders);
     if (!from) {
@@ -96,11 +95,11 @@ export function checkLayers(graph: ImportGraph, layers: Layer[]): string[] {
       else if (!layer.mayImport.includes(into.name)) problems.push(`${file} (${layer.name}) imports ${target} (${into.name}): ${layer.name} may not import ${into.name}`);
     }
   }
-  for (const cycle of cycles(edges)) problems.push(`folder cycle: ${cycle.map((id) => byId.get(id)!.id).join(' -> ')} -> ${cycle[0]}`);
+  for (const cycle of cycles(edges)) problems.push(`folders that import each other (a cycle): ${cycle.join(', ')}`);
   return problems;
 }
 
-/** One cycle per strongly connected component of two or more folders (Tarjan). */
+/** The folders of each strongly connected component of two or more folders (Tarjan): each imports every other one, directly or not. */
 function cycles(edges: Map<string, Set<string>>): string[][] {
   const nodes = new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])]);
   const order = new Map<string, number>();

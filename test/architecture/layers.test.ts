@@ -59,7 +59,7 @@ describe('the layer check', () => {
       ['mid/a/x.ts', ['mid/b/y.ts']],
       ['mid/b/y.ts', ['mid/a/x.ts']],
     ]);
-    expect(checkLayers(g, table)).toEqual(['folder cycle: mid:mid/a/ -> mid:mid/b/ -> mid:mid/a/']);
+    expect(checkLayers(g, table)).toEqual(['folders that import each other (a cycle): mid:mid/a/, mid:mid/b/']);
   });
 
   it('fails a file in no layer, and an import of one', () => {
