@@ -18,10 +18,30 @@ export default tseslint.config(
   },
   {
     // The services' domain code is runtime-agnostic: no HTTP framework may leak into it.
-    files: ['mocks/*/domain/**/*.ts', 'src/core/**/*.ts'],
-    ignores: ['src/core/adapters/**'],
+    files: ['mocks/*/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: ['express', 'msw', 'node:http'], patterns: ['msw/*', '**/adapters/**'] }],
+    },
+  },
+  {
+    // The platform is runtime-agnostic too, and knows no service nor anything built on it (decision 0045;
+    // test/architecture/layers.test.ts checks every layer, this says so in the editor).
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/adapters/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['express', 'msw', 'node:http'],
+          patterns: [
+            { group: ['msw/*', '**/adapters/**'], message: 'only the adapters know the HTTP framework' },
+            {
+              group: ['**/mocks/**', '**/fixtures/**', '**/suites/**', '**/reference-ics/**', '**/mock-server/**', '**/harness/**', '**/engine/**', '**/evidence/**', '**/reporters/**', '**/driver-api/**', '**/control/**', '**/workers/**', '**/cli/**', '**/console/**'],
+              message: 'the platform imports no layer above it (docs/decisions/0045-layers.md)',
+            },
+          ],
+        },
+      ],
     },
   },
 );

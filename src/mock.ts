@@ -4,6 +4,8 @@
  * the conformance engine uses it in-process.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Store } from './core/store.js';
 import { Sessions, defaultClients, type ClientSpec, type Credential, type SessionInfo } from './core/sessions.js';
 import { Journal, type JournalBudget } from './core/journal.js';
@@ -25,6 +27,12 @@ import { seedSession, seedSessionAsync, type DatasetName, type SeedSummary } fro
 import { VERSION } from './version.js';
 import { PrepareWorker } from './core/offload.js';
 import { PREPARERS } from './preparers.js';
+
+/** The compiled prepare worker beside this build, if this is a build (under vitest, src/ has no .js). The composition names it: the platform's PrepareWorker runs whatever module it is given. */
+export function prepareWorkerEntry(): URL | undefined {
+  const url = new URL('./workers/prepare.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
 
 export interface MockServicesOptions {
   /** SQLite file for long sessions; ":memory:" (the default) for tests. */
@@ -91,7 +99,7 @@ export class MockServices {
     const routes: RouteDef[] = [...contactPointRoutes(this.directory, this.store), ...ecafRoutes(this.ecaf), ...controlRoutes(this), ...this.metaRoutes()];
     // A preparer the worker's registry lacks would quietly run inline: say so at start-up instead.
     for (const r of routes) if (r.preparer && PREPARERS[r.preparer.name] !== r.preparer) throw new Error(`${r.operationId}: preparer "${r.preparer.name}" is not in src/preparers.ts`);
-    const entry = opts.prepareWorker ? PrepareWorker.entry() : undefined;
+    const entry = opts.prepareWorker ? prepareWorkerEntry() : undefined;
     this.prepareWorker = entry ? new PrepareWorker(entry, PREPARERS) : undefined;
     this.pipeline = new Pipeline(routes, {
       store: this.store,

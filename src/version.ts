@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 
-/** The package version, read once from package.json (works from src/ under vitest and from dist/). */
+/** The package version, read once from the nearest package.json above this file (src/ under vitest, dist/ when built, at any depth). */
 function findVersion(): string {
-  for (const rel of ['../package.json', '../../package.json']) {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'ics-conformance' && pkg.version) return pkg.version;
     } catch {
-      // try the next location
+      // try the folder above
     }
+    if (dir.pathname === '/') return '0.0.0';
   }
-  return '0.0.0';
 }
 
 export const VERSION = findVersion();

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
-import { REPORTERS, type Reporter } from '../reporters/index.js';
+import type { Reporter } from '../reporters/index.js';
 import type { RunResult } from '../engine/result.js';
 import { ConfigError } from '../engine/config-error.js';
 import { prepareResult } from '../evidence/prepare.js';
@@ -15,9 +15,7 @@ import type { BundleArgs } from './report-options.js';
 
 export { withReportOptions, withBundleOptions, type ReportArgs, type BundleArgs } from './report-options.js';
 
-export function makeReporters(names: string[]): Reporter[] {
-  return [...new Set(names)].map((n) => REPORTERS[n]!());
-}
+export { makeReporters } from '../reporters/index.js';
 
 /** Runs every reporter over the result (credentials masked, privacy scanned); returns the files written. */
 export async function writeReports(result: RunResult, reporters: Reporter[], outDir: string): Promise<string[]> {

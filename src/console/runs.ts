@@ -227,7 +227,7 @@ export class RunManager {
       import('../engine/interactive.js'),
       import('../engine/mock-client.js'),
       import('../evidence/bundle.js'),
-      import('../cli/options.js'),
+      import('../reporters/index.js'),
     ]);
     const client = new MockClient(this.url, this.mock.controlToken, this.publicUrl ?? this.url);
     const prompter = interactive ? new BrowserPrompter(publish, () => client.session?.credentials.map((c) => c.token) ?? [], () => entry.stop) : undefined;

@@ -7,8 +7,6 @@
  * The same function runs in both places: runPreparer, inline or in the worker. Whatever a preparer
  * returns crosses a thread by structured cloning, so it must be plain data.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ProblemError, type Problem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
@@ -119,12 +117,6 @@ export class PrepareWorker implements PrepareRunner {
     worker.on('exit', (code) => this.fail(`exited (code ${code})`));
     worker.unref();
     this.worker = worker;
-  }
-
-  /** The compiled worker module beside this build, if this is a build (under vitest, src/ has no .js). */
-  static entry(): URL | undefined {
-    const url = new URL('../workers/prepare.js', import.meta.url);
-    return existsSync(fileURLToPath(url)) ? url : undefined;
   }
 
   get running(): boolean {

@@ -2,7 +2,7 @@
  * Rules the mock National eCAF enforces on whoever calls it (appliesTo: 'service'). The same rules are
  * written out in mocks/ecaf/requirements.md; test/ecaf/requirements.test.ts keeps the two in step.
  */
-import type { Requirement } from './types.js';
+import type { Requirement } from './result-types.js';
 
 /** A rule's sections in the guidance note, and where the rule is written out in full. */
 const gn = (sections: string) => `Guidance note ${sections} (a rule the mock National eCAF enforces; mocks/ecaf/requirements.md)`;

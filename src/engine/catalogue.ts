@@ -3,7 +3,7 @@
  * cite them, and a test fails when anything cites an ID that is not here, or when a MUST requirement
  * on the vendor's system has neither a test nor a written reason why no machine can check it.
  */
-import type { Requirement } from './types.js';
+import type { Requirement } from './result-types.js';
 import { ECAF_SERVICE_REQUIREMENTS } from './catalogue-ecaf.js';
 
 export const CATALOGUE_VERSION = '2026.11.1';

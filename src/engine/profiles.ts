@@ -7,7 +7,7 @@
  */
 import { SENSITIVE_SERVICES, type ServiceType } from '../../mocks/contactpoint/schemas.js';
 import type { ChildIdentifiers } from '../schemas/common.js';
-import type { Capability } from './types.js';
+import type { Capability } from './result-types.js';
 import { ConfigError } from './config-error.js';
 
 import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from './source-system-types.js';

@@ -1,5 +1,5 @@
 /** The run's result model: one versioned shape that every reporter reads. */
-import type { Capability, Level, Status, TestResult } from './types.js';
+import type { Capability, Level, Status, TestResult } from './result-types.js';
 import type { Statement } from './statement.js';
 
 export const RESULT_SCHEMA_VERSION = '1.0.0';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { Type, Closed, type Static, DateString } from '../core/schema.js';
 import { validator, toProblemItems } from '../core/validate.js';
-import { CAPABILITIES, type Capability } from './types.js';
+import { CAPABILITIES, type Capability } from './result-types.js';
 import { ConfigError } from './config-error.js';
 import { PROFILES, SOURCE_SYSTEM_TYPES, aSystem, checkCapabilities, type SourceSystemType } from './profiles.js';
 

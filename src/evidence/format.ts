@@ -1,6 +1,6 @@
 /** Small helpers every reporter shares: how a value, a check and a requirement read in a report. */
 import type { RunResult } from '../engine/result.js';
-import type { CheckResult, Exchange, Level, TestResult } from '../engine/types.js';
+import type { CheckResult, Exchange, Level, TestResult } from '../engine/result-types.js';
 import { requirement as catalogueEntry } from '../engine/catalogue.js';
 
 /** A value as report text: strings as they are, anything else as compact JSON, cut at `max` characters. */

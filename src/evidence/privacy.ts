@@ -20,7 +20,7 @@ import { isValidNhsNumber, isValidPostcode } from '../identifiers/index.js';
 import { hannahChildren, hannahMother, hannahPractitioners } from '../../fixtures/hannah.js';
 import { SYNTHETIC_OUTWARD_CODES } from '../../fixtures/population.js';
 import type { RunResult } from '../engine/result.js';
-import type { Exchange } from '../engine/types.js';
+import type { Exchange } from '../engine/result-types.js';
 
 export type PrivacyKind = 'nhs-number' | 'postcode' | 'name';
 

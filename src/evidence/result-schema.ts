@@ -6,7 +6,7 @@
  */
 import { Type, Closed, DateTimeString, type Static } from '../core/schema.js';
 import { Statement } from '../engine/statement.js';
-import { CAPABILITIES, type Capability, type Level, type Status } from '../engine/types.js';
+import { CAPABILITIES, type Capability, type Level, type Status } from '../engine/result-types.js';
 import { RESULT_SCHEMA_VERSION } from '../engine/result.js';
 
 const Enum = <T extends string>(values: readonly T[], description?: string) =>

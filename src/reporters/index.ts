@@ -18,6 +18,11 @@ const FACTORIES: Record<ReporterName, () => Reporter> = {
 
 export const REPORTERS: Record<string, () => Reporter> = FACTORIES;
 
+/** One reporter per distinct name (names come from the CLI's choices or the console's fixed list). */
+export function makeReporters(names: string[]): Reporter[] {
+  return [...new Set(names)].map((n) => REPORTERS[n]!());
+}
+
 export { REPORTER_NAMES, DEFAULT_REPORTERS, type ReporterName } from './names.js';
 
 export type { Reporter };

@@ -20,6 +20,7 @@ type Built = {
   server: typeof import('../../src/server.js');
   offload: typeof import('../../src/core/offload.js');
   preparers: typeof import('../../src/preparers.js');
+  mock: typeof import('../../src/mock.js');
 };
 const dist = (p: string) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 
@@ -41,13 +42,13 @@ const texts = [
 let built: Built;
 beforeAll(async () => {
   await ensureBuilt();
-  built = { server: await dist('src/server.js'), offload: await dist('src/core/offload.js'), preparers: await dist('src/preparers.js') };
+  built = { server: await dist('src/server.js'), offload: await dist('src/core/offload.js'), preparers: await dist('src/preparers.js'), mock: await dist('src/mock.js') };
 }, 120_000);
 
 describe('PrepareWorker', () => {
   it('gives the same result as preparing inline, for valid and every kind of bad text', async () => {
     const { PrepareWorker } = built.offload;
-    const w = new PrepareWorker(PrepareWorker.entry()!, built.preparers.PREPARERS);
+    const w = new PrepareWorker(built.mock.prepareWorkerEntry()!, built.preparers.PREPARERS);
     try {
       const viaWorker = await w.run(involvementPreparer, texts);
       expect(w.prepared).toBe(texts.length);
@@ -79,7 +80,7 @@ describe('PrepareWorker', () => {
 
   it('answers what it held inline when the worker dies, and everything after it', async () => {
     const { PrepareWorker } = built.offload;
-    const w = new PrepareWorker(PrepareWorker.entry()!, built.preparers.PREPARERS) as PrepareWorkerType;
+    const w = new PrepareWorker(built.mock.prepareWorkerEntry()!, built.preparers.PREPARERS) as PrepareWorkerType;
     try {
       const pending = w.run(involvementPreparer, texts);
       await (w as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();

@@ -1,0 +1,60 @@
+/**
+ * The layers of the product code, bottom first (docs/decisions/0045-layers.md): a file may import its
+ * own layer and the layers its `mayImport` names, which must all sit below it. Each entry of `folders`
+ * is one folder for the cycle check; a list is several paths that count as one folder (the old layout's,
+ * before scripts/relayout.mjs writes the table for the new one). A new folder gets its row here first.
+ */
+export interface Layer {
+  name: string;
+  folders: Array<string | string[]>;
+  mayImport: string[];
+}
+
+export const LAYERS: Layer[] = [
+  { name: 'platform', folders: [['src/core/', 'src/version.ts', 'src/tls/peer.ts'], 'src/identifiers/', 'src/schemas/'], mayImport: [] },
+  { name: 'services', folders: ['mocks/contactpoint/', 'mocks/ecaf/', 'src/rules.ts'], mayImport: ['platform'] },
+  { name: 'fixtures', folders: ['fixtures/'], mayImport: ['platform', 'services'] },
+  {
+    name: 'mock-server',
+    folders: [['src/mock.ts', 'src/server.ts', 'src/seed.ts', 'src/preparers.ts', 'src/control/', 'src/workers/', 'src/tls/']],
+    mayImport: ['platform', 'services', 'fixtures'],
+  },
+  {
+    name: 'model',
+    folders: [
+      [
+        'src/engine/result-types.ts',
+        'src/engine/result.ts',
+        'src/engine/statement.ts',
+        'src/engine/config-error.ts',
+        'src/engine/profiles.ts',
+        'src/engine/source-system-types.ts',
+        'src/engine/catalogue.ts',
+        'src/engine/catalogue-ecaf.ts',
+        'src/engine/identity.ts',
+        'src/engine/hard-children.ts',
+        'src/evidence/result-schema.ts',
+        'src/evidence/format.ts',
+        'src/evidence/prepare.ts',
+        'src/evidence/privacy.ts',
+        'src/evidence/mask.ts',
+      ],
+    ],
+    mayImport: ['platform', 'services', 'fixtures'],
+  },
+  { name: 'driver-api', folders: ['src/driver-api/'], mayImport: ['platform', 'services', 'model'] },
+  { name: 'engine', folders: ['src/engine/'], mayImport: ['platform', 'services', 'fixtures', 'model', 'driver-api'] },
+  { name: 'reporters', folders: ['src/reporters/'], mayImport: ['platform', 'model', 'engine'] },
+  { name: 'evidence', folders: ['src/evidence/'], mayImport: ['platform', 'fixtures', 'model', 'engine', 'reporters'] },
+  { name: 'suites', folders: ['suites/'], mayImport: ['platform', 'services', 'fixtures', 'model', 'driver-api', 'engine'] },
+  { name: 'reference-ics', folders: ['reference-ics/'], mayImport: ['platform', 'services', 'fixtures', 'model', 'driver-api'] },
+  {
+    name: 'app',
+    folders: [['src/engine/demo.ts', 'src/engine/offline.ts'], 'src/cli/', 'src/console/'],
+    mayImport: ['platform', 'services', 'fixtures', 'mock-server', 'model', 'driver-api', 'engine', 'reporters', 'evidence', 'suites', 'reference-ics'],
+  },
+  { name: 'entry', folders: ['src/index.ts', 'src/msw.ts'], mayImport: ['platform', 'services', 'fixtures', 'mock-server'] },
+];
+
+/** The product code the table covers (tests, benchmarks and scripts may import anything). */
+export const PRODUCT_ROOTS = ['src', 'mocks', 'fixtures', 'suites', 'reference-ics'];
