@@ -17,6 +17,7 @@ import { Kind } from '@sinclair/typebox';
 import * as contactPointSchemas from '../mocks/contactpoint/schemas.js';
 import * as ecafSchemas from '../mocks/ecaf/schemas.js';
 import { renderDocs } from './core/docs.js';
+import { DOCS_ASSETS, DOCS_CSP, docsAssets, renderDocsPage } from './core/docs-ui.js';
 import { ERRORS } from './rules.js';
 import { Directory, LOG_BODIES } from '../mocks/contactpoint/domain/directory.js';
 import { contactPointRoutes } from '../mocks/contactpoint/routes.js';
@@ -184,9 +185,31 @@ export class MockServices {
         operationId: 'getDocs',
         method: 'GET',
         path: '/docs',
-        summary: 'Human-readable docs',
+        summary: 'Human-readable docs with try-it (Swagger UI), and every problem code',
+        handler: () => ({ status: 200, body: renderDocsPage(this.openapi().info as { title: string; version: string }, ERRORS), headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DOCS_CSP } }),
+      }),
+      route({
+        ...meta,
+        operationId: 'getDocsReference',
+        method: 'GET',
+        path: '/docs/reference',
+        summary: 'Human-readable docs as plain HTML (no script)',
         handler: () => ({ status: 200, body: renderDocs(this.openapi(), ERRORS), headers: { 'content-type': 'text/html; charset=utf-8' } }),
       }),
+      // The docs page's own files, from the installed swagger-ui-dist: nothing is fetched from elsewhere.
+      ...DOCS_ASSETS.map((name) =>
+        route({
+          ...meta,
+          operationId: `getDocsAsset_${name.replace(/\W/g, '_')}`,
+          method: 'GET',
+          path: `/docs/assets/${name}`,
+          summary: `The docs page's ${name}`,
+          handler: () => {
+            const a = docsAssets().get(name)!;
+            return { status: 200, body: a.body, headers: { 'content-type': a.type, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' } };
+          },
+        }),
+      ),
       route({ ...meta, operationId: 'getHealth', method: 'GET', path: '/health', summary: 'Liveness', handler: () => json(200, { status: 'ok', version: this.version }) }),
     ];
   }

@@ -57,6 +57,8 @@ export interface Exchange {
   responseBody?: unknown;
   verdict?: string;
   journalSeq?: number;
+  /** The fault the mock injected into this exchange (its control API's description: "error 503 retry-after=1"). */
+  fault?: string;
   /** Arrived after its scenario had ended (judged here, where its child belongs). */
   late?: boolean;
 }

@@ -283,6 +283,7 @@ export function toExchanges(entries: JournalEntry[], harness: Array<Omit<Exchang
     ...(e.responseBody !== undefined ? { responseBody: e.responseBody } : {}),
     verdict: e.verdict,
     journalSeq: e.seq,
+    ...(e.fault !== undefined ? { fault: e.fault } : {}),
   }));
   return [...fromJournal, ...harness].sort((a, b) => a.at.localeCompare(b.at)).map((e, i) => ({ n: i + 1, ...e }));
 }

@@ -47,6 +47,7 @@ export const ExchangeSchema = Closed(
     responseBody: Type.Optional(Any('Parsed JSON, or the text as sent.')),
     verdict: Type.Optional(Type.String()),
     journalSeq: Type.Optional(Type.Integer()),
+    fault: Type.Optional(Type.String({ description: 'The fault the mock injected into this exchange, as its control API describes it.' })),
     late: Type.Optional(Type.Boolean({ description: 'Arrived after its scenario ended; judged in the scenario its child belongs to.' })),
   },
   { title: 'Exchange' },

@@ -106,6 +106,100 @@ ${headers}${body('Request body', e.requestBody)}${body(`Response body (${esc(e.s
 </div></details>`;
 }
 
+/** How the mock answered an attempt, for its mark's colour. */
+function attemptClass(e: Exchange): string {
+  if (e.status === 0) return 'a-drop';
+  if (e.fault !== undefined && e.verdict === 'fault') return 'a-fault';
+  return e.status < 400 ? 'a-ok' : e.status < 500 ? 'a-refused' : 'a-error';
+}
+const ATTEMPT_LEGEND: Array<[string, string]> = [
+  ['a-ok', 'accepted'],
+  ['a-fault', 'injected error'],
+  ['a-drop', 'connection dropped'],
+  ['a-refused', 'refused (4xx)'],
+  ['a-error', 'server error'],
+];
+const msLabel = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(2))} s`);
+
+/**
+ * A resilience test's picture: each of the system's attempts at the mock as a mark on a time axis
+ * (0 = its first attempt; a mark as wide as the mock took to answer), coloured by the answer, with
+ * the stretches where the injected fault met the attempts shaded. Drawn here as SVG, so it needs no
+ * script and prints; every text in it is escaped.
+ */
+export function attemptTimeline(t: TestResult): string {
+  const attempts = t.exchanges.filter((e) => e.direction === 'sut->mock');
+  if (!attempts.length) return '<p class="muted">No attempt of the system reached the mock.</p>';
+  const start = (e: Exchange) => Date.parse(e.at) - Date.parse(attempts[0]!.at);
+  const end = (e: Exchange) => start(e) + e.durationMs;
+  const span = Math.max(1, ...attempts.map(end));
+  const [W, L, R] = [880, 16, 28];
+  const x = (ms: number) => L + (ms / span) * (W - L - R);
+  // Lanes, so overlapping attempts (a retry while a slow one is still open) and their labels never overlap.
+  const laneEnds: number[] = [];
+  const placed = attempts.map((e) => {
+    const x0 = x(start(e));
+    const w = Math.max(4, x(end(e)) - x0);
+    let lane = laneEnds.findIndex((edge) => edge + 6 <= x0);
+    if (lane < 0) lane = laneEnds.push(0) - 1;
+    laneEnds[lane] = Math.max(x0 + w, x0 + 62);
+    return { e, x0, w, lane };
+  });
+  const LANE = 34;
+  const top = 26;
+  const laneY = (lane: number) => top + 14 + lane * LANE;
+  const axisY = top + 14 + laneEnds.length * LANE;
+  // Consecutive faulted attempts make one shaded window, labelled with the fault the mock describes.
+  const windows: Array<{ from: number; to: number; faults: string[] }> = [];
+  let open: (typeof windows)[number] | undefined;
+  for (const p of placed) {
+    if (p.e.fault === undefined) {
+      open = undefined;
+      continue;
+    }
+    if (!open) windows.push((open = { from: p.x0, to: p.x0 + p.w, faults: [] }));
+    open.to = Math.max(open.to, p.x0 + p.w);
+    open.faults.push(p.e.fault);
+  }
+  const windowSvg = windows
+    .map((w) => {
+      const kinds = [...new Set(w.faults)];
+      const label = `fault: ${kinds.join(', ')}${w.faults.length > 1 ? ` (${w.faults.length} attempts)` : ''}`;
+      return `<g class="tl-window"><rect x="${(w.from - 5).toFixed(1)}" y="${top}" width="${(w.to - w.from + 10).toFixed(1)}" height="${axisY - top}" rx="3"/><text x="${(w.from - 4).toFixed(1)}" y="${top - 6}">${esc(label)}</text></g>`;
+    })
+    .join('');
+  const marks = placed
+    .map(({ e, x0, w, lane }) => {
+      const y = laneY(lane);
+      const tip = `#${e.n} at +${msLabel(start(e))}: ${e.method} ${e.url} answered ${e.status === 0 ? 'by a dropped connection' : e.status} after ${msLabel(e.durationMs)}${e.fault ? ` (injected fault: ${e.fault})` : ''}`;
+      return `<a href="#${exAnchor(t.id, e.n)}" class="tl-mark"><title>${esc(tip)}</title><rect class="mark ${attemptClass(e)}" data-n="${e.n}" data-status="${esc(e.status)}" data-at-ms="${Math.round(start(e))}" x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="12" rx="2"/><text ${x0 > W - R - 64 ? `text-anchor="end" x="${(x0 + w).toFixed(1)}"` : `x="${x0.toFixed(1)}"`} y="${y + 25}">#${e.n} ${e.status === 0 ? 'dropped' : esc(e.status)}</text></a>`;
+    })
+    .join('');
+  // The waits between consecutive attempts in a lane, where there is room to say them.
+  const gaps = placed
+    .slice(1)
+    .map((p, i) => [placed[i]!, p] as const)
+    .filter(([a, b]) => a.lane === b.lane && b.x0 - (a.x0 + a.w) >= 70)
+    .map(([a, b]) => `<text class="tl-gap" x="${((a.x0 + a.w + b.x0) / 2).toFixed(1)}" y="${laneY(a.lane) - 3}">+${esc(msLabel(start(b.e) - end(a.e)))}</text>`)
+    .join('');
+  const step = [1, 2, 5, 10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 120_000, 300_000, 600_000].find((s) => span / s <= 8) ?? Math.ceil(span / 8);
+  const ticks: string[] = [];
+  for (let ms = 0; ms <= span + 0.001; ms += step) ticks.push(`<line x1="${x(ms).toFixed(1)}" y1="${axisY}" x2="${x(ms).toFixed(1)}" y2="${axisY + 4}"/><text x="${x(ms).toFixed(1)}" y="${axisY + 16}">${esc(msLabel(ms))}</text>`);
+  let lx = L;
+  const legend = ATTEMPT_LEGEND.filter(([c]) => placed.some((p) => attemptClass(p.e) === c))
+    .map(([c, label]) => {
+      const item = `<rect class="${c}" x="${lx}" y="${axisY + 28}" width="10" height="10" rx="2"/><text x="${lx + 14}" y="${axisY + 37}">${esc(label)}</text>`;
+      lx += 24 + label.length * 6.2;
+      return item;
+    })
+    .join('');
+  const shaded = windows.length ? `<rect class="tl-window-key" x="${lx}" y="${axisY + 27}" width="16" height="12" rx="2"/><text x="${lx + 20}" y="${axisY + 37}">the injected fault in force</text>` : '';
+  const H = axisY + 46;
+  const faulted = attempts.filter((e) => e.fault !== undefined).length;
+  const summary = `${attempts.length} attempt(s) over ${msLabel(span)}; ${faulted} met the injected fault`;
+  return `<svg class="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(summary)}" data-attempts="${attempts.length}"><title>${esc(summary)}</title>${windowSvg}<line class="tl-axis" x1="${L}" y1="${axisY}" x2="${W - R}" y2="${axisY}"/><g class="tl-ticks">${ticks.join('')}</g>${gaps}${marks}<g class="tl-legend">${legend}${shaded}</g></svg>`;
+}
+
 function testBlock(result: RunResult, t: TestResult): string {
   const blocking = (t.status === 'FAILED' && !t.waiver) || t.status === 'ERROR';
   const judgedFail = new Set(failingChecks(t).map((c) => exchangeOf(t, c)?.n).filter((n): n is number => n !== undefined));
@@ -120,6 +214,7 @@ ${t.waiver ? `<p class="waiver"><strong>Waived</strong>: ${esc(t.waiver.reason)}
 <h4>Checks</h4>
 ${checkRows(result, t)}
 ${t.attestations.length ? `<h4>Attestations</h4><ul class="att">${t.attestations.map((a) => `<li>${chip(a.answer === 'yes' ? 'PASSED' : a.answer === 'no' ? 'FAILED' : 'REVIEW', a.answer)} <a href="#req-${esc(a.requirement)}">${esc(a.requirement)}</a>: ${esc(a.question)}${a.note ? ` <span class="muted">(${esc(a.note)})</span>` : ''}${a.by ? ` <span class="muted">by ${esc(a.by)}</span>` : ''}</li>`).join('')}</ul>` : ''}
+${t.id.startsWith('RES-') ? `<h4>Attempts against the injected faults</h4><div class="tl">${attemptTimeline(t)}</div>` : ''}
 ${t.steps.length ? `<h4>Steps</h4><ol class="steps">${t.steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ol>` : ''}
 <h4>Exchanges (${t.exchanges.length})</h4>
 ${t.exchanges.length ? `<div class="exchanges">${t.exchanges.map((e) => exchangeBlock(t, e, judgedFail)).join('')}</div>` : '<p class="muted">No exchanges in this test.</p>'}
@@ -217,6 +312,11 @@ pre{background:#f8f8f8;border:1px solid var(--line);border-radius:4px;padding:8p
 .privacy-ok{color:var(--pass);font-weight:600}.privacy-bad{color:var(--fail);font-weight:600}
 footer{color:var(--muted);font-size:12.5px;padding:0 32px 32px}
 [hidden]{display:none!important}
+.tl{overflow-x:auto}.timeline{display:block;max-width:100%;height:auto;font-family:var(--mono);font-size:11px}
+.timeline text{fill:var(--ink)}.timeline .tl-gap{fill:var(--muted);text-anchor:middle;font-size:10px}.timeline .tl-ticks text{fill:var(--muted);text-anchor:middle;font-size:10px}
+.tl-axis,.tl-ticks line{stroke:var(--muted);stroke-width:1}.tl-window rect,.tl-window-key{fill:#fbe3e1;stroke:#e8a39c;stroke-dasharray:3 2}.tl-window text{fill:var(--fail);font-size:10.5px}
+.a-ok{fill:var(--pass)}.a-fault{fill:var(--fail)}.a-drop{fill:#0b0c0c}.a-refused{fill:var(--warn)}.a-error{fill:var(--err)}
+.tl-mark:hover rect.mark,.tl-mark:focus rect.mark{stroke:var(--ink);stroke-width:2}
 @media print{
  html{background:#fff;font-size:11px}
  .matrix{table-layout:fixed}.matrix .stmt,.matrix .tests,.matrix .cov{min-width:0}

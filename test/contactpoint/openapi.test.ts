@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { testServer } from '../support/server.js';
 import { renderDocs } from '../../src/core/docs.js';
+import { ERRORS } from '../../src/rules.js';
 import { ajv } from '../../src/core/schema.js';
 import { readDocExamples, resolveSchemaRefs } from '../../src/core/openapi.js';
 
@@ -166,8 +167,33 @@ describe('GET /openapi.json: shared schemas, servers and the interface documents
 });
 
 describe('GET /docs', () => {
-  it('DOC-001: is HTML that names every operation and every problem code', async () => {
+  it('DOC-001: is Swagger UI from the server\'s own files, under a CSP of its own origin, with every problem code', async () => {
     const res = await srv.api.request('GET', '/docs', { token: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).toContain("default-src 'none'");
+    // Scripts and styles by path on this server only: no CDN, no inline script.
+    const srcs = [...res.text.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+    expect(srcs.sort()).toEqual(['/docs/assets/docs.js', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/swagger-ui.css']);
+    expect(res.text).not.toMatch(/<script>(?!<\/script>)/);
+    // A problem's type (/docs#ics-err-...) lands on its row here.
+    for (const code of Object.keys(ERRORS)) expect(res.text, code).toContain(`id="${code.toLowerCase().replace(/_/g, '-')}"`);
+    for (const [asset, type] of [['swagger-ui-bundle.js', 'text/javascript'], ['swagger-ui.css', 'text/css'], ['docs.js', 'text/javascript']]) {
+      const a = await srv.api.request('GET', `/docs/assets/${asset}`, { token: null });
+      expect(a.status, asset).toBe(200);
+      expect(a.headers.get('content-type'), asset).toContain(type);
+      expect(a.text.length, asset).toBeGreaterThan(500);
+    }
+    // The initialiser never asks the public validator (or anywhere else) about the document.
+    expect((await srv.api.request('GET', '/docs/assets/docs.js', { token: null })).text).toContain('validatorUrl: null');
+    expect((await srv.api.request('GET', '/docs/assets/other.js', { token: null })).status).toBe(404);
+  });
+
+  it('DOC-001: /docs/reference is plain HTML that names every operation and every problem code', async () => {
+    const res = await srv.api.request('GET', '/docs/reference', { token: null });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.text).toMatch(/^<!doctype html>/i);

@@ -125,6 +125,26 @@ describe('report.html on screen', () => {
     await page.close();
   });
 
+  it('draws the resilience test\'s attempts against the injected fault: a mark per attempt, painted by the answer, the fault shaded', async () => {
+    const t = result.tests.find((x) => x.id === 'RES-001.lost-acknowledgement')!;
+    const attempts = t.exchanges.filter((e) => e.direction === 'sut->mock');
+    // The dropped acknowledgement, then the retry the mock answers.
+    expect(attempts.map((e) => [e.status, e.fault])).toEqual([[0, 'drop-after-commit'], [200, undefined]]);
+    const page = await open();
+    await page.click('article#test-RES-001\\.lost-acknowledgement > details > summary');
+    const svg = page.locator('article#test-RES-001\\.lost-acknowledgement svg.timeline');
+    await svg.scrollIntoViewIfNeeded();
+    const drawn = await svg.locator('rect.mark').evaluateAll((rects: any[]) =>
+      rects.map((r) => ({ n: Number(r.getAttribute('data-n')), fill: (globalThis as any).getComputedStyle(r).fill as string, width: r.getBoundingClientRect().width as number })),
+    );
+    expect(drawn.map((d) => d.n)).toEqual(attempts.map((e) => e.n));
+    expect(drawn.every((d) => d.width > 0)).toBe(true);
+    expect(drawn[0]!.fill).not.toBe(drawn[1]!.fill);
+    await expect(svg.locator('.tl-window').count()).resolves.toBe(1);
+    await svg.screenshot({ path: join(ARTIFACTS, 'report-timeline.png') });
+    await page.close();
+  });
+
   it('anchors each test by its ID, and every link in the report lands on something', async () => {
     const page = await open();
     const { articles, dangling } = await page.evaluate(() => {

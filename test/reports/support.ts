@@ -7,6 +7,8 @@ import { ALL_SUITES } from '../../suites/index.js';
 import type { Suite } from '../../src/engine/types.js';
 import type { Statement } from '../../src/engine/statement.js';
 import { referenceStatement } from '../../src/engine/demo.js';
+import type { RunResult } from '../../src/engine/result.js';
+import type { Exchange, TestResult } from '../../src/engine/types.js';
 import { makeReporters } from '../../src/cli/options.js';
 import { REPORTERS, type Reporter } from '../../src/reporters/index.js';
 
@@ -55,4 +57,37 @@ export async function quiet<T>(fn: () => Promise<T>, onOut: (s: string) => void 
     log.mockRestore();
     error.mockRestore();
   }
+}
+
+/** A minimal result with one test holding the given exchanges. */
+export function resultWith(exchanges: Array<Partial<Exchange> & Pick<Exchange, 'direction'>>, over: Partial<TestResult> = {}): RunResult {
+  const ex: Exchange[] = exchanges.map((e, i) => ({ n: i + 1, at: '2026-11-25T10:00:00.000Z', durationMs: 1, method: 'POST', url: '/x', status: 200, ...e }));
+  const test: TestResult = {
+    id: 'T-1.sample',
+    suite: 'sample',
+    title: 'A sample test',
+    requirements: ['CP-FEED-002'],
+    capability: 'contactpoint-feed',
+    mandatory: true,
+    status: 'PASSED',
+    startedAt: '2026-11-25T10:00:00.000Z',
+    durationMs: 5,
+    checks: [{ requirement: 'CP-FEED-002', verdict: 'pass', message: 'ok' }],
+    exchanges: ex,
+    attestations: [],
+    steps: [],
+    ...over,
+  };
+  return {
+    schemaVersion: '1.0.0',
+    harness: { name: 'ics-conformance', version: '0.0.0' },
+    catalogueVersion: 'test',
+    run: { id: '00000000-0000-4000-8000-000000000000', startedAt: '2026-11-25T10:00:00.000Z', finishedAt: '2026-11-25T10:00:01.000Z', durationMs: 1000, mode: 'automated' },
+    sut: { vendor: 'V', product: 'P', version: '1' },
+    statement: referenceStatement(),
+    summary: { total: 1, PASSED: 1, FAILED: 0, WARNING: 0, SKIPPED: 0, ERROR: 0, REVIEW: 0, waived: 0, verdict: 'pass', label: 'PASS', exitCode: 0 },
+    tests: [test],
+    requirements: [],
+    waivers: [],
+  };
 }

@@ -6,45 +6,11 @@ import { looksLikeRealName, looksLikeRealNhsNumber, looksLikeRealPostcode, scanP
 import { generatePopulation } from '../../fixtures/population.js';
 import { hannahChildren, hannahMother, hannahPractitioners } from '../../fixtures/hannah.js';
 import { nhsCheckDigit } from '../../src/identifiers/index.js';
-import type { RunResult } from '../../src/engine/result.js';
-import type { Exchange, TestResult } from '../../src/engine/types.js';
 import type { RunResultFromSchema } from '../../src/evidence/result-schema.js';
 import { mdCode, mdText, markdownSummary } from '../../src/reporters/markdown.js';
 import { canonicalJson } from '../../src/evidence/hash.js';
-import { referenceStatement } from '../../src/engine/demo.js';
-
-/** A minimal result with one test holding the given exchanges. */
-export function resultWith(exchanges: Array<Partial<Exchange> & Pick<Exchange, 'direction'>>, over: Partial<TestResult> = {}): RunResult {
-  const ex: Exchange[] = exchanges.map((e, i) => ({ n: i + 1, at: '2026-11-25T10:00:00.000Z', durationMs: 1, method: 'POST', url: '/x', status: 200, ...e }));
-  const test: TestResult = {
-    id: 'T-1.sample',
-    suite: 'sample',
-    title: 'A sample test',
-    requirements: ['CP-FEED-002'],
-    capability: 'contactpoint-feed',
-    mandatory: true,
-    status: 'PASSED',
-    startedAt: '2026-11-25T10:00:00.000Z',
-    durationMs: 5,
-    checks: [{ requirement: 'CP-FEED-002', verdict: 'pass', message: 'ok' }],
-    exchanges: ex,
-    attestations: [],
-    steps: [],
-    ...over,
-  };
-  return {
-    schemaVersion: '1.0.0',
-    harness: { name: 'ics-conformance', version: '0.0.0' },
-    catalogueVersion: 'test',
-    run: { id: '00000000-0000-4000-8000-000000000000', startedAt: '2026-11-25T10:00:00.000Z', finishedAt: '2026-11-25T10:00:01.000Z', durationMs: 1000, mode: 'automated' },
-    sut: { vendor: 'V', product: 'P', version: '1' },
-    statement: referenceStatement(),
-    summary: { total: 1, PASSED: 1, FAILED: 0, WARNING: 0, SKIPPED: 0, ERROR: 0, REVIEW: 0, waived: 0, verdict: 'pass', label: 'PASS', exitCode: 0 },
-    tests: [test],
-    requirements: [],
-    waivers: [],
-  };
-}
+import type { RunResult } from '../../src/engine/result.js';
+import { resultWith } from './support.js';
 
 describe('the result schema', () => {
   it('has the static type of RunResult, both ways (the schema and src/engine/result.ts cannot drift apart)', () => {

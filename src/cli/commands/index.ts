@@ -18,8 +18,9 @@ import { verifyCommand } from './verify.js';
 import { diffCommand } from './diff.js';
 import { keygenCommand } from './keygen.js';
 import { consoleCommand } from './console.js';
+import { pdfCommand } from './pdf.js';
 
 /** Every command; `setExit` lets a handler report its exit code without calling process.exit. */
 export function commands(setExit: (code: number) => void): Array<CommandModule<object, never>> {
-  return [demoCommand(setExit), runCommand(setExit), serveCommand(), consoleCommand(), listCommand(), validateCommand(setExit), verifyCommand(setExit), diffCommand(setExit), keygenCommand(), initCommand(), fixturesCommand(), referenceIcsCommand(), driverOpenApiCommand()] as unknown as Array<CommandModule<object, never>>;
+  return [demoCommand(setExit), runCommand(setExit), serveCommand(), consoleCommand(), listCommand(), validateCommand(setExit), verifyCommand(setExit), diffCommand(setExit), pdfCommand(setExit), keygenCommand(), initCommand(), fixturesCommand(), referenceIcsCommand(), driverOpenApiCommand()] as unknown as Array<CommandModule<object, never>>;
 }
