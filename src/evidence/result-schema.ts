@@ -122,9 +122,9 @@ const RunSummarySchema = Closed(
     ERROR: count(),
     REVIEW: count(),
     waived: count(),
-    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(['pass', 'fail', 'error', 'incomplete'], 'incomplete: nothing was judged (every test skipped, exit 2) or the run was interrupted (exit 3).'),
+    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(['pass', 'fail', 'error', 'incomplete'], 'incomplete (exit 2): nothing was judged (every test skipped), the run was interrupted or stopped (label INCOMPLETE: ...), or a passing run was partial (label PARTIAL (...): a selection, or tests the tester skipped).'),
     label: Type.String({ description: 'The verdict as shown, e.g. "PASS, 2 awaiting review".' }),
-    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({ type: 'integer', enum: [0, 1, 2, 3], description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged), 3 an error or an interruption.' }),
+    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({ type: 'integer', enum: [0, 1, 2, 3], description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged, interrupted, stopped or a partial pass), 3 an error.' }),
   },
   { title: 'RunSummary' },
 );
