@@ -32,6 +32,8 @@ export interface RunOptions {
   /** The mocks' base URL as the SUT reaches it. */
   mockPublicUrl: string;
   suites: Suite[];
+  /** Every suite `suites` was narrowed from (a selection, a resume): the statement's `deselect` names tests among these. */
+  catalogue?: Suite[];
   prompter?: Prompter;
   timeouts?: Partial<Timeouts>;
   /** Today, for waiver expiry (default: now). */
@@ -44,12 +46,13 @@ export interface RunOptions {
 /** The SUT is configured as this client of the session: a registered ICS source system. */
 export const SUT_CLIENT = 'ics';
 
-export function selectTests(statement: Statement, suites: Suite[]): Array<{ suite: Suite; test: TestDef; capability: Capability; mandatory: boolean; skip?: string }> {
+/** `catalogue`: every suite the run's were narrowed from (a selection, a resume), against which `deselect` is checked. */
+export function selectTests(statement: Statement, suites: Suite[], catalogue: Suite[] = suites): Array<{ suite: Suite; test: TestDef; capability: Capability; mandatory: boolean; skip?: string }> {
   // Core tests alone accredit nothing: a statement must say what the system does.
   if (statement.capabilities.length === 0) throw new ConfigError(`capabilities: declare at least one of ${Object.keys(CAPABILITIES).filter((c) => c !== 'core').join(', ')} (see \`ics-conformance list\`)`);
   const declared = new Set<Capability>(['core', ...statement.capabilities]);
   const deselect = new Set(statement.deselect ?? []);
-  const known = new Set(suites.flatMap((s) => s.tests.map((t) => t.id)));
+  const known = new Set(catalogue.flatMap((s) => s.tests.map((t) => t.id)));
   for (const id of deselect) if (!known.has(id)) throw new ConfigError(`deselect: unknown test "${id}" (see \`ics-conformance list\`)`);
   const out = [];
   for (const suite of suites)
@@ -73,7 +76,7 @@ export function selectTests(statement: Statement, suites: Suite[]): Array<{ suit
 export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...(opts.statement.timeouts ?? {}), ...(opts.timeouts ?? {}) };
-  const selected = selectTests(opts.statement, opts.suites);
+  const selected = selectTests(opts.statement, opts.suites, opts.catalogue);
   const pre = new Map<string, Attestation>((opts.statement.attestations ?? []).map((a) => [a.requirement, { ...a, question: '' }]));
   const results: TestResult[] = [];
   opts.onProgress?.({ type: 'start', total: selected.length });

@@ -48,7 +48,7 @@ export function applySelection(statement: Statement, suites: Suite[], sel: Selec
   const narrowed = suites.map((s) => ({ ...s, tests: s.tests.filter((t) => keep(s, t)) })).filter((s) => s.tests.length > 0);
   const describe = [...(sel.only?.length ? [`--only ${sel.only.join(' ')}`] : []), ...(sel.grep !== undefined ? [`--grep ${sel.grep}`] : []), ...(sel.suite?.length ? [`--suite ${sel.suite.join(' ')}`] : [])].join(' ');
   if (!narrowed.length) throw new ConfigError(`${describe}: selects no test (see \`ics-conformance list\`)`);
-  const applicable = (ss: Suite[]) => selectTests(statement, ss).filter((x) => !x.skip).length;
+  const applicable = (ss: Suite[]) => selectTests(statement, ss, suites).filter((x) => !x.skip).length;
   return { suites: narrowed, selected: applicable(narrowed), of: applicable(suites), describe };
 }
 

@@ -150,6 +150,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
         mock,
         mockPublicUrl: publicUrl,
         suites: toRun,
+        catalogue: ALL_SUITES,
         ...(prompter ? { prompter, timeouts: { messageMs: 300_000, giveUpMs: 600_000, quietMs: 5_000 } } : {}),
         onProgress: (e) => {
           if (prompter) prompter.currentTest = e.type === 'test-start' ? e.test.id : undefined;
