@@ -160,7 +160,7 @@ const resultProperties = {
     mode: Enum<'automated' | 'interactive' | 'offline'>(['automated', 'interactive', 'offline']),
     mockUrl: Type.Optional(Type.String()),
     sessionId: Type.Optional(Type.String()),
-    interrupted: Type.Optional(Type.String({ description: 'The signal that interrupted the run (SIGINT, SIGTERM).' })),
+    interrupted: Type.Optional(Type.String({ description: 'Why the run ended early: the signal (SIGINT, SIGTERM), or the tester quitting at an interactive prompt.' })),
   }),
   // What the SUT says about itself: the driver API answer, not closed, so an extra field is no schema break.
   sut: Type.Object({ vendor: Type.String(), product: Type.String(), version: Type.String(), driverUrl: Type.Optional(Type.String()) }),
