@@ -20,6 +20,7 @@ const CODES: Record<string, string> = {
 /** Codes that mean no connection was made at all: nothing there to judge. */
 const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/** The code sits on the error, its cause, or an AggregateError's first error (localhost: IPv4 and IPv6 both tried). */
 function codeOf(err: unknown): string | undefined {
   let e: unknown = err;
   for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
