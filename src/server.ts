@@ -93,9 +93,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   server.timeout = limits.idleTimeoutMs;
   answerClientErrors(server);
   limitPerAddress(server, limits.maxConnectionsPerAddress);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject).listen(opts.port ?? 4010, host, () => resolve(void server.off('error', reject)));
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject).listen(opts.port ?? 4010, host, () => resolve(void server.off('error', reject)));
+    });
+  } catch (err) {
+    // A port in use: release what was opened (the store and its lock, the prepare worker) so the caller can say so and exit.
+    await extension?.close?.();
+    if (!opts.mock) mock.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   extension?.listening?.(url);

@@ -9,7 +9,7 @@ import { VERSION } from '../version.js';
 import { ConfigError } from '../engine/config-error.js';
 import { terminalSafe } from '../core/terminal.js';
 
-/** Exit codes (README): 0 pass, 1 a conformance failure, 2 usage or configuration error, 3 SUT unreachable or harness error. */
+/** Exit codes (README): 0 pass, 1 a conformance failure, 2 usage or configuration error or an INCOMPLETE/PARTIAL verdict, 3 SUT unreachable or harness error. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, HARNESS: 3 } as const;
 
 /** Bad command line: yargs' message, exit code 2. */

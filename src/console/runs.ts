@@ -163,7 +163,7 @@ export class RunManager {
     const request: RunRequest = { statement: req.statement, interactive, ...(sutUrl ? { sutUrl } : {}), ...(only ? { only } : {}) };
     const entry: Live = { view, prompter: undefined, done: Promise.resolve(), request, abort: new AbortController() };
     this.live.set(id, entry);
-    entry.done = this.execute(entry, statement, interactive, sutUrl, suites, resume?.completed ?? []);
+    entry.done = this.execute(entry, statement, interactive, sutUrl, suites, resume?.completed ?? [], this.suites ?? ALL_SUITES);
     return view;
   }
 
@@ -212,7 +212,7 @@ export class RunManager {
     await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2_000).unref())]);
   }
 
-  private async execute(entry: Live, statement: Statement, interactive: boolean, sutUrl: string | undefined, allSuites: Suite[], done: TestResult[]): Promise<void> {
+  private async execute(entry: Live, statement: Statement, interactive: boolean, sutUrl: string | undefined, allSuites: Suite[], done: TestResult[], catalogue: Suite[]): Promise<void> {
     const { view } = entry;
     const publish = () => this.events.emit(view.id, view);
     const ended = new Set(done.map((t) => t.id));
@@ -252,6 +252,8 @@ export class RunManager {
         mock: stoppable(client, entry.abort.signal, ['token', 'lastSeq', 'deleteSession', 'entriesAfter'], ['settle']),
         mockPublicUrl: this.publicUrl ?? this.url,
         suites,
+        // The statement's deselect names tests of the whole catalogue, outside a re-run's one test too.
+        catalogue,
         ...(prompter ? { prompter, timeouts: INTERACTIVE_TIMEOUTS } : {}),
         onProgress: (e) => {
           if (e.type === 'start') view.total = e.total + done.length;

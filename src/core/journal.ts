@@ -388,7 +388,9 @@ export class Journal {
       const off = this.subscribe(sessionId, (e) => {
         if (e.seq > (opts.afterSeq ?? 0) && match(e)) finish(() => resolve(e));
       });
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${opts.timeoutMs} ms`))), opts.timeoutMs);
+      // Unref'd: giving up a wait must never be what keeps a process alive (a run that ends while the
+      // control API still holds a 30 s long poll would otherwise linger until it times out).
+      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${opts.timeoutMs} ms`))), opts.timeoutMs).unref();
       const onAbort = () => finish(() => reject(new Error('aborted')));
       opts.signal?.addEventListener('abort', onAbort);
       for (const e of this.pendingAndStored(sessionId, opts.afterSeq ?? 0)) {

@@ -34,6 +34,9 @@ export interface Prompter {
 
 export class SkipTest extends Error {}
 
+/** The tester asked to start the current test again from its first step (the runner runs it anew). */
+export class RetryTest extends Error {}
+
 /** A child's identity as a key: NHS number when held, else name (normal form C, any case) and date of birth. */
 export function childKey(c: Partial<ChildIdentity> | undefined): string | undefined {
   if (!c || typeof c !== 'object') return undefined;

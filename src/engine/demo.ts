@@ -54,6 +54,7 @@ export async function runDemo(
       mock: new MockClient(mocks.url, controlToken),
       mockPublicUrl: mocks.url,
       suites: opts.suites ?? ALL_SUITES,
+      catalogue: ALL_SUITES,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
   } finally {

@@ -2,6 +2,7 @@
  * How the harness makes the system under test act. HttpDriver speaks the driver API a vendor adds to
  * a test build; InteractiveDriver asks a tester at the terminal to do the same thing by hand.
  */
+import { connectionFailure } from '../core/net.js';
 import type { ChildIdentity, PractitionerContact } from '../schemas/common.js';
 import type { Configuration, Delivery, RecordInvolvement, SystemInfo } from '../driver-api/schemas.js';
 import { DRIVER_BASE } from '../driver-api/schemas.js';
@@ -168,7 +169,7 @@ export class HttpDriver implements Driver {
       }
     } catch (err) {
       if (err instanceof SutAnswerError) throw err;
-      const why = this.signal?.aborted ? `the run was interrupted (${String(this.signal.reason)})` : timeout.aborted ? `no answer within ${this.timeoutMs} ms` : (err as Error).message;
+      const why = this.signal?.aborted ? `the run was interrupted (${String(this.signal.reason)})` : timeout.aborted ? `no answer within ${this.timeoutMs} ms` : connectionFailure(err);
       record(0, `(no answer: ${why})`);
       throw new SutUnreachableError(`system under test unreachable at ${url}: ${why}`);
     }

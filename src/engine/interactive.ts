@@ -3,31 +3,150 @@
  * tester what to do in the ICS (with the synthetic child's details) and waits for the messages the
  * ICS must send, or for the tester's answer.
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { ChildIdentity } from '../schemas/common.js';
 import type { Configuration, Delivery, RecordInvolvement, SystemInfo } from '../driver-api/schemas.js';
-import type { Prompter } from './context.js';
+import type { JournalEntry } from '../core/journal.js';
+import { RetryTest, SkipTest, type Prompter } from './context.js';
 import { describeChild, describeContact, type Driver } from './driver.js';
+import { HarnessError, interruptedBy } from './mock-client.js';
 import type { Statement } from './statement.js';
 import type { Json } from './types.js';
+import { terminalSafe } from '../core/terminal.js';
 
-export function terminalPrompter(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Prompter {
-  const rl = createInterface({ input, output, terminal: false });
-  return {
+export interface TerminalPrompter extends Prompter {
+  /** The test running (set from the runner's progress): skip and retry act on it; outside a test they are refused. */
+  currentTest: string | undefined;
+  /** Tests the tester skipped: the run's verdict then says it is partial. */
+  readonly skipped: string[];
+  /** A message the system under test sent: printed at once as received or refused. */
+  observe(e: Pick<JournalEntry, 'clientId' | 'method' | 'path' | 'status' | 'verdict' | 'problems'>): void;
+  close(): void;
+}
+
+export interface TerminalPrompterOptions {
+  /** The run's interruption (Ctrl-C): a prompt waiting for the tester gives up at once. */
+  signal?: AbortSignal;
+  /** The tester pressed q (or the input ended): stop the run, the bundle is written INCOMPLETE. */
+  quit?: (why: string) => void;
+  /** The client the system under test is configured as: only its messages are shown. */
+  sutClient?: string;
+}
+
+const KEYS = 'Enter: done · s: skip this test · r: retry this test from its first step · q: quit (the evidence so far is written) · ?: help';
+const HELP = [
+  '   Keys, typed at a prompt and then Enter:',
+  '     Enter  done (an instruction); y / n answer a question',
+  '     s      skip this test: it ends SKIPPED and the run goes on; the verdict says PARTIAL',
+  '     r      retry this test: it starts again from its first step, with a new synthetic child',
+  '     q      quit: the tests not run end ERROR, the bundle is written marked INCOMPLETE (resume it with --resume)',
+  '     ?      this help',
+  '   Ctrl-C does what q does, at any moment (twice: stop at once, no bundle).',
+].join('\n');
+
+/**
+ * The witnessed run's prompts on a terminal, or on piped stdin (tests, a scripted tester): lines are
+ * queued as they arrive, so input typed ahead of a prompt is not lost.
+ */
+export function terminalPrompter(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout, opts: TerminalPrompterOptions = {}): TerminalPrompter {
+  const rl = createInterface({ input, terminal: false });
+  const queued: string[] = [];
+  let waiter: ((line: string | null) => void) | undefined;
+  let ended = false;
+  rl.on('line', (l) => {
+    if (waiter) {
+      const w = waiter;
+      waiter = undefined;
+      w(l);
+    } else queued.push(l);
+  });
+  rl.on('close', () => {
+    ended = true;
+    waiter?.(null);
+  });
+  const say = (text: string) => output.write(text);
+  const interrupted = () => (opts.signal?.aborted ? interruptedBy(opts.signal) : undefined);
+  const read = (prompt: string): Promise<string> => {
+    const stop = interrupted();
+    if (stop) return Promise.reject(stop);
+    say(prompt);
+    return new Promise<string | null>((resolve) => {
+      if (queued.length) return resolve(queued.shift()!);
+      if (ended) return resolve(null);
+      const onAbort = () => {
+        waiter = undefined;
+        resolve(null);
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      waiter = (l) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        resolve(l);
+      };
+    }).then((line) => {
+      const stop = interrupted();
+      if (stop) throw stop;
+      if (line === null) return quit('the input ended');
+      return line.trim();
+    });
+  };
+  const quit = (why: string): never => {
+    opts.quit?.(why);
+    throw new HarnessError(`not run to the end: the run was interrupted (${why})`);
+  };
+  /** s, r, q, ?: the same at every prompt. Returns true when the key was one of them and the prompt should be asked again. */
+  const common = (key: string): boolean => {
+    const k = key.toLowerCase();
+    if (k === '?' || k === 'h' || k === 'help') return (say(`${HELP}\n`), true);
+    if (k === 'q' || k === 'quit') quit('the tester quit');
+    if (k === 's' || k === 'skip' || k === 'r' || k === 'retry') {
+      if (!p.currentTest) return (say('   This step sets the run up and belongs to no test: do it, or q to quit.\n'), true);
+      if (k.startsWith('s')) {
+        p.skipped.push(p.currentTest);
+        throw new SkipTest('skipped at the terminal by the tester');
+      }
+      say(`   Starting ${p.currentTest} again from its first step.\n`);
+      throw new RetryTest('the tester asked to retry the test');
+    }
+    return false;
+  };
+  const p: TerminalPrompter = {
+    currentTest: undefined,
+    skipped: [],
     async instruct(text) {
-      await rl.question(`\n>> ${text}\n   Press Enter when done. `);
+      say(`\n>> ${text}\n   (${KEYS})\n`);
+      for (;;) {
+        const key = await read('   Press Enter when done: ');
+        if (key === '') return;
+        if (!common(key)) say(`   "${terminalSafe(key, 20)}" is not a key here (? for help).\n`);
+      }
     },
     async ask(question) {
       for (;;) {
-        const a = (await rl.question(`\n?? ${question} [y/n] `)).trim().toLowerCase();
+        const a = (await read(`\n?? ${question} [y/n, ? for help] `)).toLowerCase();
         if (a === 'y' || a === 'yes' || a === 'n' || a === 'no') {
-          const note = (await rl.question('   Note (optional): ')).trim();
-          const by = (await rl.question('   Your name: ')).trim();
+          const note = await read('   Note (optional): ');
+          const by = await read('   Your name: ');
           return { answer: a.startsWith('y') ? 'yes' : 'no', ...(note ? { note } : {}), ...(by ? { by } : {}) };
         }
+        if (a && !common(a)) say(`   "${terminalSafe(a, 20)}" is not an answer (y, n, or ? for help).\n`);
       }
     },
+    observe(e) {
+      if (e.clientId !== (opts.sutClient ?? 'ics')) return;
+      // Paths and problem messages can quote what the system sent: terminal-safe.
+      const what = `${e.method} ${terminalSafe(e.path, 200)}`;
+      if (e.verdict === 'fault') say(`   <- ${what}: ${e.status}, a fault this test injected\n`);
+      else if (e.status >= 400 && e.status < 500) {
+        const why = (e.problems ?? []).slice(0, 5).map((x) => `${terminalSafe(x.path || '/', 80)} ${terminalSafe(x.message, 160)} (${terminalSafe(x.rule, 40)}, ${terminalSafe(x.requirement, 20)})`);
+        say(`   <- REFUSED ${what}: ${e.status}${why.length ? `\n        ${why.join('\n        ')}` : ''}\n`);
+      } else if (e.status < 400) say(`   <- received ${what}: ${e.status} accepted\n`);
+      else say(`   <- ${what}: ${e.status}\n`);
+    },
+    close() {
+      rl.close();
+    },
   };
+  return p;
 }
 
 export class InteractiveDriver implements Driver {

@@ -6,9 +6,15 @@ import type { Json } from './types.js';
  * exchange is journalled, so there are no fixed sleeps.
  */
 import type { JournalEntry } from '../core/journal.js';
+import { connectionFailure } from '../core/net.js';
 import type { Credential, Fault } from '../core/sessions.js';
 
 export class HarnessError extends Error {}
+
+/** What a wait cut short by the run's interruption throws (the runner counts such a test as not run). */
+export function interruptedBy(signal: AbortSignal): HarnessError {
+  return new HarnessError(`not run to the end: the run was interrupted (${String(signal.reason)})`);
+}
 
 /** The control API's longest long poll (GET /journal?waitMs). */
 export const MAX_POLL_MS = 30_000;
@@ -24,6 +30,10 @@ export class MockClient {
   publicUrl: string;
   private seenSeq = 0;
   private cache: JournalEntry[] = [];
+  /** Aborts the waits (long polls) at once: an interrupted run does not sit out a five-minute wait. Reads still work, for the evidence. */
+  signal: AbortSignal | undefined;
+  /** Sees every new journal entry as it is fetched: the terminal's live "received / refused" lines. */
+  onEntry: ((e: JournalEntry) => void) | undefined;
 
   constructor(
     readonly baseUrl: string,
@@ -33,23 +43,25 @@ export class MockClient {
     this.publicUrl = publicUrl ?? baseUrl;
   }
 
-  private async call(method: string, path: string, body?: unknown, token = this.controlToken, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+  private async call(method: string, path: string, body?: unknown, token = this.controlToken, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<{ status: number; body: Json }> {
     let res: Response;
     try {
       res = await fetch(this.baseUrl + path, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(signal ? { signal } : {}),
       });
     } catch (err) {
-      throw new HarnessError(`mock services unreachable at ${this.baseUrl}: ${(err as Error).message}`);
+      if (signal?.aborted) throw interruptedBy(signal);
+      throw new HarnessError(`mock services unreachable at ${this.baseUrl}: ${connectionFailure(err)}`);
     }
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
 
-  private async control(method: string, path: string, body?: unknown): Promise<Json> {
-    const r = await this.call(method, `/control/v1/sessions/${this.session.id}${path}`, body);
+  private async control(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Json> {
+    const r = await this.call(method, `/control/v1/sessions/${this.session.id}${path}`, body, this.controlToken, {}, signal);
     if (r.status >= 400) throw new HarnessError(`control API ${method} ${path} failed: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   }
@@ -92,11 +104,13 @@ export class MockClient {
   private async pull(waitMs: number): Promise<JournalEntry[]> {
     // The control API long-polls at most 30 s a call; a longer wait is several calls (waitFor and settle loop).
     const wait = Math.min(Math.ceil(waitMs), MAX_POLL_MS);
-    const page = await this.control('GET', `/journal?since=${this.seenSeq}&limit=1000${wait > 0 ? `&waitMs=${wait}` : ''}`);
+    if (wait > 0 && this.signal?.aborted) throw interruptedBy(this.signal);
+    const page = await this.control('GET', `/journal?since=${this.seenSeq}&limit=1000${wait > 0 ? `&waitMs=${wait}` : ''}`, undefined, wait > 0 ? this.signal : undefined);
     const entries = page.entries as JournalEntry[];
     if (entries.length) {
       this.seenSeq = entries[entries.length - 1]!.seq;
       this.cache.push(...entries);
+      for (const e of entries) this.onEntry?.(e);
     }
     return entries;
   }
@@ -122,6 +136,8 @@ export class MockClient {
 
   /** Waits until no new entry has arrived for `quietMs` (or the timeout): for "nothing more was sent" checks. */
   async settle(quietMs: number, timeoutMs: number): Promise<void> {
+    // Once interrupted, waiting for quiet is pointless: the test's evidence so far is still read.
+    if (this.signal?.aborted) return;
     const deadline = Date.now() + timeoutMs;
     let quietSince = Date.now();
     for (;;) {

@@ -34,7 +34,7 @@ export interface RunSummary {
   ERROR: number;
   REVIEW: number;
   waived: number;
-  /** incomplete: nothing was judged (every test skipped, exit 2), or the run was interrupted (SIGINT/SIGTERM, exit 3; the tests it did not run are ERROR). */
+  /** incomplete (always exit 2): nothing was judged (every test skipped), the run was interrupted (SIGINT/SIGTERM, the tester's q; the tests it did not run are ERROR) or stopped, or a partial run passed (decision 0051). */
   verdict: 'pass' | 'fail' | 'error' | 'incomplete';
   /** The verdict as shown: "PASS, 2 awaiting review" when attestations are still to be answered. */
   label: string;

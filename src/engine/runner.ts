@@ -7,7 +7,7 @@ import type { Driver } from './driver.js';
 import { DriverError, HttpDriver, SutUnreachableError } from './driver.js';
 import { HarnessError, type MockClient } from './mock-client.js';
 import type { JournalEntry } from '../core/journal.js';
-import { DEFAULT_TIMEOUTS, SkipTest, TestContext, childKey, childrenOf, type Prompter, type Timeouts } from './context.js';
+import { DEFAULT_TIMEOUTS, RetryTest, SkipTest, TestContext, childKey, childrenOf, type Prompter, type Timeouts } from './context.js';
 import { SyntheticData } from './synthetic.js';
 import { judgeSutTraffic } from './judge.js';
 import { CATALOGUE_VERSION, REQUIREMENTS, requirement } from './catalogue.js';
@@ -32,6 +32,8 @@ export interface RunOptions {
   /** The mocks' base URL as the SUT reaches it. */
   mockPublicUrl: string;
   suites: Suite[];
+  /** Every suite `suites` was narrowed from (a selection, a resume): the statement's `deselect` names tests among these. */
+  catalogue?: Suite[];
   prompter?: Prompter;
   timeouts?: Partial<Timeouts>;
   /** Today, for waiver expiry (default: now). */
@@ -44,12 +46,13 @@ export interface RunOptions {
 /** The SUT is configured as this client of the session: a registered ICS source system. */
 export const SUT_CLIENT = 'ics';
 
-export function selectTests(statement: Statement, suites: Suite[]): Array<{ suite: Suite; test: TestDef; capability: Capability; mandatory: boolean; skip?: string }> {
+/** `catalogue`: every suite the run's were narrowed from (a selection, a resume), against which `deselect` is checked. */
+export function selectTests(statement: Statement, suites: Suite[], catalogue: Suite[] = suites): Array<{ suite: Suite; test: TestDef; capability: Capability; mandatory: boolean; skip?: string }> {
   // Core tests alone accredit nothing: a statement must say what the system does.
   if (statement.capabilities.length === 0) throw new ConfigError(`capabilities: declare at least one of ${Object.keys(CAPABILITIES).filter((c) => c !== 'core').join(', ')} (see \`ics-conformance list\`)`);
   const declared = new Set<Capability>(['core', ...statement.capabilities]);
   const deselect = new Set(statement.deselect ?? []);
-  const known = new Set(suites.flatMap((s) => s.tests.map((t) => t.id)));
+  const known = new Set(catalogue.flatMap((s) => s.tests.map((t) => t.id)));
   for (const id of deselect) if (!known.has(id)) throw new ConfigError(`deselect: unknown test "${id}" (see \`ics-conformance list\`)`);
   const out = [];
   for (const suite of suites)
@@ -73,7 +76,7 @@ export function selectTests(statement: Statement, suites: Suite[]): Array<{ suit
 export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date();
   const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...(opts.statement.timeouts ?? {}), ...(opts.timeouts ?? {}) };
-  const selected = selectTests(opts.statement, opts.suites);
+  const selected = selectTests(opts.statement, opts.suites, opts.catalogue);
   const pre = new Map<string, Attestation>((opts.statement.attestations ?? []).map((a) => [a.requirement, { ...a, question: '' }]));
   const results: TestResult[] = [];
   opts.onProgress?.({ type: 'start', total: selected.length });
@@ -115,7 +118,17 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
       result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? stop, durationMs: 0, checks: [], exchanges: evidence, attestations: [], steps: [] };
     } else {
       try {
-        const ran = await runOne(opts, sel.test, base, data, timeouts, pre, owners);
+        let ran: Ran;
+        // The tester's "retry" at a prompt starts the test again from its first step, with fresh data.
+        for (;;) {
+          try {
+            ran = await runOne(opts, sel.test, base, data, timeouts, pre, owners);
+            break;
+          } catch (err) {
+            if (!(err instanceof RetryTest) || opts.signal?.aborted) throw err;
+            opts.onProgress?.({ type: 'test-start', test: sel.test, suite: sel.suite });
+          }
+        }
         result = ran.result;
         for (const k of ran.ctx.owned) if (!owners.has(k)) owners.set(k, ran);
       } catch (err) {
@@ -132,8 +145,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const waivers = markIdentityWaivers(applyWaivers(results, opts.statement, today), identity);
   const requirements = traceability(results, opts.suites);
   const interrupted = opts.signal?.aborted ? String(opts.signal.reason) : undefined;
-  const gated = gateOnIdentity(summarise(results), identity);
-  const summary: RunSummary = interrupted ? { ...gated, verdict: 'incomplete', label: 'INCOMPLETE', exitCode: 3 } : gated;
+  const summary = runVerdict(results, identity, interrupted);
   const finishedAt = new Date();
   // The run's tokens (configure calls, rotations, a token a faulty system put in a URL) never leave the engine.
   const secrets = opts.mock.session?.credentials.map((c) => c.token) ?? [];
@@ -198,6 +210,11 @@ async function runOne(
   try {
     await test.run(ctx);
   } catch (err) {
+    if (err instanceof RetryTest) {
+      driver.sink = undefined;
+      await opts.mock.clearFaults().catch(() => undefined);
+      throw err;
+    }
     if (err instanceof SkipTest) [status, reason] = ['SKIPPED', err.message];
     else if (err instanceof SutUnreachableError || err instanceof HarnessError) [status, reason] = ['ERROR', err.message];
     else if (err instanceof DriverError) [status, reason] = ['ERROR', `the driver API could not perform the step: ${err.message}`];
@@ -332,6 +349,25 @@ export function traceability(results: TestResult[], suites: Suite[]): Requiremen
   });
 }
 
+/** One exit code per verdict, wherever a summary is made (README's table). */
+export const VERDICT_EXIT = { error: 3, fail: 1, incomplete: 2, pass: 0 } as const;
+
+/** Why a test that never ran ended ERROR: an interruption or a stop, not a finding. */
+export const NOT_RUN = /^not run: |the run was interrupted \(/;
+
+/**
+ * The run's summary: the tests' verdict, gated on the system's identity; an interrupted run (a
+ * signal, or the tester quitting) is INCOMPLETE whatever it had found, saying how far it got.
+ */
+export function runVerdict(results: TestResult[], identity: ReturnType<typeof checkIdentity>, interrupted?: string): RunSummary {
+  const gated = gateOnIdentity(summarise(results), identity);
+  if (!interrupted) return gated;
+  const ran = results.filter((t) => !NOT_RUN.test(t.reason ?? ''));
+  const sofar = ran.length ? gateOnIdentity(summarise(ran), identity).label : '';
+  const label = `INCOMPLETE: interrupted (${interrupted}) ${ran.length ? `after ${ran.length} of ${results.length} tests (${sofar} so far)` : `before any of ${results.length} tests ended`}`;
+  return { ...gated, verdict: 'incomplete', label, exitCode: VERDICT_EXIT.incomplete };
+}
+
 export function summarise(results: TestResult[]): RunSummary {
   const count = (s: TestResult['status']) => results.filter((r) => r.status === s).length;
   const blocking = results.filter((r) => r.status === 'FAILED' && !r.waiver).length;
@@ -340,7 +376,7 @@ export function summarise(results: TestResult[]): RunSummary {
   // Nothing judged is not a pass: a run whose every test was skipped accredits nothing.
   const incomplete = results.every((r) => r.status === 'SKIPPED');
   const verdict: RunSummary['verdict'] = errors > 0 ? 'error' : blocking > 0 ? 'fail' : incomplete ? 'incomplete' : 'pass';
-  const exitCode = ({ error: 3, fail: 1, incomplete: 2, pass: 0 } as const)[verdict];
+  const exitCode = VERDICT_EXIT[verdict];
   const label = verdict === 'pass' && review > 0 ? `PASS, ${review} awaiting review` : verdict.toUpperCase();
   return {
     total: results.length,

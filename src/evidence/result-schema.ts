@@ -123,9 +123,9 @@ const RunSummarySchema = Closed(
     ERROR: count(),
     REVIEW: count(),
     waived: count(),
-    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(['pass', 'fail', 'error', 'incomplete'], 'incomplete: nothing was judged (every test skipped, exit 2) or the run was interrupted (exit 3).'),
+    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(['pass', 'fail', 'error', 'incomplete'], 'incomplete (exit 2): nothing was judged (every test skipped), the run was interrupted or stopped (label INCOMPLETE: ...), or a passing run was partial (label PARTIAL (...): a selection, or tests the tester skipped).'),
     label: Type.String({ description: 'The verdict as shown, e.g. "PASS, 2 awaiting review".' }),
-    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({ type: 'integer', enum: [0, 1, 2, 3], description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged), 3 an error or an interruption.' }),
+    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({ type: 'integer', enum: [0, 1, 2, 3], description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged, interrupted, stopped or a partial pass), 3 an error.' }),
   },
   { title: 'RunSummary' },
 );
@@ -161,7 +161,7 @@ const resultProperties = {
     mode: Enum<'automated' | 'interactive' | 'offline'>(['automated', 'interactive', 'offline']),
     mockUrl: Type.Optional(Type.String()),
     sessionId: Type.Optional(Type.String()),
-    interrupted: Type.Optional(Type.String({ description: 'The signal that interrupted the run (SIGINT, SIGTERM).' })),
+    interrupted: Type.Optional(Type.String({ description: 'Why the run ended early: the signal (SIGINT, SIGTERM), or the tester quitting at an interactive prompt.' })),
   }),
   // What the SUT says about itself: the driver API answer, not closed, so an extra field is no schema break.
   sut: Type.Object({ vendor: Type.String(), product: Type.String(), version: Type.String(), driverUrl: Type.Optional(Type.String()) }),

@@ -54,7 +54,7 @@ export interface VerifyReport {
   problems: VerifyProblem[];
   /** Files the manifest lists. */
   files: number;
-  run?: { id: string; sut: string; verdict: string; catalogueVersion: string; harnessVersion: string };
+  run?: { id: string; sut: string; verdict: string; catalogueVersion: string; harnessVersion: string; label?: string };
   /** valid: checked against the given public key; self-consistent: verifies with the key it carries (no trusted key given). */
   signature: 'valid' | 'self-consistent' | 'invalid' | 'missing' | 'unsigned';
   /**
@@ -145,6 +145,8 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
   if (existsSync(resultsPath)) {
     try {
       const result = JSON.parse(await readFile(resultsPath, 'utf8')) as RunResult;
+      // The label says what kind of incomplete a run is (PARTIAL, INCOMPLETE: interrupted...); summaryProblems checks it against the verdict.
+      if (report.run && typeof result.summary?.label === 'string') report.run.label = result.summary.label;
       const expected = {
         run: { id: result.run?.id, startedAt: result.run?.startedAt, finishedAt: result.run?.finishedAt, mode: result.run?.mode },
         sut: { vendor: result.sut?.vendor, product: result.sut?.product, version: result.sut?.version },
@@ -317,7 +319,12 @@ function expectationProblems(manifest: Manifest, expect: VerifyExpectations): Ve
 export function verifyText(r: VerifyReport): string {
   const lines: string[] = [];
   // Everything here but our own words comes from the bundle (file names, the system's self-report): cut and terminal-safe.
-  if (r.run) lines.push(`Bundle ${f(r.dir, 300)}: run ${f(r.run.id)}, ${f(r.run.sut)}, verdict ${f(r.run.verdict)}, harness ${f(r.run.harnessVersion)}, catalogue ${f(r.run.catalogueVersion)}`);
+  if (r.run) {
+    const label = r.run.label && r.run.label.toLowerCase() !== String(r.run.verdict) ? ` (${f(r.run.label, 200)})` : '';
+    lines.push(`Bundle ${f(r.dir, 300)}: run ${f(r.run.id)}, ${f(r.run.sut)}, verdict ${f(r.run.verdict)}${label}, harness ${f(r.run.harnessVersion)}, catalogue ${f(r.run.catalogueVersion)}`);
+    if (r.run.label?.startsWith('PARTIAL')) lines.push('  A partial run: it covers part of the conformance statement (a selection, or tests skipped by the tester), so it is evidence of what ran, not an accreditation verdict.');
+    else if (r.run.label?.startsWith('INCOMPLETE: ')) lines.push('  An incomplete run: it stopped before every test ran; `ics-conformance run --resume DIR` continues it.');
+  }
   lines.push(`  ${r.files} files in the manifest${r.journal ? `; journal ${r.journal.entries} entries, chain head ${r.journal.head.slice(0, 16)}…` : ''}`);
   const sig = {
     valid: `signature valid (key ${f(r.keyId)})`,

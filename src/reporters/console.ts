@@ -1,7 +1,7 @@
 /** Progress and a summary on the terminal: live on a TTY, one line per test otherwise. */
 import type { Reporter } from './types.js';
 import type { RunResult } from '../engine/result.js';
-import type { Status } from '../engine/types.js';
+import type { Status, TestResult } from '../engine/types.js';
 import { terminalSafe } from '../core/terminal.js';
 import { identityLine } from '../engine/identity.js';
 import { hardChildrenTable, HARD_CHILDREN_TEST } from '../engine/hard-children.js';
@@ -22,7 +22,7 @@ export function consoleReporter(out: NodeJS.WriteStream = process.stdout): Repor
         done++;
         const r = e.result;
         // A reason can quote what the system under test answered: made terminal-safe like every SUT string.
-        const line = `${paint(r.status, r.status.padEnd(7))} ${r.id}${r.waiver ? ' (waived)' : ''}  ${r.durationMs} ms${r.reason && r.status !== 'PASSED' ? `\n          ${terminalSafe(r.reason.split('\n')[0], 300)}` : ''}`;
+        const line = `${paint(r.status, r.status.padEnd(7))} ${r.id}${r.waiver ? ' (waived)' : ''}  ${r.durationMs} ms${detailLines(r)}`;
         out.write(`${tty ? '\r\x1b[2K' : ''}${line}\n`);
       }
     },
@@ -31,6 +31,22 @@ export function consoleReporter(out: NodeJS.WriteStream = process.stdout): Repor
       return [];
     },
   };
+}
+
+/** Most failing checks shown under one test; the report has them all. */
+export const CHECKS_SHOWN = 8;
+
+/**
+ * Under a test that did not pass: every failing check (a test can break several requirements at
+ * once, and the first is rarely the whole story), else its reason.
+ */
+function detailLines(r: TestResult): string {
+  if (r.status === 'PASSED') return '';
+  const failing = r.checks.filter((c) => c.verdict === (r.status === 'WARNING' ? 'warn' : 'fail'));
+  if (r.status !== 'FAILED' && r.status !== 'WARNING') return r.reason ? `\n          ${terminalSafe(r.reason.split('\n')[0], 300)}` : '';
+  const shown = failing.slice(0, CHECKS_SHOWN).map((c) => `\n          ${terminalSafe(c.requirement, 20)}: ${terminalSafe(c.message.split('\n')[0], 300)}${c.path ? ` (at ${terminalSafe(c.path, 80)})` : ''}`);
+  const more = failing.length > CHECKS_SHOWN ? `\n          … and ${failing.length - CHECKS_SHOWN} more failing checks (report.html)` : '';
+  return shown.join('') + more || (r.reason ? `\n          ${terminalSafe(r.reason.split('\n')[0], 300)}` : '');
 }
 
 export function summaryText(result: RunResult, paint: (s: Status, t: string) => string = (_s, t) => t): string {

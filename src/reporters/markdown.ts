@@ -34,6 +34,9 @@ export function mdCode(s: string, max = 160): string {
   return `${fence}${pad}${cut.replace(/\|/g, '\\|')}${pad}${fence}`;
 }
 
+/** Most failing checks listed under one test; report.html has every one. */
+const FAILING_SHOWN = 20;
+
 const MARK = { pass: '✅', fail: '❌', error: '⚠️', incomplete: '⏸️' } as const;
 
 export function markdownSummary(result: RunResult): string {
@@ -66,6 +69,22 @@ export function markdownSummary(result: RunResult): string {
       );
     }
     L.push('', ...failing.map((r) => `- **${mdText(r.id)}** (${r.level}): ${mdText(r.statement, 400)}`));
+  }
+
+  // Every failing check of each failed test: the table above shows one per requirement, and a test
+  // that breaks a requirement twice (or three at once) must not read as one slip.
+  const failed = result.tests.filter((t) => t.status === 'FAILED' && failingChecks(t).length);
+  if (failed.length) {
+    L.push('', `### Failing checks (${failed.reduce((n, t) => n + failingChecks(t).length, 0)} in ${failed.length} test${failed.length === 1 ? '' : 's'})`, '');
+    for (const t of failed) {
+      const checks = failingChecks(t);
+      L.push(`- ${mdCode(t.id)}${t.waiver ? ' (waived)' : ''}:`);
+      for (const c of checks.slice(0, FAILING_SHOWN))
+        L.push(
+          `  - **${mdText(c.requirement)}** ${mdText(c.message, 200)}${c.path ? ` at ${mdCode(c.path)}` : ''}${c.expected !== undefined ? `, expected ${mdCode(describeValue(c.expected, 80))}` : ''}${c.actual !== undefined ? `, actual ${mdCode(describeValue(c.actual, 80))}` : ''}${c.exchange !== undefined ? ` (exchange, journal seq ${mdText(String(c.exchange))})` : ''}`,
+        );
+      if (checks.length > FAILING_SHOWN) L.push(`  - … and ${checks.length - FAILING_SHOWN} more (report.html)`);
+    }
   }
 
   const errors = result.tests.filter((t) => t.status === 'ERROR');

@@ -201,7 +201,7 @@ describe('identity', () => {
 });
 
 describe('interrupted', () => {
-  it('SIGTERM mid-run: the run ends in seconds with verdict incomplete, exit 3, and a complete bundle', async () => {
+  it('SIGTERM mid-run: the run ends in seconds with verdict incomplete, exit 2 (as every incomplete verdict), and a complete bundle', async () => {
     const o = await runAgainst(() => false, {
       // Only while run's own handler is installed: a SIGTERM after the run would end the test worker.
       during: () => {
@@ -209,8 +209,9 @@ describe('interrupted', () => {
         setTimeout(() => process.listenerCount('SIGTERM') > before && process.emit('SIGTERM', 'SIGTERM'), 1500);
       },
     });
-    expect(o.code).toBe(3);
+    expect(o.code).toBe(2);
     expect(o.result.summary.verdict).toBe('incomplete');
+    expect(o.result.summary.label).toMatch(/^INCOMPLETE: interrupted \(SIGTERM\) (after \d+ of \d+ tests|before any of \d+ tests ended)/);
     expect(o.result.run.interrupted).toBe('SIGTERM');
     expect(o.result.tests.some((t) => t.reason?.startsWith('not run: the run was interrupted (SIGTERM)'))).toBe(true);
     expect(o.ms).toBeLessThan(8_000);

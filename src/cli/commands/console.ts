@@ -23,8 +23,9 @@ export const consoleCommand = (): CommandModule<object, Args> => ({
       .example('$0 console', 'Open http://127.0.0.1:4010/console and log in with the printed control token')
       .example('$0 console --port 8443 --data witnessed.sqlite --runs evidence/', 'Durable sessions, bundles in evidence/') as never,
   handler: async (args) => {
-    const [{ startServer }, { mountConsole }] = await Promise.all([import('../../server.js'), import('../../console/app.js')]);
+    const [{ startServer }, { mountConsole }, { listenFailure }] = await Promise.all([import('../../server.js'), import('../../console/app.js'), import('../ports.js')]);
     const controlToken = args['control-token'] ?? process.env.ICS_CONTROL_TOKEN;
+    // A port in use names the port and the flag that changes it (exit 2), not a bare EADDRINUSE.
     const running = await startServer({
       port: args.port,
       host: args.host,
@@ -32,6 +33,8 @@ export const consoleCommand = (): CommandModule<object, Args> => ({
       ...(controlToken ? { controlToken } : {}),
       demoSession: { dataset: 'population', count: 200, seed: 1 },
       extend: (app, mock) => mountConsole(app, mock, { runsDir: args.runs, ...(args['public-url'] ? { publicUrl: args['public-url'] } : {}) }),
+    }).catch((err: unknown) => {
+      throw listenFailure(err, args.host, args.port, '--port');
     });
     const { url, mock } = running;
     console.log(

@@ -42,10 +42,12 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       import('../../mock.js'),
       import('../../tls/pki.js'),
     ]);
+    const { listenFailure } = await import('../ports.js');
     const publicUrl = args['public-url'] === undefined ? undefined : parsePublicUrl(args['public-url']);
     const controlToken = args['control-token'] ?? process.env.ICS_CONTROL_TOKEN;
     // Certificates for the default session's demo systems, and a server certificate that also names --host.
     const pki = args.tls ? await ensureTestPki(args.tls, { clientIds: demoClients().map((c) => c.id), hosts: [args.host, ...(publicUrl ? [publicUrl.hostname] : [])] }) : undefined;
+    // A port in use names the port and the flag that changes it (exit 2), not a bare EADDRINUSE.
     const running = await startServer({
       port: args.port,
       host: args.host,
@@ -55,6 +57,8 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       demoSession: { dataset: args.dataset, count: args.count, seed: args.seed },
       prepareWorker: args['prepare-worker'],
       ...(pki ? { tls: { dir: pki.files.dir } } : {}),
+    }).catch((err: unknown) => {
+      throw listenFailure(err, args.host, args.port, '--port');
     });
     const { mock } = running;
     // What a vendor copies into their system's configuration: the address it reaches us at.
