@@ -26,6 +26,8 @@ const FILES = {
   'src/preparers.ts': 'src/mock-server/preparers.ts',
   'src/engine/demo.ts': 'src/harness/app/demo.ts',
   'src/engine/offline.ts': 'src/harness/app/offline.ts',
+  // Resuming reads a bundle back through evidence: composition, not engine.
+  'src/engine/resume.ts': 'src/harness/app/resume.ts',
   ...Object.fromEntries(
     ['result-types', 'result', 'statement', 'config-error', 'profiles', 'source-system-types', 'catalogue', 'catalogue-ecaf', 'identity', 'hard-children'].map((f) => [
       `src/engine/${f}.ts`,

@@ -50,7 +50,7 @@ export const LAYERS: Layer[] = [
   { name: 'reference-ics', folders: ['reference-ics/'], mayImport: ['platform', 'services', 'fixtures', 'model', 'driver-api'] },
   {
     name: 'app',
-    folders: [['src/engine/demo.ts', 'src/engine/offline.ts'], 'src/cli/', 'src/console/'],
+    folders: [['src/engine/demo.ts', 'src/engine/offline.ts', 'src/engine/resume.ts'], 'src/cli/', 'src/console/'],
     mayImport: ['platform', 'services', 'fixtures', 'mock-server', 'model', 'driver-api', 'engine', 'reporters', 'evidence', 'suites', 'reference-ics'],
   },
   { name: 'entry', folders: ['src/index.ts', 'src/msw.ts'], mayImport: ['platform', 'services', 'fixtures', 'mock-server'] },
