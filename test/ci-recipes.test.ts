@@ -1,14 +1,17 @@
 /**
- * docs/ci.md's recipes as a CI system would run them: the YAML parses into the shape each system
- * reads, every harness flag they use exists, an empty --sign-key is a usage error, and the
+ * docs/ci.md's recipes as a CI system would run them: the YAML is valid against each system's
+ * published schema (GitHub's workflow parser, GitLab's ci.json), every harness flag they use exists, an empty --sign-key is a usage error, and the
  * baseline steps run as shell scripts (real CLI, stubbed gh/curl) on a first run with no
  * accredited baseline and on a second run against one.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { main } from '../src/cli/main.js';
 import { BIN, ensureBuilt, ROOT } from './support/build.js';
@@ -16,6 +19,7 @@ import { BIN, ensureBuilt, ROOT } from './support/build.js';
 const md = readFileSync(join(ROOT, 'docs/ci.md'), 'utf8');
 const blocks = (lang: string) => [...md.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
 const [github, gitlab] = blocks('yaml').map((y) => parse(y) as any);
+const [githubYaml, gitlabYaml] = blocks('yaml');
 const githubSteps: Array<{ name?: string; run?: string; if?: string }> = github.jobs.conformance.steps;
 const gitlabScript: string[] = gitlab['ics-conformance'].script;
 
@@ -86,6 +90,41 @@ describe('docs/ci.md', () => {
     expect(runAt).toBeGreaterThan(-1);
     expect(fetchAt).toBeGreaterThan(runAt);
     expect(githubSteps.find((s) => s.name === 'Compare with the last accredited run')?.if).toBe('always()');
+  });
+});
+
+describe("the CI systems' published schemas", () => {
+  /** GitHub's own workflow parser (the one behind its editor support): the errors it reports for a workflow. */
+  async function githubErrors(yaml: string): Promise<string[]> {
+    // It imports its schema as `import x from "./workflow-v1.0.min.json"`, which only a bundler resolves.
+    register(new URL('./support/json-modules.mjs', import.meta.url));
+    const { parseWorkflow, NoOperationTraceWriter } = await import('@actions/workflow-parser');
+    return parseWorkflow({ name: 'ics-accreditation.yml', content: yaml }, new NoOperationTraceWriter()).context.errors.getErrors().map((e) => e.message);
+  }
+
+  /** GitLab's schema for .gitlab-ci.yml (test/fixtures/ci-schemas). */
+  function gitlabErrors(config: unknown): string[] {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
+    ajv.addFormat('regex', true);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/ci-schemas/gitlab-ci.json'), 'utf8')) as object);
+    return validate(config) ? [] : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message}`);
+  }
+
+  it('the GitHub Actions workflow is valid to GitHub\'s workflow parser, which does refuse a broken copy', async () => {
+    expect(await githubErrors(githubYaml!)).toEqual([]);
+    const broken = githubYaml!.replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest').replace('timeout-minutes: 30', 'timeout-minutes: soon');
+    const errors = await githubErrors(broken);
+    expect(errors.join('\n')).toContain("Unexpected value 'runs_on'");
+    expect(errors.join('\n')).toContain("Unexpected value 'soon'");
+  });
+
+  it("the GitLab CI job is valid against GitLab's schema, which does refuse a broken copy", () => {
+    expect(gitlabErrors(parse(gitlabYaml!))).toEqual([]);
+    const broken = parse(gitlabYaml!) as Record<string, any>;
+    broken['ics-conformance'].artifacts.when = 'sometimes';
+    broken['ics-conformance'].scripts = broken['ics-conformance'].script;
+    expect(gitlabErrors(broken)).toEqual(expect.arrayContaining(['/ics-conformance must NOT have additional properties', '/ics-conformance/artifacts/when must be equal to one of the allowed values']));
   });
 });
 

@@ -118,9 +118,9 @@ describe('serve: one line per exchange', () => {
       ['GET', 401, 'refused', 'ICS_ERR_AUTH_MISSING'],
     ]);
     expect(records[0]).toMatchObject({ session: 'default', client: 'ics', operationId: 'submitInvolvement' });
-    expect(records[1].problem).toMatchObject({ path: '/child/identifiers/nhsNumber', requirement: 'CP-FEED-003' });
+    expect(records[1]!.problem).toMatchObject({ path: '/child/identifiers/nhsNumber', requirement: 'CP-FEED-003' });
     expect(records[3]).toMatchObject({ session: null, client: null });
-    expect(records[5].masked).toEqual(['query:access_token']);
+    expect(records[5]!.masked).toEqual(['query:access_token']);
     // The vendor's field name is kept as JSON, its controls escaped so a terminal shows them as text.
     expect(s.stdout()).not.toMatch(/[\u001b\u0007\u009b]/);
     expect(JSON.stringify(records[2])).toContain('\\u001b]0;pwned');
