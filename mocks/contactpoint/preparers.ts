@@ -1,7 +1,7 @@
 /** ContactPoint's feed messages as preparers: parse, validate, then the directory's pure prepare step. */
 import type { Preparer } from '../../src/core/offload.js';
 import { CafIndicatorMessage, InvolvementMessage } from './schemas.js';
-import { prepareMessage, type PreparedMessage } from './domain/prepare.js';
+import { prepareMessage, ruleErrorsDespiteSchema, type PreparedMessage } from './domain/prepare.js';
 import { CAF_INDICATOR_FIELDS, INVOLVEMENT_FIELDS } from './rules.js';
 
 export const involvementPreparer: Preparer<InvolvementMessage, PreparedMessage> = {
@@ -11,6 +11,7 @@ export const involvementPreparer: Preparer<InvolvementMessage, PreparedMessage> 
   requirement: 'CP-FEED-014',
   fields: INVOLVEMENT_FIELDS,
   prepare: (msg) => prepareMessage('involvement', msg),
+  alsoBroken: (body, schemaErrors) => ruleErrorsDespiteSchema('involvement', body, schemaErrors),
 };
 
 export const cafIndicatorPreparer: Preparer<CafIndicatorMessage, PreparedMessage> = {
@@ -19,4 +20,5 @@ export const cafIndicatorPreparer: Preparer<CafIndicatorMessage, PreparedMessage
   requirement: 'CP-CAF-001',
   fields: CAF_INDICATOR_FIELDS,
   prepare: (msg) => prepareMessage('caf', msg),
+  alsoBroken: (body, schemaErrors) => ruleErrorsDespiteSchema('caf', body, schemaErrors),
 };

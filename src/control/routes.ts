@@ -3,7 +3,8 @@
  * under /control/v1, apart from the national APIs, and takes the control token, not a client token.
  */
 import { Type, DateTimeString, ContactPointId } from '../core/schema.js';
-import { route, json, type RouteDef } from '../core/http.js';
+import { route, json, type HandlerResult, type RouteDef } from '../core/http.js';
+import { SERVER_JOURNAL } from '../core/journal.js';
 import { ProblemError } from '../core/problem.js';
 import { ProblemSchema } from '../core/problem-schema.js';
 import type { Fault } from '../core/sessions.js';
@@ -50,6 +51,36 @@ const SeedRequest = Type.Object(
   { dataset: Dataset, count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })), seed: Type.Optional(Type.Integer({ minimum: 0 })) },
   { additionalProperties: false, title: 'SeedRequest' },
 );
+
+const JournalQuery = Type.Object(
+  {
+    since: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$' })),
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+    format: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['json', 'ndjson'] })),
+    waitMs: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'Long poll: when nothing is newer than `since`, wait up to this long (max 30000) for the next entry.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A page of a journal (a session's, or the server's), a long poll for the next entry, or all of it as NDJSON. */
+async function journalPage(mock: MockServices, id: string, query: Record<string, string>): Promise<HandlerResult> {
+  if (query.format === 'ndjson') {
+    const entries = mock.journal.all(id);
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/x-ndjson' },
+      stream: (async function* () {
+        for (const e of entries) yield JSON.stringify(e) + '\n';
+      })(),
+    };
+  }
+  const since = Number(query.since ?? 0);
+  const limit = Math.min(Number(query.limit ?? 1000), 10_000);
+  const waitMs = Math.min(Number(query.waitMs ?? 0), 30_000);
+  // Event-driven long poll: the answer goes out as soon as the next entry is journalled.
+  if (waitMs > 0 && mock.journal.lastSeq(id) <= since) await mock.journal.waitFor(id, () => true, { timeoutMs: waitMs, afterSeq: since }).catch(() => undefined);
+  return json(200, mock.journal.list(id, { since, limit }));
+}
 
 /** How far one request may move a session's clock, and the years it may show: every date the services compute stays a real date. */
 const MAX_ADVANCE_DAYS = 200 * 366;
@@ -232,35 +263,23 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       description: 'Page with `since` (a seq) and `limit`; `waitMs` long-polls for the next entry. `format=ndjson` streams the whole journal as NDJSON (for `ics-conformance validate`). `dropped` counts entries removed by the retention limit.',
       auth: control,
       requirement: 'CTL-003',
-      query: Type.Object(
-        {
-          since: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$' })),
-          limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
-          format: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['json', 'ndjson'] })),
-          waitMs: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'Long poll: when nothing is newer than `since`, wait up to this long (max 30000) for the next entry.' })),
-        },
-        { additionalProperties: false },
-      ),
+      query: JournalQuery,
       responses: { 200: { description: 'Journal entries.' }, ...err },
-      handler: async ({ session, query }) => {
-        if (query.format === 'ndjson') {
-          const entries = mock.journal.all(session!.id);
-          return {
-            status: 200,
-            headers: { 'content-type': 'application/x-ndjson' },
-            stream: (async function* () {
-              for (const e of entries) yield JSON.stringify(e) + '\n';
-            })(),
-          };
-        }
-        const since = Number(query.since ?? 0);
-        const limit = Math.min(Number(query.limit ?? 1000), 10_000);
-        const waitMs = Math.min(Number(query.waitMs ?? 0), 30_000);
-        // Event-driven long poll: the answer goes out as soon as the next entry is journalled.
-        if (waitMs > 0 && mock.journal.lastSeq(session!.id) <= since)
-          await mock.journal.waitFor(session!.id, () => true, { timeoutMs: waitMs, afterSeq: since }).catch(() => undefined);
-        return json(200, mock.journal.list(session!.id, { since, limit }));
-      },
+      handler: async ({ session, query }) => journalPage(mock, session!.id, query),
+    }),
+    route({
+      operationId: 'getServerJournal',
+      method: 'GET',
+      path: `${C}/journal`,
+      service: 'control',
+      summary: 'The server\'s journal: national-API requests refused before a token named a session',
+      description:
+        'No token, an unknown or revoked token, a token in the query string only: such a request belongs to no session, so it is kept here (token values masked, bodies not read), for the server\'s control token only. Paged like a session\'s journal (docs/decisions/0049).',
+      auth: { kind: 'control', serverOnly: true },
+      requirement: 'CTL-003',
+      query: JournalQuery,
+      responses: { 200: { description: 'Journal entries (sessionId "~server").' }, 401: err[401] },
+      handler: async ({ query }) => journalPage(mock, SERVER_JOURNAL, query),
     }),
     route({
       operationId: 'getClock',

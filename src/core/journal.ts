@@ -114,6 +114,14 @@ export function maskHeaders(headers: Record<string, string | undefined>): Record
   return out;
 }
 
+/**
+ * The journal of national-API requests that no session owns: refused before their token named one
+ * (no token, an unknown or revoked one, one sent only in the query string). Not a session id (those
+ * are UUIDs or `[a-z0-9-]`), so no session can read or reset it; the server's control token reads it
+ * at GET /control/v1/journal (docs/decisions/0049).
+ */
+export const SERVER_JOURNAL = '~server';
+
 export interface JournalPage {
   entries: JournalEntry[];
   /** Entries removed by the retention limit since the session began. */

@@ -8,7 +8,7 @@
  * returns crosses a thread by structured cloning, so it must be plain data.
  */
 import { Worker } from 'node:worker_threads';
-import { ProblemError, type Problem } from './problem.js';
+import { ProblemError, type Problem, type ProblemItem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid } from './validate.js';
 import type { TSchema } from './schema.js';
@@ -24,6 +24,12 @@ export interface Preparer<B = never, P = unknown> {
   readonly fields?: FieldTable;
   /** From the validated body to the handler's input. Pure; plain data out. Throws ProblemError to refuse. */
   prepare(body: B): P;
+  /**
+   * The service's own rules that a body failing the schema breaks too, found on what could be read of
+   * it (pure, may not throw for a malformed body): listed after the schema's errors in the same 422,
+   * so a vendor sees every fault of a message at once (docs/decisions/0049).
+   */
+  alsoBroken?(body: unknown, schemaErrors: ReadonlyArray<ProblemItem>): ProblemItem[];
 }
 
 export type PrepareResult<P = unknown> =
@@ -41,11 +47,31 @@ export function runPreparer<P>(p: Preparer<never, P>, text: string): PrepareResu
   } catch (err) {
     return failure(err, false);
   }
+  let valid: never;
   try {
-    return { ok: true, value: p.prepare(assertValid<never>(p.schema, body, p.fields ?? p.requirement)) };
+    valid = assertValid<never>(p.schema, body, p.fields ?? p.requirement);
+  } catch (err) {
+    return failure(p.alsoBroken && err instanceof ProblemError ? withRuleErrors(err, p.alsoBroken(body, err.problem.errors ?? [])) : err, true);
+  }
+  try {
+    return { ok: true, value: p.prepare(valid) };
   } catch (err) {
     return failure(err, true);
   }
+}
+
+/**
+ * The schema's refusal with the rules' errors after its own: the code, status and first error (the
+ * requirement a judge cites) stay the schema's, and the list is capped as every problem's is.
+ */
+function withRuleErrors(schema: ProblemError, rules: ProblemItem[]): ProblemError {
+  if (rules.length === 0) return schema;
+  const listed = schema.problem.errors ?? [];
+  const omitted = Number(schema.problem.errorsOmitted ?? 0);
+  const errors = [...listed, ...rules];
+  const err = new ProblemError('ICS_ERR_VALIDATION', { detail: errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; '), errors, headers: schema.headers });
+  if (omitted > 0) err.problem.errorsOmitted = Number(err.problem.errorsOmitted ?? 0) + omitted;
+  return err;
 }
 
 function failure(err: unknown, parsed: boolean): PrepareResult<never> {

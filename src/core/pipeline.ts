@@ -9,7 +9,7 @@ import { compilePath, MAX_BODY_BYTES, type BodyRef, type CoreRequest, type CoreR
 import { ProblemError, type Problem, type ProblemItem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
-import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, type Journal, type NewJournalEntry } from './journal.js';
+import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, SERVER_JOURNAL, type Journal, type NewJournalEntry } from './journal.js';
 import { sameSecret, type Sessions, type SessionContext, type Client, type Fault } from './sessions.js';
 import { isStorageFull, type Store } from './store.js';
 import { inlinePreparers, type PrepareRunner } from './offload.js';
@@ -216,10 +216,13 @@ export class Pipeline {
   ): CoreResponse {
     const { at, started, client, session, practitionerId, seen, fault } = m;
     const requestBody = seen.body;
-    if (session && route.service !== 'control' && route.service !== 'meta') {
+    // A national-API request refused before its token named a session (none, unknown, or only in the
+    // query string) belongs to no session: the server's journal keeps it (docs/decisions/0049).
+    const sessionId = session?.id ?? (route.service !== 'control' && route.service !== 'meta' && route.auth.kind !== 'none' ? SERVER_JOURNAL : undefined);
+    if (sessionId !== undefined && route.service !== 'control' && route.service !== 'meta') {
       // Field by field, not spreads of optional parts: this runs for every exchange.
       const entry: NewJournalEntry = {
-        sessionId: session.id,
+        sessionId,
         at,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         service: route.service,

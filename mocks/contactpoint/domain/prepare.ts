@@ -8,7 +8,8 @@ import type { Finding } from '../../../src/core/rules.js';
 import { normalisePostcode } from '../../../src/identifiers/index.js';
 import type { ChildIdentity } from '../../../src/schemas/common.js';
 import type { CafIndicatorMessage, InvolvementMessage } from '../schemas.js';
-import { CONTACTPOINT_RULES, type ContactPointRule, type ContactPointRuleId, type Hits } from '../rules.js';
+import { CONTACTPOINT_RULES, CP, type ContactPointRule, type ContactPointRuleId, type Hits } from '../rules.js';
+import type { ProblemItem } from '../../../src/core/problem.js';
 import { hash52, hash64, type Key } from './hash-index.js';
 
 export type Kind = 'involvement' | 'caf';
@@ -127,6 +128,30 @@ function checksFor<M>(pick: (r: ContactPointRule) => ((m: M) => Hits) | undefine
   }
   return out;
 }
+
+/**
+ * The rules a message that failed the schema breaks as well, as problem items, in table order. The
+ * checks read what they need of a message the types no longer vouch for: a check that throws on it
+ * finds nothing, and a finding at a field the schema already refused (or inside or around it) is
+ * left out, as it would judge a value the vendor must send again anyway.
+ */
+export function ruleErrorsDespiteSchema(kind: Kind, body: unknown, schemaErrors: ReadonlyArray<ProblemItem>): ProblemItem[] {
+  if (!isObject(body) || !isObject(body.child) || (kind === 'involvement' && !isObject(body.involvement))) return [];
+  const out: ProblemItem[] = [];
+  for (const [id, check] of CHECKS[kind] as Array<[ContactPointRuleId, (m: AnyMessage) => Hits]>) {
+    let hits: Hits;
+    try {
+      hits = check(body as unknown as AnyMessage);
+    } catch {
+      continue;
+    }
+    for (const [path, message] of hits) if (!schemaErrors.some((e) => overlaps(e.path, path))) out.push(CP.item(id, path, message));
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 
 /** Every rule of the table that a message breaks on its own (none: []), in table order. */
 export function messageFindings(kind: Kind, msg: AnyMessage): Array<Finding<ContactPointRuleId>> {

@@ -14,6 +14,8 @@ interface Args {
   tls?: string;
   'prepare-worker': boolean;
   'public-url'?: string;
+  quiet: boolean;
+  log: 'text' | 'json';
 }
 
 export const serveCommand = (): CommandModule<object, Args> => ({
@@ -31,16 +33,20 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       .option('control-token', { type: 'string', describe: 'Control API token (default: $ICS_CONTROL_TOKEN or random)' })
       .option('journal-limit', { type: 'number', describe: 'Journal entries kept per session before the oldest are dropped (default 50000)' })
       .option('prepare-worker', { type: 'boolean', default: true, describe: 'Parse and validate feed messages on a worker thread (--no-prepare-worker: on the main thread)' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'Print no line per exchange (the journal keeps them all the same)' })
+      .option('log', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'One line per exchange (text), or one NDJSON object per exchange on stdout (json: the start-up lines go to stderr)' })
       .option('tls', { type: 'string', describe: 'Serve HTTPS with mutual TLS, from a test PKI in this directory (generated if missing, reused if present)' })
       .example('$0 serve', 'Serve on http://127.0.0.1:4010 with 200 synthetic children')
       .example('$0 serve --port 0 --data session.sqlite --dataset hannah', 'Durable state, Hannah\'s story')
       .example('$0 serve --host 0.0.0.0 --public-url http://harness:4010', 'Reachable from other containers as http://harness:4010')
+      .example('$0 serve --log json > exchanges.ndjson', 'One JSON object per exchange on stdout')
       .example('$0 serve --tls tls', 'https://127.0.0.1:4010; ContactPoint and National eCAF require a client certificate from tls/') as never,
   handler: async (args) => {
-    const [{ startServer }, { DEFAULT_SESSION_ID, demoClients }, { ensureTestPki, TEST_CA_NAME }] = await Promise.all([
+    const [{ startServer }, { DEFAULT_SESSION_ID, demoClients }, { ensureTestPki, TEST_CA_NAME }, { logExchanges }] = await Promise.all([
       import('../../server.js'),
       import('../../mock.js'),
       import('../../tls/pki.js'),
+      import('../exchange-log.js'),
     ]);
     const { listenFailure } = await import('../ports.js');
     const publicUrl = args['public-url'] === undefined ? undefined : parsePublicUrl(args['public-url']);
@@ -78,9 +84,13 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       ...(pki ? tlsLines(pki, clients.map((c) => c.id), url, TEST_CA_NAME) : []),
       'Ctrl-C to stop.',
     ];
-    console.log(lines.join('\n'));
+    // With --log json stdout is NDJSON only, so the start-up lines go to stderr.
+    if (args.log === 'json') console.error(lines.join('\n'));
+    else console.log(lines.join('\n'));
+    const stopLog = args.quiet ? () => undefined : logExchanges((l) => mock.journal.subscribe('*', l), args.log, (text) => void process.stdout.write(text));
     await new Promise<void>((resolve) => {
       const stop = () => {
+        stopLog();
         void running.close().then(resolve);
       };
       process.once('SIGINT', stop);
