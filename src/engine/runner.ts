@@ -21,6 +21,7 @@ import { RESULT_SCHEMA_VERSION } from './result.js';
 import { VERSION } from '../version.js';
 import { isoDate } from '../core/clock.js';
 import { maskSecrets } from '../evidence/mask.js';
+import { hardChildrenTable } from './hard-children.js';
 import { checkIdentity, gateOnIdentity, markIdentityWaivers } from './identity.js';
 
 export type ProgressEvent = { type: 'start'; total: number } | { type: 'test-start'; test: TestDef; suite: Suite } | { type: 'test-end'; result: TestResult };
@@ -106,6 +107,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
       capability: sel.capability,
       mandatory: sel.mandatory,
       startedAt: new Date().toISOString(),
+      ...(sel.test.hardChild ? { hardChild: sel.test.hardChild } : {}),
     };
     let result: TestResult;
     // A dead or garbage SUT (the driver's circuit breaker) or an interrupted run ends every test still to come at once.
@@ -135,6 +137,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const gated = gateOnIdentity(summarise(results), identity);
   const summary: RunSummary = interrupted ? { ...gated, verdict: 'incomplete', label: 'INCOMPLETE', exitCode: 3 } : gated;
   const finishedAt = new Date();
+  const hardChildren = hardChildrenTable({ tests: results });
   // The run's tokens (configure calls, rotations, a token a faulty system put in a URL) never leave the engine.
   const secrets = opts.mock.session?.credentials.map((c) => c.token) ?? [];
   return maskSecrets({
@@ -158,6 +161,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     tests: results,
     requirements,
     waivers,
+    ...(hardChildren ? { hardChildren } : {}),
   } satisfies RunResult, secrets);
 }
 
@@ -180,7 +184,7 @@ function ownerOf(e: JournalEntry, owners: Map<string, Ran>, ctx: TestContext): R
 async function runOne(
   opts: RunOptions,
   test: TestDef,
-  base: Pick<TestResult, 'id' | 'suite' | 'title' | 'requirements' | 'capability' | 'mandatory' | 'startedAt'>,
+  base: Pick<TestResult, 'id' | 'suite' | 'title' | 'requirements' | 'capability' | 'mandatory' | 'startedAt' | 'hardChild'>,
   data: SyntheticData,
   timeouts: Timeouts,
   pre: Map<string, Attestation>,

@@ -1,5 +1,6 @@
 /** The conformance engine's vocabulary: requirements, capabilities, suites, tests and their results. */
 import type { TestContext } from './context.js';
+import type { HardChildKind } from './hard-children.js';
 
 export const CAPABILITIES = {
   core: 'Every integration: credentials, error handling, resilience.',
@@ -89,6 +90,8 @@ export interface TestResult {
   waiver?: { reason: string; approver: string; expires: string };
   /** Instructions shown to a tester (interactive mode). */
   steps: string[];
+  /** run --hard-children: this is a feed scenario re-run with children of this kind (id: `<test>[<kind>]`). */
+  hardChild?: HardChildKind;
 }
 
 export interface TestDef {
@@ -99,6 +102,10 @@ export interface TestDef {
   capability?: Capability;
   /** Mandatory tests of a declared capability cannot be deselected. Default true. */
   mandatory?: boolean;
+  /** false: the scenario registers no child (a witnessed attestation), so run --hard-children does not re-run it. */
+  overHardChildren?: false;
+  /** Set on a feed scenario's re-run over a kind of hard child (suites/hard-children.ts); the result carries it. */
+  hardChild?: HardChildKind;
   run(t: TestContext): Promise<void>;
 }
 

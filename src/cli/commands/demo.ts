@@ -6,6 +6,7 @@ import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../engine/source-
 interface Args extends BundleArgs {
   variant: string[];
   'source-system': SourceSystemType;
+  'hard-children': boolean;
 }
 
 export const demoCommand = (setExit: (c: number) => void): CommandModule<object, Args> => ({
@@ -15,7 +16,9 @@ export const demoCommand = (setExit: (c: number) => void): CommandModule<object,
     withBundleOptions(y, 'reports/demo')
       .option('variant', { type: 'array', string: true, default: [], choices: Object.keys(VARIANTS), describe: 'Run against a faulty variant of the reference ICS' })
       .option('source-system', { type: 'string', choices: SOURCE_SYSTEM_TYPES, default: 'ics', describe: 'Kind of source system the reference system plays (docs/source-systems.md)' })
+      .option('hard-children', { type: 'boolean', default: false, describe: 'Also re-run every feed scenario over each kind of hard child; the per-kind table is in every report' })
       .example('$0 demo', 'Every suite against the reference ICS; exits 0')
+      .example('$0 demo --hard-children', 'Every feed scenario again over each kind of hard child (twins, former names, a newborn...)')
       .example('$0 demo --source-system education', 'The reference system as a school information system: the suites that apply to one')
       .example('$0 demo --variant drops-end-date', 'See how a failure is reported (exits 1)')
       .example('$0 demo --sign-key keys/ics-signing-key.pem', 'Sign the evidence bundle (then: $0 verify reports/demo --public-key keys/ics-signing-key.pub.pem)') as never,
@@ -25,7 +28,7 @@ export const demoCommand = (setExit: (c: number) => void): CommandModule<object,
     const signKey = await prepareBundle(args, out);
     const reporters = makeReporters(args.reporter);
     const variants = args.variant.filter(isVariant) as Variant[];
-    const result = await runDemo({ variants, profile: args['source-system'], onProgress: (e) => reporters.forEach((r) => r.onProgress?.(e)) });
+    const result = await runDemo({ variants, profile: args['source-system'], hardChildren: args['hard-children'], onProgress: (e) => reporters.forEach((r) => r.onProgress?.(e)) });
     await writeBundle(result, reporters, out, signKey);
     setExit(result.summary.exitCode);
   },

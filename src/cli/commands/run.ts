@@ -30,6 +30,8 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
       .option('mock-host', { type: 'string', default: '127.0.0.1', describe: 'Interface for in-process mocks' })
       .option('mock-port', { type: 'number', default: 0, describe: 'Port for in-process mocks (0 = any)' })
       .option('public-url', { type: 'string', describe: 'The mocks\' URL as your system reaches them' })
+      .option('hard-children', { type: 'boolean', default: false, describe: 'Also re-run every feed scenario over each kind of hard child (docs/source-systems.md#hard-children); the per-kind table is in every report' })
+      .example('$0 run --sut http://127.0.0.1:8080 --hard-children', 'Every feed scenario again with twins, former names, a newborn, no identifier...')
       .example('$0 run --sut http://127.0.0.1:8080 --config ics-conformance.yml', 'Automated run (CI)')
       .example('$0 run --sut http://127.0.0.1:8080 --out reports/accreditation --sign-key keys/ics-signing-key.pem', 'Signed evidence bundle')
       .example('$0 run --interactive --mock-host 0.0.0.0 --mock-port 4010 --public-url http://harness.example:4010', 'Witnessed session') as never,
@@ -44,13 +46,14 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
     const controlToken = args['control-token'] ?? env.controlToken ?? statement.mocks?.controlToken;
     if (mockUrl && !controlToken) throw new ConfigError('--mock-url needs the server\'s control token (--control-token or $ICS_CONTROL_TOKEN)');
     const signKey = await prepareBundle(args, args.out);
-    const [{ HttpDriver }, { InteractiveDriver, terminalPrompter }, { MockClient }, { runSuites }, { startServer }, { ALL_SUITES }] = await Promise.all([
+    const [{ HttpDriver }, { InteractiveDriver, terminalPrompter }, { MockClient }, { runSuites }, { startServer }, { ALL_SUITES }, { withHardChildren }] = await Promise.all([
       import('../../engine/driver.js'),
       import('../../engine/interactive.js'),
       import('../../engine/mock-client.js'),
       import('../../engine/runner.js'),
       import('../../server.js'),
       import('../../../suites/index.js'),
+      import('../../../suites/hard-children.js'),
     ]);
     let local: RunningServer | undefined;
     let base = mockUrl;
@@ -81,7 +84,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
           : new HttpDriver(driverUrl!, { signal: interrupt.signal, ...(statement.sut?.maxAnswerBytes ? { maxAnswerBytes: statement.sut.maxAnswerBytes } : {}) }),
         mock: new MockClient(base, token!, publicUrl),
         mockPublicUrl: publicUrl,
-        suites: ALL_SUITES,
+        suites: args['hard-children'] ? withHardChildren(ALL_SUITES) : ALL_SUITES,
         ...(prompter ? { prompter, timeouts: { messageMs: 300_000, giveUpMs: 600_000, quietMs: 5_000 } } : {}),
         onProgress: (e) => reporters.forEach((r) => r.onProgress?.(e)),
       });
