@@ -113,3 +113,15 @@ export function hardChildrenTable(result: Pick<RunResult, 'tests'>): HardChildRo
     return row;
   });
 }
+
+/** The per-kind table as a grid for the reporters: the feed scenarios re-run (columns) and, per kind, each one's cell. */
+export function hardChildrenGrid(rows: HardChildRow[]): { scenarios: string[]; cell(row: HardChildRow, test: string): HardChildCell | undefined } {
+  const scenarios = [...new Set(rows.flatMap((r) => (r.scenarios ?? []).map((c) => c.test)))];
+  return { scenarios, cell: (row, test) => row.scenarios?.find((c) => c.test === test) };
+}
+
+/** The short name of a row's own verdict or a cell, as the reporters print it: "PASSED", "FAILED CP-FEED-015", "SKIPPED". */
+export function hardCellText(c: { status: string; requirement?: string; failure?: { requirement: string } }): string {
+  const req = c.requirement ?? c.failure?.requirement;
+  return c.status === 'FAILED' && req ? `FAILED ${req}` : c.status;
+}
