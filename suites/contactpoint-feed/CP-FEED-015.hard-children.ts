@@ -3,6 +3,7 @@ import type { ChildIdentity } from '../../src/schemas/common.js';
 import { describeDifferences, compareByMeaning } from '../../src/engine/compare.js';
 import { HARD_CHILD_KINDS, HARD_CHILD_RULES, kindFitsCaseload } from '../../src/engine/hard-children.js';
 import { TestContext } from '../../src/engine/context.js';
+import type { JournalEntry } from '../../src/core/journal.js';
 import { aSystem } from '../../src/engine/profiles.js';
 import { body, referChild, type Referral } from '../support.js';
 
@@ -18,6 +19,7 @@ export const hardChildren: TestDef = {
     const { caseload, identifiers } = t.profile;
     // The one identifier is the one this kind of system holds (a school's UPN, Connexions' ULN), else the NHS number.
     const only = identifiers[0] ?? 'nhsNumber';
+    const unsent: Array<{ kind: string; req: string; ref: Referral }> = [];
     for (const kind of HARD_CHILD_KINDS) {
       const { requirement: req, sent: mustSend } = HARD_CHILD_RULES[kind];
       if (!kindFitsCaseload(kind, caseload)) {
@@ -30,15 +32,8 @@ export const hardChildren: TestDef = {
       const children = t.data.hardChildren(kind, { only, minAge: caseload.minAge, maxAge: caseload.maxAge, holding });
       t.step(`[${kind}] ${children.length === 1 ? 'A child' : `${children.length} children`} of this kind: ${HARD_CHILD_RULES[kind].what}`);
       if (!mustSend) {
-        // 18 or over on the message date: ContactPoint holds children up to their 18th birthday (guidance note 2.2).
-        const ref = await referChild(t, { child: children[0]!, expect: false });
-        // Sending is the fault, whether or not ContactPoint then refuses the message.
-        const m = await t.sentWithin((e) => e.operationId === 'submitInvolvement' && TestContext.aboutChild(ref.child)(e));
-        t.check(req, !m, m ? `[${kind}] an involvement for a young person of 18 was sent to ContactPoint (born ${ref.child.dateOfBirth}; answered ${m.status})` : `[${kind}] nothing sent for a young person of 18 within ${t.timeouts.messageMs} ms`, {
-          ...(m ? { exchange: m.seq } : {}),
-          expected: 'no message',
-          actual: m ? `sent, answered ${m.status}` : 'none',
-        });
+        // Judged together after the loop: one wait for every young person who must not be sent.
+        unsent.push({ kind, req, ref: await referChild(t, { child: children[0]!, expect: false }) });
         continue;
       }
       const refs: Referral[] = [];
@@ -113,5 +108,26 @@ export const hardChildren: TestDef = {
         }
       }
     }
+    if (unsent.length) await judgeUnsent(t, unsent);
   },
 };
+
+/**
+ * 18 or over on the message date: ContactPoint holds children up to their 18th birthday (guidance
+ * note 2.2), so nothing is sent. Sending is the fault, whether or not ContactPoint then refuses it.
+ */
+async function judgeUnsent(t: TestContext, unsent: Array<{ kind: string; req: string; ref: Referral }>): Promise<void> {
+  const about = (r: Referral) => (e: JournalEntry) => e.operationId === 'submitInvolvement' && TestContext.aboutChild(r.child)(e);
+  await t.sentWithin((e) => unsent.some((u) => about(u.ref)(e)));
+  // Whatever else was on its way lands before the verdicts.
+  await t.mock.settle(t.timeouts.quietMs, t.timeouts.messageMs);
+  const entries = await t.sutEntries();
+  for (const { kind, req, ref } of unsent) {
+    const m = entries.find(about(ref));
+    t.check(req, !m, m ? `[${kind}] an involvement for a young person of 18 was sent to ContactPoint (born ${ref.child.dateOfBirth}; answered ${m.status})` : `[${kind}] nothing sent for a young person of 18 within ${t.timeouts.messageMs} ms`, {
+      ...(m ? { exchange: m.seq } : {}),
+      expected: 'no message',
+      actual: m ? `sent, answered ${m.status}` : 'none',
+    });
+  }
+}
