@@ -170,6 +170,7 @@ export class ReferenceIcs {
     if (v.has('stops-a-day-early')) adult = ageOn(child.dateOfBirth, addDays(today, 1)) >= 18;
     if (v.has('rounds-age')) adult = roundedAge(child.dateOfBirth, today) >= 18;
     if (adult && !v.has('sends-adults')) return;
+    if (v.has('holds-newborns') && child.dateOfBirth >= today) return;
     const r = inv.recorded;
     let contact = r.worker;
     if (v.has('central-team-contact')) contact = { kind: 'team', teamName: 'Duty and assessment team', organisation: r.worker.organisation, phone: '0300 123 4000' };
@@ -190,6 +191,11 @@ export class ReferenceIcs {
     if (v.has('former-names-reversed')) identity.formerNames = [...identity.formerNames].reverse();
     if (v.has('invents-address') && identity.residence.status === 'no-known-address')
       identity.residence = { status: 'current', address: { lines: ['Civic Centre', 'High Street'], town: 'Hartlepool', postcode: 'TS24 8AY' } };
+    if (v.has('strips-apostrophes')) identity.name = mapStrings(identity.name, (x) => x.replace(/['’]/g, ''));
+    if (v.has('truncates-names')) identity.name = mapStrings(identity.name, (x) => x.slice(0, 35).trimEnd());
+    if (v.has('ascii-names')) identity.name = mapStrings(identity.name, (x) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '?'));
+    if (v.has('last-known-as-current') && identity.residence.status === 'last-known') identity.residence = { status: 'current', address: identity.residence.address };
+    if (v.has('placeholder-nhs-number') && !identity.identifiers.nhsNumber) identity.identifiers.nhsNumber = '9999999999';
     if (v.has('dob-off-by-one')) identity.dateOfBirth = addDays(child.dateOfBirth, -1);
     if (v.has('decomposed-unicode')) identity = { ...identity, name: mapStrings(identity.name, (x) => x.normalize('NFD')), formerNames: mapStrings(identity.formerNames, (x) => x.normalize('NFD')) };
     const date = (d: string) => (v.has('timestamp-dates') ? `${d}T00:00:00Z` : d);

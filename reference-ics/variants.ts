@@ -45,9 +45,16 @@ export const FAULTY_VARIANTS = {
   'drops-former-names': 'Sends the child\'s current name only, never their former names.',
   'invents-address': 'Sends the authority\'s office address for a child of no known address.',
   'merges-twins': 'Takes a child with the surname, date of birth and home of one it holds for a duplicate: twins become one record.',
+  'strips-apostrophes': 'Removes apostrophes from the child\'s name before sending (O\'Sullivan becomes OSullivan), a legacy field filter.',
+  'truncates-names': 'Cuts each part of the child\'s name to 35 characters, the width of its own database columns.',
+  'last-known-as-current': 'Sends a child\'s last known address as their current address.',
+  'ascii-names': 'Folds the child\'s name to ASCII before sending: accents dropped, other scripts as question marks.',
+  // CP-FEED-003 identifiers, for a child who has none
+  'placeholder-nhs-number': 'Fills a missing NHS number with 9999999999 (it passes the check digit) instead of sending none.',
   // CP-FEED-016 sent up to the 18th birthday
   'stops-a-day-early': 'A Connexions system that works out age as of tomorrow: stops sending the day before the 18th birthday.',
   'rounds-age': 'A Connexions system that rounds age to the nearest year: drops a young person within six months of 18.',
+  'holds-newborns': 'Sends nothing for a child whose date of birth is today: its validation wants a date of birth in the past.',
   // CP-FEED-012 lead professional
   'ignores-lead-professional': 'Never sends lead professional changes.',
   'lead-from-start': 'Flags every worker as lead professional from the start.',

@@ -3,6 +3,7 @@ import type { JournalEntry } from '../src/core/journal.js';
 import { TestContext, sameContact } from '../src/engine/context.js';
 import { HarnessError } from '../src/engine/mock-client.js';
 import { aSystem } from '../src/engine/profiles.js';
+import { HARD_CHILD_RULES, type HardChildKind } from '../src/engine/hard-children.js';
 import { describeChild, describeContact } from '../src/engine/driver.js';
 import type { ChildIdentity, PractitionerContact } from '../src/schemas/common.js';
 import type { InvolvementMessage, ServiceType } from '../mocks/contactpoint/schemas.js';
@@ -27,7 +28,21 @@ export interface Referral {
  */
 export function caseChild(t: TestContext, opts: { minAge?: number; maxAge?: number } = {}): ChildIdentity {
   const { caseload, identifiers } = t.profile;
-  return t.data.child({ minAge: Math.max(caseload.minAge, opts.minAge ?? 0), maxAge: Math.min(caseload.maxAge, 17, opts.maxAge ?? 17), holding: identifiers });
+  const minAge = Math.max(caseload.minAge, opts.minAge ?? 0);
+  const maxAge = Math.min(caseload.maxAge, 17, opts.maxAge ?? 17);
+  if (t.hardKind) return hardCaseChild(t, t.hardKind, minAge, maxAge);
+  return t.data.child({ minAge, maxAge, holding: identifiers });
+}
+
+/** run --hard-children: the scenario's child is of the kind (each sibling of a birth in turn), or the re-run does not apply. */
+function hardCaseChild(t: TestContext, kind: HardChildKind, minAge: number, maxAge: number): ChildIdentity {
+  const { ages } = HARD_CHILD_RULES[kind];
+  if (ages.min > maxAge || ages.max < minAge) t.skip(`not applicable to the ${kind} kind (${HARD_CHILD_RULES[kind].what}): this scenario needs a child of ${minAge} to ${maxAge}`);
+  if (!t.hardQueue.length) {
+    const own = kind === 'no-identifier' || kind === 'only-uln' || kind === 'only-upn' || kind === 'born-today';
+    t.hardQueue = t.data.hardChildren(kind, { only: t.profile.identifiers[0] ?? 'nhsNumber', minAge, maxAge, holding: own ? [] : t.profile.identifiers });
+  }
+  return t.hardQueue.shift()!;
 }
 
 /** The service the statement's kind of system records in its everyday work. */

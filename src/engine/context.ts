@@ -11,6 +11,7 @@ import type { Attestation, CheckResult, Exchange } from './types.js';
 import { requirement } from './catalogue.js';
 import type { SyntheticData } from './synthetic.js';
 import { PROFILES, aSystem, type SourceSystemProfile } from './profiles.js';
+import type { HardChildKind } from './hard-children.js';
 
 export interface Timeouts {
   /** How long to wait for a message the SUT must send. */
@@ -130,6 +131,10 @@ export class TestContext {
 
   /** The system's declared retry budget (conformance statement `retry`). */
   retry: { maxAttempts?: number } = {};
+
+  /** run --hard-children: the kind of child caseChild gives this re-run of a feed scenario, and the rest of its birth (twins, triplets) still to come. */
+  hardKind?: HardChildKind;
+  hardQueue: ChildIdentity[] = [];
 
   /** The profile of the statement's sourceSystemType (set by the runner): the services, identifiers and actions scenarios use. */
   profile: SourceSystemProfile = PROFILES.ics;

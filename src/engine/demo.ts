@@ -6,6 +6,7 @@ import { startServer } from '../server.js';
 import { startReferenceIcs } from '../../reference-ics/app.js';
 import type { Variant } from '../../reference-ics/variants.js';
 import { ALL_SUITES } from '../../suites/index.js';
+import { withHardChildren } from '../../suites/hard-children.js';
 import { HttpDriver } from './driver.js';
 import { MockClient } from './mock-client.js';
 import { runSuites, type ProgressEvent } from './runner.js';
@@ -39,7 +40,7 @@ export function referenceStatement(profile: SourceSystemType = 'ics'): Statement
 }
 
 export async function runDemo(
-  opts: { variants?: Variant[]; suites?: Suite[]; statement?: Statement; profile?: SourceSystemType; onProgress?: (e: ProgressEvent) => void } = {},
+  opts: { variants?: Variant[]; suites?: Suite[]; statement?: Statement; profile?: SourceSystemType; hardChildren?: boolean; onProgress?: (e: ProgressEvent) => void } = {},
 ): Promise<RunResult> {
   const profile = opts.profile ?? opts.statement?.sourceSystemType ?? 'ics';
   const statement = opts.statement ?? referenceStatement(profile);
@@ -53,8 +54,9 @@ export async function runDemo(
       driver: new HttpDriver(sut.url),
       mock: new MockClient(mocks.url, controlToken),
       mockPublicUrl: mocks.url,
-      suites: opts.suites ?? ALL_SUITES,
-      catalogue: ALL_SUITES,
+      // --hard-children: every feed scenario again over each kind of hard child (suites/hard-children.ts).
+      suites: opts.hardChildren ? withHardChildren(opts.suites ?? ALL_SUITES) : (opts.suites ?? ALL_SUITES),
+      catalogue: opts.hardChildren ? withHardChildren(ALL_SUITES) : ALL_SUITES,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
   } finally {

@@ -1,4 +1,5 @@
 /** The result model's vocabulary: requirements, capabilities, tests' results (docs/decisions/0045: no engine import). */
+import type { HardChildKind } from './hard-children.js';
 export const CAPABILITIES = {
   core: 'Every integration: credentials, error handling, resilience.',
   'contactpoint-feed': 'Feeds involvement data to ContactPoint.',
@@ -89,6 +90,8 @@ export interface TestResult {
   waiver?: { reason: string; approver: string; expires: string };
   /** Instructions shown to a tester (interactive mode). */
   steps: string[];
+  /** run --hard-children: this is a feed scenario re-run with children of this kind (id: `<test>[<kind>]`). */
+  hardChild?: HardChildKind;
 }
 
 /** A parsed JSON answer from a system we do not control: checks inspect it field by field. */

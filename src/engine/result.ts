@@ -1,6 +1,7 @@
 /** The run's result model: one versioned shape that every reporter reads. */
 import type { Capability, Level, Status, TestResult } from './result-types.js';
 import type { Statement } from './statement.js';
+import type { HardChildRow } from './hard-children.js';
 
 export const RESULT_SCHEMA_VERSION = '1.0.0';
 
@@ -54,6 +55,8 @@ export interface RunResult {
   tests: TestResult[];
   requirements: RequirementResult[];
   waivers: WaiverResult[];
+  /** Per kind of hard child (hardChildrenTable): when CP-FEED-015.hard-children or run --hard-children ran. */
+  hardChildren?: HardChildRow[];
 }
 
 export type { Status };

@@ -21,6 +21,7 @@ import { RESULT_SCHEMA_VERSION } from './result.js';
 import { VERSION } from '../version.js';
 import { isoDate } from '../core/clock.js';
 import { maskSecrets } from '../evidence/mask.js';
+import { hardChildrenTable } from './hard-children.js';
 import { checkIdentity, gateOnIdentity, markIdentityWaivers } from './identity.js';
 
 export type ProgressEvent = { type: 'start'; total: number } | { type: 'test-start'; test: TestDef; suite: Suite } | { type: 'test-end'; result: TestResult };
@@ -109,6 +110,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
       capability: sel.capability,
       mandatory: sel.mandatory,
       startedAt: new Date().toISOString(),
+      ...(sel.test.hardChild ? { hardChild: sel.test.hardChild } : {}),
     };
     let result: TestResult;
     // A dead or garbage SUT (the driver's circuit breaker) or an interrupted run ends every test still to come at once.
@@ -147,6 +149,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const interrupted = opts.signal?.aborted ? String(opts.signal.reason) : undefined;
   const summary = runVerdict(results, identity, interrupted);
   const finishedAt = new Date();
+  const hardChildren = hardChildrenTable({ tests: results });
   // The run's tokens (configure calls, rotations, a token a faulty system put in a URL) never leave the engine.
   const secrets = opts.mock.session?.credentials.map((c) => c.token) ?? [];
   return maskSecrets({
@@ -170,6 +173,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     tests: results,
     requirements,
     waivers,
+    ...(hardChildren ? { hardChildren } : {}),
   } satisfies RunResult, secrets);
 }
 
@@ -192,7 +196,7 @@ function ownerOf(e: JournalEntry, owners: Map<string, Ran>, ctx: TestContext): R
 async function runOne(
   opts: RunOptions,
   test: TestDef,
-  base: Pick<TestResult, 'id' | 'suite' | 'title' | 'requirements' | 'capability' | 'mandatory' | 'startedAt'>,
+  base: Pick<TestResult, 'id' | 'suite' | 'title' | 'requirements' | 'capability' | 'mandatory' | 'startedAt' | 'hardChild'>,
   data: SyntheticData,
   timeouts: Timeouts,
   pre: Map<string, Attestation>,

@@ -8,6 +8,7 @@ import { Type, Closed, DateTimeString, type Static } from '../core/schema.js';
 import { Statement } from '../engine/statement.js';
 import { CAPABILITIES, type Capability, type Level, type Status } from '../engine/result-types.js';
 import { RESULT_SCHEMA_VERSION } from '../engine/result.js';
+import { HARD_CHILD_KINDS, type HardChildRow } from '../engine/hard-children.js';
 
 const Enum = <T extends string>(values: readonly T[], description?: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
@@ -81,8 +82,24 @@ export const TestResultSchema = Closed(
     attestations: Type.Array(AttestationSchema),
     waiver: Type.Optional(Closed({ reason: Type.String(), approver: Type.String(), expires: Type.String() })),
     steps: Type.Array(Type.String()),
+    hardChild: Type.Optional(Enum(HARD_CHILD_KINDS, 'run --hard-children: the kind of hard child this re-run of a feed scenario used (its id is <test>[<kind>]).')),
   },
   { title: 'TestResult' },
+);
+
+const HardChildRowSchema = Closed(
+  {
+    kind: Enum(HARD_CHILD_KINDS),
+    status: Enum<HardChildRow['status']>(['PASSED', 'FAILED', 'NOT RUN', 'NOT APPLICABLE'], 'The kind in CP-FEED-015.hard-children.'),
+    failure: Type.Optional(Closed({ requirement: Type.String(), message: Type.String() })),
+    scenarios: Type.Optional(
+      Type.Array(
+        Closed({ test: Type.String(), status: StatusEnum, requirement: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) }),
+        { description: 'run --hard-children: each feed scenario re-run over the kind.' },
+      ),
+    ),
+  },
+  { title: 'HardChildRow' },
 );
 
 const RequirementResultSchema = Closed(
@@ -181,6 +198,7 @@ const resultProperties = {
   tests: Type.Array(TestResultSchema),
   requirements: Type.Array(RequirementResultSchema),
   waivers: Type.Array(WaiverResultSchema),
+  hardChildren: Type.Optional(Type.Array(HardChildRowSchema, { description: 'Per kind of hard child, how the system did (src/engine/hard-children.ts): present when CP-FEED-015.hard-children or run --hard-children ran.' })),
 };
 
 /** RunResult exactly as src/engine/result.ts declares it (the schema test checks the two agree). */

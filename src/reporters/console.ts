@@ -4,7 +4,7 @@ import type { RunResult } from '../engine/result.js';
 import type { Status, TestResult } from '../engine/types.js';
 import { terminalSafe } from '../core/terminal.js';
 import { identityLine } from '../engine/identity.js';
-import { hardChildrenTable, HARD_CHILDREN_TEST } from '../engine/hard-children.js';
+import { hardChildrenTable, HARD_CHILDREN_TEST, type HardChildRow } from '../engine/hard-children.js';
 
 const COLOURS: Record<Status, string> = { PASSED: '32', FAILED: '31', WARNING: '33', SKIPPED: '90', ERROR: '35', REVIEW: '36' };
 
@@ -73,6 +73,22 @@ function hardChildLines(result: RunResult, paint: (s: Status, t: string) => stri
   if (!rows) return [];
   return [
     `  Hard children (${HARD_CHILDREN_TEST}):`,
-    ...rows.map((r) => `    ${r.kind.padEnd(18)} ${r.status === 'NOT RUN' ? r.status : paint(r.status, r.status)}${r.failure ? `  ${r.failure.requirement}: ${terminalSafe(r.failure.message.split('\n')[0]!)}` : ''}`),
+    ...rows.map((r) => `    ${r.kind.padEnd(18)} ${r.status === 'PASSED' || r.status === 'FAILED' ? paint(r.status, r.status) : r.status}${r.failure ? `  ${r.failure.requirement}: ${terminalSafe(r.failure.message.split('\n')[0]!)}` : ''}`),
+    ...reruns(rows, paint),
   ];
+}
+
+/** run --hard-children: kind by feed scenario, each cell the verdict and the requirement a failure broke. */
+function reruns(rows: HardChildRow[], paint: (s: Status, t: string) => string): string[] {
+  const withCells = rows.filter((r) => r.scenarios?.length);
+  if (!withCells.length) return [];
+  const out = ['  Feed scenarios over each kind of hard child (run --hard-children):'];
+  for (const r of withCells) {
+    const cells = r.scenarios!;
+    const passed = cells.filter((c) => c.status === 'PASSED').length;
+    const others = cells.filter((c) => c.status !== 'PASSED');
+    out.push(`    ${r.kind.padEnd(18)} ${passed}/${cells.length} passed${others.length ? ':' : ''}`);
+    for (const c of others) out.push(`      ${paint(c.status, c.status.padEnd(7))} ${c.test}${c.requirement ? `  ${c.requirement}` : ''}${c.reason ? `: ${terminalSafe(c.reason, 200)}` : ''}`);
+  }
+  return out;
 }

@@ -17,6 +17,7 @@ import type { RequirementResult, RunResult } from '../engine/result.js';
 import { CAPABILITIES, type CheckResult, type Exchange, type Status, type TestResult } from '../engine/types.js';
 import { describeValue, declaredCapabilities, exchangeOf, failingChecks, overallCoverage, requirementCoverage, requirementInfo } from '../evidence/format.js';
 import { privacyOf } from '../evidence/prepare.js';
+import { hardCellText, hardChildrenGrid, hardChildrenTable, HARD_CHILDREN_TEST, type HardChildRow } from '../engine/hard-children.js';
 
 export const HTML_FILE = 'report.html';
 
@@ -509,6 +510,9 @@ export function htmlReport(result: RunResult): string {
         .join('')}</tbody></table></section>`
     : '';
 
+  const hardRows = hardChildrenTable(result);
+  const hardSection = hardRows ? hardChildrenHtml(hardRows) : '';
+
   const statusCounts = new Map<string, number>(STATUSES.map((x) => [x, result.tests.filter((t) => t.status === x).length]));
   const filterButtons = [`<button type="button" data-status="" aria-pressed="true">All (${result.tests.length})</button>`, ...STATUSES.filter((x) => statusCounts.get(x)).map((x) => `<button type="button" data-status="${x}" aria-pressed="false">${esc(STATUS_LABEL[x])} (${statusCounts.get(x)})</button>`)].join('');
   const capOptions = ['<option value="">All capabilities</option>', ...[...new Set(result.tests.map((t) => t.capability))].map((c) => `<option value="${esc(c)}">${esc(c)}</option>`)].join('');
@@ -540,7 +544,7 @@ export function htmlReport(result: RunResult): string {
 <div class="headline"><h1>${esc(sutName)} <span class="ver">${esc(result.sut.version)}</span></h1><span class="verdict ${esc(s.verdict)}" id="verdict">${esc(s.label)}</span><span class="verdict-note">exit code ${esc(s.exitCode)} · ${esc(s.FAILED)} failed${s.waived ? ` (${esc(s.waived)} waived)` : ''} · ${esc(s.ERROR)} errors</span></div>
 <dl class="meta">${meta}</dl>
 </header>
-<nav class="toc"><a href="#summary">Summary</a><a href="#sut">System under test</a><a href="#privacy">Privacy</a>${waivers ? '<a href="#waivers">Waivers</a>' : ''}<a href="#requirements">Traceability</a><a href="#tests">Tests</a></nav>
+<nav class="toc"><a href="#summary">Summary</a><a href="#sut">System under test</a><a href="#privacy">Privacy</a>${waivers ? '<a href="#waivers">Waivers</a>' : ''}${hardSection ? '<a href="#hard-children">Hard children</a>' : ''}<a href="#requirements">Traceability</a><a href="#tests">Tests</a></nav>
 <main>
 <section id="summary"><h2>Summary</h2>
 <div class="tiles">${tiles}<div class="tile t-cov"><b>${cov.percent}%</b><span>${cov.verified}/${cov.total} requirements verified</span></div></div>
@@ -558,6 +562,7 @@ ${attested ? `<h4>Attested in the conformance statement</h4><ul>${attested}</ul>
 </section>
 <section id="privacy"><h2>Privacy scan</h2>${privacyHtml}</section>
 ${waivers}
+${hardSection}
 <section id="requirements"><h2>Requirement traceability</h2>
 <p>Every requirement on the system in catalogue ${esc(result.catalogueVersion)}, the tests that verify it and its status. Coverage: of the tests citing a requirement, how many ran and recorded a verdict on it. Requirements of the declared capabilities: ${reqCounts}</p>
 <div class="filters"><select id="f-req-status" aria-label="Requirement status">${reqStatusOptions}</select></div>
@@ -577,6 +582,18 @@ ${result.tests.map((t) => testBlock(result, t)).join('\n')}
 }
 
 /** report.html: one self-contained, offline, printable report. */
+/** The per-kind table of hard children: kinds down, CP-FEED-015.hard-children and each feed scenario re-run over the kind (--hard-children) across. */
+function hardChildrenHtml(rows: HardChildRow[]): string {
+  const { scenarios, cell } = hardChildrenGrid(rows);
+  const td = (c: { status: string; requirement?: string; failure?: { requirement: string; message: string }; reason?: string } | undefined) =>
+    !c ? '<td></td>' : `<td${c.failure || c.reason ? ` title="${esc(c.failure?.message ?? c.reason)}"` : ''}>${chip(c.status === 'PASSED' || c.status === 'FAILED' ? c.status : 'SKIPPED', hardCellText(c))}</td>`;
+  return `<section id="hard-children"><h2>Hard children</h2>
+<p>Children that break naive systems, kind by kind: how the system did with each in <code>${esc(HARD_CHILDREN_TEST)}</code>${scenarios.length ? ' and in every feed scenario re-run over the kind (<code>--hard-children</code>)' : ''}, with the requirement a failure broke.</p>
+<table class="matrix hard"><thead><tr><th>Kind</th><th>${esc(HARD_CHILDREN_TEST)}</th>${scenarios.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead>
+<tbody>${rows.map((r) => `<tr data-kind="${esc(r.kind)}"><th scope="row"><code>${esc(r.kind)}</code></th>${td(r)}${scenarios.map((x) => td(cell(r, x))).join('')}</tr>`).join('')}</tbody></table>
+</section>`;
+}
+
 export function htmlReporter(): Reporter {
   return {
     name: 'html',

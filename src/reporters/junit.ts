@@ -17,6 +17,7 @@ import type { RunResult } from '../engine/result.js';
 import type { TestResult } from '../engine/types.js';
 import { checkLine, describeValue, exchangeOf, failingChecks, requirementInfo, requirementLabel } from '../evidence/format.js';
 import { privacyOf } from '../evidence/prepare.js';
+import { hardCellText, hardChildrenTable, HARD_CHILDREN_TEST } from '../engine/hard-children.js';
 
 export const JUNIT_FILE = 'junit.xml';
 
@@ -61,6 +62,7 @@ function addCase(suite: XMLBuilder, result: RunResult, t: TestResult): void {
   prop('capability', t.capability);
   prop('mandatory', String(t.mandatory));
   prop('status', t.status);
+  if (t.hardChild) prop('hard-child', t.hardChild);
   if (t.waiver) prop('waiver', `${t.waiver.reason} (approved by ${t.waiver.approver}, expires ${t.waiver.expires})`);
 
   const first = failingChecks(t)[0];
@@ -117,6 +119,12 @@ export function junitXml(result: RunResult): string {
     const identity = identityLine(result.identity, result.sut);
     if (identity) prop('identity', identity);
     if (result.run.interrupted) prop('interrupted', result.run.interrupted);
+    // The per-kind table of hard children, on the feed suite: hard-child:<kind> (CP-FEED-015.hard-children) and hard-child:<kind>:<test> (each re-run).
+    if (tests.some((t) => t.id === HARD_CHILDREN_TEST || t.hardChild))
+      for (const r of hardChildrenTable(result) ?? []) {
+        prop(`hard-child:${r.kind}`, r.failure ? `${hardCellText(r)}: ${r.failure.message}` : r.status);
+        for (const c of r.scenarios ?? []) prop(`hard-child:${r.kind}:${c.test}`, hardCellText(c));
+      }
     for (const t of tests) addCase(suite, result, t);
   }
   return doc.end({ prettyPrint: true }) + '\n';

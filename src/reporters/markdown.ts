@@ -11,6 +11,7 @@ import type { Reporter } from './types.js';
 import type { RunResult } from '../engine/result.js';
 import { describeValue, failingChecks, overallCoverage } from '../evidence/format.js';
 import { privacyOf } from '../evidence/prepare.js';
+import { hardCellText, hardChildrenGrid, hardChildrenTable, HARD_CHILDREN_TEST } from '../engine/hard-children.js';
 
 export const MARKDOWN_FILE = 'summary.md';
 
@@ -87,6 +88,8 @@ export function markdownSummary(result: RunResult): string {
     }
   }
 
+  L.push(...hardChildrenMd(result));
+
   const errors = result.tests.filter((t) => t.status === 'ERROR');
   if (errors.length) {
     L.push('', `### Errors (${errors.length})`, '', ...errors.map((t) => `- ${mdCode(t.id)}: ${mdText((t.reason ?? '').split('\n')[0] ?? '', 300)}`));
@@ -112,6 +115,22 @@ export function markdownSummary(result: RunResult): string {
   }
   L.push('', '<sub>Full evidence in the run directory: report.html, junit.xml, results.json, journal.ndjson and manifest.json (signed with `--sign-key`). Check it with `ics-conformance verify DIR`.</sub>', '');
   return L.join('\n');
+}
+
+/** The per-kind table of hard children: each kind in CP-FEED-015.hard-children and, with --hard-children, in every feed scenario re-run over it. */
+function hardChildrenMd(result: RunResult): string[] {
+  const rows = hardChildrenTable(result);
+  if (!rows) return [];
+  const { scenarios, cell } = hardChildrenGrid(rows);
+  const mark = (c: { status: string; requirement?: string; failure?: { requirement: string } } | undefined) =>
+    !c ? '' : `${c.status === 'PASSED' ? '✅' : c.status === 'FAILED' ? '❌' : ''} ${mdText(hardCellText(c))}`.trim();
+  const L = ['', `### Hard children (${rows.filter((r) => r.status === 'FAILED' || r.scenarios?.some((c) => c.status === 'FAILED')).length} of ${rows.length} kinds failed)`, ''];
+  L.push(`| Kind | ${mdCode(HARD_CHILDREN_TEST)} |${scenarios.map((x) => ` ${mdCode(x)} |`).join('')}`);
+  L.push(`| --- | --- |${scenarios.map(() => ' --- |').join('')}`);
+  for (const r of rows) L.push(`| ${mdCode(r.kind)} | ${mark(r)} |${scenarios.map((x) => ` ${mark(cell(r, x))} |`).join('')}`);
+  const failures = rows.filter((r) => r.failure);
+  if (failures.length) L.push('', ...failures.map((r) => `- ${mdCode(r.kind)}: **${mdText(r.failure!.requirement)}** ${mdText(r.failure!.message, 300)}`));
+  return L;
 }
 
 /** summary.md: post it as a PR comment, or append it to $GITHUB_STEP_SUMMARY. */

@@ -26,9 +26,10 @@ function held(children: ChildIdentity[]): MatchIndex {
       const sent = sentAs.get(child)!.identifiers[kind];
       return sent ? children.flatMap((c, i) => (c.identifiers[kind] === sent ? [i + 1] : [])) : [];
     },
-    childrenWithDemographics: (child) => {
+    childrenWithDemographics: (child, former) => {
       const sent = sentAs.get(child)!;
-      return children.flatMap((c, i) => (same(c.name.family, sent.name.family) && same(c.name.given, sent.name.given) && c.dateOfBirth === sent.dateOfBirth ? [i + 1] : []));
+      const name = former === undefined ? sent.name : sent.formerNames[former]!;
+      return children.flatMap((c, i) => (same(c.name.family, name.family) && same(c.name.given, name.given) && c.dateOfBirth === sent.dateOfBirth ? [i + 1] : []));
     },
     dateOfBirth: (serial) => dayNumber(children[serial - 1]!.dateOfBirth),
     postcode: (serial) => {
@@ -67,6 +68,16 @@ describe('matching (CP-MATCH-001..003) over any index', () => {
     expect(matchChild(ix, prep(child({ identifiers: {}, name: { given: 'Mia', family: 'Other' } })), 0)).toEqual({ serial: 0, by: 'new-child' });
     const moved = child({ identifiers: {}, residence: { status: 'current', address: { lines: ['1 High St'], postcode: 'N1 9GU' } } });
     expect(matchChild(ix, prep(moved), 0)).toEqual({ serial: 0, by: 'new-child' });
+  });
+
+  it('CP-MATCH-002: a child renamed since, sent with the old name as a former name, is the child held under it (no duplicate)', () => {
+    const ix = held([child({ identifiers: {} }), child({ identifiers: {}, name: { given: 'Ana', family: 'Elsewhere' }, dateOfBirth: '2013-01-01' })]);
+    const renamed = child({ identifiers: {}, name: { given: 'Mia', family: "O'Neill-Pure" }, formerNames: [{ given: 'Mia', family: 'Unrelated' }, { given: 'Mia', family: 'Pure' }] });
+    expect(matchChild(ix, prep(renamed), 0)).toEqual({ serial: 1, by: 'demographics' });
+    // A former name with another date of birth is someone else.
+    expect(matchChild(ix, prep({ ...renamed, dateOfBirth: '2014-05-03' }), 0)).toEqual({ serial: 0, by: 'new-child' });
+    // The current name comes first: a child held under it is the match, whatever the former names.
+    expect(matchChild(ix, prep(child({ identifiers: {}, formerNames: [{ given: 'Ana', family: 'Elsewhere' }] })), 0)).toEqual({ serial: 1, by: 'demographics' });
   });
 
   it('CP-MATCH-003: demographics without a postcode, matching twice, or with a differing identifier go to review', () => {

@@ -50,18 +50,22 @@ describe('a statement template per source-system type', () => {
     expect(parseStatement(STATEMENT_TEMPLATE, 'x').capabilities).toEqual(['contactpoint-feed', 'local-ecaf']);
   });
 
-  it('init --source-system writes that type\'s statement', async () => {
+  it.each(SOURCE_SYSTEM_TYPES)('init --source-system %s writes that type\'s statement', async (type) => {
     const dir = mkdtempSync(join(tmpdir(), 'ics-init-'));
     try {
-      const out = join(dir, 'school.yml');
+      const out = join(dir, `${type}.yml`);
       const log = console.log;
       console.log = () => undefined;
       try {
-        await (initCommand().handler as (a: unknown) => Promise<void>)({ out, force: false, 'source-system': 'education' });
+        await (initCommand().handler as (a: unknown) => Promise<void>)({ out, force: false, 'source-system': type });
       } finally {
         console.log = log;
       }
-      expect(parseStatement(readFileSync(out, 'utf8'), out)).toMatchObject({ sourceSystemType: 'education', capabilities: ['contactpoint-feed'] });
+      const st = parseStatement(readFileSync(out, 'utf8'), out);
+      expect(st.sourceSystemType).toBe(type);
+      expect(st.capabilities.length).toBeGreaterThan(0);
+      expect(st.capabilities.every((c) => PROFILES[type].capabilities.includes(c))).toBe(true);
+      if (type === 'education') expect(st.capabilities).toEqual(['contactpoint-feed']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -121,6 +125,31 @@ describe('hard children', () => {
     const [leap] = new SyntheticData(11, '2028-02-28').hardChildren('birthday-tomorrow');
     expect([ageOn(leap!.dateOfBirth, '2028-02-28'), ageOn(leap!.dateOfBirth, '2028-03-01'), leap!.dateOfBirth]).toEqual([17, 18, '2010-03-01']);
     for (const only of ['nhsNumber', 'upn', 'uln'] as const) expect(Object.keys(d.hardChildren('one-identifier', { only })[0]!.identifiers)).toEqual([only]);
+  });
+
+  it('the kinds added for #18 are what they say', () => {
+    const d = data();
+    const [p] = d.hardChildren('punctuated-names');
+    expect(`${p!.name.given} ${p!.name.middle ?? ''} ${p!.name.family}`).toMatch(/['-]/);
+    expect(`${p!.name.given}${p!.name.family}`).toMatch(/[À-ÿ]/);
+    const [n] = d.hardChildren('non-latin-names');
+    expect(n!.name.family).toMatch(/[^\p{Script=Latin}]/u);
+    const [l] = d.hardChildren('long-names');
+    for (const part of [l!.name.given, l!.name.middle!, l!.name.family]) expect(part.length >= 90 && part.length <= 100, part).toBe(true);
+    expect(d.hardChildren('address-unknown')[0]!.residence.status).toBe('last-known');
+    const trip = d.hardChildren('triplets');
+    expect(new Set(trip.map((c) => c.name.given)).size).toBe(3);
+    expect(new Set(trip.map((c) => c.identifiers.nhsNumber)).size).toBe(3);
+    expect(new Set(trip.map((c) => JSON.stringify([c.dateOfBirth, c.name.family, c.residence]))).size).toBe(1);
+    const [t18] = d.hardChildren('eighteen-today');
+    expect([ageOn(t18!.dateOfBirth, '2026-12-03'), ageOn(t18!.dateOfBirth, today)]).toEqual([17, 18]);
+    const [y18] = d.hardChildren('eighteen-yesterday');
+    expect([ageOn(y18!.dateOfBirth, '2026-12-02'), ageOn(y18!.dateOfBirth, '2026-12-03')]).toEqual([17, 18]);
+    expect(d.hardChildren('only-uln')[0]!.identifiers).toEqual({ uln: expect.any(String) });
+    expect(d.hardChildren('only-upn')[0]!.identifiers).toEqual({ upn: expect.any(String) });
+    expect(d.hardChildren('no-identifier')[0]!.identifiers).toEqual({});
+    const [b] = d.hardChildren('born-today');
+    expect([b!.dateOfBirth, b!.school, Object.keys(b!.identifiers)]).toEqual([today, undefined, ['nhsNumber']]);
   });
 
   it('keep within a caseload and hold its identifiers (Connexions: 13 and over, a ULN)', () => {

@@ -181,7 +181,7 @@ describe('verify rejects a changed bundle', () => {
 describe('ics-conformance verify (CLI exit codes)', () => {
   // The CLI runs dist/ (built by `npm ci` in CI): rebuild when it is missing or older than the sources it runs.
   beforeAll(() => {
-    const sources = ['src/cli/commands/verify.ts', 'src/evidence/verify.ts', 'src/evidence/bundle.ts', 'src/evidence/journal.ts', 'src/evidence/signing.ts', 'src/evidence/hash.ts'];
+    const sources = ['src/cli/commands/verify.ts', 'src/evidence/verify.ts', 'src/evidence/result-schema.ts', 'src/evidence/bundle.ts', 'src/evidence/journal.ts', 'src/evidence/signing.ts', 'src/evidence/hash.ts'];
     const stale = sources.some((src) => {
       const built = join('dist', src.replace(/\.ts$/, '.js'));
       return !existsSync(built) || statSync(built).mtimeMs < statSync(src).mtimeMs;

@@ -399,7 +399,10 @@ export class Directory {
         const hi = child.keys[slot]!;
         return hi < 0 ? [] : ix.identifiers.all(this.key(hi, child.keys[slot + 1]!)).map((r) => ix.recordChild[r]!);
       },
-      childrenWithDemographics: (child) => ix.demographics.all(this.key(child.keys[KEY.demographic]!, child.keys[KEY.demographic + 1]!)).sort((a, b) => a - b),
+      childrenWithDemographics: (child, former) =>
+        ix.demographics
+          .all(former === undefined ? this.key(child.keys[KEY.demographic]!, child.keys[KEY.demographic + 1]!) : this.key(child.former![2 * former]!, child.former![2 * former + 1]!))
+          .sort((a, b) => a - b),
       dateOfBirth: (serial) => ix.dob[serial]!,
       postcode: (serial) => ix.postcode[serial]!,
       identifiersHeld: (serial) => this.identifiersHeld(ix, serial),

@@ -17,8 +17,8 @@ export type Match = { serial: number; by: MatchedBy } | { review: string; candid
 export interface MatchIndex {
   /** The children whose source records currently carry the identifier the child was sent with, of this kind. */
   childrenWithIdentifier(child: PreparedChild, kind: IdentifierKind): Iterable<number>;
-  /** The children whose current name and date of birth are the child's, in serial order. */
-  childrenWithDemographics(child: PreparedChild): number[];
+  /** The children whose current name and date of birth are the child's (or, given `former`, the child's former name of that index), in serial order. */
+  childrenWithDemographics(child: PreparedChild, former?: number): number[];
   /** The date of birth a child is held with, as the number YYYYMMDD. */
   dateOfBirth(serial: number): number;
   /** The hash of the normalised postcode a child is held with (as sentPostcode gives it); NaN when none. */
@@ -55,7 +55,9 @@ export function matchChild(ix: MatchIndex, child: PreparedChild, linked: number)
       return { review: `${by} matches ${cp(serial)} but the date of birth differs (${dayString(ix.dateOfBirth(serial))} held, ${child.dateOfBirth} sent)`, candidates: [cp(serial)] };
     return { serial, by };
   }
-  const rows = ix.childrenWithDemographics(child);
+  let rows = ix.childrenWithDemographics(child);
+  // A child renamed since: a former name with the date of birth is the child held under it (the record keeps former names), so no duplicate is made.
+  for (let f = 0; rows.length === 0 && f < (child.former?.length ?? 0) / 2; f++) rows = ix.childrenWithDemographics(child, f);
   if (rows.length === 0) return { serial: 0, by: 'new-child' };
   const postcode = sentPostcode(child);
   if (Number.isNaN(postcode)) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };

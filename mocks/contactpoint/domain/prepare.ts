@@ -61,6 +61,8 @@ export interface PreparedChild {
   ids: Array<string | null>;
   /** As sent (for review reasons). */
   dateOfBirth: string;
+  /** (family, given, date of birth) of each former name, hi and lo in turn; absent when there are none. */
+  former?: number[];
 }
 
 export interface PreparedMessage {
@@ -95,7 +97,13 @@ export function prepareChild(child: ChildIdentity): PreparedChild {
   const postcode = postcodeOf(child);
   const demographic = hash64(`d\0${family}\0${given}\0${child.dateOfBirth}`);
   keys.push(demographic.hi, demographic.lo, hash64(family).hi, hash64(given).hi, dayNumber(child.dateOfBirth), postcode ? hash52(postcode) : NaN);
-  return { keys, ids, dateOfBirth: child.dateOfBirth };
+  if (child.formerNames.length === 0) return { keys, ids, dateOfBirth: child.dateOfBirth };
+  const former: number[] = [];
+  for (const n of child.formerNames) {
+    const k = hash64(`d\0${norm(n.family)}\0${norm(n.given)}\0${child.dateOfBirth}`);
+    former.push(k.hi, k.lo);
+  }
+  return { keys, ids, dateOfBirth: child.dateOfBirth, former };
 }
 
 /**

@@ -48,6 +48,8 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
       .option('mock-host', { type: 'string', default: '127.0.0.1', describe: 'Interface for in-process mocks' })
       .option('mock-port', { type: 'number', default: 0, describe: 'Port for in-process mocks (0 = any)' })
       .option('public-url', { type: 'string', describe: 'The mocks\' URL as your system reaches them' })
+      .option('hard-children', { type: 'boolean', default: false, describe: 'Also re-run every feed scenario over each kind of hard child (docs/source-systems.md#hard-children); the per-kind table is in every report' })
+      .example('$0 run --sut http://127.0.0.1:8080 --hard-children', 'Every feed scenario again with twins, former names, a newborn, no identifier...')
       .example('$0 run --sut http://127.0.0.1:8080 --config ics-conformance.yml', 'Automated run (CI)')
       .example('$0 run --sut http://127.0.0.1:8080 --only CP-FEED-008', 'The tests of one requirement (a PARTIAL run, never a full PASS)')
       .example('$0 run --sut http://127.0.0.1:8080 --resume reports/run-2026-12-04T09-00-00-000Z', 'Continue a stopped run')
@@ -65,7 +67,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
     const mockUrl = mockText ? httpUrl('--mock-url', mockText, 'the URL of a running `ics-conformance serve`') : undefined;
     const controlToken = args['control-token'] ?? env.controlToken ?? statement.mocks?.controlToken;
     if (mockUrl && !controlToken) throw new ConfigError('--mock-url needs the server\'s control token (--control-token or $ICS_CONTROL_TOKEN)');
-    const [{ HttpDriver }, { InteractiveDriver, terminalPrompter }, { MockClient }, { runSuites, selectTests }, { startServer }, { ALL_SUITES }, { applySelection, partialReason, partialSummary }, resume, { preflight, PreflightError }, { listenFailure }, { terminalSafe }] =
+    const [{ HttpDriver }, { InteractiveDriver, terminalPrompter }, { MockClient }, { runSuites, selectTests }, { startServer }, { ALL_SUITES }, { applySelection, partialReason, partialSummary }, resume, { preflight, PreflightError }, { listenFailure }, { terminalSafe }, { withHardChildren }] =
       await Promise.all([
         import('../../engine/driver.js'),
         import('../../engine/interactive.js'),
@@ -78,6 +80,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
         import('../../engine/preflight.js'),
         import('../ports.js'),
         import('../../core/terminal.js'),
+        import('../../../suites/hard-children.js'),
       ]);
     // Selection, statement and resume mistakes are usage errors, found before anything starts.
     selectTests(statement, ALL_SUITES);
@@ -149,8 +152,8 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
         driver: prompter ? new InteractiveDriver(prompter, statement) : new HttpDriver(driverUrl!, { signal: interrupt.signal, ...(maxAnswerBytes ? { maxAnswerBytes } : {}) }),
         mock,
         mockPublicUrl: publicUrl,
-        suites: toRun,
-        catalogue: ALL_SUITES,
+        suites: args['hard-children'] ? withHardChildren(toRun) : toRun,
+        catalogue: args['hard-children'] ? withHardChildren(ALL_SUITES) : ALL_SUITES,
         ...(prompter ? { prompter, timeouts: { messageMs: 300_000, giveUpMs: 600_000, quietMs: 5_000 } } : {}),
         onProgress: (e) => {
           if (prompter) prompter.currentTest = e.type === 'test-start' ? e.test.id : undefined;
