@@ -26,8 +26,8 @@ export default tseslint.config(
   {
     // The platform is runtime-agnostic too, and knows no service nor anything built on it (decision 0045;
     // test/architecture/layers.test.ts checks every layer, this says so in the editor).
-    files: ['src/core/**/*.ts'],
-    ignores: ['src/core/adapters/**'],
+    files: ['src/platform/**/*.ts'],
+    ignores: ['src/platform/adapters/**'],
     rules: {
       'no-restricted-imports': [
         'error',

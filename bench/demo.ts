@@ -1,5 +1,5 @@
 /** `demo` wall time: every suite against the reference ICS (`runDemo()`), repeated; the median counts. */
-import { runDemo } from '../src/engine/demo.js';
+import { runDemo } from '../src/harness/app/demo.js';
 
 export interface DemoResult {
   runsS: number[];

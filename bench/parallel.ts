@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { serveMocks } from './lib/proc.js';
 import { startReferenceIcs } from '../reference-ics/app.js';
-import { referenceStatement } from '../src/engine/demo.js';
-import { HttpDriver } from '../src/engine/driver.js';
-import { MockClient } from '../src/engine/mock-client.js';
-import { runSuites } from '../src/engine/runner.js';
+import { referenceStatement } from '../src/harness/app/demo.js';
+import { HttpDriver } from '../src/harness/engine/driver.js';
+import { MockClient } from '../src/harness/engine/mock-client.js';
+import { runSuites } from '../src/harness/engine/runner.js';
 import { ALL_SUITES } from '../suites/index.js';
 import { involvementMessages } from '../fixtures/population.js';
 

@@ -3,7 +3,7 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TSchema } from '@sinclair/typebox';
-import { validator, toProblemItems } from '../src/core/validate.js';
+import { validator, toProblemItems } from '../src/platform/validate.js';
 import {
   DRIVER_BASE,
   Configuration,
@@ -15,11 +15,11 @@ import {
   UpdateCafEpisode,
   ReceiveTransfer,
   CaptureConsent,
-} from '../src/driver-api/schemas.js';
+} from '../src/harness/driver-api/schemas.js';
 import { LocalEcafRefusal } from './local-ecaf.js';
 import { ReferenceIcs, NotFound, NotForProfile } from './ics.js';
 import type { Variant } from './variants.js';
-import type { SourceSystemType } from '../src/engine/profiles.js';
+import type { SourceSystemType } from '../src/harness/model/profiles.js';
 
 function problem(res: Response, status: number, title: string, extra: Record<string, unknown> = {}): void {
   res.status(status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', title, status, ...extra }));

@@ -4,17 +4,17 @@
  * example a vendor reads: every rule it follows is one the conformance suites check.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { ChildIdentity } from '../src/schemas/common.js';
-import type { Configuration, RecordInvolvement } from '../src/driver-api/schemas.js';
+import type { ChildIdentity } from '../src/platform/schemas/common.js';
+import type { Configuration, RecordInvolvement } from '../src/harness/driver-api/schemas.js';
 import type { InvolvementMessage } from '../mocks/contactpoint/schemas.js';
 import { SENSITIVE_SERVICES } from '../mocks/contactpoint/schemas.js';
-import { addDays, ageOn, isoDate } from '../src/core/clock.js';
+import { addDays, ageOn, isoDate } from '../src/platform/clock.js';
 import { Outbox, type Endpoint } from './outbox.js';
 import { LocalEcaf } from './local-ecaf.js';
 import { newMessageId, sentAtNow } from './wire.js';
 import type { Variant } from './variants.js';
-import { PROFILES, aSystem, type SourceSystemProfile, type SourceSystemType } from '../src/engine/profiles.js';
-import { UPN_LETTERS } from '../src/identifiers/upn.js';
+import { PROFILES, aSystem, type SourceSystemProfile, type SourceSystemType } from '../src/harness/model/profiles.js';
+import { UPN_LETTERS } from '../src/platform/identifiers/upn.js';
 
 interface ChildRecord {
   ref: string;

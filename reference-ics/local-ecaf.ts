@@ -6,8 +6,8 @@
 import type { ExchangeEpisode, ConsentInput } from '../mocks/ecaf/schemas.js';
 import { ExchangeEpisode as ExchangeEpisodeSchema } from '../mocks/ecaf/schemas.js';
 import type { CafIndicatorMessage } from '../mocks/contactpoint/schemas.js';
-import { validator, toProblemItems } from '../src/core/validate.js';
-import type { ProblemItem } from '../src/core/problem.js';
+import { validator, toProblemItems } from '../src/platform/validate.js';
+import type { ProblemItem } from '../src/platform/problem.js';
 import type { Outbox } from './outbox.js';
 import type { Variant } from './variants.js';
 import { newMessageId, sentAtNow } from './wire.js';

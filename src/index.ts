@@ -4,13 +4,13 @@
  * import { startServer } from 'ics-conformance';
  * const { url, mock, close } = await startServer({ port: 0, demoSession: true });
  */
-export { createMockServices, MockServices, DEFAULT_SESSION_ID, demoClients, type MockServicesOptions } from './mock.js';
-export { startServer, type RunningServer, type ServerOptions } from './server.js';
-export { ensureTestPki, pkiFiles, TEST_CA_NAME, type PkiFiles, type EnsuredPki } from './tls/pki.js';
-export { Journal, type JournalEntry } from './core/journal.js';
-export { ERRORS, RULES, requirementForCode, requirementForItem, requirementForProblem, type ErrorCode } from './rules.js';
-export { ProblemError, type Problem, type ProblemItem } from './core/problem.js';
-export { PERMISSIONS, defaultClients, type Client, type ClientSpec, type Credential, type Fault } from './core/sessions.js';
+export { createMockServices, MockServices, DEFAULT_SESSION_ID, demoClients, type MockServicesOptions } from './mock-server/mock.js';
+export { startServer, type RunningServer, type ServerOptions } from './mock-server/server.js';
+export { ensureTestPki, pkiFiles, TEST_CA_NAME, type PkiFiles, type EnsuredPki } from './mock-server/tls/pki.js';
+export { Journal, type JournalEntry } from './platform/journal.js';
+export { ERRORS, RULES, requirementForCode, requirementForItem, requirementForProblem, type ErrorCode } from '../mocks/rules.js';
+export { ProblemError, type Problem, type ProblemItem } from './platform/problem.js';
+export { PERMISSIONS, defaultClients, type Client, type ClientSpec, type Credential, type Fault } from './platform/sessions.js';
 export {
   isValidNhsNumber,
   isTestRangeNhsNumber,
@@ -19,6 +19,6 @@ export {
   isValidPostcode,
   isValidContactPointId,
   makeContactPointId,
-} from './identifiers/index.js';
+} from './platform/identifiers/index.js';
 export * as contactPointSchemas from '../mocks/contactpoint/schemas.js';
-export { VERSION } from './version.js';
+export { VERSION } from './platform/version.js';

@@ -9,10 +9,10 @@
  * // your ICS posts to https://contactpoint.test/contactpoint/v1/involvements with token "demo-ics"
  */
 import type { HttpHandler } from 'msw';
-import { createMswHandlers } from './core/adapters/msw.js';
-import { createMockServices, type MockServices } from './mock.js';
+import { createMswHandlers } from './platform/adapters/msw.js';
+import { createMockServices, type MockServices } from './mock-server/mock.js';
 
-export { createMockServices, MockServices, DEFAULT_SESSION_ID, demoClients } from './mock.js';
+export { createMockServices, MockServices, DEFAULT_SESSION_ID, demoClients } from './mock-server/mock.js';
 
 export interface HandlersOptions {
   /** The mock services to serve; default: a new in-memory instance with the demo session. */

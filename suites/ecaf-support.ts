@@ -1,10 +1,10 @@
 /** Steps shared by the CAF suites: logging an episode in the SUT's local eCAF module. */
-import { TestContext, sameContact } from '../src/engine/context.js';
-import { describeChild } from '../src/engine/driver.js';
-import { DRIVER_BASE } from '../src/driver-api/schemas.js';
+import { TestContext, sameContact } from '../src/harness/engine/context.js';
+import { describeChild } from '../src/harness/engine/driver.js';
+import { DRIVER_BASE } from '../src/harness/driver-api/schemas.js';
 import type { ExchangeEpisode } from '../mocks/ecaf/schemas.js';
-import type { PractitionerContact } from '../src/schemas/common.js';
-import { DriverError } from '../src/engine/driver.js';
+import type { PractitionerContact } from '../src/platform/schemas/common.js';
+import { DriverError } from '../src/harness/engine/driver.js';
 
 export async function driverOk(t: TestContext, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const r = await t.driver.call(method, DRIVER_BASE + path, body);

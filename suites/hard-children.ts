@@ -4,9 +4,9 @@
  * checks and requirements, with caseChild giving children of the kind; for twins and triplets the
  * siblings are recorded too, and must end up as that many children on ContactPoint.
  */
-import type { Suite, TestDef } from '../src/engine/types.js';
-import { TestContext } from '../src/engine/context.js';
-import { HARD_CHILD_KINDS, HARD_CHILD_RULES, HARD_CHILDREN_TEST, hardRunId, kindFitsCaseload, type HardChildKind } from '../src/engine/hard-children.js';
+import type { Suite, TestDef } from '../src/harness/engine/types.js';
+import { TestContext } from '../src/harness/engine/context.js';
+import { HARD_CHILD_KINDS, HARD_CHILD_RULES, HARD_CHILDREN_TEST, hardRunId, kindFitsCaseload, type HardChildKind } from '../src/harness/model/hard-children.js';
 import { caseChild, isInvolvement, referChild, type Referral } from './support.js';
 
 const cpIdOf = (r: Referral) => (r.message?.responseBody as { contactPointId?: string } | undefined)?.contactPointId;

@@ -1,13 +1,13 @@
 /** Steps several scenarios share. Each judges by the requirement, never by one system's habits. */
-import type { JournalEntry } from '../src/core/journal.js';
-import { TestContext, sameContact } from '../src/engine/context.js';
-import { HarnessError } from '../src/engine/mock-client.js';
-import { aSystem } from '../src/engine/profiles.js';
-import { HARD_CHILD_RULES, type HardChildKind } from '../src/engine/hard-children.js';
-import { describeChild, describeContact } from '../src/engine/driver.js';
-import type { ChildIdentity, PractitionerContact } from '../src/schemas/common.js';
+import type { JournalEntry } from '../src/platform/journal.js';
+import { TestContext, sameContact } from '../src/harness/engine/context.js';
+import { HarnessError } from '../src/harness/engine/mock-client.js';
+import { aSystem } from '../src/harness/model/profiles.js';
+import { HARD_CHILD_RULES, type HardChildKind } from '../src/harness/model/hard-children.js';
+import { describeChild, describeContact } from '../src/harness/engine/driver.js';
+import type { ChildIdentity, PractitionerContact } from '../src/platform/schemas/common.js';
 import type { InvolvementMessage, ServiceType } from '../mocks/contactpoint/schemas.js';
-import type { RecordInvolvement } from '../src/driver-api/schemas.js';
+import type { RecordInvolvement } from '../src/harness/driver-api/schemas.js';
 
 export const isInvolvement = (e: JournalEntry) => e.operationId === 'submitInvolvement' && e.status < 300;
 export const body = (e: JournalEntry) => e.requestBody as InvolvementMessage;

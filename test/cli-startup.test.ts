@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { commands } from '../src/cli/commands/index.js';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../src/platform/version.js';
 import { ensureBuilt, BIN, ROOT } from './support/build.js';
 
 const PRELOAD = pathToFileURL(join(ROOT, 'test/support/module-log.mjs')).href;
@@ -18,7 +18,7 @@ const PRELOAD = pathToFileURL(join(ROOT, 'test/support/module-log.mjs')).href;
 /** Packages only a command's work needs. */
 const HEAVY_PACKAGES = ['express', 'better-sqlite3', 'ajv', '@faker-js/faker', 'yaml', 'xmlbuilder2', 'pactum', '@sinclair/typebox'];
 /** The project's own heavy entry points (each pulls in the packages above). */
-const HEAVY_MODULES = ['dist/src/server.js', 'dist/src/mock.js', 'dist/src/engine/statement.js', 'dist/src/engine/runner.js', 'dist/src/reporters/index.js', 'dist/src/cli/options.js', 'dist/suites/', 'dist/mocks/', 'dist/fixtures/'];
+const HEAVY_MODULES = ['dist/src/mock-server/server.js', 'dist/src/mock-server/mock.js', 'dist/src/harness/model/statement.js', 'dist/src/harness/engine/runner.js', 'dist/src/harness/reporters/index.js', 'dist/src/cli/options.js', 'dist/suites/', 'dist/mocks/', 'dist/fixtures/'];
 
 interface Run {
   code: number | null;

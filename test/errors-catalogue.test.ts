@@ -1,10 +1,10 @@
-/** The error catalogue (src/rules.ts: the platform's codes and every service's) and docs/errors.md list the same codes, with the same statuses. */
+/** The error catalogue (mocks/rules.ts: the platform's codes and every service's) and docs/errors.md list the same codes, with the same statuses. */
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ERRORS } from '../src/rules.js';
-import { ProblemError } from '../src/core/problem.js';
+import { ERRORS } from '../mocks/rules.js';
+import { ProblemError } from '../src/platform/problem.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');

@@ -2,10 +2,10 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
-import { ajv } from '../src/core/schema.js';
-import { ChildIdentity, Address, PractitionerContact } from '../src/schemas/common.js';
+import { ajv } from '../src/platform/schema.js';
+import { ChildIdentity, Address, PractitionerContact } from '../src/platform/schemas/common.js';
 import { InvolvementMessage, CafIndicatorMessage, SERVICE_TYPES, SENSITIVE_SERVICES } from '../mocks/contactpoint/schemas.js';
-import { isTestRangeNhsNumber, isValidUpn, isValidUln, isValidPostcode } from '../src/identifiers/index.js';
+import { isTestRangeNhsNumber, isValidUpn, isValidUln, isValidPostcode } from '../src/platform/identifiers/index.js';
 import {
   generatePopulation,
   generateChildren,

@@ -21,11 +21,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
-import { startServer } from '../src/server.js';
-import type { CoreResponse, RouteDef } from '../src/core/http.js';
-import { MAX_BODY_BYTES } from '../src/core/http.js';
-import { inlineSchemaRefs } from '../src/core/openapi.js';
-import { MAX_PROBLEM_ITEMS } from '../src/core/problem.js';
+import { startServer } from '../src/mock-server/server.js';
+import type { CoreResponse, RouteDef } from '../src/platform/http.js';
+import { MAX_BODY_BYTES } from '../src/platform/http.js';
+import { inlineSchemaRefs } from '../src/platform/openapi.js';
+import { MAX_PROBLEM_ITEMS } from '../src/platform/problem.js';
 import { involvement, cafIndicator, testNhs } from './support/messages.js';
 
 const RUNS = Number(process.env.ICS_FUZZ_RUNS ?? 200);

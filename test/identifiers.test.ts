@@ -14,7 +14,7 @@ import {
   isValidContactPointId,
   makeContactPointId,
   contactPointCheckLetter,
-} from '../src/identifiers/index.js';
+} from '../src/platform/identifiers/index.js';
 import { SeededRng } from '../fixtures/index.js';
 
 const rng = new SeededRng('identifiers-test');

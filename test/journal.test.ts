@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../src/core/store.js';
-import { BODY_REF, Journal, RAW_BODY, type NewJournalEntry } from '../src/core/journal.js';
+import { Store } from '../src/platform/store.js';
+import { BODY_REF, Journal, RAW_BODY, type NewJournalEntry } from '../src/platform/journal.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,5 +1,5 @@
 /**
- * The rules tables of every service (src/rules.ts) as a whole: each rule has a known code with its
+ * The rules tables of every service (mocks/rules.ts) as a whole: each rule has a known code with its
  * status, a requirement the catalogue holds, and a docs anchor that exists; the field tables cite
  * known requirements; the engine's look-ups answer from the tables. docs/errors.md is checked
  * against the merged code catalogue by errors-catalogue.test.ts.
@@ -8,8 +8,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ERRORS, RULES, requirementForCode, requirementForItem, requirementForProblem } from '../src/rules.js';
-import { requirement } from '../src/engine/catalogue.js';
+import { ERRORS, RULES, requirementForCode, requirementForItem, requirementForProblem } from '../mocks/rules.js';
+import { requirement } from '../src/harness/model/catalogue.js';
 import { CAF_INDICATOR_FIELDS, INVOLVEMENT_FIELDS } from '../mocks/contactpoint/rules.js';
 import { MIGRATION_EPISODE_FIELDS, TRANSFER_FIELDS } from '../mocks/ecaf/rules.js';
 import { CONTACTPOINT_ERRORS } from '../mocks/contactpoint/errors.js';
@@ -128,7 +128,7 @@ describe('the field tables as the interface specifications publish them', () => 
   });
 });
 
-describe('what the engine reads from a refusal (src/rules.ts)', () => {
+describe('what the engine reads from a refusal (mocks/rules.ts)', () => {
   it('a code that names one requirement on the vendor\'s system', () => {
     expect(requirementForCode('contactpoint', 'ICS_ERR_SENSITIVE_BASIS')).toBe('CP-FEED-006');
     expect(requirementForCode('contactpoint', 'ICS_ERR_AGE_LIMIT')).toBe('CP-FEED-005');

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { Store } from '../src/core/store.js';
+import { Store } from '../src/platform/store.js';
 
 class Refusal extends Error {}
 const refusal = (err: unknown) => err instanceof Refusal;

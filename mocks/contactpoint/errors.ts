@@ -1,9 +1,9 @@
 /**
  * ContactPoint's own problem codes: those of the rules in ./rules.ts. National eCAF reuses the ones
- * that mean the same there (dates, a reused message ID, another system's record). src/rules.ts merges
+ * that mean the same there (dates, a reused message ID, another system's record). mocks/rules.ts merges
  * them into the one catalogue docs/errors.md lists.
  */
-import { defineErrors } from '../../src/core/errors.js';
+import { defineErrors } from '../../src/platform/errors.js';
 
 export const CONTACTPOINT_ERRORS = defineErrors({
   ICS_ERR_CASE_INFORMATION: { status: 422, title: 'The message carries case information. ContactPoint holds who is involved, never why.' },

@@ -1,5 +1,5 @@
 /** ContactPoint's feed messages as preparers: parse, validate, then the directory's pure prepare step. */
-import type { Preparer } from '../../src/core/offload.js';
+import type { Preparer } from '../../src/platform/offload.js';
 import { CafIndicatorMessage, InvolvementMessage } from './schemas.js';
 import { prepareMessage, ruleErrorsDespiteSchema, type PreparedMessage } from './domain/prepare.js';
 import { CAF_INDICATOR_FIELDS, INVOLVEMENT_FIELDS } from './rules.js';

@@ -1,10 +1,10 @@
 /** ContactPoint's HTTP surface, described once. Adapters (express, msw) serve it unchanged. */
-import { Type, ContactPointId } from '../../src/core/schema.js';
-import { route, json, type HandlerResult, type RouteDef } from '../../src/core/http.js';
-import { ProblemError } from '../../src/core/problem.js';
-import type { PrepareResult } from '../../src/core/offload.js';
-import { badUtf8Problem, ndjsonLines, tooLongProblem } from '../../src/core/ndjson.js';
-import type { Store } from '../../src/core/store.js';
+import { Type, ContactPointId } from '../../src/platform/schema.js';
+import { route, json, type HandlerResult, type RouteDef } from '../../src/platform/http.js';
+import { ProblemError } from '../../src/platform/problem.js';
+import type { PrepareResult } from '../../src/platform/offload.js';
+import { badUtf8Problem, ndjsonLines, tooLongProblem } from '../../src/platform/ndjson.js';
+import type { Store } from '../../src/platform/store.js';
 import { LOG_BODIES, type Directory, type IngestResult } from './domain/directory.js';
 import type { PreparedMessage } from './domain/prepare.js';
 import { cafIndicatorPreparer, involvementPreparer } from './preparers.js';
@@ -21,7 +21,7 @@ import {
   ShieldingRequest,
   BulkLineResult,
 } from './schemas.js';
-import { ProblemSchema } from '../../src/core/problem-schema.js';
+import { ProblemSchema } from '../../src/platform/problem-schema.js';
 
 export const BASE = '/contactpoint/v1';
 export const MAX_BULK_LINE_BYTES = 64 * 1024;
@@ -34,7 +34,7 @@ export const MAX_BULK_LINE_BYTES = 64 * 1024;
 const BULK_BATCH = 250;
 /**
  * Batches in preparation ahead of the one being ingested. One is enough now that a full batch goes
- * to the worker at once (src/core/offload.ts); more held 15-40 MiB more for no gain.
+ * to the worker at once (src/platform/offload.ts); more held 15-40 MiB more for no gain.
  */
 const BULK_AHEAD = 1;
 

@@ -5,11 +5,11 @@
  * the directory and the routes raise the others by key. Schema failures cite the requirement of the
  * field they are at, through the field tables below. Adding a rule: CONTRIBUTING.md.
  */
-import { FieldTable, RuleBook, type FieldRow, type RuleDef } from '../../src/core/rules.js';
-import { ageOn } from '../../src/core/clock.js';
-import type { ChildIdentity, PractitionerContact } from '../../src/schemas/common.js';
+import { FieldTable, RuleBook, type FieldRow, type RuleDef } from '../../src/platform/rules.js';
+import { ageOn } from '../../src/platform/clock.js';
+import type { ChildIdentity, PractitionerContact } from '../../src/platform/schemas/common.js';
 import { CONTACTPOINT_ERRORS as E } from './errors.js';
-import { PLATFORM_ERRORS } from '../../src/core/errors.js';
+import { PLATFORM_ERRORS } from '../../src/platform/errors.js';
 import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage } from './schemas.js';
 import { findCaseContent } from './domain/case-content.js';
 

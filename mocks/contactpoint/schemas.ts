@@ -1,6 +1,6 @@
 /** ContactPoint interface specification: every message shape, as JSON Schema (TypeBox). */
-import { Type, Closed, DateString, DateTimeString, Uuid, ContactPointId, Postcode, type Static } from '../../src/core/schema.js';
-import { ChildIdentity, PractitionerContact, PersonName, Residence, ParentCarer, School, ChildIdentifiers } from '../../src/schemas/common.js';
+import { Type, Closed, DateString, DateTimeString, Uuid, ContactPointId, Postcode, type Static } from '../../src/platform/schema.js';
+import { ChildIdentity, PractitionerContact, PersonName, Residence, ParentCarer, School, ChildIdentifiers } from '../../src/platform/schemas/common.js';
 
 /** Services a source system can record an involvement for. */
 export const SERVICE_TYPES = [

@@ -1,9 +1,9 @@
 /**
  * National eCAF's own problem codes: those of the rules in ./rules.ts. Dates, a reused message ID and
  * another system's record are ContactPoint's codes (../contactpoint/errors.ts): they mean the same
- * here. src/rules.ts merges every service's codes into the one catalogue docs/errors.md lists.
+ * here. mocks/rules.ts merges every service's codes into the one catalogue docs/errors.md lists.
  */
-import { defineErrors } from '../../src/core/errors.js';
+import { defineErrors } from '../../src/platform/errors.js';
 
 export const ECAF_ERRORS = defineErrors({
   ICS_ERR_CONSENT_REQUIRED: { status: 403, title: 'No consent in force covers this access.' },

@@ -1,8 +1,8 @@
 /** National eCAF's HTTP surface, described once. Adapters (express, msw) serve it unchanged. */
-import { Type, type TSchema } from '../../src/core/schema.js';
-import { route, json, type RouteDef, type HandlerContext, type ResponseDoc } from '../../src/core/http.js';
-import { ProblemSchema } from '../../src/core/problem-schema.js';
-import { ChildIdentity } from '../../src/schemas/common.js';
+import { Type, type TSchema } from '../../src/platform/schema.js';
+import { route, json, type RouteDef, type HandlerContext, type ResponseDoc } from '../../src/platform/http.js';
+import { ProblemSchema } from '../../src/platform/problem-schema.js';
+import { ChildIdentity } from '../../src/platform/schemas/common.js';
 import type { NationalEcaf, Actor } from './domain/ecaf.js';
 import { TRANSFER_FIELDS } from './rules.js';
 import {
@@ -53,7 +53,7 @@ import {
   type TacMemberInput as TacMemberInputT,
   type TransferRequest as TransferRequestT,
 } from './schemas.js';
-import type { ChildIdentity as ChildIdentityT } from '../../src/schemas/common.js';
+import type { ChildIdentity as ChildIdentityT } from '../../src/platform/schemas/common.js';
 
 export const BASE = '/ecaf/v1';
 /** A migration batch's body limit: room for 500 episodes of up to 32 KiB each. */

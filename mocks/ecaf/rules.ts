@@ -6,8 +6,8 @@
  * serves two requirements or two codes (`member-once` is 422 in an incoming episode, 409 when
  * adding a member). Schema failures cite the requirement of the part they are in (field tables below).
  */
-import { FieldTable, RuleBook, fieldsUnder, type FieldRow, type RuleDef } from '../../src/core/rules.js';
-import { PLATFORM_ERRORS as P, type ErrorDef } from '../../src/core/errors.js';
+import { FieldTable, RuleBook, fieldsUnder, type FieldRow, type RuleDef } from '../../src/platform/rules.js';
+import { PLATFORM_ERRORS as P, type ErrorDef } from '../../src/platform/errors.js';
 import { CONTACTPOINT_ERRORS as CP } from '../contactpoint/errors.js';
 import { ECAF_ERRORS as E } from './errors.js';
 

@@ -3,8 +3,8 @@
  * the same ChildIdentity ContactPoint uses, so the two services link on the same identifiers.
  * Request bodies are closed: unknown fields are refused.
  */
-import { Type, Closed, Tagged, DateString, DateTimeString, Uuid, type Static } from '../../src/core/schema.js';
-import { ChildIdentity, PractitionerContact, PersonName } from '../../src/schemas/common.js';
+import { Type, Closed, Tagged, DateString, DateTimeString, Uuid, type Static } from '../../src/platform/schema.js';
+import { ChildIdentity, PractitionerContact, PersonName } from '../../src/platform/schemas/common.js';
 import { SERVICE_TYPES } from '../contactpoint/schemas.js';
 
 const Text = (max: number, opts: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength: max, ...opts });

@@ -4,10 +4,10 @@
  * (the path, a problem's message, a client id) goes through the terminal sanitiser; the query
  * string, headers and bodies are never written, and anything shaped like a token is masked.
  */
-import type { JournalEntry } from '../core/journal.js';
-import { SERVER_JOURNAL } from '../core/journal.js';
-import { terminalLine, terminalSafe } from '../core/terminal.js';
-import { maskSecrets } from '../evidence/mask.js';
+import type { JournalEntry } from '../platform/journal.js';
+import { SERVER_JOURNAL } from '../platform/journal.js';
+import { terminalLine, terminalSafe } from '../platform/terminal.js';
+import { maskSecrets } from '../harness/model/mask.js';
 
 export type ExchangeLogFormat = 'text' | 'json';
 

@@ -5,9 +5,9 @@
  */
 import yargs from 'yargs';
 import { commands } from './commands/index.js';
-import { VERSION } from '../version.js';
-import { ConfigError } from '../engine/config-error.js';
-import { terminalSafe } from '../core/terminal.js';
+import { VERSION } from '../platform/version.js';
+import { ConfigError } from '../harness/model/config-error.js';
+import { terminalSafe } from '../platform/terminal.js';
 
 /** Exit codes (README): 0 pass, 1 a conformance failure, 2 usage or configuration error or an INCOMPLETE/PARTIAL verdict, 3 SUT unreachable or harness error. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, HARNESS: 3 } as const;

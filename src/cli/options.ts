@@ -5,17 +5,17 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
-import type { Reporter } from '../reporters/index.js';
-import type { RunResult } from '../engine/result.js';
-import { ConfigError } from '../engine/config-error.js';
-import { prepareResult } from '../evidence/prepare.js';
-import { assertUsableOutDir, writeRunDirectory } from '../evidence/bundle.js';
-import { loadPrivateKey } from '../evidence/signing.js';
+import type { Reporter } from '../harness/reporters/index.js';
+import type { RunResult } from '../harness/model/result.js';
+import { ConfigError } from '../harness/model/config-error.js';
+import { prepareResult } from '../harness/model/prepare.js';
+import { assertUsableOutDir, writeRunDirectory } from '../harness/evidence/bundle.js';
+import { loadPrivateKey } from '../harness/evidence/signing.js';
 import type { BundleArgs } from './report-options.js';
 
 export { withReportOptions, withBundleOptions, type ReportArgs, type BundleArgs } from './report-options.js';
 
-export { makeReporters } from '../reporters/index.js';
+export { makeReporters } from '../harness/reporters/index.js';
 
 /** Runs every reporter over the result (credentials masked, privacy scanned); returns the files written. */
 export async function writeReports(result: RunResult, reporters: Reporter[], outDir: string): Promise<string[]> {

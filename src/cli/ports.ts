@@ -1,5 +1,5 @@
 /** A listen failure in words that name the port and the flag that changes it (run --mock-port, serve/console --port). */
-import { ConfigError } from '../engine/config-error.js';
+import { ConfigError } from '../harness/model/config-error.js';
 
 export function listenFailure(err: unknown, host: string | undefined, port: number, flag: string): unknown {
   const code = (err as { code?: unknown } | undefined)?.code;

@@ -1,6 +1,6 @@
 /**
  * --only, --grep and --suite, shared by `run` and `demo` (decision 0051). Light: builders run for
- * every command line; the selection itself is src/engine/selection.ts, imported when a handler runs.
+ * every command line; the selection itself is src/harness/engine/selection.ts, imported when a handler runs.
  */
 import type { Argv } from 'yargs';
 

@@ -9,14 +9,14 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MockServices } from '../mock.js';
-import type { ServerExtension } from '../server.js';
-import type { JournalEntry } from '../core/journal.js';
-import { ProblemError } from '../core/problem.js';
-import { childrenOf } from '../engine/context.js';
+import type { MockServices } from '../mock-server/mock.js';
+import type { ServerExtension } from '../mock-server/server.js';
+import type { JournalEntry } from '../platform/journal.js';
+import { ProblemError } from '../platform/problem.js';
+import { childrenOf } from '../harness/engine/context.js';
 import { RunManager, RUN_ID, type StartRequest } from './runs.js';
 import { tarDirectory } from './tar.js';
-import type { Suite } from '../engine/types.js';
+import type { Suite } from '../harness/engine/types.js';
 import { CONSOLE_CSS, CONSOLE_HTML, CONSOLE_JS } from './page.js';
 
 export const CONSOLE_PATH = '/console';
@@ -203,7 +203,7 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
     const b = String(req.query.run ?? '');
     for (const [name, v] of [['baseline', a], ['run', b]] as const)
       if (!RUN_ID.test(v)) throw new ProblemError('ICS_ERR_VALIDATION', { errors: [{ path: `query:${name}`, rule: 'run-id', requirement: 'CTL-001', message: `${name}: pick a finished run` }] });
-    const { loadRun, diffRuns, diffText } = await import('../evidence/diff.js');
+    const { loadRun, diffRuns, diffText } = await import('../harness/evidence/diff.js');
     const d = diffRuns(await loadRun(runs.runDir(a)), await loadRun(runs.runDir(b)));
     res.json({ text: diffText(d), regression: d.regression });
   }));

@@ -2,9 +2,9 @@
  * The engine's Prompter for a browser: each instruction or question becomes a card that the page
  * shows (pushed over SSE) and answers with a POST. The engine's promise waits until the card is answered.
  */
-import type { Prompter } from '../engine/context.js';
-import { ProblemError } from '../core/problem.js';
-import { SkipTest } from '../engine/context.js';
+import type { Prompter } from '../harness/engine/context.js';
+import { ProblemError } from '../platform/problem.js';
+import { SkipTest } from '../harness/engine/context.js';
 
 export interface PromptMessage {
   seq: number;

@@ -8,14 +8,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { parseStatement, type Statement } from '../engine/statement.js';
-import { ConfigError } from '../engine/config-error.js';
-import { ProblemError } from '../core/problem.js';
-import type { JournalEntry } from '../core/journal.js';
-import type { MockServices } from '../mock.js';
-import type { RunSummary } from '../engine/result.js';
-import { HarnessError } from '../engine/mock-client.js';
-import type { Status, Suite, TestResult } from '../engine/types.js';
+import { parseStatement, type Statement } from '../harness/model/statement.js';
+import { ConfigError } from '../harness/model/config-error.js';
+import { ProblemError } from '../platform/problem.js';
+import type { JournalEntry } from '../platform/journal.js';
+import type { MockServices } from '../mock-server/mock.js';
+import type { RunSummary } from '../harness/model/result.js';
+import { HarnessError } from '../harness/engine/mock-client.js';
+import type { Status, Suite, TestResult } from '../harness/engine/types.js';
 import { BrowserPrompter, type Answer, type PromptCard } from './prompter.js';
 
 export interface TestRow {
@@ -121,7 +121,7 @@ export class RunManager {
     if (typeof req.statement !== 'string' || !req.statement.trim())
       throw invalid('/statement', 'required', 'paste or upload a conformance statement (YAML or JSON; `ics-conformance init` writes one)');
     let statement: Statement;
-    const [{ selectTests }, { ALL_SUITES }] = await Promise.all([import('../engine/runner.js'), import('../../suites/index.js')]);
+    const [{ selectTests }, { ALL_SUITES }] = await Promise.all([import('../harness/engine/runner.js'), import('../../suites/index.js')]);
     try {
       statement = parseStatement(req.statement, 'statement');
       // The same selection errors as `run` (no capability declared, a mandatory test deselected), before anything starts.
@@ -221,13 +221,13 @@ export class RunManager {
     const completed = [...done];
     let saving = Promise.resolve();
     const [{ runSuites, summarise, traceability, applyWaivers }, { maskSecrets }, { HttpDriver }, { InteractiveDriver }, { MockClient }, { writeRunDirectory }, { makeReporters }] = await Promise.all([
-      import('../engine/runner.js'),
-      import('../evidence/mask.js'),
-      import('../engine/driver.js'),
-      import('../engine/interactive.js'),
-      import('../engine/mock-client.js'),
-      import('../evidence/bundle.js'),
-      import('../reporters/index.js'),
+      import('../harness/engine/runner.js'),
+      import('../harness/model/mask.js'),
+      import('../harness/engine/driver.js'),
+      import('../harness/engine/interactive.js'),
+      import('../harness/engine/mock-client.js'),
+      import('../harness/evidence/bundle.js'),
+      import('../harness/reporters/index.js'),
     ]);
     const client = new MockClient(this.url, this.mock.controlToken, this.publicUrl ?? this.url);
     const prompter = interactive ? new BrowserPrompter(publish, () => client.session?.credentials.map((c) => c.token) ?? [], () => entry.stop) : undefined;

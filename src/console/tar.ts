@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFiles } from '../evidence/bundle.js';
+import { listFiles } from '../harness/evidence/bundle.js';
 
 function header(name: string, size: number, mtime: number): Buffer {
   const h = Buffer.alloc(512);

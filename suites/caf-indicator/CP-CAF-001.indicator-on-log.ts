@@ -1,4 +1,4 @@
-import type { TestDef } from '../../src/engine/types.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 import type { CafIndicatorMessage } from '../../mocks/contactpoint/schemas.js';
 import { aboutChild, cafContentIn, assessorOf, contactIs, logCaf } from '../ecaf-support.js';
 

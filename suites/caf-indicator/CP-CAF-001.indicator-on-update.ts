@@ -1,4 +1,4 @@
-import type { TestDef } from '../../src/engine/types.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 import type { CafIndicatorMessage } from '../../mocks/contactpoint/schemas.js';
 import { aboutChild, cafContentIn, contactIs, driverOk, logCaf } from '../ecaf-support.js';
 

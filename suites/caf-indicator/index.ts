@@ -1,4 +1,4 @@
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 import { indicatorOnLog } from './CP-CAF-001.indicator-on-log.js';
 import { indicatorOnUpdate } from './CP-CAF-001.indicator-on-update.js';
 

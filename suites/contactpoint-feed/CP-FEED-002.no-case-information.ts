@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TestDef } from '../../src/engine/types.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 import { messagesAbout, referChild } from '../support.js';
 
 export const noCaseInformation: TestDef = {

@@ -1,5 +1,5 @@
-import type { TestDef } from '../../src/engine/types.js';
-import { aSystem } from '../../src/engine/profiles.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import { aSystem } from '../../src/harness/model/profiles.js';
 import { body, caseChild, referChild } from '../support.js';
 
 export const identifiers: TestDef = {

@@ -1,7 +1,7 @@
-import type { TestDef } from '../../src/engine/types.js';
-import { addYears } from '../../src/core/clock.js';
-import { TestContext } from '../../src/engine/context.js';
-import { aSystem } from '../../src/engine/profiles.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import { addYears } from '../../src/platform/clock.js';
+import { TestContext } from '../../src/harness/engine/context.js';
+import { aSystem } from '../../src/harness/model/profiles.js';
 import { caseChild, isInvolvement, referChild } from '../support.js';
 
 export const under18: TestDef = {

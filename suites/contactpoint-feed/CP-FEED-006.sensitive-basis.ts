@@ -1,5 +1,5 @@
-import type { TestDef } from '../../src/engine/types.js';
-import { sensitiveServiceOf } from '../../src/engine/profiles.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import { sensitiveServiceOf } from '../../src/harness/model/profiles.js';
 import { body, caseChild, referChild, waitForUpdate } from '../support.js';
 
 export const sensitiveBasis: TestDef = {

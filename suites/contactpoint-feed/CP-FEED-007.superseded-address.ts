@@ -1,5 +1,5 @@
-import type { TestDef } from '../../src/engine/types.js';
-import type { ChildIdentity } from '../../src/schemas/common.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import type { ChildIdentity } from '../../src/platform/schemas/common.js';
 import { body, referChild, waitForUpdate } from '../support.js';
 
 export const supersededAddress: TestDef = {

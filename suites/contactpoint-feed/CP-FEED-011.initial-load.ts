@@ -1,4 +1,4 @@
-import type { TestDef } from '../../src/engine/types.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 
 export const initialLoad: TestDef = {
   id: 'CP-FEED-011.initial-load',

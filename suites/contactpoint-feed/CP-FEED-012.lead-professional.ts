@@ -1,4 +1,4 @@
-import type { TestDef } from '../../src/engine/types.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 import { body, contactMatches, referChild, waitForUpdate } from '../support.js';
 
 export const leadProfessional: TestDef = {

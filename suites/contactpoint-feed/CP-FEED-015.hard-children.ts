@@ -1,10 +1,10 @@
-import type { TestDef } from '../../src/engine/types.js';
-import type { ChildIdentity } from '../../src/schemas/common.js';
-import { describeDifferences, compareByMeaning } from '../../src/engine/compare.js';
-import { HARD_CHILD_KINDS, HARD_CHILD_RULES, kindFitsCaseload } from '../../src/engine/hard-children.js';
-import { TestContext } from '../../src/engine/context.js';
-import type { JournalEntry } from '../../src/core/journal.js';
-import { aSystem } from '../../src/engine/profiles.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import type { ChildIdentity } from '../../src/platform/schemas/common.js';
+import { describeDifferences, compareByMeaning } from '../../src/harness/engine/compare.js';
+import { HARD_CHILD_KINDS, HARD_CHILD_RULES, kindFitsCaseload } from '../../src/harness/model/hard-children.js';
+import { TestContext } from '../../src/harness/engine/context.js';
+import type { JournalEntry } from '../../src/platform/journal.js';
+import { aSystem } from '../../src/harness/model/profiles.js';
 import { body, referChild, type Referral } from '../support.js';
 
 const describeHeld = (c: ChildIdentity) => (Object.keys(c.identifiers).length ? `only ${Object.keys(c.identifiers).join(', ')}` : 'none held');
@@ -40,7 +40,7 @@ export const hardChildren: TestDef = {
       for (const child of children) refs.push(await referChild(t, { child, requirement: req }));
       const sent = refs.filter((r): r is Referral & { message: NonNullable<Referral['message']> } => r.message !== undefined);
       if (sent.length < refs.length) {
-        // Tagged with its kind, so the per-kind table (src/engine/hard-children.ts) shows which kind broke.
+        // Tagged with its kind, so the per-kind table (src/harness/model/hard-children.ts) shows which kind broke.
         t.check(req, false, `[${kind}] ${refs.length - sent.length} of ${refs.length} not accepted by ContactPoint (see the check above)`, { expected: `${refs.length} accepted`, actual: sent.length });
         continue;
       }

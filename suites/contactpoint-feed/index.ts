@@ -1,4 +1,4 @@
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 import { referralUploads } from './CP-FEED-009.referral-uploads.js';
 import { noCaseInformation } from './CP-FEED-002.no-case-information.js';
 import { supersededAddress } from './CP-FEED-007.superseded-address.js';

@@ -1,9 +1,9 @@
-import { compareByMeaning, describeDifferences } from '../../src/engine/compare.js';
+import { compareByMeaning, describeDifferences } from '../../src/harness/engine/compare.js';
 import { randomUUID } from 'node:crypto';
-import type { TestDef } from '../../src/engine/types.js';
-import type { TestContext } from '../../src/engine/context.js';
-import { DRIVER_BASE } from '../../src/driver-api/schemas.js';
-import { HttpDriver } from '../../src/engine/driver.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import type { TestContext } from '../../src/harness/engine/context.js';
+import { DRIVER_BASE } from '../../src/harness/driver-api/schemas.js';
+import { HttpDriver } from '../../src/harness/engine/driver.js';
 import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { driverOk } from '../ecaf-support.js';
 

@@ -1,5 +1,5 @@
-import { compareByMeaning, describeDifferences } from '../../src/engine/compare.js';
-import type { TestDef } from '../../src/engine/types.js';
+import { compareByMeaning, describeDifferences } from '../../src/harness/engine/compare.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 import type { ExchangeEpisode, TransferRequest } from '../../mocks/ecaf/schemas.js';
 import { aboutChild, driverOk, logCaf } from '../ecaf-support.js';
 

@@ -1,7 +1,7 @@
-import type { TestDef } from '../../src/engine/types.js';
-import { addDays } from '../../src/core/clock.js';
-import type { TestContext } from '../../src/engine/context.js';
-import { DRIVER_BASE } from '../../src/driver-api/schemas.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import { addDays } from '../../src/platform/clock.js';
+import type { TestContext } from '../../src/harness/engine/context.js';
+import { DRIVER_BASE } from '../../src/harness/driver-api/schemas.js';
 import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { aboutChild, logCaf } from '../ecaf-support.js';
 

@@ -1,4 +1,4 @@
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 import { transferComplete } from './ECAF-OUT-001.transfer-complete.js';
 import { noConsentNoTransfer } from './ECAF-OUT-002.no-consent-no-transfer.js';
 import { receiveTransfer, refuseBadTransfer } from './ECAF-IN.receive-transfer.js';

@@ -5,15 +5,15 @@
  * ContactPoint and National eCAF, the Team Around the Child.
  */
 import { randomUUID } from 'node:crypto';
-import type { TestDef, Json } from '../../src/engine/types.js';
-import type { TestContext } from '../../src/engine/context.js';
-import { addDays, addYears } from '../../src/core/clock.js';
+import type { TestDef, Json } from '../../src/harness/engine/types.js';
+import type { TestContext } from '../../src/harness/engine/context.js';
+import { addDays, addYears } from '../../src/platform/clock.js';
 import { hannah, hannahPractitioners } from '../../fixtures/hannah.js';
 import { hannahCafAssessment, hannahCafConsents } from '../../fixtures/hannah-caf.js';
 import { practitionerContact, teamContact } from '../../fixtures/population.js';
-import type { ChildIdentity } from '../../src/schemas/common.js';
+import type { ChildIdentity } from '../../src/platform/schemas/common.js';
 import { body, contactMatches, isInvolvement, waitForUpdate } from '../support.js';
-import { TestContext as Ctx } from '../../src/engine/context.js';
+import { TestContext as Ctx } from '../../src/harness/engine/context.js';
 
 const { melanie, john, lee, steve } = hannahPractitioners;
 const shift = addDays;

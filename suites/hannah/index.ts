@@ -1,4 +1,4 @@
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 import { hannahsStory } from './STORY-001.hannahs-story.js';
 
 export const hannahSuite: Suite = {

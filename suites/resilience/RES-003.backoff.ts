@@ -1,4 +1,4 @@
-import type { TestDef } from '../../src/engine/types.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 import { caseChild, referChild } from '../support.js';
 import { attemptAbout, attemptsAbout, gapMs, sameRecord } from './support.js';
 

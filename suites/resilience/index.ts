@@ -1,4 +1,4 @@
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 import { retryAfter503, retryAfter429 } from './RES-001.retry-after-503.js';
 import { lostAcknowledgement } from './RES-001.lost-acknowledgement.js';
 import { timeout } from './RES-001.timeout.js';

@@ -1,6 +1,6 @@
-import type { JournalEntry } from '../../src/core/journal.js';
-import type { ChildIdentity } from '../../src/schemas/common.js';
-import { TestContext as Ctx, type TestContext } from '../../src/engine/context.js';
+import type { JournalEntry } from '../../src/platform/journal.js';
+import type { ChildIdentity } from '../../src/platform/schemas/common.js';
+import { TestContext as Ctx, type TestContext } from '../../src/harness/engine/context.js';
 
 /** Every attempt the SUT made to send an involvement about the child (faulted ones included). */
 export async function attemptsAbout(t: TestContext, child: ChildIdentity): Promise<JournalEntry[]> {

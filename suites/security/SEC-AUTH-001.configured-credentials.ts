@@ -1,5 +1,5 @@
-import type { TestDef } from '../../src/engine/types.js';
-import { SUT_CLIENT } from '../../src/engine/runner.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import { SUT_CLIENT } from '../../src/harness/engine/runner.js';
 import { referChild } from '../support.js';
 
 export const configuredCredentials: TestDef = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TestDef } from '../../src/engine/types.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 import { body, caseChild, messagesAbout, referChild } from '../support.js';
 
 export const ownRecordsOnly: TestDef = {

@@ -1,4 +1,4 @@
-import type { TestDef } from '../../src/engine/types.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
 
 export const tlsAttestation: TestDef = {
   id: 'SEC-TLS-001.attestation',

@@ -1,4 +1,4 @@
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 import { configuredCredentials } from './SEC-AUTH-001.configured-credentials.js';
 import { ownRecordsOnly } from './SEC-ISO-001.own-records-only.js';
 import { tlsAttestation } from './SEC-TLS-001.attestation.js';

@@ -5,12 +5,12 @@
  * stories are data (STORIES); each step is judged by the requirement it shows, never by the
  * reference system's habits. Hannah's story (STORY-001) is the ICS's.
  */
-import type { TestDef } from '../../src/engine/types.js';
-import type { SourceSystemType } from '../../src/engine/profiles.js';
-import { sensitiveServiceOf } from '../../src/engine/profiles.js';
-import { addDays } from '../../src/core/clock.js';
-import { compareByMeaning } from '../../src/engine/compare.js';
-import type { ChildIdentity } from '../../src/schemas/common.js';
+import type { TestDef } from '../../src/harness/engine/types.js';
+import type { SourceSystemType } from '../../src/harness/model/profiles.js';
+import { sensitiveServiceOf } from '../../src/harness/model/profiles.js';
+import { addDays } from '../../src/platform/clock.js';
+import { compareByMeaning } from '../../src/harness/engine/compare.js';
+import type { ChildIdentity } from '../../src/platform/schemas/common.js';
 import { body, caseChild, mainService, referChild, waitForUpdate } from '../support.js';
 
 type Step =

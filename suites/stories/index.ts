@@ -1,4 +1,4 @@
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 import { ownStory } from './STORY-003.own-story.js';
 
 export const storiesSuite: Suite = {

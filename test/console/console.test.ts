@@ -10,18 +10,18 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 import { mountConsole } from '../../src/console/app.js';
 import { startReferenceIcs, type RunningReferenceIcs } from '../../reference-ics/app.js';
-import { referenceStatement } from '../../src/engine/demo.js';
+import { referenceStatement } from '../../src/harness/app/demo.js';
 import { ALL_SUITES } from '../../suites/index.js';
-import { verifyBundle } from '../../src/evidence/verify.js';
-import { HttpDriver, describeChild } from '../../src/engine/driver.js';
-import { SyntheticData } from '../../src/engine/synthetic.js';
-import { isoDate } from '../../src/core/clock.js';
+import { verifyBundle } from '../../src/harness/evidence/verify.js';
+import { HttpDriver, describeChild } from '../../src/harness/engine/driver.js';
+import { SyntheticData } from '../../src/harness/engine/synthetic.js';
+import { isoDate } from '../../src/platform/clock.js';
 import { involvement } from '../support/messages.js';
 import { stringify } from 'yaml';
-import { parseStatement } from '../../src/engine/statement.js';
+import { parseStatement } from '../../src/harness/model/statement.js';
 
 // Page functions run in the browser; the project's types are node's only.
 declare const document: any;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 import { startReferenceIcs, type RunningReferenceIcs } from '../../reference-ics/app.js';
 import { mountConsole } from '../../src/console/app.js';
 import type { RunManager } from '../../src/console/runs.js';

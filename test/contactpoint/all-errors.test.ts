@@ -4,11 +4,11 @@
  * stays first, so the problem's code and the requirement a judge cites do not change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 import { apiFor, CONTROL, type Api } from '../support/server.js';
 import { cafIndicator, involvement } from '../support/messages.js';
-import { requirementForProblem } from '../../src/rules.js';
-import { MAX_PROBLEM_ITEMS } from '../../src/core/problem.js';
+import { requirementForProblem } from '../../mocks/rules.js';
+import { MAX_PROBLEM_ITEMS } from '../../src/platform/problem.js';
 
 const CASE_CONTACT = { kind: 'team' as const, teamName: 'Referred because of neglect', organisation: 'London Borough of Barnet', phone: '020 8359 4066' };
 

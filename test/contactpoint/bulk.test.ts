@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/server.js';
 import { involvement, testNhs } from '../support/messages.js';
 import { involvementNdjson } from '../../fixtures/population.js';
-import { ndjsonLines } from '../../src/core/ndjson.js';
+import { ndjsonLines } from '../../src/platform/ndjson.js';
 import { MAX_BULK_LINE_BYTES } from '../../mocks/contactpoint/routes.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;

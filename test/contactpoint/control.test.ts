@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/server.js';
 import { involvement, testNhs } from '../support/messages.js';
 import { randomUUID } from 'node:crypto';
-import { Store } from '../../src/core/store.js';
-import { Journal } from '../../src/core/journal.js';
+import { Store } from '../../src/platform/store.js';
+import { Journal } from '../../src/platform/journal.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
 beforeAll(async () => {

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HashIndex, hash64 } from '../../mocks/contactpoint/domain/hash-index.js';
-import { createMockServices, type MockServices } from '../../src/mock.js';
+import { createMockServices, type MockServices } from '../../src/mock-server/mock.js';
 import { involvement, testNhs, testUpn } from '../support/messages.js';
-import type { Client, SessionContext } from '../../src/core/sessions.js';
+import type { Client, SessionContext } from '../../src/platform/sessions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-directory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

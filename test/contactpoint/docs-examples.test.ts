@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { assertValid } from '../../src/core/validate.js';
-import { ProblemError } from '../../src/core/problem.js';
-import { ProblemSchema } from '../../src/core/problem-schema.js';
-import { isValidContactPointId } from '../../src/identifiers/index.js';
-import { createMockServices } from '../../src/mock.js';
+import { assertValid } from '../../src/platform/validate.js';
+import { ProblemError } from '../../src/platform/problem.js';
+import { ProblemSchema } from '../../src/platform/problem-schema.js';
+import { isValidContactPointId } from '../../src/platform/identifiers/index.js';
+import { createMockServices } from '../../src/mock-server/mock.js';
 import { messageFindings } from '../../mocks/contactpoint/domain/prepare.js';
 import {
   InvolvementMessage,
@@ -23,7 +23,7 @@ import {
   ChildSummary,
   SourceRecordView,
 } from '../../mocks/contactpoint/schemas.js';
-import type { TSchema } from '../../src/core/schema.js';
+import type { TSchema } from '../../src/platform/schema.js';
 
 const DOC = readFileSync(fileURLToPath(new URL('../../docs/interface/contactpoint.md', import.meta.url)), 'utf8');
 
@@ -83,7 +83,7 @@ describe('docs/interface/contactpoint.md examples', () => {
   });
 
   it('the permission table lists every permission there is', async () => {
-    const { PERMISSIONS } = await import('../../src/core/sessions.js');
+    const { PERMISSIONS } = await import('../../src/platform/sessions.js');
     for (const [name, meaning] of Object.entries(PERMISSIONS)) expect(DOC).toContain(`| \`${name}\` | ${meaning} |`);
   });
 

@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { SyntheticData } from '../../src/engine/synthetic.js';
-import { HARD_CHILD_KINDS, HARD_CHILD_RULES, type HardChildKind } from '../../src/engine/hard-children.js';
-import { isTestRangeNhsNumber, isValidNhsNumber, isValidUln, isValidUpn } from '../../src/identifiers/index.js';
+import { SyntheticData } from '../../src/harness/engine/synthetic.js';
+import { HARD_CHILD_KINDS, HARD_CHILD_RULES, type HardChildKind } from '../../src/harness/model/hard-children.js';
+import { isTestRangeNhsNumber, isValidNhsNumber, isValidUln, isValidUpn } from '../../src/platform/identifiers/index.js';
 import { testServer } from '../support/server.js';
-import type { ChildIdentity } from '../../src/schemas/common.js';
+import type { ChildIdentity } from '../../src/platform/schemas/common.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
 beforeAll(async () => {

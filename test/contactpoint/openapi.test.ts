@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { testServer } from '../support/server.js';
-import { renderDocs } from '../../src/core/docs.js';
-import { ERRORS } from '../../src/rules.js';
-import { ajv } from '../../src/core/schema.js';
-import { readDocExamples, resolveSchemaRefs } from '../../src/core/openapi.js';
+import { renderDocs } from '../../src/platform/docs.js';
+import { ERRORS } from '../../mocks/rules.js';
+import { ajv } from '../../src/platform/schema.js';
+import { readDocExamples, resolveSchemaRefs } from '../../src/platform/openapi.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
 let doc: any;

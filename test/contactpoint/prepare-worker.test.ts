@@ -10,17 +10,17 @@ import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { ensureBuilt, ROOT } from '../support/build.js';
 import { apiFor, CONTROL, type Api } from '../support/server.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 import { involvement, testNhs } from '../support/messages.js';
 import { involvementNdjson } from '../../fixtures/population.js';
 import { involvementPreparer } from '../../mocks/contactpoint/preparers.js';
-import { runPreparer, type PrepareWorker as PrepareWorkerType } from '../../src/core/offload.js';
+import { runPreparer, type PrepareWorker as PrepareWorkerType } from '../../src/platform/offload.js';
 
 type Built = {
-  server: typeof import('../../src/server.js');
-  offload: typeof import('../../src/core/offload.js');
-  preparers: typeof import('../../src/preparers.js');
-  mock: typeof import('../../src/mock.js');
+  server: typeof import('../../src/mock-server/server.js');
+  offload: typeof import('../../src/platform/offload.js');
+  preparers: typeof import('../../src/mock-server/preparers.js');
+  mock: typeof import('../../src/mock-server/mock.js');
 };
 const dist = (p: string) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 
@@ -42,7 +42,7 @@ const texts = [
 let built: Built;
 beforeAll(async () => {
   await ensureBuilt();
-  built = { server: await dist('src/server.js'), offload: await dist('src/core/offload.js'), preparers: await dist('src/preparers.js'), mock: await dist('src/mock.js') };
+  built = { server: await dist('src/mock-server/server.js'), offload: await dist('src/platform/offload.js'), preparers: await dist('src/mock-server/preparers.js'), mock: await dist('src/mock-server/mock.js') };
 }, 120_000);
 
 describe('PrepareWorker', () => {

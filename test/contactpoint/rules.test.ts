@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer } from '../support/server.js';
 import { cafIndicator, involvement, testNhs } from '../support/messages.js';
 import { CAF_INDICATOR_FIELDS, CONTACTPOINT_RULES, INVOLVEMENT_FIELDS, type ContactPointRuleId } from '../../mocks/contactpoint/rules.js';
-import type { FieldRow, FieldTable } from '../../src/core/rules.js';
-import { requirementForProblem } from '../../src/rules.js';
+import type { FieldRow, FieldTable } from '../../src/platform/rules.js';
+import { requirementForProblem } from '../../mocks/rules.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
 beforeAll(async () => {
@@ -93,7 +93,7 @@ describe('each ContactPoint rule is refused with its own code, status and requir
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body).toMatchObject({ code: want.code, title: row.error.title, status: row.status, requirement: want.requirement });
     expect(res.body.errors).toEqual([expect.objectContaining({ path: want.path, rule: row.rule, requirement: want.requirement })]);
-    // The engine's view of the same refusal (src/rules.ts).
+    // The engine's view of the same refusal (mocks/rules.ts).
     expect(requirementForProblem('contactpoint', res.body)).toBe(row.breaks);
     // A refusal stores nothing (the setup of some cases stored its own message before).
     if (!['message-id-unique', 'own-source-record', 'end-not-delete', 'review-open'].includes(id)) expect(after).toBe(before);

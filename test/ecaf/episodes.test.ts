@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validator } from '../../src/core/validate.js';
+import { validator } from '../../src/platform/validate.js';
 import { EpisodeView } from '../../mocks/ecaf/schemas.js';
 import { as, assessment, child, ecafServer, member, openBody, openEpisode, refusal, stored, TODAY, type Srv } from './helpers.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validator } from '../../src/core/validate.js';
+import { validator } from '../../src/platform/validate.js';
 import { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { cafIndicator, involvement } from '../support/messages.js';
-import { MAX_BODY_BYTES } from '../../src/core/http.js';
+import { MAX_BODY_BYTES } from '../../src/platform/http.js';
 import { MIGRATION_MAX_BODY_BYTES } from '../../mocks/ecaf/routes.js';
 import { as, audit, child, consent, ecafServer, exchangeEpisode, member, openEpisode, refusal, stored, system, type Srv } from './helpers.js';
 

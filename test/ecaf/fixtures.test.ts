@@ -4,11 +4,11 @@ import { cafEpisodes } from '../../fixtures/ecaf.js';
 import { generateChildren } from '../../fixtures/population.js';
 import { hannahCafEpisode, hannahCafOpenRequest, hannahCafActions, hannahCafTacMeeting, hannahCafConsents, HANNAH_CAF_EPISODE_ID } from '../../fixtures/hannah-caf.js';
 import { hannah, hannahCafIndicator, hannahPractitioners } from '../../fixtures/hannah.js';
-import { validator } from '../../src/core/validate.js';
+import { validator } from '../../src/platform/validate.js';
 import { ExchangeEpisode, OpenEpisodeRequest, ActionInput, ReviewInput, ConsentInput, CAF_DOMAINS } from '../../mocks/ecaf/schemas.js';
 import { checkExchangeEpisode, consentGaps } from '../../mocks/ecaf/domain/exchange.js';
 import { findCaseContent } from '../../mocks/contactpoint/domain/case-content.js';
-import { createMockServices } from '../../src/mock.js';
+import { createMockServices } from '../../src/mock-server/mock.js';
 
 const REF = '2009-11-02';
 const digest = (it: Iterable<unknown>) => {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { testServer } from '../support/server.js';
 import { testNhs } from '../support/messages.js';
-import type { ChildIdentity, PractitionerContact } from '../../src/schemas/common.js';
+import type { ChildIdentity, PractitionerContact } from '../../src/platform/schemas/common.js';
 import type { Agency, ConsentInput, ExchangeEpisode, Information, OpenEpisodeRequest, TacMemberInput, AssessmentInput } from '../../mocks/ecaf/schemas.js';
 
 export type Srv = Awaited<ReturnType<typeof testServer>>;

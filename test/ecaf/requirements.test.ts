@@ -3,12 +3,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockServices, type MockServices } from '../../src/mock.js';
+import { createMockServices, type MockServices } from '../../src/mock-server/mock.js';
 import { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { ECAF_RULES } from '../../mocks/ecaf/rules.js';
-import type { RuleDef } from '../../src/core/rules.js';
-import { requirement } from '../../src/engine/catalogue.js';
-import { inlineSchemaRefs } from '../../src/core/openapi.js';
+import type { RuleDef } from '../../src/platform/rules.js';
+import { requirement } from '../../src/harness/model/catalogue.js';
+import { inlineSchemaRefs } from '../../src/platform/openapi.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ID = /ECAF-[A-Z]+-\d{3}/g;
@@ -35,7 +35,7 @@ describe('National eCAF requirement IDs', () => {
 
   it('every ID the service cites is in the table', () => {
     const listed = new Set(catalogue.map((r) => r.id));
-    // A rule's `breaks` names a requirement on the vendor's system (src/engine/catalogue.ts), not one of the service's.
+    // A rule's `breaks` names a requirement on the vendor's system (src/harness/model/catalogue.ts), not one of the service's.
     const onVendors = new Set(Object.values(ECAF_RULES).flatMap((r: RuleDef) => (r.breaks ? [r.breaks] : [])));
     const cited = idsIn(files('mocks/ecaf'));
     expect([...cited].filter((id) => !listed.has(id) && !onVendors.has(id))).toEqual([]);

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECAF_RULES, TRANSFER_FIELDS } from '../../mocks/ecaf/rules.js';
 import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
-import { requirementForProblem } from '../../src/rules.js';
+import { requirementForProblem } from '../../mocks/rules.js';
 import { as, assessment, ecafServer, exchangeEpisode, openBody, refusal, stored, system, type Srv } from './helpers.js';
 
 let srv: Srv;

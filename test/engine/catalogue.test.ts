@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REQUIREMENTS } from '../../src/engine/catalogue.js';
-import { catalogueProblems } from '../../src/engine/coverage.js';
+import { REQUIREMENTS } from '../../src/harness/model/catalogue.js';
+import { catalogueProblems } from '../../src/harness/engine/coverage.js';
 import { ALL_SUITES } from '../../suites/index.js';
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 
 const ID = /['"`]((?:CP|ECAF|SEC|RES|STORY|CTL|DOC)(?:-[A-Z]+)*-\d{3})['"`]/g;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareByMeaning, describeDifferences, sameMeaning } from '../../src/engine/compare.js';
+import { compareByMeaning, describeDifferences, sameMeaning } from '../../src/harness/engine/compare.js';
 
 describe('compareByMeaning', () => {
   it('ignores key order at every depth', () => {

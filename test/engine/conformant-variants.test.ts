@@ -3,10 +3,10 @@
  * one of them judges the reference ICS's habits, not the requirement (docs/decisions/0031-variant-families.md).
  */
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../../src/engine/demo.js';
+import { runDemo } from '../../src/harness/app/demo.js';
 import { CONFORMANT_VARIANTS, type ConformantVariant } from '../../reference-ics/variants.js';
-import type { RunResult } from '../../src/engine/result.js';
-import type { SourceSystemType } from '../../src/engine/profiles.js';
+import type { RunResult } from '../../src/harness/model/result.js';
+import type { SourceSystemType } from '../../src/harness/model/profiles.js';
 
 /** Every test PASSED, but for those the system's kind excludes (skipped, saying so: docs/decisions/0035-source-system-profiles.md). */
 const notPassed = (r: RunResult) =>

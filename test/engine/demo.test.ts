@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { runDemo } from '../../src/engine/demo.js';
+import { runDemo } from '../../src/harness/app/demo.js';
 
 it('the demo run passes every suite against the reference ICS', async () => {
   const r = await runDemo();

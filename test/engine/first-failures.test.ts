@@ -5,11 +5,11 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { consoleReporter } from '../../src/reporters/console.js';
-import { markdownSummary } from '../../src/reporters/markdown.js';
-import { referenceStatement } from '../../src/engine/demo.js';
-import type { TestResult } from '../../src/engine/types.js';
-import type { RunResult } from '../../src/engine/result.js';
+import { consoleReporter } from '../../src/harness/reporters/console.js';
+import { markdownSummary } from '../../src/harness/reporters/markdown.js';
+import { referenceStatement } from '../../src/harness/app/demo.js';
+import type { TestResult } from '../../src/harness/engine/types.js';
+import type { RunResult } from '../../src/harness/model/result.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-first-'));
 let busy: Server;

@@ -1,11 +1,11 @@
 /** The per-kind table of hard children: which kinds a system gets right, which it breaks and by which requirement. */
 import { describe, expect, it } from 'vitest';
-import { runDemo, referenceStatement } from '../../src/engine/demo.js';
+import { runDemo, referenceStatement } from '../../src/harness/app/demo.js';
 import { ALL_SUITES } from '../../suites/index.js';
-import { hardChildrenTable, HARD_CHILDREN_TEST, HARD_CHILD_KINDS, type HardChildKind } from '../../src/engine/hard-children.js';
-import { summaryText } from '../../src/reporters/console.js';
+import { hardChildrenTable, HARD_CHILDREN_TEST, HARD_CHILD_KINDS, type HardChildKind } from '../../src/harness/model/hard-children.js';
+import { summaryText } from '../../src/harness/reporters/console.js';
 import type { FaultyVariant } from '../../reference-ics/variants.js';
-import type { SourceSystemType } from '../../src/engine/profiles.js';
+import type { SourceSystemType } from '../../src/harness/model/profiles.js';
 
 const suites = ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === HARD_CHILDREN_TEST) })).filter((s) => s.tests.length);
 const timeouts = { messageMs: 1500, giveUpMs: 2500, quietMs: 150, sutRequestMs: 500 };

@@ -1,9 +1,9 @@
 /** Interactive update prompts say what changes, not only the details after the change (issue #20). */
 import { expect, it } from 'vitest';
-import { InteractiveDriver, describeChanges } from '../../src/engine/interactive.js';
-import { SyntheticData } from '../../src/engine/synthetic.js';
-import { referenceStatement } from '../../src/engine/demo.js';
-import type { Prompter } from '../../src/engine/context.js';
+import { InteractiveDriver, describeChanges } from '../../src/harness/engine/interactive.js';
+import { SyntheticData } from '../../src/harness/engine/synthetic.js';
+import { referenceStatement } from '../../src/harness/app/demo.js';
+import type { Prompter } from '../../src/harness/engine/context.js';
 
 function recorder(): { prompter: Prompter; said: string[] } {
   const said: string[] = [];

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, BIN, ROOT } from '../support/build.js';
-import { verifyBundle, verifyText } from '../../src/evidence/verify.js';
+import { verifyBundle, verifyText } from '../../src/harness/evidence/verify.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-tty-'));
 const statement = join(dir, 'ics-conformance.yml');

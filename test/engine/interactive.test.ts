@@ -3,16 +3,16 @@
  * on the reference ICS through its driver API, as a person would do it in the ICS's screens.
  */
 import { expect, it } from 'vitest';
-import { startServer } from '../../src/server.js';
+import { startServer } from '../../src/mock-server/server.js';
 import { startReferenceIcs } from '../../reference-ics/app.js';
-import { InteractiveDriver } from '../../src/engine/interactive.js';
-import { HttpDriver } from '../../src/engine/driver.js';
-import { MockClient } from '../../src/engine/mock-client.js';
-import { runSuites } from '../../src/engine/runner.js';
-import { referenceStatement } from '../../src/engine/demo.js';
+import { InteractiveDriver } from '../../src/harness/engine/interactive.js';
+import { HttpDriver } from '../../src/harness/engine/driver.js';
+import { MockClient } from '../../src/harness/engine/mock-client.js';
+import { runSuites } from '../../src/harness/engine/runner.js';
+import { referenceStatement } from '../../src/harness/app/demo.js';
 import { contactPointFeedSuite } from '../../suites/contactpoint-feed/index.js';
 import { securitySuite } from '../../suites/security/index.js';
-import type { Prompter } from '../../src/engine/context.js';
+import type { Prompter } from '../../src/harness/engine/context.js';
 
 it('prints each step with the child\'s details, waits for the ICS\'s messages, and records attestations', async () => {
   const mocks = await startServer({ port: 0, controlToken: 'ctl' });

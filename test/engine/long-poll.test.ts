@@ -1,7 +1,7 @@
 /** Waiting longer than the control API's longest long poll (30 s) is several polls, never a refused one (issue 20). */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { MockClient, MAX_POLL_MS } from '../../src/engine/mock-client.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
+import { MockClient, MAX_POLL_MS } from '../../src/harness/engine/mock-client.js';
 
 let srv: RunningServer;
 const controlToken = 'ctl_long_poll_test';

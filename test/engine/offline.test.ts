@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testServer } from '../support/server.js';
 import { involvement, testNhs } from '../support/messages.js';
-import { judgeCapture, loadCapture } from '../../src/engine/offline.js';
+import { judgeCapture, loadCapture } from '../../src/harness/app/offline.js';
 
 const statement = { vendor: 'V', product: 'P', version: '1', sourceSystemType: 'ics', capabilities: ['contactpoint-feed'] } as const;
 const dir = mkdtempSync(join(tmpdir(), 'ics-offline-'));

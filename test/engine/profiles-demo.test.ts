@@ -4,8 +4,8 @@
  * skipped with the reason from the profile table (docs/decisions/0035-source-system-profiles.md).
  */
 import { describe, expect, it } from 'vitest';
-import { runDemo, referenceStatement } from '../../src/engine/demo.js';
-import { PROFILES, SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../src/engine/profiles.js';
+import { runDemo, referenceStatement } from '../../src/harness/app/demo.js';
+import { PROFILES, SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../src/harness/model/profiles.js';
 import { SERVICE_TYPES } from '../../mocks/contactpoint/schemas.js';
 
 // The ICS demo is test/engine/demo.test.ts.

@@ -1,18 +1,18 @@
 /** Source-system profiles: the statement's type selects them, bad declarations are refused, the reference system keeps to its kind, and the hard children are what they say. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { parseStatement, ConfigError, statementTemplate, STATEMENT_TEMPLATE } from '../../src/engine/statement.js';
-import { SOURCE_SYSTEM_TYPES } from '../../src/engine/profiles.js';
+import { parseStatement, ConfigError, statementTemplate, STATEMENT_TEMPLATE } from '../../src/harness/model/statement.js';
+import { SOURCE_SYSTEM_TYPES } from '../../src/harness/model/profiles.js';
 import { initCommand } from '../../src/cli/commands/init.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkCapabilities, profileFor, PROFILES } from '../../src/engine/profiles.js';
-import { SyntheticData, HARD_CHILD_KINDS } from '../../src/engine/synthetic.js';
-import { ageOn, addYears } from '../../src/core/clock.js';
+import { checkCapabilities, profileFor, PROFILES } from '../../src/harness/model/profiles.js';
+import { SyntheticData, HARD_CHILD_KINDS } from '../../src/harness/engine/synthetic.js';
+import { ageOn, addYears } from '../../src/platform/clock.js';
 import { startReferenceIcs } from '../../reference-ics/app.js';
 import { testServer } from '../support/server.js';
-import type { ChildIdentity } from '../../src/schemas/common.js';
+import type { ChildIdentity } from '../../src/platform/schemas/common.js';
 
 const yml = (type: string, caps: string) => `vendor: a\nproduct: b\nversion: c\nsourceSystemType: ${type}\ncapabilities: [${caps}]\n`;
 

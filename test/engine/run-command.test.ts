@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { startReferenceIcs, type RunningReferenceIcs } from '../../reference-ics/app.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-run-'));
 let clean: RunningReferenceIcs;

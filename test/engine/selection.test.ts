@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { applySelection, partialSummary } from '../../src/engine/selection.js';
-import { referenceStatement } from '../../src/engine/demo.js';
-import { ConfigError } from '../../src/engine/config-error.js';
-import { verifyBundle, verifyText } from '../../src/evidence/verify.js';
+import { applySelection, partialSummary } from '../../src/harness/engine/selection.js';
+import { referenceStatement } from '../../src/harness/app/demo.js';
+import { ConfigError } from '../../src/harness/model/config-error.js';
+import { verifyBundle, verifyText } from '../../src/harness/evidence/verify.js';
 import { ALL_SUITES } from '../../suites/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-select-'));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatement, STATEMENT_TEMPLATE, ConfigError } from '../../src/engine/statement.js';
-import { selectTests } from '../../src/engine/runner.js';
-import { runDemo, referenceStatement } from '../../src/engine/demo.js';
+import { parseStatement, STATEMENT_TEMPLATE, ConfigError } from '../../src/harness/model/statement.js';
+import { selectTests } from '../../src/harness/engine/runner.js';
+import { runDemo, referenceStatement } from '../../src/harness/app/demo.js';
 import { ALL_SUITES } from '../../suites/index.js';
-import type { Suite } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
 
 const only = (id: string): Suite[] => ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === id) })).filter((s) => s.tests.length);
 
@@ -61,10 +61,10 @@ describe('waivers and attestations', () => {
   });
 
   it('an unreachable system under test is an ERROR for every selected test and exit code 3', async () => {
-    const { HttpDriver } = await import('../../src/engine/driver.js');
-    const { MockClient } = await import('../../src/engine/mock-client.js');
-    const { runSuites } = await import('../../src/engine/runner.js');
-    const { startServer } = await import('../../src/server.js');
+    const { HttpDriver } = await import('../../src/harness/engine/driver.js');
+    const { MockClient } = await import('../../src/harness/engine/mock-client.js');
+    const { runSuites } = await import('../../src/harness/engine/runner.js');
+    const { startServer } = await import('../../src/mock-server/server.js');
     const srv = await startServer({ port: 0, controlToken: 'ctl' });
     try {
       const r = await runSuites({ statement: referenceStatement(), driver: new HttpDriver('http://127.0.0.1:9'), mock: new MockClient(srv.url, 'ctl'), mockPublicUrl: srv.url, suites: only('CP-FEED-009.referral-uploads') });

@@ -4,11 +4,11 @@
  * shows. One run per kind and variant, STORY-003 alone.
  */
 import { describe, expect, it } from 'vitest';
-import { runDemo, referenceStatement } from '../../src/engine/demo.js';
+import { runDemo, referenceStatement } from '../../src/harness/app/demo.js';
 import { ALL_SUITES } from '../../suites/index.js';
 import { STORIES } from '../../suites/stories/STORY-003.own-story.js';
 import type { FaultyVariant } from '../../reference-ics/variants.js';
-import type { SourceSystemType } from '../../src/engine/profiles.js';
+import type { SourceSystemType } from '../../src/harness/model/profiles.js';
 
 const ID = 'STORY-003.own-story';
 const suites = ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === ID) })).filter((s) => s.tests.length);

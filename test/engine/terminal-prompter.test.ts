@@ -1,9 +1,9 @@
 /** The terminal's prompts for a witnessed run, over piped stdin (a scripted tester): keys, live lines, interruption (issue 20). */
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { terminalPrompter } from '../../src/engine/interactive.js';
-import { RetryTest, SkipTest } from '../../src/engine/context.js';
-import { HarnessError } from '../../src/engine/mock-client.js';
+import { terminalPrompter } from '../../src/harness/engine/interactive.js';
+import { RetryTest, SkipTest } from '../../src/harness/engine/context.js';
+import { HarnessError } from '../../src/harness/engine/mock-client.js';
 
 function setup(opts: Parameters<typeof terminalPrompter>[2] = {}) {
   const input = new PassThrough();

@@ -6,13 +6,13 @@
  * conformant-variants.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { runDemo, referenceStatement } from '../../src/engine/demo.js';
+import { runDemo, referenceStatement } from '../../src/harness/app/demo.js';
 import { ALL_SUITES } from '../../suites/index.js';
 import { FAULTY_VARIANTS, type FaultyVariant } from '../../reference-ics/variants.js';
-import { REQUIREMENTS } from '../../src/engine/catalogue.js';
-import type { RunResult } from '../../src/engine/result.js';
-import type { Suite } from '../../src/engine/types.js';
-import type { SourceSystemType } from '../../src/engine/profiles.js';
+import { REQUIREMENTS } from '../../src/harness/model/catalogue.js';
+import type { RunResult } from '../../src/harness/model/result.js';
+import type { Suite } from '../../src/harness/engine/types.js';
+import type { SourceSystemType } from '../../src/harness/model/profiles.js';
 
 const FEED = 'CP-FEED-009.referral-uploads';
 const MIG = 'ECAF-MIG-001.migration-export';

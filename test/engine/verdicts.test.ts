@@ -3,13 +3,13 @@
  * and the mock's refusal is shown as the root cause (issue 14).
  */
 import { describe, expect, it } from 'vitest';
-import { runDemo, referenceStatement } from '../../src/engine/demo.js';
-import { selectTests, summarise } from '../../src/engine/runner.js';
-import { ConfigError } from '../../src/engine/statement.js';
+import { runDemo, referenceStatement } from '../../src/harness/app/demo.js';
+import { selectTests, summarise } from '../../src/harness/engine/runner.js';
+import { ConfigError } from '../../src/harness/model/statement.js';
 import { ALL_SUITES } from '../../suites/index.js';
-import { markdownSummary } from '../../src/reporters/markdown.js';
-import { summaryText } from '../../src/reporters/console.js';
-import type { Suite, TestResult } from '../../src/engine/types.js';
+import { markdownSummary } from '../../src/harness/reporters/markdown.js';
+import { summaryText } from '../../src/harness/reporters/console.js';
+import type { Suite, TestResult } from '../../src/harness/engine/types.js';
 
 const only = (...ids: string[]): Suite[] => ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => ids.includes(t.id)) })).filter((s) => s.tests.length);
 const fast = (extra: Record<string, unknown> = {}) => ({ ...referenceStatement(), timeouts: { messageMs: 2000, giveUpMs: 2500, quietMs: 100, sutRequestMs: 500 }, ...extra });

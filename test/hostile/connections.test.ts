@@ -5,7 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 import { involvement } from '../support/messages.js';
 
 const PATH = '/contactpoint/v1/involvements';

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServer, CONTROL } from '../support/server.js';
 import { involvement } from '../support/messages.js';
-import { MockClient } from '../../src/engine/mock-client.js';
-import { sameSecret } from '../../src/core/sessions.js';
+import { MockClient } from '../../src/harness/engine/mock-client.js';
+import { sameSecret } from '../../src/platform/sessions.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
 let mine: { id: string; token: string };

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../../src/core/store.js';
-import { startServer } from '../../src/server.js';
+import { Store } from '../../src/platform/store.js';
+import { startServer } from '../../src/mock-server/server.js';
 
 let dir: string;
 let file: string;

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HttpDriver, SutAnswerError, SutUnreachableError } from '../../src/engine/driver.js';
+import { HttpDriver, SutAnswerError, SutUnreachableError } from '../../src/harness/engine/driver.js';
 import { startFakeSut, streamHuge, type FakeSut } from './fake-sut.js';
 
 let sut: FakeSut | undefined;

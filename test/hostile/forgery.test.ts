@@ -5,14 +5,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runDemo } from '../../src/engine/demo.js';
-import type { RunResult } from '../../src/engine/result.js';
-import { manifestText, writeRunDirectory, MANIFEST_FILE, type Manifest } from '../../src/evidence/bundle.js';
-import { generateSigningKeys, loadPrivateKey, SIGNATURE_FILE } from '../../src/evidence/signing.js';
-import { jcs, sha256 } from '../../src/evidence/hash.js';
-import { htmlReport } from '../../src/reporters/html.js';
-import { markdownSummary } from '../../src/reporters/markdown.js';
-import { junitXml } from '../../src/reporters/junit.js';
+import { runDemo } from '../../src/harness/app/demo.js';
+import type { RunResult } from '../../src/harness/model/result.js';
+import { manifestText, writeRunDirectory, MANIFEST_FILE, type Manifest } from '../../src/harness/evidence/bundle.js';
+import { generateSigningKeys, loadPrivateKey, SIGNATURE_FILE } from '../../src/harness/evidence/signing.js';
+import { jcs, sha256 } from '../../src/harness/evidence/hash.js';
+import { htmlReport } from '../../src/harness/reporters/html.js';
+import { markdownSummary } from '../../src/harness/reporters/markdown.js';
+import { junitXml } from '../../src/harness/reporters/junit.js';
 import { main } from '../../src/cli/main.js';
 import { copyDir, fileReporters, quickStatement, quickSuites, quiet, tempDir } from '../reports/support.js';
 

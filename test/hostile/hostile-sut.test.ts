@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { startReferenceIcs, type RunningReferenceIcs } from '../../reference-ics/app.js';
-import { generateSigningKeys } from '../../src/evidence/signing.js';
-import { verifyBundle } from '../../src/evidence/verify.js';
-import type { RunResult } from '../../src/engine/result.js';
+import { generateSigningKeys } from '../../src/harness/evidence/signing.js';
+import { verifyBundle } from '../../src/harness/evidence/verify.js';
+import type { RunResult } from '../../src/harness/model/result.js';
 import { BEHAVIOURS, startFakeSut, type Behaviour, type FakeSut } from './fake-sut.js';
 import { HOSTILE, UNSAFE, fakeVerdictLines } from './support.js';
 
@@ -87,7 +87,7 @@ export async function runAgainst(behaviour: Behaviour, opts: { extra?: string; s
 
 /** What every case must show: a complete bundle verify accepts, and a terminal that saw nothing raw. */
 export async function expectSafeBundle(o: Outcome): Promise<void> {
-  const { loadPublicKey } = await import('../../src/evidence/signing.js');
+  const { loadPublicKey } = await import('../../src/harness/evidence/signing.js');
   const report = await verifyBundle(o.bundle, { publicKey: loadPublicKey(keys.publicKey) });
   expect(report.problems).toEqual([]);
   expect(report.signature).toBe('valid');

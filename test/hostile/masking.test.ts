@@ -1,6 +1,6 @@
 /** A token the system echoes back in another form is masked all the same: base64, URL-encoded, split. */
 import { describe, expect, it } from 'vitest';
-import { maskSecrets } from '../../src/evidence/mask.js';
+import { maskSecrets } from '../../src/harness/model/mask.js';
 
 const token = 'ics_9f8e7d6c5b4a39281706f5e4';
 const pct = (s: string, upper = false) => [...s].map((c) => `%${c.charCodeAt(0).toString(16)[upper ? 'toUpperCase' : 'toLowerCase']()}`).join('');

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFor, testServer } from '../support/server.js';
-import { startServer } from '../../src/server.js';
+import { startServer } from '../../src/mock-server/server.js';
 import { involvement } from '../support/messages.js';
-import { MAX_PROBLEM_ITEMS } from '../../src/core/problem.js';
+import { MAX_PROBLEM_ITEMS } from '../../src/platform/problem.js';
 
 let srv: Awaited<ReturnType<typeof testServer>>;
 beforeAll(async () => {

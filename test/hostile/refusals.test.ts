@@ -55,7 +55,7 @@ describe('invalid UTF-8 in a bulk upload', () => {
   });
 
   it('reads lines whose characters are split across chunks, a byte at a time', async () => {
-    const { ndjsonLines } = await import('../../src/core/ndjson.js');
+    const { ndjsonLines } = await import('../../src/platform/ndjson.js');
     const text = '{"a":"Zoë 🧒"}\r\n\n{"b":1}';
     const bytes = Buffer.from(text, 'utf8');
     const got = [];

@@ -1,6 +1,6 @@
 /** Shared by the hostile-SUT tests: hostile strings and a minimal result. */
-import type { RunResult } from '../../src/engine/result.js';
-import { referenceStatement } from '../../src/engine/demo.js';
+import type { RunResult } from '../../src/harness/model/result.js';
+import { referenceStatement } from '../../src/harness/app/demo.js';
 
 /** Clear screen, window title, an OSC 8 link, cursor moves, 8-bit CSI, a bidi override and a fake verdict line. */
 export const HOSTILE = 'Acme\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\\x1b[5A\x9b2K\u202e\r\nPASS (exit 0)\x00\x07';

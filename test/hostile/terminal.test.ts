@@ -1,9 +1,9 @@
 /** One sanitiser for every string from the system under test on its way to a terminal (run, verify, diff). */
 import { describe, expect, it } from 'vitest';
-import { terminalSafe, terminalText } from '../../src/core/terminal.js';
-import { summaryText } from '../../src/reporters/console.js';
-import { verifyText, type VerifyReport } from '../../src/evidence/verify.js';
-import { diffRuns, diffText } from '../../src/evidence/diff.js';
+import { terminalSafe, terminalText } from '../../src/platform/terminal.js';
+import { summaryText } from '../../src/harness/reporters/console.js';
+import { verifyText, type VerifyReport } from '../../src/harness/evidence/verify.js';
+import { diffRuns, diffText } from '../../src/harness/evidence/diff.js';
 import { HOSTILE, UNSAFE, fakeVerdictLines, minimalResult as resultWith } from './support.js';
 
 describe('terminalSafe', () => {

@@ -5,16 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 import { startReferenceIcs, type RunningReferenceIcs } from '../../reference-ics/app.js';
-import { HttpDriver } from '../../src/engine/driver.js';
-import { MockClient } from '../../src/engine/mock-client.js';
-import { runSuites } from '../../src/engine/runner.js';
-import { referenceStatement } from '../../src/engine/demo.js';
-import { SyntheticData } from '../../src/engine/synthetic.js';
-import { DRIVER_BASE } from '../../src/driver-api/schemas.js';
+import { HttpDriver } from '../../src/harness/engine/driver.js';
+import { MockClient } from '../../src/harness/engine/mock-client.js';
+import { runSuites } from '../../src/harness/engine/runner.js';
+import { referenceStatement } from '../../src/harness/app/demo.js';
+import { SyntheticData } from '../../src/harness/engine/synthetic.js';
+import { DRIVER_BASE } from '../../src/harness/driver-api/schemas.js';
 import { ALL_SUITES } from '../../suites/index.js';
-import { isoDate } from '../../src/core/clock.js';
+import { isoDate } from '../../src/platform/clock.js';
 
 let mocks: RunningServer;
 let sut: RunningReferenceIcs;

@@ -7,14 +7,14 @@ import { readFile, writeFile, rm, readdir } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { runDemo } from '../../src/engine/demo.js';
-import type { RunResult } from '../../src/engine/result.js';
-import { manifestText, writeRunDirectory, MANIFEST_FILE, type Manifest } from '../../src/evidence/bundle.js';
-import { verifyBundle } from '../../src/evidence/verify.js';
-import { generateSigningKeys, loadPrivateKey, loadPublicKey, SIGNATURE_FILE } from '../../src/evidence/signing.js';
-import { validator } from '../../src/core/validate.js';
-import { RunResultSchema } from '../../src/evidence/result-schema.js';
-import { buildJournal, verifyJournal } from '../../src/evidence/journal.js';
+import { runDemo } from '../../src/harness/app/demo.js';
+import type { RunResult } from '../../src/harness/model/result.js';
+import { manifestText, writeRunDirectory, MANIFEST_FILE, type Manifest } from '../../src/harness/evidence/bundle.js';
+import { verifyBundle } from '../../src/harness/evidence/verify.js';
+import { generateSigningKeys, loadPrivateKey, loadPublicKey, SIGNATURE_FILE } from '../../src/harness/evidence/signing.js';
+import { validator } from '../../src/platform/validate.js';
+import { RunResultSchema } from '../../src/harness/model/result-schema.js';
+import { buildJournal, verifyJournal } from '../../src/harness/evidence/journal.js';
 import { main } from '../../src/cli/main.js';
 import { copyDir, fileReporters, quiet, tempDir } from './support.js';
 
@@ -152,7 +152,7 @@ describe('verify rejects a changed bundle', () => {
     const text = JSON.stringify(results, null, 2) + '\n';
     await writeFile(join(copy, 'results.json'), text);
     const m = JSON.parse(await readFile(join(copy, MANIFEST_FILE), 'utf8')) as Manifest;
-    const { sha256 } = await import('../../src/evidence/hash.js');
+    const { sha256 } = await import('../../src/harness/evidence/hash.js');
     m.files = m.files.map((f) => (f.path === 'results.json' ? { ...f, sha256: sha256(text), bytes: Buffer.byteLength(text) } : f));
     await writeFile(join(copy, MANIFEST_FILE), manifestText(m));
     const report = await verifyBundle(copy, { publicKey });
@@ -181,7 +181,7 @@ describe('verify rejects a changed bundle', () => {
 describe('ics-conformance verify (CLI exit codes)', () => {
   // The CLI runs dist/ (built by `npm ci` in CI): rebuild when it is missing or older than the sources it runs.
   beforeAll(() => {
-    const sources = ['src/cli/commands/verify.ts', 'src/evidence/verify.ts', 'src/evidence/result-schema.ts', 'src/evidence/bundle.ts', 'src/evidence/journal.ts', 'src/evidence/signing.ts', 'src/evidence/hash.ts'];
+    const sources = ['src/cli/commands/verify.ts', 'src/harness/evidence/verify.ts', 'src/harness/model/result-schema.ts', 'src/harness/evidence/bundle.ts', 'src/harness/evidence/journal.ts', 'src/harness/evidence/signing.ts', 'src/harness/evidence/hash.ts'];
     const stale = sources.some((src) => {
       const built = join('dist', src.replace(/\.ts$/, '.js'));
       return !existsSync(built) || statSync(built).mtimeMs < statSync(src).mtimeMs;

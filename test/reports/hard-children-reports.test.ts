@@ -5,16 +5,16 @@
  * CP-FEED-015.hard-children and in the re-run scenarios, and nothing else.
  */
 import { describe, expect, it } from 'vitest';
-import { runDemo, referenceStatement } from '../../src/engine/demo.js';
+import { runDemo, referenceStatement } from '../../src/harness/app/demo.js';
 import { ALL_SUITES } from '../../suites/index.js';
 import { RERUN_KINDS } from '../../suites/hard-children.js';
-import { hardChildrenTable, HARD_CHILD_KINDS, HARD_CHILD_RULES } from '../../src/engine/hard-children.js';
-import { summaryText } from '../../src/reporters/console.js';
-import { markdownSummary } from '../../src/reporters/markdown.js';
-import { htmlReport } from '../../src/reporters/html.js';
-import { junitXml } from '../../src/reporters/junit.js';
-import { validator } from '../../src/core/validate.js';
-import { RunResultSchema } from '../../src/evidence/result-schema.js';
+import { hardChildrenTable, HARD_CHILD_KINDS, HARD_CHILD_RULES } from '../../src/harness/model/hard-children.js';
+import { summaryText } from '../../src/harness/reporters/console.js';
+import { markdownSummary } from '../../src/harness/reporters/markdown.js';
+import { htmlReport } from '../../src/harness/reporters/html.js';
+import { junitXml } from '../../src/harness/reporters/junit.js';
+import { validator } from '../../src/platform/validate.js';
+import { RunResultSchema } from '../../src/harness/model/result-schema.js';
 
 const FEED = 'CP-FEED-009.referral-uploads';
 const HARD = 'CP-FEED-015.hard-children';

@@ -8,8 +8,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { findBrowser } from '../../src/reporters/pdf.js';
-import { htmlReport } from '../../src/reporters/html.js';
+import { findBrowser } from '../../src/harness/reporters/pdf.js';
+import { htmlReport } from '../../src/harness/reporters/html.js';
 import { pdfPageTexts } from '../support/pdf-text.js';
 import { resultWith, tempDir } from './support.js';
 

@@ -10,9 +10,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { runDemo } from '../../src/engine/demo.js';
-import type { RunResult } from '../../src/engine/result.js';
-import { htmlReport } from '../../src/reporters/html.js';
+import { runDemo } from '../../src/harness/app/demo.js';
+import type { RunResult } from '../../src/harness/model/result.js';
+import { htmlReport } from '../../src/harness/reporters/html.js';
 import { pdfPageTexts } from '../support/pdf-text.js';
 import { quickStatement, quickSuites, tempDir } from './support.js';
 

@@ -4,13 +4,13 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_SUITES } from '../../suites/index.js';
-import type { Suite } from '../../src/engine/types.js';
-import type { Statement } from '../../src/engine/statement.js';
-import { referenceStatement } from '../../src/engine/demo.js';
-import type { RunResult } from '../../src/engine/result.js';
-import type { Exchange, TestResult } from '../../src/engine/types.js';
+import type { Suite } from '../../src/harness/engine/types.js';
+import type { Statement } from '../../src/harness/model/statement.js';
+import { referenceStatement } from '../../src/harness/app/demo.js';
+import type { RunResult } from '../../src/harness/model/result.js';
+import type { Exchange, TestResult } from '../../src/harness/engine/types.js';
 import { makeReporters } from '../../src/cli/options.js';
-import { REPORTERS, type Reporter } from '../../src/reporters/index.js';
+import { REPORTERS, type Reporter } from '../../src/harness/reporters/index.js';
 
 /** Every reporter that writes a file (console only prints). */
 export function fileReporters(): Reporter[] {

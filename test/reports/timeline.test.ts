@@ -5,8 +5,8 @@
  * real run, is in print.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { attemptTimeline, htmlReport } from '../../src/reporters/html.js';
-import type { Exchange, TestResult } from '../../src/engine/types.js';
+import { attemptTimeline, htmlReport } from '../../src/harness/reporters/html.js';
+import type { Exchange, TestResult } from '../../src/harness/engine/types.js';
 import { resultWith } from './support.js';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');

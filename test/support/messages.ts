@@ -1,7 +1,7 @@
 /** Hand-built valid messages for rule tests: every field deliberate, so each test changes one thing. */
 import { randomUUID } from 'node:crypto';
-import { nhsCheckDigit } from '../../src/identifiers/nhs.js';
-import { upnCheckLetter } from '../../src/identifiers/upn.js';
+import { nhsCheckDigit } from '../../src/platform/identifiers/nhs.js';
+import { upnCheckLetter } from '../../src/platform/identifiers/upn.js';
 import type { InvolvementMessage, CafIndicatorMessage } from '../../mocks/contactpoint/schemas.js';
 
 /** The n-th valid NHS number in the 999 test range. */

@@ -3,7 +3,7 @@
  * mock of its own, compared by outcome (status, the headers that matter, the body's shape).
  */
 import { setupServer } from 'msw/node';
-import { startServer } from '../../src/server.js';
+import { startServer } from '../../src/mock-server/server.js';
 import { createHandlers, createMockServices, type MockServices } from '../../src/msw.js';
 import { CONTROL } from './server.js';
 

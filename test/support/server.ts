@@ -1,5 +1,5 @@
 /** Test support: a real server on port 0 with the demo session, and a small fetch client. */
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 
 export const CONTROL = 'test-control-token';
 

@@ -13,12 +13,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Store } from '../../../src/core/store.js';
-import { ProblemError } from '../../../src/core/problem.js';
-import { addYears, isoDate } from '../../../src/core/clock.js';
-import { makeContactPointId, normalisePostcode } from '../../../src/identifiers/index.js';
-import type { Client, SessionContext } from '../../../src/core/sessions.js';
-import type { ChildIdentity, PractitionerContact, PersonName } from '../../../src/schemas/common.js';
+import type { Store } from '../../../src/platform/store.js';
+import { ProblemError } from '../../../src/platform/problem.js';
+import { addYears, isoDate } from '../../../src/platform/clock.js';
+import { makeContactPointId, normalisePostcode } from '../../../src/platform/identifiers/index.js';
+import type { Client, SessionContext } from '../../../src/platform/sessions.js';
+import type { ChildIdentity, PractitionerContact, PersonName } from '../../../src/platform/schemas/common.js';
 import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage, type Receipt, type ServiceType } from '../schemas.js';
 import { HashIndex, ensure, hash52, hash64, type Key } from './hash-index.js';
 import { CP } from '../rules.js';

@@ -4,12 +4,12 @@
  * parsing and validation on a worker thread (docs/decisions/0009); the directory's ingest takes a
  * PreparedMessage whichever thread made it. The result must survive structured cloning: plain data.
  */
-import type { Finding } from '../../../src/core/rules.js';
-import { normalisePostcode } from '../../../src/identifiers/index.js';
-import type { ChildIdentity } from '../../../src/schemas/common.js';
+import type { Finding } from '../../../src/platform/rules.js';
+import { normalisePostcode } from '../../../src/platform/identifiers/index.js';
+import type { ChildIdentity } from '../../../src/platform/schemas/common.js';
 import type { CafIndicatorMessage, InvolvementMessage } from '../schemas.js';
 import { CONTACTPOINT_RULES, CP, type ContactPointRule, type ContactPointRuleId, type Hits } from '../rules.js';
-import type { ProblemItem } from '../../../src/core/problem.js';
+import type { ProblemItem } from '../../../src/platform/problem.js';
 import { hash52, hash64, type Key } from './hash-index.js';
 
 export type Kind = 'involvement' | 'caf';

@@ -2,11 +2,11 @@
  * National eCAF's rules beyond the schema, as pure functions over the messages: each returns the
  * problems it finds (path, rule, requirement), so one refusal can name every broken rule.
  */
-import type { Finding } from '../../../src/core/rules.js';
+import type { Finding } from '../../../src/platform/rules.js';
 import { ECAF, type EcafRuleId } from '../rules.js';
-import { ageOn } from '../../../src/core/clock.js';
+import { ageOn } from '../../../src/platform/clock.js';
 import { findCaseContent } from '../../contactpoint/domain/case-content.js';
-import type { ChildIdentity, PractitionerContact } from '../../../src/schemas/common.js';
+import type { ChildIdentity, PractitionerContact } from '../../../src/platform/schemas/common.js';
 import { SOCIAL_CARE_ROLES, type Agency, type AssessmentInput, type ConsentInput, type ReviewInput, type TacRole } from '../schemas.js';
 
 const item = (path: string, id: EcafRuleId, message: string): Finding<EcafRuleId> => ECAF.finding(id, path, message);

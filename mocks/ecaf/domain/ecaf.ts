@@ -6,13 +6,13 @@
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { isStorageFull, type Store } from '../../../src/core/store.js';
-import { ProblemError } from '../../../src/core/problem.js';
-import type { Finding } from '../../../src/core/rules.js';
+import { isStorageFull, type Store } from '../../../src/platform/store.js';
+import { ProblemError } from '../../../src/platform/problem.js';
+import type { Finding } from '../../../src/platform/rules.js';
 import { ECAF, MIGRATION_EPISODE_FIELDS, type EcafRuleId } from '../rules.js';
-import { ageOn, isoDate } from '../../../src/core/clock.js';
-import type { Client, SessionContext } from '../../../src/core/sessions.js';
-import type { ChildIdentity, PractitionerContact } from '../../../src/schemas/common.js';
+import { ageOn, isoDate } from '../../../src/platform/clock.js';
+import type { Client, SessionContext } from '../../../src/platform/sessions.js';
+import type { ChildIdentity, PractitionerContact } from '../../../src/platform/schemas/common.js';
 import type { CafIndicatorMessage, Receipt } from '../../contactpoint/schemas.js';
 import {
   INFORMATION,
@@ -51,7 +51,7 @@ import {
 } from '../schemas.js';
 import { checkAssessment, checkChild, checkConsent, checkMember, checkReview, checkWithdrawal, throwIfAny } from './checks.js';
 import { checkExchangeEpisode, consentGaps, fromExchange, toExchange, isSocialCareRole } from './exchange.js';
-import { assertValid } from '../../../src/core/validate.js';
+import { assertValid } from '../../../src/platform/validate.js';
 
 /** Who is calling: a client, and for practitioner operations the practitioner (Practitioner-Id). */
 export interface Actor {

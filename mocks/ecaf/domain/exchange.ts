@@ -2,7 +2,7 @@
  * The exchange format (ExchangeEpisode) in and out of National eCAF's own episode record, and the
  * rules an incoming episode must meet before it is stored or held.
  */
-import type { Finding } from '../../../src/core/rules.js';
+import type { Finding } from '../../../src/platform/rules.js';
 import { ECAF, type EcafRuleId } from '../rules.js';
 import {
   SOCIAL_CARE_ROLES,

@@ -23,7 +23,7 @@ export const consoleCommand = (): CommandModule<object, Args> => ({
       .example('$0 console', 'Open http://127.0.0.1:4010/console and log in with the printed control token')
       .example('$0 console --port 8443 --data witnessed.sqlite --runs evidence/', 'Durable sessions, bundles in evidence/') as never,
   handler: async (args) => {
-    const [{ startServer }, { mountConsole }, { listenFailure }] = await Promise.all([import('../../server.js'), import('../../console/app.js'), import('../ports.js')]);
+    const [{ startServer }, { mountConsole }, { listenFailure }] = await Promise.all([import('../../mock-server/server.js'), import('../../console/app.js'), import('../ports.js')]);
     const controlToken = args['control-token'] ?? process.env.ICS_CONTROL_TOKEN;
     // A port in use names the port and the flag that changes it (exit 2), not a bare EADDRINUSE.
     const running = await startServer({

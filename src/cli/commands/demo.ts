@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { VARIANTS, isVariant, type Variant } from '../../../reference-ics/variants.js';
 import { withBundleOptions, type BundleArgs } from '../report-options.js';
-import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../engine/source-system-types.js';
+import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../harness/model/source-system-types.js';
 import { withSelectionOptions, selectionOf, type SelectionArgs } from '../selection-options.js';
 
 interface Args extends BundleArgs, SelectionArgs {
@@ -27,8 +27,8 @@ export const demoCommand = (setExit: (c: number) => void): CommandModule<object,
   handler: async (args) => {
     const [{ makeReporters, prepareBundle, writeBundle }, { runDemo, referenceStatement }, { applySelection, partialReason, partialSummary }, { ALL_SUITES }] = await Promise.all([
       import('../options.js'),
-      import('../../engine/demo.js'),
-      import('../../engine/selection.js'),
+      import('../../harness/app/demo.js'),
+      import('../../harness/engine/selection.js'),
       import('../../../suites/index.js'),
     ]);
     const wanted = selectionOf(args);

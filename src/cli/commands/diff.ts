@@ -16,7 +16,7 @@ export const diffCommand = (setExit: (c: number) => void): CommandModule<object,
       .option('json', { type: 'boolean', default: false, describe: 'Machine-readable diff' })
       .example('$0 diff accredited/ reports/run-2026-11-25', 'Newly failing and newly passing tests, catalogue changes; exit 1 on a regression') as never,
   handler: async (args) => {
-    const { diffRuns, diffText, loadRun } = await import('../../evidence/diff.js');
+    const { diffRuns, diffText, loadRun } = await import('../../harness/evidence/diff.js');
     const d = diffRuns(await loadRun(args.baseline), await loadRun(args.run));
     process.stdout.write(args.json ? JSON.stringify(d, null, 2) + '\n' : diffText(d));
     setExit(d.regression ? 1 : 0);

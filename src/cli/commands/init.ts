@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { ConfigError } from '../../engine/config-error.js';
-import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../engine/source-system-types.js';
+import { ConfigError } from '../../harness/model/config-error.js';
+import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../harness/model/source-system-types.js';
 
 interface Args {
   out: string;
@@ -21,7 +21,7 @@ export const initCommand = (): CommandModule<object, Args> => ({
       .example('$0 init --source-system education', 'A statement for a school information system') as never,
   handler: async (args) => {
     if (existsSync(args.out) && !args.force) throw new ConfigError(`${args.out} exists: use --force to overwrite`);
-    const { statementTemplate } = await import('../../engine/statement.js');
+    const { statementTemplate } = await import('../../harness/model/statement.js');
     await writeFile(args.out, statementTemplate(args['source-system']));
     console.log(`Wrote ${args.out}. Edit the capabilities and sut.driverUrl, then: ics-conformance run --config ${args.out}`);
   },

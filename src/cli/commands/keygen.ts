@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../../engine/config-error.js';
+import { ConfigError } from '../../harness/model/config-error.js';
 
 interface Args {
   out: string;
@@ -23,7 +23,7 @@ export const keygenCommand = (): CommandModule<object, Args> => ({
     const priv = join(args.out, `${args.name}.pem`);
     const pub = join(args.out, `${args.name}.pub.pem`);
     if (!args.force && (existsSync(priv) || existsSync(pub))) throw new ConfigError(`${priv} or ${pub} already exists: give --force to replace it, or another --out`);
-    const { generateSigningKeys } = await import('../../evidence/signing.js');
+    const { generateSigningKeys } = await import('../../harness/evidence/signing.js');
     const keys = generateSigningKeys();
     await mkdir(args.out, { recursive: true });
     await writeFile(priv, keys.privateKey, { mode: 0o600 });

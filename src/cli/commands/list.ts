@@ -10,7 +10,7 @@ export const listCommand = (): CommandModule<object, Args> => ({
   builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Machine-readable output' }) as never,
   handler: async (args) => {
     const { ALL_SUITES } = await import('../../../suites/index.js');
-    const { REQUIREMENTS, CATALOGUE_VERSION } = await import('../../engine/catalogue.js');
+    const { REQUIREMENTS, CATALOGUE_VERSION } = await import('../../harness/model/catalogue.js');
     const suites = ALL_SUITES.map((s) => ({
       id: s.id,
       title: s.title,

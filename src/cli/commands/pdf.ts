@@ -18,7 +18,7 @@ export const pdfCommand = (setExit: (c: number) => void): CommandModule<object, 
   handler: async (args) => {
     const { existsSync, statSync } = await import('node:fs');
     const { basename, dirname, join, resolve } = await import('node:path');
-    const { findBrowser, printPdf, BROWSER_CANDIDATES } = await import('../../reporters/pdf.js');
+    const { findBrowser, printPdf, BROWSER_CANDIDATES } = await import('../../harness/reporters/pdf.js');
     const given = resolve(args.run);
     const html = existsSync(given) && statSync(given).isDirectory() ? join(given, 'report.html') : given;
     if (!existsSync(html)) {

@@ -1,9 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { ConfigError } from '../../engine/config-error.js';
-import type { Statement } from '../../engine/statement.js';
-import type { RunningServer } from '../../server.js';
+import { ConfigError } from '../../harness/model/config-error.js';
+import type { Statement } from '../../harness/model/statement.js';
+import type { RunningServer } from '../../mock-server/server.js';
 import { withBundleOptions, type BundleArgs } from '../report-options.js';
 import { withSelectionOptions, selectionOf, type SelectionArgs } from '../selection-options.js';
 
@@ -57,7 +57,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
       .example('$0 run --interactive --mock-host 0.0.0.0 --mock-port 4010 --public-url http://harness.example:4010', 'Witnessed session') as never,
   handler: async (args) => {
     if (!existsSync(args.config)) throw Object.assign(new ConfigError(`no conformance statement at ${args.config}: write one with \`ics-conformance init\``), { exitCode: 2 });
-    const [{ loadStatement, fromEnv }, { makeReporters, prepareBundle, writeBundle }] = await Promise.all([import('../../engine/statement.js'), import('../options.js')]);
+    const [{ loadStatement, fromEnv }, { makeReporters, prepareBundle, writeBundle }] = await Promise.all([import('../../harness/model/statement.js'), import('../options.js')]);
     const statement: Statement = loadStatement(args.config);
     const env = fromEnv(process.env);
     const sutText = args.sut ?? env.driverUrl ?? statement.sut?.driverUrl;
@@ -69,17 +69,17 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
     if (mockUrl && !controlToken) throw new ConfigError('--mock-url needs the server\'s control token (--control-token or $ICS_CONTROL_TOKEN)');
     const [{ HttpDriver }, { InteractiveDriver, terminalPrompter }, { MockClient }, { runSuites, selectTests }, { startServer }, { ALL_SUITES }, { applySelection, partialReason, partialSummary }, resume, { preflight, PreflightError }, { listenFailure }, { terminalSafe }, { withHardChildren }] =
       await Promise.all([
-        import('../../engine/driver.js'),
-        import('../../engine/interactive.js'),
-        import('../../engine/mock-client.js'),
-        import('../../engine/runner.js'),
-        import('../../server.js'),
+        import('../../harness/engine/driver.js'),
+        import('../../harness/engine/interactive.js'),
+        import('../../harness/engine/mock-client.js'),
+        import('../../harness/engine/runner.js'),
+        import('../../mock-server/server.js'),
         import('../../../suites/index.js'),
-        import('../../engine/selection.js'),
-        import('../../engine/resume.js'),
-        import('../../engine/preflight.js'),
+        import('../../harness/engine/selection.js'),
+        import('../../harness/app/resume.js'),
+        import('../../harness/engine/preflight.js'),
         import('../ports.js'),
-        import('../../core/terminal.js'),
+        import('../../platform/terminal.js'),
         import('../../../suites/hard-children.js'),
       ]);
     // Selection, statement and resume mistakes are usage errors, found before anything starts.

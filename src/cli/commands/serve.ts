@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import type { EnsuredPki } from '../../tls/pki.js';
-import { ConfigError } from '../../engine/config-error.js';
+import type { EnsuredPki } from '../../mock-server/tls/pki.js';
+import { ConfigError } from '../../harness/model/config-error.js';
 
 interface Args {
   port: number;
@@ -43,9 +43,9 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       .example('$0 serve --tls tls', 'https://127.0.0.1:4010; ContactPoint and National eCAF require a client certificate from tls/') as never,
   handler: async (args) => {
     const [{ startServer }, { DEFAULT_SESSION_ID, demoClients }, { ensureTestPki, TEST_CA_NAME }, { logExchanges }] = await Promise.all([
-      import('../../server.js'),
-      import('../../mock.js'),
-      import('../../tls/pki.js'),
+      import('../../mock-server/server.js'),
+      import('../../mock-server/mock.js'),
+      import('../../mock-server/tls/pki.js'),
       import('../exchange-log.js'),
     ]);
     const { listenFailure } = await import('../ports.js');

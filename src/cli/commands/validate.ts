@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { existsSync } from 'node:fs';
-import type { Statement } from '../../engine/statement.js';
+import type { Statement } from '../../harness/model/statement.js';
 import { withReportOptions, type ReportArgs } from '../report-options.js';
 
 interface Args extends ReportArgs {
@@ -21,8 +21,8 @@ export const validateCommand = (setExit: (c: number) => void): CommandModule<obj
       .example('$0 validate proxy-capture.har --reporter console', '') as never,
   handler: async (args) => {
     const [{ judgeCapture, loadCapture }, { loadStatement }, { makeReporters, writeReports }] = await Promise.all([
-      import('../../engine/offline.js'),
-      import('../../engine/statement.js'),
+      import('../../harness/app/offline.js'),
+      import('../../harness/model/statement.js'),
       import('../options.js'),
     ]);
     const statement: Statement = existsSync(args.config)

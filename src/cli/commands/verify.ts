@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { readFile, stat } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
-import { ConfigError } from '../../engine/config-error.js';
+import { ConfigError } from '../../harness/model/config-error.js';
 
 interface Args {
   dir: string;
@@ -33,7 +33,7 @@ export const verifyCommand = (setExit: (c: number) => void): CommandModule<objec
   handler: async (args) => {
     const isDir = await stat(args.dir).then((s) => s.isDirectory(), () => false);
     if (!isDir) throw new ConfigError(`${args.dir} is not a directory: give the run directory that holds manifest.json`);
-    const [{ verifyBundle, verifyText }, { loadPublicKey }] = await Promise.all([import('../../evidence/verify.js'), import('../../evidence/signing.js')]);
+    const [{ verifyBundle, verifyText }, { loadPublicKey }] = await Promise.all([import('../../harness/evidence/verify.js'), import('../../harness/evidence/signing.js')]);
     const read = async (flag: string, file: string) => {
       try {
         return await readFile(file, 'utf8');
@@ -65,7 +65,7 @@ export const verifyCommand = (setExit: (c: number) => void): CommandModule<objec
     }
     let statement: unknown;
     if (args['expect-statement']) {
-      const { parseStatement } = await import('../../engine/statement.js');
+      const { parseStatement } = await import('../../harness/model/statement.js');
       statement = parseStatement(await read('expect-statement', args['expect-statement']), args['expect-statement']);
     }
     const expect = {

@@ -1,0 +1,31 @@
+/**
+ * The result as it goes into the evidence: credentials masked, the privacy scan attached. Every
+ * reporter and the bundle read this form, so no output can leak what another masks.
+ */
+import type { RunResult } from './result.js';
+import { maskSecrets } from './mask.js';
+import { scanPrivacy, type PrivacyReport } from './privacy.js';
+
+/** RunResult plus what the evidence step adds (optional in the schema, so older results still validate). */
+export interface EvidenceResult extends RunResult {
+  privacy?: PrivacyReport;
+}
+
+const PREPARED = Symbol.for('ics-conformance.evidence.prepared');
+
+/**
+ * Masks credentials and runs the privacy scan. Idempotent (an already prepared result is returned as is).
+ * @example const safe = prepareResult(await runDemo()); safe.privacy?.findings.length // 0
+ */
+export function prepareResult(result: RunResult): EvidenceResult {
+  if ((result as unknown as Record<symbol, unknown>)[PREPARED]) return result as EvidenceResult;
+  const masked = maskSecrets(result);
+  const out: EvidenceResult = { ...masked, privacy: scanPrivacy(masked) };
+  Object.defineProperty(out, PREPARED, { value: true, enumerable: false });
+  return out;
+}
+
+/** The privacy report of a result: the attached one, or a scan now. */
+export function privacyOf(result: RunResult): PrivacyReport {
+  return (result as EvidenceResult).privacy ?? scanPrivacy(result);
+}
