@@ -6,7 +6,38 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly', fetch: 'readonly', AbortController: 'readonly', ReadableStream: 'readonly' } },
+    // Type-aware rules, the ones that catch real faults: a promise nobody awaits or handles, a promise
+    // where a callback or a condition is expected, awaiting what is not a promise.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      '@typescript-eslint/no-for-in-array': 'error',
+    },
+  },
+  {
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        Response: 'readonly',
+        Request: 'readonly',
+        Headers: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        ReadableStream: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -36,7 +67,22 @@ export default tseslint.config(
           patterns: [
             { group: ['msw/*', '**/adapters/**'], message: 'only the adapters know the HTTP framework' },
             {
-              group: ['**/mocks/**', '**/fixtures/**', '**/suites/**', '**/reference-ics/**', '**/mock-server/**', '**/harness/**', '**/engine/**', '**/evidence/**', '**/reporters/**', '**/driver-api/**', '**/control/**', '**/workers/**', '**/cli/**', '**/console/**'],
+              group: [
+                '**/mocks/**',
+                '**/fixtures/**',
+                '**/suites/**',
+                '**/reference-ics/**',
+                '**/mock-server/**',
+                '**/harness/**',
+                '**/engine/**',
+                '**/evidence/**',
+                '**/reporters/**',
+                '**/driver-api/**',
+                '**/control/**',
+                '**/workers/**',
+                '**/cli/**',
+                '**/console/**',
+              ],
               message: 'the platform imports no layer above it (docs/decisions/0045-layers.md)',
             },
           ],

@@ -2,7 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'mocks/**/*.test.ts', 'fixtures/**/*.test.ts', 'suites/**/*.test.ts', 'reference-ics/**/*.test.ts'],
+    include: [
+      'test/**/*.test.ts',
+      'src/**/*.test.ts',
+      'mocks/**/*.test.ts',
+      'fixtures/**/*.test.ts',
+      'suites/**/*.test.ts',
+      'reference-ics/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

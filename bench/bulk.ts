@@ -71,9 +71,17 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
   if (!statSync(feed, { throwIfNoEntry: false })) await writeFeed(feed, o.lines);
   const generatorMs = performance.now() - g;
   const bytesSent = statSync(feed).size;
-  o.log(`bulk: ${o.lines.toLocaleString('en-GB')} lines (${(bytesSent / 2 ** 30).toFixed(2)} GiB) in ${feed}, generated in ${(generatorMs / 1000).toFixed(1)} s`);
-  const server = await serveMocks({ data: join(o.tmp, o.cli ? 'bulk-baseline.sqlite' : 'bulk.sqlite'), controlToken: 'bench', ...(o.cli ? { cli: o.cli } : {}) });
-  o.log(`bulk${o.cli ? ` (baseline build ${o.cli})` : ''}: ${o.lines.toLocaleString('en-GB')} lines to ${server.url}/contactpoint/v1/involvements/bulk (limit ${o.timeoutS} s)`);
+  o.log(
+    `bulk: ${o.lines.toLocaleString('en-GB')} lines (${(bytesSent / 2 ** 30).toFixed(2)} GiB) in ${feed}, generated in ${(generatorMs / 1000).toFixed(1)} s`,
+  );
+  const server = await serveMocks({
+    data: join(o.tmp, o.cli ? 'bulk-baseline.sqlite' : 'bulk.sqlite'),
+    controlToken: 'bench',
+    ...(o.cli ? { cli: o.cli } : {}),
+  });
+  o.log(
+    `bulk${o.cli ? ` (baseline build ${o.cli})` : ''}: ${o.lines.toLocaleString('en-GB')} lines to ${server.url}/contactpoint/v1/involvements/bulk (limit ${o.timeoutS} s)`,
+  );
   let answered = 0;
   let failed = 0;
   let partial = false;
@@ -156,7 +164,9 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     generatorS: generatorMs / 1000,
     bytesSent,
     // Whether the server was the bottleneck: its CPU time (every thread) over the wall time, in cores.
-    ...(cpu0 !== undefined && cpu1 !== undefined && answered > 0 ? { serverCpuUsPerLine: Math.round((cpu1 - cpu0) / answered), serverCores: (cpu1 - cpu0) / 1e6 / wallS } : {}),
+    ...(cpu0 !== undefined && cpu1 !== undefined && answered > 0
+      ? { serverCpuUsPerLine: Math.round((cpu1 - cpu0) / answered), serverCores: (cpu1 - cpu0) / 1e6 / wallS }
+      : {}),
     // What generating, sending and reading back cost this process: the other claim on the two cores.
     ...(answered > 0 ? { clientCpuUsPerLine: Math.round((client.user + client.system) / answered) } : {}),
   };

@@ -21,6 +21,8 @@ export async function runDemoBench(o: { runs: number; log: (line: string) => voi
   const medianS = sorted[Math.floor(sorted.length / 2)]!;
   const s = last!.summary;
   const result = { runsS, medianS, tests: s.total, passed: s.PASSED, exitCode: s.exitCode };
-  o.log(`demo: ${runsS.map((r) => r.toFixed(2)).join(' s, ')} s (median ${medianS.toFixed(2)} s), ${result.passed}/${result.tests} passed, exit ${result.exitCode}`);
+  o.log(
+    `demo: ${runsS.map((r) => r.toFixed(2)).join(' s, ')} s (median ${medianS.toFixed(2)} s), ${result.passed}/${result.tests} passed, exit ${result.exitCode}`,
+  );
   return result;
 }

@@ -80,7 +80,10 @@ function combine(subject: string, rounds: LoadFigures[]): Figures {
   const sum = (k: 'ok2xx' | 'non2xx' | 'errors' | 'timeouts' | 'durationS') => rounds.reduce((n, r) => n + r[k], 0);
   const statusCodes: Record<string, number> = {};
   for (const r of rounds) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
-  const cpu = rounds.map((r) => r.cpuUsPerRequest).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
+  const cpu = rounds
+    .map((r) => r.cpuUsPerRequest)
+    .filter((c): c is number => c !== undefined)
+    .sort((a, b) => a - b);
   return {
     ...mid,
     subject,
@@ -106,7 +109,9 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
   const headers = { 'content-type': 'application/json', authorization: 'Bearer demo-ics' };
   // Enough distinct messages that the mock never sees a recycled body within its run.
   const pool = new BodyPool(Number(process.env.ICS_BENCH_POOL ?? 150_000));
-  o.log(`ingest: ${o.connections} connections, ${o.warmupS} s warm-up, then ${o.rounds} rounds of ${o.durationS} s per server, ${pool.size} distinct messages`);
+  o.log(
+    `ingest: ${o.connections} connections, ${o.warmupS} s warm-up, then ${o.rounds} rounds of ${o.durationS} s per server, ${pool.size} distinct messages`,
+  );
 
   // The mock services first: their OpenAPI document is what Prism serves.
   const prismDoc = join(o.tmp, 'prism-openapi.json');
@@ -117,24 +122,48 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
   subjects.push({ key: 'ours', name: 'ics-conformance serve --data (validated, stored)', child: oursChild, next: pool.cursor() });
   await prismDocument(oursChild.url, prismDoc);
   if (o.baselineCli)
-    subjects.push({ key: 'baseline', name: `baseline build (${o.baselineCli})`, child: await serveMocks({ data: baselineData, controlToken: 'bench', cli: o.baselineCli }), next: pool.cursor() });
+    subjects.push({
+      key: 'baseline',
+      name: `baseline build (${o.baselineCli})`,
+      child: await serveMocks({ data: baselineData, controlToken: 'bench', cli: o.baselineCli }),
+      next: pool.cursor(),
+    });
   const prism = prismInfo();
   const port = await freePort();
   subjects.push({
     key: 'prism',
     name: `Prism ${prism.version} (prism mock -v silent)`,
-    child: await spawnNode('prism', [prism.bin, 'mock', '-h', '127.0.0.1', '-p', String(port), '-v', 'silent', prismDoc], { probePort: port, timeoutMs: 60_000 }),
+    child: await spawnNode('prism', [prism.bin, 'mock', '-h', '127.0.0.1', '-p', String(port), '-v', 'silent', prismDoc], {
+      probePort: port,
+      timeoutMs: 60_000,
+    }),
     next: pool.cursor(),
   });
-  subjects.push({ key: 'express', name: 'bare express route, 202, body unread', child: await spawnNode('bare express', [join(BENCH_DIST, 'servers/bare-express.js')], { ready: /listening (http:\S+)/ }), next: pool.cursor() });
-  subjects.push({ key: 'machine', name: 'bare node:http, body read + JSON.parse', child: await spawnNode('bare node:http', [join(BENCH_DIST, 'servers/bare-http.js')], { ready: /listening (http:\S+)/ }), next: pool.cursor() });
+  subjects.push({
+    key: 'express',
+    name: 'bare express route, 202, body unread',
+    child: await spawnNode('bare express', [join(BENCH_DIST, 'servers/bare-express.js')], { ready: /listening (http:\S+)/ }),
+    next: pool.cursor(),
+  });
+  subjects.push({
+    key: 'machine',
+    name: 'bare node:http, body read + JSON.parse',
+    child: await spawnNode('bare node:http', [join(BENCH_DIST, 'servers/bare-http.js')], { ready: /listening (http:\S+)/ }),
+    next: pool.cursor(),
+  });
 
   const rounds = new Map<Subject['key'], LoadFigures[]>(subjects.map((s) => [s.key, []]));
   let warmAcks = { ours: 0, baseline: 0 };
   try {
     for (const s of subjects) {
       if (o.warmupS <= 0) continue;
-      const w = await load(`${s.name} (warm-up)`, { url: s.child.url + INGEST_PATH, connections: o.connections, durationS: o.warmupS, headers, body: s.next });
+      const w = await load(`${s.name} (warm-up)`, {
+        url: s.child.url + INGEST_PATH,
+        connections: o.connections,
+        durationS: o.warmupS,
+        headers,
+        body: s.next,
+      });
       if (s.key === 'ours' || s.key === 'baseline') warmAcks = { ...warmAcks, [s.key]: w.ok2xx };
     }
     for (let r = 0; r < o.rounds; r++) {
@@ -147,7 +176,9 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
         // CPU a request is steadier than requests/s on a VM whose speed drifts: both are reported.
         if (cpu0 !== undefined && cpu1 !== undefined && answered > 0) f.cpuUsPerRequest = Math.round((cpu1 - cpu0) / answered);
         rounds.get(s.key)!.push(f);
-        o.log(`  round ${r + 1}  ${s.name.padEnd(48)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}  errors ${f.errors}`);
+        o.log(
+          `  round ${r + 1}  ${s.name.padEnd(48)} ${String(f.rps).padStart(6)} req/s  p50 ${f.p50Ms} ms  p99 ${f.p99Ms} ms  non-2xx ${f.non2xx}  errors ${f.errors}`,
+        );
       }
     }
   } finally {
@@ -158,7 +189,9 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     const db = new Database(file);
     // Builds before decision 0007 kept one row per message in cp_messages.
     const hasLog = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'cp_log'").get() !== undefined;
-    const n = (db.prepare(hasLog ? "SELECT COUNT(*) AS n FROM cp_log WHERE kind <> 'resolve'" : 'SELECT COUNT(*) AS n FROM cp_messages').get() as { n: number }).n;
+    const n = (
+      db.prepare(hasLog ? "SELECT COUNT(*) AS n FROM cp_log WHERE kind <> 'resolve'" : 'SELECT COUNT(*) AS n FROM cp_messages').get() as { n: number }
+    ).n;
     db.close();
     o.log(`  ${subject}: stored ${n} >= acknowledged ${acknowledged}`);
     if (n < acknowledged) throw new Error(`ingest: ${acknowledged} messages acknowledged but only ${n} stored`);
@@ -177,7 +210,9 @@ export async function runIngest(o: IngestOptions): Promise<IngestResult> {
     express: get('express'),
     prism: prismFigures,
     ours: { ...ours, ...stored(data, 'ics-conformance', warmAcks.ours + ours.ok2xx) },
-    ...(o.baselineCli ? { baseline: { ...get('baseline'), ...stored(baselineData, 'baseline', warmAcks.baseline + get('baseline').ok2xx), cli: o.baselineCli } } : {}),
+    ...(o.baselineCli
+      ? { baseline: { ...get('baseline'), ...stored(baselineData, 'baseline', warmAcks.baseline + get('baseline').ok2xx), cli: o.baselineCli } }
+      : {}),
     // Ratios of the medians: a round's own ratio pairs loads that ran minutes apart in a rotating order.
     vsPrism: ours.rps / prismFigures.rps,
     vsExpress: ours.rps / get('express').rps,

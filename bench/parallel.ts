@@ -30,7 +30,13 @@ type Verdicts = Map<string, string>;
 async function oneRun(mockUrl: string, controlToken: string): Promise<Verdicts> {
   const sut = await startReferenceIcs({ port: 0 });
   try {
-    const result = await runSuites({ statement: referenceStatement(), driver: new HttpDriver(sut.url), mock: new MockClient(mockUrl, controlToken), mockPublicUrl: mockUrl, suites: ALL_SUITES });
+    const result = await runSuites({
+      statement: referenceStatement(),
+      driver: new HttpDriver(sut.url),
+      mock: new MockClient(mockUrl, controlToken),
+      mockPublicUrl: mockUrl,
+      suites: ALL_SUITES,
+    });
     return new Map(result.tests.map((t) => [t.id, t.status]));
   } finally {
     await sut.close();
@@ -60,7 +66,11 @@ export async function runParallelBench(o: { tmp: string; runs: number; log: (lin
         const next = messages.next();
         if (next.done) break;
         const started = performance.now();
-        const res = await fetch(`${mocks.url}/contactpoint/v1/involvements`, { method: 'POST', headers: { authorization: `Bearer ${probeToken}`, 'content-type': 'application/json' }, body: JSON.stringify(next.value) });
+        const res = await fetch(`${mocks.url}/contactpoint/v1/involvements`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${probeToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(next.value),
+        });
         await res.arrayBuffer();
         latencies.push(performance.now() - started);
         if (res.status >= 300) non2xx++;
@@ -92,10 +102,18 @@ export async function runParallelBench(o: { tmp: string; runs: number; log: (lin
       parallelS,
       equal,
       differences,
-      probe: { requests: latencies.length, p50Ms: round(quantile(sorted, 0.5)), p99Ms: round(quantile(sorted, 0.99)), maxMs: round(sorted.at(-1) ?? 0), non2xx },
+      probe: {
+        requests: latencies.length,
+        p50Ms: round(quantile(sorted, 0.5)),
+        p99Ms: round(quantile(sorted, 0.99)),
+        maxMs: round(sorted.at(-1) ?? 0),
+        non2xx,
+      },
       tests: single.size,
     };
-    o.log(`parallel: ${o.runs} runs at once ${parallelS.toFixed(1)} s (${(parallelS / singleS).toFixed(1)}x one run), ${equal}/${o.runs} with the single run's verdicts; probe ${latencies.length} requests, p99 ${result.probe.p99Ms} ms`);
+    o.log(
+      `parallel: ${o.runs} runs at once ${parallelS.toFixed(1)} s (${(parallelS / singleS).toFixed(1)}x one run), ${equal}/${o.runs} with the single run's verdicts; probe ${latencies.length} requests, p99 ${result.probe.p99Ms} ms`,
+    );
     for (const d of differences.slice(0, 20)) o.log(`  ${d}`);
     return result;
   } finally {

@@ -87,7 +87,13 @@ async function main(): Promise<void> {
     let bulkBaseline: BulkResult | undefined;
     if (only.has('bulk')) bulk = await runBulk({ tmp, lines: Number(values['bulk-lines']), timeoutS: Number(values['bulk-timeout']), log });
     if (only.has('bulk') && values.baseline)
-      bulkBaseline = await runBulk({ tmp, lines: Number(values['bulk-lines']), timeoutS: Number(values['bulk-timeout']), log, cli: resolve(values.baseline) });
+      bulkBaseline = await runBulk({
+        tmp,
+        lines: Number(values['bulk-lines']),
+        timeoutS: Number(values['bulk-timeout']),
+        log,
+        cli: resolve(values.baseline),
+      });
     if (only.has('demo')) demo = await runDemoBench({ runs: Number(values['demo-runs']), log });
     if (only.has('fixtures')) fixtures = runFixturesBench({ count: Number(values.fixtures), log });
     if (only.has('parallel')) parallel = await runParallelBench({ tmp, runs: Number(values['parallel-runs']), log });
@@ -105,7 +111,9 @@ async function main(): Promise<void> {
       results: { ingest, bulk, ...(bulkBaseline ? { bulkBaseline } : {}), demo, fixtures, parallel },
     };
     writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
-    console.log(`\nics-conformance benchmarks, ${m.date.slice(0, 10)}: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, loopback; load average ${loadAtStart[0]} at start, ${m.loadavg[0]} at end\n`);
+    console.log(
+      `\nics-conformance benchmarks, ${m.date.slice(0, 10)}: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, loopback; load average ${loadAtStart[0]} at start, ${m.loadavg[0]} at end\n`,
+    );
     console.log(renderTable(rows));
     log(`\n${rows.filter((r) => r.met === false).length} target(s) not met; ${report.elapsedS.toFixed(0)} s in all; written: ${out}`);
   } finally {
@@ -164,7 +172,9 @@ export function tableRows(r: {
     });
   }
   if (bulk) {
-    const wall = bulk.partial ? `${bulk.error ? 'failed' : 'cut'} at ${bulk.wallS.toFixed(1)} s, projected ${bulk.projectedS.toFixed(0)} s` : `${bulk.wallS.toFixed(1)} s`;
+    const wall = bulk.partial
+      ? `${bulk.error ? 'failed' : 'cut'} at ${bulk.wallS.toFixed(1)} s, projected ${bulk.projectedS.toFixed(0)} s`
+      : `${bulk.wallS.toFixed(1)} s`;
     rows.push({
       measure: 'bulk NDJSON feed',
       subject: `${int(bulk.lines)} lines, file store, wall time`,

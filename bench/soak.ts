@@ -47,7 +47,18 @@ type Sample = { t: number; rss: number; indexBytes: number; children: number };
 const CONTROL = 'soak-control';
 const FEED = '/contactpoint/v1/involvements';
 
-type Kind = 'feed-new' | 'feed-update' | 'feed-repeat' | 'search' | 'read' | 'bulk' | 'bad-json' | 'bad-type' | 'bad-check-digit' | 'no-credentials' | 'forbidden';
+type Kind =
+  | 'feed-new'
+  | 'feed-update'
+  | 'feed-repeat'
+  | 'search'
+  | 'read'
+  | 'bulk'
+  | 'bad-json'
+  | 'bad-type'
+  | 'bad-check-digit'
+  | 'no-credentials'
+  | 'forbidden';
 const MIX: Array<[Kind, number]> = [
   ['feed-new', 34],
   ['feed-update', 10],
@@ -121,7 +132,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       case 'feed-update': {
         const prev = pick(sent);
         if (!prev) return one('feed-new');
-        const msg: InvolvementMessage = { ...prev, messageId: randomUUID(), sentAt: new Date(Date.parse(prev.sentAt) + 60_000).toISOString().replace('.000Z', 'Z') };
+        const msg: InvolvementMessage = {
+          ...prev,
+          messageId: randomUUID(),
+          sentAt: new Date(Date.parse(prev.sentAt) + 60_000).toISOString().replace('.000Z', 'Z'),
+        };
         const a = await call('POST', FEED, feedHeaders, JSON.stringify(msg));
         if (a.status === 202) remember(sent, msg);
         return a;
@@ -156,7 +171,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const msg = nextNew();
         const nhs = msg.child.identifiers.nhsNumber ?? '9990000018';
         const wrong = nhs.slice(0, 9) + String((Number(nhs[9]) + 1) % 10);
-        return call('POST', FEED, feedHeaders, JSON.stringify({ ...msg, child: { ...msg.child, identifiers: { ...msg.child.identifiers, nhsNumber: wrong } } }));
+        return call(
+          'POST',
+          FEED,
+          feedHeaders,
+          JSON.stringify({ ...msg, child: { ...msg.child, identifiers: { ...msg.child.identifiers, nhsNumber: wrong } } }),
+        );
       }
       case 'no-credentials':
         return call('POST', FEED, { 'content-type': 'application/json' }, JSON.stringify(nextNew()));
@@ -185,7 +205,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const sampler = setInterval(() => {
     void sample().then((last) => {
       if (last)
-        o.log(`  soak ${String(last.t).padStart(4)} s: RSS ${mib(last.rss)} (indexes ${mib(last.indexBytes)}, ${int(last.children)} children), ${int(total)} requests, ${serverErrors} 5xx, ${connectionErrors} connection errors`);
+        o.log(
+          `  soak ${String(last.t).padStart(4)} s: RSS ${mib(last.rss)} (indexes ${mib(last.indexBytes)}, ${int(last.children)} children), ${int(total)} requests, ${serverErrors} 5xx, ${connectionErrors} connection errors`,
+        );
     });
   }, 10_000);
   void server.exited.then(() => {
@@ -212,8 +234,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   clearInterval(sampler);
   if (!crashed) await sample();
 
-  const journalAnswer = crashed ? undefined : await call('GET', '/control/v1/sessions/default/journal?limit=1', { authorization: `Bearer ${CONTROL}` });
-  const page = journalAnswer ? (JSON.parse(journalAnswer.text) as { entries: Array<{ seq: number }>; dropped: number; retentionLimit: number }) : undefined;
+  const journalAnswer = crashed
+    ? undefined
+    : await call('GET', '/control/v1/sessions/default/journal?limit=1', { authorization: `Bearer ${CONTROL}` });
+  const page = journalAnswer
+    ? (JSON.parse(journalAnswer.text) as { entries: Array<{ seq: number }>; dropped: number; retentionLimit: number })
+    : undefined;
   const health = crashed ? undefined : await call('GET', '/health', {});
   if (!health || health.status !== 200) crashed = true;
   agent.destroy();
@@ -237,15 +263,29 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const oldestSeq = page?.entries[0]?.seq ?? 0;
   const journal = { dropped: page?.dropped ?? 0, retentionLimit: page?.retentionLimit ?? 0, oldestSeq };
 
-  const win = (a: number, b: number) => `${Math.round(a / 60 * 10) / 10}-${Math.round(b / 60 * 10) / 10} min`;
+  const win = (a: number, b: number) => `${Math.round((a / 60) * 10) / 10}-${Math.round((b / 60) * 10) / 10} min`;
   const statusLine = (kind: string) =>
     Object.entries(requests[kind] ?? {})
       .sort()
       .map(([s, n]) => `${s}: ${int(n)}`)
       .join(', ');
   const rows: Row[] = [
-    ...MIX.map(([kind]) => ({ measure: 'soak traffic', subject: kind, result: int(Object.values(requests[kind] ?? {}).reduce((a, b) => a + b, 0)), detail: statusLine(kind), target: '', met: null })),
-    { measure: 'soak', subject: 'requests, 5xx, connection errors', result: int(total), detail: `${serverErrors} 5xx, ${connectionErrors} connection errors, server ${crashed ? 'CRASHED' : 'up (GET /health 200)'}`, target: 'no 5xx, no crash', met: serverErrors === 0 && !crashed },
+    ...MIX.map(([kind]) => ({
+      measure: 'soak traffic',
+      subject: kind,
+      result: int(Object.values(requests[kind] ?? {}).reduce((a, b) => a + b, 0)),
+      detail: statusLine(kind),
+      target: '',
+      met: null,
+    })),
+    {
+      measure: 'soak',
+      subject: 'requests, 5xx, connection errors',
+      result: int(total),
+      detail: `${serverErrors} 5xx, ${connectionErrors} connection errors, server ${crashed ? 'CRASHED' : 'up (GET /health 200)'}`,
+      target: 'no 5xx, no crash',
+      met: serverErrors === 0 && !crashed,
+    },
     {
       measure: 'soak memory',
       subject: `server RSS less the directory's indexes, mean ${win(durationS - w, durationS)} vs ${win(w, 2 * w)}`,
@@ -258,7 +298,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       measure: 'soak memory',
       subject: 'the directory: children held and index size',
       result: `${int(last?.children ?? 0)} children`,
-      detail: first && last ? `indexes ${mib(first.indexBytes)} -> ${mib(last.indexBytes)} for ${int(first.children)} -> ${int(last.children)} children` : 'no samples',
+      detail:
+        first && last
+          ? `indexes ${mib(first.indexBytes)} -> ${mib(last.indexBytes)} for ${int(first.children)} -> ${int(last.children)} children`
+          : 'no samples',
       target: '',
       met: null,
     },
@@ -272,5 +315,20 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     },
   ];
   const table = renderTable(rows);
-  return { minutes: o.minutes, journalLimit: o.journalLimit, requests, total, serverErrors, connectionErrors, samples, earlyMeanRss, lateMeanRss, drift, flat, journal, crashed, table };
+  return {
+    minutes: o.minutes,
+    journalLimit: o.journalLimit,
+    requests,
+    total,
+    serverErrors,
+    connectionErrors,
+    samples,
+    earlyMeanRss,
+    lateMeanRss,
+    drift,
+    flat,
+    journal,
+    crashed,
+    table,
+  };
 }

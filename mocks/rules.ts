@@ -28,7 +28,9 @@ function merge<T extends Record<string, ErrorDef>>(...tables: T[]): T {
 }
 
 /** Every problem code: the platform's and each service's. */
-export const ERRORS = merge<Record<string, ErrorDef>>(PLATFORM_ERRORS, CONTACTPOINT_ERRORS, ECAF_ERRORS) as typeof PLATFORM_ERRORS & typeof CONTACTPOINT_ERRORS & typeof ECAF_ERRORS;
+export const ERRORS = merge<Record<string, ErrorDef>>(PLATFORM_ERRORS, CONTACTPOINT_ERRORS, ECAF_ERRORS) as typeof PLATFORM_ERRORS &
+  typeof CONTACTPOINT_ERRORS &
+  typeof ECAF_ERRORS;
 export type ErrorCode = keyof typeof ERRORS;
 
 /** Every rule of every service, with its key in its service's table. */
@@ -65,7 +67,10 @@ export function requirementForItem(service: Service, item: Pick<ProblemItem, 'ru
  * A whole refusal: by its first item when it has one (the item's rule decides, so a practitioner's
  * ICS_ERR_CONSENT_REQUIRED under ECAF-CONSENT-003 is no vendor's ECAF-OUT-002), else by its code.
  */
-export function requirementForProblem(service: Service, problem: { code?: string; errors?: ReadonlyArray<Pick<ProblemItem, 'rule' | 'requirement'>> }): string | undefined {
+export function requirementForProblem(
+  service: Service,
+  problem: { code?: string; errors?: ReadonlyArray<Pick<ProblemItem, 'rule' | 'requirement'>> },
+): string | undefined {
   const first = problem.errors?.[0];
   if (first) return requirementForItem(service, first);
   return problem.code ? requirementForCode(service, problem.code) : undefined;

@@ -22,7 +22,10 @@ import type { Variant } from './variants.js';
 import type { SourceSystemType } from '../src/harness/model/profiles.js';
 
 function problem(res: Response, status: number, title: string, extra: Record<string, unknown> = {}): void {
-  res.status(status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', title, status, ...extra }));
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: 'about:blank', title, status, ...extra }));
 }
 
 function body<T>(schema: TSchema) {
@@ -72,10 +75,10 @@ export function createReferenceIcsApp(ics: ReferenceIcs): express.Express {
     res.status(204).end();
   });
   r.get('/caf-episodes/:ref', (req, res) => {
-    res.json({ episodeRef: req.params.ref, episode: ics.ecaf.get(req.params.ref as string) });
+    res.json({ episodeRef: req.params.ref, episode: ics.ecaf.get(req.params.ref) });
   });
   r.post('/caf-episodes/:ref/transfer', (req, res) => {
-    ics.ecaf.transferOut(req.params.ref as string);
+    ics.ecaf.transferOut(req.params.ref);
     res.status(202).json({});
   });
   r.post('/caf-episodes/:ref/consents', body(CaptureConsent), (req, res) => {
@@ -102,7 +105,11 @@ export function createReferenceIcsApp(ics: ReferenceIcs): express.Express {
   app.use(DRIVER_BASE, r);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof NotFound) return problem(res, 404, err.message);
-    if (err instanceof NotForProfile) return problem(res, 422, 'Not something this kind of system records', { detail: err.message, errors: [{ path: err.path, message: err.message }] });
+    if (err instanceof NotForProfile)
+      return problem(res, 422, 'Not something this kind of system records', {
+        detail: err.message,
+        errors: [{ path: err.path, message: err.message }],
+      });
     if (err instanceof LocalEcafRefusal) return problem(res, err.status, err.message, err.errors.length ? { errors: err.errors } : {});
     if ((err as { type?: string }).type === 'entity.parse.failed') return problem(res, 400, 'Malformed JSON');
     return problem(res, 500, 'Reference ICS error', { detail: (err as Error).message });
@@ -122,7 +129,9 @@ export interface RunningReferenceIcs {
  * @example const sut = await startReferenceIcs({ port: 0, variants: ['drops-end-date'] });
  * @example const school = await startReferenceIcs({ port: 0, profile: 'education', variants: ['bad-upn-check-letter'] });
  */
-export async function startReferenceIcs(opts: { port?: number; host?: string; variants?: Variant[]; profile?: SourceSystemType } = {}): Promise<RunningReferenceIcs> {
+export async function startReferenceIcs(
+  opts: { port?: number; host?: string; variants?: Variant[]; profile?: SourceSystemType } = {},
+): Promise<RunningReferenceIcs> {
   const ics = new ReferenceIcs(new Set(opts.variants ?? []), undefined, opts.profile ?? 'ics');
   const app = createReferenceIcsApp(ics);
   const host = opts.host ?? '127.0.0.1';

@@ -37,7 +37,6 @@ interface InvolvementRecord {
   suppressed?: boolean;
 }
 
-
 function mapStrings<T>(v: T, f: (s: string) => string): T {
   if (typeof v === 'string') return f(v) as T;
   if (Array.isArray(v)) return v.map((x) => mapStrings(x, f)) as T;
@@ -58,7 +57,8 @@ export class NotForProfile extends Error {
 }
 
 /** Age in whole years rounded to the nearest, as a caseload report shows it (the rounds-age variant). */
-const roundedAge = (dob: string, day: string) => Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${dob}T00:00:00Z`)) / (365.25 * 86_400_000));
+const roundedAge = (dob: string, day: string) =>
+  Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${dob}T00:00:00Z`)) / (365.25 * 86_400_000));
 
 export class ReferenceIcs {
   readonly vendor = 'ics-conformance project';
@@ -101,8 +101,12 @@ export class ReferenceIcs {
   registerChild(identity: ChildIdentity): string {
     if (this.variants.has('merges-twins')) {
       // Duplicate detection on surname, date of birth and home: twins become one record.
-      const home = (c: ChildIdentity) => (c.residence.status === 'current' || c.residence.status === 'last-known' ? c.residence.address.postcode : c.residence.status);
-      const same = [...this.children.values()].find((c) => c.identity.name.family === identity.name.family && c.identity.dateOfBirth === identity.dateOfBirth && home(c.identity) === home(identity));
+      const home = (c: ChildIdentity) =>
+        c.residence.status === 'current' || c.residence.status === 'last-known' ? c.residence.address.postcode : c.residence.status;
+      const same = [...this.children.values()].find(
+        (c) =>
+          c.identity.name.family === identity.name.family && c.identity.dateOfBirth === identity.dateOfBirth && home(c.identity) === home(identity),
+      );
       if (same) return same.ref;
     }
     const ref = `C${++this.seq}`;
@@ -121,12 +125,21 @@ export class ReferenceIcs {
   recordInvolvement(childRef: string, recorded: RecordInvolvement): string {
     this.child(childRef);
     if (!this.profile.services.includes(recorded.service))
-      throw new NotForProfile(`${aSystem(this.profile.type)} does not record ${recorded.service} involvements; it records ${this.profile.services.join(', ') || 'CAF episodes only'}`, '/service');
+      throw new NotForProfile(
+        `${aSystem(this.profile.type)} does not record ${recorded.service} involvements; it records ${this.profile.services.join(', ') || 'CAF episodes only'}`,
+        '/service',
+      );
     const ref = `I${++this.seq}`;
-    const sourceRecordId = this.variants.has('other-id-scheme') ? String(100_000 + this.seq).padStart(9, '0') : `REFICS.INV.${ref}.${randomUUID().slice(0, 6)}`;
+    const sourceRecordId = this.variants.has('other-id-scheme')
+      ? String(100_000 + this.seq).padStart(9, '0')
+      : `REFICS.INV.${ref}.${randomUUID().slice(0, 6)}`;
     const inv: InvolvementRecord = { ref, childRef, sourceRecordId, recorded: { ...recorded } };
     if (recorded.caseNote) inv.caseNote = recorded.caseNote;
-    if (this.variants.has('second-referral-not-sent') && [...this.involvements.values()].some((i) => i.childRef === childRef && i.recorded.service === recorded.service)) inv.suppressed = true;
+    if (
+      this.variants.has('second-referral-not-sent') &&
+      [...this.involvements.values()].some((i) => i.childRef === childRef && i.recorded.service === recorded.service)
+    )
+      inv.suppressed = true;
     this.involvements.set(ref, inv);
     this.changed(inv);
     return ref;
@@ -134,7 +147,8 @@ export class ReferenceIcs {
 
   endInvolvement(ref: string, endDate: string): void {
     let inv = this.involvement(ref);
-    if (this.variants.has('end-date-on-first-record')) inv = [...this.involvements.values()].find((i) => i.childRef === inv.childRef && i.recorded.service === inv.recorded.service)!;
+    if (this.variants.has('end-date-on-first-record'))
+      inv = [...this.involvements.values()].find((i) => i.childRef === inv.childRef && i.recorded.service === inv.recorded.service)!;
     inv.endDate = endDate;
     if (this.variants.has('end-not-sent')) return;
     if (this.variants.has('drops-end-date')) {
@@ -173,11 +187,15 @@ export class ReferenceIcs {
     if (v.has('holds-newborns') && child.dateOfBirth >= today) return;
     const r = inv.recorded;
     let contact = r.worker;
-    if (v.has('central-team-contact')) contact = { kind: 'team', teamName: 'Duty and assessment team', organisation: r.worker.organisation, phone: '0300 123 4000' };
+    if (v.has('central-team-contact'))
+      contact = { kind: 'team', teamName: 'Duty and assessment team', organisation: r.worker.organisation, phone: '0300 123 4000' };
     if (v.has('wrong-contact')) contact = { ...contact, phone: '0300 123 4567' };
-    if (v.has('case-note-in-role') && inv.caseNote && contact.kind === 'practitioner') contact = { ...contact, role: `${contact.role}: ${inv.caseNote}`.slice(0, 80) };
-    if (v.has('token-in-body') && contact.kind === 'practitioner') contact = { ...contact, role: this.endpointFor('/contactpoint/')?.token ?? contact.role };
-    if (v.has('end-clears-contact') && inv.endDate) contact = { kind: 'team', teamName: 'Closed records', organisation: 'Records Management Service', phone: '0300 123 4999' };
+    if (v.has('case-note-in-role') && inv.caseNote && contact.kind === 'practitioner')
+      contact = { ...contact, role: `${contact.role}: ${inv.caseNote}`.slice(0, 80) };
+    if (v.has('token-in-body') && contact.kind === 'practitioner')
+      contact = { ...contact, role: this.endpointFor('/contactpoint/')?.token ?? contact.role };
+    if (v.has('end-clears-contact') && inv.endDate)
+      contact = { kind: 'team', teamName: 'Closed records', organisation: 'Records Management Service', phone: '0300 123 4999' };
     if (v.has('contact-without-phone')) contact = { ...contact, phone: undefined } as unknown as typeof contact;
     let identity: ChildIdentity = structuredClone(child);
     const nhs = identity.identifiers.nhsNumber;
@@ -185,7 +203,8 @@ export class ReferenceIcs {
     else if (nhs && v.has('bad-nhs-check-digit')) identity.identifiers.nhsNumber = nhs.slice(0, 9) + ((Number(nhs[9]) + 1) % 10);
     else if (nhs && v.has('spaced-nhs-number')) identity.identifiers.nhsNumber = `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`;
     const upn = identity.identifiers.upn;
-    if (upn && v.has('bad-upn-check-letter')) identity.identifiers.upn = UPN_LETTERS[(UPN_LETTERS.indexOf(upn[0]!) + 1) % UPN_LETTERS.length]! + upn.slice(1);
+    if (upn && v.has('bad-upn-check-letter'))
+      identity.identifiers.upn = UPN_LETTERS[(UPN_LETTERS.indexOf(upn[0]!) + 1) % UPN_LETTERS.length]! + upn.slice(1);
     if (v.has('drops-upn')) delete identity.identifiers.upn;
     if (v.has('drops-former-names')) identity.formerNames = [];
     if (v.has('former-names-reversed')) identity.formerNames = [...identity.formerNames].reverse();
@@ -193,11 +212,23 @@ export class ReferenceIcs {
       identity.residence = { status: 'current', address: { lines: ['Civic Centre', 'High Street'], town: 'Hartlepool', postcode: 'TS24 8AY' } };
     if (v.has('strips-apostrophes')) identity.name = mapStrings(identity.name, (x) => x.replace(/['’]/g, ''));
     if (v.has('truncates-names')) identity.name = mapStrings(identity.name, (x) => x.slice(0, 35).trimEnd());
-    if (v.has('ascii-names')) identity.name = mapStrings(identity.name, (x) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '?'));
-    if (v.has('last-known-as-current') && identity.residence.status === 'last-known') identity.residence = { status: 'current', address: identity.residence.address };
+    if (v.has('ascii-names'))
+      identity.name = mapStrings(identity.name, (x) =>
+        x
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .replace(/[^\x20-\x7e]/g, '?'),
+      );
+    if (v.has('last-known-as-current') && identity.residence.status === 'last-known')
+      identity.residence = { status: 'current', address: identity.residence.address };
     if (v.has('placeholder-nhs-number') && !identity.identifiers.nhsNumber) identity.identifiers.nhsNumber = '9999999999';
     if (v.has('dob-off-by-one')) identity.dateOfBirth = addDays(child.dateOfBirth, -1);
-    if (v.has('decomposed-unicode')) identity = { ...identity, name: mapStrings(identity.name, (x) => x.normalize('NFD')), formerNames: mapStrings(identity.formerNames, (x) => x.normalize('NFD')) };
+    if (v.has('decomposed-unicode'))
+      identity = {
+        ...identity,
+        name: mapStrings(identity.name, (x) => x.normalize('NFD')),
+        formerNames: mapStrings(identity.formerNames, (x) => x.normalize('NFD')),
+      };
     const date = (d: string) => (v.has('timestamp-dates') ? `${d}T00:00:00Z` : d);
     let startDate = r.startDate;
     if (v.has('wrong-start-date')) startDate = today === r.startDate ? addDays(today, -1) : today;
@@ -222,7 +253,9 @@ export class ReferenceIcs {
         startDate: date(startDate),
         leadProfessional: v.has('lead-from-start') || r.leadProfessional,
         ...(endDate ? { endDate: date(endDate) } : {}),
-        ...(sensitive && basis && !v.has('omits-sensitive-basis') && !(inv.endDate && v.has('basis-dropped-on-discharge')) ? { sensitiveBasis: basis } : {}),
+        ...(sensitive && basis && !v.has('omits-sensitive-basis') && !(inv.endDate && v.has('basis-dropped-on-discharge'))
+          ? { sensitiveBasis: basis }
+          : {}),
       },
     };
     if (v.has('sends-case-note') && inv.caseNote) (msg.involvement as Record<string, unknown>).reason = inv.caseNote;
@@ -230,11 +263,19 @@ export class ReferenceIcs {
       const cpId = (answer as { contactPointId?: unknown } | undefined)?.contactPointId;
       if (typeof cpId !== 'string') return;
       if (v.has('reads-child-record')) this.outbox.send('getChild', 'GET', `/contactpoint/v1/children/${encodeURIComponent(cpId)}`);
-      if (v.has('calls-shield')) this.outbox.send('setShielding', 'PUT', `/contactpoint/v1/children/${encodeURIComponent(cpId)}/shielding`, { messageId: randomUUID(), shielded: true });
+      if (v.has('calls-shield'))
+        this.outbox.send('setShielding', 'PUT', `/contactpoint/v1/children/${encodeURIComponent(cpId)}/shielding`, {
+          messageId: randomUUID(),
+          shielded: true,
+        });
     };
-    this.outbox.send('submitInvolvement', 'POST', '/contactpoint/v1/involvements', msg as unknown as Record<string, unknown>, receipt);
+    this.outbox.send('submitInvolvement', 'POST', '/contactpoint/v1/involvements', msg, receipt);
     if (v.has('reads-contactpoint'))
-      this.outbox.send('searchChildren', 'GET', `/contactpoint/v1/children?familyName=${encodeURIComponent(child.name.family)}&dateOfBirth=${child.dateOfBirth}`);
+      this.outbox.send(
+        'searchChildren',
+        'GET',
+        `/contactpoint/v1/children?familyName=${encodeURIComponent(child.name.family)}&dateOfBirth=${child.dateOfBirth}`,
+      );
     if (v.has('reads-other-records')) this.outbox.send('getSourceRecord', 'GET', `/contactpoint/v1/source-records/NOT-MINE-${this.seq}`);
     if (v.has('deletes-other-records')) this.outbox.send('deleteSourceRecord', 'DELETE', `/contactpoint/v1/source-records/NOT-MINE-${this.seq}`);
     if (v.has('opens-national-episode')) this.outbox.send('openEpisode', 'POST', '/ecaf/v1/episodes', { child });

@@ -72,11 +72,13 @@ export class LocalEcaf {
     const assessorId = ep.assessment?.assessedBy ?? ep.leadProfessional ?? ep.tac[0]!.practitionerId;
     const assessor = ep.tac.find((m) => m.practitionerId === assessorId) ?? ep.tac[0]!;
     let contact = assessor.contact;
-    if (this.variants.has('central-team-contact')) contact = { kind: 'team', teamName: 'Early help hub', organisation: contact.organisation, phone: '0300 123 4001' };
+    if (this.variants.has('central-team-contact'))
+      contact = { kind: 'team', teamName: 'Early help hub', organisation: contact.organisation, phone: '0300 123 4001' };
     if (this.variants.has('caf-content-in-indicator') && contact.kind === 'practitioner')
       contact = { ...contact, role: `${contact.role}; needs: ${ep.assessment?.reasonForAssessment ?? ''}`.slice(0, 80) };
     const needs = ep.assessment?.elements.map((e) => e.needs).find((x) => x && x.length > 30);
-    if (update && this.variants.has('caf-content-in-update') && contact.kind === 'practitioner' && needs) contact = { ...contact, role: `Update: ${needs}`.slice(0, 80) };
+    if (update && this.variants.has('caf-content-in-update') && contact.kind === 'practitioner' && needs)
+      contact = { ...contact, role: `Update: ${needs}`.slice(0, 80) };
     const msg: CafIndicatorMessage = {
       messageId: newMessageId(this.variants),
       episodeRef: `REFICS.CAF.${ref}`,
@@ -86,16 +88,17 @@ export class LocalEcaf {
       assessor: contact,
       completedOn: ep.assessment?.completedOn ?? ep.openedOn,
     };
-    this.outbox.send('submitCafIndicator', 'POST', '/contactpoint/v1/caf-indicators', msg as unknown as Record<string, unknown>);
+    this.outbox.send('submitCafIndicator', 'POST', '/contactpoint/v1/caf-indicators', msg);
   }
 
   /** Single-episode transfer into National eCAF: only with consent in force, never partial. */
   transferOut(ref: string): void {
     const ep = structuredClone(this.get(ref));
     if (!consentCovers(ep, this.today(), this.variants.has('ignores-withdrawal')) && !this.variants.has('transfers-without-consent'))
-      throw new LocalEcafRefusal(409, 'no consent in force covers this episode\'s Team Around the Child: capture consent before transferring');
+      throw new LocalEcafRefusal(409, "no consent in force covers this episode's Team Around the Child: capture consent before transferring");
     if (this.variants.has('partial-transfer')) ep.deliveryPlan = [];
-    if (this.variants.has('transfer-trims-assessment') && ep.assessment) ep.assessment.reasonForAssessment = ep.assessment.reasonForAssessment.slice(0, 60);
+    if (this.variants.has('transfer-trims-assessment') && ep.assessment)
+      ep.assessment.reasonForAssessment = ep.assessment.reasonForAssessment.slice(0, 60);
     if (this.variants.has('transfer-redates-consent')) ep.consents = ep.consents.map((c) => ({ ...c, givenOn: this.today() }));
     if (this.variants.has('transfer-unknown-field')) (ep as Record<string, unknown>).caseNotes = 'Local case notes travel with the episode.';
     this.outbox.send('transferEpisodeIn', 'POST', '/ecaf/v1/exchange/transfers', { messageId: newMessageId(this.variants), episode: ep });
@@ -107,7 +110,8 @@ export class LocalEcaf {
     if (known && this.variants.has('refuses-repeat')) throw new LocalEcafRefusal(409, `export ${exportId} was already received`);
     if (known && !this.variants.has('duplicate-import')) return { ref: known, repeat: true };
     const v = validator(ExchangeEpisodeSchema);
-    if (!v(episode) && !this.variants.has('accepts-malformed')) throw new LocalEcafRefusal(422, 'the episode does not match the exchange format', toProblemItems(v.errors, 'ECAF-IN-002', '/episode'));
+    if (!v(episode) && !this.variants.has('accepts-malformed'))
+      throw new LocalEcafRefusal(422, 'the episode does not match the exchange format', toProblemItems(v.errors, 'ECAF-IN-002', '/episode'));
     const ep = structuredClone(episode as ExchangeEpisode);
     if (!this.variants.has('accepts-malformed') && !consentCovers(ep, this.today()) && !this.variants.has('accepts-unconsented-transfer'))
       throw new LocalEcafRefusal(409, 'no consent in force covers this episode: it cannot be received', [
@@ -130,13 +134,29 @@ export class LocalEcaf {
     const batch = episodes.map(([, e]) => {
       if (this.variants.has('consent-date-rewritten')) return { ...e, consents: e.consents.map((c) => ({ ...c, givenOn: this.today() })) };
       if (this.variants.has('fabricates-consent') && e.consents.length === 0)
-        return { ...e, consents: [{ givenBy: { role: 'parent' as const, name: e.child.parentsCarers[0]?.name ?? e.child.name }, givenOn: this.today(), sharing: [...new Set(e.tac.map((m) => m.agency))].map((agency) => ({ agency, information: ['assessment' as const] })), involveParentsCarers: true }] };
+        return {
+          ...e,
+          consents: [
+            {
+              givenBy: { role: 'parent' as const, name: e.child.parentsCarers[0]?.name ?? e.child.name },
+              givenOn: this.today(),
+              sharing: [...new Set(e.tac.map((m) => m.agency))].map((agency) => ({ agency, information: ['assessment' as const] })),
+              involveParentsCarers: true,
+            },
+          ],
+        };
       return e;
     });
-    this.outbox.send('importMigrationBatch', 'POST', '/ecaf/v1/exchange/migrations', { batchRef: `REFICS.MIG.${++this.seq}`, episodes: batch }, (report) => {
-      for (const r of (report as { results?: Array<{ localRef?: string; outcome: string; holdId?: string }> }).results ?? [])
-        if (r.outcome === 'held-for-consent' && r.localRef && r.holdId) this.holds.set(r.localRef, { holdId: r.holdId, released: false });
-    });
+    this.outbox.send(
+      'importMigrationBatch',
+      'POST',
+      '/ecaf/v1/exchange/migrations',
+      { batchRef: `REFICS.MIG.${++this.seq}`, episodes: batch },
+      (report) => {
+        for (const r of (report as { results?: Array<{ localRef?: string; outcome: string; holdId?: string }> }).results ?? [])
+          if (r.outcome === 'held-for-consent' && r.localRef && r.holdId) this.holds.set(r.localRef, { holdId: r.holdId, released: false });
+      },
+    );
   }
 
   /** Consent captured by hand for a migrated episode: record it at National eCAF, then release the hold. */
@@ -149,7 +169,7 @@ export class LocalEcaf {
       this.outbox.send('releaseHeldEpisode', 'POST', `/ecaf/v1/exchange/held/${hold.holdId}/release`);
       return;
     }
-    this.outbox.send('recordHeldConsent', 'POST', `/ecaf/v1/exchange/held/${hold.holdId}/consents`, consent as unknown as Record<string, unknown>, () => {
+    this.outbox.send('recordHeldConsent', 'POST', `/ecaf/v1/exchange/held/${hold.holdId}/consents`, consent, () => {
       this.outbox.send('releaseHeldEpisode', 'POST', `/ecaf/v1/exchange/held/${hold.holdId}/release`, undefined, () => {
         hold.released = true;
       });

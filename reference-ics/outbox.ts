@@ -71,7 +71,8 @@ export class Outbox {
     if (!job.body) return { headers: { authorization: auth } };
     let text = JSON.stringify(v.has('reordered-keys') ? reverseKeys(job.body) : job.body);
     if (v.has('malformed-json') && toContactPoint) text = text.replace(/}$/, ',}');
-    const plain = (v.has('wrong-content-type') && toContactPoint) || (v.has('transfer-wrong-content-type') && job.path.endsWith('/exchange/transfers'));
+    const plain =
+      (v.has('wrong-content-type') && toContactPoint) || (v.has('transfer-wrong-content-type') && job.path.endsWith('/exchange/transfers'));
     const headers = { authorization: auth, 'content-type': plain ? 'text/plain' : 'application/json' };
     if (!v.has('chunked-bodies')) return { headers, body: text };
     const bytes = Buffer.from(text);
@@ -106,7 +107,7 @@ export class Outbox {
         headers: req.headers,
         ...(req.body !== undefined ? { body: req.body, duplex: 'half' } : {}),
         signal: AbortSignal.timeout(this.requestTimeoutMs),
-      } as RequestInit);
+      });
       status = res.status;
       const ra = res.headers.get('retry-after');
       if (ra !== null && /^\d+$/.test(ra)) retryAfter = Number(ra) * (this.variants.has('retry-after-as-ms') ? 1 : 1000);
@@ -157,6 +158,11 @@ export class Outbox {
 
 function reverseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reverseKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .reverse()
+        .map(([k, x]) => [k, reverseKeys(x)]),
+    );
   return v;
 }

@@ -14,4 +14,3 @@ export function sentAtNow(variants: ReadonlySet<Variant>, now = new Date()): str
   const iso = now.toISOString();
   return variants.has('whole-second-timestamps') ? iso.replace(/\.\d{3}Z$/, 'Z') : iso;
 }
-

@@ -29,10 +29,18 @@ const FILES = {
   // Resuming reads a bundle back through evidence: composition, not engine.
   'src/engine/resume.ts': 'src/harness/app/resume.ts',
   ...Object.fromEntries(
-    ['result-types', 'result', 'statement', 'config-error', 'profiles', 'source-system-types', 'catalogue', 'catalogue-ecaf', 'identity', 'hard-children'].map((f) => [
-      `src/engine/${f}.ts`,
-      `src/harness/model/${f}.ts`,
-    ]),
+    [
+      'result-types',
+      'result',
+      'statement',
+      'config-error',
+      'profiles',
+      'source-system-types',
+      'catalogue',
+      'catalogue-ecaf',
+      'identity',
+      'hard-children',
+    ].map((f) => [`src/engine/${f}.ts`, `src/harness/model/${f}.ts`]),
   ),
   ...Object.fromEntries(['result-schema', 'format', 'prepare', 'privacy', 'mask'].map((f) => [`src/evidence/${f}.ts`, `src/harness/model/${f}.ts`])),
 };
@@ -94,7 +102,14 @@ if (git('status', '--porcelain', '--untracked-files=no').trim()) die('commit or 
 const tracked = git('ls-files', '-z').split('\0').filter(Boolean);
 const trackedSet = new Set(tracked);
 /** Every folder that holds a tracked file. */
-const dirs = new Set(tracked.flatMap((f) => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+const dirs = new Set(
+  tracked.flatMap((f) =>
+    f
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+  ),
+);
 
 const FILE_KEYS = Object.entries(FILES).map(([from, to]) => [from.replace(/\.ts$/, ''), to.replace(/\.ts$/, '')]);
 const PREFIX_KEYS = Object.entries(PREFIXES).sort((a, b) => b[0].length - a[0].length);
@@ -108,10 +123,13 @@ function mapPath(p) {
   return undefined;
 }
 
-for (const f of tracked) if (f.startsWith('src/') && !mapPath(f) && !/^src\/(cli|console)\//.test(f) && !['src/index.ts', 'src/msw.ts'].includes(f))
-  console.warn(`relayout: ${f} is in no mapping and stays where it is: add it to a layer (test/architecture/layers.ts fails until then)`);
+for (const f of tracked)
+  if (f.startsWith('src/') && !mapPath(f) && !/^src\/(cli|console)\//.test(f) && !['src/index.ts', 'src/msw.ts'].includes(f))
+    console.warn(`relayout: ${f} is in no mapping and stays where it is: add it to a layer (test/architecture/layers.ts fails until then)`);
 
-const untracked = git('ls-files', '--others', '--exclude-standard').split('\n').filter((f) => f && mapPath(f));
+const untracked = git('ls-files', '--others', '--exclude-standard')
+  .split('\n')
+  .filter((f) => f && mapPath(f));
 if (untracked.length) die(`untracked files in moved folders would be left behind: ${untracked.join(', ')}`);
 
 const moves = tracked.map((f) => [f, mapPath(f)]).filter(([, to]) => to);

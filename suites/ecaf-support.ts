@@ -16,7 +16,9 @@ export async function driverOk(t: TestContext, method: string, path: string, bod
 export async function logCaf(t: TestContext, episode: ExchangeEpisode): Promise<{ childRef: string; episodeRef: string; afterSeq: number }> {
   t.step(`Register the child: ${describeChild(episode.child)}`);
   const childRef = await t.driver.registerChild(episode.child);
-  t.step(`Log the CAF episode ${episode.localRef} in the local eCAF module (assessed ${episode.assessment?.completedOn ?? 'not yet'}, TAC of ${episode.tac.length})`);
+  t.step(
+    `Log the CAF episode ${episode.localRef} in the local eCAF module (assessed ${episode.assessment?.completedOn ?? 'not yet'}, TAC of ${episode.tac.length})`,
+  );
   const afterSeq = t.mock.lastSeq();
   const { episodeRef } = await driverOk(t, 'POST', '/caf-episodes', { childRef, episode });
   return { childRef, episodeRef: String(episodeRef), afterSeq };
@@ -31,7 +33,12 @@ export const contactIs = (sent: PractitionerContact, expected: PractitionerConta
   sameContact(sent, expected) || (sent.kind === 'team' && sent.organisation === expected.organisation);
 
 const WINDOW = 4;
-const words = (text: string) => text.normalize('NFC').toLocaleLowerCase('en-GB').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (text: string) =>
+  text
+    .normalize('NFC')
+    .toLocaleLowerCase('en-GB')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 function strings(v: unknown, out: string[] = []): string[] {
   if (typeof v === 'string') out.push(v);

@@ -6,7 +6,14 @@
  */
 import type { Suite, TestDef } from '../src/harness/engine/types.js';
 import { TestContext } from '../src/harness/engine/context.js';
-import { HARD_CHILD_KINDS, HARD_CHILD_RULES, HARD_CHILDREN_TEST, hardRunId, kindFitsCaseload, type HardChildKind } from '../src/harness/model/hard-children.js';
+import {
+  HARD_CHILD_KINDS,
+  HARD_CHILD_RULES,
+  HARD_CHILDREN_TEST,
+  hardRunId,
+  kindFitsCaseload,
+  type HardChildKind,
+} from '../src/harness/model/hard-children.js';
 import { caseChild, isInvolvement, referChild, type Referral } from './support.js';
 
 const cpIdOf = (r: Referral) => (r.message?.responseBody as { contactPointId?: string } | undefined)?.contactPointId;
@@ -21,13 +28,17 @@ export function overHardKind(test: TestDef, kind: HardChildKind): TestDef {
     title: `${test.title}, with ${HARD_CHILD_RULES[kind].what}`,
     hardChild: kind,
     async run(t: TestContext) {
-      t.onlyIf(kindFitsCaseload(kind, t.profile.caseload), `a child ${HARD_CHILD_RULES[kind].what} is not on its caseload (${t.profile.caseload.minAge} to ${t.profile.caseload.maxAge})`);
+      t.onlyIf(
+        kindFitsCaseload(kind, t.profile.caseload),
+        `a child ${HARD_CHILD_RULES[kind].what} is not on its caseload (${t.profile.caseload.minAge} to ${t.profile.caseload.maxAge})`,
+      );
       t.hardKind = kind;
       const { children } = HARD_CHILD_RULES[kind];
       if (children > 1) {
         // The scenario's child is the last of the birth: the others are recorded first, so a system that merges them shows it here.
         const siblings: Referral[] = [];
-        for (let i = 1; i < children; i++) siblings.push(await referChild(t, { child: caseChild(t), requirement: HARD_CHILD_RULES[kind].requirement }));
+        for (let i = 1; i < children; i++)
+          siblings.push(await referChild(t, { child: caseChild(t), requirement: HARD_CHILD_RULES[kind].requirement }));
         const last = t.hardQueue[0]!;
         await test.run(t);
         const theirs = (await t.sutEntries()).find((e) => isInvolvement(e) && TestContext.aboutChild(last)(e));
@@ -35,7 +46,10 @@ export function overHardKind(test: TestDef, kind: HardChildKind): TestDef {
         // Only judged when every child reached ContactPoint: a missing message is already the scenario's failure.
         if (ids.every(Boolean)) {
           const distinct = new Set(ids).size;
-          t.check(HARD_CHILD_RULES[kind].requirement, distinct === children, `[${kind}] ${children} children filed as ${distinct} on ContactPoint`, { expected: `${children} ContactPoint IDs`, actual: ids });
+          t.check(HARD_CHILD_RULES[kind].requirement, distinct === children, `[${kind}] ${children} children filed as ${distinct} on ContactPoint`, {
+            expected: `${children} ContactPoint IDs`,
+            actual: ids,
+          });
         }
         return;
       }
@@ -49,6 +63,14 @@ export function withHardChildren(suites: Suite[]): Suite[] {
   return suites.map((s) =>
     s.id !== 'contactpoint-feed'
       ? s
-      : { ...s, tests: [...s.tests, ...s.tests.filter((t) => t.id !== HARD_CHILDREN_TEST && t.overHardChildren !== false && !t.hardChild).flatMap((t) => RERUN_KINDS.map((k) => overHardKind(t, k)))] },
+      : {
+          ...s,
+          tests: [
+            ...s.tests,
+            ...s.tests
+              .filter((t) => t.id !== HARD_CHILDREN_TEST && t.overHardChildren !== false && !t.hardChild)
+              .flatMap((t) => RERUN_KINDS.map((k) => overHardKind(t, k))),
+          ],
+        },
   );
 }

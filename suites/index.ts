@@ -8,4 +8,12 @@ import { ecafExchangeSuite } from './ecaf-exchange/index.js';
 import { hannahSuite } from './hannah/index.js';
 import { storiesSuite } from './stories/index.js';
 
-export const ALL_SUITES: Suite[] = [contactPointFeedSuite, cafIndicatorSuite, ecafExchangeSuite, securitySuite, resilienceSuite, hannahSuite, storiesSuite];
+export const ALL_SUITES: Suite[] = [
+  contactPointFeedSuite,
+  cafIndicatorSuite,
+  ecafExchangeSuite,
+  securitySuite,
+  resilienceSuite,
+  hannahSuite,
+  storiesSuite,
+];

@@ -37,10 +37,16 @@ export function caseChild(t: TestContext, opts: { minAge?: number; maxAge?: numb
 /** run --hard-children: the scenario's child is of the kind (each sibling of a birth in turn), or the re-run does not apply. */
 function hardCaseChild(t: TestContext, kind: HardChildKind, minAge: number, maxAge: number): ChildIdentity {
   const { ages } = HARD_CHILD_RULES[kind];
-  if (ages.min > maxAge || ages.max < minAge) t.skip(`not applicable to the ${kind} kind (${HARD_CHILD_RULES[kind].what}): this scenario needs a child of ${minAge} to ${maxAge}`);
+  if (ages.min > maxAge || ages.max < minAge)
+    t.skip(`not applicable to the ${kind} kind (${HARD_CHILD_RULES[kind].what}): this scenario needs a child of ${minAge} to ${maxAge}`);
   if (!t.hardQueue.length) {
     const own = kind === 'no-identifier' || kind === 'only-uln' || kind === 'only-upn' || kind === 'born-today';
-    t.hardQueue = t.data.hardChildren(kind, { only: t.profile.identifiers[0] ?? 'nhsNumber', minAge, maxAge, holding: own ? [] : t.profile.identifiers });
+    t.hardQueue = t.data.hardChildren(kind, {
+      only: t.profile.identifiers[0] ?? 'nhsNumber',
+      minAge,
+      maxAge,
+      holding: own ? [] : t.profile.identifiers,
+    });
   }
   return t.hardQueue.shift()!;
 }
@@ -48,14 +54,27 @@ function hardCaseChild(t: TestContext, kind: HardChildKind, minAge: number, maxA
 /** The service the statement's kind of system records in its everyday work. */
 export function mainService(t: TestContext): ServiceType {
   const s = t.profile.mainService;
-  if (!s) throw new HarnessError(`${aSystem(t.profile.type)} reports no involvements: this scenario needs the contactpoint-feed capability, which it cannot declare`);
+  if (!s)
+    throw new HarnessError(
+      `${aSystem(t.profile.type)} reports no involvements: this scenario needs the contactpoint-feed capability, which it cannot declare`,
+    );
   return s;
 }
 
 /** Registers a child and records an involvement (by default the profile's everyday work), then waits for the SUT's first message about it. */
 export async function referChild(
   t: TestContext,
-  opts: { child?: ChildIdentity; service?: ServiceType; worker?: PractitionerContact; startDate?: string; leadProfessional?: boolean; caseNote?: string; sensitiveBasis?: 'consent' | 'significant-harm-suspected'; expect?: boolean; requirement?: string } = {},
+  opts: {
+    child?: ChildIdentity;
+    service?: ServiceType;
+    worker?: PractitionerContact;
+    startDate?: string;
+    leadProfessional?: boolean;
+    caseNote?: string;
+    sensitiveBasis?: 'consent' | 'significant-harm-suspected';
+    expect?: boolean;
+    requirement?: string;
+  } = {},
 ): Promise<Referral> {
   const child = opts.child ?? caseChild(t);
   const service = opts.service ?? mainService(t);
@@ -69,12 +88,19 @@ export async function referChild(
   };
   t.step(`Register the child: ${describeChild(child)}`);
   const childRef = await t.driver.registerChild(child);
-  t.step(`Record a ${service} involvement from ${recorded.startDate} (${t.profile.work.starts}), worker ${describeContact(recorded.worker)}${opts.caseNote ? `, with the case note "${opts.caseNote}"` : ''}`);
+  t.step(
+    `Record a ${service} involvement from ${recorded.startDate} (${t.profile.work.starts}), worker ${describeContact(recorded.worker)}${opts.caseNote ? `, with the case note "${opts.caseNote}"` : ''}`,
+  );
   const afterSeq = t.mock.lastSeq();
   const involvementRef = await t.driver.recordInvolvement(childRef, recorded);
   const ref: Referral = { child, childRef, involvementRef, recorded };
   if (opts.expect === false) return ref;
-  const m = await t.expectMessage(opts.requirement ?? 'CP-FEED-009', `involvement message for ${child.name.given} ${child.name.family}`, (e) => isInvolvement(e) && TestContext.aboutChild(child)(e), { afterSeq });
+  const m = await t.expectMessage(
+    opts.requirement ?? 'CP-FEED-009',
+    `involvement message for ${child.name.given} ${child.name.family}`,
+    (e) => isInvolvement(e) && TestContext.aboutChild(child)(e),
+    { afterSeq },
+  );
   if (m) ref.message = m;
   return ref;
 }
@@ -91,6 +117,13 @@ export function contactMatches(sent: PractitionerContact, worker: PractitionerCo
   return sent.kind === 'team' && sent.organisation === worker.organisation;
 }
 
-export function waitForUpdate(t: TestContext, sourceRecordId: string, what: string, pred: (m: InvolvementMessage) => boolean, req: string, afterSeq: number) {
+export function waitForUpdate(
+  t: TestContext,
+  sourceRecordId: string,
+  what: string,
+  pred: (m: InvolvementMessage) => boolean,
+  req: string,
+  afterSeq: number,
+) {
   return t.expectMessage(req, what, (e) => isInvolvement(e) && body(e).sourceRecordId === sourceRecordId && pred(body(e)), { afterSeq });
 }

@@ -54,6 +54,8 @@ describe('bench tools', () => {
     } finally {
       process.env.PATH = path;
     }
-    expect(log).toEqual([`bench: first use, installing @stoplight/prism-cli@${BENCH_TOOLS['@stoplight/prism-cli']} and autocannon@${BENCH_TOOLS.autocannon} into ${dir} (once; about a minute)`]);
+    expect(log).toEqual([
+      `bench: first use, installing @stoplight/prism-cli@${BENCH_TOOLS['@stoplight/prism-cli']} and autocannon@${BENCH_TOOLS.autocannon} into ${dir} (once; about a minute)`,
+    ]);
   });
 });

@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
 
 const md = readFileSync(join(ROOT, 'docs/ci.md'), 'utf8');
 const blocks = (lang: string) => [...md.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
-const [github, gitlab] = blocks('yaml').map((y) => parse(y) as any);
+const [github, gitlab] = blocks('yaml').map((y) => parse(y));
 const [githubYaml, gitlabYaml] = blocks('yaml');
 const githubSteps: Array<{ name?: string; run?: string; if?: string }> = github.jobs.conformance.steps;
 const gitlabScript: string[] = gitlab['ics-conformance'].script;
@@ -37,7 +37,10 @@ const gitlabScript: string[] = gitlab['ics-conformance'].script;
 function invocations(): Array<{ command: string; flags: string[] }> {
   const inline = [...md.matchAll(/`(npx ics-conformance [^`]+)`/g)].map((m) => m[1]!);
   const shell = [...blocks('sh'), ...inline, ...githubSteps.map((s) => s.run ?? ''), ...gitlabScript].join('\n').replace(/\\\n/g, ' ');
-  return [...shell.matchAll(/ics-conformance (\w[\w-]*)([^\n]*)/g)].map((m) => ({ command: m[1]!, flags: [...m[2]!.matchAll(/(?:^|\s)--([a-z][a-z-]*)/g)].map((f) => f[1]!) }));
+  return [...shell.matchAll(/ics-conformance (\w[\w-]*)([^\n]*)/g)].map((m) => ({
+    command: m[1]!,
+    flags: [...m[2]!.matchAll(/(?:^|\s)--([a-z][a-z-]*)/g)].map((f) => f[1]!),
+  }));
 }
 
 let tmp: string;
@@ -50,21 +53,27 @@ beforeAll(async () => {
   // npx ics-conformance ... -> this checkout's CLI.
   writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$1" = ics-conformance ] || exit 127\nshift\nexec "${process.execPath}" "${BIN}" "$@"\n`);
   // gh: a release "accredited" exists when $FAKE_RELEASE names a folder holding its assets.
-  writeFileSync(join(bin, 'gh'), `#!/bin/sh
+  writeFileSync(
+    join(bin, 'gh'),
+    `#!/bin/sh
 [ "$1 $2 $3" = "release view accredited" ] && { [ -n "$FAKE_RELEASE" ] && exit 0; echo "release not found" >&2; exit 1; }
 if [ "$1 $2 $3" = "release download accredited" ]; then
   dir=.; while [ $# -gt 0 ]; do [ "$1" = --dir ] && dir=$2; shift; done
   mkdir -p "$dir" && cp "$FAKE_RELEASE"/results.json "$FAKE_RELEASE"/catalogue.json "$dir"/ && exit 0
 fi
 echo "gh stub: unexpected $*" >&2; exit 2
-`);
+`,
+  );
   // curl: the artifacts download answers 404, or 200 with $FAKE_ARTIFACTS (a zip) written to -o;
   // any other call (the test build's readiness probe) is the real curl's.
-  writeFileSync(join(bin, 'curl'), `#!/bin/sh
+  writeFileSync(
+    join(bin, 'curl'),
+    `#!/bin/sh
 case "$*" in *jobs/artifacts/*) ;; *) exec /usr/bin/curl "$@" ;; esac
 out=; while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; shift; done
 if [ -n "$FAKE_ARTIFACTS" ]; then cp "$FAKE_ARTIFACTS" "$out"; printf 200; else printf '{"message":"404 Not found"}' > "$out"; printf 404; fi
-`);
+`,
+  );
   // npm ci: the job's checkout already has its dependencies (this repository's).
   writeFileSync(join(bin, 'npm'), `#!/bin/sh\n[ "$1" = ci ] && exit 0\necho "npm stub: unexpected $*" >&2; exit 2\n`);
   for (const f of ['npx', 'gh', 'curl', 'npm']) chmodSync(join(bin, f), 0o755);
@@ -83,7 +92,11 @@ function shAsync(script: string, cwd: string, env: Record<string, string>): Prom
 }
 
 function sh(script: string, cwd: string, env: Record<string, string>) {
-  const r = spawnSync('bash', ['-e', '-c', script], { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FORCE_COLOR: '0', ...env } });
+  const r = spawnSync('bash', ['-e', '-c', script], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FORCE_COLOR: '0', ...env },
+  });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -105,7 +118,9 @@ describe('docs/ci.md', () => {
       for (const flag of flags) expect(help.get(command), `ics-conformance ${command} --${flag}`).toContain(`--${flag}`);
     }
     // What a containerised test build needs to reach the mocks.
-    expect(calls.find((c) => c.command === 'run' && c.flags.includes('public-url'))?.flags).toEqual(expect.arrayContaining(['mock-host', 'mock-port', 'public-url']));
+    expect(calls.find((c) => c.command === 'run' && c.flags.includes('public-url'))?.flags).toEqual(
+      expect.arrayContaining(['mock-host', 'mock-port', 'public-url']),
+    );
     expect(calls.find((c) => c.command === 'serve')?.flags).toContain('host');
   });
 
@@ -124,7 +139,9 @@ describe("the CI systems' published schemas", () => {
     // It imports its schema as `import x from "./workflow-v1.0.min.json"`, which only a bundler resolves.
     register(new URL('./support/json-modules.mjs', import.meta.url));
     const { parseWorkflow, NoOperationTraceWriter } = await import('@actions/workflow-parser');
-    return parseWorkflow({ name: 'ics-accreditation.yml', content: yaml }, new NoOperationTraceWriter()).context.errors.getErrors().map((e) => e.message);
+    return parseWorkflow({ name: 'ics-accreditation.yml', content: yaml }, new NoOperationTraceWriter())
+      .context.errors.getErrors()
+      .map((e) => e.message);
   }
 
   /** GitLab's schema for .gitlab-ci.yml (test/fixtures/ci-schemas). */
@@ -136,7 +153,7 @@ describe("the CI systems' published schemas", () => {
     return validate(config) ? [] : (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath} ${e.message}`);
   }
 
-  it('the GitHub Actions workflow is valid to GitHub\'s workflow parser, which does refuse a broken copy', async () => {
+  it("the GitHub Actions workflow is valid to GitHub's workflow parser, which does refuse a broken copy", async () => {
     expect(await githubErrors(githubYaml!)).toEqual([]);
     const broken = githubYaml!.replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest').replace('timeout-minutes: 30', 'timeout-minutes: soon');
     const errors = await githubErrors(broken);
@@ -149,7 +166,12 @@ describe("the CI systems' published schemas", () => {
     const broken = parse(gitlabYaml!) as Record<string, any>;
     broken['ics-conformance'].artifacts.when = 'sometimes';
     broken['ics-conformance'].scripts = broken['ics-conformance'].script;
-    expect(gitlabErrors(broken)).toEqual(expect.arrayContaining(['/ics-conformance must NOT have additional properties', '/ics-conformance/artifacts/when must be equal to one of the allowed values']));
+    expect(gitlabErrors(broken)).toEqual(
+      expect.arrayContaining([
+        '/ics-conformance must NOT have additional properties',
+        '/ics-conformance/artifacts/when must be equal to one of the allowed values',
+      ]),
+    );
   });
 });
 
@@ -182,7 +204,7 @@ describe('the baseline steps, first run and second run', () => {
     expect(existsSync(join(tmp, 'work/baseline/results.json'))).toBe(true);
   });
 
-  it('GitLab: with no accredited artifacts (404) the job keeps the run\'s code and says it skipped', () => {
+  it("GitLab: with no accredited artifacts (404) the job keeps the run's code and says it skipped", () => {
     const r = sh(gitlabCompare(), join(tmp, 'work'), { OUT: 'reports/accreditation', FAKE_ARTIFACTS: '' });
     expect(r.out).toContain('No accredited run yet: skipping the comparison');
     expect(r.code).toBe(0);
@@ -219,7 +241,10 @@ describe('the GitLab job, every line of its script, against the reference ICS', 
     );
     // As the job has it, but for the service alias "build" and the fixed port (other jobs on this machine may hold 4010).
     const port = await freePort();
-    const script = gitlabScript.join('\n').replace(/http:\/\/build:4010/g, `http://127.0.0.1:${port}`).replace(/--mock-port 4010/g, `--mock-port ${port}`);
+    const script = gitlabScript
+      .join('\n')
+      .replace(/http:\/\/build:4010/g, `http://127.0.0.1:${port}`)
+      .replace(/--mock-port 4010/g, `--mock-port ${port}`);
     expect(script).toContain('ics-conformance run');
     const env = {
       ...Object.fromEntries(Object.entries(gitlab['ics-conformance'].variables as Record<string, string>)),
@@ -248,11 +273,13 @@ describe('the GitLab job, every line of its script, against the reference ICS', 
 
 describe('serve for a system in another container', () => {
   it('--host 0.0.0.0 --public-url: listens on every interface and prints the URLs as the system reaches them', async () => {
-    const proc = spawn(process.execPath, [BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--public-url', 'http://harness:4010/', '--count', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'serve', '--host', '0.0.0.0', '--port', '0', '--public-url', 'http://harness:4010/', '--count', '5'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
       await new Promise<void>((resolve, reject) => {
-        proc.stdout!.on('data', (d: Buffer) => {
+        proc.stdout.on('data', (d: Buffer) => {
           out += d.toString();
           if (out.includes('Ctrl-C to stop.')) resolve();
         });

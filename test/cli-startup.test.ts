@@ -18,7 +18,17 @@ const PRELOAD = pathToFileURL(join(ROOT, 'test/support/module-log.mjs')).href;
 /** Packages only a command's work needs. */
 const HEAVY_PACKAGES = ['express', 'better-sqlite3', 'ajv', '@faker-js/faker', 'yaml', 'xmlbuilder2', 'pactum', '@sinclair/typebox'];
 /** The project's own heavy entry points (each pulls in the packages above). */
-const HEAVY_MODULES = ['dist/src/mock-server/server.js', 'dist/src/mock-server/mock.js', 'dist/src/harness/model/statement.js', 'dist/src/harness/engine/runner.js', 'dist/src/harness/reporters/index.js', 'dist/src/cli/options.js', 'dist/suites/', 'dist/mocks/', 'dist/fixtures/'];
+const HEAVY_MODULES = [
+  'dist/src/mock-server/server.js',
+  'dist/src/mock-server/mock.js',
+  'dist/src/harness/model/statement.js',
+  'dist/src/harness/engine/runner.js',
+  'dist/src/harness/reporters/index.js',
+  'dist/src/cli/options.js',
+  'dist/suites/',
+  'dist/mocks/',
+  'dist/fixtures/',
+];
 
 interface Run {
   code: number | null;
@@ -114,7 +124,9 @@ describe('CLI start-up', { timeout: 60_000, concurrent: true }, () => {
     const { code, stdout, stderr, loaded } = await cli('demo', '--help');
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('"drops-end-date"');
-    expect(flat(stdout)).toContain('[choices: "console", "json", "junit", "markdown", "html"] [default: ["console","json","junit","markdown","html"]]');
+    expect(flat(stdout)).toContain(
+      '[choices: "console", "json", "junit", "markdown", "html"] [default: ["console","json","junit","markdown","html"]]',
+    );
     expect(heavyIn(loaded)).toEqual([]);
   });
 

@@ -7,7 +7,6 @@ import { commands } from '../src/cli/commands/index.js';
 import { defaultClients } from '../src/platform/sessions.js';
 import { ensureBuilt, BIN, ROOT } from './support/build.js';
 
-
 // ---------------------------------------------------------------------------------------------
 
 interface Run {
@@ -36,8 +35,8 @@ function spawnCli(args: string[]): Promise<Run> {
     running.add(proc);
     let stdout = '';
     let stderr = '';
-    proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
     proc.once('error', reject);
     proc.once('close', (code) => {
@@ -52,13 +51,7 @@ const running = new Set<ChildProcess>();
 /** Each short run starts once, all together (startup is most of their cost); the tests await them. */
 const runs = new Map<string, Promise<Run>>();
 const run = (...args: string[]) => runs.get(args.join(' ')) ?? runs.set(args.join(' '), cli(...args)).get(args.join(' '))!;
-const SHORT_RUNS = [
-  ['--help'],
-  ['no-such-command'],
-  [],
-  ['serve', '--port', '0', '--no-such-option'],
-  ['fixtures', '--count', '5', '--seed', '3'],
-];
+const SHORT_RUNS = [['--help'], ['no-such-command'], [], ['serve', '--port', '0', '--no-such-option'], ['fixtures', '--count', '5', '--seed', '3']];
 
 let fixturesAgain: Promise<Run>;
 
@@ -102,18 +95,27 @@ describe('ics-conformance CLI', { timeout: 60_000 }, () => {
     const b = await fixturesAgain;
     expect(a.code).toBe(0);
     expect(b.stdout).toBe(a.stdout);
-    const records = a.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const records = a.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(records.filter((r) => r.kind === 'child')).toHaveLength(5);
   });
 
   it('serve --port 0 prints the base URLs, the docs URL and the demo credentials, serves, and stops on SIGTERM', async () => {
-    const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--dataset', 'empty', '--control-token', 'cli-test-token'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--dataset', 'empty', '--control-token', 'cli-test-token'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running.add(proc);
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      proc.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     let out = '';
-    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    for (const deadline = Date.now() + 15_000; !out.includes('Ctrl-C'); await sleep(50)) if (Date.now() > deadline) throw new Error(`serve did not start:\n${out}`);
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    for (const deadline = Date.now() + 15_000; !out.includes('Ctrl-C'); await sleep(50))
+      if (Date.now() > deadline) throw new Error(`serve did not start:\n${out}`);
 
     const base = /ContactPoint\s+(http:\/\/127\.0\.0\.1:\d+)\/contactpoint\/v1\b/.exec(out)?.[1];
     expect(base, out).toBeDefined();

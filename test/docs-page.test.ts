@@ -24,7 +24,10 @@ beforeAll(async () => {
   if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing: apt-get install -y chromium (.ci/run does this)');
   [srv, browser] = await Promise.all([
     testServer(),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'] }),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
+    }),
   ]);
   await mkdir(ARTIFACTS, { recursive: true });
 }, 60_000);
@@ -50,10 +53,12 @@ async function open(path: string): Promise<Page> {
 }
 
 describe('GET /docs in a browser', () => {
-  it('draws every operation of the OpenAPI document, from the server\'s own files only', async () => {
+  it("draws every operation of the OpenAPI document, from the server's own files only", async () => {
     const page = await open('/docs');
     await page.screenshot({ path: join(ARTIFACTS, 'docs.png') });
-    const doc = (await srv.api.request('GET', '/openapi.json', { token: null })).body as { paths: Record<string, Record<string, { operationId: string; tags: string[] }>> };
+    const doc = (await srv.api.request('GET', '/openapi.json', { token: null })).body as {
+      paths: Record<string, Record<string, { operationId: string; tags: string[] }>>;
+    };
     const expected = Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((op) => `operations-${op.tags[0]}-${op.operationId}`));
     const drawn = await page.locator('.opblock[id^="operations-"]').evaluateAll((els) => els.map((e) => e.id));
     expect(drawn.sort()).toEqual(expected.sort());
@@ -89,7 +94,16 @@ describe('GET /docs in a browser', () => {
     await page.close();
 
     // The request reached the mock as the demo ICS's, with the example as its body.
-    const { entries } = (await srv.control('GET', '/journal?limit=1000')).body as { entries: Array<{ operationId: string; clientId?: string; status: number; verdict: string; requestBody: { messageId?: string }; requestHeaders: Record<string, string> }> };
+    const { entries } = (await srv.control('GET', '/journal?limit=1000')).body as {
+      entries: Array<{
+        operationId: string;
+        clientId?: string;
+        status: number;
+        verdict: string;
+        requestBody: { messageId?: string };
+        requestHeaders: Record<string, string>;
+      }>;
+    };
     const mine = entries.filter((e) => e.operationId === 'submitInvolvement' && e.requestBody?.messageId === sent.messageId);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ clientId: 'ics', status: 202, verdict: 'accepted' });
@@ -98,13 +112,17 @@ describe('GET /docs in a browser', () => {
     expect(consoleErrors).toEqual([]);
   }, 90_000);
 
-  it('a problem\'s type, /docs#<code>, lands on its row of the problem codes', async () => {
+  it("a problem's type, /docs#<code>, lands on its row of the problem codes", async () => {
     const page = await open('/docs#ics-err-auth-missing');
     const row = page.locator('tr#ics-err-auth-missing');
-    await expect.poll(() => row.evaluate((tr) => {
-      const r = tr.getBoundingClientRect();
-      return r.top >= 0 && r.bottom <= (globalThis as any).innerHeight;
-    })).toBe(true);
+    await expect
+      .poll(() =>
+        row.evaluate((tr) => {
+          const r = tr.getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= (globalThis as any).innerHeight;
+        }),
+      )
+      .toBe(true);
     await expect(row.innerText()).resolves.toContain('ICS_ERR_AUTH_MISSING');
     await page.close();
   }, 60_000);

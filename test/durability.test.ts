@@ -38,10 +38,10 @@ async function serve(data: string): Promise<Served> {
   );
   let out = '';
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start in 15 s\n${out}\n${err}`)), 15_000);
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /ContactPoint\s+(http:\/\/[^\s/]+)\/contactpoint\/v1/.exec(out);
       if (m) {
@@ -67,9 +67,11 @@ async function call(url: string, method: string, path: string, token: string, bo
 /** Runs fn over items with `width` in flight. */
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 let dir: string;
@@ -92,7 +94,7 @@ describe('durability of acknowledged messages', () => {
     const IN_FLIGHT = 8;
     // Distinct NHS numbers (testNhs(n) skips invalid stems, so testNhs(n) and testNhs(n + 1) can be equal).
     const messages: InvolvementMessage[] = [];
-    for (let stem = 20_000; messages.length < MAX; ) {
+    for (let stem = 20_000; messages.length < MAX;) {
       const nhsNumber = testNhs(stem);
       stem = Number(nhsNumber.slice(3, 9)) + 1;
       messages.push(involvement({ child: { identifiers: { nhsNumber } } }));
@@ -141,11 +143,13 @@ describe('durability of acknowledged messages', () => {
       // Every acknowledged message's child is held, once.
       const { body } = await call(second.url, 'GET', '/control/v1/sessions/default/contactpoint/children', CONTROL);
       const byFamily = new Map<string, string[]>();
-      for (const c of body.children as Array<{ contactPointId: string; identity: any }>) byFamily.set(c.identity.name.family, [...(byFamily.get(c.identity.name.family) ?? []), c.contactPointId]);
+      for (const c of body.children as Array<{ contactPointId: string; identity: any }>)
+        byFamily.set(c.identity.name.family, [...(byFamily.get(c.identity.name.family) ?? []), c.contactPointId]);
       const missing: string[] = [];
       for (const { msg, receipt } of acked.values()) {
         const held = byFamily.get(msg.child.name.family) ?? [];
-        if (held.length !== 1 || held[0] !== receipt.contactPointId) missing.push(`${msg.messageId}: ${JSON.stringify(held)} vs ${receipt.contactPointId}`);
+        if (held.length !== 1 || held[0] !== receipt.contactPointId)
+          missing.push(`${msg.messageId}: ${JSON.stringify(held)} vs ${receipt.contactPointId}`);
       }
       expect(missing).toEqual([]);
       expect([...byFamily.values()].filter((ids) => ids.length > 1)).toEqual([]);
@@ -159,13 +163,15 @@ describe('durability of acknowledged messages', () => {
         const rec = await call(second.url, 'GET', `/contactpoint/v1/source-records/${msg.sourceRecordId}`, 'demo-ics');
         if (rec.status !== 200 || rec.body.lastMessageId !== msg.messageId) problems.push(`read ${msg.sourceRecordId}: ${rec.status}`);
         const again = await call(second.url, 'POST', '/contactpoint/v1/involvements', 'demo-ics', msg);
-        if (again.status !== 200 || again.body.repeat !== true || again.body.receiptId !== receipt.receiptId) problems.push(`retry ${msg.messageId}: ${again.status} ${JSON.stringify(again.body)}`);
+        if (again.status !== 200 || again.body.repeat !== true || again.body.receiptId !== receipt.receiptId)
+          problems.push(`retry ${msg.messageId}: ${again.status} ${JSON.stringify(again.body)}`);
       });
       expect(problems).toEqual([]);
 
       // The unacknowledged ones were either committed (a retry is a repeat) or not (a retry is new): never twice.
       const unacked = attempted.filter((m) => !acked.has(m.messageId));
-      for (const msg of unacked) expect([200, 202]).toContain((await call(second.url, 'POST', '/contactpoint/v1/involvements', 'demo-ics', msg)).status);
+      for (const msg of unacked)
+        expect([200, 202]).toContain((await call(second.url, 'POST', '/contactpoint/v1/involvements', 'demo-ics', msg)).status);
       const after = await call(second.url, 'GET', '/control/v1/sessions/default/contactpoint/children', CONTROL);
       expect(after.body.children.length).toBe(attempted.length);
     } finally {

@@ -53,11 +53,14 @@ describe('error catalogue and docs/errors.md', () => {
     expect(docCodes.filter((c, i) => docCodes.indexOf(c) !== i)).toEqual([]);
   });
 
-  it('each entry gives the catalogue\'s status, a meaning and a fix', () => {
+  it("each entry gives the catalogue's status, a meaning and a fix", () => {
     const wrong = entries
       .filter((e) => e.code in ERRORS)
       .filter((e) => e.status !== ERRORS[e.code as keyof typeof ERRORS].status || !e.meaning || !e.fix || e.fix.length < 15)
-      .map((e) => `${e.code}: status ${e.status} (catalogue ${ERRORS[e.code as keyof typeof ERRORS].status}), meaning ${Boolean(e.meaning)}, fix ${Boolean(e.fix)}`);
+      .map(
+        (e) =>
+          `${e.code}: status ${e.status} (catalogue ${ERRORS[e.code as keyof typeof ERRORS].status}), meaning ${Boolean(e.meaning)}, fix ${Boolean(e.fix)}`,
+      );
     expect(wrong).toEqual([]);
   });
 
@@ -78,7 +81,8 @@ describe('error catalogue and docs/errors.md', () => {
     const files = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md'));
     const unknown: string[] = [];
     for (const f of files)
-      for (const m of readFileSync(join(ROOT, 'docs', f), 'utf8').matchAll(/\bICS_ERR_[A-Z_]+[A-Z]\b/g)) if (!(m[0] in ERRORS)) unknown.push(`${f}: ${m[0]}`);
+      for (const m of readFileSync(join(ROOT, 'docs', f), 'utf8').matchAll(/\bICS_ERR_[A-Z_]+[A-Z]\b/g))
+        if (!(m[0] in ERRORS)) unknown.push(`${f}: ${m[0]}`);
     expect(unknown).toEqual([]);
   });
 });

@@ -330,7 +330,13 @@ describe('involvement messages', () => {
     expect(later.sentAt > a.sentAt).toBe(true);
     expect(a.involvement).toMatchObject({ service: 'mental-health', sensitiveBasis: 'consent', leadProfessional: false });
     expect(a.involvement.contact).toMatchObject({ kind: 'practitioner', name: camhs.name });
-    expect(later.involvement.contact).toEqual({ kind: 'team', teamName: camhs.team.teamName, organisation: camhs.organisation, phone: camhs.team.phone, email: camhs.team.email });
+    expect(later.involvement.contact).toEqual({
+      kind: 'team',
+      teamName: camhs.team.teamName,
+      organisation: camhs.organisation,
+      phone: camhs.team.phone,
+      email: camhs.team.email,
+    });
     const plain = involvementMessageFor(child, yos, { startDate: '2009-05-01', leadProfessional: true, sensitiveBasis: 'consent' });
     expect(plain.involvement.sensitiveBasis).toBeUndefined();
     expect(plain.involvement.leadProfessional).toBe(true);

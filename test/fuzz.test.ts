@@ -74,9 +74,21 @@ interface Op {
 }
 
 // Schemas read in place: the document's shared ones are $refs into components.schemas.
-const openapi = inlineSchemaRefs((await (await fetch(`${running.url}/openapi.json`)).json()) as {
-  paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ name: string; in: string; required?: boolean; schema: JsonSchema }>; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
-});
+const openapi = inlineSchemaRefs(
+  (await (await fetch(`${running.url}/openapi.json`)).json()) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          operationId: string;
+          parameters?: Array<{ name: string; in: string; required?: boolean; schema: JsonSchema }>;
+          requestBody?: { content: Record<string, { schema: JsonSchema }> };
+        }
+      >
+    >;
+  },
+);
 const routesById = new Map(mock.pipeline.routes.map((r) => [r.operationId, r]));
 const OPS: Op[] = [];
 for (const [path, methods] of Object.entries(openapi.paths)) {
@@ -123,7 +135,9 @@ function fingerprint(): string {
   if (readers?.schema !== schema)
     readers = {
       schema,
-      tables: (tableNames.all() as string[]).filter((t) => !VOLATILE_TABLES.has(t)).map((name) => ({ name, rows: db.prepare<[]>(`SELECT * FROM "${name}"`).raw() })),
+      tables: (tableNames.all() as string[])
+        .filter((t) => !VOLATILE_TABLES.has(t))
+        .map((name) => ({ name, rows: db.prepare<[]>(`SELECT * FROM "${name}"`).raw() })),
     };
   const h = createHash('sha256');
   for (const t of readers.tables) {
@@ -151,7 +165,9 @@ async function harvest(): Promise<Map<string, string[]>> {
   for (const op of OPS) {
     if (op.method !== 'GET' || op.route.service !== 'control' || !op.path.includes('{sessionId}') || op.pathParams.length !== 1) continue;
     if (op.operationId === 'getJournal') continue;
-    const res = await mock.pipeline.handle(coreRequest({ method: 'GET', path: op.path.replace('{sessionId}', SID), query: {}, headers: { authorization: `Bearer ${CONTROL}` } }));
+    const res = await mock.pipeline.handle(
+      coreRequest({ method: 'GET', path: op.path.replace('{sessionId}', SID), query: {}, headers: { authorization: `Bearer ${CONTROL}` } }),
+    );
     if (res.status === 200) walk(res.body);
   }
   found.set('sessionId', new Set([SID]));
@@ -288,10 +304,25 @@ function setAt(root: unknown, path: Array<string | number>, value: unknown): unk
   return copy;
 }
 
-const getAt = (root: unknown, path: Array<string | number>): unknown => path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)?.[k], root);
+const getAt = (root: unknown, path: Array<string | number>): unknown =>
+  path.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)?.[k], root);
 
 const WRONG_TYPES: unknown[] = [0, -1, 1.5, 1e308, '', 'text', true, false, null, [], {}, [1, 'a'], { a: 1 }];
-const ODD_STRINGS = ['\u0000', '\ud800', '\udfff\ud800', '\u202eevil', '🧒🏽‍🦱', '<script>alert(1)</script>', "'; DROP TABLE cp_children; --", '../../etc/passwd', '%00', '\r\n\r\nX-Injected: 1', ' ', 'null', '9999999999'];
+const ODD_STRINGS = [
+  '\u0000',
+  '\ud800',
+  '\udfff\ud800',
+  '\u202eevil',
+  '🧒🏽‍🦱',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE cp_children; --",
+  '../../etc/passwd',
+  '%00',
+  '\r\n\r\nX-Injected: 1',
+  ' ',
+  'null',
+  '9999999999',
+];
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /** Breaks a check digit / check letter in the first identifier-looking string, if any. */
@@ -310,56 +341,91 @@ const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 
 /** Near-misses of a valid body, as JSON text. */
 function nearMiss(op: Op): fc.Arbitrary<{ label: string; text: string }> {
-  return fc.record({ kind: fc.integer({ min: 0, max: 9 }), pick: fc.nat(), extra: fc.jsonValue({ maxDepth: 2 }), odd: fc.constantFrom(...ODD_STRINGS), depth: fc.integer({ min: 33, max: 5000 }) }).map(({ kind, pick, extra, odd, depth }) => {
-    const base = baseBody(op);
-    const paths = pathsOf(base);
-    const path = paths[pick % paths.length]!;
-    const objectPaths = paths.filter((p) => { const x = getAt(base, p); return x !== null && typeof x === 'object' && !Array.isArray(x); });
-    const objPath = objectPaths[pick % Math.max(1, objectPaths.length)] ?? [];
-    const at = `/${path.join('/')}`;
-    switch (kind) {
-      case 0:
-        return { label: `drop ${at}`, text: JSON.stringify(setAt(base, path, DELETE)) };
-      case 1: {
-        const cur = getAt(base, path);
-        const others = WRONG_TYPES.filter((w) => typeof w !== typeof cur || Array.isArray(w) !== Array.isArray(cur));
-        const wrong = others[pick % others.length];
-        return { label: `wrong type at ${at}`, text: JSON.stringify(setAt(base, path, wrong)) };
+  return fc
+    .record({
+      kind: fc.integer({ min: 0, max: 9 }),
+      pick: fc.nat(),
+      extra: fc.jsonValue({ maxDepth: 2 }),
+      odd: fc.constantFrom(...ODD_STRINGS),
+      depth: fc.integer({ min: 33, max: 5000 }),
+    })
+    .map(({ kind, pick, extra, odd, depth }) => {
+      const base = baseBody(op);
+      const paths = pathsOf(base);
+      const path = paths[pick % paths.length]!;
+      const objectPaths = paths.filter((p) => {
+        const x = getAt(base, p);
+        return x !== null && typeof x === 'object' && !Array.isArray(x);
+      });
+      const objPath = objectPaths[pick % Math.max(1, objectPaths.length)] ?? [];
+      const at = `/${path.join('/')}`;
+      switch (kind) {
+        case 0:
+          return { label: `drop ${at}`, text: JSON.stringify(setAt(base, path, DELETE)) };
+        case 1: {
+          const cur = getAt(base, path);
+          const others = WRONG_TYPES.filter((w) => typeof w !== typeof cur || Array.isArray(w) !== Array.isArray(cur));
+          const wrong = others[pick % others.length];
+          return { label: `wrong type at ${at}`, text: JSON.stringify(setAt(base, path, wrong)) };
+        }
+        case 2:
+          return {
+            label: `unknown field in /${objPath.join('/')}`,
+            text: JSON.stringify(setAt(base, [...objPath, `unexpected_${pick % 97}`], extra)),
+          };
+        case 3:
+          return { label: `huge string at ${at}`, text: JSON.stringify(setAt(base, path, 'A'.repeat(100_000 + (pick % 100_000)))) };
+        case 4: {
+          const text = JSON.stringify(setAt(base, path, '\u0001NEST\u0001'));
+          return { label: `nesting ${depth} deep at ${at}`, text: text.replace('"\\u0001NEST\\u0001"', nested(depth)) };
+        }
+        case 5: {
+          const key = FORBIDDEN_KEYS[pick % FORBIDDEN_KEYS.length]!;
+          const text = JSON.stringify(setAt(base, [...objPath, '\u0001KEY\u0001'], { polluted: true }));
+          return { label: `"${key}" key in /${objPath.join('/')}`, text: text.replace('"\\u0001KEY\\u0001"', JSON.stringify(key)) };
+        }
+        case 6: {
+          const broken = breakCheckDigit(base);
+          return broken !== undefined
+            ? { label: 'failed check digit', text: JSON.stringify(broken) }
+            : { label: `null at ${at}`, text: JSON.stringify(setAt(base, path, null)) };
+        }
+        case 7:
+          return { label: `odd string ${JSON.stringify(odd)} at ${at}`, text: JSON.stringify(setAt(base, path, odd)) };
+        case 8:
+          return {
+            label: `number edge at ${at}`,
+            text: JSON.stringify(setAt(base, path, '\u0001NUM\u0001')).replace(
+              '"\\u0001NUM\\u0001"',
+              ['1e999', '-0', '1e-400', '9007199254740993', '-1'][pick % 5]!,
+            ),
+          };
+        default:
+          return { label: 'duplicate key', text: JSON.stringify(base).replace(/^\{/, '{"messageId":"not-a-uuid",') };
       }
-      case 2:
-        return { label: `unknown field in /${objPath.join('/')}`, text: JSON.stringify(setAt(base, [...objPath, `unexpected_${pick % 97}`], extra)) };
-      case 3:
-        return { label: `huge string at ${at}`, text: JSON.stringify(setAt(base, path, 'A'.repeat(100_000 + (pick % 100_000)))) };
-      case 4: {
-        const text = JSON.stringify(setAt(base, path, '\u0001NEST\u0001'));
-        return { label: `nesting ${depth} deep at ${at}`, text: text.replace('"\\u0001NEST\\u0001"', nested(depth)) };
-      }
-      case 5: {
-        const key = FORBIDDEN_KEYS[pick % FORBIDDEN_KEYS.length]!;
-        const text = JSON.stringify(setAt(base, [...objPath, '\u0001KEY\u0001'], { polluted: true }));
-        return { label: `"${key}" key in /${objPath.join('/')}`, text: text.replace('"\\u0001KEY\\u0001"', JSON.stringify(key)) };
-      }
-      case 6: {
-        const broken = breakCheckDigit(base);
-        return broken !== undefined ? { label: 'failed check digit', text: JSON.stringify(broken) } : { label: `null at ${at}`, text: JSON.stringify(setAt(base, path, null)) };
-      }
-      case 7:
-        return { label: `odd string ${JSON.stringify(odd)} at ${at}`, text: JSON.stringify(setAt(base, path, odd)) };
-      case 8:
-        return { label: `number edge at ${at}`, text: JSON.stringify(setAt(base, path, '\u0001NUM\u0001')).replace('"\\u0001NUM\\u0001"', ['1e999', '-0', '1e-400', '9007199254740993', '-1'][pick % 5]!) };
-      default:
-        return { label: 'duplicate key', text: JSON.stringify(base).replace(/^\{/, '{"messageId":"not-a-uuid",') };
-    }
-  });
+    });
 }
 
 const GARBAGE: fc.Arbitrary<{ label: string; bytes: Uint8Array }> = fc.oneof(
   fc.uint8Array({ maxLength: 512 }).map((bytes) => ({ label: 'random bytes', bytes })),
-  fc.constantFrom('', 'null', '[]', '"a string"', '{', '{"a":', '{"a":1}}', '\ufeff{}', 'NaN', '{"a":1,}', "{'a':1}", '\u0000\u0000').map((t) => ({ label: `text ${JSON.stringify(t)}`, bytes: enc.encode(t) })),
+  fc
+    .constantFrom('', 'null', '[]', '"a string"', '{', '{"a":', '{"a":1}}', '\ufeff{}', 'NaN', '{"a":1,}', "{'a':1}", '\u0000\u0000')
+    .map((t) => ({ label: `text ${JSON.stringify(t)}`, bytes: enc.encode(t) })),
   fc.constant({ label: 'invalid UTF-8', bytes: new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) }),
 );
 
-const WRONG_CONTENT_TYPES = ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/x-ndjson', 'application/json', '', '*/*', 'application/jsonx'];
+const WRONG_CONTENT_TYPES = [
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=utf-16',
+  'application/x-ndjson',
+  'application/json',
+  '',
+  '*/*',
+  'application/jsonx',
+];
 
 /** The body (bytes, content type) of a case, for operations that take one. */
 function bodyArb(op: Op): fc.Arbitrary<{ label: string; bytes?: Uint8Array; contentType?: string }> {
@@ -372,7 +438,11 @@ function bodyArb(op: Op): fc.Arbitrary<{ label: string; bytes?: Uint8Array; cont
     { weight: 1, arbitrary: GARBAGE.map(({ label, bytes }) => ({ label, bytes, contentType: ct })) },
     {
       weight: 1,
-      arbitrary: fc.constantFrom(...WRONG_CONTENT_TYPES.filter((t) => t !== ct)).map((t) => ({ label: `content-type "${t}"`, bytes: enc.encode(JSON.stringify(baseBody(op)) + (stream ? '\n' : '')), ...(t ? { contentType: t } : {}) })),
+      arbitrary: fc.constantFrom(...WRONG_CONTENT_TYPES.filter((t) => t !== ct)).map((t) => ({
+        label: `content-type "${t}"`,
+        bytes: enc.encode(JSON.stringify(baseBody(op)) + (stream ? '\n' : '')),
+        ...(t ? { contentType: t } : {}),
+      })),
     },
     { weight: 1, arbitrary: fc.constant({ label: 'no body', contentType: ct }) },
     {
@@ -383,7 +453,26 @@ function bodyArb(op: Op): fc.Arbitrary<{ label: string; bytes?: Uint8Array; cont
   );
 }
 
-const SPECIAL_SEGMENTS = ['', ' ', '..', '.', 'null', 'undefined', '0', '-1', 'x'.repeat(2000), '%', '%ZZ', '%E0%A4%A', '%2F', 'a%2Fb', '%00', '🧒', 'CP000000001A', '00000000-0000-0000-0000-000000000000'];
+const SPECIAL_SEGMENTS = [
+  '',
+  ' ',
+  '..',
+  '.',
+  'null',
+  'undefined',
+  '0',
+  '-1',
+  'x'.repeat(2000),
+  '%',
+  '%ZZ',
+  '%E0%A4%A',
+  '%2F',
+  'a%2Fb',
+  '%00',
+  '🧒',
+  'CP000000001A',
+  '00000000-0000-0000-0000-000000000000',
+];
 
 function pathArb(op: Op): fc.Arbitrary<string> {
   if (op.pathParams.length === 0) return fc.constant(op.path);
@@ -393,7 +482,11 @@ function pathArb(op: Op): fc.Arbitrary<string> {
       fc.string({ minLength: 1, maxLength: 40 }).map((s) => encodeURIComponent(s)),
       fc.constantFrom(...SPECIAL_SEGMENTS).map((s) => (s === '' ? s : s.startsWith('%') || s.includes('%') ? s : encodeURIComponent(s))),
     ];
-    if (real.length) options.push(fc.constantFrom(...real).map((s) => encodeURIComponent(s)), fc.constantFrom(...real).map((s) => encodeURIComponent(s)));
+    if (real.length)
+      options.push(
+        fc.constantFrom(...real).map((s) => encodeURIComponent(s)),
+        fc.constantFrom(...real).map((s) => encodeURIComponent(s)),
+      );
     // Real IDs changed a little, and real IDs of another kind (a consent ID where an episode ID goes...).
     if (real.length) options.push(nearly(real).map((s) => encodeURIComponent(s)));
     const others = name === 'sessionId' ? [] : REAL_VALUES;
@@ -413,9 +506,19 @@ function queryArb(op: Op): fc.Arbitrary<Record<string, string>> {
     fc.constant(valid),
     // Real IDs, and near misses of them, as the values of the operation's own parameters.
     ...(names.length && REAL_VALUES.length
-      ? [fc.dictionary(fc.constantFrom(...names), fc.oneof(fc.constantFrom(...REAL_VALUES), nearly(REAL_VALUES)), { maxKeys: names.length }).map((r) => ({ ...valid, ...r }))]
+      ? [
+          fc
+            .dictionary(fc.constantFrom(...names), fc.oneof(fc.constantFrom(...REAL_VALUES), nearly(REAL_VALUES)), { maxKeys: names.length })
+            .map((r) => ({ ...valid, ...r })),
+        ]
       : []),
-    fc.dictionary(fc.oneof(fc.constantFrom(...op.query.map((q) => q.name), 'unknown', '__proto__', 'constructor'), fc.string({ maxLength: 12 })), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...ODD_STRINGS), fc.constant('9'.repeat(50))), { maxKeys: 4 }).map(noWait),
+    fc
+      .dictionary(
+        fc.oneof(fc.constantFrom(...op.query.map((q) => q.name), 'unknown', '__proto__', 'constructor'), fc.string({ maxLength: 12 })),
+        fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...ODD_STRINGS), fc.constant('9'.repeat(50))),
+        { maxKeys: 4 },
+      )
+      .map(noWait),
     fc.record({ drop: fc.nat() }).map(({ drop }) => {
       const keys = Object.keys(valid);
       if (keys.length === 0) return {};
@@ -434,24 +537,56 @@ interface Creds {
 function credsArb(op: Op): fc.Arbitrary<Creds> {
   const token = tokenFor(op.route);
   const practitioner = op.route.auth.kind === 'client' && op.route.auth.practitioner;
-  const good: Creds = { label: 'valid credentials', headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(practitioner ? { 'practitioner-id': 'fuzz.practitioner' } : {}) } };
+  const good: Creds = {
+    label: 'valid credentials',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(practitioner ? { 'practitioner-id': 'fuzz.practitioner' } : {}) },
+  };
   const bad: Array<fc.Arbitrary<Creds>> = [
     fc.constant({ label: 'no credentials', headers: {} }),
-    fc.constantFrom('Bearer nope', 'Bearer ', 'Basic dXNlcjpwYXNz', 'bearer ' + (token ?? 'x'), 'Bearer ' + 'x'.repeat(5000), token ?? 'token-without-scheme', `Bearer ${CONTROL}x`).map((a) => ({ label: `authorization "${a.slice(0, 24)}"`, headers: { ...good.headers, authorization: a } })),
+    fc
+      .constantFrom(
+        'Bearer nope',
+        'Bearer ',
+        'Basic dXNlcjpwYXNz',
+        'bearer ' + (token ?? 'x'),
+        'Bearer ' + 'x'.repeat(5000),
+        token ?? 'token-without-scheme',
+        `Bearer ${CONTROL}x`,
+      )
+      .map((a) => ({ label: `authorization "${a.slice(0, 24)}"`, headers: { ...good.headers, authorization: a } })),
   ];
-  if (op.route.auth.kind === 'client') bad.push(fc.constant({ label: 'client without the permission', headers: { ...good.headers, authorization: `Bearer ${NO_PERMISSIONS}` } }));
-  if (op.route.auth.kind === 'control') bad.push(fc.constant({ label: 'a client token on the control API', headers: { authorization: `Bearer ${tokenOf('ics')}` } }));
-  if (op.route.auth.kind === 'client') bad.push(fc.constant({ label: 'the control token on a national API', headers: { ...good.headers, authorization: `Bearer ${CONTROL}` } }));
+  if (op.route.auth.kind === 'client')
+    bad.push(fc.constant({ label: 'client without the permission', headers: { ...good.headers, authorization: `Bearer ${NO_PERMISSIONS}` } }));
+  if (op.route.auth.kind === 'control')
+    bad.push(fc.constant({ label: 'a client token on the control API', headers: { authorization: `Bearer ${tokenOf('ics')}` } }));
+  if (op.route.auth.kind === 'client')
+    bad.push(fc.constant({ label: 'the control token on a national API', headers: { ...good.headers, authorization: `Bearer ${CONTROL}` } }));
   if (practitioner)
-    bad.push(fc.constantFrom('', ' ', 'a b', 'x'.repeat(65), '<script>', 'ok\u0001').map((p) => ({ label: `practitioner-id ${JSON.stringify(p)}`, headers: { ...good.headers, 'practitioner-id': p } })));
+    bad.push(
+      fc
+        .constantFrom('', ' ', 'a b', 'x'.repeat(65), '<script>', 'ok\u0001')
+        .map((p) => ({ label: `practitioner-id ${JSON.stringify(p)}`, headers: { ...good.headers, 'practitioner-id': p } })),
+    );
   if (op.route.auth.kind === 'none') return fc.constant(good);
   return fc.oneof({ weight: 6, arbitrary: fc.constant(good) }, { weight: 4, arbitrary: fc.oneof(...bad) });
 }
 
 function caseArb(op: Op): fc.Arbitrary<Case> {
-  const body = op.body ? bodyArb(op) : fc.oneof(fc.constant<{ label: string; bytes?: Uint8Array; contentType?: string }>({ label: 'no body' }), GARBAGE.map(({ label, bytes }) => ({ label: `unexpected body: ${label}`, bytes, contentType: 'application/json' })));
+  const body = op.body
+    ? bodyArb(op)
+    : fc.oneof(
+        fc.constant<{ label: string; bytes?: Uint8Array; contentType?: string }>({ label: 'no body' }),
+        GARBAGE.map(({ label, bytes }) => ({ label: `unexpected body: ${label}`, bytes, contentType: 'application/json' })),
+      );
   return fc.record({ path: pathArb(op), query: queryArb(op), creds: credsArb(op), body }).map(({ path, query, creds, body: b }) => ({
-    label: [creds.label, b.label, Object.keys(query).length ? `query ${JSON.stringify(query)}` : '', path !== op.path ? `path ${path.slice(0, 120)}` : ''].filter(Boolean).join('; '),
+    label: [
+      creds.label,
+      b.label,
+      Object.keys(query).length ? `query ${JSON.stringify(query)}` : '',
+      path !== op.path ? `path ${path.slice(0, 120)}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
     method: op.method,
     path,
     query,

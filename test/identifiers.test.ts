@@ -196,7 +196,8 @@ describe('ContactPoint ID', () => {
   });
 
   it('rejects malformed IDs and wrong check letters', () => {
-    for (const v of ['', 'CP00000001L', 'CP0000000001L', 'cp000000001L', 'CP000000001l', 'XP000000001L', 'CP000000001C']) expect(isValidContactPointId(v)).toBe(false);
+    for (const v of ['', 'CP00000001L', 'CP0000000001L', 'cp000000001L', 'CP000000001l', 'XP000000001L', 'CP000000001C'])
+      expect(isValidContactPointId(v)).toBe(false);
     for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') if (letter !== 'L') expect(isValidContactPointId(`CP000000001${letter}`)).toBe(false);
     expect(contactPointCheckLetter('12345678')).toBeUndefined();
   });

@@ -44,7 +44,11 @@ const seqs = (journal: Journal, sessionId: string) => journal.list(sessionId, { 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 /** Entries physically stored (in pages), listed or not. */
 const rows = (store: Store, sessionId: string) =>
-  (store.db.prepare('SELECT COALESCE(SUM(json_array_length(entries)), 0) AS n FROM journal_pages WHERE session_id = ?').get(sessionId) as { n: number }).n;
+  (
+    store.db.prepare('SELECT COALESCE(SUM(json_array_length(entries)), 0) AS n FROM journal_pages WHERE session_id = ?').get(sessionId) as {
+      n: number;
+    }
+  ).n;
 
 describe('journal retention', () => {
   it('CTL-003: lists exactly the last N entries and counts the rest as dropped, while old rows are deleted in chunks', () => {
@@ -163,7 +167,10 @@ describe('journal pages', () => {
     for (const since of [0, 1, 5, 6, 7, 17, 35, 39, 40])
       for (const limit of [1, 2, 6, 13, 100]) {
         const want = range(since + 1, Math.min(40, since + limit));
-        expect(journal.list('s', { since, limit }).entries.map((e) => e.seq), `since ${since} limit ${limit}`).toEqual(want);
+        expect(
+          journal.list('s', { since, limit }).entries.map((e) => e.seq),
+          `since ${since} limit ${limit}`,
+        ).toEqual(want);
       }
     store.close();
   });

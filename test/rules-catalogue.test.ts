@@ -30,12 +30,14 @@ function anchors(file: string): Set<string> {
 }
 
 describe('every rule of every service', () => {
-  it('has a code from the catalogue, with that code\'s status', () => {
-    const wrong = RULES.filter((r) => ERRORS[r.error.code as keyof typeof ERRORS] !== r.error || r.status !== r.error.status).map((r) => `${r.service}:${r.id}`);
+  it("has a code from the catalogue, with that code's status", () => {
+    const wrong = RULES.filter((r) => ERRORS[r.error.code as keyof typeof ERRORS] !== r.error || r.status !== r.error.status).map(
+      (r) => `${r.service}:${r.id}`,
+    );
     expect(wrong).toEqual([]);
   });
 
-  it('has a requirement the catalogue holds; `breaks`, when given, is one on the vendor\'s system', () => {
+  it("has a requirement the catalogue holds; `breaks`, when given, is one on the vendor's system", () => {
     expect(RULES.filter((r) => !requirement(r.requirement)).map((r) => `${r.service}:${r.id} ${r.requirement}`)).toEqual([]);
     expect(RULES.filter((r) => r.breaks && requirement(r.breaks)?.appliesTo !== 'sut').map((r) => `${r.service}:${r.id} ${r.breaks}`)).toEqual([]);
   });
@@ -48,7 +50,7 @@ describe('every rule of every service', () => {
     expect(bad).toEqual([]);
   });
 
-  it('is raised somewhere: its check is in the table, or its key is in the service\'s code', () => {
+  it("is raised somewhere: its check is in the table, or its key is in the service's code", () => {
     const code = (d: string): string =>
       readdirSync(join(ROOT, d), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.ts') && f !== 'rules.ts' && f !== 'errors.ts')
@@ -64,7 +66,7 @@ describe('every rule of every service', () => {
     expect(Object.keys({ ...CONTACTPOINT_ERRORS, ...ECAF_ERRORS }).filter((c) => !used.has(c))).toEqual([]);
   });
 
-  it('every rule\'s code is asserted by an HTTP test of its service', () => {
+  it("every rule's code is asserted by an HTTP test of its service", () => {
     const dir = (d: string) =>
       readdirSync(join(ROOT, d))
         .filter((f) => f.endsWith('.test.ts'))
@@ -101,7 +103,10 @@ function docTable(file: string, after: string): Array<{ pointers: string[]; cell
   const rows: Array<{ pointers: string[]; cells: string[] }> = [];
   for (const line of lines.slice(first + 2)) {
     if (!line.startsWith('| ')) break;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     rows.push({ pointers: [...cells[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!), cells });
   }
   return rows;
@@ -120,7 +125,7 @@ describe('the field tables as the interface specifications publish them', () => 
     expect(INVOLVEMENT_FIELDS.rows.filter((r) => !documented(rows, r.pointer, r.rule, r.requirement))).toEqual([]);
   });
 
-  it('docs/interface/ecaf.md lists every row of the exchanged episode\'s table', () => {
+  it("docs/interface/ecaf.md lists every row of the exchanged episode's table", () => {
     const rows = docTable('docs/interface/ecaf.md', 'where it is the requirement of the part the error is in');
     const parts = MIGRATION_EPISODE_FIELDS.rows.filter((r) => r.pointer !== '/**');
     expect(parts.filter((r) => !documented(rows, r.pointer, r.rule, r.requirement))).toEqual([]);
@@ -129,7 +134,7 @@ describe('the field tables as the interface specifications publish them', () => 
 });
 
 describe('what the engine reads from a refusal (mocks/rules.ts)', () => {
-  it('a code that names one requirement on the vendor\'s system', () => {
+  it("a code that names one requirement on the vendor's system", () => {
     expect(requirementForCode('contactpoint', 'ICS_ERR_SENSITIVE_BASIS')).toBe('CP-FEED-006');
     expect(requirementForCode('contactpoint', 'ICS_ERR_AGE_LIMIT')).toBe('CP-FEED-005');
     expect(requirementForCode('ecaf', 'ICS_ERR_CONSENT_REQUIRED')).toBe('ECAF-OUT-002');
@@ -150,6 +155,8 @@ describe('what the engine reads from a refusal (mocks/rules.ts)', () => {
     expect(requirementForItem('contactpoint', { rule: 'format:nhs-number', requirement: 'CP-FEED-003' })).toBeUndefined();
     expect(requirementForProblem('ecaf', { code: 'ICS_ERR_CONSENT_REQUIRED' })).toBe('ECAF-OUT-002');
     // A practitioner refused for consent broke no requirement on a vendor's system.
-    expect(requirementForProblem('ecaf', { code: 'ICS_ERR_CONSENT_REQUIRED', errors: [{ rule: 'consent-in-force', requirement: 'ECAF-CONSENT-003' }] })).toBeUndefined();
+    expect(
+      requirementForProblem('ecaf', { code: 'ICS_ERR_CONSENT_REQUIRED', errors: [{ rule: 'consent-in-force', requirement: 'ECAF-CONSENT-003' }] }),
+    ).toBeUndefined();
   });
 });

@@ -31,20 +31,22 @@ afterEach(() => {
 beforeAll(() => ensureBuilt(), 120_000);
 
 async function serve(...flags: string[]): Promise<Served> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--count', '5', '--control-token', CONTROL, '--no-prepare-worker', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--count', '5', '--control-token', CONTROL, '--no-prepare-worker', ...flags], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.push(proc);
   let out = '';
   let err = '';
-  proc.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => void (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => void (err += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const look = () => {
       const banner = flags.includes('json') ? err : out;
       const m = /ContactPoint {3}(http:\/\/[^/\s]+)\/contactpoint\/v1/.exec(banner);
       if (m && banner.includes('Ctrl-C to stop.')) resolve(m[1]!);
     };
-    proc.stdout!.on('data', look);
-    proc.stderr!.on('data', look);
+    proc.stdout.on('data', look);
+    proc.stderr.on('data', look);
     proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}${err}`)));
   });
   return { proc, url, stdout: () => out, stderr: () => err };
@@ -54,7 +56,11 @@ async function send(url: string, path: string, opts: { token?: string; body?: un
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url + path, { method: opts.body === undefined ? 'GET' : 'POST', headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+  const res = await fetch(url + path, {
+    method: opts.body === undefined ? 'GET' : 'POST',
+    headers,
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -90,8 +96,12 @@ describe('serve: one line per exchange', () => {
     expect(lines[2]).toMatch(/^POST \/contactpoint\/v1\/involvements 422 refused ICS_ERR_VALIDATION /);
     expect(lines[2]).toContain('x PASS (exit 0)');
     expect(lines.join('\n')).not.toMatch(/[\u001b\u0007\u009b]/);
-    expect(lines[3]).toBe('GET /contactpoint/v1/source-records/REF-1 401 refused ICS_ERR_AUTH_MISSING SEC-AUTH-001 header:authorization: no bearer token (no session)');
-    expect(lines[4]).toBe('GET /contactpoint/v1/source-records/REF-1 401 refused ICS_ERR_AUTH_INVALID SEC-AUTH-001 header:authorization: unknown token (no session)');
+    expect(lines[3]).toBe(
+      'GET /contactpoint/v1/source-records/REF-1 401 refused ICS_ERR_AUTH_MISSING SEC-AUTH-001 header:authorization: no bearer token (no session)',
+    );
+    expect(lines[4]).toBe(
+      'GET /contactpoint/v1/source-records/REF-1 401 refused ICS_ERR_AUTH_INVALID SEC-AUTH-001 header:authorization: unknown token (no session)',
+    );
     expect(lines[5]).toBe(
       'GET /contactpoint/v1/source-records/REF-1 401 refused ICS_ERR_AUTH_MISSING SEC-AUTH-001 header:authorization: no bearer token [credential sent in query:access_token: masked] (no session)',
     );
@@ -169,7 +179,11 @@ describe('refusals that name no session: the server journal', () => {
     expect((JSON.parse(session.text) as { entries: Array<{ status: number }> }).entries.map((e) => e.status)).toEqual([202, 422, 422]);
     expect(session.text).not.toContain(UNKNOWN);
     // A session's own control token cannot read the server's journal.
-    const created = await fetch(`${s.url}/control/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${CONTROL}`, 'content-type': 'application/json' }, body: '{}' });
+    const created = await fetch(`${s.url}/control/v1/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CONTROL}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     const { controlToken } = (await created.json()) as { controlToken: string };
     expect((await read(controlToken)).status).toBe(403);
     expect((await read('wrong')).status).toBe(401);
@@ -177,9 +191,15 @@ describe('refusals that name no session: the server journal', () => {
 
   it('a malformed body with a valid token is journalled in the session', async () => {
     const s = await serve('--quiet');
-    const res = await fetch(`${s.url}/contactpoint/v1/involvements`, { method: 'POST', headers: { authorization: 'Bearer demo-ics', 'content-type': 'application/json' }, body: '{"child": ' });
+    const res = await fetch(`${s.url}/contactpoint/v1/involvements`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer demo-ics', 'content-type': 'application/json' },
+      body: '{"child": ',
+    });
     expect(res.status).toBe(400);
-    const page = (await (await fetch(`${s.url}/control/v1/sessions/default/journal`, { headers: { authorization: `Bearer ${CONTROL}` } })).json()) as { entries: Array<Record<string, any>> };
+    const page = (await (
+      await fetch(`${s.url}/control/v1/sessions/default/journal`, { headers: { authorization: `Bearer ${CONTROL}` } })
+    ).json()) as { entries: Array<Record<string, any>> };
     expect(page.entries.map((e) => [e.status, e.verdict, e.responseBody.code])).toEqual([[400, 'rejected', 'ICS_ERR_HTTP_MALFORMED_JSON']]);
   }, 60_000);
 });

@@ -14,7 +14,7 @@ function store(): Store {
   s.exec('CREATE TABLE t (v TEXT NOT NULL)');
   return s;
 }
-const rows = (s: Store) => (s.db.prepare('SELECT v FROM t ORDER BY v').pluck().all() as string[]);
+const rows = (s: Store) => s.db.prepare('SELECT v FROM t ORDER BY v').pluck().all() as string[];
 const insert = (s: Store, v: string) => s.db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
 
 describe('group commit', () => {
@@ -22,9 +22,12 @@ describe('group commit', () => {
     const s = store();
     const results = await Promise.allSettled([
       s.commit(() => insert(s, 'a'), { refusal }),
-      s.commit(() => {
-        throw new Refusal('no');
-      }, { refusal }),
+      s.commit(
+        () => {
+          throw new Refusal('no');
+        },
+        { refusal },
+      ),
       s.commit(() => insert(s, 'c'), { refusal }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -36,16 +39,22 @@ describe('group commit', () => {
     const undone: string[] = [];
     let runs = 0;
     const results = await Promise.allSettled([
-      s.commit(() => {
-        insert(s, 'a');
-        s.onRollback(() => undone.push('a'));
-      }, { refusal }),
-      s.commit(() => {
-        runs++;
-        insert(s, 'half-written');
-        s.onRollback(() => undone.push('half-written'));
-        throw new Error('disk on fire');
-      }, { refusal }),
+      s.commit(
+        () => {
+          insert(s, 'a');
+          s.onRollback(() => undone.push('a'));
+        },
+        { refusal },
+      ),
+      s.commit(
+        () => {
+          runs++;
+          insert(s, 'half-written');
+          s.onRollback(() => undone.push('half-written'));
+          throw new Error('disk on fire');
+        },
+        { refusal },
+      ),
       s.commit(() => insert(s, 'c')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);

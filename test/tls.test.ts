@@ -32,7 +32,13 @@ interface Answer {
 }
 
 /** One request on a fresh connection (no pooled socket carries another identity's certificate). */
-function call(url: string, ca: string, method: string, path: string, opts: { identity?: Identity; token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+function call(
+  url: string,
+  ca: string,
+  method: string,
+  path: string,
+  opts: { identity?: Identity; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -47,7 +53,7 @@ function call(url: string, ca: string, method: string, path: string, opts: { ide
         try {
           resolve({ status: res.statusCode!, headers: res.headers, body: /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text });
         } catch (err) {
-          reject(err as Error);
+          reject(err);
         }
       });
     });
@@ -138,7 +144,7 @@ describe('test PKI', () => {
 });
 
 describe('mutual TLS on the national APIs', () => {
-  it('a trusted certificate with its own client\'s token is accepted, and the journal names the client', async () => {
+  it("a trusted certificate with its own client's token is accepted, and the journal names the client", async () => {
     const msg = involvement();
     const res = await cp('POST', '/contactpoint/v1/involvements', { identity: id('ics'), token: 'demo-ics', body: msg });
     expect(res.status).toBe(202);
@@ -147,7 +153,7 @@ describe('mutual TLS on the national APIs', () => {
     expect(repeat.status).toBe(200);
   });
 
-  it('no client certificate: 401 ICS_ERR_AUTH_MISSING at tls:client-certificate, journalled in the token\'s session, nothing stored', async () => {
+  it("no client certificate: 401 ICS_ERR_AUTH_MISSING at tls:client-certificate, journalled in the token's session, nothing stored", async () => {
     const msg = involvement();
     const res = await cp('POST', '/contactpoint/v1/involvements', { token: 'demo-ics', body: msg });
     expectRefusal(res, 401, 'ICS_ERR_AUTH_MISSING', 'client-certificate-required');
@@ -155,7 +161,12 @@ describe('mutual TLS on the national APIs', () => {
 
     const journal = await cp('GET', '/control/v1/sessions/default/journal', { token: CONTROL });
     const entry = journal.body.entries.findLast((e: any) => e.operationId === 'submitInvolvement');
-    expect(entry).toMatchObject({ status: 401, verdict: 'rejected', clientId: 'ics', problems: [{ path: 'tls:client-certificate', rule: 'client-certificate-required' }] });
+    expect(entry).toMatchObject({
+      status: 401,
+      verdict: 'rejected',
+      clientId: 'ics',
+      problems: [{ path: 'tls:client-certificate', rule: 'client-certificate-required' }],
+    });
     const held = await cp('GET', `/contactpoint/v1/source-records/${msg.sourceRecordId}`, { identity: id('ics'), token: 'demo-ics' });
     expect(held.status).toBe(404);
   });
@@ -166,13 +177,15 @@ describe('mutual TLS on the national APIs', () => {
     expect(res.body.detail).toMatch(/not trusted \([A-Z_]+\)/);
   });
 
-  it('client A\'s certificate with client B\'s token: 403 ICS_ERR_AUTH_FORBIDDEN at tls:client-certificate', async () => {
+  it("client A's certificate with client B's token: 403 ICS_ERR_AUTH_FORBIDDEN at tls:client-certificate", async () => {
     const res = await cp('POST', '/contactpoint/v1/involvements', { identity: id('ics'), token: 'demo-education', body: involvement() });
     expectRefusal(res, 403, 'ICS_ERR_AUTH_FORBIDDEN', 'client-certificate-matches-token');
     expect(res.body.detail).toContain('"ics"');
     expect(res.body.detail).toContain('"education"');
     // The same token with its own certificate is fine.
-    expect((await cp('POST', '/contactpoint/v1/involvements', { identity: id('education'), token: 'demo-education', body: involvement() })).status).toBe(202);
+    expect(
+      (await cp('POST', '/contactpoint/v1/involvements', { identity: id('education'), token: 'demo-education', body: involvement() })).status,
+    ).toBe(202);
   });
 
   it('the token is still required and checked first: a good certificate alone is 401 on the Authorization header', async () => {
@@ -181,14 +194,23 @@ describe('mutual TLS on the national APIs', () => {
     expect(res.body.code).toBe('ICS_ERR_AUTH_MISSING');
     expect(res.body.errors[0].path).toBe('header:authorization');
     // Certificate and token agree but the system lacks the permission: the usual 403 on the permission.
-    const denied = await cp('POST', '/contactpoint/v1/involvements', { identity: id('no-permissions'), token: 'demo-no-permissions', body: involvement() });
+    const denied = await cp('POST', '/contactpoint/v1/involvements', {
+      identity: id('no-permissions'),
+      token: 'demo-no-permissions',
+      body: involvement(),
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.errors[0]).toMatchObject({ path: 'header:authorization', rule: 'permission:feed:write', requirement: 'SEC-AUTH-002' });
   });
 
   it('National eCAF requires the certificate too', async () => {
     const headers = { 'practitioner-id': 'pr-1' };
-    expectRefusal(await cp('GET', '/ecaf/v1/episodes', { token: 'demo-practitioner', headers }), 401, 'ICS_ERR_AUTH_MISSING', 'client-certificate-required');
+    expectRefusal(
+      await cp('GET', '/ecaf/v1/episodes', { token: 'demo-practitioner', headers }),
+      401,
+      'ICS_ERR_AUTH_MISSING',
+      'client-certificate-required',
+    );
     expect((await cp('GET', '/ecaf/v1/episodes', { identity: id('practitioner'), token: 'demo-practitioner', headers })).status).toBe(200);
   });
 
@@ -204,7 +226,11 @@ describe('mutual TLS on the national APIs', () => {
     const plain = await startServer({ port: 0, demoSession: true, controlToken: CONTROL });
     try {
       expect(plain.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const res = await fetch(`${plain.url}/contactpoint/v1/involvements`, { method: 'POST', headers: { authorization: 'Bearer demo-ics', 'content-type': 'application/json' }, body: JSON.stringify(involvement()) });
+      const res = await fetch(`${plain.url}/contactpoint/v1/involvements`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer demo-ics', 'content-type': 'application/json' },
+        body: JSON.stringify(involvement()),
+      });
       expect(res.status).toBe(202);
     } finally {
       await plain.close();
@@ -217,23 +243,28 @@ describe('mutual TLS on the national APIs', () => {
 });
 
 describe('ics-conformance serve --tls DIR', { timeout: 120_000 }, () => {
-  it('generates the PKI, serves https, prints the URLs, the CA and each demo client\'s certificate and key', async () => {
+  it("generates the PKI, serves https, prints the URLs, the CA and each demo client's certificate and key", async () => {
     await ensureBuilt();
     const cliDir = await mkdtemp(join(tmpdir(), 'ics-tls-cli-'));
-    const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--dataset', 'empty', '--control-token', 'cli-tls-token', '--tls', cliDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--dataset', 'empty', '--control-token', 'cli-tls-token', '--tls', cliDir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     let out = '';
-    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
     try {
-      for (const deadline = Date.now() + 30_000; !out.includes('Ctrl-C'); await sleep(50)) if (Date.now() > deadline) throw new Error(`serve did not start:\n${out}`);
+      for (const deadline = Date.now() + 30_000; !out.includes('Ctrl-C'); await sleep(50))
+        if (Date.now() > deadline) throw new Error(`serve did not start:\n${out}`);
       const base = /ContactPoint\s+(https:\/\/127\.0\.0\.1:\d+)\/contactpoint\/v1\b/.exec(out)?.[1];
       expect(base, out).toBeDefined();
       expect(out).toContain(`${base}/ecaf/v1`);
       expect(out).toContain(`${base}/control/v1   (Authorization: Bearer cli-tls-token)`);
       expect(out).toMatch(/Test PKI\s+.*\(generated \d+ files\)/);
       expect(out).toContain(`${join(cliDir, 'ca.pem')}   ${TEST_CA_NAME}`);
-      for (const c of demoClients()) expect(out).toContain(`${join(cliDir, 'clients', `${c.id}.pem`)}  ${join(cliDir, 'clients', `${c.id}-key.pem`)}`);
+      for (const c of demoClients())
+        expect(out).toContain(`${join(cliDir, 'clients', `${c.id}.pem`)}  ${join(cliDir, 'clients', `${c.id}-key.pem`)}`);
 
       const cliCa = await readFile(join(cliDir, 'ca.pem'), 'utf8');
       const ics = { cert: join(cliDir, 'clients', 'ics.pem'), key: join(cliDir, 'clients', 'ics-key.pem') };

@@ -65,7 +65,10 @@ export interface LoadOptions {
 }
 
 /** The part of autocannon's programmatic API the bench uses (autocannon is fetched on first use: lib/tools.ts). */
-interface AutocannonRequest { method: string; body?: Buffer }
+interface AutocannonRequest {
+  method: string;
+  body?: Buffer;
+}
 interface AutocannonResult {
   requests: { average: number };
   latency: { p50: number; p99: number };

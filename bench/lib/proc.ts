@@ -62,7 +62,7 @@ export async function spawnNode(
   children.add(proc);
   let err = '';
   let out = '';
-  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+  proc.stderr.setEncoding('utf8').on('data', (d: string) => {
     err = (err + d).slice(-65536);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -75,7 +75,7 @@ export async function spawnNode(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms\n${err}`)), timeoutMs);
     void exited.then(({ code, signal }) => reject(new Error(`${name} exited (${code ?? signal}) before it was ready\n${out}\n${err}`)));
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => {
       if (out.length < 65536) out += d;
       const m = opts.ready?.exec(out);
       if (m) {
@@ -146,7 +146,10 @@ export function serveMocks(opts: { data?: string; controlToken: string; journalL
   const args = [opts.cli ?? CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--dataset', 'empty', '--control-token', opts.controlToken];
   if (opts.data) args.push('--data', opts.data);
   if (opts.journalLimit !== undefined) args.push('--journal-limit', String(opts.journalLimit));
-  return spawnNode('ics-conformance serve', args, { ready: /ContactPoint\s+(http:\/\/[^\s/]+)/, ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}) });
+  return spawnNode('ics-conformance serve', args, {
+    ready: /ContactPoint\s+(http:\/\/[^\s/]+)/,
+    ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}),
+  });
 }
 
 export interface Memory {
@@ -183,7 +186,7 @@ export function cpuTimeUs(pid: number): number | undefined {
   let ticks = 0;
   const tree = new Set([pid]);
   // Parents before children is not guaranteed by the listing: repeat until nothing is added.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [p, st] of stats) {
       if (tree.has(p) || !tree.has(st.ppid)) continue;

@@ -43,8 +43,11 @@ export function benchTools(log: (line: string) => void, dir = TOOLS_DIR): NodeJS
     mkdirSync(dir, { recursive: true });
     // A private package.json keeps npm from walking up into the project's own one; the tools are
     // saved in it so that installing one later does not prune the other as extraneous.
-    if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{ "name": "ics-conformance-bench-tools", "private": true }\n');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--prefix', dir, ...specs], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (!existsSync(join(dir, 'package.json')))
+      writeFileSync(join(dir, 'package.json'), '{ "name": "ics-conformance-bench-tools", "private": true }\n');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--prefix', dir, ...specs], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     const still = missingTools(dir);
     if (still.length > 0) throw new Error(`bench: npm did not install ${still.join(', ')} into ${dir}`);
   }

@@ -52,7 +52,11 @@ const problems = {
   400: { description: 'Malformed request (bad JSON, too deep, reserved keys).', schema: ProblemSchema, contentType: 'application/problem+json' },
   401: { description: 'No or unknown credentials.', schema: ProblemSchema, contentType: 'application/problem+json' },
   403: { description: 'Not permitted.', schema: ProblemSchema, contentType: 'application/problem+json' },
-  422: { description: 'Breaks the schema or a rule; each error names the JSON path, rule and requirement.', schema: ProblemSchema, contentType: 'application/problem+json' },
+  422: {
+    description: 'Breaks the schema or a rule; each error names the JSON path, rule and requirement.',
+    schema: ProblemSchema,
+    contentType: 'application/problem+json',
+  },
 } as const;
 
 export function contactPointRoutes(directory: Directory, store: Store): RouteDef[] {
@@ -102,15 +106,25 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         stream: (async function* () {
           // Batches are prepared (parsed, validated, checked) on the prepare worker while earlier ones
           // are ingested here: up to BULK_AHEAD are in preparation, so neither thread waits on the other.
-          type Batch = { lines: Array<{ line: number; text: string; tooLong?: boolean; badUtf8?: boolean }>; prepared: Promise<Array<PrepareResult<PreparedMessage>>> };
-          const start = (lines: Batch['lines']): Batch => ({ lines, prepared: prepare(involvementPreparer, lines.map((l) => (l.tooLong || l.badUtf8 ? '' : l.text))) });
+          type Batch = {
+            lines: Array<{ line: number; text: string; tooLong?: boolean; badUtf8?: boolean }>;
+            prepared: Promise<Array<PrepareResult<PreparedMessage>>>;
+          };
+          const start = (lines: Batch['lines']): Batch => ({
+            lines,
+            prepared: prepare(
+              involvementPreparer,
+              lines.map((l) => (l.tooLong || l.badUtf8 ? '' : l.text)),
+            ),
+          });
           const ingest = async ({ lines, prepared }: Batch): Promise<string> => {
             const results = await prepared;
             const out: string[] = [];
             store.tx(() => {
               lines.forEach((l, i) => {
                 const r = results[i]!;
-                if (l.tooLong) return out.push(JSON.stringify({ line: l.line, ok: false, problem: tooLongProblem(MAX_BULK_LINE_BYTES, 'CP-FEED-011').problem }));
+                if (l.tooLong)
+                  return out.push(JSON.stringify({ line: l.line, ok: false, problem: tooLongProblem(MAX_BULK_LINE_BYTES, 'CP-FEED-011').problem }));
                 if (l.badUtf8) return out.push(JSON.stringify({ line: l.line, ok: false, problem: badUtf8Problem('CP-FEED-011').problem }));
                 if (!r.ok) {
                   if ('internal' in r) throw new Error(r.internal);
@@ -120,7 +134,9 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
                   // No savepoint per line: ingest refuses before it writes, and anything else aborts the batch.
                   const { receipt, receiptJson } = directory.ingestPrepared(session!, client!, r.value, l.text);
                   // The receipt as the log row holds it: serialised once.
-                  out.push(receiptJson ? `{"line":${l.line},"ok":true,"receipt":${receiptJson}}` : JSON.stringify({ line: l.line, ok: true, receipt }));
+                  out.push(
+                    receiptJson ? `{"line":${l.line},"ok":true,"receipt":${receiptJson}}` : JSON.stringify({ line: l.line, ok: true, receipt }),
+                  );
                 } catch (err) {
                   if (!(err instanceof ProblemError)) throw err;
                   out.push(JSON.stringify({ line: l.line, ok: false, problem: err.problem }));
@@ -149,11 +165,15 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       path: `${BASE}/source-records/{sourceRecordId}`,
       service: 'contactpoint',
       summary: 'Read back one of your own source records',
-      description: 'A source system sees only its own records: another system\'s record ID gives 404.',
+      description: "A source system sees only its own records: another system's record ID gives 404.",
       auth: { kind: 'client', permission: 'feed:read' },
       requirement: 'SEC-ISO-001',
       params: { sourceRecordId: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' }) },
-      responses: { 200: { description: 'The record as held.', schema: SourceRecordView }, 404: { description: 'Not one of yours.', schema: ProblemSchema }, ...problems },
+      responses: {
+        200: { description: 'The record as held.', schema: SourceRecordView },
+        404: { description: 'Not one of yours.', schema: ProblemSchema },
+        ...problems,
+      },
       handler: ({ params, client, session }) => json(200, directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!)),
     }),
     route({
@@ -166,7 +186,11 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       auth: { kind: 'client', permission: 'feed:write' },
       requirement: 'CP-FEED-008',
       params: { sourceRecordId: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' }) },
-      responses: { 409: { description: 'Send an end date instead.', schema: ProblemSchema }, 404: { description: 'Not one of yours.', schema: ProblemSchema }, ...problems },
+      responses: {
+        409: { description: 'Send an end date instead.', schema: ProblemSchema },
+        404: { description: 'Not one of yours.', schema: ProblemSchema },
+        ...problems,
+      },
       handler: ({ params, client, session }) => {
         directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!);
         throw CP.raise('end-not-delete', '', 'send an InvolvementMessage with endDate instead of deleting');
@@ -177,7 +201,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       method: 'POST',
       path: `${BASE}/caf-indicators`,
       service: 'contactpoint',
-      summary: 'Set the CAF indicator and the assessor\'s contact details',
+      summary: "Set the CAF indicator and the assessor's contact details",
       description:
         'Sent by National eCAF or an accredited local eCAF system whenever a CAF is logged or updated: that a common assessment exists and whom to contact. Nothing of its content. Idempotent on message ID, like the involvement feed.',
       auth: { kind: 'client', permission: 'caf-indicator:write' },
@@ -200,7 +224,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       path: `${BASE}/children`,
       service: 'contactpoint',
       summary: 'Find a child by name, date of birth, postcode',
-      description: 'At least two criteria. Exact match on normalised values. Shielded records are found only on their visible fields (never by postcode). Every search is audited against the Practitioner-Id.',
+      description:
+        'At least two criteria. Exact match on normalised values. Shielded records are found only on their visible fields (never by postcode). Every search is audited against the Practitioner-Id.',
       auth: { kind: 'client', permission: 'lookup', practitioner: true },
       requirement: 'CP-LOOKUP-001',
       query: SearchQuery,
@@ -208,16 +233,17 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         200: { description: 'Up to 50 matches.', schema: Type.Object({ results: Type.Array(ChildSummary), truncated: Type.Boolean() }) },
         ...problems,
       },
-      handler: ({ query, client, session, practitionerId }) => json(200, directory.search(session!, { client: client!, practitionerId: practitionerId! }, query)),
+      handler: ({ query, client, session, practitionerId }) =>
+        json(200, directory.search(session!, { client: client!, practitionerId: practitionerId! }, query)),
     }),
     route({
       operationId: 'getChild',
       method: 'GET',
       path: `${BASE}/children/{contactPointId}`,
       service: 'contactpoint',
-      summary: 'Read a child\'s record',
+      summary: "Read a child's record",
       description:
-        'Identity, parents and carers, school, involvements with contact details, the CAF indicator with the assessor\'s contact, the lead professional. Never case detail. Ended involvements show for a year after their end date. Sensitive services are hidden unless the caller is permitted lookup:sensitive. A shielded record shows the restricted view. Audited.',
+        "Identity, parents and carers, school, involvements with contact details, the CAF indicator with the assessor's contact, the lead professional. Never case detail. Ended involvements show for a year after their end date. Sensitive services are hidden unless the caller is permitted lookup:sensitive. A shielded record shows the restricted view. Audited.",
       auth: { kind: 'client', permission: 'lookup', practitioner: true },
       requirement: 'CP-LOOKUP-002',
       params: { contactPointId: ContactPointId },
@@ -226,7 +252,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         404: { description: 'No such child.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ params, client, session, practitionerId }) => json(200, directory.read(session!, { client: client!, practitionerId: practitionerId! }, params.contactPointId!)),
+      handler: ({ params, client, session, practitionerId }) =>
+        json(200, directory.read(session!, { client: client!, practitionerId: practitionerId! }, params.contactPointId!)),
     }),
     route<{ messageId: string; shielded: boolean }>({
       operationId: 'setShielding',
@@ -239,7 +266,11 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       params: { contactPointId: ContactPointId },
       body: ShieldingRequest,
       mutates: true,
-      responses: { 200: { description: 'Done.', schema: Type.Object({ contactPointId: ContactPointId, shielded: Type.Boolean() }) }, 404: { description: 'No such child.', schema: ProblemSchema }, ...problems },
+      responses: {
+        200: { description: 'Done.', schema: Type.Object({ contactPointId: ContactPointId, shielded: Type.Boolean() }) },
+        404: { description: 'No such child.', schema: ProblemSchema },
+        ...problems,
+      },
       handler: ({ params, body, session }) => {
         directory.setShielded(session!, params.contactPointId!, body.shielded);
         return json(200, { contactPointId: params.contactPointId!, shielded: body.shielded });

@@ -38,7 +38,14 @@ function under18(child: ChildIdentity, on: string): Hits {
   // A child born after the message date is younger than 0, not 18: born-by-message-date says so.
   if (child.dateOfBirth > on) return NONE;
   const age = ageOn(child.dateOfBirth, on);
-  return age >= 18 ? [['/child/dateOfBirth', `the child is ${age} on ${on}: ContactPoint holds children up to their 18th birthday; the record belongs in the archive`]] : NONE;
+  return age >= 18
+    ? [
+        [
+          '/child/dateOfBirth',
+          `the child is ${age} on ${on}: ContactPoint holds children up to their 18th birthday; the record belongs in the archive`,
+        ],
+      ]
+    : NONE;
 }
 
 function caseContent(fields: Array<[string, string | undefined]>, message: (term: string) => string): Hits {
@@ -96,7 +103,10 @@ export const CONTACTPOINT_RULES = {
     anchor: FEED,
     involvement: (m) => {
       const school = caseContent(schoolName(m.child), (t) => `case information ("${t}") is not allowed`);
-      const contact = caseContent(contactTexts(m.involvement.contact, '/involvement/contact'), (t) => `case information ("${t}") is not allowed: say whom to contact, never why`);
+      const contact = caseContent(
+        contactTexts(m.involvement.contact, '/involvement/contact'),
+        (t) => `case information ("${t}") is not allowed: say whom to contact, never why`,
+      );
       return school === NONE ? contact : contact === NONE ? school : [...school, ...contact];
     },
     caf: (m) => caseContent(schoolName(m.child), (t) => `case information ("${t}") is not allowed`),
@@ -116,7 +126,8 @@ export const CONTACTPOINT_RULES = {
     breaks: 'CP-FEED-010',
     error: E.ICS_ERR_DATES,
     anchor: FEED,
-    involvement: ({ involvement: i }) => (i.endDate && i.endDate < i.startDate ? [['/involvement/endDate', 'end date is before the start date']] : NONE),
+    involvement: ({ involvement: i }) =>
+      i.endDate && i.endDate < i.startDate ? [['/involvement/endDate', 'end date is before the start date']] : NONE,
   }),
   'sensitive-basis-required': rule({
     rule: 'sensitive-basis-required',
@@ -130,13 +141,42 @@ export const CONTACTPOINT_RULES = {
         : NONE,
   }),
   // Raised by the directory: they need what it holds.
-  'message-id-unique': rule({ rule: 'message-id-unique', requirement: 'CP-FEED-001', breaks: 'CP-FEED-001', error: E.ICS_ERR_MESSAGE_ID_REUSED, anchor: 'docs/interface/contactpoint.md#idempotency-and-retries' }),
-  'own-source-record': rule({ rule: 'own-source-record', requirement: 'SEC-ISO-001', breaks: 'SEC-ISO-001', error: E.ICS_ERR_NOT_OWNER, anchor: 'docs/interface/contactpoint.md#authentication-and-permissions' }),
+  'message-id-unique': rule({
+    rule: 'message-id-unique',
+    requirement: 'CP-FEED-001',
+    breaks: 'CP-FEED-001',
+    error: E.ICS_ERR_MESSAGE_ID_REUSED,
+    anchor: 'docs/interface/contactpoint.md#idempotency-and-retries',
+  }),
+  'own-source-record': rule({
+    rule: 'own-source-record',
+    requirement: 'SEC-ISO-001',
+    breaks: 'SEC-ISO-001',
+    error: E.ICS_ERR_NOT_OWNER,
+    anchor: 'docs/interface/contactpoint.md#authentication-and-permissions',
+  }),
   /** Beyond the clock-skew tolerance: a message cannot have been sent later than the service received it. */
-  'sent-at-not-in-future': rule({ rule: 'not-in-future', requirement: 'CP-FEED-007', breaks: 'CP-FEED-007', error: PLATFORM_ERRORS.ICS_ERR_VALIDATION, anchor: FEED }),
-  'review-open': rule({ rule: 'review-open', requirement: 'CP-MATCH-003', error: E.ICS_ERR_REVIEW_STATE, anchor: 'docs/interface/contactpoint.md#matching-and-the-review-queue' }),
+  'sent-at-not-in-future': rule({
+    rule: 'not-in-future',
+    requirement: 'CP-FEED-007',
+    breaks: 'CP-FEED-007',
+    error: PLATFORM_ERRORS.ICS_ERR_VALIDATION,
+    anchor: FEED,
+  }),
+  'review-open': rule({
+    rule: 'review-open',
+    requirement: 'CP-MATCH-003',
+    error: E.ICS_ERR_REVIEW_STATE,
+    anchor: 'docs/interface/contactpoint.md#matching-and-the-review-queue',
+  }),
   // Raised by the route: no involvement is ever deleted.
-  'end-not-delete': rule({ rule: 'end-not-delete', requirement: 'CP-FEED-008', breaks: 'CP-FEED-008', error: E.ICS_ERR_DELETE_NOT_ALLOWED, anchor: 'docs/interface/contactpoint.md#ending-an-involvement-never-deleting-it' }),
+  'end-not-delete': rule({
+    rule: 'end-not-delete',
+    requirement: 'CP-FEED-008',
+    breaks: 'CP-FEED-008',
+    error: E.ICS_ERR_DELETE_NOT_ALLOWED,
+    anchor: 'docs/interface/contactpoint.md#ending-an-involvement-never-deleting-it',
+  }),
 } satisfies Record<string, ContactPointRule>;
 
 export type ContactPointRuleId = keyof typeof CONTACTPOINT_RULES;

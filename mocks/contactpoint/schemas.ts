@@ -1,6 +1,14 @@
 /** ContactPoint interface specification: every message shape, as JSON Schema (TypeBox). */
 import { Type, Closed, DateString, DateTimeString, Uuid, ContactPointId, Postcode, type Static } from '../../src/platform/schema.js';
-import { ChildIdentity, PractitionerContact, PersonName, Residence, ParentCarer, School, ChildIdentifiers } from '../../src/platform/schemas/common.js';
+import {
+  ChildIdentity,
+  PractitionerContact,
+  PersonName,
+  Residence,
+  ParentCarer,
+  School,
+  ChildIdentifiers,
+} from '../../src/platform/schemas/common.js';
 
 /** Services a source system can record an involvement for. */
 export const SERVICE_TYPES = [
@@ -38,7 +46,7 @@ export const Involvement = Closed(
     contact: PractitionerContact,
     startDate: DateString(),
     endDate: Type.Optional(DateString({ description: 'Set when the involvement ends. Never delete an involvement: send its end date.' })),
-    leadProfessional: Type.Boolean({ description: 'This practitioner is the child\'s lead professional.' }),
+    leadProfessional: Type.Boolean({ description: "This practitioner is the child's lead professional." }),
     sensitiveBasis: Type.Optional(
       Type.Unsafe<'consent' | 'significant-harm-suspected'>({
         type: 'string',
@@ -54,12 +62,12 @@ export type Involvement = Static<typeof Involvement>;
 export const InvolvementMessage = Closed(
   {
     messageId: Uuid({ description: 'Unique per message. A retry must reuse it: a repeat is acknowledged again and never stored twice.' }),
-    sourceRecordId: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: 'The source system\'s own key for this involvement record.' }),
+    sourceRecordId: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: "The source system's own key for this involvement record." }),
     sentAt: DateTimeString({ description: 'When the source system produced this message. Later messages supersede earlier ones.' }),
     child: ChildIdentity,
     involvement: Involvement,
   },
-  { title: 'InvolvementMessage', description: 'Source system -> ContactPoint: the child\'s identity and one involvement.' },
+  { title: 'InvolvementMessage', description: "Source system -> ContactPoint: the child's identity and one involvement." },
 );
 export type InvolvementMessage = Static<typeof InvolvementMessage>;
 
@@ -79,7 +87,9 @@ export const Receipt = Closed(
     repeat: Type.Boolean({ description: 'true when this message ID had already been received: this is the original receipt.' }),
     contactPointId: Type.Optional(ContactPointId),
     reviewId: Type.Optional(Type.String()),
-    matchedBy: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['source-record', 'nhsNumber', 'upn', 'uln', 'demographics', 'new-child'] })),
+    matchedBy: Type.Optional(
+      Type.Unsafe<string>({ type: 'string', enum: ['source-record', 'nhsNumber', 'upn', 'uln', 'demographics', 'new-child'] }),
+    ),
     receivedAt: DateTimeString(),
   },
   { title: 'Receipt' },
@@ -89,7 +99,7 @@ export type Receipt = Static<typeof Receipt>;
 export const CafIndicatorMessage = Closed(
   {
     messageId: Uuid(),
-    episodeRef: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: 'The eCAF system\'s own key for the episode.' }),
+    episodeRef: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: "The eCAF system's own key for the episode." }),
     sentAt: DateTimeString(),
     child: ChildIdentity,
     status: Type.Unsafe<'open' | 'closed'>({ type: 'string', enum: ['open', 'closed'] }),
@@ -138,7 +148,9 @@ export const InvolvementView = Closed(
     startDate: DateString(),
     endDate: Type.Optional(DateString()),
     leadProfessional: Type.Boolean(),
-    sourceSystem: Type.String({ description: 'The organisation the sending system is registered to (its credentials), never a field of the message.' }),
+    sourceSystem: Type.String({
+      description: 'The organisation the sending system is registered to (its credentials), never a field of the message.',
+    }),
   },
   { title: 'InvolvementView' },
 );
@@ -189,7 +201,7 @@ export const SourceRecordView = Closed(
     sentAt: DateTimeString(),
     message: InvolvementMessage,
   },
-  { title: 'SourceRecordView', description: 'A source system\'s own record as ContactPoint holds it.' },
+  { title: 'SourceRecordView', description: "A source system's own record as ContactPoint holds it." },
 );
 
 export const BulkLineResult = Closed(

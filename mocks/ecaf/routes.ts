@@ -64,19 +64,24 @@ const problem = (description: string): ResponseDoc => ({ description, schema: Pr
 const problems = {
   400: problem('Malformed request (bad JSON, too deep, reserved keys, no Practitioner-Id).'),
   401: problem('No or unknown credentials.'),
-  403: problem('Not permitted: the client lacks the permission, the practitioner is not on the TAC, consent does not cover the access, or the step belongs to another role. The rule says which.'),
+  403: problem(
+    'Not permitted: the client lacks the permission, the practitioner is not on the TAC, consent does not cover the access, or the step belongs to another role. The rule says which.',
+  ),
   404: problem('No such episode (or sub-resource).'),
   415: problem('Not application/json.'),
   422: problem('Breaks the schema or a rule; each error names the JSON path, rule and requirement.'),
 } as const;
-const conflict = { 409: problem('Not allowed in the episode\'s current state (the rule says why).') };
+const conflict = { 409: problem("Not allowed in the episode's current state (the rule says why).") };
 
 const practitioner = { kind: 'client', permission: 'ecaf:practitioner', practitioner: true } as const;
 const exchange = { kind: 'client', permission: 'ecaf:exchange' } as const;
 const episodeParams = { episodeId: EpisodeId };
 const episodeView = (description: string): Record<number, ResponseDoc> => ({ 200: { description, schema: EpisodeView } });
 
-const actorOf = (ctx: HandlerContext<unknown>): Actor => ({ client: ctx.client!, ...(ctx.practitionerId ? { practitionerId: ctx.practitionerId } : {}) });
+const actorOf = (ctx: HandlerContext<unknown>): Actor => ({
+  client: ctx.client!,
+  ...(ctx.practitionerId ? { practitionerId: ctx.practitionerId } : {}),
+});
 
 /** One practitioner operation on an episode: same auth, params and error documentation. */
 function episodeRoute<B>(def: {
@@ -99,7 +104,7 @@ function episodeRoute<B>(def: {
     params: { ...episodeParams, ...(params ?? {}) },
     mutates: def.method !== 'GET',
     responses: { ...(responses ?? episodeView('The episode as the caller may see it.')), ...problems, ...conflict },
-    handler: (ctx) => handler(ctx, actorOf(ctx as HandlerContext<unknown>)),
+    handler: (ctx) => handler(ctx, actorOf(ctx)),
   });
 }
 
@@ -113,13 +118,13 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       service: 'ecaf',
       summary: 'Log a new CAF episode (with the consent given, and optionally the assessment)',
       description:
-        'The caller (Practitioner-Id) becomes the episode co-ordinator and first TAC member. The consent must share the CAF with their own agency. ContactPoint is told a CAF exists, with the assessor\'s contact details, in the same transaction.',
+        "The caller (Practitioner-Id) becomes the episode co-ordinator and first TAC member. The consent must share the CAF with their own agency. ContactPoint is told a CAF exists, with the assessor's contact details, in the same transaction.",
       auth: practitioner,
       requirement: 'ECAF-EPISODE-001',
       body: OpenEpisodeRequest,
       mutates: true,
       responses: { 201: { description: 'The episode.', schema: EpisodeView }, ...problems },
-      handler: (ctx) => json(201, ecaf.openEpisode(ctx.session!, actorOf(ctx as HandlerContext<unknown>), ctx.body)),
+      handler: (ctx) => json(201, ecaf.openEpisode(ctx.session!, actorOf(ctx), ctx.body)),
     }),
     route({
       operationId: 'listMyEpisodes',
@@ -127,7 +132,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       path: `${BASE}/episodes`,
       service: 'ecaf',
       summary: 'The episodes whose TAC the practitioner is on',
-      description: 'Only episodes that consent in force shares with the practitioner\'s agency.',
+      description: "Only episodes that consent in force shares with the practitioner's agency.",
       auth: practitioner,
       requirement: 'ECAF-ACCESS-001',
       responses: { 200: { description: 'Summaries.', schema: Type.Object({ episodes: Type.Array(EpisodeSummary) }) }, ...problems },
@@ -138,7 +143,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'GET',
       path: EP,
       summary: 'Read an episode',
-      description: 'For current TAC members only, while consent in force covers their agency. Parts consent does not share with the agency are listed in `withheld`. Audited.',
+      description:
+        'For current TAC members only, while consent in force covers their agency. Parts consent does not share with the agency are listed in `withheld`. Audited.',
       requirement: 'ECAF-ACCESS-001',
       handler: ({ session, params }, actor) => json(200, ecaf.getEpisode(session!, actor, params.episodeId!)),
     }),
@@ -146,7 +152,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       operationId: 'updateEpisodeChild',
       method: 'PUT',
       path: `${EP}/child`,
-      summary: 'Update the child\'s details (superseded data)',
+      summary: "Update the child's details (superseded data)",
       description: 'The new identity reaches ContactPoint with the CAF indicator.',
       requirement: 'ECAF-EPISODE-003',
       body: ChildIdentity,
@@ -157,7 +163,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'PUT',
       path: `${EP}/assessment`,
       summary: 'Record or replace the common assessment',
-      description: 'Strengths and needs per element of the three CAF domains. The caller becomes the practitioner ContactPoint lists for the CAF. Needs consent sharing the assessment with the caller\'s agency.',
+      description:
+        "Strengths and needs per element of the three CAF domains. The caller becomes the practitioner ContactPoint lists for the CAF. Needs consent sharing the assessment with the caller's agency.",
       requirement: 'ECAF-ASSESS-001',
       body: AssessmentInput,
       handler: ({ session, params, body }, actor) => json(200, ecaf.putAssessment(session!, actor, params.episodeId!, body)),
@@ -190,7 +197,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'POST',
       path: `${EP}/tac`,
       summary: 'Add a practitioner to the Team Around the Child',
-      description: 'Refused (403) unless consent in force shares the episode with the new member\'s agency.',
+      description: "Refused (403) unless consent in force shares the episode with the new member's agency.",
       requirement: 'ECAF-CONSENT-002',
       body: TacMemberInput,
       handler: ({ session, params, body }, actor) => json(200, ecaf.addTacMember(session!, actor, params.episodeId!, body)),
@@ -210,7 +217,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'PUT',
       path: `${EP}/lead-professional`,
       summary: 'Record the lead professional',
-      description: 'A current TAC member. (ContactPoint learns of a lead professional from the practitioner\'s own service, as an involvement.)',
+      description: "A current TAC member. (ContactPoint learns of a lead professional from the practitioner's own service, as an involvement.)",
       requirement: 'ECAF-TAC-003',
       body: LeadProfessionalRequest,
       handler: ({ session, params, body }, actor) => json(200, ecaf.setLeadProfessional(session!, actor, params.episodeId!, body.practitionerId)),
@@ -242,7 +249,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'POST',
       path: `${EP}/reviews`,
       summary: 'Record a TAC review',
-      description: 'Date, people present, next steps, the next review date or a reason for closure, the child\'s and parent\'s comments. Recommending closure does not close the episode.',
+      description:
+        "Date, people present, next steps, the next review date or a reason for closure, the child's and parent's comments. Recommending closure does not close the episode.",
       requirement: 'ECAF-REVIEW-001',
       body: ReviewInput,
       handler: ({ session, params, body }, actor) => json(200, ecaf.recordReview(session!, actor, params.episodeId!, body)),
@@ -275,7 +283,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'POST',
       path: `${EP}/social-care-referral`,
       summary: 'Refer to social care ("stepping up")',
-      description: 'The episode remains open; a social worker, or a social-care representative until one is allocated, joins the TAC (consent must cover childrens-social-care).',
+      description:
+        'The episode remains open; a social worker, or a social-care representative until one is allocated, joins the TAC (consent must cover childrens-social-care).',
       requirement: 'ECAF-STEP-001',
       body: ReferralRequest,
       handler: ({ session, params, body }, actor) => json(200, ecaf.referToSocialCare(session!, actor, params.episodeId!, body)),
@@ -285,7 +294,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'POST',
       path: `${EP}/social-care-responsibility`,
       summary: 'Mark the open episode as the responsibility of social care',
-      description: 'After a referral, by a social-care member of the TAC. The marker is free text. (The alternative is to close with `transfer-to-alternative-holistic-assessment`.)',
+      description:
+        'After a referral, by a social-care member of the TAC. The marker is free text. (The alternative is to close with `transfer-to-alternative-holistic-assessment`.)',
       requirement: 'ECAF-STEP-002',
       body: ResponsibilityRequest,
       handler: ({ session, params, body }, actor) => json(200, ecaf.markSocialCareResponsibility(session!, actor, params.episodeId!, body)),
@@ -295,7 +305,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'POST',
       path: `${EP}/step-down`,
       summary: 'Hand the episode back from social care ("stepping down")',
-      description: 'By a social-care member of the TAC: names the lead professional who takes the episode back; the social-care members may leave the TAC.',
+      description:
+        'By a social-care member of the TAC: names the lead professional who takes the episode back; the social-care members may leave the TAC.',
       requirement: 'ECAF-STEP-003',
       body: StepDownRequest,
       handler: ({ session, params, body }, actor) => json(200, ecaf.stepDown(session!, actor, params.episodeId!, body)),
@@ -306,7 +317,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'POST',
       path: `${EP}/closure`,
       summary: 'Close the episode with a reason',
-      description: 'National eCAF never closes an episode by itself. Closing a closed episode is refused (409). `transfer-to-alternative-holistic-assessment` follows a referral to social care.',
+      description:
+        'National eCAF never closes an episode by itself. Closing a closed episode is refused (409). `transfer-to-alternative-holistic-assessment` follows a referral to social care.',
       requirement: 'ECAF-LIFE-002',
       body: CloseRequest,
       handler: ({ session, params, body }, actor) => json(200, ecaf.closeEpisode(session!, actor, params.episodeId!, body)),
@@ -328,7 +340,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       path: `${BASE}/reports/long-open-episodes`,
       service: 'ecaf',
       summary: 'Management report: episodes open longer than a number of days',
-      description: 'So that a closure decision can be prompted: nothing closes by itself. Counts from the start of the current open period, by the session clock. No child details, no CAF content.',
+      description:
+        'So that a closure decision can be prompted: nothing closes by itself. Counts from the start of the current open period, by the session clock. No child details, no CAF content.',
       auth: { kind: 'client', permission: 'ecaf:reports' },
       requirement: 'ECAF-REPORT-001',
       query: Type.Object({ olderThanDays: Type.String({ pattern: '^[0-9]{1,5}$', description: 'Whole days.' }) }, { additionalProperties: false }),
@@ -343,7 +356,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       service: 'ecaf',
       summary: 'Transfer one episode in from a local eCAF module',
       description:
-        'A child moves to an authority that uses National eCAF. Refused (403) without consent in force covering every current TAC member\'s agency. A retry must reuse the message ID: the original receipt comes back with `repeat: true`.',
+        "A child moves to an authority that uses National eCAF. Refused (403) without consent in force covering every current TAC member's agency. A retry must reuse the message ID: the original receipt comes back with `repeat: true`.",
       auth: exchange,
       requirement: 'ECAF-EXCH-001',
       body: TransferRequest,
@@ -366,7 +379,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       path: `${BASE}/exchange/exports`,
       service: 'ecaf',
       summary: 'Export one episode to a local CAF system',
-      description: 'A child moves to an authority with a local CAF system. Only while consent is in force. The episode stays in National eCAF; close it (moved-to-another-authority) when the move is done.',
+      description:
+        'A child moves to an authority with a local CAF system. Only while consent is in force. The episode stays in National eCAF; close it (moved-to-another-authority) when the move is done.',
       auth: exchange,
       requirement: 'ECAF-EXCH-002',
       body: ExportRequest,
@@ -422,7 +436,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       path: `${BASE}/exchange/held/{holdId}/release`,
       service: 'ecaf',
       summary: 'Import a held episode once its consent is recorded',
-      description: 'Refused (409 ICS_ERR_HELD_FOR_CONSENT) while consent in force does not cover every current TAC member\'s agency.',
+      description: "Refused (409 ICS_ERR_HELD_FOR_CONSENT) while consent in force does not cover every current TAC member's agency.",
       auth: exchange,
       requirement: 'ECAF-EXCH-004',
       params: { holdId: Type.String({ pattern: '^HOLD-[0-9A-F]{8}$' }) },
@@ -436,11 +450,15 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       method: 'GET',
       path: '/control/v1/sessions/{sessionId}/ecaf/audit',
       service: 'control',
-      summary: 'National eCAF\'s audit of every access to an episode, granted or refused',
+      summary: "National eCAF's audit of every access to an episode, granted or refused",
       auth: { kind: 'control' },
       requirement: 'ECAF-AUDIT-001',
       query: Type.Object({ episodeId: Type.Optional(EpisodeId) }, { additionalProperties: false }),
-      responses: { 200: { description: 'Audit entries, oldest first.', schema: Type.Object({ entries: Type.Array(AuditEntry) }) }, 401: problem('Missing or wrong control token.'), 404: problem('No such session.') },
+      responses: {
+        200: { description: 'Audit entries, oldest first.', schema: Type.Object({ entries: Type.Array(AuditEntry) }) },
+        401: problem('Missing or wrong control token.'),
+        404: problem('No such session.'),
+      },
       handler: ({ session, query }) => json(200, { entries: ecaf.auditLog(session!.id, query.episodeId ? { episodeId: query.episodeId } : {}) }),
     }),
     route({
@@ -451,7 +469,11 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       summary: 'Every episode and held episode National eCAF holds (harness view, not an access)',
       auth: { kind: 'control' },
       requirement: 'CTL-003',
-      responses: { 200: { description: 'Episodes in full, and held episodes.' }, 401: problem('Missing or wrong control token.'), 404: problem('No such session.') },
+      responses: {
+        200: { description: 'Episodes in full, and held episodes.' },
+        401: problem('Missing or wrong control token.'),
+        404: problem('No such session.'),
+      },
       handler: ({ session }) => json(200, ecaf.harnessView(session!.id)),
     }),
   ];

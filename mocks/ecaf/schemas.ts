@@ -8,7 +8,8 @@ import { ChildIdentity, PractitionerContact, PersonName } from '../../src/platfo
 import { SERVICE_TYPES } from '../contactpoint/schemas.js';
 
 const Text = (max: number, opts: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength: max, ...opts });
-const Enum = <T extends string>(values: readonly T[], opts: Record<string, unknown> = {}) => Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
+const Enum = <T extends string>(values: readonly T[], opts: Record<string, unknown> = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...opts });
 
 export const EPISODE_ID_PATTERN = '^ECAF\\.EP\\.[0-9]{4}\\.[0-9]{6}$';
 export const EpisodeId = Type.String({
@@ -18,8 +19,12 @@ export const EpisodeId = Type.String({
 });
 
 /** The value a practitioner sends in the Practitioner-Id header; it names them on the TAC. */
-export const PractitionerId = Type.String({ pattern: '^[A-Za-z0-9._@:-]{1,64}$', description: 'The practitioner\'s ID, as sent in the Practitioner-Id header.', examples: ['prac-213-melanie'] });
-export const LocalRef = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: 'The sending system\'s own key.' });
+export const PractitionerId = Type.String({
+  pattern: '^[A-Za-z0-9._@:-]{1,64}$',
+  description: "The practitioner's ID, as sent in the Practitioner-Id header.",
+  examples: ['prac-213-melanie'],
+});
+export const LocalRef = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: "The sending system's own key." });
 
 /**
  * Agencies consent can name and TAC members come from: ContactPoint's services (so the two services
@@ -86,10 +91,14 @@ function elementOf<D extends CafDomain>(domain: D) {
   );
 }
 
-export const AssessmentElement = Tagged('domain', [elementOf('development-of-the-child'), elementOf('parents-and-carers'), elementOf('family-and-environmental')], {
-  title: 'AssessmentElement',
-  description: 'Strengths and needs for one element of one CAF domain. Each element appears at most once, with strengths, needs or both.',
-});
+export const AssessmentElement = Tagged(
+  'domain',
+  [elementOf('development-of-the-child'), elementOf('parents-and-carers'), elementOf('family-and-environmental')],
+  {
+    title: 'AssessmentElement',
+    description: 'Strengths and needs for one element of one CAF domain. Each element appears at most once, with strengths, needs or both.',
+  },
+);
 export type AssessmentElement = Static<typeof AssessmentElement>;
 
 // ---------------------------------------------------------------------------------------------- consent
@@ -103,7 +112,12 @@ export const ConsentGiver = Closed(
 export const SharingPermission = Closed(
   {
     agency: AgencySchema,
-    information: Type.Array(InformationSchema, { minItems: 1, maxItems: INFORMATION.length, uniqueItems: true, description: 'What may be shared with this agency.' }),
+    information: Type.Array(InformationSchema, {
+      minItems: 1,
+      maxItems: INFORMATION.length,
+      uniqueItems: true,
+      description: 'What may be shared with this agency.',
+    }),
   },
   { title: 'SharingPermission' },
 );
@@ -112,8 +126,12 @@ export type SharingPermission = Static<typeof SharingPermission>;
 const consentProps = {
   givenBy: ConsentGiver,
   givenOn: DateString(),
-  sharing: Type.Array(SharingPermission, { minItems: 1, maxItems: AGENCIES.length, description: 'Which agencies may see which parts of the CAF. Each agency once.' }),
-  involveParentsCarers: Type.Boolean({ description: 'Whether the practitioners may discuss the CAF with the child\'s parents or carers.' }),
+  sharing: Type.Array(SharingPermission, {
+    minItems: 1,
+    maxItems: AGENCIES.length,
+    description: 'Which agencies may see which parts of the CAF. Each agency once.',
+  }),
+  involveParentsCarers: Type.Boolean({ description: "Whether the practitioners may discuss the CAF with the child's parents or carers." }),
   note: Type.Optional(Text(1000)),
 };
 
@@ -132,7 +150,9 @@ export const ConsentRecord = Closed(
     ...consentProps,
     recordedAt: DateTimeString(),
     recordedBy: Type.String({ description: 'Practitioner ID, or "client:<id>" for a local system.' }),
-    withdrawal: Type.Optional(Closed({ withdrawnOn: DateString(), recordedAt: DateTimeString(), recordedBy: Type.String(), note: Type.Optional(Text(1000)) })),
+    withdrawal: Type.Optional(
+      Closed({ withdrawnOn: DateString(), recordedAt: DateTimeString(), recordedBy: Type.String(), note: Type.Optional(Text(1000)) }),
+    ),
   },
   { title: 'ConsentRecord' },
 );
@@ -232,7 +252,10 @@ const actionProps = {
   desiredOutcome: Text(1000),
 };
 
-export const ActionInput = Closed(actionProps, { title: 'ActionInput', description: 'One delivery plan action: what, who, by when, the desired outcome.' });
+export const ActionInput = Closed(actionProps, {
+  title: 'ActionInput',
+  description: 'One delivery plan action: what, who, by when, the desired outcome.',
+});
 export type ActionInput = Static<typeof ActionInput>;
 
 export const ProgressInput = Closed(
@@ -241,7 +264,10 @@ export const ProgressInput = Closed(
 );
 export type ProgressInput = Static<typeof ProgressInput>;
 
-export const ProgressEntry = Closed({ at: DateTimeString(), by: Type.String(), status: Enum(ACTION_STATUSES), note: Text(2000) }, { title: 'ProgressEntry' });
+export const ProgressEntry = Closed(
+  { at: DateTimeString(), by: Type.String(), status: Enum(ACTION_STATUSES), note: Text(2000) },
+  { title: 'ProgressEntry' },
+);
 
 export const Action = Closed(
   {
@@ -259,7 +285,12 @@ export type Action = Static<typeof Action>;
 
 // ---------------------------------------------------------------------------------------------- reviews and closure
 
-export const CLOSURE_REASONS = ['needs-met', 'family-disengaged', 'moved-to-another-authority', 'transfer-to-alternative-holistic-assessment'] as const;
+export const CLOSURE_REASONS = [
+  'needs-met',
+  'family-disengaged',
+  'moved-to-another-authority',
+  'transfer-to-alternative-holistic-assessment',
+] as const;
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 export const ClosureReasonSchema = Enum(CLOSURE_REASONS, {
   description:
@@ -283,19 +314,31 @@ const reviewProps = {
   parentComments: Type.Optional(Text(2000)),
 };
 
-export const ReviewInput = Closed(reviewProps, { title: 'ReviewInput', description: 'A TAC review: date, people present, next steps, next review date or reason for closure, the child\'s and parent\'s comments.' });
+export const ReviewInput = Closed(reviewProps, {
+  title: 'ReviewInput',
+  description: "A TAC review: date, people present, next steps, next review date or reason for closure, the child's and parent's comments.",
+});
 export type ReviewInput = Static<typeof ReviewInput>;
 
-export const Review = Closed({ reviewId: Type.String(), ...reviewProps, recordedAt: DateTimeString(), recordedBy: Type.String() }, { title: 'Review' });
+export const Review = Closed(
+  { reviewId: Type.String(), ...reviewProps, recordedAt: DateTimeString(), recordedBy: Type.String() },
+  { title: 'Review' },
+);
 export type Review = Static<typeof Review>;
 
 export const CloseRequest = Closed({ reason: ClosureReasonSchema, note: Type.Optional(Text(2000)) }, { title: 'CloseRequest' });
 export type CloseRequest = Static<typeof CloseRequest>;
 
-export const ReopenRequest = Closed({ reason: Text(2000, { description: 'Why the episode reopens (for example, stepping down from social care).' }) }, { title: 'ReopenRequest' });
+export const ReopenRequest = Closed(
+  { reason: Text(2000, { description: 'Why the episode reopens (for example, stepping down from social care).' }) },
+  { title: 'ReopenRequest' },
+);
 export type ReopenRequest = Static<typeof ReopenRequest>;
 
-export const Closure = Closed({ reason: ClosureReasonSchema, closedAt: DateTimeString(), closedBy: Type.String(), note: Type.Optional(Text(2000)) }, { title: 'Closure' });
+export const Closure = Closed(
+  { reason: ClosureReasonSchema, closedAt: DateTimeString(), closedBy: Type.String(), note: Type.Optional(Text(2000)) },
+  { title: 'Closure' },
+);
 export type Closure = Static<typeof Closure>;
 
 // ---------------------------------------------------------------------------------------------- social care
@@ -354,7 +397,14 @@ export const SendMessageRequest = Closed(
 export type SendMessageRequest = Static<typeof SendMessageRequest>;
 
 export const TacMessage = Closed(
-  { messageId: Type.String(), sentAt: DateTimeString(), from: PractitionerId, to: Type.Array(PractitionerId), subject: Type.String(), body: Type.String() },
+  {
+    messageId: Type.String(),
+    sentAt: DateTimeString(),
+    from: PractitionerId,
+    to: Type.Array(PractitionerId),
+    subject: Type.String(),
+    body: Type.String(),
+  },
   { title: 'TacMessage' },
 );
 export type TacMessage = Static<typeof TacMessage>;
@@ -362,11 +412,14 @@ export type TacMessage = Static<typeof TacMessage>;
 export const OpenEpisodeRequest = Closed(
   {
     child: ChildIdentity,
-    practitioner: Closed({ contact: PractitionerContact, agency: AgencySchema }, { title: 'OpeningPractitioner', description: 'The caller (named by the Practitioner-Id header): they become the episode co-ordinator.' }),
+    practitioner: Closed(
+      { contact: PractitionerContact, agency: AgencySchema },
+      { title: 'OpeningPractitioner', description: 'The caller (named by the Practitioner-Id header): they become the episode co-ordinator.' },
+    ),
     consent: ConsentInput,
     assessment: Type.Optional(AssessmentInput),
   },
-  { title: 'OpenEpisodeRequest', description: 'Log a new CAF episode. Consent must already be given and must cover the practitioner\'s agency.' },
+  { title: 'OpenEpisodeRequest', description: "Log a new CAF episode. Consent must already be given and must cover the practitioner's agency." },
 );
 export type OpenEpisodeRequest = Static<typeof OpenEpisodeRequest>;
 
@@ -395,7 +448,10 @@ export const EPISODE_EVENTS = [
 ] as const;
 export type EpisodeEventKind = (typeof EPISODE_EVENTS)[number];
 
-export const EpisodeEvent = Closed({ at: DateTimeString(), by: Type.String(), event: Enum(EPISODE_EVENTS), detail: Type.Optional(Type.String()) }, { title: 'EpisodeEvent' });
+export const EpisodeEvent = Closed(
+  { at: DateTimeString(), by: Type.String(), event: Enum(EPISODE_EVENTS), detail: Type.Optional(Type.String()) },
+  { title: 'EpisodeEvent' },
+);
 export type EpisodeEvent = Static<typeof EpisodeEvent>;
 
 export const Origin = Tagged(
@@ -411,7 +467,12 @@ export const Origin = Tagged(
 export type Origin = Static<typeof Origin>;
 
 export const ExportRecord = Closed(
-  { exportId: Type.String(), at: DateTimeString(), clientId: Type.String(), destination: Closed({ localAuthority: Type.String(), system: Type.String() }) },
+  {
+    exportId: Type.String(),
+    at: DateTimeString(),
+    clientId: Type.String(),
+    destination: Closed({ localAuthority: Type.String(), system: Type.String() }),
+  },
   { title: 'ExportRecord' },
 );
 export type ExportRecord = Static<typeof ExportRecord>;
@@ -419,7 +480,10 @@ export type ExportRecord = Static<typeof ExportRecord>;
 export const IndicatorState = Closed(
   {
     sentAt: DateTimeString(),
-    status: Type.Unsafe<'accepted' | 'queued-for-review' | 'stale' | 'not-sent'>({ type: 'string', enum: ['accepted', 'queued-for-review', 'stale', 'not-sent'] }),
+    status: Type.Unsafe<'accepted' | 'queued-for-review' | 'stale' | 'not-sent'>({
+      type: 'string',
+      enum: ['accepted', 'queued-for-review', 'stale', 'not-sent'],
+    }),
     contactPointId: Type.Optional(Type.String()),
     reviewId: Type.Optional(Type.String()),
     reason: Type.Optional(Type.String()),
@@ -444,14 +508,16 @@ export const EpisodeView = Closed(
     deliveryPlan: Type.Optional(Type.Array(Action)),
     reviews: Type.Optional(Type.Array(Review)),
     nextReviewOn: Type.Optional(DateString()),
-    withheld: Type.Array(InformationSchema, { description: 'Parts of the CAF consent does not share with the caller\'s agency.' }),
+    withheld: Type.Array(InformationSchema, { description: "Parts of the CAF consent does not share with the caller's agency." }),
     socialCare: Type.Optional(SocialCare),
     socialCareResponsibility: Type.Boolean({ description: 'The episode stays open, marked as the responsibility of social care.' }),
     closure: Type.Optional(Closure),
     events: Type.Array(EpisodeEvent),
     exports: Type.Array(ExportRecord),
     contactPoint: Type.Optional(IndicatorState),
-    shielded: Type.Optional(Type.Boolean({ description: 'The child is shielded on ContactPoint: the view carries no address, contact details or school.' })),
+    shielded: Type.Optional(
+      Type.Boolean({ description: 'The child is shielded on ContactPoint: the view carries no address, contact details or school.' }),
+    ),
   },
   { title: 'EpisodeView', description: 'A CAF episode as the caller may see it.' },
 );
@@ -493,7 +559,10 @@ export const LongOpenReport = Closed(
       }),
     ),
   },
-  { title: 'LongOpenReport', description: 'Open episodes whose current open period is longer than the given number of days. No child details, no CAF content.' },
+  {
+    title: 'LongOpenReport',
+    description: 'Open episodes whose current open period is longer than the given number of days. No child details, no CAF content.',
+  },
 );
 
 // ---------------------------------------------------------------------------------------------- exchange with local eCAF systems
@@ -518,12 +587,19 @@ export const ExchangeEpisode = Closed(
     localRef: LocalRef,
     openedOn: DateString(),
     child: ChildIdentity,
-    consents: Type.Array(exchangeConsent, { maxItems: 20, description: 'Consent as captured. An episode without consent in force is refused on transfer and held on migration.' }),
+    consents: Type.Array(exchangeConsent, {
+      maxItems: 20,
+      description: 'Consent as captured. An episode without consent in force is refused on transfer and held on migration.',
+    }),
     tac: Type.Array(exchangeMember, { minItems: 1, maxItems: 30 }),
     leadProfessional: Type.Optional(PractitionerId),
     assessment: Type.Optional(
       Closed(
-        { ...assessmentProps, assessedBy: PractitionerId, lastUpdatedOn: Type.Optional(DateString({ description: 'When it was last updated, if after completion.' })) },
+        {
+          ...assessmentProps,
+          assessedBy: PractitionerId,
+          lastUpdatedOn: Type.Optional(DateString({ description: 'When it was last updated, if after completion.' })),
+        },
         { title: 'ExchangeAssessment' },
       ),
     ),
@@ -538,19 +614,32 @@ export const ExchangeEpisode = Closed(
   {
     title: 'ExchangeEpisode',
     description:
-      'One CAF episode as exchanged between National eCAF and local eCAF systems (this project\'s own format: the 2009 eCAF XML Schema is not public). TAC members are named by practitioner ID; the lead professional, assessor and responsible members must be among them.',
+      "One CAF episode as exchanged between National eCAF and local eCAF systems (this project's own format: the 2009 eCAF XML Schema is not public). TAC members are named by practitioner ID; the lead professional, assessor and responsible members must be among them.",
   },
 );
 export type ExchangeEpisode = Static<typeof ExchangeEpisode>;
 
 export const TransferRequest = Closed(
-  { messageId: Uuid({ description: 'Unique per transfer. A retry must reuse it: the original answer comes back with `repeat: true`.' }), episode: ExchangeEpisode },
-  { title: 'TransferRequest', description: 'A local eCAF module -> National eCAF: one episode (a child moves to an authority that uses National eCAF).' },
+  {
+    messageId: Uuid({ description: 'Unique per transfer. A retry must reuse it: the original answer comes back with `repeat: true`.' }),
+    episode: ExchangeEpisode,
+  },
+  {
+    title: 'TransferRequest',
+    description: 'A local eCAF module -> National eCAF: one episode (a child moves to an authority that uses National eCAF).',
+  },
 );
 export type TransferRequest = Static<typeof TransferRequest>;
 
 export const TransferReceipt = Closed(
-  { messageId: Uuid(), episodeId: EpisodeId, localRef: LocalRef, receivedAt: DateTimeString(), repeat: Type.Boolean(), contactPoint: Type.Optional(IndicatorState) },
+  {
+    messageId: Uuid(),
+    episodeId: EpisodeId,
+    localRef: LocalRef,
+    receivedAt: DateTimeString(),
+    repeat: Type.Boolean(),
+    contactPoint: Type.Optional(IndicatorState),
+  },
   { title: 'TransferReceipt' },
 );
 export type TransferReceipt = Static<typeof TransferReceipt>;
@@ -563,7 +652,10 @@ export const ExportRequest = Closed(
       system: Text(120, { description: 'The receiving local CAF system.' }),
     }),
   },
-  { title: 'ExportRequest', description: 'National eCAF -> a local CAF system: one episode (a child moves to an authority with a local CAF system).' },
+  {
+    title: 'ExportRequest',
+    description: 'National eCAF -> a local CAF system: one episode (a child moves to an authority with a local CAF system).',
+  },
 );
 export type ExportRequest = Static<typeof ExportRequest>;
 
@@ -572,7 +664,9 @@ export const ExportResult = Closed(
     exportId: Type.String(),
     exportedAt: DateTimeString(),
     destination: ExportRequest.properties.destination,
-    shielded: Type.Optional(Type.Literal(true, { description: 'The child is shielded on ContactPoint: the episode\'s child has no address, contact details or school.' })),
+    shielded: Type.Optional(
+      Type.Literal(true, { description: "The child is shielded on ContactPoint: the episode's child has no address, contact details or school." }),
+    ),
     episode: ExchangeEpisode,
   },
   { title: 'ExportResult' },
@@ -590,7 +684,7 @@ export const MigrationBatch = Closed(
       { minItems: 1, maxItems: 500 },
     ),
   },
-  { title: 'MigrationBatch', description: 'A local eCAF system\'s episodes for import into National eCAF (migration project).' },
+  { title: 'MigrationBatch', description: "A local eCAF system's episodes for import into National eCAF (migration project)." },
 );
 export type MigrationBatch = Static<typeof MigrationBatch>;
 

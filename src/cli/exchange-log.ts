@@ -68,7 +68,8 @@ export function formatExchange(e: JournalEntry, format: ExchangeLogFormat): stri
   if (format === 'json') return jsonLine(r);
   const parts = [r.method, terminalSafe(r.path, 200), String(r.status), r.verdict];
   if (r.code) parts.push(terminalSafe(r.code, 60));
-  if (r.problem) parts.push(terminalSafe(r.problem.requirement, 40), `${terminalSafe(r.problem.path || '/', 80)}: ${terminalSafe(r.problem.message)}`);
+  if (r.problem)
+    parts.push(terminalSafe(r.problem.requirement, 40), `${terminalSafe(r.problem.path || '/', 80)}: ${terminalSafe(r.problem.message)}`);
   if (r.moreProblems) parts.push(`(+${r.moreProblems} more)`);
   if (r.fault) parts.push(`[fault: ${terminalSafe(r.fault, 60)}]`);
   if (r.masked) parts.push(`[credential sent in ${r.masked.map((m) => terminalSafe(m, 40)).join(', ')}: masked]`);
@@ -81,14 +82,21 @@ export function formatExchange(e: JournalEntry, format: ExchangeLogFormat): stri
  * separators and bidirectional overrides as they are; they are escaped here (same JSON value).
  */
 function jsonLine(r: ExchangeRecord): string {
-  return JSON.stringify(r).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(r).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
  * Writes each exchange as it is journalled, batched per turn of the event loop so a busy server
  * makes one write a turn rather than one per request (a pipe to a terminal writes synchronously).
  */
-export function logExchanges(subscribe: (listener: (e: JournalEntry) => void) => () => void, format: ExchangeLogFormat, write: (text: string) => void): () => void {
+export function logExchanges(
+  subscribe: (listener: (e: JournalEntry) => void) => () => void,
+  format: ExchangeLogFormat,
+  write: (text: string) => void,
+): () => void {
   let lines: string[] = [];
   let scheduled = false;
   const flush = () => {

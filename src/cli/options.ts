@@ -30,7 +30,10 @@ export async function writeReports(result: RunResult, reporters: Reporter[], out
 export async function loadSignKey(path: string | undefined): Promise<KeyObject | undefined> {
   if (path === undefined) return undefined;
   // `--sign-key "$SECRET_FILE"` with the CI secret unset must not quietly yield an unsigned bundle.
-  if (path.trim() === '') throw new ConfigError('--sign-key is empty (an unset CI secret?): give the path of the PEM private key, or leave --sign-key out for an unsigned bundle');
+  if (path.trim() === '')
+    throw new ConfigError(
+      '--sign-key is empty (an unset CI secret?): give the path of the PEM private key, or leave --sign-key out for an unsigned bundle',
+    );
   let pem: string;
   try {
     pem = await readFile(path, 'utf8');

@@ -15,21 +15,19 @@ export interface BundleArgs extends ReportArgs {
 }
 
 export function withReportOptions<T>(y: Argv<T>, defaultOut: string) {
-  return y
-    .option('out', { type: 'string', describe: `Directory for the reports and evidence (default ${defaultOut})` })
-    .option('reporter', {
-      type: 'array',
-      string: true,
-      choices: [...REPORTER_NAMES],
-      default: DEFAULT_REPORTERS,
-      describe: 'Reporters to run (several allowed)',
-    });
+  return y.option('out', { type: 'string', describe: `Directory for the reports and evidence (default ${defaultOut})` }).option('reporter', {
+    type: 'array',
+    string: true,
+    choices: [...REPORTER_NAMES],
+    default: DEFAULT_REPORTERS,
+    describe: 'Reporters to run (several allowed)',
+  });
 }
 
 /** Report options plus --sign-key, for commands that write an evidence bundle. */
 export function withBundleOptions<T>(y: Argv<T>, defaultOut: string) {
   return withReportOptions(y, defaultOut).option('sign-key', {
     type: 'string',
-    describe: 'Ed25519 private key (PEM) to sign the bundle\'s manifest with (make one with `ics-conformance keygen`)',
+    describe: "Ed25519 private key (PEM) to sign the bundle's manifest with (make one with `ics-conformance keygen`)",
   });
 }

@@ -12,8 +12,15 @@ export interface SelectionArgs {
 
 export function withSelectionOptions<T>(y: Argv<T>) {
   return y
-    .option('only', { type: 'array', string: true, describe: 'Run only these tests: test IDs or requirement IDs (several allowed). The run is then PARTIAL, never a full PASS' })
-    .option('grep', { type: 'string', describe: 'Run only the tests whose ID or title matches this regular expression (case-insensitive). PARTIAL, as --only' })
+    .option('only', {
+      type: 'array',
+      string: true,
+      describe: 'Run only these tests: test IDs or requirement IDs (several allowed). The run is then PARTIAL, never a full PASS',
+    })
+    .option('grep', {
+      type: 'string',
+      describe: 'Run only the tests whose ID or title matches this regular expression (case-insensitive). PARTIAL, as --only',
+    })
     .option('suite', { type: 'array', string: true, describe: 'Run only these suites (see `list`). PARTIAL, as --only' });
 }
 

@@ -27,7 +27,8 @@ const LOGIN_MS = 12 * 3600_000;
 const BACKLOG = 500;
 
 /** Every console page and script: nothing inline, nothing from elsewhere, never framed. */
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'";
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'";
 /** The HTML report inside the console: its own inline styles, but no script runs (sandbox). */
 const REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -65,11 +66,21 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
     const ok = typeof token === 'string' && timingSafeEqual(createHash('sha256').update(token).digest(), tokenHash);
     if (!ok) {
       const code = typeof token === 'string' && token ? 'ICS_ERR_AUTH_INVALID' : 'ICS_ERR_AUTH_MISSING';
-      return problem(res, new ProblemError(code, { requirement: 'CTL-AUTH-001', detail: 'The console opens with the server\'s control token (printed by `serve`/`console`, or $ICS_CONTROL_TOKEN); a source system\'s token does not open it.' }));
+      return problem(
+        res,
+        new ProblemError(code, {
+          requirement: 'CTL-AUTH-001',
+          detail:
+            "The console opens with the server's control token (printed by `serve`/`console`, or $ICS_CONTROL_TOKEN); a source system's token does not open it.",
+        }),
+      );
     }
     const id = randomBytes(24).toString('base64url');
     logins.set(id, Date.now() + LOGIN_MS);
-    res.setHeader('set-cookie', `${COOKIE}=${id}; Path=${CONSOLE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${LOGIN_MS / 1000}${secure(req) ? '; Secure' : ''}`);
+    res.setHeader(
+      'set-cookie',
+      `${COOKIE}=${id}; Path=${CONSOLE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${LOGIN_MS / 1000}${secure(req) ? '; Secure' : ''}`,
+    );
     res.status(204).end();
   });
 
@@ -79,10 +90,19 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
     const until = id ? logins.get(id) : undefined;
     if (!id || !until || until < Date.now()) {
       if (id) logins.delete(id);
-      return problem(res, new ProblemError(id ? 'ICS_ERR_AUTH_INVALID' : 'ICS_ERR_AUTH_MISSING', { requirement: 'CTL-AUTH-001', detail: 'Log in to the console with the control token.' }));
+      return problem(
+        res,
+        new ProblemError(id ? 'ICS_ERR_AUTH_INVALID' : 'ICS_ERR_AUTH_MISSING', {
+          requirement: 'CTL-AUTH-001',
+          detail: 'Log in to the console with the control token.',
+        }),
+      );
     }
     if (req.method !== 'GET' && req.get('x-ics-console') !== '1')
-      return problem(res, new ProblemError('ICS_ERR_AUTH_FORBIDDEN', { detail: 'Changes must come from the console page (X-ICS-Console header missing).' }));
+      return problem(
+        res,
+        new ProblemError('ICS_ERR_AUTH_FORBIDDEN', { detail: 'Changes must come from the console page (X-ICS-Console header missing).' }),
+      );
     next();
   });
 
@@ -101,7 +121,10 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
         method,
         path: path(req),
         query: {},
-        headers: { authorization: `Bearer ${mock.controlToken}`, ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(body.byteLength) } : {}) },
+        headers: {
+          authorization: `Bearer ${mock.controlToken}`,
+          ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(body.byteLength) } : {}),
+        },
         body: body !== undefined ? oneChunk(body) : null,
       });
       res.status(out.status);
@@ -110,11 +133,26 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
       res.send(out.json ?? (typeof out.body === 'string' ? out.body : JSON.stringify(out.body)));
     });
   const sid = (req: Request) => encodeURIComponent(String(req.params.id));
-  r.get('/api/sessions', viaControl('GET', () => '/control/v1/sessions'));
-  r.post('/api/sessions', viaControl('POST', () => '/control/v1/sessions', true));
-  r.get('/api/sessions/:id', viaControl('GET', (req) => `/control/v1/sessions/${sid(req)}`));
-  r.delete('/api/sessions/:id', viaControl('DELETE', (req) => `/control/v1/sessions/${sid(req)}`));
-  r.post('/api/sessions/:id/reset', viaControl('POST', (req) => `/control/v1/sessions/${sid(req)}/reset`));
+  r.get(
+    '/api/sessions',
+    viaControl('GET', () => '/control/v1/sessions'),
+  );
+  r.post(
+    '/api/sessions',
+    viaControl('POST', () => '/control/v1/sessions', true),
+  );
+  r.get(
+    '/api/sessions/:id',
+    viaControl('GET', (req) => `/control/v1/sessions/${sid(req)}`),
+  );
+  r.delete(
+    '/api/sessions/:id',
+    viaControl('DELETE', (req) => `/control/v1/sessions/${sid(req)}`),
+  );
+  r.post(
+    '/api/sessions/:id/reset',
+    viaControl('POST', (req) => `/control/v1/sessions/${sid(req)}/reset`),
+  );
 
   // The live journal: the backlog, then each entry as it is journalled. Pushed, never polled.
   r.get('/api/sessions/:id/journal/events', (req, res) => {
@@ -151,14 +189,24 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
   });
 
   // Runs.
-  r.get('/api/runs', asyncRoute(async (_req, res) => void res.json({ runs: await runs.list() })));
-  r.post('/api/runs', express.json({ limit: '1mb' }), asyncRoute(async (req, res) => void res.status(201).json(await runs.start((req.body ?? {}) as StartRequest))));
-  r.get('/api/runs/:id', asyncRoute(async (req, res) => {
-    const v = runs.view(String(req.params.id));
-    if (v) return void res.json(v);
-    const dir = runs.runDir(String(req.params.id));
-    res.type('json').send(await readFile(join(dir, 'results.json')));
-  }));
+  r.get(
+    '/api/runs',
+    asyncRoute(async (_req, res) => void res.json({ runs: await runs.list() })),
+  );
+  r.post(
+    '/api/runs',
+    express.json({ limit: '1mb' }),
+    asyncRoute(async (req, res) => void res.status(201).json(await runs.start((req.body ?? {}) as StartRequest))),
+  );
+  r.get(
+    '/api/runs/:id',
+    asyncRoute(async (req, res) => {
+      const v = runs.view(String(req.params.id));
+      if (v) return void res.json(v);
+      const dir = runs.runDir(String(req.params.id));
+      res.type('json').send(await readFile(join(dir, 'results.json')));
+    }),
+  );
   r.get('/api/runs/:id/events', (req, res) => {
     const v = runs.view(String(req.params.id));
     if (!v) return problem(res, new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No run ${String(req.params.id)} in progress` }));
@@ -185,28 +233,52 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
       fail(res, err);
     }
   });
-  r.post('/api/runs/:id/resume', asyncRoute(async (req, res) => void res.status(201).json(await runs.resume(String(req.params.id)))));
-  r.post('/api/runs/:id/rerun', express.json({ limit: '4kb' }), asyncRoute(async (req, res) => void res.status(201).json(await runs.rerun(String(req.params.id), (req.body as { test?: unknown } | undefined)?.test))));
-  r.get('/api/runs/:id/report.html', asyncRoute(async (req, res) => {
-    const dir = runs.runDir(String(req.params.id));
-    res.setHeader('content-security-policy', REPORT_CSP);
-    res.type('html').send(await readFile(join(dir, 'report.html')));
-  }));
-  r.get('/api/runs/:id/bundle.tar', asyncRoute(async (req, res) => {
-    const id = String(req.params.id);
-    const tar = await tarDirectory(runs.runDir(id), id);
-    res.setHeader('content-disposition', `attachment; filename="${id}.tar"`);
-    res.type('application/x-tar').send(tar);
-  }));
-  r.get('/api/diff', asyncRoute(async (req, res) => {
-    const a = String(req.query.baseline ?? '');
-    const b = String(req.query.run ?? '');
-    for (const [name, v] of [['baseline', a], ['run', b]] as const)
-      if (!RUN_ID.test(v)) throw new ProblemError('ICS_ERR_VALIDATION', { errors: [{ path: `query:${name}`, rule: 'run-id', requirement: 'CTL-001', message: `${name}: pick a finished run` }] });
-    const { loadRun, diffRuns, diffText } = await import('../harness/evidence/diff.js');
-    const d = diffRuns(await loadRun(runs.runDir(a)), await loadRun(runs.runDir(b)));
-    res.json({ text: diffText(d), regression: d.regression });
-  }));
+  r.post(
+    '/api/runs/:id/resume',
+    asyncRoute(async (req, res) => void res.status(201).json(await runs.resume(String(req.params.id)))),
+  );
+  r.post(
+    '/api/runs/:id/rerun',
+    express.json({ limit: '4kb' }),
+    asyncRoute(
+      async (req, res) => void res.status(201).json(await runs.rerun(String(req.params.id), (req.body as { test?: unknown } | undefined)?.test)),
+    ),
+  );
+  r.get(
+    '/api/runs/:id/report.html',
+    asyncRoute(async (req, res) => {
+      const dir = runs.runDir(String(req.params.id));
+      res.setHeader('content-security-policy', REPORT_CSP);
+      res.type('html').send(await readFile(join(dir, 'report.html')));
+    }),
+  );
+  r.get(
+    '/api/runs/:id/bundle.tar',
+    asyncRoute(async (req, res) => {
+      const id = String(req.params.id);
+      const tar = await tarDirectory(runs.runDir(id), id);
+      res.setHeader('content-disposition', `attachment; filename="${id}.tar"`);
+      res.type('application/x-tar').send(tar);
+    }),
+  );
+  r.get(
+    '/api/diff',
+    asyncRoute(async (req, res) => {
+      const a = String(req.query.baseline ?? '');
+      const b = String(req.query.run ?? '');
+      for (const [name, v] of [
+        ['baseline', a],
+        ['run', b],
+      ] as const)
+        if (!RUN_ID.test(v))
+          throw new ProblemError('ICS_ERR_VALIDATION', {
+            errors: [{ path: `query:${name}`, rule: 'run-id', requirement: 'CTL-001', message: `${name}: pick a finished run` }],
+          });
+      const { loadRun, diffRuns, diffText } = await import('../harness/evidence/diff.js');
+      const d = diffRuns(await loadRun(runs.runDir(a)), await loadRun(runs.runDir(b)));
+      res.json({ text: diffText(d), regression: d.regression });
+    }),
+  );
   r.use('/api', (_req, res) => problem(res, new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: 'No such console API path' })));
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => fail(res, err));
 
@@ -231,7 +303,9 @@ export function mountConsole(app: express.Express, mock: MockServices, opts: Con
 
 /** A journal entry as the page shows it: the exchange, plus who it is about (for the child filter). */
 function view(e: JournalEntry): JournalEntry & { children: string[] } {
-  const children = childrenOf(e).map((c) => [c.name?.given, c.name?.family, c.identifiers?.nhsNumber].filter((x) => typeof x === 'string' && x).join(' '));
+  const children = childrenOf(e).map((c) =>
+    [c.name?.given, c.name?.family, c.identifiers?.nhsNumber].filter((x) => typeof x === 'string' && x).join(' '),
+  );
   return { ...e, children };
 }
 
@@ -267,7 +341,10 @@ function fail(res: Response, err: unknown): void {
   if (err instanceof ProblemError) return problem(res, err);
   const detail = (err as { type?: string }).type === 'entity.parse.failed' ? 'The body is not well-formed JSON.' : (err as Error).message;
   const status = (err as { status?: number }).status ?? 500;
-  problem(res, new ProblemError(status === 400 ? 'ICS_ERR_HTTP_MALFORMED_JSON' : status === 413 ? 'ICS_ERR_HTTP_TOO_LARGE' : 'ICS_ERR_INTERNAL', { detail }));
+  problem(
+    res,
+    new ProblemError(status === 400 ? 'ICS_ERR_HTTP_MALFORMED_JSON' : status === 413 ? 'ICS_ERR_HTTP_TOO_LARGE' : 'ICS_ERR_INTERNAL', { detail }),
+  );
 }
 
 function problem(res: Response, err: ProblemError): void {

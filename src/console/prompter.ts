@@ -68,7 +68,16 @@ export class BrowserPrompter implements Prompter {
   private open(kind: PromptCard['kind'], text: string): Promise<PromptCard> {
     const stop = this.stopped();
     if (stop) return Promise.reject(stop);
-    const card: PromptCard = { id: ++this.n, kind, text, state: 'open', outcome: 'waiting', messages: [], shownAt: new Date().toISOString(), ...(this.currentTest ? { test: this.currentTest } : {}) };
+    const card: PromptCard = {
+      id: ++this.n,
+      kind,
+      text,
+      state: 'open',
+      outcome: 'waiting',
+      messages: [],
+      shownAt: new Date().toISOString(),
+      ...(this.currentTest ? { test: this.currentTest } : {}),
+    };
     this.cards.push(card);
     this.changed();
     return new Promise((resolve, reject) => this.waiting.set(card.id, { resolve, reject }));
@@ -81,11 +90,32 @@ export class BrowserPrompter implements Prompter {
   respond(id: number, body: Answer): PromptCard {
     const card = this.cards.find((c) => c.id === id);
     if (!card) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No prompt ${id} in this run` });
-    if (card.state === 'done') throw new ProblemError('ICS_ERR_VALIDATION', { status: 409, detail: `Prompt ${id} is already answered`, errors: [{ path: '', rule: 'open-prompt', requirement: 'CTL-001', message: 'already answered' }] });
-    if (body.skip !== undefined && body.skip !== true && body.skip !== false) throw new ProblemError('ICS_ERR_VALIDATION', { errors: [{ path: '/skip', rule: 'type', requirement: 'CTL-001', message: 'skip must be true or false' }] });
+    if (card.state === 'done')
+      throw new ProblemError('ICS_ERR_VALIDATION', {
+        status: 409,
+        detail: `Prompt ${id} is already answered`,
+        errors: [{ path: '', rule: 'open-prompt', requirement: 'CTL-001', message: 'already answered' }],
+      });
+    if (body.skip !== undefined && body.skip !== true && body.skip !== false)
+      throw new ProblemError('ICS_ERR_VALIDATION', {
+        errors: [{ path: '/skip', rule: 'type', requirement: 'CTL-001', message: 'skip must be true or false' }],
+      });
     if (body.skip === true) {
-      if (!card.test) throw new ProblemError('ICS_ERR_VALIDATION', { errors: [{ path: '/skip', rule: 'in-a-test', requirement: 'CTL-001', message: 'this step belongs to no test (it sets the run up): do it, or stop the run' }] });
-      if (body.by !== undefined && (typeof body.by !== 'string' || body.by.length > 100)) throw new ProblemError('ICS_ERR_VALIDATION', { errors: [{ path: '/by', rule: 'maxLength', requirement: 'CTL-001', message: 'by: at most 100 characters' }] });
+      if (!card.test)
+        throw new ProblemError('ICS_ERR_VALIDATION', {
+          errors: [
+            {
+              path: '/skip',
+              rule: 'in-a-test',
+              requirement: 'CTL-001',
+              message: 'this step belongs to no test (it sets the run up): do it, or stop the run',
+            },
+          ],
+        });
+      if (body.by !== undefined && (typeof body.by !== 'string' || body.by.length > 100))
+        throw new ProblemError('ICS_ERR_VALIDATION', {
+          errors: [{ path: '/by', rule: 'maxLength', requirement: 'CTL-001', message: 'by: at most 100 characters' }],
+        });
       const by = typeof body.by === 'string' && body.by.trim() ? body.by.trim() : 'the tester';
       card.state = 'done';
       card.skipped = { by };
@@ -98,9 +128,17 @@ export class BrowserPrompter implements Prompter {
     }
     if (card.kind === 'ask') {
       const errors = [];
-      if (body.answer !== 'yes' && body.answer !== 'no') errors.push({ path: '/answer', rule: 'enum', requirement: 'CTL-001', message: 'answer must be "yes" or "no"' });
-      if (body.note !== undefined && (typeof body.note !== 'string' || body.note.length > 1000)) errors.push({ path: '/note', rule: 'maxLength', requirement: 'CTL-001', message: 'note must be text of at most 1000 characters' });
-      if (typeof body.by !== 'string' || !body.by.trim() || body.by.length > 100) errors.push({ path: '/by', rule: 'required', requirement: 'CTL-001', message: 'by: who answers (1-100 characters) is required for an attestation' });
+      if (body.answer !== 'yes' && body.answer !== 'no')
+        errors.push({ path: '/answer', rule: 'enum', requirement: 'CTL-001', message: 'answer must be "yes" or "no"' });
+      if (body.note !== undefined && (typeof body.note !== 'string' || body.note.length > 1000))
+        errors.push({ path: '/note', rule: 'maxLength', requirement: 'CTL-001', message: 'note must be text of at most 1000 characters' });
+      if (typeof body.by !== 'string' || !body.by.trim() || body.by.length > 100)
+        errors.push({
+          path: '/by',
+          rule: 'required',
+          requirement: 'CTL-001',
+          message: 'by: who answers (1-100 characters) is required for an attestation',
+        });
       if (errors.length) throw new ProblemError('ICS_ERR_VALIDATION', { errors });
       const note = typeof body.note === 'string' ? body.note.trim() : '';
       card.answer = { answer: body.answer as 'yes' | 'no', by: (body.by as string).trim(), ...(note ? { note } : {}) };

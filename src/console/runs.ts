@@ -142,7 +142,12 @@ export class RunManager {
     }
     const sutUrl = typeof req.sutUrl === 'string' && req.sutUrl.trim() ? req.sutUrl.trim() : statement.sut?.driverUrl;
     if (!interactive) {
-      if (!sutUrl) throw invalid('/sutUrl', 'required', 'no system under test: give the driver API URL (or sut.driverUrl in the statement), or choose a witnessed (interactive) run');
+      if (!sutUrl)
+        throw invalid(
+          '/sutUrl',
+          'required',
+          'no system under test: give the driver API URL (or sut.driverUrl in the statement), or choose a witnessed (interactive) run',
+        );
       if (!/^https?:\/\/[^\s/]+/.test(sutUrl)) throw invalid('/sutUrl', 'format:uri', `"${sutUrl}" is not an http(s) URL`);
     }
     if (!this.url) throw new ProblemError('ICS_ERR_INTERNAL', { detail: 'the server is not listening yet' });
@@ -170,10 +175,22 @@ export class RunManager {
   /** Resumes an interrupted run: the tests that had ended are kept, the rest run now (in a fresh mock session). */
   async resume(runId: string): Promise<RunView> {
     if (this.live.get(runId)?.view.state !== undefined && this.live.get(runId)?.view.state !== 'interrupted')
-      throw new ProblemError('ICS_ERR_VALIDATION', { status: 409, detail: `Run ${runId} is not interrupted`, errors: [{ path: '', rule: 'interrupted', requirement: 'CTL-001', message: 'only an interrupted run can be resumed' }] });
+      throw new ProblemError('ICS_ERR_VALIDATION', {
+        status: 409,
+        detail: `Run ${runId} is not interrupted`,
+        errors: [{ path: '', rule: 'interrupted', requirement: 'CTL-001', message: 'only an interrupted run can be resumed' }],
+      });
     const saved = await this.saved(runId);
     if (!saved) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No interrupted run ${runId}` });
-    return this.start({ statement: saved.request.statement, sutUrl: saved.request.sutUrl, interactive: saved.request.interactive, ...(saved.request.only ? { only: saved.request.only } : {}) }, saved);
+    return this.start(
+      {
+        statement: saved.request.statement,
+        sutUrl: saved.request.sutUrl,
+        interactive: saved.request.interactive,
+        ...(saved.request.only ? { only: saved.request.only } : {}),
+      },
+      saved,
+    );
   }
 
   private stateFile(id: string): string {
@@ -212,15 +229,33 @@ export class RunManager {
     await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2_000).unref())]);
   }
 
-  private async execute(entry: Live, statement: Statement, interactive: boolean, sutUrl: string | undefined, allSuites: Suite[], done: TestResult[], catalogue: Suite[]): Promise<void> {
+  private async execute(
+    entry: Live,
+    statement: Statement,
+    interactive: boolean,
+    sutUrl: string | undefined,
+    allSuites: Suite[],
+    done: TestResult[],
+    catalogue: Suite[],
+  ): Promise<void> {
     const { view } = entry;
     const publish = () => this.events.emit(view.id, view);
     const ended = new Set(done.map((t) => t.id));
     // A resumed run runs only what had not ended; what had is merged back before the bundle is written.
-    const suites = ended.size ? allSuites.map((s) => ({ ...s, tests: s.tests.filter((t) => !ended.has(t.id)) })).filter((s) => s.tests.length > 0) : allSuites;
+    const suites = ended.size
+      ? allSuites.map((s) => ({ ...s, tests: s.tests.filter((t) => !ended.has(t.id)) })).filter((s) => s.tests.length > 0)
+      : allSuites;
     const completed = [...done];
     let saving = Promise.resolve();
-    const [{ runSuites, summarise, traceability, applyWaivers }, { maskSecrets }, { HttpDriver }, { InteractiveDriver }, { MockClient }, { writeRunDirectory }, { makeReporters }] = await Promise.all([
+    const [
+      { runSuites, summarise, traceability, applyWaivers },
+      { maskSecrets },
+      { HttpDriver },
+      { InteractiveDriver },
+      { MockClient },
+      { writeRunDirectory },
+      { makeReporters },
+    ] = await Promise.all([
       import('../harness/engine/runner.js'),
       import('../harness/model/mask.js'),
       import('../harness/engine/driver.js'),
@@ -230,7 +265,13 @@ export class RunManager {
       import('../harness/reporters/index.js'),
     ]);
     const client = new MockClient(this.url, this.mock.controlToken, this.publicUrl ?? this.url);
-    const prompter = interactive ? new BrowserPrompter(publish, () => client.session?.credentials.map((c) => c.token) ?? [], () => entry.stop) : undefined;
+    const prompter = interactive
+      ? new BrowserPrompter(
+          publish,
+          () => client.session?.credentials.map((c) => c.token) ?? [],
+          () => entry.stop,
+        )
+      : undefined;
     entry.prompter = prompter;
     view.cards = prompter?.cards ?? [];
     // The system's messages in the run's session turn the latest instruction card green or red as they arrive.
@@ -241,7 +282,13 @@ export class RunManager {
         publish();
       }
       if (prompter && e.clientId === 'ics')
-        prompter.observe({ seq: e.seq, operationId: e.operationId, status: e.status, verdict: e.verdict, problems: (e.problems ?? []).map(({ path, rule, requirement, message }) => ({ path, rule, requirement, message })) });
+        prompter.observe({
+          seq: e.seq,
+          operationId: e.operationId,
+          status: e.status,
+          verdict: e.verdict,
+          problems: (e.problems ?? []).map(({ path, rule, requirement, message }) => ({ path, rule, requirement, message })),
+        });
     });
     view.state = 'running';
     publish();
@@ -263,7 +310,12 @@ export class RunManager {
             view.tests.push({ id: e.test.id, suite: e.suite.id, title: e.test.title, status: 'RUNNING' });
           } else {
             const row = view.tests.find((t) => t.id === e.result.id);
-            if (row) Object.assign(row, { status: e.result.status, durationMs: e.result.durationMs, ...(e.result.reason ? { reason: e.result.reason } : {}) });
+            if (row)
+              Object.assign(row, {
+                status: e.result.status,
+                durationMs: e.result.durationMs,
+                ...(e.result.reason ? { reason: e.result.reason } : {}),
+              });
             // Saved masked, as the bundle would hold it: the state file is evidence-grade too. A test ended by the stop is not "ended".
             if (!entry.stop) {
               completed.push(maskSecrets(e.result, client.session?.credentials.map((c) => c.token) ?? []));
@@ -307,7 +359,18 @@ export class RunManager {
       await writeRunDirectory(result, makeReporters(['json', 'junit', 'markdown', 'html']), join(this.runsDir, view.id));
       await rm(this.stateFile(view.id), { force: true });
       const s = result.summary;
-      view.summary = { verdict: s.verdict, label: s.label, exitCode: s.exitCode, total: s.total, PASSED: s.PASSED, FAILED: s.FAILED, WARNING: s.WARNING, SKIPPED: s.SKIPPED, ERROR: s.ERROR, REVIEW: s.REVIEW };
+      view.summary = {
+        verdict: s.verdict,
+        label: s.label,
+        exitCode: s.exitCode,
+        total: s.total,
+        PASSED: s.PASSED,
+        FAILED: s.FAILED,
+        WARNING: s.WARNING,
+        SKIPPED: s.SKIPPED,
+        ERROR: s.ERROR,
+        REVIEW: s.REVIEW,
+      };
       view.state = 'finished';
     } catch (err) {
       view.state = entry.interrupted ? 'interrupted' : 'failed';
@@ -327,8 +390,14 @@ export class RunManager {
   stop(runId: string, by: unknown): RunView {
     const entry = this.live.get(runId);
     if (!entry) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No run ${runId} in progress` });
-    if (by !== undefined && (typeof by !== 'string' || by.length > 100)) throw invalid('/by', 'maxLength', 'by: who stops the run, at most 100 characters');
-    if (entry.view.state === 'finished' || entry.view.state === 'failed' || entry.stop) throw new ProblemError('ICS_ERR_VALIDATION', { status: 409, detail: `Run ${runId} is not running`, errors: [{ path: '', rule: 'running', requirement: 'CTL-001', message: 'the run has already ended or is stopping' }] });
+    if (by !== undefined && (typeof by !== 'string' || by.length > 100))
+      throw invalid('/by', 'maxLength', 'by: who stops the run, at most 100 characters');
+    if (entry.view.state === 'finished' || entry.view.state === 'failed' || entry.stop)
+      throw new ProblemError('ICS_ERR_VALIDATION', {
+        status: 409,
+        detail: `Run ${runId} is not running`,
+        errors: [{ path: '', rule: 'running', requirement: 'CTL-001', message: 'the run has already ended or is stopping' }],
+      });
     const who = typeof by === 'string' && by.trim() ? by.trim() : 'the console';
     entry.view.stopped = { by: who, at: new Date().toISOString() };
     entry.stop = new StoppedError(`not run: the run was stopped by ${who}`);
@@ -345,7 +414,11 @@ export class RunManager {
     if (!request) {
       const dir = this.runDir(runId);
       const r = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { run: { mode: string }; sut: { driverUrl?: string } };
-      request = { statement: await readFile(join(dir, 'statement.json'), 'utf8'), interactive: r.run.mode === 'interactive', ...(r.sut.driverUrl ? { sutUrl: r.sut.driverUrl } : {}) };
+      request = {
+        statement: await readFile(join(dir, 'statement.json'), 'utf8'),
+        interactive: r.run.mode === 'interactive',
+        ...(r.sut.driverUrl ? { sutUrl: r.sut.driverUrl } : {}),
+      };
     }
     if (typeof only !== 'string' || !only) throw invalid('/test', 'required', 'name the test (or suite) to run again');
     return this.start({ ...request, only });
@@ -365,8 +438,20 @@ export class RunManager {
       for (const name of await readdir(this.runsDir)) {
         if (!RUN_ID.test(name)) continue;
         try {
-          const r = JSON.parse(await readFile(join(this.runsDir, name, 'results.json'), 'utf8')) as { sut: { vendor: string; product: string; version: string }; run: { startedAt: string }; summary: RunSummary };
-          out.set(name, { id: name, state: 'finished', vendor: r.sut.vendor, product: r.sut.product, version: r.sut.version, startedAt: r.run.startedAt, summary: r.summary });
+          const r = JSON.parse(await readFile(join(this.runsDir, name, 'results.json'), 'utf8')) as {
+            sut: { vendor: string; product: string; version: string };
+            run: { startedAt: string };
+            summary: RunSummary;
+          };
+          out.set(name, {
+            id: name,
+            state: 'finished',
+            vendor: r.sut.vendor,
+            product: r.sut.product,
+            version: r.sut.version,
+            startedAt: r.run.startedAt,
+            summary: r.summary,
+          });
         } catch {
           // a directory still being written, or not a run: left out
         }
@@ -388,14 +473,16 @@ export class RunManager {
         if (st) out.set(id, { id, state: 'interrupted', vendor: st.vendor, product: st.product, version: st.version, startedAt: saved.startedAt });
       }
     }
-    for (const { view } of this.live.values()) if (!out.has(view.id) || (view.state !== 'finished' && view.state !== 'interrupted')) out.set(view.id, view);
+    for (const { view } of this.live.values())
+      if (!out.has(view.id) || (view.state !== 'finished' && view.state !== 'interrupted')) out.set(view.id, view);
     return [...out.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   /** A written run's directory, or a 404 problem. */
   runDir(id: string): string {
     const dir = join(this.runsDir, id);
-    if (!RUN_ID.test(id) || !existsSync(join(dir, 'manifest.json'))) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No finished run ${id}` });
+    if (!RUN_ID.test(id) || !existsSync(join(dir, 'manifest.json')))
+      throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No finished run ${id}` });
     return dir;
   }
 

@@ -97,9 +97,16 @@ export class MockServices {
       this.journal.clear(id);
     });
     this.controlToken = opts.controlToken ?? `ctl_${randomBytes(18).toString('base64url')}`;
-    const routes: RouteDef[] = [...contactPointRoutes(this.directory, this.store), ...ecafRoutes(this.ecaf), ...controlRoutes(this), ...this.metaRoutes()];
+    const routes: RouteDef[] = [
+      ...contactPointRoutes(this.directory, this.store),
+      ...ecafRoutes(this.ecaf),
+      ...controlRoutes(this),
+      ...this.metaRoutes(),
+    ];
     // A preparer the worker's registry lacks would quietly run inline: say so at start-up instead.
-    for (const r of routes) if (r.preparer && PREPARERS[r.preparer.name] !== r.preparer) throw new Error(`${r.operationId}: preparer "${r.preparer.name}" is not in src/mock-server/preparers.ts`);
+    for (const r of routes)
+      if (r.preparer && PREPARERS[r.preparer.name] !== r.preparer)
+        throw new Error(`${r.operationId}: preparer "${r.preparer.name}" is not in src/mock-server/preparers.ts`);
     const entry = opts.prepareWorker ? prepareWorkerEntry() : undefined;
     this.prepareWorker = entry ? new PrepareWorker(entry, PREPARERS) : undefined;
     this.pipeline = new Pipeline(routes, {
@@ -119,7 +126,9 @@ export class MockServices {
 
   openapi(): Record<string, unknown> {
     // The services' exported schemas give components.schemas their names (and examples their schema).
-    const schemas = Object.fromEntries(Object.entries({ ...contactPointSchemas, ...ecafSchemas }).filter(([, v]) => typeof v === 'object' && v !== null && Kind in v));
+    const schemas = Object.fromEntries(
+      Object.entries({ ...contactPointSchemas, ...ecafSchemas }).filter(([, v]) => typeof v === 'object' && v !== null && Kind in v),
+    );
     return (this.openapiCache ??= buildOpenApi(this.pipeline.routes, this.version, { schemas }));
   }
 
@@ -154,7 +163,9 @@ export class MockServices {
   }
 
   /** createSession, seeding in steps (seedAsync); the session's tokens are only answered once it is whole. */
-  async createSessionAsync(opts: { name?: string; clients?: ClientSpec[]; dataset?: DatasetName; count?: number; seed?: number } = {}): Promise<ReturnType<MockServices['createSession']>> {
+  async createSessionAsync(
+    opts: { name?: string; clients?: ClientSpec[]; dataset?: DatasetName; count?: number; seed?: number } = {},
+  ): Promise<ReturnType<MockServices['createSession']>> {
     if (!opts.dataset || opts.dataset === 'empty') return this.createSession(opts);
     const { dataset, count, seed, ...rest } = opts;
     checkNewSession(opts);
@@ -179,14 +190,25 @@ export class MockServices {
   private metaRoutes(): RouteDef[] {
     const meta = { service: 'meta' as const, auth: { kind: 'none' as const }, requirement: 'DOC-001', responses: { 200: { description: 'OK' } } };
     return [
-      route({ ...meta, operationId: 'getOpenApi', method: 'GET', path: '/openapi.json', summary: 'This OpenAPI 3.1 document', handler: () => json(200, this.openapi()) }),
+      route({
+        ...meta,
+        operationId: 'getOpenApi',
+        method: 'GET',
+        path: '/openapi.json',
+        summary: 'This OpenAPI 3.1 document',
+        handler: () => json(200, this.openapi()),
+      }),
       route({
         ...meta,
         operationId: 'getDocs',
         method: 'GET',
         path: '/docs',
         summary: 'Human-readable docs with try-it (Swagger UI), and every problem code',
-        handler: () => ({ status: 200, body: renderDocsPage(this.openapi().info as { title: string; version: string }, ERRORS), headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DOCS_CSP } }),
+        handler: () => ({
+          status: 200,
+          body: renderDocsPage(this.openapi().info as { title: string; version: string }, ERRORS),
+          headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DOCS_CSP },
+        }),
       }),
       route({
         ...meta,
@@ -206,11 +228,22 @@ export class MockServices {
           summary: `The docs page's ${name}`,
           handler: () => {
             const a = docsAssets().get(name)!;
-            return { status: 200, body: a.body, headers: { 'content-type': a.type, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' } };
+            return {
+              status: 200,
+              body: a.body,
+              headers: { 'content-type': a.type, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
+            };
           },
         }),
       ),
-      route({ ...meta, operationId: 'getHealth', method: 'GET', path: '/health', summary: 'Liveness', handler: () => json(200, { status: 'ok', version: this.version }) }),
+      route({
+        ...meta,
+        operationId: 'getHealth',
+        method: 'GET',
+        path: '/health',
+        summary: 'Liveness',
+        handler: () => json(200, { status: 'ok', version: this.version }),
+      }),
     ];
   }
 
@@ -227,11 +260,17 @@ function checkNewSession(opts: { clients?: ClientSpec[]; dataset?: DatasetName }
   const errors: ProblemItem[] = [];
   const seen = new Set<string>();
   opts.clients?.forEach((c, i) => {
-    if (seen.has(c.id)) errors.push({ path: `/clients/${i}/id`, rule: 'unique', requirement: 'CTL-001', message: `client ID "${c.id}" is given twice` });
+    if (seen.has(c.id))
+      errors.push({ path: `/clients/${i}/id`, rule: 'unique', requirement: 'CTL-001', message: `client ID "${c.id}" is given twice` });
     seen.add(c.id);
   });
   if (opts.dataset && opts.dataset !== 'empty' && opts.clients && !opts.clients.some((c) => c.permissions.includes('feed:write')))
-    errors.push({ path: '/dataset', rule: 'seeding-client', requirement: 'CTL-001', message: 'a dataset is sent to ContactPoint by a client permitted "feed:write": name one in clients' });
+    errors.push({
+      path: '/dataset',
+      rule: 'seeding-client',
+      requirement: 'CTL-001',
+      message: 'a dataset is sent to ContactPoint by a client permitted "feed:write": name one in clients',
+    });
   if (errors.length > 0) throw new ProblemError('ICS_ERR_VALIDATION', { errors });
 }
 

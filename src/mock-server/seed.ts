@@ -40,7 +40,12 @@ export function seedSession(mock: MockServices, sessionId: string, dataset: Data
  * Loads a dataset in steps of about STEP_MS, yielding the event loop between them: the control API
  * uses this, so seeding 100,000 children in one session does not stall every other session.
  */
-export async function seedSessionAsync(mock: MockServices, sessionId: string, dataset: DatasetName, opts: { count: number; seed: number }): Promise<SeedSummary> {
+export async function seedSessionAsync(
+  mock: MockServices,
+  sessionId: string,
+  dataset: DatasetName,
+  opts: { count: number; seed: number },
+): Promise<SeedSummary> {
   const steps = seedSteps(mock, sessionId, dataset, opts);
   for (;;) {
     const r = steps.next();
@@ -50,13 +55,20 @@ export async function seedSessionAsync(mock: MockServices, sessionId: string, da
 }
 
 /** The seed as steps, each its own transaction; it yields between them. A session deleted meanwhile ends it. */
-function* seedSteps(mock: MockServices, sessionId: string, dataset: DatasetName, opts: { count: number; seed: number }): Generator<void, SeedSummary> {
+function* seedSteps(
+  mock: MockServices,
+  sessionId: string,
+  dataset: DatasetName,
+  opts: { count: number; seed: number },
+): Generator<void, SeedSummary> {
   const session = mock.sessions.get(sessionId);
   if (!session) throw new Error(`no session ${sessionId}`);
   const clients = mock.sessions.info(sessionId)!.clients.filter((c) => c.permissions.includes('feed:write'));
   if (clients.length === 0) throw new Error(`session ${sessionId} has no client permitted feed:write to seed with`);
   const pick = (msg: InvolvementMessage): Client =>
-    (EDUCATION_SERVICES.has(msg.involvement.service) ? clients.find((c) => c.id === 'education') : undefined) ?? clients.find((c) => c.id === 'ics') ?? clients[0]!;
+    (EDUCATION_SERVICES.has(msg.involvement.service) ? clients.find((c) => c.id === 'education') : undefined) ??
+    clients.find((c) => c.id === 'ics') ??
+    clients[0]!;
 
   let messages: Iterable<InvolvementMessage>;
   if (dataset === 'hannah') {
@@ -74,7 +86,7 @@ function* seedSteps(mock: MockServices, sessionId: string, dataset: DatasetName,
   const children = new Set<string>();
   const now = session.now().getTime();
   const it = messages[Symbol.iterator]();
-  for (let done = false; !done; ) {
+  for (let done = false; !done;) {
     mock.store.tx(() => {
       const until = performance.now() + STEP_MS;
       while (performance.now() < until) {
@@ -102,7 +114,7 @@ function* seedSteps(mock: MockServices, sessionId: string, dataset: DatasetName,
   let episodes = 0;
   if (dataset === 'population') {
     const eps = cafEpisodes({ count: opts.count, seed: opts.seed, referenceDate: isoDate(session.now()) })[Symbol.iterator]();
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       mock.store.tx(() => {
         const until = performance.now() + STEP_MS;
         while (performance.now() < until) {

@@ -89,7 +89,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   };
   // The handshake asks for a certificate but lets every client in: the pipeline refuses a missing or
   // untrusted one in problem+json, and only on the operations that need it (docs/decisions/0008).
-  const server: Server | HttpsServer = tls ? createHttpsServer({ ...tls, ...http, requestCert: true, rejectUnauthorized: false }, app) : createHttpServer(http, app);
+  const server: Server | HttpsServer = tls
+    ? createHttpsServer({ ...tls, ...http, requestCert: true, rejectUnauthorized: false }, app)
+    : createHttpServer(http, app);
   server.timeout = limits.idleTimeoutMs;
   answerClientErrors(server);
   limitPerAddress(server, limits.maxConnectionsPerAddress);

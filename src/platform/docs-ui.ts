@@ -44,7 +44,10 @@ window.addEventListener('load', function () {
 });
 `;
 
-interface Asset { body: string; type: string }
+interface Asset {
+  body: string;
+  type: string;
+}
 /** What GET /docs/assets/{name} serves. */
 export const DOCS_ASSETS = ['swagger-ui-bundle.js', 'swagger-ui.css', 'docs.js'] as const;
 let assets: Map<string, Asset> | undefined;
@@ -85,7 +88,10 @@ body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1b1b1b}
 <section class="codes" id="problem-codes"><h2>Problem codes</h2>
 <table><tr><th>code</th><th>status</th><th>meaning and fix</th></tr>
 ${Object.entries(errors)
-  .map(([code, e]) => `<tr id="${escapeHtml(code.toLowerCase().replace(/_/g, '-'))}"><td><code>${escapeHtml(code)}</code></td><td>${e.status}</td><td>${escapeHtml(e.title)}</td></tr>`)
+  .map(
+    ([code, e]) =>
+      `<tr id="${escapeHtml(code.toLowerCase().replace(/_/g, '-'))}"><td><code>${escapeHtml(code)}</code></td><td>${e.status}</td><td>${escapeHtml(e.title)}</td></tr>`,
+  )
   .join('\n')}
 </table></section>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>

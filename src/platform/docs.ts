@@ -5,7 +5,16 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-type Op = { operationId: string; summary: string; description?: string; tags: string[]; 'x-requirement': string; parameters?: unknown[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }> };
+type Op = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  'x-requirement': string;
+  parameters?: unknown[];
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+};
 
 /** `errors`: every problem code the server can answer (the catalogue in mocks/rules.ts). */
 export function renderDocs(openapi: Record<string, unknown>, errors: Readonly<Record<string, ErrorDef>>): string {
@@ -19,8 +28,9 @@ export function renderDocs(openapi: Record<string, unknown>, errors: Readonly<Re
       byTag.get(tag)!.push({ method, path, op });
     }
   // A shared schema is a $ref into components.schemas: a link to it in the Schemas section.
-  const json = (v: unknown) => `<pre>${escapeHtml(JSON.stringify(v, null, 2)).replace(/&quot;#\/components\/schemas\/(\w+)&quot;/g, '<a href="#schema-$1">&quot;#/components/schemas/$1&quot;</a>')}</pre>`;
-  const schemas = Object.entries(((openapi.components as { schemas?: Record<string, unknown> } | undefined)?.schemas) ?? {});
+  const json = (v: unknown) =>
+    `<pre>${escapeHtml(JSON.stringify(v, null, 2)).replace(/&quot;#\/components\/schemas\/(\w+)&quot;/g, '<a href="#schema-$1">&quot;#/components/schemas/$1&quot;</a>')}</pre>`;
+  const schemas = Object.entries((openapi.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {});
   const section = (tag: string, ops: Array<{ method: string; path: string; op: Op }>) => `
   <h2 id="${escapeHtml(tag)}">${escapeHtml(tag)}</h2>
   ${ops
@@ -29,9 +39,21 @@ export function renderDocs(openapi: Record<string, unknown>, errors: Readonly<Re
   <section class="op" id="${escapeHtml(op.operationId)}">
     <h3><span class="m ${escapeHtml(method)}">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>
     <p><strong>${escapeHtml(op.summary)}</strong> &middot; <code>${escapeHtml(op.operationId)}</code> &middot; requirement <code>${escapeHtml(op['x-requirement'])}</code></p>
-    ${op.description ? `<p>${escapeHtml(op.description).replace(/\n\n/g, '</p><p>').replace(/`([^`]+)`/g, '<code>$1</code>')}</p>` : ''}
+    ${
+      op.description
+        ? `<p>${escapeHtml(op.description)
+            .replace(/\n\n/g, '</p><p>')
+            .replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`
+        : ''
+    }
     ${op.parameters ? `<details><summary>Parameters</summary>${json(op.parameters)}</details>` : ''}
-    ${op.requestBody ? `<details><summary>Request body</summary>${Object.entries(op.requestBody.content).map(([ct, c]) => `<p><code>${escapeHtml(ct)}</code></p>${json(c.schema)}`).join('')}</details>` : ''}
+    ${
+      op.requestBody
+        ? `<details><summary>Request body</summary>${Object.entries(op.requestBody.content)
+            .map(([ct, c]) => `<p><code>${escapeHtml(ct)}</code></p>${json(c.schema)}`)
+            .join('')}</details>`
+        : ''
+    }
     <details><summary>Responses</summary><ul>${Object.entries(op.responses)
       .map(([s, r]) => `<li><code>${escapeHtml(s)}</code> ${escapeHtml(r.description)}</li>`)
       .join('')}</ul></details>
@@ -57,7 +79,10 @@ ${schemas.length ? `<h2 id="schemas">Schemas</h2>\n${schemas.map(([name, schema]
 <h2 id="errors">Problem codes</h2>
 <table><tr><th>code</th><th>status</th><th>meaning and fix</th></tr>
 ${Object.entries(errors)
-  .map(([code, e]) => `<tr id="${escapeHtml(code.toLowerCase().replace(/_/g, '-'))}"><td><code>${escapeHtml(code)}</code></td><td>${e.status}</td><td>${escapeHtml(e.title)}</td></tr>`)
+  .map(
+    ([code, e]) =>
+      `<tr id="${escapeHtml(code.toLowerCase().replace(/_/g, '-'))}"><td><code>${escapeHtml(code)}</code></td><td>${e.status}</td><td>${escapeHtml(e.title)}</td></tr>`,
+  )
   .join('')}
 </table></body></html>`;
 }

@@ -65,7 +65,7 @@ export type Auth =
 export interface HandlerContext<B = unknown> {
   body: B;
   /** The JSON text body was parsed from (JSON bodies): valid, checked, and equal in meaning to body. */
-  bodyText?: string;
+  bodyText?: string | undefined;
   query: Record<string, string>;
   params: Record<string, string>;
   headers: Record<string, string | undefined>;
@@ -148,8 +148,10 @@ export interface RouteDef {
 }
 
 /** Helper that keeps the handler's body type tied to the route. */
-export function route<B = unknown>(def: Omit<RouteDef, 'handler'> & { handler: (ctx: HandlerContext<B>) => HandlerResult | Promise<HandlerResult> }): RouteDef {
-  return def as RouteDef;
+export function route<B = unknown>(
+  def: Omit<RouteDef, 'handler'> & { handler: (ctx: HandlerContext<B>) => HandlerResult | Promise<HandlerResult> },
+): RouteDef {
+  return def;
 }
 
 export function json(status: number, body: unknown, headers?: Record<string, string>): HandlerResult {

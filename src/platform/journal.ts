@@ -75,7 +75,8 @@ const KEPT_HEADERS = new Set(['content-type', 'content-length', 'user-agent', 'p
 
 /** Names of fields and query parameters whose values are credentials: masked in every journal entry. */
 const SECRET_KEY = /^(access_?token|token|password|passwd|secret|client_?secret|api_?key|authorization|refresh_?token)$/i;
-const SECRET_TEXT = /("(?:access_?token|token|password|passwd|secret|client_?secret|api_?key|authorization|refresh_?token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+const SECRET_TEXT =
+  /("(?:access_?token|token|password|passwd|secret|client_?secret|api_?key|authorization|refresh_?token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 
 function hasSecretKey(o: Record<string, unknown>): boolean {
   for (const k in o) if (SECRET_KEY.test(k)) return true;
@@ -164,12 +165,18 @@ export class Journal {
     `);
     migrateEntryRows(store);
     addMissingColumns(store, 'journal_meta', { floor: 'INTEGER' });
-    for (const r of store.db.prepare('SELECT session_id, dropped, floor FROM journal_meta').all() as Array<{ session_id: string; dropped: number; floor: number | null }>) {
+    for (const r of store.db.prepare('SELECT session_id, dropped, floor FROM journal_meta').all() as Array<{
+      session_id: string;
+      dropped: number;
+      floor: number | null;
+    }>) {
       this.dropped.set(r.session_id, r.dropped);
       if (r.floor !== null) this.floors.set(r.session_id, r.floor);
     }
     // What is physically left; for files written before the floor existed (they deleted exactly), the floor too.
-    for (const r of store.db.prepare('SELECT session_id, MIN(first_seq) AS first, MAX(last_seq) AS last FROM journal_pages GROUP BY session_id').all() as Array<{
+    for (const r of store.db
+      .prepare('SELECT session_id, MIN(first_seq) AS first, MAX(last_seq) AS last FROM journal_pages GROUP BY session_id')
+      .all() as Array<{
       session_id: string;
       first: number;
       last: number;
@@ -210,7 +217,9 @@ export class Journal {
     const entry = e as JournalEntry;
     entry.seq = seq;
     if (hasSecretKey(e.query)) {
-      e.masked = Object.keys(e.query).filter((k) => SECRET_KEY.test(k)).map((k) => `query:${k}`);
+      e.masked = Object.keys(e.query)
+        .filter((k) => SECRET_KEY.test(k))
+        .map((k) => `query:${k}`);
       e.query = maskSecrets(e.query) as Record<string, string>;
     }
     if (e.verdict === 'rejected' && e.requestBody !== undefined && e[BODY_REF] === undefined) {
@@ -249,7 +258,10 @@ export class Journal {
     if (bytes > keep) {
       delete e[RAW_BODY];
       // Cut on a character, never inside one; the text as sent, not its parse.
-      e.requestBody = `${Buffer.from(text).subarray(0, keep).toString('utf8').replace(/\uFFFD$/, '')}…`;
+      e.requestBody = `${Buffer.from(text)
+        .subarray(0, keep)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '')}…`;
       e.bodyOmitted = { bytes, reason: 'entry-limit' };
     }
     use.kept.push([seq, keep]);
@@ -382,7 +394,11 @@ export class Journal {
    * Resolves with the first entry (after `afterSeq`) that matches, already recorded or yet to come;
    * rejects after the timeout. Event-driven: no polling, no fixed sleeps.
    */
-  waitFor(sessionId: string, match: (e: JournalEntry) => boolean, opts: { timeoutMs: number; afterSeq?: number; signal?: AbortSignal }): Promise<JournalEntry> {
+  waitFor(
+    sessionId: string,
+    match: (e: JournalEntry) => boolean,
+    opts: { timeoutMs: number; afterSeq?: number; signal?: AbortSignal },
+  ): Promise<JournalEntry> {
     return new Promise((resolve, reject) => {
       let done = false;
       const finish = (fn: () => void) => {

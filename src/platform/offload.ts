@@ -69,7 +69,11 @@ function withRuleErrors(schema: ProblemError, rules: ProblemItem[]): ProblemErro
   const listed = schema.problem.errors ?? [];
   const omitted = Number(schema.problem.errorsOmitted ?? 0);
   const errors = [...listed, ...rules];
-  const err = new ProblemError('ICS_ERR_VALIDATION', { detail: errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; '), errors, headers: schema.headers });
+  const err = new ProblemError('ICS_ERR_VALIDATION', {
+    detail: errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; '),
+    errors,
+    headers: schema.headers,
+  });
   if (omitted > 0) err.problem.errorsOmitted = Number(err.problem.errorsOmitted ?? 0) + omitted;
   return err;
 }

@@ -29,12 +29,17 @@ export interface DocExample {
 }
 
 /** Both markings the documents use: ```json Name, and <!-- schema: Name --> before a ```json block. */
-const MARKED = [/^```json[ \t]+(\w+)[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm, /<!--[ \t]*schema:[ \t]*(\w+)[ \t]*-->[ \t]*\r?\n```json[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm];
+const MARKED = [
+  /^```json[ \t]+(\w+)[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm,
+  /<!--[ \t]*schema:[ \t]*(\w+)[ \t]*-->[ \t]*\r?\n```json[ \t]*\r?\n([\s\S]*?)^```[ \t]*$/gm,
+];
 
 export function readDocExamples(dir = interfaceDocsDir()): DocExample[] {
   if (!dir) return [];
   const out: DocExample[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
     const text = readFileSync(join(dir, file), 'utf8');
     const found: Array<DocExample & { at: number }> = [];
     for (const re of MARKED)
@@ -42,7 +47,14 @@ export function readDocExamples(dir = interfaceDocsDir()): DocExample[] {
         const before = text.slice(0, m.index);
         const line = before.split('\n').length;
         const heading = [...before.matchAll(/^#{1,6}[ \t]+(.+)$/gm)].pop()?.[1]?.trim() ?? file;
-        found.push({ at: m.index, schema: m[1]!, value: JSON.parse(m[2]!), source: `docs/interface/${file}:${line}`, heading, service: basename(file, '.md') });
+        found.push({
+          at: m.index,
+          schema: m[1]!,
+          value: JSON.parse(m[2]!),
+          source: `docs/interface/${file}:${line}`,
+          heading,
+          service: basename(file, '.md'),
+        });
       }
     out.push(...found.sort((a, b) => a.at - b.at).map(({ at: _at, ...e }) => e));
   }
@@ -51,7 +63,7 @@ export function readDocExamples(dir = interfaceDocsDir()): DocExample[] {
 
 /** docs/interface of this package: beside src/ in a checkout, beside dist/ once installed. */
 function interfaceDocsDir(): string | undefined {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; ) {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ;) {
     if (existsSync(join(dir, 'package.json'))) return existsSync(join(dir, 'docs/interface')) ? join(dir, 'docs/interface') : undefined;
     const up = dirname(dir);
     if (up === dir) return undefined;
@@ -76,16 +88,28 @@ export function buildOpenApi(routes: RouteDef[], version: string, opts: OpenApiO
       params.push({ name, in: 'query', required: q?.required?.includes(name) ?? false, schema: clean(schema) });
     }
     if (r.auth.kind === 'client' && r.auth.practitioner)
-      params.push({ name: 'Practitioner-Id', in: 'header', required: true, description: 'The practitioner on whose behalf the request is made (audited).', schema: { type: 'string', pattern: '^[A-Za-z0-9._@:-]{1,64}$' } });
+      params.push({
+        name: 'Practitioner-Id',
+        in: 'header',
+        required: true,
+        description: 'The practitioner on whose behalf the request is made (audited).',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._@:-]{1,64}$' },
+      });
     const responses: Record<string, unknown> = {};
     for (const [status, doc] of Object.entries(r.responses)) {
       const ct = doc.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
-      responses[status] = { description: doc.description, ...(doc.schema || Number(status) >= 400 ? { content: { [ct]: { schema: clean(doc.schema ?? ProblemSchema) } } } : {}) };
+      responses[status] = {
+        description: doc.description,
+        ...(doc.schema || Number(status) >= 400 ? { content: { [ct]: { schema: clean(doc.schema ?? ProblemSchema) } } } : {}),
+      };
     }
     const op: Record<string, unknown> = {
       operationId: r.operationId,
       summary: r.summary,
-      description: [r.description, r.auth.kind === 'client' ? PERMISSION_NOTE(r.auth.permission) : r.auth.kind === 'control' ? 'Requires the control token.' : '']
+      description: [
+        r.description,
+        r.auth.kind === 'client' ? PERMISSION_NOTE(r.auth.permission) : r.auth.kind === 'control' ? 'Requires the control token.' : '',
+      ]
         .filter(Boolean)
         .join('\n\n'),
       tags: [r.service],
@@ -96,7 +120,11 @@ export function buildOpenApi(routes: RouteDef[], version: string, opts: OpenApiO
         ? {
             requestBody: {
               required: true,
-              ...(r.bodyKind === 'stream' ? {} : { description: `At most ${r.maxBodyBytes ?? MAX_BODY_BYTES} bytes (${mib(r.maxBodyBytes ?? MAX_BODY_BYTES)}); a larger body is refused with 413.` }),
+              ...(r.bodyKind === 'stream'
+                ? {}
+                : {
+                    description: `At most ${r.maxBodyBytes ?? MAX_BODY_BYTES} bytes (${mib(r.maxBodyBytes ?? MAX_BODY_BYTES)}); a larger body is refused with 413.`,
+                  }),
               content: { [r.bodyKind === 'stream' ? (r.bodyContentType ?? 'application/x-ndjson') : 'application/json']: { schema: clean(r.body) } },
             },
             ...(r.bodyKind === 'stream' ? {} : { 'x-max-body-bytes': r.maxBodyBytes ?? MAX_BODY_BYTES }),
@@ -117,7 +145,7 @@ export function buildOpenApi(routes: RouteDef[], version: string, opts: OpenApiO
       version,
       summary: 'Simulated ContactPoint and National eCAF for accrediting ICS integrations.',
       description:
-        'This project\'s own interface specification: no public ContactPoint or National eCAF specification survives. Messages are closed JSON Schemas: unknown fields are refused. Errors are RFC 9457 problem+json naming the JSON path, the rule and the requirement.',
+        "This project's own interface specification: no public ContactPoint or National eCAF specification survives. Messages are closed JSON Schemas: unknown fields are refused. Errors are RFC 9457 problem+json naming the JSON path, the rule and the requirement.",
       license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
@@ -129,13 +157,13 @@ export function buildOpenApi(routes: RouteDef[], version: string, opts: OpenApiO
     tags: [
       { name: 'contactpoint', description: 'ContactPoint: involvement feed, CAF indicator, lookups.' },
       { name: 'ecaf', description: 'National eCAF: episodes, consent, TAC, exchange with local systems.' },
-      { name: 'control', description: 'Control API for the harness and vendors\' tests (not part of the national services).' },
+      { name: 'control', description: "Control API for the harness and vendors' tests (not part of the national services)." },
     ],
     components: {
       schemas,
       examples,
       securitySchemes: {
-        clientToken: { type: 'http', scheme: 'bearer', description: 'A registered source system\'s or client\'s token; it also selects the session.' },
+        clientToken: { type: 'http', scheme: 'bearer', description: "A registered source system's or client's token; it also selects the session." },
         controlToken: { type: 'http', scheme: 'bearer', description: 'The control token printed by `ics-conformance serve`.' },
       },
     },
@@ -152,7 +180,9 @@ type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MEDIA = (op: Json): Array<{ media: Json; status?: string }> => [
   ...Object.values((op.requestBody as Json | undefined)?.content ?? {}).map((media) => ({ media: media as Json })),
-  ...Object.entries(op.responses as Record<string, Json>).flatMap(([status, res]) => Object.values(res.content ?? {}).map((media) => ({ media: media as Json, status }))),
+  ...Object.entries(op.responses as Record<string, Json>).flatMap(([status, res]) =>
+    Object.values(res.content ?? {}).map((media) => ({ media: media as Json, status })),
+  ),
 ];
 
 /**
@@ -161,7 +191,12 @@ const MEDIA = (op: Json): Array<{ media: Json; status?: string }> => [
  * its document's service, and only of operations with its requirement (else it would claim, say, a
  * consent refusal for every 403).
  */
-function attachExamples(paths: Record<string, Record<string, unknown>>, routeOf: Map<Json, RouteDef>, named: Record<string, unknown>, examples: DocExample[]): Record<string, Json> {
+function attachExamples(
+  paths: Record<string, Record<string, unknown>>,
+  routeOf: Map<Json, RouteDef>,
+  named: Record<string, unknown>,
+  examples: DocExample[],
+): Record<string, Json> {
   const out: Record<string, Json> = {};
   const nameOfJson = new Map(Object.entries(named).map(([name, schema]) => [JSON.stringify(clean(schema)), name]));
   for (const [i, ex] of examples.entries()) {
@@ -191,8 +226,13 @@ const MAP = ['properties', 'patternProperties', '$defs', 'dependentSchemas'];
 
 function* children(schema: Json): Generator<{ hint: string; get: () => unknown; set: (v: unknown) => void }> {
   for (const k of ONE) if (isObj(schema[k])) yield { hint: k === 'items' ? 'Item' : '', get: () => schema[k], set: (v) => (schema[k] = v) };
-  for (const k of MANY) if (Array.isArray(schema[k])) for (const [i, _] of (schema[k] as unknown[]).entries()) yield { hint: '', get: () => (schema[k] as unknown[])[i], set: (v) => ((schema[k] as unknown[])[i] = v) };
-  for (const k of MAP) if (isObj(schema[k])) for (const p of Object.keys(schema[k] as Json)) yield { hint: p, get: () => (schema[k] as Json)[p], set: (v) => ((schema[k] as Json)[p] = v) };
+  for (const k of MANY)
+    if (Array.isArray(schema[k]))
+      for (const [i, _] of (schema[k] as unknown[]).entries())
+        yield { hint: '', get: () => (schema[k] as unknown[])[i], set: (v) => ((schema[k] as unknown[])[i] = v) };
+  for (const k of MAP)
+    if (isObj(schema[k]))
+      for (const p of Object.keys(schema[k])) yield { hint: p, get: () => (schema[k] as Json)[p], set: (v) => ((schema[k] as Json)[p] = v) };
 }
 
 const pascal = (s: string) => s.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
@@ -210,8 +250,10 @@ function hoistSchemas(paths: Record<string, Record<string, unknown>>, named: Rec
   for (const item of Object.values(paths))
     for (const op of Object.values(item) as Json[]) {
       const base = pascal(String(op.operationId));
-      for (const p of (op.parameters ?? []) as Json[]) roots.push({ hint: `${base}${pascal(String(p.name))}`, get: () => p.schema, set: (v) => (p.schema = v) });
-      for (const { media, status } of MEDIA(op)) roots.push({ hint: `${base}${status ? `Response${status}` : 'Request'}`, get: () => media.schema, set: (v) => (media.schema = v) });
+      for (const p of (op.parameters ?? []) as Json[])
+        roots.push({ hint: `${base}${pascal(String(p.name))}`, get: () => p.schema, set: (v) => (p.schema = v) });
+      for (const { media, status } of MEDIA(op))
+        roots.push({ hint: `${base}${status ? `Response${status}` : 'Request'}`, get: () => media.schema, set: (v) => (media.schema = v) });
     }
 
   const nameOfJson = new Map<string, string>();

@@ -5,7 +5,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isUtf8 } from 'node:buffer';
-import { compilePath, MAX_BODY_BYTES, type BodyRef, type CoreRequest, type CoreResponse, type HandlerContext, type HandlerResult, type RouteDef } from './http.js';
+import {
+  compilePath,
+  MAX_BODY_BYTES,
+  type BodyRef,
+  type CoreRequest,
+  type CoreResponse,
+  type HandlerContext,
+  type HandlerResult,
+  type RouteDef,
+} from './http.js';
 import { ProblemError, type Problem, type ProblemItem } from './problem.js';
 import { parseUntrustedJson } from './safe-json.js';
 import { assertValid, validator } from './validate.js';
@@ -47,7 +56,8 @@ export class Pipeline {
   ) {
     this.preparers = deps.preparers ?? inlinePreparers;
     this.compiled = routes.map((route) => ({ route, ...compilePath(route.path) }));
-    for (const r of routes) if (r.preparer && r.preparer.schema !== r.body) throw new Error(`${r.operationId}: its preparer must validate its body schema`);
+    for (const r of routes)
+      if (r.preparer && r.preparer.schema !== r.body) throw new Error(`${r.operationId}: its preparer must validate its body schema`);
     // Compile every schema now: a broken schema fails at start-up, and no request pays for compilation.
     for (const r of routes) for (const s of [r.body, r.query, ...Object.values(r.params ?? {})]) if (s) validator(s);
   }
@@ -78,7 +88,10 @@ export class Pipeline {
     if (m && 'route' in m) return this.invoke(m.route, m.params, req);
     const err =
       m && 'allowed' in m
-        ? new ProblemError('ICS_ERR_HTTP_METHOD', { detail: `${req.method} is not allowed on ${req.path}. Allowed: ${m.allowed.join(', ')}`, headers: { allow: m.allowed.join(', ') } })
+        ? new ProblemError('ICS_ERR_HTTP_METHOD', {
+            detail: `${req.method} is not allowed on ${req.path}. Allowed: ${m.allowed.join(', ')}`,
+            headers: { allow: m.allowed.join(', ') },
+          })
         : new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No operation at ${req.method} ${req.path}` });
     return problemResponse(err.problem, err.headers);
   }
@@ -100,7 +113,11 @@ export class Pipeline {
       if (session && route.service !== 'control' && route.service !== 'meta') {
         // A fault aimed at one child's messages needs the body before it can be taken: read it once, replay it to run().
         let parsed: unknown;
-        if (route.body && route.bodyKind !== 'stream' && session.faults.some((f) => f.match && (f.operationId === route.operationId || f.operationId === '*'))) {
+        if (
+          route.body &&
+          route.bodyKind !== 'stream' &&
+          session.faults.some((f) => f.match && (f.operationId === route.operationId || f.operationId === '*'))
+        ) {
           const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
           req = { ...req, body: replay(text) };
           parsed = parseOrUndefined(text);
@@ -108,7 +125,8 @@ export class Pipeline {
         fault = this.takeFault(session, route.operationId, parsed);
       }
       const early = fault ? await this.applyFault(fault) : undefined;
-      if (early && route.body && route.bodyKind !== 'stream') seen.body = await bodyForJournal(req, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
+      if (early && route.body && route.bodyKind !== 'stream')
+        seen.body = await bodyForJournal(req, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement);
       response = early ?? (await this.run(route, params, req, { client, session, practitionerId }, seen));
       // A slow service: the message is processed and committed at once, the answer comes late, so a
       // client that times out and retries meets its own message already stored.
@@ -121,7 +139,13 @@ export class Pipeline {
         response = problemResponse({ ...err.problem, instance: req.path }, err.headers);
       } else if (isStorageFull(err)) {
         // The transaction rolled back; the server stays up and recovers when space returns.
-        response = problemResponse({ ...new ProblemError('ICS_ERR_STORAGE_FULL', { detail: `${route.operationId}: the data file could not grow; nothing was stored` }).problem, instance: req.path }, { 'retry-after': '30' });
+        response = problemResponse(
+          {
+            ...new ProblemError('ICS_ERR_STORAGE_FULL', { detail: `${route.operationId}: the data file could not grow; nothing was stored` }).problem,
+            instance: req.path,
+          },
+          { 'retry-after': '30' },
+        );
       } else {
         console.error(`[ics-conformance] internal error in ${route.operationId}:`, err);
         response = problemResponse(new ProblemError('ICS_ERR_INTERNAL', { detail: `Internal error in ${route.operationId}` }).problem);
@@ -137,74 +161,74 @@ export class Pipeline {
     who: { client: Client | undefined; session: SessionContext | undefined; practitionerId: string | undefined },
     seen: Seen,
   ): Promise<CoreResponse> {
-      let body: unknown;
-      let bodyText: string | undefined;
-      if (route.body && route.bodyKind !== 'stream') {
-        checkContentType(req, 'application/json', route.requirement);
-        const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement, req.bodyTimeoutMs);
-        // The journal keeps what was sent even when it fails to parse.
-        seen.body = text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text;
-        if (route.preparer) {
-          const r = (await this.preparers.run(route.preparer, [text]))[0]!;
-          if (!r.ok) {
-            if ('internal' in r) throw new Error(r.internal);
-            // Acceptable JSON that broke the schema or a rule: journalled parsed, as the inline path does.
-            if (r.parsed && text.length <= JOURNAL_TEXT_LIMIT) {
-              seen.body = JSON.parse(text) as unknown;
-              seen.text = text;
-            }
-            throw ProblemError.revive(r.problem, r.headers);
-          }
-          body = r.value;
-          // The parsed body never came to this thread: the journal entry parses the text if anyone reads it.
-          // Accepted bodies are kept whole (bounded by the route's body limit): the engine judges them.
-          seen.body = undefined;
-          seen.lazy = true;
-          seen.text = text;
-        } else {
-          const parsed = parseUntrustedJson(text, route.requirement);
-          if (text.length <= JOURNAL_TEXT_LIMIT) {
-            seen.body = parsed;
+    let body: unknown;
+    let bodyText: string | undefined;
+    if (route.body && route.bodyKind !== 'stream') {
+      checkContentType(req, 'application/json', route.requirement);
+      const text = await readLimited(req.body, route.maxBodyBytes ?? MAX_BODY_BYTES, route.requirement, req.bodyTimeoutMs);
+      // The journal keeps what was sent even when it fails to parse.
+      seen.body = text.length > JOURNAL_TEXT_LIMIT ? `${text.slice(0, JOURNAL_TEXT_LIMIT)}…` : text;
+      if (route.preparer) {
+        const r = (await this.preparers.run(route.preparer, [text]))[0]!;
+        if (!r.ok) {
+          if ('internal' in r) throw new Error(r.internal);
+          // Acceptable JSON that broke the schema or a rule: journalled parsed, as the inline path does.
+          if (r.parsed && text.length <= JOURNAL_TEXT_LIMIT) {
+            seen.body = JSON.parse(text) as unknown;
             seen.text = text;
           }
-          body = assertValid(route.body, parsed, route.fields ?? route.requirement);
-          // Accepted: kept whole (bounded by the route's body limit), never the display copy, since the engine judges it.
+          throw ProblemError.revive(r.problem, r.headers);
+        }
+        body = r.value;
+        // The parsed body never came to this thread: the journal entry parses the text if anyone reads it.
+        // Accepted bodies are kept whole (bounded by the route's body limit): the engine judges them.
+        seen.body = undefined;
+        seen.lazy = true;
+        seen.text = text;
+      } else {
+        const parsed = parseUntrustedJson(text, route.requirement);
+        if (text.length <= JOURNAL_TEXT_LIMIT) {
           seen.body = parsed;
           seen.text = text;
         }
-        bodyText = text;
-      } else if (route.bodyKind === 'stream') {
-        checkContentType(req, route.bodyContentType ?? 'application/x-ndjson', route.requirement);
+        body = assertValid(route.body, parsed, route.fields ?? route.requirement);
+        // Accepted: kept whole (bounded by the route's body limit), never the display copy, since the engine judges it.
+        seen.body = parsed;
+        seen.text = text;
       }
-      if (route.query) assertValid(route.query, req.query, route.requirement, 'query:');
-      if (route.params) {
-        for (const [name, schema] of Object.entries(route.params)) assertValid(schema, params[name], route.requirement, `path:${name}`);
-      }
-      const ctx: HandlerContext<unknown> = {
-        body,
-        bodyText,
-        query: req.query,
-        params,
-        headers: req.headers,
-        client: who.client,
-        practitionerId: who.practitionerId,
-        session: who.session,
-        stream: route.bodyKind === 'stream' ? req.body : null,
-        prepare: (p, texts) => this.preparers.run(p, texts),
-      };
-      const handler = route.handler as (c: HandlerContext<unknown>) => HandlerResult | Promise<HandlerResult>;
-      const result = route.mutates
-        ? await this.deps.store.commit(() => syncOnly(handler(ctx)), route.refusesBeforeWriting ? { refusal: isRefusal } : {})
-        : await handler(ctx);
-      if (result.journalBody) seen.ref = result.journalBody;
-      // A copy: the adapters add to the headers, and a handler's may be shared.
-      const response: CoreResponse = { status: result.status, headers: result.headers ? { ...result.headers } : {} };
-      if (result.stream) response.stream = result.stream;
-      else if (result.body !== undefined) {
-        response.body = result.body;
-        if (result.json !== undefined) response.json = result.json;
-        response.headers['content-type'] ??= 'application/json';
-      }
+      bodyText = text;
+    } else if (route.bodyKind === 'stream') {
+      checkContentType(req, route.bodyContentType ?? 'application/x-ndjson', route.requirement);
+    }
+    if (route.query) assertValid(route.query, req.query, route.requirement, 'query:');
+    if (route.params) {
+      for (const [name, schema] of Object.entries(route.params)) assertValid(schema, params[name], route.requirement, `path:${name}`);
+    }
+    const ctx: HandlerContext<unknown> = {
+      body,
+      bodyText,
+      query: req.query,
+      params,
+      headers: req.headers,
+      client: who.client,
+      practitionerId: who.practitionerId,
+      session: who.session,
+      stream: route.bodyKind === 'stream' ? req.body : null,
+      prepare: (p, texts) => this.preparers.run(p, texts),
+    };
+    const handler = route.handler as (c: HandlerContext<unknown>) => HandlerResult | Promise<HandlerResult>;
+    const result = route.mutates
+      ? await this.deps.store.commit(() => syncOnly(handler(ctx)), route.refusesBeforeWriting ? { refusal: isRefusal } : {})
+      : await handler(ctx);
+    if (result.journalBody) seen.ref = result.journalBody;
+    // A copy: the adapters add to the headers, and a handler's may be shared.
+    const response: CoreResponse = { status: result.status, headers: result.headers ? { ...result.headers } : {} };
+    if (result.stream) response.stream = result.stream;
+    else if (result.body !== undefined) {
+      response.body = result.body;
+      if (result.json !== undefined) response.json = result.json;
+      response.headers['content-type'] ??= 'application/json';
+    }
     return response;
   }
 
@@ -212,13 +236,22 @@ export class Pipeline {
     route: RouteDef,
     req: CoreRequest,
     response: CoreResponse,
-    m: { at: string; started: number; client?: Client; session?: SessionContext; practitionerId?: string; seen: Seen; fault?: Fault },
+    m: {
+      at: string;
+      started: number;
+      client: Client | undefined;
+      session: SessionContext | undefined;
+      practitionerId: string | undefined;
+      seen: Seen;
+      fault: Fault | undefined;
+    },
   ): CoreResponse {
     const { at, started, client, session, practitionerId, seen, fault } = m;
     const requestBody = seen.body;
     // A national-API request refused before its token named a session (none, unknown, or only in the
     // query string) belongs to no session: the server's journal keeps it (docs/decisions/0049).
-    const sessionId = session?.id ?? (route.service !== 'control' && route.service !== 'meta' && route.auth.kind !== 'none' ? SERVER_JOURNAL : undefined);
+    const sessionId =
+      session?.id ?? (route.service !== 'control' && route.service !== 'meta' && route.auth.kind !== 'none' ? SERVER_JOURNAL : undefined);
     if (sessionId !== undefined && route.service !== 'control' && route.service !== 'meta') {
       // Field by field, not spreads of optional parts: this runs for every exchange.
       const entry: NewJournalEntry = {
@@ -255,7 +288,13 @@ export class Pipeline {
           const durationMs = Math.round(performance.now() - started);
           if (cutShort === undefined) return this.deps.journal.record({ ...entry, responseBody: summary, durationMs });
           // Lines answered before the cut stand (their results were sent); the exchange itself did not finish.
-          this.deps.journal.record({ ...entry, verdict: 'rejected', problems: [incompleteItem(cutShort, route.requirement)], responseBody: { ...summary, incomplete: cutShort }, durationMs });
+          this.deps.journal.record({
+            ...entry,
+            verdict: 'rejected',
+            problems: [incompleteItem(cutShort, route.requirement)],
+            responseBody: { ...summary, incomplete: cutShort },
+            durationMs,
+          });
         });
       } else {
         this.deps.journal.record(entry);
@@ -274,11 +313,16 @@ export class Pipeline {
     if (auth.kind === 'none') return {};
     const token = bearerToken(req.headers['authorization']);
     if (auth.kind === 'control') {
-      if (!token) throw new ProblemError('ICS_ERR_AUTH_MISSING', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control"' } });
+      if (!token)
+        throw new ProblemError('ICS_ERR_AUTH_MISSING', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control"' } });
       // The server's token acts on every session; a session's own control token on that session alone (docs/decisions/0016).
       const admin = sameSecret(token, this.deps.controlToken);
       const own = admin ? undefined : this.deps.sessions.sessionOfControlToken(token);
-      if (!admin && !own) throw new ProblemError('ICS_ERR_AUTH_INVALID', { requirement: 'CTL-AUTH-001', headers: { 'www-authenticate': 'Bearer realm="control", error="invalid_token"' } });
+      if (!admin && !own)
+        throw new ProblemError('ICS_ERR_AUTH_INVALID', {
+          requirement: 'CTL-AUTH-001',
+          headers: { 'www-authenticate': 'Bearer realm="control", error="invalid_token"' },
+        });
       const sessionId = params.sessionId ?? (route.auth.kind === 'control' && route.auth.ownSession ? own : undefined);
       if (own && (sessionId === undefined || route.auth.kind !== 'control' || route.auth.serverOnly))
         throw new ProblemError('ICS_ERR_AUTH_FORBIDDEN', {
@@ -316,7 +360,14 @@ export class Pipeline {
       throw new ProblemError('ICS_ERR_AUTH_FORBIDDEN', {
         detail: `${client.name} is not permitted "${auth.permission}" (has: ${client.permissions.join(', ') || 'none'})`,
         requirement: 'SEC-AUTH-002',
-        errors: [{ path: 'header:authorization', rule: `permission:${auth.permission}`, requirement: 'SEC-AUTH-002', message: `not permitted ${auth.permission}` }],
+        errors: [
+          {
+            path: 'header:authorization',
+            rule: `permission:${auth.permission}`,
+            requirement: 'SEC-AUTH-002',
+            message: `not permitted ${auth.permission}`,
+          },
+        ],
       });
     let practitionerId: string | undefined;
     if (auth.practitioner) {
@@ -325,7 +376,9 @@ export class Pipeline {
         const requirement = route.service === 'ecaf' ? 'ECAF-AUDIT-001' : 'CP-LOOKUP-006';
         throw new ProblemError('ICS_ERR_PRACTITIONER_MISSING', {
           requirement,
-          errors: [{ path: 'header:practitioner-id', rule: 'practitioner-identity', requirement, message: 'missing or malformed Practitioner-Id header' }],
+          errors: [
+            { path: 'header:practitioner-id', rule: 'practitioner-identity', requirement, message: 'missing or malformed Practitioner-Id header' },
+          ],
         });
       }
     }
@@ -367,14 +420,37 @@ export class Pipeline {
  */
 function checkPeer(req: CoreRequest, client: Client, realm: string): void {
   const peer = req.tls;
-  const refuse = (code: 'ICS_ERR_AUTH_MISSING' | 'ICS_ERR_AUTH_INVALID' | 'ICS_ERR_AUTH_FORBIDDEN', rule: string, message: string, headers?: Record<string, string>) =>
-    new ProblemError(code, { detail: message, errors: [{ path: 'tls:client-certificate', rule, requirement: 'SEC-AUTH-001', message }], ...(headers ? { headers } : {}) });
+  const refuse = (
+    code: 'ICS_ERR_AUTH_MISSING' | 'ICS_ERR_AUTH_INVALID' | 'ICS_ERR_AUTH_FORBIDDEN',
+    rule: string,
+    message: string,
+    headers?: Record<string, string>,
+  ) =>
+    new ProblemError(code, {
+      detail: message,
+      errors: [{ path: 'tls:client-certificate', rule, requirement: 'SEC-AUTH-001', message }],
+      ...(headers ? { headers } : {}),
+    });
   if (!peer?.presented)
-    throw refuse('ICS_ERR_AUTH_MISSING', 'client-certificate-required', 'No client certificate: this server requires mutual TLS. Connect with the certificate issued to your system.', { 'www-authenticate': realm });
+    throw refuse(
+      'ICS_ERR_AUTH_MISSING',
+      'client-certificate-required',
+      'No client certificate: this server requires mutual TLS. Connect with the certificate issued to your system.',
+      { 'www-authenticate': realm },
+    );
   if (!peer.authorized)
-    throw refuse('ICS_ERR_AUTH_INVALID', 'client-certificate-trusted', `The client certificate is not trusted${peer.error ? ` (${peer.error})` : ''}: use one issued by this server's test CA.`, { 'www-authenticate': realm });
+    throw refuse(
+      'ICS_ERR_AUTH_INVALID',
+      'client-certificate-trusted',
+      `The client certificate is not trusted${peer.error ? ` (${peer.error})` : ''}: use one issued by this server's test CA.`,
+      { 'www-authenticate': realm },
+    );
   if (peer.clientId !== client.id)
-    throw refuse('ICS_ERR_AUTH_FORBIDDEN', 'client-certificate-matches-token', `The client certificate names "${peer.clientId ?? ''}" but the token is "${client.id}"'s: send your own system's certificate and token together.`);
+    throw refuse(
+      'ICS_ERR_AUTH_FORBIDDEN',
+      'client-certificate-matches-token',
+      `The client certificate names "${peer.clientId ?? ''}" but the token is "${client.id}"'s: send your own system's certificate and token together.`,
+    );
 }
 
 const isoAt = isoOncePerMs();
@@ -462,7 +538,12 @@ async function* replay(text: string): AsyncIterable<Uint8Array> {
 }
 
 function describeFault(f: Fault): string {
-  return [f.kind, f.status, f.retryAfterSeconds !== undefined ? `retry-after=${f.retryAfterSeconds}` : '', f.latencyMs ? `latency=${f.latencyMs}ms` : '']
+  return [
+    f.kind,
+    f.status,
+    f.retryAfterSeconds !== undefined ? `retry-after=${f.retryAfterSeconds}` : '',
+    f.latencyMs ? `latency=${f.latencyMs}ms` : '',
+  ]
     .filter(Boolean)
     .join(' ');
 }
@@ -507,7 +588,7 @@ export async function readLimited(body: AsyncIterable<Uint8Array> | null, limit:
     // The pipeline starts while node's parser is still in the request's head; a body that came with
     // it is all buffered once that read is done, a turn of microtasks later: taken whole, without
     // the four listeners (a tenth of reading a message).
-    if (body.complete === false) await null;
+    if (body.complete === false) await Promise.resolve();
     return takeWhole(body, limit, requirement) ?? readEvents(body, limit, requirement, timeoutMs);
   }
   const chunks: Uint8Array[] = [];
@@ -658,7 +739,10 @@ async function bodyForJournal(req: CoreRequest, limit: number, requirement: stri
   }
 }
 
-async function* journalAfter(stream: AsyncIterable<string>, done: (summary: { streamed: true; lines: number; failed: number }, cutShort?: string) => void): AsyncIterable<string> {
+async function* journalAfter(
+  stream: AsyncIterable<string>,
+  done: (summary: { streamed: true; lines: number; failed: number }, cutShort?: string) => void,
+): AsyncIterable<string> {
   let lines = 0;
   let failed = 0;
   // Left set unless the answer is produced to its end: the client went away, or stopped reading.

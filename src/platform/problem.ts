@@ -42,13 +42,22 @@ function capped(errors: ProblemItem[] | undefined): { errors?: ProblemItem[]; er
   return { errors: errors.slice(0, MAX_PROBLEM_ITEMS), errorsOmitted: errors.length - MAX_PROBLEM_ITEMS };
 }
 
+const requirementOf = (requirement: string | undefined): { requirement?: string } => (requirement ? { requirement } : {});
+
 export class ProblemError extends Error {
   readonly problem: Problem;
   readonly headers: Record<string, string>;
   /** `error`: a platform code by name, or a service's code as its definition (services raise through their rules: src/platform/rules.ts). */
   constructor(
     error: PlatformErrorCode | ErrorDef,
-    opts: { detail?: string; errors?: ProblemItem[]; requirement?: string; status?: number; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+    opts: {
+      detail?: string;
+      errors?: ProblemItem[];
+      requirement?: string;
+      status?: number;
+      headers?: Record<string, string>;
+      extra?: Record<string, unknown>;
+    } = {},
   ) {
     const def: ErrorDef = typeof error === 'string' ? PLATFORM_ERRORS[error] : error;
     super(opts.detail ?? def.title);
@@ -58,7 +67,7 @@ export class ProblemError extends Error {
       status: opts.status ?? def.status,
       code: def.code,
       ...(opts.detail ? { detail: cutDetail(opts.detail) } : {}),
-      ...(opts.requirement ?? opts.errors?.[0]?.requirement ? { requirement: opts.requirement ?? opts.errors?.[0]?.requirement } : {}),
+      ...requirementOf(opts.requirement ?? opts.errors?.[0]?.requirement),
       ...capped(opts.errors),
       ...(opts.extra ?? {}),
     };
@@ -67,9 +76,14 @@ export class ProblemError extends Error {
 
   /** A problem made elsewhere (on a worker thread), to throw here as it was made. */
   static revive(problem: Problem, headers: Record<string, string> = {}): ProblemError {
-    const err = new ProblemError({ code: problem.code, status: problem.status, title: problem.title }, { headers, ...(problem.detail ? { detail: problem.detail } : {}) });
+    const err = new ProblemError(
+      { code: problem.code, status: problem.status, title: problem.title },
+      { headers, ...(problem.detail ? { detail: problem.detail } : {}) },
+    );
     const big = (problem.errors?.length ?? 0) > MAX_PROBLEM_ITEMS || (problem.detail?.length ?? 0) > MAX_DETAIL_CHARS;
-    (err as { problem: Problem }).problem = big ? { ...problem, ...capped(problem.errors), ...(problem.detail ? { detail: cutDetail(problem.detail) } : {}) } : problem;
+    (err as { problem: Problem }).problem = big
+      ? { ...problem, ...capped(problem.errors), ...(problem.detail ? { detail: cutDetail(problem.detail) } : {}) }
+      : problem;
     return err;
   }
 }

@@ -58,7 +58,12 @@ export class RuleBook<K extends string> {
   /** One rule broken at one path: its code, its status, its requirement. */
   raise(id: K, path: string, message: string, opts: { detail?: string; headers?: Record<string, string> } = {}): ProblemError {
     const r = this.rules[id];
-    return new ProblemError(r.error, { status: r.status, detail: opts.detail ?? message, errors: [this.item(id, path, message)], ...(opts.headers ? { headers: opts.headers } : {}) });
+    return new ProblemError(r.error, {
+      status: r.status,
+      detail: opts.detail ?? message,
+      errors: [this.item(id, path, message)],
+      ...(opts.headers ? { headers: opts.headers } : {}),
+    });
   }
 
   /** One refusal naming every rule broken. Its code is theirs when they agree (else as `mixed` says); its requirement the first's. */
@@ -102,7 +107,8 @@ export class FieldTable {
 
   constructor(readonly rows: readonly FieldRow[]) {
     const last = rows[rows.length - 1];
-    if (!last || last.pointer !== '/**' || last.rule !== undefined) throw new Error('a field table ends with the whole body: { pointer: "/**", requirement }');
+    if (!last || last.pointer !== '/**' || last.rule !== undefined)
+      throw new Error('a field table ends with the whole body: { pointer: "/**", requirement }');
     this.compiled = rows.map((row) => ({ row, regex: pointerPattern(row.pointer) }));
   }
 

@@ -5,22 +5,12 @@
 import { Type, type TSchema, type Static, type TUnion } from '@sinclair/typebox';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import {
-  isValidNhsNumber,
-  isValidUpn,
-  isValidUln,
-  isValidPostcode,
-  isValidContactPointId,
-  POSTCODE_PATTERN,
-} from './identifiers/index.js';
+import { isValidNhsNumber, isValidUpn, isValidUln, isValidPostcode, isValidContactPointId, POSTCODE_PATTERN } from './identifiers/index.js';
 
 export { Type, type TSchema, type Static };
 
 /** Every object in a message is closed: unknown fields are refused, so no case content can ride along. */
-export function Closed<T extends Parameters<typeof Type.Object>[0]>(
-  properties: T,
-  options: Parameters<typeof Type.Object>[1] = {},
-) {
+export function Closed<T extends Parameters<typeof Type.Object>[0]>(properties: T, options: Parameters<typeof Type.Object>[1] = {}) {
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
 
@@ -31,8 +21,7 @@ export function Tagged<T extends TSchema[]>(propertyName: string, schemas: [...T
   return Type.Unsafe<Static<TUnion<T>>>({ type: 'object', oneOf: schemas, discriminator: { propertyName }, ...options });
 }
 
-export const DateString = (opts: Record<string, unknown> = {}) =>
-  Type.String({ format: 'date', examples: ['2009-03-14'], ...opts });
+export const DateString = (opts: Record<string, unknown> = {}) => Type.String({ format: 'date', examples: ['2009-03-14'], ...opts });
 export const DateTimeString = (opts: Record<string, unknown> = {}) =>
   Type.String({ format: 'date-time', examples: ['2009-11-02T09:30:00Z'], ...opts });
 export const Uuid = (opts: Record<string, unknown> = {}) =>

@@ -58,8 +58,8 @@ export const PERMISSIONS = {
   'feed:read': 'Read back your own source records from ContactPoint.',
   'caf-indicator:write': 'Send CAF indicator updates to ContactPoint (accredited eCAF systems).',
   lookup: 'Search and read ContactPoint records as a practitioner.',
-  'lookup:sensitive': 'See sensitive services\' involvements (sexual health, mental health, substance misuse).',
-  shield: 'Shield or unshield a child\'s record (local authority).',
+  'lookup:sensitive': "See sensitive services' involvements (sexual health, mental health, substance misuse).",
+  shield: "Shield or unshield a child's record (local authority).",
   'ecaf:practitioner': 'Use National eCAF as a practitioner (episodes, consent, TAC, messages).',
   'ecaf:exchange': 'Transfer episodes in and out of National eCAF, and batch migration (accredited local eCAF systems).',
   'ecaf:reports': 'Run National eCAF management reports.',
@@ -71,13 +71,13 @@ export function defaultClients(): ClientSpec[] {
     {
       id: 'ics',
       name: 'Demo Borough ICS',
-      organisation: 'London Borough of Barnet Children\'s Social Care',
+      organisation: "London Borough of Barnet Children's Social Care",
       permissions: ['feed:write', 'feed:read', 'caf-indicator:write', 'ecaf:exchange'],
     },
     {
       id: 'ics-neighbour',
       name: 'Neighbouring Borough ICS',
-      organisation: 'Westminster City Council Children\'s Services',
+      organisation: "Westminster City Council Children's Services",
       permissions: ['feed:write', 'feed:read', 'caf-indicator:write', 'ecaf:exchange'],
     },
     { id: 'education', name: 'School MIS', organisation: 'Westminster Education Service', permissions: ['feed:write', 'feed:read'] },
@@ -175,7 +175,11 @@ export class Sessions {
     return ctx;
   }
 
-  create(opts: { id?: string; name?: string; clients?: ClientSpec[] } = {}): { session: SessionInfo; credentials: Credential[]; controlToken: string } {
+  create(opts: { id?: string; name?: string; clients?: ClientSpec[] } = {}): {
+    session: SessionInfo;
+    credentials: Credential[];
+    controlToken: string;
+  } {
     const id = opts.id ?? randomUUID();
     const controlToken = `sct_${randomBytes(24).toString('base64url')}`;
     const row: SessionRow = {
@@ -191,7 +195,11 @@ export class Sessions {
       'INSERT INTO clients (token_hash, session_id, client_id, name, organisation, permissions) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.store.tx(() => {
-      this.store.db.prepare('INSERT INTO sessions (id, name, created_at, clock, faults, control_hash) VALUES (@id, @name, @created_at, @clock, @faults, @control_hash)').run(row);
+      this.store.db
+        .prepare(
+          'INSERT INTO sessions (id, name, created_at, clock, faults, control_hash) VALUES (@id, @name, @created_at, @clock, @faults, @control_hash)',
+        )
+        .run(row);
       for (const spec of opts.clients ?? defaultClients()) {
         const token = spec.token ?? `ics_${randomBytes(24).toString('base64url')}`;
         const hash = hashToken(token);

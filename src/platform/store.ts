@@ -288,7 +288,9 @@ export class Store {
 /** SQLite could not grow the file (disk or quota full, or max_page_count reached). */
 export function isStorageFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR') && /no space|ENOSPC/i.test(String((err as Error).message)));
+  return (
+    code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR') && /no space|ENOSPC/i.test(String((err as Error).message)))
+  );
 }
 
 /** Lock files this process holds: a second store on the same file here is refused as one elsewhere is. */
@@ -313,7 +315,8 @@ export function lockDataFile(file: string): string {
     }
     const holder = Number(readText(path));
     const alive = holder === process.pid ? heldLocks.has(path) : holder > 0 && processAlive(holder);
-    if (alive) throw new Error(`${file} is in use by another server (process ${holder}): stop it, or give this one another --data file (lock: ${path})`);
+    if (alive)
+      throw new Error(`${file} is in use by another server (process ${holder}): stop it, or give this one another --data file (lock: ${path})`);
     // Stale: its process is gone. Taken over; should another process take it first, the retry says so.
     try {
       unlinkSync(path);
@@ -325,7 +328,8 @@ export function lockDataFile(file: string): string {
 
 function lockedError(file: string, path: string, err: unknown): Error {
   const holder = Number(readText(path));
-  if (holder > 0) return new Error(`${file} is in use by another server (process ${holder}): stop it, or give this one another --data file (lock: ${path})`);
+  if (holder > 0)
+    return new Error(`${file} is in use by another server (process ${holder}): stop it, or give this one another --data file (lock: ${path})`);
   return new Error(`cannot lock ${file} (${path}): ${(err as Error).message}`);
 }
 

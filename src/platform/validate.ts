@@ -45,7 +45,12 @@ export function toProblemItems(errors: ErrorObject[] | null | undefined, require
   for (const e of errors ?? []) {
     const path = pathOf(e);
     const rule = ruleOf(e);
-    const item = { path: prefix + path, rule, requirement: typeof requirement === 'string' ? requirement : requirement.requirementAt(path, rule), message: messageOf(e) };
+    const item = {
+      path: prefix + path,
+      rule,
+      requirement: typeof requirement === 'string' ? requirement : requirement.requirementAt(path, rule),
+      message: messageOf(e),
+    };
     const key = `${item.path}|${item.rule}`;
     if (seen.has(key)) continue;
     seen.add(key);

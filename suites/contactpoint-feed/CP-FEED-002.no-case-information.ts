@@ -15,11 +15,16 @@ export const noCaseInformation: TestDef = {
     for (const e of all) {
       const text = JSON.stringify(e.requestBody);
       const leaked = [marker, 'neglect', 'medical condition', 'Referred because'].filter((w) => text.toLowerCase().includes(w.toLowerCase()));
-      t.check('CP-FEED-002', leaked.length === 0, leaked.length ? `case note text reached ContactPoint: ${leaked.join(', ')}` : 'no case note text in the message', {
-        exchange: e.seq,
-        expected: 'no case information',
-        actual: leaked.length ? leaked : 'none',
-      });
+      t.check(
+        'CP-FEED-002',
+        leaked.length === 0,
+        leaked.length ? `case note text reached ContactPoint: ${leaked.join(', ')}` : 'no case note text in the message',
+        {
+          exchange: e.seq,
+          expected: 'no case information',
+          actual: leaked.length ? leaked : 'none',
+        },
+      );
     }
   },
 };

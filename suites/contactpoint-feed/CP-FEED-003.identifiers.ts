@@ -15,11 +15,28 @@ export const identifiers: TestDef = {
     const held = Object.entries(child.identifiers);
     // Only identifiers the system holds are sent: none invented for a child who has none (run --hard-children gives such children).
     const invented = Object.keys(m.child.identifiers).filter((k) => !(k in child.identifiers));
-    t.check('CP-FEED-003', invented.length === 0, invented.length ? `identifiers sent that the child does not hold: ${invented.join(', ')}` : `only identifiers held are sent (${held.length ? held.map(([k]) => k).join(', ') : 'none held'})`, { exchange: ref.message.seq, path: '/child/identifiers', expected: child.identifiers, actual: m.child.identifiers });
+    t.check(
+      'CP-FEED-003',
+      invented.length === 0,
+      invented.length
+        ? `identifiers sent that the child does not hold: ${invented.join(', ')}`
+        : `only identifiers held are sent (${held.length ? held.map(([k]) => k).join(', ') : 'none held'})`,
+      { exchange: ref.message.seq, path: '/child/identifiers', expected: child.identifiers, actual: m.child.identifiers },
+    );
     // The identifiers this kind of system is expected to hold (a school's UPN, Connexions' ULN) are judged first, when the child holds them.
     for (const k of t.profile.identifiers.filter((x) => child.identifiers[x] !== undefined))
-      t.check('CP-FEED-003', typeof m.child.identifiers[k] === 'string', `the ${k} ${aSystem(t.profile.type)} holds is sent`, { exchange: ref.message.seq, path: `/child/identifiers/${k}`, expected: child.identifiers[k], actual: m.child.identifiers[k] });
+      t.check('CP-FEED-003', typeof m.child.identifiers[k] === 'string', `the ${k} ${aSystem(t.profile.type)} holds is sent`, {
+        exchange: ref.message.seq,
+        path: `/child/identifiers/${k}`,
+        expected: child.identifiers[k],
+        actual: m.child.identifiers[k],
+      });
     for (const [k, v] of held)
-      t.check('CP-FEED-003', (m.child.identifiers as Record<string, string>)[k] === v, `${k} is sent as held`, { exchange: ref.message.seq, path: `/child/identifiers/${k}`, expected: v, actual: (m.child.identifiers as Record<string, string>)[k] });
+      t.check('CP-FEED-003', (m.child.identifiers as Record<string, string>)[k] === v, `${k} is sent as held`, {
+        exchange: ref.message.seq,
+        path: `/child/identifiers/${k}`,
+        expected: v,
+        actual: (m.child.identifiers as Record<string, string>)[k],
+      });
   },
 };

@@ -28,10 +28,22 @@ export const supersededAddress: TestDef = {
     );
     if (!upd) return;
     const m = body(upd);
-    t.check('CP-FEED-007', m.messageId !== first.messageId, 'the update is a new message (new message ID)', { exchange: upd.seq, path: '/messageId', actual: m.messageId });
+    t.check('CP-FEED-007', m.messageId !== first.messageId, 'the update is a new message (new message ID)', {
+      exchange: upd.seq,
+      path: '/messageId',
+      actual: m.messageId,
+    });
     // The journal orders the two; sentAt need only not contradict it (a clock in whole seconds may date both alike).
     const newer = Date.parse(m.sentAt) >= Date.parse(first.sentAt);
-    t.check('CP-FEED-007', newer, newer ? 'the update is not dated before the original' : 'the update is dated before the original: ContactPoint takes it for stale data', { exchange: upd.seq, path: '/sentAt', expected: `≥ ${first.sentAt}`, actual: m.sentAt });
-    t.check('CP-FEED-007', (upd.responseBody as { status?: string })?.status === 'accepted', 'ContactPoint applied it (not stale)', { exchange: upd.seq, actual: (upd.responseBody as { status?: string })?.status });
+    t.check(
+      'CP-FEED-007',
+      newer,
+      newer ? 'the update is not dated before the original' : 'the update is dated before the original: ContactPoint takes it for stale data',
+      { exchange: upd.seq, path: '/sentAt', expected: `≥ ${first.sentAt}`, actual: m.sentAt },
+    );
+    t.check('CP-FEED-007', (upd.responseBody as { status?: string })?.status === 'accepted', 'ContactPoint applied it (not stale)', {
+      exchange: upd.seq,
+      actual: (upd.responseBody as { status?: string })?.status,
+    });
   },
 };

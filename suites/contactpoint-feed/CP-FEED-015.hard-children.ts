@@ -13,7 +13,8 @@ const cpIdOf = (r: Referral) => (r.message?.responseBody as { contactPointId?: s
 
 export const hardChildren: TestDef = {
   id: 'CP-FEED-015.hard-children',
-  title: 'Children that break naive systems (former and unusual names, no fixed abode or unknown whereabouts, twins and triplets, the 18th birthday, one identifier or none, born today) reach ContactPoint as themselves, or not at all when 18',
+  title:
+    'Children that break naive systems (former and unusual names, no fixed abode or unknown whereabouts, twins and triplets, the 18th birthday, one identifier or none, born today) reach ContactPoint as themselves, or not at all when 18',
   requirements: ['CP-FEED-015', 'CP-FEED-016', 'CP-FEED-003', 'CP-FEED-005'],
   async run(t) {
     const { caseload, identifiers } = t.profile;
@@ -41,7 +42,10 @@ export const hardChildren: TestDef = {
       const sent = refs.filter((r): r is Referral & { message: NonNullable<Referral['message']> } => r.message !== undefined);
       if (sent.length < refs.length) {
         // Tagged with its kind, so the per-kind table (src/harness/model/hard-children.ts) shows which kind broke.
-        t.check(req, false, `[${kind}] ${refs.length - sent.length} of ${refs.length} not accepted by ContactPoint (see the check above)`, { expected: `${refs.length} accepted`, actual: sent.length });
+        t.check(req, false, `[${kind}] ${refs.length - sent.length} of ${refs.length} not accepted by ContactPoint (see the check above)`, {
+          expected: `${refs.length} accepted`,
+          actual: sent.length,
+        });
         continue;
       }
       const held = (c: ChildIdentity, i: number) => ({ exchange: sent[i]!.message.seq, child: body(sent[i]!.message).child, c });
@@ -49,12 +53,22 @@ export const hardChildren: TestDef = {
         case 'former-names': {
           const { exchange, child, c } = held(children[0]!, 0);
           const diffs = compareByMeaning(c.formerNames, child.formerNames);
-          t.check(req, diffs.length === 0, diffs.length ? `[former-names] former names not sent as held: ${describeDifferences(diffs)}` : '[former-names] former names sent as held', { exchange, path: '/child/formerNames', expected: c.formerNames, actual: child.formerNames });
+          t.check(
+            req,
+            diffs.length === 0,
+            diffs.length ? `[former-names] former names not sent as held: ${describeDifferences(diffs)}` : '[former-names] former names sent as held',
+            { exchange, path: '/child/formerNames', expected: c.formerNames, actual: child.formerNames },
+          );
           break;
         }
         case 'no-fixed-abode': {
           const { exchange, child } = held(children[0]!, 0);
-          t.check(req, child.residence.status === 'no-known-address', `[no-fixed-abode] residence sent as ${child.residence.status}`, { exchange, path: '/child/residence', expected: { status: 'no-known-address' }, actual: child.residence });
+          t.check(req, child.residence.status === 'no-known-address', `[no-fixed-abode] residence sent as ${child.residence.status}`, {
+            exchange,
+            path: '/child/residence',
+            expected: { status: 'no-known-address' },
+            actual: child.residence,
+          });
           break;
         }
         case 'twins':
@@ -62,11 +76,23 @@ export const hardChildren: TestDef = {
           const ids = sent.map(cpIdOf);
           const distinct = new Set(ids.filter(Boolean)).size;
           const n = children.length;
-          t.check(req, distinct === n && ids.every(Boolean), distinct < n && ids.every(Boolean) ? `[${kind}] ${n} children filed as ${distinct} on ContactPoint` : `[${kind}] ${n} children on ContactPoint (${ids.map((x) => x ?? 'none').join(', ')})`, { exchange: sent[n - 1]!.message.seq, expected: `${n} ContactPoint IDs`, actual: ids });
+          t.check(
+            req,
+            distinct === n && ids.every(Boolean),
+            distinct < n && ids.every(Boolean)
+              ? `[${kind}] ${n} children filed as ${distinct} on ContactPoint`
+              : `[${kind}] ${n} children on ContactPoint (${ids.map((x) => x ?? 'none').join(', ')})`,
+            { exchange: sent[n - 1]!.message.seq, expected: `${n} ContactPoint IDs`, actual: ids },
+          );
           children.forEach((c, i) => {
             const { exchange, child } = held(c, i);
             const diffs = compareByMeaning(c.identifiers, child.identifiers);
-            t.check('CP-FEED-003', diffs.length === 0, `[${kind}] ${c.name.given} sent with their own identifiers${diffs.length ? `: ${describeDifferences(diffs)}` : ''}`, { exchange, path: '/child/identifiers', expected: c.identifiers, actual: child.identifiers });
+            t.check(
+              'CP-FEED-003',
+              diffs.length === 0,
+              `[${kind}] ${c.name.given} sent with their own identifiers${diffs.length ? `: ${describeDifferences(diffs)}` : ''}`,
+              { exchange, path: '/child/identifiers', expected: c.identifiers, actual: child.identifiers },
+            );
           });
           break;
         }
@@ -75,18 +101,35 @@ export const hardChildren: TestDef = {
         case 'long-names': {
           const { exchange, child, c } = held(children[0]!, 0);
           const diffs = compareByMeaning(c.name, child.name);
-          t.check(req, diffs.length === 0, diffs.length ? `[${kind}] name not sent as held: ${describeDifferences(diffs)}` : `[${kind}] name sent as held`, { exchange, path: '/child/name', expected: c.name, actual: child.name });
+          t.check(
+            req,
+            diffs.length === 0,
+            diffs.length ? `[${kind}] name not sent as held: ${describeDifferences(diffs)}` : `[${kind}] name sent as held`,
+            { exchange, path: '/child/name', expected: c.name, actual: child.name },
+          );
           break;
         }
         case 'address-unknown': {
           const { exchange, child, c } = held(children[0]!, 0);
           const diffs = compareByMeaning(c.residence, child.residence);
-          t.check(req, diffs.length === 0, diffs.length ? `[address-unknown] residence not sent as held (last known): ${describeDifferences(diffs)}` : '[address-unknown] last known address sent as last known', { exchange, path: '/child/residence', expected: c.residence, actual: child.residence });
+          t.check(
+            req,
+            diffs.length === 0,
+            diffs.length
+              ? `[address-unknown] residence not sent as held (last known): ${describeDifferences(diffs)}`
+              : '[address-unknown] last known address sent as last known',
+            { exchange, path: '/child/residence', expected: c.residence, actual: child.residence },
+          );
           break;
         }
         case 'born-today': {
           const { exchange, child, c } = held(children[0]!, 0);
-          t.check(req, child.dateOfBirth === c.dateOfBirth, `[born-today] sent on the day of birth (born ${c.dateOfBirth}, sent ${child.dateOfBirth})`, { exchange, path: '/child/dateOfBirth', expected: c.dateOfBirth, actual: child.dateOfBirth });
+          t.check(
+            req,
+            child.dateOfBirth === c.dateOfBirth,
+            `[born-today] sent on the day of birth (born ${c.dateOfBirth}, sent ${child.dateOfBirth})`,
+            { exchange, path: '/child/dateOfBirth', expected: c.dateOfBirth, actual: child.dateOfBirth },
+          );
           break;
         }
         case 'eighteen-today':
@@ -94,7 +137,12 @@ export const hardChildren: TestDef = {
           break;
         case 'birthday-tomorrow': {
           const { exchange, child, c } = held(children[0]!, 0);
-          t.check(req, child.dateOfBirth === c.dateOfBirth, `[birthday-tomorrow] sent on the last day at 17 (born ${c.dateOfBirth})`, { exchange, path: '/child/dateOfBirth', expected: c.dateOfBirth, actual: child.dateOfBirth });
+          t.check(req, child.dateOfBirth === c.dateOfBirth, `[birthday-tomorrow] sent on the last day at 17 (born ${c.dateOfBirth})`, {
+            exchange,
+            path: '/child/dateOfBirth',
+            expected: c.dateOfBirth,
+            actual: child.dateOfBirth,
+          });
           break;
         }
         case 'only-uln':
@@ -103,7 +151,14 @@ export const hardChildren: TestDef = {
         case 'one-identifier': {
           const { exchange, child, c } = held(children[0]!, 0);
           const diffs = compareByMeaning(c.identifiers, child.identifiers);
-          t.check(req, diffs.length === 0, diffs.length ? `[${kind}] identifiers not as held (${describeHeld(c)}): ${describeDifferences(diffs)}` : `[${kind}] identifiers sent as held (${describeHeld(c)})`, { exchange, path: '/child/identifiers', expected: c.identifiers, actual: child.identifiers });
+          t.check(
+            req,
+            diffs.length === 0,
+            diffs.length
+              ? `[${kind}] identifiers not as held (${describeHeld(c)}): ${describeDifferences(diffs)}`
+              : `[${kind}] identifiers sent as held (${describeHeld(c)})`,
+            { exchange, path: '/child/identifiers', expected: c.identifiers, actual: child.identifiers },
+          );
           break;
         }
       }
@@ -124,10 +179,17 @@ async function judgeUnsent(t: TestContext, unsent: Array<{ kind: string; req: st
   const entries = await t.sutEntries();
   for (const { kind, req, ref } of unsent) {
     const m = entries.find(about(ref));
-    t.check(req, !m, m ? `[${kind}] an involvement for a young person of 18 was sent to ContactPoint (born ${ref.child.dateOfBirth}; answered ${m.status})` : `[${kind}] nothing sent for a young person of 18 within ${t.timeouts.messageMs} ms`, {
-      ...(m ? { exchange: m.seq } : {}),
-      expected: 'no message',
-      actual: m ? `sent, answered ${m.status}` : 'none',
-    });
+    t.check(
+      req,
+      !m,
+      m
+        ? `[${kind}] an involvement for a young person of 18 was sent to ContactPoint (born ${ref.child.dateOfBirth}; answered ${m.status})`
+        : `[${kind}] nothing sent for a young person of 18 within ${t.timeouts.messageMs} ms`,
+      {
+        ...(m ? { exchange: m.seq } : {}),
+        expected: 'no message',
+        actual: m ? `sent, answered ${m.status}` : 'none',
+      },
+    );
   }
 }

@@ -13,7 +13,19 @@ import { hardChildren } from './CP-FEED-015.hard-children.js';
 export const contactPointFeedSuite: Suite = {
   id: 'contactpoint-feed',
   title: 'ContactPoint involvement feed',
-  description: 'What a source system (an ICS, a school, a clinic, a YOT, Connexions...) sends to ContactPoint when practitioners work in it: involvements, changes, endings, lead professional; never case information.',
+  description:
+    'What a source system (an ICS, a school, a clinic, a YOT, Connexions...) sends to ContactPoint when practitioners work in it: involvements, changes, endings, lead professional; never case information.',
   capability: 'contactpoint-feed',
-  tests: [referralUploads, noCaseInformation, identifiers, supersededAddress, endNotDelete, leadProfessional, sensitiveBasis, under18, hardChildren, initialLoad],
+  tests: [
+    referralUploads,
+    noCaseInformation,
+    identifiers,
+    supersededAddress,
+    endNotDelete,
+    leadProfessional,
+    sensitiveBasis,
+    under18,
+    hardChildren,
+    initialLoad,
+  ],
 };

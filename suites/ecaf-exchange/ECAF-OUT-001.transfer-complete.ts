@@ -13,7 +13,15 @@ export const transferComplete: TestDef = {
     t.step('The child moves to an authority that uses National eCAF: transfer the episode');
     const afterSeq = t.mock.lastSeq();
     await driverOk(t, 'POST', `/caf-episodes/${encodeURIComponent(episodeRef)}/transfer`);
-    const e = await t.expectMessage('ECAF-OUT-001', 'the episode transfer to National eCAF', (x) => x.operationId === 'transferEpisodeIn' && x.status < 300 && aboutChild(episode.child)({ ...x, requestBody: (x.requestBody as TransferRequest).episode }), { afterSeq });
+    const e = await t.expectMessage(
+      'ECAF-OUT-001',
+      'the episode transfer to National eCAF',
+      (x) =>
+        x.operationId === 'transferEpisodeIn' &&
+        x.status < 300 &&
+        aboutChild(episode.child)({ ...x, requestBody: (x.requestBody as TransferRequest).episode }),
+      { afterSeq },
+    );
     if (!e) return;
     t.check('ECAF-SCHEMA-001', e.status === 201 || e.status === 200, 'National eCAF accepted the transfer', { exchange: e.seq, actual: e.status });
     const sent = (e.requestBody as TransferRequest).episode;
@@ -21,7 +29,12 @@ export const transferComplete: TestDef = {
     // Judged by meaning: another key order, precision of a date-time or order of a TAC is the same episode.
     const part = (label: string, path: string, key: keyof ExchangeEpisode) => {
       const diffs = compareByMeaning(episode[key], sent?.[key]);
-      t.check('ECAF-OUT-001', diffs.length === 0, `${label} is as held${diffs.length ? `: ${describeDifferences(diffs)}` : ''}`, { ...at, path, expected: 'as held', actual: describeDifferences(diffs) });
+      t.check('ECAF-OUT-001', diffs.length === 0, `${label} is as held${diffs.length ? `: ${describeDifferences(diffs)}` : ''}`, {
+        ...at,
+        path,
+        expected: 'as held',
+        actual: describeDifferences(diffs),
+      });
     };
     part('the assessment', '/episode/assessment', 'assessment');
     part('the Team Around the Child', '/episode/tac', 'tac');

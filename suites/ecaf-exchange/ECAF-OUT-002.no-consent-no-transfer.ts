@@ -10,9 +10,19 @@ async function refusesTransfer(t: TestContext, episode: ExchangeEpisode, why: st
   const { episodeRef } = await logCaf(t, episode);
   t.step(`Try to transfer the episode, ${why}`);
   const r = await t.driver.call('POST', `${DRIVER_BASE}/caf-episodes/${encodeURIComponent(episodeRef)}/transfer`);
-  t.check('ECAF-OUT-002', r.status >= 400 && r.status < 500, `the system refused the transfer of an episode ${why} (${r.status})`, { expected: '4xx refusal', actual: r.status });
+  t.check('ECAF-OUT-002', r.status >= 400 && r.status < 500, `the system refused the transfer of an episode ${why} (${r.status})`, {
+    expected: '4xx refusal',
+    actual: r.status,
+  });
   const sent = await t.sentWithin((x) => x.operationId === 'transferEpisodeIn' && aboutChild(episode.child)(x));
-  t.check('ECAF-OUT-002', !sent, sent ? `an episode ${why} was sent to National eCAF` : `nothing was sent to National eCAF for the episode ${why} within ${t.timeouts.messageMs} ms`, { ...(sent ? { exchange: sent.seq } : {}), expected: 'nothing sent', actual: sent ? 'sent' : 'none' });
+  t.check(
+    'ECAF-OUT-002',
+    !sent,
+    sent
+      ? `an episode ${why} was sent to National eCAF`
+      : `nothing was sent to National eCAF for the episode ${why} within ${t.timeouts.messageMs} ms`,
+    { ...(sent ? { exchange: sent.seq } : {}), expected: 'nothing sent', actual: sent ? 'sent' : 'none' },
+  );
 }
 
 export const noConsentNoTransfer: TestDef = {
@@ -24,7 +34,10 @@ export const noConsentNoTransfer: TestDef = {
     // Consent that was given and then withdrawn is not in force either.
     const withdrawn = t.data.cafCase();
     const yesterday = addDays(t.data.today, -1);
-    withdrawn.consents = withdrawn.consents.map((c) => ({ ...c, withdrawnOn: c.withdrawnOn && c.withdrawnOn < yesterday ? c.withdrawnOn : yesterday }));
+    withdrawn.consents = withdrawn.consents.map((c) => ({
+      ...c,
+      withdrawnOn: c.withdrawnOn && c.withdrawnOn < yesterday ? c.withdrawnOn : yesterday,
+    }));
     await refusesTransfer(t, withdrawn, 'whose consent was withdrawn');
   },
 };

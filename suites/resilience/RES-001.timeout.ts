@@ -13,11 +13,19 @@ export const timeout: TestDef = {
     await t.faultFor(child, { operationId: 'submitInvolvement', kind: 'latency', latencyMs, count: 1 });
     t.step(`ContactPoint takes ${latencyMs} ms to answer the next message`);
     await referChild(t, { child, requirement: 'RES-001', expect: false });
-    const slow = await t.expectMessage('RES-001', 'the slow first attempt to finish', attemptAbout(child, (e) => e.fault !== undefined), { timeoutMs: latencyMs + t.timeouts.messageMs });
+    const slow = await t.expectMessage(
+      'RES-001',
+      'the slow first attempt to finish',
+      attemptAbout(child, (e) => e.fault !== undefined),
+      { timeoutMs: latencyMs + t.timeouts.messageMs },
+    );
     if (!slow) return;
     await t.mock.settle(t.timeouts.quietMs, t.timeouts.messageMs);
     const attempts = sameRecord(await attemptsAbout(t, child), slow);
-    t.check('RES-001', attempts.length >= 2, `the system retried after its timeout (${attempts.length} attempts)`, { expected: '≥ 2 attempts', actual: attempts.length });
+    t.check('RES-001', attempts.length >= 2, `the system retried after its timeout (${attempts.length} attempts)`, {
+      expected: '≥ 2 attempts',
+      actual: attempts.length,
+    });
     const ids = new Set(attempts.map(messageIdOf));
     t.check('RES-001', ids.size === 1, 'every attempt carried the same message ID', { expected: 1, actual: [...ids] });
     const stored = attempts.filter((e) => e.status === 202);

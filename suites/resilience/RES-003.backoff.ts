@@ -13,7 +13,12 @@ export const backoff: TestDef = {
     await referChild(t, { child, requirement: 'RES-001', expect: false });
     const first = await t.expectMessage('RES-001', 'a first attempt', attemptAbout(child));
     if (!first) return;
-    const ok = await t.expectMessage('RES-001', 'delivery after three 503s', attemptAbout(child, (e) => e.status < 300), { afterSeq: first.seq - 1, timeoutMs: t.timeouts.giveUpMs });
+    const ok = await t.expectMessage(
+      'RES-001',
+      'delivery after three 503s',
+      attemptAbout(child, (e) => e.status < 300),
+      { afterSeq: first.seq - 1, timeoutMs: t.timeouts.giveUpMs },
+    );
     if (!ok) return;
     const attempts = sameRecord(await attemptsAbout(t, child), first).filter((e) => e.seq <= ok.seq);
     const gaps = attempts.slice(1).map((e, i) => gapMs(attempts[i]!, e));

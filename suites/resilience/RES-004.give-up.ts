@@ -25,19 +25,39 @@ export const giveUp: TestDef = {
     await sleep(Math.min(Math.max(t.timeouts.quietMs, longestGap + t.timeouts.quietMs), budgetMs));
     const attempts = sameRecord(await attemptsAbout(t, child), first);
     const after = attempts.filter((e) => Date.parse(e.at) > deadline);
-    t.check('RES-004', after.length === 0, after.length ? `still retrying after its budget of ${budgetMs} ms (${attempts.length} attempts)` : `stopped within its budget of ${budgetMs} ms after ${attempts.length} attempt(s)`, {
-      expected: `no attempt later than ${budgetMs} ms after the first`,
-      actual: `${attempts.length} attempts, ${after.length} after the budget`,
-    });
+    t.check(
+      'RES-004',
+      after.length === 0,
+      after.length
+        ? `still retrying after its budget of ${budgetMs} ms (${attempts.length} attempts)`
+        : `stopped within its budget of ${budgetMs} ms after ${attempts.length} attempt(s)`,
+      {
+        expected: `no attempt later than ${budgetMs} ms after the first`,
+        actual: `${attempts.length} attempts, ${after.length} after the budget`,
+      },
+    );
     const max = t.retry.maxAttempts;
-    if (max !== undefined) t.check('RES-004', attempts.length <= max, `${attempts.length} attempt(s) of a declared budget of ${max}`, { expected: `≤ ${max}`, actual: attempts.length });
+    if (max !== undefined)
+      t.check('RES-004', attempts.length <= max, `${attempts.length} attempt(s) of a declared budget of ${max}`, {
+        expected: `≤ ${max}`,
+        actual: attempts.length,
+      });
     const ids = new Set(attempts.map(messageIdOf).filter((x): x is string => typeof x === 'string'));
     const deliveries = await t.driver.deliveries();
     const mine = Array.isArray(deliveries) ? deliveries.find((d) => ids.has(d?.messageId)) : undefined;
     const state = mine?.state;
-    t.check('RES-004', state === 'failed' || state === 'pending', !mine ? 'the message is gone: the system no longer reports it (lost, not kept)' : state === 'delivered' ? 'the system reports as delivered a message ContactPoint never accepted' : `the system reports the message as ${String(state)} (kept, not lost)`, {
-      expected: 'reported failed (or pending a later attempt)',
-      actual: mine ?? 'not in the delivery report',
-    });
+    t.check(
+      'RES-004',
+      state === 'failed' || state === 'pending',
+      !mine
+        ? 'the message is gone: the system no longer reports it (lost, not kept)'
+        : state === 'delivered'
+          ? 'the system reports as delivered a message ContactPoint never accepted'
+          : `the system reports the message as ${String(state)} (kept, not lost)`,
+      {
+        expected: 'reported failed (or pending a later attempt)',
+        actual: mine ?? 'not in the delivery report',
+      },
+    );
   },
 };

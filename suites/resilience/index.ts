@@ -8,7 +8,8 @@ import { giveUp } from './RES-004.give-up.js';
 export const resilienceSuite: Suite = {
   id: 'resilience',
   title: 'Resilience',
-  description: 'ContactPoint injects 503 with Retry-After, 429, timeouts, dropped connections and lasting outages: the system must retry with backoff, respect Retry-After, deliver exactly once and give up cleanly.',
+  description:
+    'ContactPoint injects 503 with Retry-After, 429, timeouts, dropped connections and lasting outages: the system must retry with backoff, respect Retry-After, deliver exactly once and give up cleanly.',
   capability: 'contactpoint-feed',
   tests: [retryAfter503, retryAfter429, lostAcknowledgement, timeout, backoff, giveUp],
 };

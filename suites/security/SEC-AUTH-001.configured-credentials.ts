@@ -9,16 +9,22 @@ export const configuredCredentials: TestDef = {
   capability: 'contactpoint-feed',
   async run(t) {
     const first = await referChild(t, { requirement: 'SEC-AUTH-001' });
-    if (first.message) t.check('SEC-AUTH-001', first.message.clientId === SUT_CLIENT, 'the message carried the configured token', { exchange: first.message.seq });
+    if (first.message)
+      t.check('SEC-AUTH-001', first.message.clientId === SUT_CLIENT, 'the message carried the configured token', { exchange: first.message.seq });
     t.step('Credentials are rotated: configure the new token in the system');
     const token = await t.mock.rotate(SUT_CLIENT);
     await t.driver.configure({ contactPoint: { baseUrl: t.mock.publicUrl, token }, ecaf: { baseUrl: t.mock.publicUrl, token } });
     const second = await referChild(t, { requirement: 'SEC-AUTH-001' });
-    if (second.message) t.check('SEC-AUTH-001', second.message.clientId === SUT_CLIENT, 'after rotation the message carried the new token', { exchange: second.message.seq });
+    if (second.message)
+      t.check('SEC-AUTH-001', second.message.clientId === SUT_CLIENT, 'after rotation the message carried the new token', {
+        exchange: second.message.seq,
+      });
     const unauth = (await t.mock.entriesAfter(t.startSeq)).filter((e) => e.status === 401);
     t.check('SEC-AUTH-001', unauth.length === 0, `${unauth.length} request(s) failed authentication`, { expected: 0, actual: unauth.length });
     // The journal masks credential-named query parameters and fields (and says where): that is a leak too.
-    const leaks = (await t.sutEntries()).filter((e) => (e.masked?.length ?? 0) > 0 || (JSON.stringify(e.requestBody ?? '') + e.path + JSON.stringify(e.query)).includes(token));
+    const leaks = (await t.sutEntries()).filter(
+      (e) => (e.masked?.length ?? 0) > 0 || (JSON.stringify(e.requestBody ?? '') + e.path + JSON.stringify(e.query)).includes(token),
+    );
     t.check('SEC-SECRET-001', leaks.length === 0, 'the token travelled only in the Authorization header', { expected: 0, actual: leaks.length });
   },
 };

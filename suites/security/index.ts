@@ -6,7 +6,7 @@ import { tlsAttestation } from './SEC-TLS-001.attestation.js';
 export const securitySuite: Suite = {
   id: 'security',
   title: 'Security',
-  description: 'Credentials as configured, only permitted operations, no access to other systems\' records, secrets kept out of URLs and bodies.',
+  description: "Credentials as configured, only permitted operations, no access to other systems' records, secrets kept out of URLs and bodies.",
   capability: 'core',
   tests: [configuredCredentials, ownRecordsOnly, tlsAttestation],
 };

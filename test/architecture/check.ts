@@ -35,8 +35,13 @@ export function readGraph(root: string, roots: string[]): ImportGraph {
   const exists = (p: string) => existsSync(join(root, p));
   const graph: ImportGraph = new Map();
   for (const f of files) {
-    const targets = specifiers(readFileSync(join(root, f), 'utf8')).map((s) => resolveSpecifier(f, s, exists) ?? posix.normalize(posix.join(dirname(f), s)));
-    graph.set(f, targets.filter((t) => t.endsWith('.ts')));
+    const targets = specifiers(readFileSync(join(root, f), 'utf8')).map(
+      (s) => resolveSpecifier(f, s, exists) ?? posix.normalize(posix.join(dirname(f), s)),
+    );
+    graph.set(
+      f,
+      targets.filter((t) => t.endsWith('.ts')),
+    );
   }
   return graph;
 }
@@ -48,14 +53,17 @@ interface Folder {
 }
 
 function foldersOf(layers: Layer[]): Folder[] {
-  return layers.flatMap((l, layer) => l.folders.map((f) => ({ layer, id: `${l.name}:${Array.isArray(f) ? f[0] : f}`, paths: Array.isArray(f) ? f : [f] })));
+  return layers.flatMap((l, layer) =>
+    l.folders.map((f) => ({ layer, id: `${l.name}:${Array.isArray(f) ? f[0] : f}`, paths: Array.isArray(f) ? f : [f] })),
+  );
 }
 
 /** The folder a file belongs to: the longest path of the table that is the file or a folder holding it. */
 function folderOf(file: string, folders: Folder[]): Folder | undefined {
   let best: { folder: Folder; len: number } | undefined;
   for (const folder of folders)
-    for (const p of folder.paths) if ((p.endsWith('/') ? file.startsWith(p) : file === p) && (!best || p.length > best.len)) best = { folder, len: p.length };
+    for (const p of folder.paths)
+      if ((p.endsWith('/') ? file.startsWith(p) : file === p) && (!best || p.length > best.len)) best = { folder, len: p.length };
   return best?.folder;
 }
 
@@ -92,7 +100,8 @@ export function checkLayers(graph: ImportGraph, layers: Layer[]): string[] {
       const into = layers[to.layer]!;
       if (to.layer === from.layer) continue;
       if (to.layer > from.layer) problems.push(`${file} (${layer.name}) imports ${target} (${into.name}): an upward import`);
-      else if (!layer.mayImport.includes(into.name)) problems.push(`${file} (${layer.name}) imports ${target} (${into.name}): ${layer.name} may not import ${into.name}`);
+      else if (!layer.mayImport.includes(into.name))
+        problems.push(`${file} (${layer.name}) imports ${target} (${into.name}): ${layer.name} may not import ${into.name}`);
     }
   }
   for (const cycle of cycles(edges)) problems.push(`folders that import each other (a cycle): ${cycle.join(', ')}`);

@@ -71,8 +71,14 @@ describe('the layer check', () => {
   });
 
   it('fails a table that lets a layer import one above it or one that does not exist', () => {
-    const bad: Layer[] = [{ name: 'low', folders: ['low/'], mayImport: ['mid'] }, { name: 'mid', folders: ['mid/'], mayImport: ['nowhere'] }];
-    expect(checkLayers(new Map(), bad)).toEqual(['table: layer low may import mid, which is not below it', 'table: layer mid may import "nowhere", which is no layer']);
+    const bad: Layer[] = [
+      { name: 'low', folders: ['low/'], mayImport: ['mid'] },
+      { name: 'mid', folders: ['mid/'], mayImport: ['nowhere'] },
+    ];
+    expect(checkLayers(new Map(), bad)).toEqual([
+      'table: layer low may import mid, which is not below it',
+      'table: layer mid may import "nowhere", which is no layer',
+    ]);
   });
 
   it('reads imports, re-exports, dynamic imports and worker URLs, not comments or packages', () => {

@@ -25,7 +25,19 @@ export const LAYERS: Layer[] = [
   {
     name: 'app',
     folders: ['src/harness/app/', 'src/cli/', 'src/console/'],
-    mayImport: ['platform', 'services', 'fixtures', 'mock-server', 'model', 'driver-api', 'engine', 'reporters', 'evidence', 'suites', 'reference-ics'],
+    mayImport: [
+      'platform',
+      'services',
+      'fixtures',
+      'mock-server',
+      'model',
+      'driver-api',
+      'engine',
+      'reporters',
+      'evidence',
+      'suites',
+      'reference-ics',
+    ],
   },
   { name: 'entry', folders: ['src/index.ts', 'src/msw.ts'], mayImport: ['platform', 'services', 'fixtures', 'mock-server'] },
 ];

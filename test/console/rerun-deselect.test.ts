@@ -13,11 +13,15 @@ let ics: RunningReferenceIcs;
 let runs: RunManager;
 beforeAll(async () => {
   ics = await startReferenceIcs({ port: 0 });
-  server = await startServer({ port: 0, controlToken: 'ctl-rerun', extend: (app, mock) => {
-    const c = mountConsole(app, mock, { runsDir: mkdtempSync(join(tmpdir(), 'ics-rerun-')) });
-    runs = c.runs;
-    return c;
-  } });
+  server = await startServer({
+    port: 0,
+    controlToken: 'ctl-rerun',
+    extend: (app, mock) => {
+      const c = mountConsole(app, mock, { runsDir: mkdtempSync(join(tmpdir(), 'ics-rerun-')) });
+      runs = c.runs;
+      return c;
+    },
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -25,7 +29,8 @@ afterAll(async () => {
 });
 
 it('runs the one test and writes its PARTIAL bundle, instead of failing on the deselected test outside it', async () => {
-  const statement = 'vendor: ics-conformance project\nproduct: Reference ICS\nversion: 1.0.0\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\ndeselect: [CP-FEED-011.initial-load]\nattestations:\n  - { requirement: SEC-TLS-001, answer: yes, by: Test }\n';
+  const statement =
+    'vendor: ics-conformance project\nproduct: Reference ICS\nversion: 1.0.0\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\ndeselect: [CP-FEED-011.initial-load]\nattestations:\n  - { requirement: SEC-TLS-001, answer: yes, by: Test }\n';
   const view = await runs.start({ statement, sutUrl: ics.url, only: 'SEC-TLS-001.attestation' });
   await runs.settled(view.id);
   const done = runs.view(view.id)!;

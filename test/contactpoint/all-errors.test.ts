@@ -10,7 +10,12 @@ import { cafIndicator, involvement } from '../support/messages.js';
 import { requirementForProblem } from '../../mocks/rules.js';
 import { MAX_PROBLEM_ITEMS } from '../../src/platform/problem.js';
 
-const CASE_CONTACT = { kind: 'team' as const, teamName: 'Referred because of neglect', organisation: 'London Borough of Barnet', phone: '020 8359 4066' };
+const CASE_CONTACT = {
+  kind: 'team' as const,
+  teamName: 'Referred because of neglect',
+  organisation: 'London Borough of Barnet',
+  phone: '020 8359 4066',
+};
 
 for (const prepareWorker of [true, false]) {
   describe(`schema and rule errors in one 422 (prepare worker ${prepareWorker ? 'on' : 'off'})`, () => {
@@ -44,7 +49,15 @@ for (const prepareWorker of [true, false]) {
     });
 
     it('a CAF indicator: the same, under its own requirements', async () => {
-      const caf = cafIndicator(involvement().child, { assessor: { kind: 'practitioner', name: { given: 'M', family: 'S' }, role: 'Diagnosis of ADHD', organisation: 'Hendon School', phone: '020 8202 9004' } });
+      const caf = cafIndicator(involvement().child, {
+        assessor: {
+          kind: 'practitioner',
+          name: { given: 'M', family: 'S' },
+          role: 'Diagnosis of ADHD',
+          organisation: 'Hendon School',
+          phone: '020 8202 9004',
+        },
+      });
       const res = await api.request('POST', '/contactpoint/v1/caf-indicators', { body: { ...caf, unexpected: true } });
       expect(res.status).toBe(422);
       expect(res.body.errors.map((e: { path: string; rule: string }) => [e.path, e.rule])).toEqual([

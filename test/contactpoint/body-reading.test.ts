@@ -34,7 +34,13 @@ const exchange = (pieces: string[], o?: Parameters<typeof socketExchange>[2]) =>
 
 const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
 const receipts = (text: string) => [...text.matchAll(/"messageId":"([^"]+)"/g)].map((m) => m[1]);
-const journal = async () => (await srv.control('GET', '/journal?limit=500')).body.entries as Array<{ operationId: string; status: number; verdict: string; problems?: Array<{ rule: string }> }>;
+const journal = async () =>
+  (await srv.control('GET', '/journal?limit=500')).body.entries as Array<{
+    operationId: string;
+    status: number;
+    verdict: string;
+    problems?: Array<{ rule: string }>;
+  }>;
 
 describe('request bodies over a raw socket', () => {
   it('three requests pipelined in one write: each is read with exactly its own body', async () => {

@@ -82,7 +82,9 @@ describe('bulk feed: per-line results', () => {
     const badNhs = involvement({ child: { identifiers: { nhsNumber: '9990000019' } } });
     const caseContent = involvement({
       child: { identifiers: { nhsNumber: testNhs(703) } },
-      involvement: { contact: { kind: 'team', teamName: 'Referred because of neglect', organisation: 'London Borough of Barnet', phone: '020 8359 4066' } },
+      involvement: {
+        contact: { kind: 'team', teamName: 'Referred because of neglect', organisation: 'London Borough of Barnet', phone: '020 8359 4066' },
+      },
     });
     // Valid JSON, and a valid message, but over the line limit: whitespace padding inside the object.
     const tooLong = involvement({ child: { identifiers: { nhsNumber: testNhs(704) } } });
@@ -122,7 +124,10 @@ describe('bulk feed: per-line results', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
     expect((await children()).length).toBe(before + 2);
-    expect((await sourceRecord(good1.sourceRecordId)).body).toMatchObject({ lastMessageId: good1.messageId, contactPointId: r1.receipt.contactPointId });
+    expect((await sourceRecord(good1.sourceRecordId)).body).toMatchObject({
+      lastMessageId: good1.messageId,
+      contactPointId: r1.receipt.contactPointId,
+    });
     expect((await sourceRecord(good2.sourceRecordId)).status).toBe(200);
     for (const bad of [unknownField, badNhs, caseContent, tooLong]) expect((await sourceRecord(bad.sourceRecordId)).status).toBe(404);
   });
@@ -147,7 +152,8 @@ describe('bulk feed: per-line results', () => {
       async function* src() {
         for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
       }
-      for await (const l of ndjsonLines(src(), MAX_BULK_LINE_BYTES)) out.push({ line: l.line, length: l.text.length, ...(l.tooLong ? { tooLong: true } : {}) });
+      for await (const l of ndjsonLines(src(), MAX_BULK_LINE_BYTES))
+        out.push({ line: l.line, length: l.text.length, ...(l.tooLong ? { tooLong: true } : {}) });
       return out;
     };
     expect(await rechunked(bytes.length)).toEqual(expected);
@@ -177,7 +183,10 @@ describe('bulk feed: per-line results', () => {
     const wrong = await bulk([json(involvement())], { contentType: 'application/json' });
     expect(wrong.status).toBe(415);
     expect(wrong.contentType).toContain('application/problem+json');
-    expect(wrong.body).toMatchObject({ code: 'ICS_ERR_HTTP_MEDIA_TYPE', errors: [expect.objectContaining({ path: 'header:content-type', rule: 'content-type', requirement: 'CP-FEED-011' })] });
+    expect(wrong.body).toMatchObject({
+      code: 'ICS_ERR_HTTP_MEDIA_TYPE',
+      errors: [expect.objectContaining({ path: 'header:content-type', rule: 'content-type', requirement: 'CP-FEED-011' })],
+    });
     const anon = await bulk([json(involvement())], { token: null });
     expect(anon.status).toBe(401);
     const notPermitted = await bulk([json(involvement())], { token: 'demo-practitioner' });

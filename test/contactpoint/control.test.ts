@@ -42,9 +42,15 @@ describe('control API', () => {
     expect(cleared.text).toBe('');
   });
 
-  it('CTL-005: a fault aimed at one child waits for that child\'s message; other messages pass untouched', async () => {
+  it("CTL-005: a fault aimed at one child waits for that child's message; other messages pass untouched", async () => {
     const target = testNhs(610);
-    await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'error', status: 503, count: 1, match: { '/child/identifiers/nhsNumber': target } });
+    await srv.control('POST', '/faults', {
+      operationId: 'submitInvolvement',
+      kind: 'error',
+      status: 503,
+      count: 1,
+      match: { '/child/identifiers/nhsNumber': target },
+    });
     // Another child's messages (a straggler from an earlier scenario, say) do not take it.
     expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(611) } } }))).status).toBe(202);
     expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(612) } } }))).status).toBe(202);
@@ -55,8 +61,16 @@ describe('control API', () => {
     expect((await post(msg)).status).toBe(202);
     expect((await srv.control('GET', '/faults')).body.faults).toHaveLength(0);
     // A body that is not JSON, or lacks the pointer, never matches.
-    await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'error', status: 503, match: { '/child/identifiers/nhsNumber': target } });
-    expect((await srv.api.request('POST', '/contactpoint/v1/involvements', { raw: '{"messageId": ', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    await srv.control('POST', '/faults', {
+      operationId: 'submitInvolvement',
+      kind: 'error',
+      status: 503,
+      match: { '/child/identifiers/nhsNumber': target },
+    });
+    expect(
+      (await srv.api.request('POST', '/contactpoint/v1/involvements', { raw: '{"messageId": ', headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(400);
     expect((await post(involvement({ child: { identifiers: { nhsNumber: testNhs(613) } } }))).status).toBe(202);
     const bad = await srv.control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop', match: { 'no-leading-slash': 'x' } });
     expect(bad.status).toBe(422);
@@ -73,7 +87,11 @@ describe('control API', () => {
   });
 
   it('CTL-003: the journal records every exchange with its verdict, and can be followed in-process', async () => {
-    const seen = srv.mock.journal.waitFor('default', (e) => e.operationId === 'submitInvolvement' && (e.requestBody as any)?.sourceRecordId === 'WAIT-1', { timeoutMs: 2000 });
+    const seen = srv.mock.journal.waitFor(
+      'default',
+      (e) => e.operationId === 'submitInvolvement' && (e.requestBody as any)?.sourceRecordId === 'WAIT-1',
+      { timeoutMs: 2000 },
+    );
     await post(involvement({ sourceRecordId: 'WAIT-1', child: { identifiers: { nhsNumber: testNhs(603) } } }));
     const entry = await seen;
     expect(entry).toMatchObject({ status: 202, verdict: 'accepted', clientId: 'ics', method: 'POST' });
@@ -115,7 +133,20 @@ describe('control API', () => {
     store.db.prepare('INSERT INTO journal VALUES (?, ?, ?)').run('s', 1, JSON.stringify({ seq: 1, sessionId: 's', requestBody: { old: true } }));
     const journal = new Journal(store);
     expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'journal'").get()).toBeUndefined();
-    journal.record({ sessionId: 's', at: '2026-11-25T00:00:00Z', durationMs: 1, service: 'contactpoint', operationId: 'x', method: 'POST', path: '/x', query: {}, requestHeaders: {}, status: 202, verdict: 'accepted', requestBody: { new: true } });
+    journal.record({
+      sessionId: 's',
+      at: '2026-11-25T00:00:00Z',
+      durationMs: 1,
+      service: 'contactpoint',
+      operationId: 'x',
+      method: 'POST',
+      path: '/x',
+      query: {},
+      requestHeaders: {},
+      status: 202,
+      verdict: 'accepted',
+      requestBody: { new: true },
+    });
     expect(journal.list('s').entries.map((e) => [e.seq, e.requestBody])).toEqual([
       [1, { old: true }],
       [2, { new: true }],
@@ -144,7 +175,7 @@ describe('control API', () => {
 });
 
 describe('control API stats', () => {
-  it('CTL-001: reports the memory the directory\'s indexes hold, growing with the children held and freed by a reset', async () => {
+  it("CTL-001: reports the memory the directory's indexes hold, growing with the children held and freed by a reset", async () => {
     const stats = async () => (await srv.api.request('GET', '/control/v1/stats', { token: 'test-control-token' })).body;
     await srv.control('POST', '/reset');
     const empty = await stats();

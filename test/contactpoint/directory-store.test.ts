@@ -111,7 +111,9 @@ describe('directory storage', () => {
     const again = mock.store.tx(() => mock.directory.ingest(session, ics, 'involvement', msg, JSON.stringify(msg)));
     expect(again).toEqual({ repeat: true, receipt: { ...first.receipt, repeat: true } });
     const changed = { ...msg, sentAt: '2026-11-22T10:00:00Z' };
-    expect(() => mock.store.tx(() => mock.directory.ingest(session, ics, 'involvement', changed, JSON.stringify(changed)))).toThrow(/already received with different content/);
+    expect(() => mock.store.tx(() => mock.directory.ingest(session, ics, 'involvement', changed, JSON.stringify(changed)))).toThrow(
+      /already received with different content/,
+    );
     mock.close();
   });
 
@@ -121,7 +123,11 @@ describe('directory storage', () => {
     const { session, ics, neighbour } = setup(mock);
     const sid = session.id;
     const a = involvement({ sourceRecordId: 'A-1', child: { identifiers: { nhsNumber: testNhs(720), upn: testUpn(720) } } });
-    const aLater = involvement({ sourceRecordId: 'A-1', sentAt: '2026-11-21T10:00:00Z', child: { ...a.child, name: { given: 'Amelia', family: 'Renamed' }, identifiers: { nhsNumber: testNhs(720) } } });
+    const aLater = involvement({
+      sourceRecordId: 'A-1',
+      sentAt: '2026-11-21T10:00:00Z',
+      child: { ...a.child, name: { given: 'Amelia', family: 'Renamed' }, identifiers: { nhsNumber: testNhs(720) } },
+    });
     const b = involvement({ sourceRecordId: 'B-1', child: { identifiers: { nhsNumber: testNhs(721) } } });
     // Same NHS number as a, a different date of birth: held for review, then resolved onto a new child.
     const conflict = involvement({ sourceRecordId: 'C-1', child: { dateOfBirth: '2013-01-01', identifiers: { nhsNumber: testNhs(720) } } });
@@ -160,8 +166,13 @@ describe('directory storage', () => {
     expect(after).toEqual(before);
     // Repeats are still recognised, and the upn dropped by the later message no longer matches.
     expect(mock.store.tx(() => mock.directory.ingest(restarted, ics, 'involvement', a)).repeat).toBe(true);
-    const byOldUpn = involvement({ child: { name: { given: 'Other', family: 'Child' }, dateOfBirth: '2012-02-02', identifiers: { upn: testUpn(720) } } });
-    expect(mock.store.tx(() => mock.directory.ingest(restarted, ics, 'involvement', byOldUpn)).receipt).toMatchObject({ matchedBy: 'new-child', contactPointId: expect.stringMatching(/^CP000000004/) });
+    const byOldUpn = involvement({
+      child: { name: { given: 'Other', family: 'Child' }, dateOfBirth: '2012-02-02', identifiers: { upn: testUpn(720) } },
+    });
+    expect(mock.store.tx(() => mock.directory.ingest(restarted, ics, 'involvement', byOldUpn)).receipt).toMatchObject({
+      matchedBy: 'new-child',
+      contactPointId: expect.stringMatching(/^CP000000004/),
+    });
     mock.close();
   });
 });

@@ -71,7 +71,8 @@ describe('docs/interface/contactpoint.md examples', () => {
 
   it('example messages pass the rules beyond the schema (case content, age, dates, sensitive basis)', () => {
     for (const e of examples) {
-      if (e.schema === 'InvolvementMessage') expect(messageFindings('involvement', JSON.parse(e.text) as InvolvementMessage), `line ${e.line}`).toEqual([]);
+      if (e.schema === 'InvolvementMessage')
+        expect(messageFindings('involvement', JSON.parse(e.text) as InvolvementMessage), `line ${e.line}`).toEqual([]);
       if (e.schema === 'CafIndicatorMessage') expect(messageFindings('caf', JSON.parse(e.text) as CafIndicatorMessage), `line ${e.line}`).toEqual([]);
     }
   });

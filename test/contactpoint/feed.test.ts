@@ -52,12 +52,26 @@ describe('involvement feed', () => {
 
   it('CP-FEED-002: case content in a free-text value is refused', async () => {
     const res = await post(
-      involvement({ involvement: { contact: { kind: 'practitioner', name: { given: 'A', family: 'B' }, role: 'Social worker - referred because of neglect', organisation: 'Barnet', phone: '020 8359 4066' } } }),
+      involvement({
+        involvement: {
+          contact: {
+            kind: 'practitioner',
+            name: { given: 'A', family: 'B' },
+            role: 'Social worker - referred because of neglect',
+            organisation: 'Barnet',
+            phone: '020 8359 4066',
+          },
+        },
+      }),
     );
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'ICS_ERR_CASE_INFORMATION' });
     expect(res.body.errors[0]).toMatchObject({ path: '/involvement/contact/role', rule: 'case-information', requirement: 'CP-FEED-002' });
-    const ok = await post(involvement({ involvement: { contact: { kind: 'team', teamName: 'Duty and Assessment Team', organisation: 'Barnet', phone: '020 8359 4066' } } }));
+    const ok = await post(
+      involvement({
+        involvement: { contact: { kind: 'team', teamName: 'Duty and Assessment Team', organisation: 'Barnet', phone: '020 8359 4066' } },
+      }),
+    );
     expect(ok.status).toBe(202);
   });
 
@@ -76,7 +90,9 @@ describe('involvement feed', () => {
     const res = await post(involvement({ child: { dateOfBirth: '2008-11-20' }, sentAt: '2026-11-20T10:00:00Z' }));
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('ICS_ERR_AGE_LIMIT');
-    const dayBefore = await post(involvement({ child: { dateOfBirth: '2008-11-21', identifiers: { nhsNumber: testNhs(104) } }, sentAt: '2026-11-20T10:00:00Z' }));
+    const dayBefore = await post(
+      involvement({ child: { dateOfBirth: '2008-11-21', identifiers: { nhsNumber: testNhs(104) } }, sentAt: '2026-11-20T10:00:00Z' }),
+    );
     expect(dayBefore.status).toBe(202);
   });
 
@@ -84,7 +100,9 @@ describe('involvement feed', () => {
     const res = await post(involvement({ involvement: { service: 'mental-health' } }));
     expect(res.status).toBe(422);
     expect(res.body.errors[0]).toMatchObject({ path: '/involvement/sensitiveBasis', rule: 'sensitive-basis-required', requirement: 'CP-FEED-006' });
-    const ok = await post(involvement({ child: { identifiers: { nhsNumber: testNhs(105) } }, involvement: { service: 'mental-health', sensitiveBasis: 'consent' } }));
+    const ok = await post(
+      involvement({ child: { identifiers: { nhsNumber: testNhs(105) } }, involvement: { service: 'mental-health', sensitiveBasis: 'consent' } }),
+    );
     expect(ok.status).toBe(202);
   });
 
@@ -111,7 +129,14 @@ describe('involvement feed', () => {
     const del = await srv.api.request('DELETE', `/contactpoint/v1/source-records/${msg.sourceRecordId}`);
     expect(del.status).toBe(409);
     expect(del.body.errors[0]).toMatchObject({ rule: 'end-not-delete', requirement: 'CP-FEED-008' });
-    const ended = await post(involvement({ sourceRecordId: msg.sourceRecordId, sentAt: '2026-11-21T10:00:00Z', child: msg.child, involvement: { ...msg.involvement, endDate: '2026-11-21' } }));
+    const ended = await post(
+      involvement({
+        sourceRecordId: msg.sourceRecordId,
+        sentAt: '2026-11-21T10:00:00Z',
+        child: msg.child,
+        involvement: { ...msg.involvement, endDate: '2026-11-21' },
+      }),
+    );
     expect(ended.status).toBe(202);
   });
 
@@ -134,7 +159,13 @@ describe('matching', () => {
   it('CP-MATCH-001: a second source system with the same NHS number joins the same child', async () => {
     const a = await post(involvement({ child: { identifiers: { nhsNumber: testNhs(200) }, name: { given: 'Jo', family: 'Match' } } }));
     const b = await post(
-      involvement({ child: { identifiers: { nhsNumber: testNhs(200) }, name: { given: 'Joanne', family: 'Match' } }, involvement: { service: 'education', contact: { kind: 'team', teamName: 'Pastoral team', organisation: 'Hendon School', phone: '020 8202 9004' } } }),
+      involvement({
+        child: { identifiers: { nhsNumber: testNhs(200) }, name: { given: 'Joanne', family: 'Match' } },
+        involvement: {
+          service: 'education',
+          contact: { kind: 'team', teamName: 'Pastoral team', organisation: 'Hendon School', phone: '020 8202 9004' },
+        },
+      }),
       'demo-education',
     );
     expect(b.body).toMatchObject({ status: 'accepted', contactPointId: a.body.contactPointId, matchedBy: 'nhsNumber' });
@@ -148,10 +179,15 @@ describe('matching', () => {
   });
 
   it('CP-MATCH-003: conflicting identifiers go to the review queue with a reason; no duplicate child is made', async () => {
-    await post(involvement({ child: { identifiers: { nhsNumber: testNhs(300) }, name: { given: 'Conf', family: 'Lict' }, dateOfBirth: '2013-03-03' } }));
+    await post(
+      involvement({ child: { identifiers: { nhsNumber: testNhs(300) }, name: { given: 'Conf', family: 'Lict' }, dateOfBirth: '2013-03-03' } }),
+    );
     const before = (await children()).length;
     // Same NHS number, different date of birth: the identifier and the demographics disagree.
-    const res = await post(involvement({ child: { identifiers: { nhsNumber: testNhs(300) }, name: { given: 'Conf', family: 'Lict' }, dateOfBirth: '2013-04-04' } }), 'demo-education');
+    const res = await post(
+      involvement({ child: { identifiers: { nhsNumber: testNhs(300) }, name: { given: 'Conf', family: 'Lict' }, dateOfBirth: '2013-04-04' } }),
+      'demo-education',
+    );
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('queued-for-review');
     expect((await children()).length).toBe(before);

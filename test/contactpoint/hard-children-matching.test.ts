@@ -26,11 +26,17 @@ const message = (child: ChildIdentity, sourceRecordId = `HC-${randomUUID().slice
   sourceRecordId,
   sentAt: new Date().toISOString(),
   child,
-  involvement: { service: 'childrens-social-care', contact: data.worker('childrens-social-care', 'team'), startDate: data.today, leadProfessional: false },
+  involvement: {
+    service: 'childrens-social-care',
+    contact: data.worker('childrens-social-care', 'team'),
+    startDate: data.today,
+    leadProfessional: false,
+  },
 });
 const post = (child: ChildIdentity, opts: { token?: string; sourceRecordId?: string } = {}) =>
   srv.api.request('POST', '/contactpoint/v1/involvements', { token: opts.token ?? 'demo-ics', body: message(child, opts.sourceRecordId) });
-const held = async () => (await srv.control('GET', '/contactpoint/children')).body.children as Array<{ contactPointId: string; identity: ChildIdentity }>;
+const held = async () =>
+  (await srv.control('GET', '/contactpoint/children')).body.children as Array<{ contactPointId: string; identity: ChildIdentity }>;
 const stripIds = (c: ChildIdentity): ChildIdentity => ({ ...c, identifiers: {} });
 const sent = HARD_CHILD_KINDS.filter((k) => HARD_CHILD_RULES[k].sent);
 
@@ -54,27 +60,38 @@ describe('ContactPoint matching of hard children', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(202);
       expect(res.body.status).toBe('accepted');
       const child = (await held()).find((x) => x.contactPointId === res.body.contactPointId)!;
-      expect({ name: child.identity.name, dateOfBirth: child.identity.dateOfBirth, residence: child.identity.residence }).toEqual({ name: c.name, dateOfBirth: c.dateOfBirth, residence: c.residence });
+      expect({ name: child.identity.name, dateOfBirth: child.identity.dateOfBirth, residence: child.identity.residence }).toEqual({
+        name: c.name,
+        dateOfBirth: c.dateOfBirth,
+        residence: c.residence,
+      });
     }
   });
 
-  it.each(['twins', 'triplets'] as const)('%s at one address with one date of birth are separate children, with identifiers or without', async (kind) => {
-    const withIds = data.hardChildren(kind);
-    const ids = await Promise.all(withIds.map(async (c) => (await post(c)).body.contactPointId as string));
-    expect(new Set(ids).size).toBe(withIds.length);
-    // Without identifiers only the given names tell them apart: still that many children (CP-MATCH-002 on the whole name).
-    const bare = data.hardChildren(kind).map(stripIds);
-    const answers = [];
-    for (const c of bare) answers.push((await post(c)).body);
-    expect(answers.map((a) => a.status)).toEqual(bare.map(() => 'accepted'));
-    expect(new Set(answers.map((a) => a.contactPointId)).size).toBe(bare.length);
-  });
+  it.each(['twins', 'triplets'] as const)(
+    '%s at one address with one date of birth are separate children, with identifiers or without',
+    async (kind) => {
+      const withIds = data.hardChildren(kind);
+      const ids = await Promise.all(withIds.map(async (c) => (await post(c)).body.contactPointId as string));
+      expect(new Set(ids).size).toBe(withIds.length);
+      // Without identifiers only the given names tell them apart: still that many children (CP-MATCH-002 on the whole name).
+      const bare = data.hardChildren(kind).map(stripIds);
+      const answers = [];
+      for (const c of bare) answers.push((await post(c)).body);
+      expect(answers.map((a) => a.status)).toEqual(bare.map(() => 'accepted'));
+      expect(new Set(answers.map((a) => a.contactPointId)).size).toBe(bare.length);
+    },
+  );
 
   it('the same child sent again with a former name added is one child (by identifier)', async () => {
     const [c] = data.hardChildren('one-identifier');
     const first = (await post(c!)).body.contactPointId;
     const renamed: ChildIdentity = { ...c!, name: { ...c!.name, family: 'Renamed' }, formerNames: [c!.name] };
-    expect((await post(renamed, { token: 'demo-education' })).body).toMatchObject({ status: 'accepted', contactPointId: first, matchedBy: 'nhsNumber' });
+    expect((await post(renamed, { token: 'demo-education' })).body).toMatchObject({
+      status: 'accepted',
+      contactPointId: first,
+      matchedBy: 'nhsNumber',
+    });
   });
 
   it('the same child with no identifier, renamed with the old name as a former name, is one child (matched on the former name)', async () => {
@@ -92,7 +109,11 @@ describe('ContactPoint matching of hard children', () => {
     expect(c!.identifiers).toEqual({});
     const first = (await post(c!)).body;
     expect(first).toMatchObject({ status: 'accepted', matchedBy: 'new-child' });
-    expect((await post(c!, { token: 'demo-ics-neighbour' })).body).toMatchObject({ status: 'accepted', contactPointId: first.contactPointId, matchedBy: 'demographics' });
+    expect((await post(c!, { token: 'demo-ics-neighbour' })).body).toMatchObject({
+      status: 'accepted',
+      contactPointId: first.contactPointId,
+      matchedBy: 'demographics',
+    });
   });
 
   it('a child with no identifier and no known address, whose name and birthday match a child held, goes to review, never a duplicate (CP-MATCH-003)', async () => {

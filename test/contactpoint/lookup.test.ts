@@ -15,7 +15,10 @@ const lookup = (path: string, token = 'demo-practitioner', practitioner: string 
 
 describe('lookups', () => {
   it('CP-LOOKUP-001/002: search by name, date of birth, postcode and read the record with contacts, lead professional and CAF indicator', async () => {
-    const msg = involvement({ child: { identifiers: { nhsNumber: testNhs(400) }, name: { given: 'Hannah', family: 'Lookup' } }, involvement: { leadProfessional: true } });
+    const msg = involvement({
+      child: { identifiers: { nhsNumber: testNhs(400) }, name: { given: 'Hannah', family: 'Lookup' } },
+      involvement: { leadProfessional: true },
+    });
     const { body: receipt } = await post(msg);
     await srv.api.request('POST', '/contactpoint/v1/caf-indicators', { body: cafIndicator(msg.child) });
     const found = await lookup('/children?familyName=Lookup&dateOfBirth=2014-05-02');
@@ -48,7 +51,10 @@ describe('lookups', () => {
   });
 
   it('CP-FEED-006: sensitive services are hidden from ordinary lookups', async () => {
-    const msg = involvement({ child: { identifiers: { nhsNumber: testNhs(402) } }, involvement: { service: 'sexual-health', sensitiveBasis: 'consent' } });
+    const msg = involvement({
+      child: { identifiers: { nhsNumber: testNhs(402) } },
+      involvement: { service: 'sexual-health', sensitiveBasis: 'consent' },
+    });
     const { body: receipt } = await post(msg);
     expect((await lookup(`/children/${receipt.contactPointId}`)).body.involvements).toHaveLength(0);
     expect((await lookup(`/children/${receipt.contactPointId}`, 'demo-la-admin')).body.involvements).toHaveLength(1);
@@ -57,7 +63,10 @@ describe('lookups', () => {
   it('CP-LOOKUP-004: a shielded record is found only on visible fields and shows the restricted view', async () => {
     const msg = involvement({ child: { identifiers: { nhsNumber: testNhs(403) }, name: { given: 'Safe', family: 'Shield' } } });
     const { body: receipt } = await post(msg);
-    const shield = await srv.api.request('PUT', `/contactpoint/v1/children/${receipt.contactPointId}/shielding`, { token: 'demo-la-admin', body: { messageId: crypto.randomUUID(), shielded: true } });
+    const shield = await srv.api.request('PUT', `/contactpoint/v1/children/${receipt.contactPointId}/shielding`, {
+      token: 'demo-la-admin',
+      body: { messageId: crypto.randomUUID(), shielded: true },
+    });
     expect(shield.status).toBe(200);
     expect((await lookup('/children?familyName=Shield&postcode=EN5%201QA')).body.results).toHaveLength(0);
     const byVisible = await lookup('/children?familyName=Shield&dateOfBirth=2014-05-02');
@@ -72,7 +81,14 @@ describe('lookups', () => {
       dateOfBirth: '2014-05-02',
       parentNames: [{ given: 'Claire', family: 'Hart' }],
     });
-    expect((await srv.api.request('PUT', `/contactpoint/v1/children/${receipt.contactPointId}/shielding`, { token: 'demo-ics', body: { messageId: crypto.randomUUID(), shielded: false } })).status).toBe(403);
+    expect(
+      (
+        await srv.api.request('PUT', `/contactpoint/v1/children/${receipt.contactPointId}/shielding`, {
+          token: 'demo-ics',
+          body: { messageId: crypto.randomUUID(), shielded: false },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('CP-LOOKUP-005/006: every lookup is audited with the practitioner; a lookup without one is refused', async () => {

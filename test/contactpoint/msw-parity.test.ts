@@ -10,15 +10,37 @@ import { involvement, testNhs } from '../support/messages.js';
 
 const MSW_BASE = 'http://contactpoint.test';
 
-type Send = { method: string; path: string; token?: string | null; body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> };
+type Send = {
+  method: string;
+  path: string;
+  token?: string | null;
+  body?: unknown;
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+};
 
 const msgA = involvement({ child: { identifiers: { nhsNumber: testNhs(900) }, name: { given: 'Parity', family: 'Alpha' } } });
 const msgB = involvement({ child: { identifiers: { nhsNumber: testNhs(901) } } });
-const bulkLines = [involvement({ child: { identifiers: { nhsNumber: testNhs(902) } } }), { ...msgB, notes: 'x' }, involvement({ child: { identifiers: { nhsNumber: testNhs(903) } } })];
+const bulkLines = [
+  involvement({ child: { identifiers: { nhsNumber: testNhs(902) } } }),
+  { ...msgB, notes: 'x' },
+  involvement({ child: { identifiers: { nhsNumber: testNhs(903) } } }),
+];
 const lookupHeaders = { 'practitioner-id': 'P-PARITY' };
 
-const post = (body: unknown, token?: string | null): Send => ({ method: 'POST', path: '/contactpoint/v1/involvements', body, ...(token !== undefined ? { token } : {}) });
-const control = (method: string, path: string, body?: unknown): Send => ({ method, path: `/control/v1/sessions/default${path}`, token: CONTROL, ...(body !== undefined ? { body } : {}) });
+const post = (body: unknown, token?: string | null): Send => ({
+  method: 'POST',
+  path: '/contactpoint/v1/involvements',
+  body,
+  ...(token !== undefined ? { token } : {}),
+});
+const control = (method: string, path: string, body?: unknown): Send => ({
+  method,
+  path: `/control/v1/sessions/default${path}`,
+  token: CONTROL,
+  ...(body !== undefined ? { body } : {}),
+});
 
 /** Each case is a list of requests; the outcome compared is that of the last one. */
 const cases: Cases<Send> = [
@@ -31,16 +53,50 @@ const cases: Cases<Send> = [
   ['no credentials', () => [post(msgB, null)]],
   ['unknown credentials', () => [post(msgB, 'demo-nobody')]],
   ['wrong permission', () => [post(msgB, 'demo-practitioner')]],
-  ['lookup without Practitioner-Id', (seen) => [{ method: 'GET', path: `/contactpoint/v1/children/${seen.get('valid message')!.raw.contactPointId}`, token: 'demo-practitioner' }]],
-  ['lookup', (seen) => [{ method: 'GET', path: `/contactpoint/v1/children/${seen.get('valid message')!.raw.contactPointId}`, token: 'demo-practitioner', headers: lookupHeaders }]],
-  ['search', () => [{ method: 'GET', path: '/contactpoint/v1/children?familyName=Alpha&givenName=Parity', token: 'demo-practitioner', headers: lookupHeaders }]],
-  ['search with one criterion', () => [{ method: 'GET', path: '/contactpoint/v1/children?familyName=Alpha', token: 'demo-practitioner', headers: lookupHeaders }]],
+  [
+    'lookup without Practitioner-Id',
+    (seen) => [{ method: 'GET', path: `/contactpoint/v1/children/${seen.get('valid message')!.raw.contactPointId}`, token: 'demo-practitioner' }],
+  ],
+  [
+    'lookup',
+    (seen) => [
+      {
+        method: 'GET',
+        path: `/contactpoint/v1/children/${seen.get('valid message')!.raw.contactPointId}`,
+        token: 'demo-practitioner',
+        headers: lookupHeaders,
+      },
+    ],
+  ],
+  [
+    'search',
+    () => [
+      { method: 'GET', path: '/contactpoint/v1/children?familyName=Alpha&givenName=Parity', token: 'demo-practitioner', headers: lookupHeaders },
+    ],
+  ],
+  [
+    'search with one criterion',
+    () => [{ method: 'GET', path: '/contactpoint/v1/children?familyName=Alpha', token: 'demo-practitioner', headers: lookupHeaders }],
+  ],
   ['read back own source record', () => [{ method: 'GET', path: `/contactpoint/v1/source-records/${msgA.sourceRecordId}` }]],
   // An encoded "%" in a path segment is decoded once by both adapters: "REC%41" breaks the ID's pattern (422).
   ['source record ID with an encoded percent sign', () => [{ method: 'GET', path: '/contactpoint/v1/source-records/REC%2541' }]],
-  ['another system\'s source record', () => [{ method: 'GET', path: `/contactpoint/v1/source-records/${msgA.sourceRecordId}`, token: 'demo-ics-neighbour' }]],
+  [
+    "another system's source record",
+    () => [{ method: 'GET', path: `/contactpoint/v1/source-records/${msgA.sourceRecordId}`, token: 'demo-ics-neighbour' }],
+  ],
   ['delete refused', () => [{ method: 'DELETE', path: `/contactpoint/v1/source-records/${msgA.sourceRecordId}` }]],
-  ['bulk with 3 lines', () => [{ method: 'POST', path: '/contactpoint/v1/involvements/bulk', raw: bulkLines.map((l) => JSON.stringify(l)).join('\n') + '\n', contentType: 'application/x-ndjson' }]],
+  [
+    'bulk with 3 lines',
+    () => [
+      {
+        method: 'POST',
+        path: '/contactpoint/v1/involvements/bulk',
+        raw: bulkLines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+        contentType: 'application/x-ndjson',
+      },
+    ],
+  ],
   ['404 path', () => [{ method: 'GET', path: '/contactpoint/v1/nothing-here' }]],
   ['405 method', () => [{ method: 'PATCH', path: '/contactpoint/v1/involvements', body: {} }]],
   ['OpenAPI document', () => [{ method: 'GET', path: '/openapi.json', token: null }]],
@@ -49,9 +105,18 @@ const cases: Cases<Send> = [
     'fault injection: 503 with Retry-After',
     () => [control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'error', status: 503, retryAfterSeconds: 7, count: 1 }), post(msgB)],
   ],
-  ['fault injection: 429', () => [control('POST', '/faults', { operationId: '*', kind: 'error', status: 429, retryAfterSeconds: 1, count: 1 }), post(msgB)]],
-  ['fault injection: dropped connection', () => [control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop', count: 1 }), post(msgB)]],
-  ['fault injection: drop after commit', () => [control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop-after-commit', count: 1 }), post(msgB)]],
+  [
+    'fault injection: 429',
+    () => [control('POST', '/faults', { operationId: '*', kind: 'error', status: 429, retryAfterSeconds: 1, count: 1 }), post(msgB)],
+  ],
+  [
+    'fault injection: dropped connection',
+    () => [control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop', count: 1 }), post(msgB)],
+  ],
+  [
+    'fault injection: drop after commit',
+    () => [control('POST', '/faults', { operationId: 'submitInvolvement', kind: 'drop-after-commit', count: 1 }), post(msgB)],
+  ],
   ['retry after a lost acknowledgement gets the original receipt', () => [post(msgB)]],
   ['children held (control API)', () => [control('GET', '/contactpoint/children')]],
 ];
@@ -113,8 +178,11 @@ describe('express and msw adapters give the same answers', () => {
     expect(status('lookup without Practitioner-Id')).toBe(400);
     expect(status('lookup')).toBe(200);
     expect((viaExpress.get('search')!.body as any).results).toHaveLength(1);
-    expect(viaExpress.get('source record ID with an encoded percent sign')).toMatchObject({ status: 422, body: { errors: [{ path: 'path:sourceRecordId', rule: 'pattern' }] } });
-    expect(status('another system\'s source record')).toBe(404);
+    expect(viaExpress.get('source record ID with an encoded percent sign')).toMatchObject({
+      status: 422,
+      body: { errors: [{ path: 'path:sourceRecordId', rule: 'pattern' }] },
+    });
+    expect(status("another system's source record")).toBe(404);
     expect(status('delete refused')).toBe(409);
     const bulk = viaExpress.get('bulk with 3 lines')!;
     expect(bulk.headers['content-type']).toBe('application/x-ndjson');
@@ -131,7 +199,8 @@ describe('express and msw adapters give the same answers', () => {
   });
 
   it('both journals record the same exchanges with the same verdicts', () => {
-    const summary = (m: MockServices) => m.journal.list('default', { limit: 1000 }).entries.map((e) => `${e.operationId} ${e.status} ${e.verdict}${e.fault ? ` (${e.fault})` : ''}`);
+    const summary = (m: MockServices) =>
+      m.journal.list('default', { limit: 1000 }).entries.map((e) => `${e.operationId} ${e.status} ${e.verdict}${e.fault ? ` (${e.fault})` : ''}`);
     const express = summary(expressMock);
     expect(express.length).toBeGreaterThan(15);
     expect(summary(mswMock)).toEqual(express);

@@ -21,7 +21,8 @@ afterAll(() => srv.close());
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 function operations(d: any): Array<{ path: string; method: string; op: any }> {
   const out: Array<{ path: string; method: string; op: any }> = [];
-  for (const [path, item] of Object.entries<any>(d.paths)) for (const m of METHODS) if (item[m]) out.push({ path, method: m.toUpperCase(), op: item[m] });
+  for (const [path, item] of Object.entries<any>(d.paths))
+    for (const m of METHODS) if (item[m]) out.push({ path, method: m.toUpperCase(), op: item[m] });
   return out;
 }
 
@@ -35,8 +36,10 @@ function* subschemas(schema: any, at = ''): Generator<{ at: string; schema: any 
   yield { at, schema };
   for (const [k, v] of Object.entries<any>(schema.properties ?? {})) yield* subschemas(v, `${at}/properties/${k}`);
   if (schema.items && typeof schema.items === 'object') yield* subschemas(schema.items, `${at}/items`);
-  for (const key of ['oneOf', 'anyOf', 'allOf'] as const) for (const [i, s] of (schema[key] ?? []).entries()) yield* subschemas(s, `${at}/${key}/${i}`);
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') yield* subschemas(schema.additionalProperties, `${at}/additionalProperties`);
+  for (const key of ['oneOf', 'anyOf', 'allOf'] as const)
+    for (const [i, s] of (schema[key] ?? []).entries()) yield* subschemas(s, `${at}/${key}/${i}`);
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+    yield* subschemas(schema.additionalProperties, `${at}/additionalProperties`);
 }
 
 describe('GET /openapi.json', () => {
@@ -50,8 +53,13 @@ describe('GET /openapi.json', () => {
   });
 
   it('DOC-001: covers every route of the pipeline except the meta routes, by operationId, method and path', () => {
-    const documented = operations(doc).map(({ path, method, op }) => `${op.operationId} ${method} ${path}`).sort();
-    const routes = srv.mock.pipeline.routes.filter((r) => r.service !== 'meta').map((r) => `${r.operationId} ${r.method} ${r.path}`).sort();
+    const documented = operations(doc)
+      .map(({ path, method, op }) => `${op.operationId} ${method} ${path}`)
+      .sort();
+    const routes = srv.mock.pipeline.routes
+      .filter((r) => r.service !== 'meta')
+      .map((r) => `${r.operationId} ${r.method} ${r.path}`)
+      .sort();
     expect(routes.length).toBeGreaterThan(10);
     expect(documented).toEqual(routes);
     const ids = operations(doc).map(({ op }) => op.operationId);
@@ -69,7 +77,10 @@ describe('GET /openapi.json', () => {
       expect(op.security, where).toHaveLength(1);
       expect(Object.keys(op.responses).length, where).toBeGreaterThan(0);
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))
-        expect(op.parameters.some((p: any) => p.in === 'path' && p.name === name && p.required), `${where} declares {${name}}`).toBe(true);
+        expect(
+          op.parameters.some((p: any) => p.in === 'path' && p.name === name && p.required),
+          `${where} declares {${name}}`,
+        ).toBe(true);
     }
   });
 
@@ -118,17 +129,20 @@ describe('GET /openapi.json', () => {
   });
 });
 
-describe('GET /openapi.json: shared schemas, servers and the interface documents\' examples', () => {
-  const refs = (node: any): string[] => (node && typeof node === 'object' ? [...(typeof node.$ref === 'string' ? [node.$ref] : []), ...Object.values(node).flatMap(refs)] : []);
+describe("GET /openapi.json: shared schemas, servers and the interface documents' examples", () => {
+  const refs = (node: any): string[] =>
+    node && typeof node === 'object' ? [...(typeof node.$ref === 'string' ? [node.$ref] : []), ...Object.values(node).flatMap(refs)] : [];
 
   it('DOC-001: keeps shared schemas once under components.schemas and refers to them with $ref', () => {
     const schemas = doc.components.schemas;
-    for (const name of ['Problem', 'InvolvementMessage', 'CafIndicatorMessage', 'Receipt', 'ChildRecord', 'OpenEpisodeRequest', 'NhsNumber']) expect(schemas, name).toHaveProperty(name);
+    for (const name of ['Problem', 'InvolvementMessage', 'CafIndicatorMessage', 'Receipt', 'ChildRecord', 'OpenEpisodeRequest', 'NhsNumber'])
+      expect(schemas, name).toHaveProperty(name);
     const submit = operations(doc).find(({ op }) => op.operationId === 'submitInvolvement')!.op;
     expect(submit.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/InvolvementMessage' });
     for (const { path, method, op } of operations(doc))
       for (const [status, res] of Object.entries<any>(op.responses))
-        if (Number(status) >= 400) expect(res.content['application/problem+json'].schema, `${method} ${path} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+        if (Number(status) >= 400)
+          expect(res.content['application/problem+json'].schema, `${method} ${path} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
     // Every reference resolves, and the document is a fraction of its inline size (915 KB).
     const all = refs(doc).filter((r) => r.startsWith('#/components/schemas/'));
     expect(all.length).toBeGreaterThan(200);
@@ -136,7 +150,7 @@ describe('GET /openapi.json: shared schemas, servers and the interface documents
     expect(JSON.stringify(doc).length).toBeLessThan(400_000);
   });
 
-  it('DOC-001: names the servers: the one it was fetched from, and serve\'s default', () => {
+  it("DOC-001: names the servers: the one it was fetched from, and serve's default", () => {
     expect(doc.servers.map((s: any) => s.url)).toEqual(['/', 'http://127.0.0.1:4010']);
   });
 
@@ -146,7 +160,10 @@ describe('GET /openapi.json: shared schemas, servers and the interface documents
     expect(Object.values<any>(doc.components.examples).map((e) => e.value)).toEqual(examples.map((e) => e.value));
     const attached = new Map<string, string[]>();
     for (const { path, method, op } of operations(doc)) {
-      const media = [...Object.values<any>(op.requestBody?.content ?? {}).map((m) => [m, 'request'] as const), ...Object.entries<any>(op.responses).flatMap(([st, r]) => Object.values<any>(r.content ?? {}).map((m) => [m, st] as const))];
+      const media = [
+        ...Object.values<any>(op.requestBody?.content ?? {}).map((m) => [m, 'request'] as const),
+        ...Object.entries<any>(op.responses).flatMap(([st, r]) => Object.values<any>(r.content ?? {}).map((m) => [m, st] as const)),
+      ];
       for (const [m, where] of media)
         for (const [key, ex] of Object.entries<any>(m.examples ?? {})) {
           const name = /^#\/components\/examples\/(.+)$/.exec(ex.$ref)![1]!;
@@ -167,7 +184,7 @@ describe('GET /openapi.json: shared schemas, servers and the interface documents
 });
 
 describe('GET /docs', () => {
-  it('DOC-001: is Swagger UI from the server\'s own files, under a CSP of its own origin, with every problem code', async () => {
+  it("DOC-001: is Swagger UI from the server's own files, under a CSP of its own origin, with every problem code", async () => {
     const res = await srv.api.request('GET', '/docs', { token: null });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -181,7 +198,11 @@ describe('GET /docs', () => {
     expect(res.text).not.toMatch(/<script>(?!<\/script>)/);
     // A problem's type (/docs#ics-err-...) lands on its row here.
     for (const code of Object.keys(ERRORS)) expect(res.text, code).toContain(`id="${code.toLowerCase().replace(/_/g, '-')}"`);
-    for (const [asset, type] of [['swagger-ui-bundle.js', 'text/javascript'], ['swagger-ui.css', 'text/css'], ['docs.js', 'text/javascript']]) {
+    for (const [asset, type] of [
+      ['swagger-ui-bundle.js', 'text/javascript'],
+      ['swagger-ui.css', 'text/css'],
+      ['docs.js', 'text/javascript'],
+    ]) {
       const a = await srv.api.request('GET', `/docs/assets/${asset}`, { token: null });
       expect(a.status, asset).toBe(200);
       expect(a.headers.get('content-type'), asset).toContain(type);
@@ -211,24 +232,27 @@ describe('GET /docs', () => {
   it('escapes everything it renders from the document', () => {
     const hostile = '<script>alert("x")</script>&\'';
     const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;';
-    const html = renderDocs({
-      openapi: '3.1.0',
-      info: { title: hostile, version: hostile, description: hostile },
-      paths: {
-        [`/x/${hostile}`]: {
-          get: {
-            operationId: hostile,
-            summary: hostile,
-            description: hostile,
-            tags: [hostile],
-            'x-requirement': hostile,
-            parameters: [{ name: hostile }],
-            requestBody: { content: { [hostile]: { schema: { description: hostile } } } },
-            responses: { [hostile]: { description: hostile } },
+    const html = renderDocs(
+      {
+        openapi: '3.1.0',
+        info: { title: hostile, version: hostile, description: hostile },
+        paths: {
+          [`/x/${hostile}`]: {
+            get: {
+              operationId: hostile,
+              summary: hostile,
+              description: hostile,
+              tags: [hostile],
+              'x-requirement': hostile,
+              parameters: [{ name: hostile }],
+              requestBody: { content: { [hostile]: { schema: { description: hostile } } } },
+              responses: { [hostile]: { description: hostile } },
+            },
           },
         },
       },
-    }, { ICS_ERR_X: { code: hostile, status: 400, title: hostile } });
+      { ICS_ERR_X: { code: hostile, status: 400, title: hostile } },
+    );
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('alert("x")');
     expect(html.split(escaped).length - 1).toBeGreaterThanOrEqual(10);

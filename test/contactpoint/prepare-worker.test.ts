@@ -14,7 +14,7 @@ import { startServer, type RunningServer } from '../../src/mock-server/server.js
 import { involvement, testNhs } from '../support/messages.js';
 import { involvementNdjson } from '../../fixtures/population.js';
 import { involvementPreparer } from '../../mocks/contactpoint/preparers.js';
-import { runPreparer, type PrepareWorker as PrepareWorkerType } from '../../src/platform/offload.js';
+import { runPreparer } from '../../src/platform/offload.js';
 
 type Built = {
   server: typeof import('../../src/mock-server/server.js');
@@ -36,13 +36,22 @@ const texts = [
   JSON.stringify(involvement({ child: { identifiers: { nhsNumber: '9990000019' } } })),
   JSON.stringify(involvement({ child: { dateOfBirth: '2001-01-01' } })),
   JSON.stringify(involvement({ involvement: { service: 'mental-health' } })),
-  JSON.stringify(involvement({ involvement: { contact: { kind: 'team', teamName: 'Team', organisation: 'Referred because of neglect', phone: '020 8359 4066' } } })),
+  JSON.stringify(
+    involvement({
+      involvement: { contact: { kind: 'team', teamName: 'Team', organisation: 'Referred because of neglect', phone: '020 8359 4066' } },
+    }),
+  ),
 ];
 
 let built: Built;
 beforeAll(async () => {
   await ensureBuilt();
-  built = { server: await dist('src/mock-server/server.js'), offload: await dist('src/platform/offload.js'), preparers: await dist('src/mock-server/preparers.js'), mock: await dist('src/mock-server/mock.js') };
+  built = {
+    server: await dist('src/mock-server/server.js'),
+    offload: await dist('src/platform/offload.js'),
+    preparers: await dist('src/mock-server/preparers.js'),
+    mock: await dist('src/mock-server/mock.js'),
+  };
 }, 120_000);
 
 describe('PrepareWorker', () => {
@@ -68,11 +77,9 @@ describe('PrepareWorker', () => {
         'ok',
       ]);
       // Rule refusals travel with the prepared message, by their keys in the rules table (the directory raises them after its repeat check).
-      expect(viaWorker.slice(8).map((r) => (r.ok ? (r.value as { refusals?: Array<{ id: string }> }).refusals?.map((e) => e.id) : undefined))).toEqual([
-        ['under-18'],
-        ['sensitive-basis-required'],
-        ['case-information'],
-      ]);
+      expect(
+        viaWorker.slice(8).map((r) => (r.ok ? (r.value as { refusals?: Array<{ id: string }> }).refusals?.map((e) => e.id) : undefined)),
+      ).toEqual([['under-18'], ['sensitive-basis-required'], ['case-information']]);
     } finally {
       w.close();
     }
@@ -80,7 +87,7 @@ describe('PrepareWorker', () => {
 
   it('answers what it held inline when the worker dies, and everything after it', async () => {
     const { PrepareWorker } = built.offload;
-    const w = new PrepareWorker(built.mock.prepareWorkerEntry()!, built.preparers.PREPARERS) as PrepareWorkerType;
+    const w = new PrepareWorker(built.mock.prepareWorkerEntry()!, built.preparers.PREPARERS);
     try {
       const pending = w.run(involvementPreparer, texts);
       await (w as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
@@ -98,7 +105,12 @@ describe('a server with the prepare worker answers as one without', () => {
   let withWorker: RunningServer;
   let inline: RunningServer;
   beforeAll(async () => {
-    withWorker = (await built.server.startServer({ port: 0, demoSession: true, controlToken: CONTROL, prepareWorker: true })) as unknown as RunningServer;
+    withWorker = await built.server.startServer({
+      port: 0,
+      demoSession: true,
+      controlToken: CONTROL,
+      prepareWorker: true,
+    });
     inline = await startServer({ port: 0, demoSession: true, controlToken: CONTROL });
   });
   afterAll(async () => {
@@ -114,7 +126,10 @@ describe('a server with the prepare worker answers as one without', () => {
     expect({ status: a.status, body: scrub(a.body) }).toEqual({ status: b.status, body: scrub(b.body) });
     return a;
   }
-  const post = (body: string, contentType = 'application/json') => (api: Api) => api.request('POST', '/contactpoint/v1/involvements', { raw: body, headers: { 'content-type': contentType } });
+  const post =
+    (body: string, contentType = 'application/json') =>
+    (api: Api) =>
+      api.request('POST', '/contactpoint/v1/involvements', { raw: body, headers: { 'content-type': contentType } });
 
   it('CP-FEED-001: every kind of message, good and bad, single and bulk', async () => {
     const first = await both(post(texts[0]!));
@@ -124,11 +139,21 @@ describe('a server with the prepare worker answers as one without', () => {
     // The same message ID with other content: the repeat check comes before the rules, on both.
     expect((await both(post(JSON.stringify({ ...msg, child: { ...msg.child, dateOfBirth: '2001-01-01' } })))).status).toBe(409);
     expect((await both(post(texts[0]!, 'text/plain'))).status).toBe(415);
-    const lines = [involvement({ child: { identifiers: { nhsNumber: testNhs(701) } } }), { ...msg, messageId: randomUUID(), caseNotes: 'x' }, involvement({ child: { dateOfBirth: '2001-01-01' } })];
+    const lines = [
+      involvement({ child: { identifiers: { nhsNumber: testNhs(701) } } }),
+      { ...msg, messageId: randomUUID(), caseNotes: 'x' },
+      involvement({ child: { dateOfBirth: '2001-01-01' } }),
+    ];
     const ndjson = lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"messageId":\n' + 'x'.repeat(70_000) + '\n';
     const bulk = await both(async (api) => {
       const r = await api.request('POST', '/contactpoint/v1/involvements/bulk', { raw: ndjson, headers: { 'content-type': 'application/x-ndjson' } });
-      return { status: r.status, body: r.text.trim().split('\n').map((l) => JSON.parse(l)) };
+      return {
+        status: r.status,
+        body: r.text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      };
     });
     expect(bulk.body.map((l: any) => l.ok)).toEqual([true, false, false, false, false]);
     // The work left the main thread: the worker prepared every JSON body and every bulk line.
@@ -136,19 +161,41 @@ describe('a server with the prepare worker answers as one without', () => {
   });
 
   it('CP-FEED-011: a bulk upload of many batches answers every line in order, bad lines among them', async () => {
-    const lines = [...involvementNdjson({ count: 700, seed: 77 })].map((l, i) => (i % 97 === 5 ? l.replace('"sourceRecordId"', '"caseNotes":"x","sourceRecordId"') : l).trimEnd());
+    const lines = [...involvementNdjson({ count: 700, seed: 77 })].map((l, i) =>
+      (i % 97 === 5 ? l.replace('"sourceRecordId"', '"caseNotes":"x","sourceRecordId"') : l).trimEnd(),
+    );
     const r = await both(async (api) => {
-      const res = await api.request('POST', '/contactpoint/v1/involvements/bulk', { raw: lines.join('\n') + '\n', headers: { 'content-type': 'application/x-ndjson' } });
-      return { status: res.status, body: res.text.trim().split('\n').map((l) => JSON.parse(l)) };
+      const res = await api.request('POST', '/contactpoint/v1/involvements/bulk', {
+        raw: lines.join('\n') + '\n',
+        headers: { 'content-type': 'application/x-ndjson' },
+      });
+      return {
+        status: res.status,
+        body: res.text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      };
     });
     expect(r.body.map((l: any) => l.line)).toEqual(lines.map((_, i) => i + 1));
-    expect(r.body.filter((l: any) => !l.ok).map((l: any) => l.line)).toEqual(lines.map((_, i) => i).filter((i) => i % 97 === 5).map((i) => i + 1));
+    expect(r.body.filter((l: any) => !l.ok).map((l: any) => l.line)).toEqual(
+      lines
+        .map((_, i) => i)
+        .filter((i) => i % 97 === 5)
+        .map((i) => i + 1),
+    );
   });
 
   it('CTL-003: both journals hold the same exchanges, the bodies shown as sent', async () => {
     const journal = async (r: RunningServer) => {
       const res = await apiFor(r.url).request('GET', '/control/v1/sessions/default/journal?limit=1000', { token: CONTROL });
-      return (res.body.entries as any[]).map((e) => ({ op: e.operationId, status: e.status, verdict: e.verdict, body: e.requestBody, problems: e.problems }));
+      return (res.body.entries as any[]).map((e) => ({
+        op: e.operationId,
+        status: e.status,
+        verdict: e.verdict,
+        body: e.requestBody,
+        problems: e.problems,
+      }));
     };
     const a = await journal(withWorker);
     expect(a.length).toBeGreaterThan(10);

@@ -24,20 +24,61 @@ const stored = async () => (await srv.control('GET', '/contactpoint/children')).
 
 /** How to break each rule, what it must be answered with (written out here, not read from the table), and where the refusal points. */
 const RULE_CASES: Record<ContactPointRuleId, { code: string; requirement: string; path: string; send: () => Promise<Res> }> = {
-  'born-by-message-date': { code: 'ICS_ERR_DATES', requirement: 'CP-FEED-010', path: '/child/dateOfBirth', send: () => send(involvement({ child: { dateOfBirth: '2026-12-01' } })) },
-  'under-18': { code: 'ICS_ERR_AGE_LIMIT', requirement: 'CP-FEED-005', path: '/child/dateOfBirth', send: () => send(involvement({ child: { dateOfBirth: '2008-01-01' } })) },
-  'case-information': { code: 'ICS_ERR_CASE_INFORMATION', requirement: 'CP-FEED-002',
-    path: '/involvement/contact/teamName',
-    send: () => send(involvement({ involvement: { contact: { kind: 'team', teamName: 'Referred because of neglect', organisation: 'Barnet', phone: '020 8359 4066' } } })),
+  'born-by-message-date': {
+    code: 'ICS_ERR_DATES',
+    requirement: 'CP-FEED-010',
+    path: '/child/dateOfBirth',
+    send: () => send(involvement({ child: { dateOfBirth: '2026-12-01' } })),
   },
-  'caf-case-information': { code: 'ICS_ERR_CASE_INFORMATION', requirement: 'CP-CAF-002',
+  'under-18': {
+    code: 'ICS_ERR_AGE_LIMIT',
+    requirement: 'CP-FEED-005',
+    path: '/child/dateOfBirth',
+    send: () => send(involvement({ child: { dateOfBirth: '2008-01-01' } })),
+  },
+  'case-information': {
+    code: 'ICS_ERR_CASE_INFORMATION',
+    requirement: 'CP-FEED-002',
+    path: '/involvement/contact/teamName',
+    send: () =>
+      send(
+        involvement({
+          involvement: { contact: { kind: 'team', teamName: 'Referred because of neglect', organisation: 'Barnet', phone: '020 8359 4066' } },
+        }),
+      ),
+  },
+  'caf-case-information': {
+    code: 'ICS_ERR_CASE_INFORMATION',
+    requirement: 'CP-CAF-002',
     path: '/assessor/role',
     send: () =>
-      sendCaf(cafIndicator(involvement().child, { assessor: { kind: 'practitioner', name: { given: 'M', family: 'S' }, role: 'Diagnosis of ADHD', organisation: 'Hendon School', phone: '020 8202 9004' } })),
+      sendCaf(
+        cafIndicator(involvement().child, {
+          assessor: {
+            kind: 'practitioner',
+            name: { given: 'M', family: 'S' },
+            role: 'Diagnosis of ADHD',
+            organisation: 'Hendon School',
+            phone: '020 8202 9004',
+          },
+        }),
+      ),
   },
-  'end-after-start': { code: 'ICS_ERR_DATES', requirement: 'CP-FEED-010', path: '/involvement/endDate', send: () => send(involvement({ involvement: { startDate: '2026-11-01', endDate: '2026-10-01' } })) },
-  'sensitive-basis-required': { code: 'ICS_ERR_SENSITIVE_BASIS', requirement: 'CP-FEED-006', path: '/involvement/sensitiveBasis', send: () => send(involvement({ involvement: { service: 'mental-health' } })) },
-  'message-id-unique': { code: 'ICS_ERR_MESSAGE_ID_REUSED', requirement: 'CP-FEED-001',
+  'end-after-start': {
+    code: 'ICS_ERR_DATES',
+    requirement: 'CP-FEED-010',
+    path: '/involvement/endDate',
+    send: () => send(involvement({ involvement: { startDate: '2026-11-01', endDate: '2026-10-01' } })),
+  },
+  'sensitive-basis-required': {
+    code: 'ICS_ERR_SENSITIVE_BASIS',
+    requirement: 'CP-FEED-006',
+    path: '/involvement/sensitiveBasis',
+    send: () => send(involvement({ involvement: { service: 'mental-health' } })),
+  },
+  'message-id-unique': {
+    code: 'ICS_ERR_MESSAGE_ID_REUSED',
+    requirement: 'CP-FEED-001',
     path: '/messageId',
     send: async () => {
       const first = involvement();
@@ -45,7 +86,9 @@ const RULE_CASES: Record<ContactPointRuleId, { code: string; requirement: string
       return send({ ...first, sentAt: '2026-11-20T11:00:00Z' });
     },
   },
-  'own-source-record': { code: 'ICS_ERR_NOT_OWNER', requirement: 'SEC-ISO-001',
+  'own-source-record': {
+    code: 'ICS_ERR_NOT_OWNER',
+    requirement: 'SEC-ISO-001',
     path: 'path:sourceRecordId',
     send: async () => {
       const mine = involvement();
@@ -53,7 +96,9 @@ const RULE_CASES: Record<ContactPointRuleId, { code: string; requirement: string
       return srv.api.request('GET', `/contactpoint/v1/source-records/${mine.sourceRecordId}`, { token: 'demo-ics-neighbour' });
     },
   },
-  'end-not-delete': { code: 'ICS_ERR_DELETE_NOT_ALLOWED', requirement: 'CP-FEED-008',
+  'end-not-delete': {
+    code: 'ICS_ERR_DELETE_NOT_ALLOWED',
+    requirement: 'CP-FEED-008',
     path: '',
     send: async () => {
       const mine = involvement();
@@ -62,13 +107,23 @@ const RULE_CASES: Record<ContactPointRuleId, { code: string; requirement: string
     },
   },
   // The test server runs on the real clock: an hour ahead of it is past the five-minute skew.
-  'sent-at-not-in-future': { code: 'ICS_ERR_VALIDATION', requirement: 'CP-FEED-007', path: '/sentAt', send: () => send(involvement({ sentAt: new Date(Date.now() + 3_600_000).toISOString() })) },
-  'review-open': { code: 'ICS_ERR_REVIEW_STATE', requirement: 'CP-MATCH-003',
+  'sent-at-not-in-future': {
+    code: 'ICS_ERR_VALIDATION',
+    requirement: 'CP-FEED-007',
+    path: '/sentAt',
+    send: () => send(involvement({ sentAt: new Date(Date.now() + 3_600_000).toISOString() })),
+  },
+  'review-open': {
+    code: 'ICS_ERR_REVIEW_STATE',
+    requirement: 'CP-MATCH-003',
     path: 'path:reviewId',
     send: async () => {
       const nhsNumber = testNhs(4400);
       await send(involvement({ child: { identifiers: { nhsNumber }, name: { given: 'Rule', family: 'Review' }, dateOfBirth: '2013-03-03' } }));
-      const held = await send(involvement({ child: { identifiers: { nhsNumber }, name: { given: 'Rule', family: 'Review' }, dateOfBirth: '2013-04-04' } }), 'demo-education');
+      const held = await send(
+        involvement({ child: { identifiers: { nhsNumber }, name: { given: 'Rule', family: 'Review' }, dateOfBirth: '2013-04-04' } }),
+        'demo-education',
+      );
       expect(held.body.status).toBe('queued-for-review');
       expect((await srv.control('POST', `/contactpoint/reviews/${held.body.reviewId}/resolve`, { createNew: true })).status).toBe(200);
       return srv.control('POST', `/contactpoint/reviews/${held.body.reviewId}/resolve`, { createNew: true });
@@ -122,25 +177,73 @@ const INVOLVEMENT_CASES: FieldCase[] = [
   ['an unknown top-level field', (m) => (m.caseNotes = 'x'), '/caseNotes', 'unknown-field', 'CP-FEED-002'],
   ['an unknown field inside the contact', (m) => (m.involvement.contact.reason = 'x'), '/involvement/contact/reason', 'unknown-field', 'CP-FEED-002'],
   ['a message ID that is not a UUID', (m) => (m.messageId = 'MSG-1'), '/messageId', 'format:uuid', 'CP-FEED-001'],
-  ['a bad NHS-number check digit', (m) => (m.child.identifiers.nhsNumber = '9990000019'), '/child/identifiers/nhsNumber', 'format:nhs-number', 'CP-FEED-003'],
+  [
+    'a bad NHS-number check digit',
+    (m) => (m.child.identifiers.nhsNumber = '9990000019'),
+    '/child/identifiers/nhsNumber',
+    'format:nhs-number',
+    'CP-FEED-003',
+  ],
   ['a bad UPN check letter', (m) => (m.child.identifiers.upn = 'Z302123409001'), '/child/identifiers/upn', 'format:upn', 'CP-FEED-003'],
   ['a date of birth sent as a timestamp', (m) => (m.child.dateOfBirth = '2014-05-02T00:00:00Z'), '/child/dateOfBirth', 'format:date', 'CP-FEED-010'],
-  ['a school start date sent as a timestamp', (m) => (m.child.school = { urn: '101234', name: 'Hendon School', phone: '020 8202 9004', startDate: '2019-09-04T08:00:00Z' }), '/child/school/startDate', 'format:date', 'CP-FEED-010'],
+  [
+    'a school start date sent as a timestamp',
+    (m) => (m.child.school = { urn: '101234', name: 'Hendon School', phone: '020 8202 9004', startDate: '2019-09-04T08:00:00Z' }),
+    '/child/school/startDate',
+    'format:date',
+    'CP-FEED-010',
+  ],
   ['sentAt without a time', (m) => (m.sentAt = '2026-11-20'), '/sentAt', 'format:date-time', 'CP-FEED-010'],
-  ['a start date sent as a timestamp', (m) => (m.involvement.startDate = '2026-11-01T09:00:00Z'), '/involvement/startDate', 'format:date', 'CP-FEED-010'],
-  ['an end date sent as a timestamp', (m) => (m.involvement.endDate = '2026-11-30T17:00:00+00:00'), '/involvement/endDate', 'format:date', 'CP-FEED-010'],
+  [
+    'a start date sent as a timestamp',
+    (m) => (m.involvement.startDate = '2026-11-01T09:00:00Z'),
+    '/involvement/startDate',
+    'format:date',
+    'CP-FEED-010',
+  ],
+  [
+    'an end date sent as a timestamp',
+    (m) => (m.involvement.endDate = '2026-11-30T17:00:00+00:00'),
+    '/involvement/endDate',
+    'format:date',
+    'CP-FEED-010',
+  ],
   ['a contact without a phone', (m) => delete m.involvement.contact.phone, '/involvement/contact/phone', 'required', 'CP-FEED-004'],
-  ['a sensitive basis outside the list', (m) => ((m.involvement.service = 'mental-health'), (m.involvement.sensitiveBasis = 'parental-request')), '/involvement/sensitiveBasis', 'enum', 'CP-FEED-006'],
+  [
+    'a sensitive basis outside the list',
+    (m) => ((m.involvement.service = 'mental-health'), (m.involvement.sensitiveBasis = 'parental-request')),
+    '/involvement/sensitiveBasis',
+    'enum',
+    'CP-FEED-006',
+  ],
   ['the lead-professional flag as text', (m) => (m.involvement.leadProfessional = 'yes'), '/involvement/leadProfessional', 'type', 'CP-FEED-012'],
-  ['a service outside the list (no more specific requirement)', (m) => (m.involvement.service = 'police'), '/involvement/service', 'enum', 'CP-FEED-014'],
+  [
+    'a service outside the list (no more specific requirement)',
+    (m) => (m.involvement.service = 'police'),
+    '/involvement/service',
+    'enum',
+    'CP-FEED-014',
+  ],
 ];
 
 const CAF_CASES: FieldCase[] = [
   ['an unknown field', (m) => (m.assessmentSummary = 'x'), '/assessmentSummary', 'unknown-field', 'CP-CAF-002'],
   ['a message ID that is not a UUID', (m) => (m.messageId = 'CAF-1'), '/messageId', 'format:uuid', 'CP-FEED-001'],
-  ['a bad NHS-number check digit', (m) => (m.child.identifiers.nhsNumber = '9990000019'), '/child/identifiers/nhsNumber', 'format:nhs-number', 'CP-FEED-003'],
+  [
+    'a bad NHS-number check digit',
+    (m) => (m.child.identifiers.nhsNumber = '9990000019'),
+    '/child/identifiers/nhsNumber',
+    'format:nhs-number',
+    'CP-FEED-003',
+  ],
   ['a date of birth sent as a timestamp', (m) => (m.child.dateOfBirth = '2014-05-02T00:00:00Z'), '/child/dateOfBirth', 'format:date', 'CP-FEED-010'],
-  ['a school start date sent as a timestamp', (m) => (m.child.school = { urn: '101234', name: 'Hendon School', phone: '020 8202 9004', startDate: '2019-09-04T08:00:00Z' }), '/child/school/startDate', 'format:date', 'CP-FEED-010'],
+  [
+    'a school start date sent as a timestamp',
+    (m) => (m.child.school = { urn: '101234', name: 'Hendon School', phone: '020 8202 9004', startDate: '2019-09-04T08:00:00Z' }),
+    '/child/school/startDate',
+    'format:date',
+    'CP-FEED-010',
+  ],
   ['sentAt without a time', (m) => (m.sentAt = '2026-11-21'), '/sentAt', 'format:date-time', 'CP-FEED-010'],
   ['completedOn sent as a timestamp', (m) => (m.completedOn = '2026-11-21T10:00:00Z'), '/completedOn', 'format:date', 'CP-FEED-010'],
   ['an assessor without a phone', (m) => delete m.assessor.phone, '/assessor/phone', 'required', 'CP-CAF-001'],
@@ -178,13 +281,22 @@ describe('a schema failure cites the requirement of the field it is at (field ta
 
   it('a bulk line is judged by the same table', async () => {
     const lines = [broken((m) => (m.child.identifiers.nhsNumber = '9990000019')), broken((m) => delete m.involvement.contact.phone)];
-    const res = await srv.api.request('POST', '/contactpoint/v1/involvements/bulk', { raw: lines.map((l) => JSON.stringify(l)).join('\n'), headers: { 'content-type': 'application/x-ndjson' } });
-    const results = res.text.trim().split('\n').map((l) => JSON.parse(l) as { problem: { requirement: string } });
+    const res = await srv.api.request('POST', '/contactpoint/v1/involvements/bulk', {
+      raw: lines.map((l) => JSON.stringify(l)).join('\n'),
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
+    const results = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { problem: { requirement: string } });
     expect(results.map((r) => r.problem.requirement)).toEqual(['CP-FEED-003', 'CP-FEED-004']);
   });
 
   it('malformed JSON is CP-FEED-014 (well formed and valid), never CP-FEED-001', async () => {
-    const res = await srv.api.request('POST', '/contactpoint/v1/involvements', { raw: '{"messageId": ', headers: { 'content-type': 'application/json' } });
+    const res = await srv.api.request('POST', '/contactpoint/v1/involvements', {
+      raw: '{"messageId": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.body).toMatchObject({ code: 'ICS_ERR_HTTP_MALFORMED_JSON', requirement: 'CP-FEED-014' });
   });
 });

@@ -22,22 +22,34 @@ describe('security', () => {
 
   it('SEC-AUTH-002: a system not permitted the operation gets 403', async () => {
     expect((await srv.api.request('POST', '/contactpoint/v1/involvements', { body: involvement(), token: 'demo-no-permissions' })).status).toBe(403);
-    expect((await srv.api.request('GET', '/contactpoint/v1/children?familyName=Hart&givenName=Amelia', { token: 'demo-ics', headers: { 'practitioner-id': 'x' } })).status).toBe(403);
+    expect(
+      (
+        await srv.api.request('GET', '/contactpoint/v1/children?familyName=Hart&givenName=Amelia', {
+          token: 'demo-ics',
+          headers: { 'practitioner-id': 'x' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
-  it('SEC-ISO-001: one source system can neither read nor change another\'s records', async () => {
+  it("SEC-ISO-001: one source system can neither read nor change another's records", async () => {
     const msg = involvement({ child: { identifiers: { nhsNumber: testNhs(500) } } });
     await srv.api.request('POST', '/contactpoint/v1/involvements', { body: msg });
     expect((await srv.api.request('GET', `/contactpoint/v1/source-records/${msg.sourceRecordId}`)).status).toBe(200);
     expect((await srv.api.request('GET', `/contactpoint/v1/source-records/${msg.sourceRecordId}`, { token: 'demo-ics-neighbour' })).status).toBe(404);
     // The same source record ID from another system is that system's own record, not an overwrite.
-    const other = involvement({ sourceRecordId: msg.sourceRecordId, child: { ...msg.child }, involvement: { endDate: '2026-11-02' }, sentAt: '2026-11-24T10:00:00Z' });
+    const other = involvement({
+      sourceRecordId: msg.sourceRecordId,
+      child: { ...msg.child },
+      involvement: { endDate: '2026-11-02' },
+      sentAt: '2026-11-24T10:00:00Z',
+    });
     await srv.api.request('POST', '/contactpoint/v1/involvements', { body: other, token: 'demo-ics-neighbour' });
     const mine = await srv.api.request('GET', `/contactpoint/v1/source-records/${msg.sourceRecordId}`);
     expect(mine.body.message.involvement.endDate).toBeUndefined();
   });
 
-  it('SEC-SESSION-001: sessions are isolated; a new session\'s tokens see only its own state', async () => {
+  it("SEC-SESSION-001: sessions are isolated; a new session's tokens see only its own state", async () => {
     const created = await srv.api.request('POST', '/control/v1/sessions', { token: CONTROL, body: { name: 'vendor B' } });
     expect(created.status).toBe(201);
     const token = created.body.credentials.find((c: any) => c.clientId === 'ics').token;

@@ -10,7 +10,7 @@ afterAll(() => srv.close());
 const mentor = () => as(srv, 'mentor');
 
 describe('consent', () => {
-  it('ECAF-CONSENT-001: an episode is opened only with consent covering the opening practitioner\'s agency', async () => {
+  it("ECAF-CONSENT-001: an episode is opened only with consent covering the opening practitioner's agency", async () => {
     const before = (await stored(srv)).episodes.length;
     const res = await mentor().post('/episodes', openBody(100, { agencies: ['youth-service'] }));
     refusal(res, 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-covers-agency', 'ECAF-CONSENT-001');
@@ -36,14 +36,23 @@ describe('consent', () => {
     const id = await openEpisode(srv, 102, { agencies: ['learning-mentor', 'youth-service'] });
     await mentor().post(`/episodes/${id}/tac`, member('youth', 'youth-service'));
     expect((await as(srv, 'youth').get(`/episodes/${id}`)).status).toBe(200);
-    const w = await mentor().post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-25', note: 'Family no longer wish to take part' });
+    const w = await mentor().post(`/episodes/${id}/consents/C1/withdrawal`, {
+      withdrawnOn: '2026-11-25',
+      note: 'Family no longer wish to take part',
+    });
     expect(w.status).toBe(200);
     expect(w.body.consents[0].withdrawal).toMatchObject({ withdrawnOn: '2026-11-25', recordedBy: 'mentor' });
     expect(w.body.withheld).toEqual(['assessment', 'delivery-plan', 'reviews']);
     expect(w.body.assessment).toBeUndefined();
     refusal(await as(srv, 'youth').get(`/episodes/${id}`), 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-in-force', 'ECAF-CONSENT-003');
     refusal(await mentor().get(`/episodes/${id}`), 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-in-force', 'ECAF-CONSENT-003');
-    refusal(await mentor().put(`/episodes/${id}/lead-professional`, { practitionerId: 'mentor' }), 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-in-force', 'ECAF-CONSENT-003');
+    refusal(
+      await mentor().put(`/episodes/${id}/lead-professional`, { practitionerId: 'mentor' }),
+      403,
+      'ICS_ERR_CONSENT_REQUIRED',
+      'consent-in-force',
+      'ECAF-CONSENT-003',
+    );
     expect((await mentor().get('/episodes')).body.episodes.map((e: any) => e.episodeId)).not.toContain(id);
     // Consent given again brings back only the agencies it names.
     await mentor().post(`/episodes/${id}/consents`, consent(['learning-mentor'], { givenOn: '2026-11-25' }));
@@ -53,14 +62,47 @@ describe('consent', () => {
 
   it('ECAF-CONSENT-004: consent is dated by today, names each agency once, and is withdrawn once', async () => {
     const id = await openEpisode(srv, 103);
-    refusal(await mentor().post(`/episodes/${id}/consents`, consent(['housing'], { givenOn: '2026-12-01' })), 422, 'ICS_ERR_DATES', 'not-in-future', 'ECAF-CONSENT-004');
-    refusal(await mentor().post(`/episodes/${id}/consents`, consent(['housing', 'housing'])), 422, 'ICS_ERR_ECAF_INVALID', 'agency-once', 'ECAF-CONSENT-004');
-    const badGiver = await mentor().post(`/episodes/${id}/consents`, { ...consent(['housing']), givenBy: { role: 'teacher', name: { given: 'A', family: 'B' } } });
+    refusal(
+      await mentor().post(`/episodes/${id}/consents`, consent(['housing'], { givenOn: '2026-12-01' })),
+      422,
+      'ICS_ERR_DATES',
+      'not-in-future',
+      'ECAF-CONSENT-004',
+    );
+    refusal(
+      await mentor().post(`/episodes/${id}/consents`, consent(['housing', 'housing'])),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'agency-once',
+      'ECAF-CONSENT-004',
+    );
+    const badGiver = await mentor().post(`/episodes/${id}/consents`, {
+      ...consent(['housing']),
+      givenBy: { role: 'teacher', name: { given: 'A', family: 'B' } },
+    });
     refusal(badGiver, 422, 'ICS_ERR_VALIDATION', 'enum', 'ECAF-CONSENT-004');
-    refusal(await mentor().post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-01' }), 422, 'ICS_ERR_DATES', 'after-given', 'ECAF-CONSENT-004');
+    refusal(
+      await mentor().post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-01' }),
+      422,
+      'ICS_ERR_DATES',
+      'after-given',
+      'ECAF-CONSENT-004',
+    );
     expect((await mentor().post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-25' })).status).toBe(200);
-    refusal(await mentor().post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-25' }), 409, 'ICS_ERR_LIFECYCLE', 'consent-in-force', 'ECAF-CONSENT-004');
-    refusal(await mentor().post(`/episodes/${id}/consents/C7/withdrawal`, { withdrawnOn: '2026-11-25' }), 404, 'ICS_ERR_HTTP_NOT_FOUND', 'consent-exists', 'ECAF-CONSENT-004');
+    refusal(
+      await mentor().post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-25' }),
+      409,
+      'ICS_ERR_LIFECYCLE',
+      'consent-in-force',
+      'ECAF-CONSENT-004',
+    );
+    refusal(
+      await mentor().post(`/episodes/${id}/consents/C7/withdrawal`, { withdrawnOn: '2026-11-25' }),
+      404,
+      'ICS_ERR_HTTP_NOT_FOUND',
+      'consent-exists',
+      'ECAF-CONSENT-004',
+    );
   });
 
   it('ECAF-CONSENT-005: an agency sees and changes only the parts of the CAF consent shares with it', async () => {
@@ -73,9 +115,20 @@ describe('consent', () => {
     expect(seen.body.assessment).toBeUndefined();
     expect(seen.body.reviews).toBeUndefined();
     expect(seen.body.deliveryPlan).toEqual([]);
-    const action = { action: 'Benefits check', responsible: { kind: 'tac-member', practitionerId: 'housing-officer' }, byWhen: '2026-12-18', desiredOutcome: 'Bills paid' };
+    const action = {
+      action: 'Benefits check',
+      responsible: { kind: 'tac-member', practitionerId: 'housing-officer' },
+      byWhen: '2026-12-18',
+      desiredOutcome: 'Bills paid',
+    };
     expect((await as(srv, 'housing-officer').post(`/episodes/${id}/actions`, action)).status).toBe(200);
-    refusal(await as(srv, 'housing-officer').put(`/episodes/${id}/assessment`, assessment()), 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-covers-information', 'ECAF-CONSENT-005');
+    refusal(
+      await as(srv, 'housing-officer').put(`/episodes/${id}/assessment`, assessment()),
+      403,
+      'ICS_ERR_CONSENT_REQUIRED',
+      'consent-covers-information',
+      'ECAF-CONSENT-005',
+    );
     expect((await mentor().put(`/episodes/${id}/assessment`, assessment())).status).toBe(200);
   });
 });
@@ -84,7 +137,13 @@ describe('access', () => {
   it('ECAF-ACCESS-001: only current TAC members see an episode; others get 403 naming the rule', async () => {
     const id = await openEpisode(srv, 110);
     refusal(await as(srv, 'stranger').get(`/episodes/${id}`), 403, 'ICS_ERR_NOT_TAC_MEMBER', 'tac-member', 'ECAF-ACCESS-001');
-    refusal(await as(srv, 'stranger').post(`/episodes/${id}/tac`, member('stranger', 'learning-mentor')), 403, 'ICS_ERR_NOT_TAC_MEMBER', 'tac-member', 'ECAF-ACCESS-001');
+    refusal(
+      await as(srv, 'stranger').post(`/episodes/${id}/tac`, member('stranger', 'learning-mentor')),
+      403,
+      'ICS_ERR_NOT_TAC_MEMBER',
+      'tac-member',
+      'ECAF-ACCESS-001',
+    );
     expect((await mentor().get(`/episodes/${id}`)).status).toBe(200);
     // An episode that does not exist is refused as one the practitioner is not on: IDs cannot be probed.
     refusal(await mentor().get('/episodes/ECAF.EP.2026.999999'), 403, 'ICS_ERR_NOT_TAC_MEMBER', 'tac-member', 'ECAF-ACCESS-001');
@@ -118,7 +177,9 @@ describe('access', () => {
     await mentor().post('/episodes', openBody(113, { agencies: ['youth-service'] }));
     const all = await audit(srv);
     // Refusals before anything was stored are audited too, without an episode.
-    expect(all.some((e) => e.operation === 'openEpisode' && e.outcome === 'refused' && e.rule === 'consent-covers-agency' && !e.episodeId)).toBe(true);
+    expect(all.some((e) => e.operation === 'openEpisode' && e.outcome === 'refused' && e.rule === 'consent-covers-agency' && !e.episodeId)).toBe(
+      true,
+    );
     expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((a, b) => a - b));
   });
 });
@@ -128,18 +189,36 @@ describe('Team Around the Child', () => {
     const id = await openEpisode(srv, 120);
     await mentor().post(`/episodes/${id}/tac`, member('youth', 'youth-service'));
     refusal(await mentor().post(`/episodes/${id}/tac`, member('youth', 'youth-service')), 409, 'ICS_ERR_LIFECYCLE', 'member-once', 'ECAF-TAC-001');
-    refusal(await mentor().post(`/episodes/${id}/tac`, { ...member('coord', 'youth-service'), role: 'episode-coordinator' }), 422, 'ICS_ERR_VALIDATION', 'enum', 'ECAF-CONSENT-002');
+    refusal(
+      await mentor().post(`/episodes/${id}/tac`, { ...member('coord', 'youth-service'), role: 'episode-coordinator' }),
+      422,
+      'ICS_ERR_VALIDATION',
+      'enum',
+      'ECAF-CONSENT-002',
+    );
   });
 
-  it('ECAF-TAC-002: social-worker and social-care-representative roles belong to children\'s social care', async () => {
+  it("ECAF-TAC-002: social-worker and social-care-representative roles belong to children's social care", async () => {
     const id = await openEpisode(srv, 121);
-    refusal(await mentor().post(`/episodes/${id}/tac`, member('sw', 'youth-service', 'social-worker')), 422, 'ICS_ERR_ECAF_INVALID', 'social-care-role', 'ECAF-TAC-002');
+    refusal(
+      await mentor().post(`/episodes/${id}/tac`, member('sw', 'youth-service', 'social-worker')),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'social-care-role',
+      'ECAF-TAC-002',
+    );
     expect((await mentor().post(`/episodes/${id}/tac`, member('sw', 'childrens-social-care', 'social-worker'))).status).toBe(200);
   });
 
   it('ECAF-TAC-003: the lead professional is a current member; neither the lead nor the last member can leave', async () => {
     const id = await openEpisode(srv, 122);
-    refusal(await mentor().put(`/episodes/${id}/lead-professional`, { practitionerId: 'youth' }), 422, 'ICS_ERR_ECAF_INVALID', 'lead-is-member', 'ECAF-TAC-003');
+    refusal(
+      await mentor().put(`/episodes/${id}/lead-professional`, { practitionerId: 'youth' }),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'lead-is-member',
+      'ECAF-TAC-003',
+    );
     refusal(await mentor().del(`/episodes/${id}/tac/mentor`), 409, 'ICS_ERR_LIFECYCLE', 'last-member', 'ECAF-TAC-003');
     await mentor().post(`/episodes/${id}/tac`, member('youth', 'youth-service'));
     const lead = await mentor().put(`/episodes/${id}/lead-professional`, { practitionerId: 'youth' });
@@ -150,10 +229,22 @@ describe('Team Around the Child', () => {
 
   it('ECAF-TAC-004: contact details carry no case information (they are what ContactPoint shows)', async () => {
     const id = await openEpisode(srv, 123);
-    const bad = { ...member('youth', 'youth-service'), contact: { ...contact('youth', 'youth-service'), role: 'Worker - referred because of neglect' } };
+    const bad = {
+      ...member('youth', 'youth-service'),
+      contact: { ...contact('youth', 'youth-service'), role: 'Worker - referred because of neglect' },
+    };
     refusal(await mentor().post(`/episodes/${id}/tac`, bad), 422, 'ICS_ERR_ECAF_INVALID', 'case-information', 'ECAF-TAC-004');
     const open = openBody(124);
-    refusal(await mentor().post('/episodes', { ...open, practitioner: { ...open.practitioner, contact: { ...contact('mentor', 'learning-mentor'), organisation: 'Diagnosis unit' } } }), 422, 'ICS_ERR_ECAF_INVALID', 'case-information', 'ECAF-TAC-004');
+    refusal(
+      await mentor().post('/episodes', {
+        ...open,
+        practitioner: { ...open.practitioner, contact: { ...contact('mentor', 'learning-mentor'), organisation: 'Diagnosis unit' } },
+      }),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'case-information',
+      'ECAF-TAC-004',
+    );
   });
 
   it('ECAF-TAC-005: members leave themselves or are removed by the lead; former members lose access', async () => {
@@ -176,9 +267,25 @@ describe('messages', () => {
     const id = await openEpisode(srv, 130);
     await mentor().post(`/episodes/${id}/tac`, member('youth', 'youth-service'));
     await mentor().post(`/episodes/${id}/tac`, member('sw', 'childrens-social-care', 'social-worker'));
-    refusal(await mentor().post(`/episodes/${id}/messages`, { to: ['stranger'], subject: 'Hello', body: 'About Ruby' }), 422, 'ICS_ERR_ECAF_INVALID', 'recipient-tac-member', 'ECAF-MSG-001');
-    refusal(await as(srv, 'stranger').post(`/episodes/${id}/messages`, { to: ['mentor'], subject: 'Hello', body: 'x' }), 403, 'ICS_ERR_NOT_TAC_MEMBER', 'tac-member', 'ECAF-ACCESS-001');
-    const sent = await mentor().post(`/episodes/${id}/messages`, { to: ['youth'], subject: 'Young carers group', body: 'Can you contact the group this week?' });
+    refusal(
+      await mentor().post(`/episodes/${id}/messages`, { to: ['stranger'], subject: 'Hello', body: 'About Ruby' }),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'recipient-tac-member',
+      'ECAF-MSG-001',
+    );
+    refusal(
+      await as(srv, 'stranger').post(`/episodes/${id}/messages`, { to: ['mentor'], subject: 'Hello', body: 'x' }),
+      403,
+      'ICS_ERR_NOT_TAC_MEMBER',
+      'tac-member',
+      'ECAF-ACCESS-001',
+    );
+    const sent = await mentor().post(`/episodes/${id}/messages`, {
+      to: ['youth'],
+      subject: 'Young carers group',
+      body: 'Can you contact the group this week?',
+    });
     expect(sent.status).toBe(201);
     expect(sent.body).toMatchObject({ messageId: 'MSG-1', from: 'mentor', to: ['youth'] });
     expect((await as(srv, 'youth').get(`/episodes/${id}/messages`)).body.messages).toHaveLength(1);
@@ -186,6 +293,12 @@ describe('messages', () => {
     // A recipient whose agency consent no longer covers is refused.
     await mentor().post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-25' });
     await mentor().post(`/episodes/${id}/consents`, consent(['learning-mentor'], { givenOn: '2026-11-25' }));
-    refusal(await mentor().post(`/episodes/${id}/messages`, { to: ['youth'], subject: 'x', body: 'y' }), 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-covers-agency', 'ECAF-MSG-001');
+    refusal(
+      await mentor().post(`/episodes/${id}/messages`, { to: ['youth'], subject: 'x', body: 'y' }),
+      403,
+      'ICS_ERR_CONSENT_REQUIRED',
+      'consent-covers-agency',
+      'ECAF-MSG-001',
+    );
   });
 });

@@ -44,7 +44,7 @@ function schemaNamed(name: string): TSchema | undefined {
 const only = (name: string) => {
   const found = examples.filter((e) => e.schema === name);
   if (found.length !== 1) throw new Error(`expected one ${name} example in docs/interface/ecaf.md, found ${found.length}`);
-  return JSON.parse(found[0]!.text) as any;
+  return JSON.parse(found[0]!.text);
 };
 
 function valid(schema: TSchema, value: unknown, where: string): void {
@@ -87,7 +87,7 @@ describe('docs/interface/ecaf.md examples', () => {
     }
   });
 
-  it('NHS numbers are the fixtures\' (999 test range, valid check digit); ContactPoint IDs pass their check', () => {
+  it("NHS numbers are the fixtures' (999 test range, valid check digit); ContactPoint IDs pass their check", () => {
     const fixtures = new Set(hannahChildren.map((c) => c.identity.identifiers.nhsNumber));
     const nhs = [...DOC.matchAll(/"nhsNumber":\s*"([^"]*)"/g)].map((m) => m[1]!);
     expect(nhs.length).toBeGreaterThan(0);
@@ -120,7 +120,7 @@ describe('docs/interface/ecaf.md examples', () => {
   });
 });
 
-describe('the request examples, sent to the mock on the story\'s dates', () => {
+describe("the request examples, sent to the mock on the story's dates", () => {
   let srv: Srv;
   beforeAll(async () => {
     srv = await testServer();
@@ -129,7 +129,11 @@ describe('the request examples, sent to the mock on the story\'s dates', () => {
 
   const at = (now: string) => srv.control('PUT', '/clock', { now, frozen: true });
   const ecaf = (method: string, path: string, opts: { token: string; practitioner?: string; body?: unknown }) =>
-    srv.api.request(method, `/ecaf/v1${path}`, { token: opts.token, ...(opts.practitioner ? { headers: { 'practitioner-id': opts.practitioner } } : {}), ...(opts.body !== undefined ? { body: opts.body } : {}) });
+    srv.api.request(method, `/ecaf/v1${path}`, {
+      token: opts.token,
+      ...(opts.practitioner ? { headers: { 'practitioner-id': opts.practitioner } } : {}),
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
+    });
   const as = (practitioner: string) => ({
     get: (path: string) => ecaf('GET', path, { token: 'demo-practitioner', practitioner }),
     post: (path: string, body: unknown) => ecaf('POST', path, { token: 'demo-practitioner', practitioner, body }),
@@ -173,7 +177,13 @@ describe('the request examples, sent to the mock on the story\'s dates', () => {
     const receipt = only('TransferReceipt');
     const sent = await system('POST', '/exchange/transfers', transfer);
     expect(sent.status, sent.text).toBe(201);
-    expect(sent.body).toMatchObject({ messageId: receipt.messageId, localRef: receipt.localRef, repeat: false, receivedAt: receipt.receivedAt, contactPoint: { status: 'accepted' } });
+    expect(sent.body).toMatchObject({
+      messageId: receipt.messageId,
+      localRef: receipt.localRef,
+      repeat: false,
+      receivedAt: receipt.receivedAt,
+      contactPoint: { status: 'accepted' },
+    });
     const again = await system('POST', '/exchange/transfers', transfer);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ episodeId: sent.body.episodeId, repeat: true });

@@ -11,7 +11,8 @@ afterAll(() => srv.close());
 
 const mentor = () => as(srv, 'mentor');
 const cpRecord = async (cpId: string) =>
-  (await srv.api.request('GET', `/contactpoint/v1/children/${cpId}`, { token: 'demo-practitioner', headers: { 'practitioner-id': 'lookup-check' } })).body;
+  (await srv.api.request('GET', `/contactpoint/v1/children/${cpId}`, { token: 'demo-practitioner', headers: { 'practitioner-id': 'lookup-check' } }))
+    .body;
 
 describe('episodes', () => {
   it('ECAF-EPISODE-001: a practitioner logs an episode with consent and assessment and becomes its co-ordinator', async () => {
@@ -44,13 +45,25 @@ describe('episodes', () => {
 
   it('ECAF-EPISODE-002: a child not yet born, or 18 or over, is refused and nothing is stored', async () => {
     const before = (await stored(srv)).episodes.length;
-    refusal(await mentor().post('/episodes', openBody(3, { child: child(3, { dateOfBirth: '2027-01-01' }) })), 422, 'ICS_ERR_DATES', 'born', 'ECAF-EPISODE-002');
-    refusal(await mentor().post('/episodes', openBody(4, { child: child(4, { dateOfBirth: '2008-01-01' }) })), 422, 'ICS_ERR_ECAF_INVALID', 'under-18', 'ECAF-EPISODE-002');
+    refusal(
+      await mentor().post('/episodes', openBody(3, { child: child(3, { dateOfBirth: '2027-01-01' }) })),
+      422,
+      'ICS_ERR_DATES',
+      'born',
+      'ECAF-EPISODE-002',
+    );
+    refusal(
+      await mentor().post('/episodes', openBody(4, { child: child(4, { dateOfBirth: '2008-01-01' }) })),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'under-18',
+      'ECAF-EPISODE-002',
+    );
     expect((await stored(srv)).episodes.length).toBe(before);
     expect((await mentor().post('/episodes', openBody(5, { child: child(5, { dateOfBirth: '2008-11-26' }) }))).status).toBe(201);
   });
 
-  it('ECAF-EPISODE-003: the child\'s details are updated (superseded data) and reach ContactPoint', async () => {
+  it("ECAF-EPISODE-003: the child's details are updated (superseded data) and reach ContactPoint", async () => {
     const id = await openEpisode(srv, 6);
     const moved = { ...child(6), residence: { status: 'current' as const, address: { lines: ['1 New Road'], town: 'Barnet', postcode: 'EN4 8RA' } } };
     const res = await mentor().put(`/episodes/${id}/child`, moved);
@@ -58,7 +71,13 @@ describe('episodes', () => {
     expect(res.body.child.residence.address.postcode).toBe('EN4 8RA');
     expect(res.body.events.map((e: any) => e.event)).toContain('child-updated');
     expect((await cpRecord(res.body.contactPoint.contactPointId)).residence.address.postcode).toBe('EN4 8RA');
-    refusal(await mentor().put(`/episodes/${id}/child`, { ...moved, dateOfBirth: '2005-01-01' }), 422, 'ICS_ERR_ECAF_INVALID', 'under-18', 'ECAF-EPISODE-002');
+    refusal(
+      await mentor().put(`/episodes/${id}/child`, { ...moved, dateOfBirth: '2005-01-01' }),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'under-18',
+      'ECAF-EPISODE-002',
+    );
   });
 });
 
@@ -81,11 +100,23 @@ describe('assessment', () => {
     });
     refusal(await mentor().post('/episodes', { ...openBody(12), assessment: twice }), 422, 'ICS_ERR_ECAF_INVALID', 'element-once', 'ECAF-ASSESS-002');
     const empty = assessment({ elements: [{ domain: 'development-of-the-child', element: 'identity' }] });
-    refusal(await mentor().post('/episodes', { ...openBody(13), assessment: empty }), 422, 'ICS_ERR_ECAF_INVALID', 'strengths-or-needs', 'ECAF-ASSESS-002');
+    refusal(
+      await mentor().post('/episodes', { ...openBody(13), assessment: empty }),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'strengths-or-needs',
+      'ECAF-ASSESS-002',
+    );
   });
 
   it('ECAF-ASSESS-003: an assessment completed in the future is refused', async () => {
-    refusal(await mentor().post('/episodes', { ...openBody(14), assessment: assessment({ completedOn: '2026-12-01' }) }), 422, 'ICS_ERR_DATES', 'not-in-future', 'ECAF-ASSESS-003');
+    refusal(
+      await mentor().post('/episodes', { ...openBody(14), assessment: assessment({ completedOn: '2026-12-01' }) }),
+      422,
+      'ICS_ERR_DATES',
+      'not-in-future',
+      'ECAF-ASSESS-003',
+    );
   });
 
   it('ECAF-ASSESS-001: a TAC member replaces the assessment and becomes the contact ContactPoint shows', async () => {
@@ -102,12 +133,21 @@ describe('assessment', () => {
 describe('delivery plan and reviews', () => {
   it('ECAF-PLAN-001: an action is carried out by a current TAC member or someone in the family', async () => {
     const id = await openEpisode(srv, 20);
-    const action = { action: 'Homework club', responsible: { kind: 'tac-member', practitionerId: 'nobody' }, byWhen: '2026-12-18', desiredOutcome: 'Homework in on time' };
+    const action = {
+      action: 'Homework club',
+      responsible: { kind: 'tac-member', practitionerId: 'nobody' },
+      byWhen: '2026-12-18',
+      desiredOutcome: 'Homework in on time',
+    };
     refusal(await mentor().post(`/episodes/${id}/actions`, action), 422, 'ICS_ERR_ECAF_INVALID', 'responsible-is-member', 'ECAF-PLAN-001');
     const ok = await mentor().post(`/episodes/${id}/actions`, { ...action, responsible: { kind: 'tac-member', practitionerId: 'mentor' } });
     expect(ok.status).toBe(200);
     expect(ok.body.deliveryPlan[0]).toMatchObject({ actionId: 'A1', status: 'not-started', progress: [] });
-    const family = await mentor().post(`/episodes/${id}/actions`, { ...action, action: 'See the GP', responsible: { kind: 'family', name: { given: 'Sarah', family: 'Caf' }, relationship: 'parent' } });
+    const family = await mentor().post(`/episodes/${id}/actions`, {
+      ...action,
+      action: 'See the GP',
+      responsible: { kind: 'family', name: { given: 'Sarah', family: 'Caf' }, relationship: 'parent' },
+    });
     expect(family.body.deliveryPlan[1]).toMatchObject({ actionId: 'A2', responsible: { kind: 'family' } });
   });
 
@@ -116,13 +156,22 @@ describe('delivery plan and reviews', () => {
     await mentor().post(`/episodes/${id}/tac`, member('youth', 'youth-service'));
     await mentor().post(`/episodes/${id}/tac`, member('social', 'childrens-social-care', 'social-worker'));
     await mentor().put(`/episodes/${id}/lead-professional`, { practitionerId: 'mentor' });
-    await mentor().post(`/episodes/${id}/actions`, { action: 'Young carers group', responsible: { kind: 'tac-member', practitionerId: 'youth' }, byWhen: '2026-12-18', desiredOutcome: 'Hannah meets other carers' });
+    await mentor().post(`/episodes/${id}/actions`, {
+      action: 'Young carers group',
+      responsible: { kind: 'tac-member', practitionerId: 'youth' },
+      byWhen: '2026-12-18',
+      desiredOutcome: 'Hannah meets other carers',
+    });
     const progress = { status: 'in-progress', note: 'Called the group leader' };
     refusal(await as(srv, 'social').post(`/episodes/${id}/actions/A1/progress`, progress), 403, 'ICS_ERR_TAC_ROLE', 'action-owner', 'ECAF-PLAN-002');
     const own = await as(srv, 'youth').post(`/episodes/${id}/actions/A1/progress`, progress);
     expect(own.status).toBe(200);
     expect(own.body.deliveryPlan[0]).toMatchObject({ status: 'in-progress', progress: [{ by: 'youth', note: 'Called the group leader' }] });
-    const lead = await mentor().post(`/episodes/${id}/actions/A1/progress`, { status: 'done', note: 'Attending weekly', outcome: 'Goes every Tuesday' });
+    const lead = await mentor().post(`/episodes/${id}/actions/A1/progress`, {
+      status: 'done',
+      note: 'Attending weekly',
+      outcome: 'Goes every Tuesday',
+    });
     expect(lead.body.deliveryPlan[0]).toMatchObject({ status: 'done', outcome: 'Goes every Tuesday' });
     refusal(await mentor().post(`/episodes/${id}/actions/A9/progress`, progress), 404, 'ICS_ERR_HTTP_NOT_FOUND', 'action-exists', 'ECAF-PLAN-002');
   });
@@ -141,8 +190,20 @@ describe('delivery plan and reviews', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.reviews[0]).toMatchObject({ reviewId: 'R1', recordedBy: 'mentor', childComments: 'It is better now.' });
     expect(ok.body.nextReviewOn).toBe('2027-02-16');
-    refusal(await mentor().post(`/episodes/${id}/reviews`, { ...review, date: '2026-12-24' }), 422, 'ICS_ERR_DATES', 'not-in-future', 'ECAF-REVIEW-002');
-    refusal(await mentor().post(`/episodes/${id}/reviews`, { ...review, outcome: { kind: 'next-review', nextReviewOn: '2026-11-01' } }), 422, 'ICS_ERR_DATES', 'next-after-review', 'ECAF-REVIEW-002');
+    refusal(
+      await mentor().post(`/episodes/${id}/reviews`, { ...review, date: '2026-12-24' }),
+      422,
+      'ICS_ERR_DATES',
+      'not-in-future',
+      'ECAF-REVIEW-002',
+    );
+    refusal(
+      await mentor().post(`/episodes/${id}/reviews`, { ...review, outcome: { kind: 'next-review', nextReviewOn: '2026-11-01' } }),
+      422,
+      'ICS_ERR_DATES',
+      'next-after-review',
+      'ECAF-REVIEW-002',
+    );
     const missing = await mentor().post(`/episodes/${id}/reviews`, { ...review, outcome: { kind: 'next-review' } });
     refusal(missing, 422, 'ICS_ERR_VALIDATION', 'required', 'ECAF-REVIEW-001');
     expect(missing.body.errors[0].path).toBe('/outcome/nextReviewOn');

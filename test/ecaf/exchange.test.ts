@@ -23,16 +23,23 @@ async function onCaseload(episodeId: string): Promise<void> {
   const msg = involvement({ child: c, sentAt: '2026-11-24T10:00:00Z' });
   expect((await srv.api.request('POST', '/contactpoint/v1/involvements', { body: msg })).status).toBe(202);
 }
-const transfer = (episode: unknown, messageId: string = randomUUID(), token = 'demo-ics') => system(srv, token).post('/exchange/transfers', { messageId, episode });
+const transfer = (episode: unknown, messageId: string = randomUUID(), token = 'demo-ics') =>
+  system(srv, token).post('/exchange/transfers', { messageId, episode });
 const cpChildren = async () => (await srv.control('GET', '/contactpoint/children')).body.children as any[];
-const lookup = async (cpId: string) => (await srv.api.request('GET', `/contactpoint/v1/children/${cpId}`, { token: 'demo-practitioner', headers: { 'practitioner-id': 'check' } })).body;
+const lookup = async (cpId: string) =>
+  (await srv.api.request('GET', `/contactpoint/v1/children/${cpId}`, { token: 'demo-practitioner', headers: { 'practitioner-id': 'check' } })).body;
 
 describe('single-episode transfer in from a local eCAF module', () => {
   it('ECAF-EXCH-001: an accredited system transfers an episode in; TAC members can use it at once', async () => {
     const x = exchangeEpisode(300);
     const res = await transfer(x);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ localRef: x.localRef, repeat: false, episodeId: expect.stringMatching(/^ECAF\.EP\.2026\./), contactPoint: { status: 'accepted' } });
+    expect(res.body).toMatchObject({
+      localRef: x.localRef,
+      repeat: false,
+      episodeId: expect.stringMatching(/^ECAF\.EP\.2026\./),
+      contactPoint: { status: 'accepted' },
+    });
     const ep = (await as(srv, 'youth').get(`/episodes/${res.body.episodeId}`)).body;
     expect(ep).toMatchObject({
       origin: { kind: 'transfer', clientId: 'ics', localRef: x.localRef },
@@ -81,7 +88,7 @@ describe('single-episode transfer in from a local eCAF module', () => {
     expect((await transfer(exchangeEpisode(305), randomUUID(), 'demo-ics-neighbour')).status).toBe(201);
   });
 
-  it('ECAF-EXCH-005: references name members of the episode\'s TAC, and the parts are consistent', async () => {
+  it("ECAF-EXCH-005: references name members of the episode's TAC, and the parts are consistent", async () => {
     const badLead = await transfer(exchangeEpisode(306, { leadProfessional: 'ghost' }));
     refusal(badLead, 422, 'ICS_ERR_ECAF_INVALID', 'lead-is-member', 'ECAF-TAC-003');
     expect(badLead.body.errors[0].path).toBe('/episode/leadProfessional');
@@ -105,7 +112,11 @@ describe('single-episode export to a local CAF system', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ exportId: expect.stringMatching(/^EXP-/), destination: { localAuthority: '302' } });
     expect(validator(ExchangeEpisode)(res.body.episode)).toBe(true);
-    expect(res.body.episode).toMatchObject({ localRef: id, status: 'open', tac: [{ practitionerId: 'mentor', role: 'episode-coordinator' }, { practitionerId: 'youth' }] });
+    expect(res.body.episode).toMatchObject({
+      localRef: id,
+      status: 'open',
+      tac: [{ practitionerId: 'mentor', role: 'episode-coordinator' }, { practitionerId: 'youth' }],
+    });
     const after = (await as(srv, 'mentor').get(`/episodes/${id}`)).body;
     expect(after.exports).toEqual([expect.objectContaining({ exportId: res.body.exportId, clientId: 'ics' })]);
     expect(after.events.at(-1)).toMatchObject({ event: 'exported', by: 'client:ics' });
@@ -121,8 +132,20 @@ describe('single-episode export to a local CAF system', () => {
     const id = await openEpisode(srv, 321);
     await onCaseload(id);
     await as(srv, 'mentor').post(`/episodes/${id}/consents/C1/withdrawal`, { withdrawnOn: '2026-11-25' });
-    refusal(await ics().post('/exchange/exports', { episodeId: id, destination: { localAuthority: '302', system: 'Barnet local CAF' } }), 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-in-force', 'ECAF-EXCH-002');
-    refusal(await ics().post('/exchange/exports', { episodeId: 'ECAF.EP.2026.999999', destination: { localAuthority: '302', system: 'x' } }), 404, 'ICS_ERR_HTTP_NOT_FOUND', 'episode-exists', 'ECAF-ACCESS-001');
+    refusal(
+      await ics().post('/exchange/exports', { episodeId: id, destination: { localAuthority: '302', system: 'Barnet local CAF' } }),
+      403,
+      'ICS_ERR_CONSENT_REQUIRED',
+      'consent-in-force',
+      'ECAF-EXCH-002',
+    );
+    refusal(
+      await ics().post('/exchange/exports', { episodeId: 'ECAF.EP.2026.999999', destination: { localAuthority: '302', system: 'x' } }),
+      404,
+      'ICS_ERR_HTTP_NOT_FOUND',
+      'episode-exists',
+      'ECAF-ACCESS-001',
+    );
     const audited = await audit(srv, id);
     expect(audited.at(-1)).toMatchObject({ operation: 'exportEpisode', clientId: 'ics', outcome: 'refused', rule: 'consent-in-force' });
   });
@@ -139,8 +162,17 @@ describe('batch migration from a local eCAF system', () => {
     expect(res.body.summary).toEqual({ imported: 1, heldForConsent: 1, alreadyReceived: 1, rejected: 1 });
     const [r0, r1, r2, r3] = res.body.results;
     expect(r0).toMatchObject({ index: 0, localRef: good.localRef, outcome: 'imported', episodeId: expect.any(String) });
-    expect(r1).toMatchObject({ index: 1, outcome: 'held-for-consent', holdId: expect.stringMatching(/^HOLD-/), reasons: ['no consent in force has been captured for this episode'] });
-    expect(r2).toMatchObject({ index: 2, outcome: 'rejected', problem: { status: 422, errors: [{ path: '/episodes/2/child/dateOfBirth', rule: 'format:date', requirement: 'ECAF-EPISODE-002' }] } });
+    expect(r1).toMatchObject({
+      index: 1,
+      outcome: 'held-for-consent',
+      holdId: expect.stringMatching(/^HOLD-/),
+      reasons: ['no consent in force has been captured for this episode'],
+    });
+    expect(r2).toMatchObject({
+      index: 2,
+      outcome: 'rejected',
+      problem: { status: 422, errors: [{ path: '/episodes/2/child/dateOfBirth', rule: 'format:date', requirement: 'ECAF-EPISODE-002' }] },
+    });
     expect(r3).toMatchObject({ index: 3, outcome: 'already-received', episodeId: r0.episodeId });
     const after = await stored(srv);
     expect(after.episodes.length).toBe(before + 1);
@@ -199,12 +231,15 @@ describe('batch migration from a local eCAF system', () => {
     refusal(await ics().post(`/exchange/held/${holdId}/release`), 409, 'ICS_ERR_LIFECYCLE', 'hold-held', 'ECAF-EXCH-004');
     refusal(await ics().post(`/exchange/held/${holdId}/consents`, consent(['housing'])), 409, 'ICS_ERR_LIFECYCLE', 'hold-held', 'ECAF-EXCH-004');
     // A repeat of the batch does not import it twice.
-    expect((await ics().post('/exchange/migrations', { batchRef: 'BARNET-MIG-02', episodes: [x] })).body.results[0]).toMatchObject({ outcome: 'already-received', episodeId: released.body.episodeId });
+    expect((await ics().post('/exchange/migrations', { batchRef: 'BARNET-MIG-02', episodes: [x] })).body.results[0]).toMatchObject({
+      outcome: 'already-received',
+      episodeId: released.body.episodeId,
+    });
   });
 });
 
 describe('CAF indicator to ContactPoint', () => {
-  it('ECAF-CPIND-001: logging an episode sets the indicator and the assessor\'s contact, and nothing of the CAF\'s content', async () => {
+  it("ECAF-CPIND-001: logging an episode sets the indicator and the assessor's contact, and nothing of the CAF's content", async () => {
     const id = await openEpisode(srv, 350);
     const ep = (await as(srv, 'mentor').get(`/episodes/${id}`)).body;
     const rec = await lookup(ep.contactPoint.contactPointId);
@@ -214,9 +249,12 @@ describe('CAF indicator to ContactPoint', () => {
     expect(rec.involvements).toEqual([]);
   });
 
-  it('ECAF-CPIND-002: a local eCAF system\'s own indicator and National eCAF\'s land on one ContactPoint record', async () => {
+  it("ECAF-CPIND-002: a local eCAF system's own indicator and National eCAF's land on one ContactPoint record", async () => {
     const c = child(360);
-    const local = await srv.api.request('POST', '/contactpoint/v1/caf-indicators', { token: 'demo-ics', body: cafIndicator(c, { sentAt: '2026-11-20T10:00:00Z', completedOn: '2026-11-20' }) });
+    const local = await srv.api.request('POST', '/contactpoint/v1/caf-indicators', {
+      token: 'demo-ics',
+      body: cafIndicator(c, { sentAt: '2026-11-20T10:00:00Z', completedOn: '2026-11-20' }),
+    });
     expect(local.status).toBe(202);
     const before = (await cpChildren()).length;
     const x = exchangeEpisode(360, { child: c });
@@ -224,6 +262,10 @@ describe('CAF indicator to ContactPoint', () => {
     expect(moved.body.contactPoint).toMatchObject({ status: 'accepted', contactPointId: local.body.contactPointId });
     expect((await cpChildren()).length).toBe(before);
     // The later message wins: National eCAF's, naming the assessor of the transferred CAF.
-    expect((await lookup(local.body.contactPointId)).cafIndicator).toMatchObject({ status: 'open', assessor: { name: { given: 'mentor' } }, completedOn: '2026-09-08' });
+    expect((await lookup(local.body.contactPointId)).cafIndicator).toMatchObject({
+      status: 'open',
+      assessor: { name: { given: 'mentor' } },
+      completedOn: '2026-09-08',
+    });
   });
 });

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cafEpisodes } from '../../fixtures/ecaf.js';
 import { generateChildren } from '../../fixtures/population.js';
-import { hannahCafEpisode, hannahCafOpenRequest, hannahCafActions, hannahCafTacMeeting, hannahCafConsents, HANNAH_CAF_EPISODE_ID } from '../../fixtures/hannah-caf.js';
+import {
+  hannahCafEpisode,
+  hannahCafOpenRequest,
+  hannahCafActions,
+  hannahCafTacMeeting,
+  hannahCafConsents,
+  HANNAH_CAF_EPISODE_ID,
+} from '../../fixtures/hannah-caf.js';
 import { hannah, hannahCafIndicator, hannahPractitioners } from '../../fixtures/hannah.js';
 import { validator } from '../../src/platform/validate.js';
 import { ExchangeEpisode, OpenEpisodeRequest, ActionInput, ReviewInput, ConsentInput, CAF_DOMAINS } from '../../mocks/ecaf/schemas.js';
@@ -24,12 +31,14 @@ describe('CAF episodes for the synthetic population (fixtures/ecaf.ts)', () => {
     expect(episodes.length).toBeGreaterThan(100);
     expect(episodes.length).toBeLessThan(300);
     expect(digest(cafEpisodes({ count: 500, seed: 7, referenceDate: REF }))).toBe(digest(cafEpisodes({ count: 500, seed: 7, referenceDate: REF })));
-    expect(digest(cafEpisodes({ count: 500, seed: 8, referenceDate: REF }))).not.toBe(digest(cafEpisodes({ count: 500, seed: 7, referenceDate: REF })));
+    expect(digest(cafEpisodes({ count: 500, seed: 8, referenceDate: REF }))).not.toBe(
+      digest(cafEpisodes({ count: 500, seed: 7, referenceDate: REF })),
+    );
     expect([...cafEpisodes({ count: 200, seed: 1, rate: 0 })]).toHaveLength(0);
     expect([...cafEpisodes({ count: 50, seed: 1, rate: 1 })].length).toBeGreaterThan(40);
   });
 
-  it('every episode passes the exchange schema and National eCAF\'s rules, with consent covering its TAC', () => {
+  it("every episode passes the exchange schema and National eCAF's rules, with consent covering its TAC", () => {
     const validate = validator(ExchangeEpisode);
     for (const ep of episodes) {
       expect(validate(ep), JSON.stringify(validate.errors)).toBe(true);
@@ -38,7 +47,7 @@ describe('CAF episodes for the synthetic population (fixtures/ecaf.ts)', () => {
     }
   });
 
-  it('is consistent with the population: the child, and practitioners of the child\'s own LA and school', () => {
+  it("is consistent with the population: the child, and practitioners of the child's own LA and school", () => {
     const children = new Map([...generateChildren({ count: 3000, seed: 7, referenceDate: REF })].map((c) => [c.id, c]));
     for (const ep of episodes) {
       const c = children.get(ep.localRef.replace(/^CAF\./, ''))!;
@@ -78,7 +87,7 @@ describe('CAF episodes for the synthetic population (fixtures/ecaf.ts)', () => {
   });
 });
 
-describe('Hannah\'s CAF (fixtures/hannah-caf.ts)', () => {
+describe("Hannah's CAF (fixtures/hannah-caf.ts)", () => {
   it('is valid in every shape it comes in', () => {
     expect(validator(OpenEpisodeRequest)(hannahCafOpenRequest)).toBe(true);
     expect(validator(ReviewInput)(hannahCafTacMeeting)).toBe(true);
@@ -89,7 +98,7 @@ describe('Hannah\'s CAF (fixtures/hannah-caf.ts)', () => {
     expect(consentGaps(hannahCafEpisode, '')).toEqual([]);
   });
 
-  it('tells the story: Hannah\'s consent, needs in all three domains, Melanie leading, the actions agreed, a review in 3 months', () => {
+  it("tells the story: Hannah's consent, needs in all three domains, Melanie leading, the actions agreed, a review in 3 months", () => {
     expect(HANNAH_CAF_EPISODE_ID).toBe(hannahCafIndicator.episodeRef);
     expect(hannahCafEpisode.child).toEqual(hannah.identity);
     expect(hannahCafConsents.initial).toMatchObject({ givenBy: { role: 'child', name: { given: 'Hannah' } }, involveParentsCarers: true });
@@ -97,14 +106,24 @@ describe('Hannah\'s CAF (fixtures/hannah-caf.ts)', () => {
     expect([...domains].sort()).toEqual(Object.keys(CAF_DOMAINS).sort());
     const needs = hannahCafEpisode.assessment!.elements.map((e) => e.needs ?? '').join(' ');
     for (const n of ['young carer', 'schoolwork', 'Rent arrears', 'bills', 'health has deteriorated']) expect(needs).toContain(n);
-    const owners = hannahCafEpisode.deliveryPlan.map((a) => (a.responsible.kind === 'tac-member' ? a.responsible.practitionerId : a.responsible.relationship));
+    const owners = hannahCafEpisode.deliveryPlan.map((a) =>
+      a.responsible.kind === 'tac-member' ? a.responsible.practitionerId : a.responsible.relationship,
+    );
     const { melanie, lee, steve, libby } = hannahPractitioners;
     expect(new Set(owners)).toEqual(new Set([melanie.id, lee.id, steve.id, libby.id, 'parent']));
     const actions = hannahCafEpisode.deliveryPlan.map((a) => a.action).join(' ');
-    for (const a of ['homework deadlines', 'adult social care', 'young carers group', 'pay the bills', 'rent arrears', 'GP']) expect(actions).toContain(a);
+    for (const a of ['homework deadlines', 'adult social care', 'young carers group', 'pay the bills', 'rent arrears', 'GP'])
+      expect(actions).toContain(a);
     expect(hannahCafEpisode.leadProfessional).toBe(melanie.id);
     expect(hannahCafTacMeeting.outcome).toEqual({ kind: 'next-review', nextReviewOn: '2010-02-16' });
     // The TAC's contact details go to ContactPoint: no case information in them.
-    for (const m of hannahCafEpisode.tac) if (m.contact.kind === 'practitioner') expect(findCaseContent([['', m.contact.role], ['', m.contact.organisation]])).toEqual([]);
+    for (const m of hannahCafEpisode.tac)
+      if (m.contact.kind === 'practitioner')
+        expect(
+          findCaseContent([
+            ['', m.contact.role],
+            ['', m.contact.organisation],
+          ]),
+        ).toEqual([]);
   });
 });

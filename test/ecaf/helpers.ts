@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { testServer } from '../support/server.js';
 import { testNhs } from '../support/messages.js';
 import type { ChildIdentity, PractitionerContact } from '../../src/platform/schemas/common.js';
-import type { Agency, ConsentInput, ExchangeEpisode, Information, OpenEpisodeRequest, TacMemberInput, AssessmentInput } from '../../mocks/ecaf/schemas.js';
+import type {
+  Agency,
+  ConsentInput,
+  ExchangeEpisode,
+  Information,
+  OpenEpisodeRequest,
+  TacMemberInput,
+  AssessmentInput,
+} from '../../mocks/ecaf/schemas.js';
 
 export type Srv = Awaited<ReturnType<typeof testServer>>;
 
@@ -47,7 +55,9 @@ export function child(n: number, over: Partial<ChildIdentity> = {}): ChildIdenti
     gender: 'female',
     residence: { status: 'current', address: { lines: ['7 Mill Lane'], town: 'Barnet', postcode: 'EN5 2DP' } },
     identifiers: { nhsNumber: testNhs(7000 + n) },
-    parentsCarers: [{ name: { given: 'Sarah', family: 'Caf' }, relationship: 'mother', parentalResponsibility: true, contact: { phone: '020 7946 0777' } }],
+    parentsCarers: [
+      { name: { given: 'Sarah', family: 'Caf' }, relationship: 'mother', parentalResponsibility: true, contact: { phone: '020 7946 0777' } },
+    ],
     ...over,
   };
 }
@@ -63,7 +73,13 @@ const ROLE: Partial<Record<Agency, string>> = {
 };
 
 export function contact(practitionerId: string, agency: Agency): PractitionerContact {
-  return { kind: 'practitioner', name: { given: practitionerId, family: 'Tester' }, role: ROLE[agency] ?? 'Practitioner', organisation: `Barnet ${agency}`, phone: '020 7946 0500' };
+  return {
+    kind: 'practitioner',
+    name: { given: practitionerId, family: 'Tester' },
+    role: ROLE[agency] ?? 'Practitioner',
+    organisation: `Barnet ${agency}`,
+    phone: '020 7946 0500',
+  };
 }
 
 export function member(practitionerId: string, agency: Agency, role: TacMemberInput['role'] = 'practitioner'): TacMemberInput {

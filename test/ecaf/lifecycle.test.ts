@@ -9,9 +9,11 @@ afterAll(() => srv.close());
 
 const mentor = () => as(srv, 'mentor');
 const social = member('sw', 'childrens-social-care', 'social-worker');
-const refer = (id: string, m = social) => mentor().post(`/episodes/${id}/social-care-referral`, { note: 'Needs have escalated; please assess.', socialCareMember: m });
+const refer = (id: string, m = social) =>
+  mentor().post(`/episodes/${id}/social-care-referral`, { note: 'Needs have escalated; please assess.', socialCareMember: m });
 const cpIndicator = async (cpId: string) =>
-  (await srv.api.request('GET', `/contactpoint/v1/children/${cpId}`, { token: 'demo-practitioner', headers: { 'practitioner-id': 'check' } })).body.cafIndicator;
+  (await srv.api.request('GET', `/contactpoint/v1/children/${cpId}`, { token: 'demo-practitioner', headers: { 'practitioner-id': 'check' } })).body
+    .cafIndicator;
 const setClock = (now: string) => srv.control('PUT', '/clock', { now, frozen: true });
 
 describe('closing and reopening', () => {
@@ -22,7 +24,18 @@ describe('closing and reopening', () => {
     expect(closed.body).toMatchObject({ status: 'closed', closure: { reason: 'needs-met', closedBy: 'mentor', note: 'Plan complete' } });
     refusal(await mentor().post(`/episodes/${id}/closure`, { reason: 'needs-met' }), 409, 'ICS_ERR_LIFECYCLE', 'episode-open', 'ECAF-LIFE-001');
     refusal(await mentor().post(`/episodes/${id}/tac`, member('youth', 'youth-service')), 409, 'ICS_ERR_LIFECYCLE', 'episode-open', 'ECAF-LIFE-001');
-    refusal(await mentor().post(`/episodes/${id}/reviews`, { date: '2026-11-25', peoplePresent: ['x'], nextSteps: 'y', outcome: { kind: 'next-review', nextReviewOn: '2027-01-01' } }), 409, 'ICS_ERR_LIFECYCLE', 'episode-open', 'ECAF-LIFE-001');
+    refusal(
+      await mentor().post(`/episodes/${id}/reviews`, {
+        date: '2026-11-25',
+        peoplePresent: ['x'],
+        nextSteps: 'y',
+        outcome: { kind: 'next-review', nextReviewOn: '2027-01-01' },
+      }),
+      409,
+      'ICS_ERR_LIFECYCLE',
+      'episode-open',
+      'ECAF-LIFE-001',
+    );
     // Reading stays possible while consent is in force.
     expect((await mentor().get(`/episodes/${id}`)).body.status).toBe('closed');
     refusal(await mentor().post(`/episodes/${id}/closure`, { reason: 'fixed' }), 422, 'ICS_ERR_VALIDATION', 'enum', 'ECAF-LIFE-002');
@@ -30,16 +43,30 @@ describe('closing and reopening', () => {
 
   it('ECAF-LIFE-002: "transfer to alternative holistic assessment" needs a referral to social care first', async () => {
     const id = await openEpisode(srv, 201);
-    refusal(await mentor().post(`/episodes/${id}/closure`, { reason: 'transfer-to-alternative-holistic-assessment' }), 409, 'ICS_ERR_LIFECYCLE', 'referred-to-social-care', 'ECAF-LIFE-002');
+    refusal(
+      await mentor().post(`/episodes/${id}/closure`, { reason: 'transfer-to-alternative-holistic-assessment' }),
+      409,
+      'ICS_ERR_LIFECYCLE',
+      'referred-to-social-care',
+      'ECAF-LIFE-002',
+    );
     expect((await refer(id)).status).toBe(200);
-    const closed = await as(srv, 'sw').post(`/episodes/${id}/closure`, { reason: 'transfer-to-alternative-holistic-assessment', note: 'Initial assessment under way in ICS' });
+    const closed = await as(srv, 'sw').post(`/episodes/${id}/closure`, {
+      reason: 'transfer-to-alternative-holistic-assessment',
+      note: 'Initial assessment under way in ICS',
+    });
     expect(closed.status).toBe(200);
     expect(closed.body.closure.reason).toBe('transfer-to-alternative-holistic-assessment');
   });
 
   it('ECAF-LIFE-003: nothing closes by itself, not even a review recommending closure', async () => {
     const id = await openEpisode(srv, 202);
-    const review = await mentor().post(`/episodes/${id}/reviews`, { date: '2026-11-25', peoplePresent: ['Ruby'], nextSteps: 'Close', outcome: { kind: 'closure-recommended', reason: 'needs-met' } });
+    const review = await mentor().post(`/episodes/${id}/reviews`, {
+      date: '2026-11-25',
+      peoplePresent: ['Ruby'],
+      nextSteps: 'Close',
+      outcome: { kind: 'closure-recommended', reason: 'needs-met' },
+    });
     expect(review.body.status).toBe('open');
     expect(review.body.nextReviewOn).toBeUndefined();
     await setClock('2028-11-25T09:00:00Z');
@@ -82,7 +109,13 @@ describe('closing and reopening', () => {
     const closed = await mentor().post(`/episodes/${id}/closure`, { reason: 'family-disengaged' });
     expect(closed.status).toBe(200);
     expect(closed.body.withheld).toEqual(['assessment', 'delivery-plan', 'reviews']);
-    refusal(await mentor().post(`/episodes/${id}/reopening`, { reason: 'Try again' }), 403, 'ICS_ERR_CONSENT_REQUIRED', 'consent-in-force', 'ECAF-CONSENT-003');
+    refusal(
+      await mentor().post(`/episodes/${id}/reopening`, { reason: 'Try again' }),
+      403,
+      'ICS_ERR_CONSENT_REQUIRED',
+      'consent-in-force',
+      'ECAF-CONSENT-003',
+    );
   });
 });
 
@@ -102,12 +135,28 @@ describe('stepping up to social care and back down', () => {
 
   it('ECAF-STEP-002: after a referral, only social care marks the open episode as its responsibility', async () => {
     const id = await openEpisode(srv, 212);
-    refusal(await mentor().post(`/episodes/${id}/social-care-responsibility`, { note: 'x' }), 409, 'ICS_ERR_LIFECYCLE', 'referred-to-social-care', 'ECAF-STEP-002');
+    refusal(
+      await mentor().post(`/episodes/${id}/social-care-responsibility`, { note: 'x' }),
+      409,
+      'ICS_ERR_LIFECYCLE',
+      'referred-to-social-care',
+      'ECAF-STEP-002',
+    );
     await refer(id);
-    refusal(await mentor().post(`/episodes/${id}/social-care-responsibility`, { note: 'x' }), 403, 'ICS_ERR_TAC_ROLE', 'social-care-member', 'ECAF-STEP-002');
+    refusal(
+      await mentor().post(`/episodes/${id}/social-care-responsibility`, { note: 'x' }),
+      403,
+      'ICS_ERR_TAC_ROLE',
+      'social-care-member',
+      'ECAF-STEP-002',
+    );
     const res = await as(srv, 'sw').post(`/episodes/${id}/social-care-responsibility`, { note: 'Allocated to the children in need team' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'open', socialCareResponsibility: true, socialCare: { state: 'social-care-responsibility', responsibilityNote: 'Allocated to the children in need team' } });
+    expect(res.body).toMatchObject({
+      status: 'open',
+      socialCareResponsibility: true,
+      socialCare: { state: 'social-care-responsibility', responsibilityNote: 'Allocated to the children in need team' },
+    });
   });
 
   it('ECAF-STEP-003: social care steps down, handing the episode back to a lead professional', async () => {
@@ -117,17 +166,28 @@ describe('stepping up to social care and back down', () => {
     await refer(id);
     await as(srv, 'sw').post(`/episodes/${id}/social-care-responsibility`, { note: 'Allocated' });
     refusal(await mentor().post(`/episodes/${id}/step-down`, body), 403, 'ICS_ERR_TAC_ROLE', 'social-care-member', 'ECAF-STEP-003');
-    refusal(await as(srv, 'sw').post(`/episodes/${id}/step-down`, { ...body, leadProfessional: 'sw' }), 422, 'ICS_ERR_ECAF_INVALID', 'lead-stays', 'ECAF-STEP-003');
+    refusal(
+      await as(srv, 'sw').post(`/episodes/${id}/step-down`, { ...body, leadProfessional: 'sw' }),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'lead-stays',
+      'ECAF-STEP-003',
+    );
     const res = await as(srv, 'sw').post(`/episodes/${id}/step-down`, body);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'open', leadProfessional: 'mentor', socialCareResponsibility: false, socialCare: { state: 'stepped-down' } });
+    expect(res.body).toMatchObject({
+      status: 'open',
+      leadProfessional: 'mentor',
+      socialCareResponsibility: false,
+      socialCare: { state: 'stepped-down' },
+    });
     expect(res.body.tac.find((m: any) => m.practitionerId === 'sw').leftAt).toBeDefined();
     refusal(await as(srv, 'sw').get(`/episodes/${id}`), 403, 'ICS_ERR_NOT_TAC_MEMBER', 'tac-member', 'ECAF-ACCESS-001');
     // A later escalation is a new referral.
     expect((await refer(id, member('sw2', 'childrens-social-care', 'social-worker'))).status).toBe(200);
   });
 
-  it('ECAF-STEP-003: reopening an episode closed for social care\'s assessment is the step back down', async () => {
+  it("ECAF-STEP-003: reopening an episode closed for social care's assessment is the step back down", async () => {
     const id = await openEpisode(srv, 214);
     await refer(id);
     await as(srv, 'sw').post(`/episodes/${id}/closure`, { reason: 'transfer-to-alternative-holistic-assessment' });
@@ -141,11 +201,16 @@ describe('management report', () => {
   it('ECAF-REPORT-001: lists episodes open longer than N days, for ecaf:reports only, with no child details', async () => {
     await setClock('2025-01-10T09:00:00Z');
     const body = openBody(220);
-    const opened = await mentor().post('/episodes', { ...body, consent: { ...body.consent, givenOn: '2025-01-06' }, assessment: assessment({ completedOn: '2025-01-09' }) });
+    const opened = await mentor().post('/episodes', {
+      ...body,
+      consent: { ...body.consent, givenOn: '2025-01-06' },
+      assessment: assessment({ completedOn: '2025-01-09' }),
+    });
     const old = opened.body.episodeId as string;
     await setClock(NOW);
     const fresh = await openEpisode(srv, 221);
-    const report = async (days: string, token = 'demo-la-admin') => srv.api.request('GET', `/ecaf/v1/reports/long-open-episodes?olderThanDays=${days}`, { token });
+    const report = async (days: string, token = 'demo-la-admin') =>
+      srv.api.request('GET', `/ecaf/v1/reports/long-open-episodes?olderThanDays=${days}`, { token });
     const res = await report('365');
     expect(res.status).toBe(200);
     const ids = res.body.episodes.map((e: any) => e.episodeId);

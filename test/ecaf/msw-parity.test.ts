@@ -30,8 +30,18 @@ const P = (method: string, path: string, practitioner: string, body?: unknown): 
   practitioner,
   ...(body !== undefined ? { body } : {}),
 });
-const ICS = (method: string, path: string, body?: unknown): Send => ({ method, path: `/ecaf/v1${path}`, token: 'demo-ics', ...(body !== undefined ? { body } : {}) });
-const control = (method: string, path: string, body?: unknown): Send => ({ method, path: `/control/v1/sessions/default${path}`, token: CONTROL, ...(body !== undefined ? { body } : {}) });
+const ICS = (method: string, path: string, body?: unknown): Send => ({
+  method,
+  path: `/ecaf/v1${path}`,
+  token: 'demo-ics',
+  ...(body !== undefined ? { body } : {}),
+});
+const control = (method: string, path: string, body?: unknown): Send => ({
+  method,
+  path: `/control/v1/sessions/default${path}`,
+  token: CONTROL,
+  ...(body !== undefined ? { body } : {}),
+});
 const ep = (seen: Seen) => `/episodes/${seen.get('open an episode')!.raw.episodeId}`;
 const hold = (seen: Seen) => `/exchange/held/${seen.get('migration batch with a held episode')!.raw.results[0].holdId}`;
 
@@ -39,7 +49,7 @@ const hold = (seen: Seen) => `/exchange/held/${seen.get('migration batch with a 
 const cases: Cases<Send> = [
   ['freeze the clock', () => [control('PUT', '/clock', { now: NOW, frozen: true })]],
   ['open an episode', () => [P('POST', '/episodes', 'mentor', open)]],
-  ['open without consent for the opener\'s agency', () => [P('POST', '/episodes', 'mentor', openUncovered)]],
+  ["open without consent for the opener's agency", () => [P('POST', '/episodes', 'mentor', openUncovered)]],
   ['read as a TAC member', (s) => [P('GET', ep(s), 'mentor')]],
   ['read as a stranger', (s) => [P('GET', ep(s), 'stranger')]],
   ['no Practitioner-Id', (s) => [{ method: 'GET', path: `/ecaf/v1${ep(s)}`, token: 'demo-practitioner' }]],
@@ -52,12 +62,36 @@ const cases: Cases<Send> = [
   ['record consent', (s) => [P('POST', `${ep(s)}/consents`, 'mentor', consent(['housing']))]],
   ['add the member', (s) => [P('POST', `${ep(s)}/tac`, 'mentor', member('hsg', 'housing'))]],
   ['the member leaves', (s) => [P('DELETE', `${ep(s)}/tac/hsg`, 'hsg')]],
-  ['add an action', (s) => [P('POST', `${ep(s)}/actions`, 'mentor', { action: 'Homework club', responsible: { kind: 'tac-member', practitionerId: 'mentor' }, byWhen: '2026-12-18', desiredOutcome: 'Homework in' })]],
-  ['send a message', (s) => [P('POST', `${ep(s)}/tac`, 'mentor', member('youth', 'youth-service')), P('POST', `${ep(s)}/messages`, 'mentor', { to: ['youth'], subject: 'Hello', body: 'Group on Tuesday' })]],
+  [
+    'add an action',
+    (s) => [
+      P('POST', `${ep(s)}/actions`, 'mentor', {
+        action: 'Homework club',
+        responsible: { kind: 'tac-member', practitionerId: 'mentor' },
+        byWhen: '2026-12-18',
+        desiredOutcome: 'Homework in',
+      }),
+    ],
+  ],
+  [
+    'send a message',
+    (s) => [
+      P('POST', `${ep(s)}/tac`, 'mentor', member('youth', 'youth-service')),
+      P('POST', `${ep(s)}/messages`, 'mentor', { to: ['youth'], subject: 'Hello', body: 'Group on Tuesday' }),
+    ],
+  ],
   ['read messages', (s) => [P('GET', `${ep(s)}/messages`, 'youth')]],
-  ['refer to social care', (s) => [P('POST', `${ep(s)}/social-care-referral`, 'mentor', { note: 'Escalated', socialCareMember: member('sw', 'childrens-social-care', 'social-worker') })]],
-  ['mark social care\'s responsibility (not social care)', (s) => [P('POST', `${ep(s)}/social-care-responsibility`, 'mentor', { note: 'x' })]],
-  ['mark social care\'s responsibility', (s) => [P('POST', `${ep(s)}/social-care-responsibility`, 'sw', { note: 'Allocated' })]],
+  [
+    'refer to social care',
+    (s) => [
+      P('POST', `${ep(s)}/social-care-referral`, 'mentor', {
+        note: 'Escalated',
+        socialCareMember: member('sw', 'childrens-social-care', 'social-worker'),
+      }),
+    ],
+  ],
+  ["mark social care's responsibility (not social care)", (s) => [P('POST', `${ep(s)}/social-care-responsibility`, 'mentor', { note: 'x' })]],
+  ["mark social care's responsibility", (s) => [P('POST', `${ep(s)}/social-care-responsibility`, 'sw', { note: 'Allocated' })]],
   ['step down', (s) => [P('POST', `${ep(s)}/step-down`, 'sw', { leadProfessional: 'mentor', note: 'Done', socialCareLeaves: true })]],
   ['close', (s) => [P('POST', `${ep(s)}/closure`, 'mentor', { reason: 'needs-met' })]],
   ['close a closed episode', (s) => [P('POST', `${ep(s)}/closure`, 'mentor', { reason: 'needs-met' })]],
@@ -65,16 +99,45 @@ const cases: Cases<Send> = [
   ['management report', () => [{ method: 'GET', path: '/ecaf/v1/reports/long-open-episodes?olderThanDays=0', token: 'demo-la-admin' }]],
   ['transfer in', () => [ICS('POST', '/exchange/transfers', { messageId: transferId, episode: transferred })]],
   ['transfer retried', () => [ICS('POST', '/exchange/transfers', { messageId: transferId, episode: transferred })]],
-  ['transfer without consent', () => [ICS('POST', '/exchange/transfers', { messageId: randomUUID(), episode: { ...exchangeEpisode(905), consents: [] } })]],
-  ['export', (s) => [ICS('POST', '/exchange/exports', { episodeId: s.get('transfer in')!.raw.episodeId, destination: { localAuthority: '302', system: 'Barnet local CAF' } })]],
-  ['migration batch with a held episode', () => [ICS('POST', '/exchange/migrations', { batchRef: 'MIG-PARITY', episodes: [held, { localRef: 'x' }] })]],
+  [
+    'transfer without consent',
+    () => [ICS('POST', '/exchange/transfers', { messageId: randomUUID(), episode: { ...exchangeEpisode(905), consents: [] } })],
+  ],
+  [
+    'export',
+    (s) => [
+      ICS('POST', '/exchange/exports', {
+        episodeId: s.get('transfer in')!.raw.episodeId,
+        destination: { localAuthority: '302', system: 'Barnet local CAF' },
+      }),
+    ],
+  ],
+  [
+    'migration batch with a held episode',
+    () => [ICS('POST', '/exchange/migrations', { batchRef: 'MIG-PARITY', episodes: [held, { localRef: 'x' }] })],
+  ],
   ['release before consent', (s) => [ICS('POST', `${hold(s)}/release`)]],
   ['held episodes', () => [ICS('GET', '/exchange/held')]],
-  ['capture consent and release', (s) => [ICS('POST', `${hold(s)}/consents`, consent(['learning-mentor', 'youth-service'])), ICS('POST', `${hold(s)}/release`)]],
+  [
+    'capture consent and release',
+    (s) => [ICS('POST', `${hold(s)}/consents`, consent(['learning-mentor', 'youth-service'])), ICS('POST', `${hold(s)}/release`)],
+  ],
   ['404 path', () => [P('GET', '/nothing-here', 'mentor')]],
   ['405 method', (s) => [P('PATCH', ep(s), 'mentor', {})]],
-  ['fault injection: 503 with Retry-After', () => [control('POST', '/faults', { operationId: 'openEpisode', kind: 'error', status: 503, retryAfterSeconds: 5, count: 1 }), P('POST', '/episodes', 'mentor', open)]],
-  ['fault injection: drop after commit', () => [control('POST', '/faults', { operationId: 'transferEpisodeIn', kind: 'drop-after-commit', count: 1 }), ICS('POST', '/exchange/transfers', { messageId: lostAckId, episode: lostAck })]],
+  [
+    'fault injection: 503 with Retry-After',
+    () => [
+      control('POST', '/faults', { operationId: 'openEpisode', kind: 'error', status: 503, retryAfterSeconds: 5, count: 1 }),
+      P('POST', '/episodes', 'mentor', open),
+    ],
+  ],
+  [
+    'fault injection: drop after commit',
+    () => [
+      control('POST', '/faults', { operationId: 'transferEpisodeIn', kind: 'drop-after-commit', count: 1 }),
+      ICS('POST', '/exchange/transfers', { messageId: lostAckId, episode: lostAck }),
+    ],
+  ],
   ['retry after a lost acknowledgement', () => [ICS('POST', '/exchange/transfers', { messageId: lostAckId, episode: lostAck })]],
   ['audit (control API)', () => [control('GET', '/ecaf/audit')]],
   ['episodes held (control API)', () => [control('GET', '/ecaf/episodes')]],
@@ -92,7 +155,8 @@ function sortedShapes(list: unknown[]): unknown[] {
 function shape(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(shape);
   // Lists of episodes are in episode ID order, and IDs are drawn at random: compared as sets.
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'episodes' && Array.isArray(x) ? sortedShapes(x) : shape(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'episodes' && Array.isArray(x) ? sortedShapes(x) : shape(x)]));
   if (typeof v === 'string') {
     if (UUID.test(v)) return '<uuid>';
     if (DATETIME.test(v)) return '<datetime>';
@@ -133,7 +197,7 @@ describe('National eCAF: express and msw adapters give the same answers', () => 
     const status = (name: string) => viaExpress.get(name)!.status;
     const expected: Record<string, number | 'dropped'> = {
       'open an episode': 201,
-      'open without consent for the opener\'s agency': 403,
+      "open without consent for the opener's agency": 403,
       'read as a TAC member': 200,
       'read as a stranger': 403,
       'no Practitioner-Id': 400,
@@ -146,7 +210,7 @@ describe('National eCAF: express and msw adapters give the same answers', () => 
       'add the member': 200,
       'the member leaves': 200,
       'send a message': 201,
-      'mark social care\'s responsibility (not social care)': 403,
+      "mark social care's responsibility (not social care)": 403,
       'close a closed episode': 409,
       reopen: 200,
       'transfer in': 201,
@@ -163,13 +227,17 @@ describe('National eCAF: express and msw adapters give the same answers', () => 
     };
     for (const [name, s] of Object.entries(expected)) expect([name, status(name)]).toEqual([name, s]);
     expect(viaExpress.get('fault injection: 503 with Retry-After')!.headers['retry-after']).toBe('5');
-    expect((viaExpress.get('migration batch with a held episode')!.body as any).results.map((r: any) => r.outcome)).toEqual(['held-for-consent', 'rejected']);
+    expect((viaExpress.get('migration batch with a held episode')!.body as any).results.map((r: any) => r.outcome)).toEqual([
+      'held-for-consent',
+      'rejected',
+    ]);
     expect((viaExpress.get('read messages')!.body as any).messages).toHaveLength(1);
     expect((viaExpress.get('audit (control API)')!.body as any).entries.length).toBeGreaterThan(20);
   });
 
   it('both journals record the same exchanges with the same verdicts', () => {
-    const summary = (m: MockServices) => m.journal.list('default', { limit: 1000 }).entries.map((e) => `${e.operationId} ${e.status} ${e.verdict}${e.fault ? ` (${e.fault})` : ''}`);
+    const summary = (m: MockServices) =>
+      m.journal.list('default', { limit: 1000 }).entries.map((e) => `${e.operationId} ${e.status} ${e.verdict}${e.fault ? ` (${e.fault})` : ''}`);
     const express = summary(expressMock);
     expect(express.length).toBeGreaterThan(30);
     expect(summary(mswMock)).toEqual(express);

@@ -13,7 +13,9 @@ import { inlineSchemaRefs } from '../../src/platform/openapi.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ID = /ECAF-[A-Z]+-\d{3}/g;
 const files = (dir: string): string[] =>
-  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : [],
+  );
 const idsIn = (paths: string[]) => new Set(paths.flatMap((p) => readFileSync(join(root, p), 'utf8').match(ID) ?? []));
 
 const table = readFileSync(join(root, 'mocks/ecaf/requirements.md'), 'utf8');
@@ -56,7 +58,10 @@ describe('National eCAF requirement IDs', () => {
       expect(op.path.startsWith('/ecaf/v1/')).toBe(true);
       expect(catalogue.map((r) => r.id)).toContain(op['x-requirement']);
     }
-    expect(ops.find((op) => op.operationId === 'getEcafAudit')).toMatchObject({ path: '/control/v1/sessions/{sessionId}/ecaf/audit', tags: ['control'] });
+    expect(ops.find((op) => op.operationId === 'getEcafAudit')).toMatchObject({
+      path: '/control/v1/sessions/{sessionId}/ecaf/audit',
+      tags: ['control'],
+    });
   });
 
   it('every object in an eCAF request is closed (unknown fields are refused)', () => {
@@ -67,7 +72,8 @@ describe('National eCAF requirement IDs', () => {
       if (!node || typeof node !== 'object') return;
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
       // Migration batch items are validated one by one against ExchangeEpisode (checked below).
-      const isObject = (node.type === 'object' || node.properties !== undefined) && !String(node.title ?? '').startsWith('ExchangeEpisode (validated');
+      const isObject =
+        (node.type === 'object' || node.properties !== undefined) && !String(node.title ?? '').startsWith('ExchangeEpisode (validated');
       if (isObject && !(node.oneOf && node.properties === undefined)) {
         objects++;
         if (node.additionalProperties !== false) open.push(at);

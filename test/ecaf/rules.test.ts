@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-const transfer = (episode: unknown, extra: Record<string, unknown> = {}) => system(srv).post('/exchange/transfers', { messageId: randomUUID(), episode, ...extra });
+const transfer = (episode: unknown, extra: Record<string, unknown> = {}) =>
+  system(srv).post('/exchange/transfers', { messageId: randomUUID(), episode, ...extra });
 let n = 900;
 const episode = (over: Partial<ExchangeEpisode> = {}) => exchangeEpisode(n++, over);
 
@@ -40,20 +41,44 @@ describe('every eCAF rule is refused over HTTP with its code, rule and requireme
   });
 
   it('an assessment completed before the child was born', async () => {
-    refusal(await as(srv, 'mentor').post('/episodes', { ...openBody(n++), assessment: assessment({ completedOn: '2011-01-01' }) }), 422, 'ICS_ERR_DATES', 'after-birth', 'ECAF-ASSESS-003');
+    refusal(
+      await as(srv, 'mentor').post('/episodes', { ...openBody(n++), assessment: assessment({ completedOn: '2011-01-01' }) }),
+      422,
+      'ICS_ERR_DATES',
+      'after-birth',
+      'ECAF-ASSESS-003',
+    );
   });
 
   it('an incoming TAC with a member who left before joining, two co-ordinators, or nobody current', async () => {
     const x = episode();
-    refusal(await transfer({ ...x, tac: [x.tac[0]!, { ...x.tac[1]!, leftOn: '2026-09-10' }] }), 422, 'ICS_ERR_ECAF_INVALID', 'after-joined', 'ECAF-EXCH-005');
-    refusal(await transfer({ ...x, tac: [x.tac[0]!, { ...x.tac[1]!, role: 'episode-coordinator' }] }), 422, 'ICS_ERR_ECAF_INVALID', 'one-coordinator', 'ECAF-TAC-001');
+    refusal(
+      await transfer({ ...x, tac: [x.tac[0]!, { ...x.tac[1]!, leftOn: '2026-09-10' }] }),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'after-joined',
+      'ECAF-EXCH-005',
+    );
+    refusal(
+      await transfer({ ...x, tac: [x.tac[0]!, { ...x.tac[1]!, role: 'episode-coordinator' }] }),
+      422,
+      'ICS_ERR_ECAF_INVALID',
+      'one-coordinator',
+      'ECAF-TAC-001',
+    );
     const gone = x.tac.map((m) => ({ ...m, leftOn: '2026-10-01' }));
     refusal(await transfer({ ...x, tac: gone, leadProfessional: undefined }), 422, 'ICS_ERR_ECAF_INVALID', 'active-member', 'ECAF-EXCH-005');
   });
 
   it('an incoming assessment updated before it was completed; progress by someone outside the TAC', async () => {
     const x = episode();
-    refusal(await transfer({ ...x, assessment: { ...x.assessment!, lastUpdatedOn: '2026-09-01' } }), 422, 'ICS_ERR_DATES', 'after-opened', 'ECAF-EXCH-005');
+    refusal(
+      await transfer({ ...x, assessment: { ...x.assessment!, lastUpdatedOn: '2026-09-01' } }),
+      422,
+      'ICS_ERR_DATES',
+      'after-opened',
+      'ECAF-EXCH-005',
+    );
     const plan = [{ ...x.deliveryPlan[0]!, progress: [{ on: '2026-10-01', by: 'stranger', note: 'Started' }] }];
     refusal(await transfer({ ...x, deliveryPlan: plan }), 422, 'ICS_ERR_ECAF_INVALID', 'progress-by-member', 'ECAF-EXCH-005');
   });
@@ -83,17 +108,77 @@ const parts = (mutate: (x: any) => void) => () => {
 };
 
 const TRANSFER_CASES: FieldCase[] = [
-  ['the child\'s date of birth as a timestamp', parts((x) => (x.child.dateOfBirth = '2012-03-14T00:00:00Z')), '/episode/child/dateOfBirth', 'format:date', 'ECAF-EPISODE-002'],
-  ['a bad NHS-number check digit', parts((x) => (x.child.identifiers.nhsNumber = '9990000019')), '/episode/child/identifiers/nhsNumber', 'format:nhs-number', 'ECAF-EPISODE-001'],
-  ['consent given on a timestamp', parts((x) => (x.consents[0].givenOn = '2026-08-28T10:00:00Z')), '/episode/consents/0/givenOn', 'format:date', 'ECAF-CONSENT-004'],
-  ['a TAC member\'s contact without a phone', parts((x) => delete x.tac[0].contact.phone), '/episode/tac/0/contact/phone', 'required', 'ECAF-EPISODE-001'],
-  ['an assessment completed on a timestamp', parts((x) => (x.assessment.completedOn = '2026-09-08T12:00:00Z')), '/episode/assessment/completedOn', 'format:date', 'ECAF-ASSESS-003'],
-  ['an assessment without its assessor', parts((x) => delete x.assessment.assessedBy), '/episode/assessment/assessedBy', 'required', 'ECAF-ASSESS-001'],
-  ['an action due on a timestamp', parts((x) => (x.deliveryPlan[0].byWhen = '2026-12-18T00:00:00Z')), '/episode/deliveryPlan/0/byWhen', 'format:date', 'ECAF-PLAN-001'],
-  ['a review dated with a timestamp', parts((x) => (x.reviews[0].date = '2026-10-20T14:00:00Z')), '/episode/reviews/0/date', 'format:date', 'ECAF-REVIEW-002'],
+  [
+    "the child's date of birth as a timestamp",
+    parts((x) => (x.child.dateOfBirth = '2012-03-14T00:00:00Z')),
+    '/episode/child/dateOfBirth',
+    'format:date',
+    'ECAF-EPISODE-002',
+  ],
+  [
+    'a bad NHS-number check digit',
+    parts((x) => (x.child.identifiers.nhsNumber = '9990000019')),
+    '/episode/child/identifiers/nhsNumber',
+    'format:nhs-number',
+    'ECAF-EPISODE-001',
+  ],
+  [
+    'consent given on a timestamp',
+    parts((x) => (x.consents[0].givenOn = '2026-08-28T10:00:00Z')),
+    '/episode/consents/0/givenOn',
+    'format:date',
+    'ECAF-CONSENT-004',
+  ],
+  [
+    "a TAC member's contact without a phone",
+    parts((x) => delete x.tac[0].contact.phone),
+    '/episode/tac/0/contact/phone',
+    'required',
+    'ECAF-EPISODE-001',
+  ],
+  [
+    'an assessment completed on a timestamp',
+    parts((x) => (x.assessment.completedOn = '2026-09-08T12:00:00Z')),
+    '/episode/assessment/completedOn',
+    'format:date',
+    'ECAF-ASSESS-003',
+  ],
+  [
+    'an assessment without its assessor',
+    parts((x) => delete x.assessment.assessedBy),
+    '/episode/assessment/assessedBy',
+    'required',
+    'ECAF-ASSESS-001',
+  ],
+  [
+    'an action due on a timestamp',
+    parts((x) => (x.deliveryPlan[0].byWhen = '2026-12-18T00:00:00Z')),
+    '/episode/deliveryPlan/0/byWhen',
+    'format:date',
+    'ECAF-PLAN-001',
+  ],
+  [
+    'a review dated with a timestamp',
+    parts((x) => (x.reviews[0].date = '2026-10-20T14:00:00Z')),
+    '/episode/reviews/0/date',
+    'format:date',
+    'ECAF-REVIEW-002',
+  ],
   ['a review without next steps', parts((x) => delete x.reviews[0].nextSteps), '/episode/reviews/0/nextSteps', 'required', 'ECAF-REVIEW-001'],
-  ['a closure reason outside the list', parts((x) => ((x.status = 'closed'), (x.closure = { reason: 'fixed', closedOn: '2026-11-01' }))), '/episode/closure/reason', 'enum', 'ECAF-LIFE-002'],
-  ['an unknown field in the transfer (the operation\'s own requirement)', () => ({ messageId: randomUUID(), episode: episode(), priority: 'high' }), '/priority', 'unknown-field', 'ECAF-EXCH-001'],
+  [
+    'a closure reason outside the list',
+    parts((x) => ((x.status = 'closed'), (x.closure = { reason: 'fixed', closedOn: '2026-11-01' }))),
+    '/episode/closure/reason',
+    'enum',
+    'ECAF-LIFE-002',
+  ],
+  [
+    "an unknown field in the transfer (the operation's own requirement)",
+    () => ({ messageId: randomUUID(), episode: episode(), priority: 'high' }),
+    '/priority',
+    'unknown-field',
+    'ECAF-EXCH-001',
+  ],
 ];
 
 describe('a schema failure in a transfer cites the requirement of the part it is in', () => {
@@ -115,6 +200,9 @@ describe('a schema failure in a transfer cites the requirement of the part it is
     const x = structuredClone(episode()) as any;
     delete x.tac[0].contact.phone;
     const res = await system(srv).post('/exchange/migrations', { batchRef: 'RULES-2', episodes: [x] });
-    expect(res.body.results[0]).toMatchObject({ outcome: 'rejected', problem: { requirement: 'ECAF-EPISODE-001', errors: [{ path: '/episodes/0/tac/0/contact/phone', requirement: 'ECAF-EPISODE-001' }] } });
+    expect(res.body.results[0]).toMatchObject({
+      outcome: 'rejected',
+      problem: { requirement: 'ECAF-EPISODE-001', errors: [{ path: '/episodes/0/tac/0/contact/phone', requirement: 'ECAF-EPISODE-001' }] },
+    });
   });
 });

@@ -17,7 +17,9 @@ function sourceFiles(dir: string): string[] {
 
 /** Every requirement ID the mocks and the engine cite in their code. */
 function citedInCode() {
-  return ['mocks', 'src', 'reference-ics'].flatMap(sourceFiles).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(ID)].map((m) => ({ id: m[1]!, where: file })));
+  return ['mocks', 'src', 'reference-ics']
+    .flatMap(sourceFiles)
+    .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(ID)].map((m) => ({ id: m[1]!, where: file })));
 }
 
 describe('requirement catalogue', () => {
@@ -25,8 +27,9 @@ describe('requirement catalogue', () => {
     expect(catalogueProblems(REQUIREMENTS, ALL_SUITES, citedInCode())).toEqual([]);
   });
 
-  it('names test files that exist for the mock services\' own requirements', () => {
-    for (const r of REQUIREMENTS.filter((x) => x.appliesTo === 'service')) for (const f of r.verifiedBy!) expect(existsSync(f), `${r.id} -> ${f}`).toBe(true);
+  it("names test files that exist for the mock services' own requirements", () => {
+    for (const r of REQUIREMENTS.filter((x) => x.appliesTo === 'service'))
+      for (const f of r.verifiedBy!) expect(existsSync(f), `${r.id} -> ${f}`).toBe(true);
   });
 
   it('every requirement traces to a source with a quote or a domain note', () => {
@@ -37,9 +40,18 @@ describe('requirement catalogue', () => {
   });
 
   it('fails when a suite cites an unknown ID or a MUST has neither test nor reason', () => {
-    const bad: Suite = { id: 'x', title: 'x', description: 'x', capability: 'core', tests: [{ id: 'x.1', title: 'x', requirements: ['CP-FEED-999'], run: async () => undefined }] };
+    const bad: Suite = {
+      id: 'x',
+      title: 'x',
+      description: 'x',
+      capability: 'core',
+      tests: [{ id: 'x.1', title: 'x', requirements: ['CP-FEED-999'], run: async () => undefined }],
+    };
     const problems = catalogueProblems(
-      [...REQUIREMENTS, { id: 'CP-FEED-998', level: 'MUST', capability: 'core', appliesTo: 'sut', statement: 'untested', source: { domainNotes: 'x' } }],
+      [
+        ...REQUIREMENTS,
+        { id: 'CP-FEED-998', level: 'MUST', capability: 'core', appliesTo: 'sut', statement: 'untested', source: { domainNotes: 'x' } },
+      ],
       [...ALL_SUITES, bad],
       [{ id: 'CP-ZZZ-001', where: 'somewhere.ts' }],
     );

@@ -38,7 +38,16 @@ describe('compareByMeaning', () => {
   });
 
   it('names the field that changed inside a record of a set', () => {
-    const d = compareByMeaning([{ id: 1, v: 'a' }, { id: 2, v: 'b' }], [{ id: 2, v: 'b' }, { id: 1, v: 'z' }]);
+    const d = compareByMeaning(
+      [
+        { id: 1, v: 'a' },
+        { id: 2, v: 'b' },
+      ],
+      [
+        { id: 2, v: 'b' },
+        { id: 1, v: 'z' },
+      ],
+    );
     expect(d).toEqual([{ path: '/0/v', kind: 'changed', expected: 'a', actual: 'z' }]);
   });
 

@@ -10,7 +10,9 @@ import type { SourceSystemType } from '../../src/harness/model/profiles.js';
 
 /** Every test PASSED, but for those the system's kind excludes (skipped, saying so: docs/decisions/0035-source-system-profiles.md). */
 const notPassed = (r: RunResult) =>
-  r.tests.filter((t) => t.status !== 'PASSED' && !(t.status === 'SKIPPED' && /^(not applicable to an? |capability ")/.test(t.reason ?? ''))).map((t) => `${t.id}: ${t.status} ${t.reason ?? ''}`);
+  r.tests
+    .filter((t) => t.status !== 'PASSED' && !(t.status === 'SKIPPED' && /^(not applicable to an? |capability ")/.test(t.reason ?? '')))
+    .map((t) => `${t.id}: ${t.status} ${t.reason ?? ''}`);
 
 describe.concurrent('conformant variants pass every suite', { timeout: 180_000 }, () => {
   it.each(Object.keys(CONFORMANT_VARIANTS) as ConformantVariant[])('%s', async (variant) => {

@@ -9,7 +9,6 @@ import { consoleReporter } from '../../src/harness/reporters/console.js';
 import { markdownSummary } from '../../src/harness/reporters/markdown.js';
 import { referenceStatement } from '../../src/harness/app/demo.js';
 import type { TestResult } from '../../src/harness/engine/types.js';
-import type { RunResult } from '../../src/harness/model/result.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ics-first-'));
 let busy: Server;
@@ -30,7 +29,10 @@ afterAll(() => new Promise((r) => busy.close(r)));
 
 function statement(extra = ''): string {
   const file = join(dir, `s-${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(file, `vendor: ics-conformance project\nproduct: Reference ICS\nversion: 1.0.0\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\n${extra}`);
+  writeFileSync(
+    file,
+    `vendor: ics-conformance project\nproduct: Reference ICS\nversion: 1.0.0\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\n${extra}`,
+  );
   return file;
 }
 
@@ -79,7 +81,9 @@ describe('clear first failures', () => {
   it('a port in use names the port and the flag that changes it (run --mock-port, console --port, serve --port): exit 2', async () => {
     const run = await cli(['run', '--config', statement(), '--interactive', '--mock-port', String(busyPort), '--out', join(dir, 'busy')]);
     expect(run.code).toBe(2);
-    expect(run.err).toContain(`port ${busyPort} is in use (EADDRINUSE on 127.0.0.1:${busyPort}): stop what holds it, or choose another port with --mock-port`);
+    expect(run.err).toContain(
+      `port ${busyPort} is in use (EADDRINUSE on 127.0.0.1:${busyPort}): stop what holds it, or choose another port with --mock-port`,
+    );
     const consoleCmd = await cli(['console', '--port', String(busyPort), '--runs', join(dir, 'runs')]);
     expect(consoleCmd.code).toBe(2);
     expect(consoleCmd.err).toContain(`port ${busyPort} is in use`);
@@ -101,7 +105,22 @@ describe('every failing check of a test is shown', () => {
     let text = '';
     const out = { write: (s: string) => ((text += s), true), isTTY: false } as unknown as NodeJS.WriteStream;
     const r = consoleReporter(out);
-    const t: TestResult = { id: 'CP-FEED-001.many', suite: 'contactpoint-feed', title: 't', requirements: ['CP-FEED-001'], capability: 'contactpoint-feed', mandatory: true, status: 'FAILED', reason: 'CP-FEED-001: the family name is missing', startedAt: '', durationMs: 3, checks, exchanges: [], attestations: [], steps: [] };
+    const t: TestResult = {
+      id: 'CP-FEED-001.many',
+      suite: 'contactpoint-feed',
+      title: 't',
+      requirements: ['CP-FEED-001'],
+      capability: 'contactpoint-feed',
+      mandatory: true,
+      status: 'FAILED',
+      reason: 'CP-FEED-001: the family name is missing',
+      startedAt: '',
+      durationMs: 3,
+      checks,
+      exchanges: [],
+      attestations: [],
+      steps: [],
+    };
     r.onProgress!({ type: 'test-end', result: t });
     expect(text).toContain('CP-FEED-001: the family name is missing (at /child/name/family)');
     expect(text).toContain('CP-FEED-004: the date of birth is in the future (at /child/dateOfBirth)');
@@ -110,9 +129,46 @@ describe('every failing check of a test is shown', () => {
   });
 
   it('in summary.md, under the test', () => {
-    const t: TestResult = { id: 'CP-FEED-001.many', suite: 'contactpoint-feed', title: 't', requirements: ['CP-FEED-001'], capability: 'contactpoint-feed', mandatory: true, status: 'FAILED', startedAt: '', durationMs: 3, checks, exchanges: [], attestations: [], steps: [] };
-    const base = { schemaVersion: '1', harness: { name: 'ics-conformance' as const, version: '0' }, catalogueVersion: '1', run: { id: 'r', startedAt: '', finishedAt: '', durationMs: 0, mode: 'automated' as const }, sut: { vendor: 'V', product: 'P', version: '1' }, statement: referenceStatement(), summary: { total: 1, PASSED: 0, FAILED: 1, WARNING: 0, SKIPPED: 0, ERROR: 0, REVIEW: 0, waived: 0, verdict: 'fail' as const, label: 'FAIL', exitCode: 1 as const }, tests: [t], requirements: [], waivers: [] };
-    const md = markdownSummary(base as unknown as RunResult);
+    const t: TestResult = {
+      id: 'CP-FEED-001.many',
+      suite: 'contactpoint-feed',
+      title: 't',
+      requirements: ['CP-FEED-001'],
+      capability: 'contactpoint-feed',
+      mandatory: true,
+      status: 'FAILED',
+      startedAt: '',
+      durationMs: 3,
+      checks,
+      exchanges: [],
+      attestations: [],
+      steps: [],
+    };
+    const base = {
+      schemaVersion: '1',
+      harness: { name: 'ics-conformance' as const, version: '0' },
+      catalogueVersion: '1',
+      run: { id: 'r', startedAt: '', finishedAt: '', durationMs: 0, mode: 'automated' as const },
+      sut: { vendor: 'V', product: 'P', version: '1' },
+      statement: referenceStatement(),
+      summary: {
+        total: 1,
+        PASSED: 0,
+        FAILED: 1,
+        WARNING: 0,
+        SKIPPED: 0,
+        ERROR: 0,
+        REVIEW: 0,
+        waived: 0,
+        verdict: 'fail' as const,
+        label: 'FAIL',
+        exitCode: 1 as const,
+      },
+      tests: [t],
+      requirements: [],
+      waivers: [],
+    };
+    const md = markdownSummary(base);
     expect(md).toContain('### Failing checks (3 in 1 test)');
     expect(md).toContain('**CP-FEED-001** the family name is missing at `/child/name/family`');
     expect(md).toContain('**CP-FEED-004** the date of birth is in the future at `/child/dateOfBirth`');

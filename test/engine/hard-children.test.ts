@@ -38,7 +38,7 @@ describe.concurrent('hard children, kind by kind', () => {
     expect(summaryText(r)).toMatch(/\n {4}born-today {9}PASSED\n/);
   });
 
-  it('a newborn is on no school\'s roll: born-today is not applicable to an education system, and never counted as passed', async () => {
+  it("a newborn is on no school's roll: born-today is not applicable to an education system, and never counted as passed", async () => {
     const rows = hardChildrenTable(await runDemo({ suites, statement: statement('education'), profile: 'education' }))!;
     expect(rows.filter((x) => x.status !== 'PASSED')).toEqual([{ kind: 'born-today', status: 'NOT APPLICABLE' }]);
   });
@@ -46,7 +46,9 @@ describe.concurrent('hard children, kind by kind', () => {
   it.each(FAILS)('%s (as a %s system) fails exactly its kinds, by their requirement', async (variant, profile, expected) => {
     const r = await runDemo({ suites, statement: statement(profile), profile, variants: [variant] });
     const rows = hardChildrenTable(r)!;
-    const failed = Object.fromEntries(rows.filter((x) => x.status !== 'PASSED' && x.status !== 'NOT APPLICABLE').map((x) => [x.kind, x.failure?.requirement ?? x.status]));
+    const failed = Object.fromEntries(
+      rows.filter((x) => x.status !== 'PASSED' && x.status !== 'NOT APPLICABLE').map((x) => [x.kind, x.failure?.requirement ?? x.status]),
+    );
     expect(failed).toEqual(expected);
   });
 

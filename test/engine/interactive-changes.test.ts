@@ -26,7 +26,11 @@ it('an update that adds a former name tells the tester to add that former name',
 
 it('a move names the new address; identifiers added, changed and removed are each said', () => {
   const child = new SyntheticData(4, '2026-12-04').child();
-  const moved = { ...child, residence: { status: 'current' as const, address: { lines: ['1 New Street'], town: 'Leeds', postcode: 'LS1 1AA' } }, identifiers: { upn: 'A123456789012' } };
+  const moved = {
+    ...child,
+    residence: { status: 'current' as const, address: { lines: ['1 New Street'], town: 'Leeds', postcode: 'LS1 1AA' } },
+    identifiers: { upn: 'A123456789012' },
+  };
   const changes = describeChanges(child, moved);
   expect(changes).toContain('change the address to 1 New Street, LS1 1AA (current)');
   if (child.identifiers.nhsNumber) expect(changes).toContain(`remove the nhsNumber ${child.identifiers.nhsNumber}`);

@@ -21,7 +21,11 @@ beforeAll(() => ensureBuilt(), 180_000);
 
 /** The CLI with a tester at its stdin: `until` waits for the output to show something new. */
 function session(args: string[]) {
-  const proc: ChildProcess = spawn(process.execPath, [BIN, 'run', '--interactive', '--config', statement, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+  const proc: ChildProcess = spawn(process.execPath, [BIN, 'run', '--interactive', '--config', statement, ...args], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
   let out = '';
   let err = '';
   let seen = 0;
@@ -43,16 +47,16 @@ function session(args: string[]) {
           const m = out.slice(seen).match(re);
           if (!m) return false;
           seen += (m.index ?? 0) + m[0].length;
-          listeners.delete(check as () => void);
+          listeners.delete(check);
           clearTimeout(t);
           resolve(m);
           return true;
         };
         const t = setTimeout(() => {
-          listeners.delete(check as () => void);
+          listeners.delete(check);
           reject(new Error(`no ${re} in:\n${out.slice(seen)}\nstderr:\n${err}`));
         }, ms);
-        if (!check()) listeners.add(check as () => void);
+        if (!check()) listeners.add(check);
       });
     },
     exited,
@@ -74,7 +78,7 @@ describe('run --interactive at a terminal', () => {
     await s.until(/\?\? Did the initial load go through the bulk feed/);
     s.type('y');
     await s.until(/Note \(optional\): /);
-    s.type('Witnessed on the vendor\'s screen');
+    s.type("Witnessed on the vendor's screen");
     await s.until(/Your name: /);
     s.type('A. Assessor');
     await s.until(/PASSED\s+CP-FEED-011\.initial-load/, 40_000);
@@ -84,9 +88,14 @@ describe('run --interactive at a terminal', () => {
     expect(s.err()).toContain('SIGINT: ending the run and writing its evidence');
     const r = results(out);
     expect(r.summary).toMatchObject({ verdict: 'incomplete', exitCode: 2 });
-    expect(r.summary.label).toMatch(/^PARTIAL \(2 of \d+ tests, --only CP-FEED-011 SEC-TLS-001\): INCOMPLETE: interrupted \(SIGINT\) after 1 of 2 tests \(PASS so far\)$/);
-    expect(r.tests.map((t: { id: string; status: string }) => `${t.id} ${t.status}`)).toEqual(['CP-FEED-011.initial-load PASSED', 'SEC-TLS-001.attestation ERROR']);
-    expect(r.tests[0].attestations[0]).toMatchObject({ answer: 'yes', by: 'A. Assessor', note: 'Witnessed on the vendor\'s screen' });
+    expect(r.summary.label).toMatch(
+      /^PARTIAL \(2 of \d+ tests, --only CP-FEED-011 SEC-TLS-001\): INCOMPLETE: interrupted \(SIGINT\) after 1 of 2 tests \(PASS so far\)$/,
+    );
+    expect(r.tests.map((t: { id: string; status: string }) => `${t.id} ${t.status}`)).toEqual([
+      'CP-FEED-011.initial-load PASSED',
+      'SEC-TLS-001.attestation ERROR',
+    ]);
+    expect(r.tests[0].attestations[0]).toMatchObject({ answer: 'yes', by: 'A. Assessor', note: "Witnessed on the vendor's screen" });
     expect(r.tests[1].reason).toMatch(/the run was interrupted \(SIGINT\)/);
     expect(s.out()).toContain(`ics-conformance run --resume ${out} --interactive`);
     const v = await verifyBundle(out);
@@ -114,7 +123,7 @@ describe('run --interactive at a terminal', () => {
     expect((await verifyBundle(out)).ok).toBe(true);
   }, 90_000);
 
-  it('shows the refusal of the ICS\'s message while it waits; Ctrl-C then ends the five-minute wait at once, the refusal kept as evidence', async () => {
+  it("shows the refusal of the ICS's message while it waits; Ctrl-C then ends the five-minute wait at once, the refusal kept as evidence", async () => {
     const out2 = join(dir, 'refused');
     const s = session(['--only', 'CP-FEED-009.referral-uploads', '--out', out2, '--reporter', 'json']);
     const point = await s.until(/ContactPoint (\S+)\/contactpoint\/v1 {2}token (\S+)/);
@@ -126,7 +135,11 @@ describe('run --interactive at a terminal', () => {
     s.type('');
     await s.until(/Press Enter when done: /);
     // The "ICS" sends a message the mock refuses; the harness is now waiting (minutes) for an accepted one.
-    const res = await fetch(`${base}/contactpoint/v1/involvements`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${base}/contactpoint/v1/involvements`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(422);
     await s.until(/<- REFUSED POST \/contactpoint\/v1\/involvements: 422\n\s+\/\S* .+\(.+, [A-Z]+-[A-Z]+-\d+\)/);
     const t0 = Date.now();
@@ -154,10 +167,15 @@ describe('run --interactive at a terminal', () => {
     s.type('A. Assessor');
     const code = await s.exited;
     const r = results(out3);
-    expect(r.tests.map((t: { id: string; status: string }) => `${t.id} ${t.status}`)).toEqual(['CP-FEED-009.referral-uploads SKIPPED', 'SEC-TLS-001.attestation FAILED']);
+    expect(r.tests.map((t: { id: string; status: string }) => `${t.id} ${t.status}`)).toEqual([
+      'CP-FEED-009.referral-uploads SKIPPED',
+      'SEC-TLS-001.attestation FAILED',
+    ]);
     expect(r.tests[0].reason).toBe('skipped at the terminal by the tester');
     // A "no" is a failure, partial or not.
     expect(code).toBe(1);
-    expect(r.summary.label).toMatch(/^PARTIAL \(2 of \d+ tests, --only CP-FEED-009\.referral-uploads SEC-TLS-001; skipped at the terminal: CP-FEED-009\.referral-uploads\): FAIL$/);
+    expect(r.summary.label).toMatch(
+      /^PARTIAL \(2 of \d+ tests, --only CP-FEED-009\.referral-uploads SEC-TLS-001; skipped at the terminal: CP-FEED-009\.referral-uploads\): FAIL$/,
+    );
   }, 90_000);
 });

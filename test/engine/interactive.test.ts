@@ -14,7 +14,7 @@ import { contactPointFeedSuite } from '../../suites/contactpoint-feed/index.js';
 import { securitySuite } from '../../suites/security/index.js';
 import type { Prompter } from '../../src/harness/engine/context.js';
 
-it('prints each step with the child\'s details, waits for the ICS\'s messages, and records attestations', async () => {
+it("prints each step with the child's details, waits for the ICS's messages, and records attestations", async () => {
   const mocks = await startServer({ port: 0, controlToken: 'ctl' });
   const sut = await startReferenceIcs({ port: 0 });
   const http = new HttpDriver(sut.url);
@@ -27,7 +27,8 @@ it('prints each step with the child\'s details, waits for the ICS\'s messages, a
     async instruct(text) {
       instructions.push(text);
       const token = /token (\S+)/.exec(text)?.[1];
-      if (text.startsWith('Point the ICS')) await http.configure({ contactPoint: { baseUrl: mocks.url, token: token! }, ecaf: { baseUrl: mocks.url, token: token! } });
+      if (text.startsWith('Point the ICS'))
+        await http.configure({ contactPoint: { baseUrl: mocks.url, token: token! }, ecaf: { baseUrl: mocks.url, token: token! } });
       else if (text.startsWith('Register a new child')) childRef = await http.registerChild(pending!);
       else if (text.startsWith('Record a')) involvementRef = await http.recordInvolvement(childRef, pendingInvolvement!);
       else if (text.startsWith('Update the child')) await http.updateChild(childRef, pending!);
@@ -64,7 +65,10 @@ it('prints each step with the child\'s details, waits for the ICS\'s messages, a
       mockPublicUrl: mocks.url,
       prompter: tester,
       suites: [
-        { ...contactPointFeedSuite, tests: contactPointFeedSuite.tests.filter((t) => ['CP-FEED-009.referral-uploads', 'CP-FEED-008.end-not-delete'].includes(t.id)) },
+        {
+          ...contactPointFeedSuite,
+          tests: contactPointFeedSuite.tests.filter((t) => ['CP-FEED-009.referral-uploads', 'CP-FEED-008.end-not-delete'].includes(t.id)),
+        },
         { ...securitySuite, tests: securitySuite.tests.filter((t) => t.id === 'SEC-TLS-001.attestation') },
       ],
     });

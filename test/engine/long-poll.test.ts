@@ -15,7 +15,10 @@ it('waits with timeouts.messageMs of 100000 or more (a witnessed run waits minut
   await mock.createSession('long poll');
   const token = mock.token('ics');
   const afterSeq = mock.lastSeq();
-  setTimeout(() => void fetch(`${srv.url}/contactpoint/v1/children?familyName=X&dateOfBirth=2015-01-01`, { headers: { authorization: `Bearer ${token}` } }), 300);
+  setTimeout(
+    () => void fetch(`${srv.url}/contactpoint/v1/children?familyName=X&dateOfBirth=2015-01-01`, { headers: { authorization: `Bearer ${token}` } }),
+    300,
+  );
   const e = await mock.waitFor((x) => x.clientId === 'ics', { afterSeq, timeoutMs: 300_000 });
   expect(e?.path).toBe('/contactpoint/v1/children');
   // Quiet for longer than one poll is also several polls.

@@ -20,7 +20,12 @@ function har(bodies: unknown[]): string {
       entries: bodies.map((b, i) => ({
         startedDateTime: new Date(Date.UTC(2026, 10, 20, 10, 0, i)).toISOString(),
         time: 5,
-        request: { method: 'POST', url: 'https://contactpoint.example/contactpoint/v1/involvements', headers: [{ name: 'Content-Type', value: 'application/json' }], postData: { mimeType: 'application/json', text: JSON.stringify(b) } },
+        request: {
+          method: 'POST',
+          url: 'https://contactpoint.example/contactpoint/v1/involvements',
+          headers: [{ name: 'Content-Type', value: 'application/json' }],
+          postData: { mimeType: 'application/json', text: JSON.stringify(b) },
+        },
         response: { status: 202 },
       })),
     },
@@ -34,7 +39,12 @@ describe('validate (offline mode)', () => {
     const good = (await srv.control('GET', '/journal?format=ndjson')).text;
     writeFileSync(join(dir, 'good.ndjson'), good);
     const g = await loadCapture(join(dir, 'good.ndjson'));
-    const ok = judgeCapture(g.entries, { statement: { ...statement, capabilities: [...statement.capabilities] }, client: 'ics', source: 'good', format: g.format });
+    const ok = judgeCapture(g.entries, {
+      statement: { ...statement, capabilities: [...statement.capabilities] },
+      client: 'ics',
+      source: 'good',
+      format: g.format,
+    });
     expect(ok.summary.exitCode).toBe(0);
     expect(ok.tests[0]!.status).toBe('PASSED');
 
@@ -43,7 +53,12 @@ describe('validate (offline mode)', () => {
     await srv.api.request('POST', '/contactpoint/v1/involvements', { body: bad });
     writeFileSync(join(dir, 'bad.ndjson'), (await srv.control('GET', '/journal?format=ndjson')).text);
     const b = await loadCapture(join(dir, 'bad.ndjson'));
-    const failed = judgeCapture(b.entries, { statement: { ...statement, capabilities: [...statement.capabilities] }, client: 'ics', source: 'bad', format: b.format });
+    const failed = judgeCapture(b.entries, {
+      statement: { ...statement, capabilities: [...statement.capabilities] },
+      client: 'ics',
+      source: 'bad',
+      format: b.format,
+    });
     expect(failed.summary.exitCode).toBe(1);
     expect(failed.tests[0]!.checks.filter((c) => c.verdict === 'fail').map((c) => c.requirement)).toContain('CP-FEED-002');
   });
@@ -53,13 +68,25 @@ describe('validate (offline mode)', () => {
     writeFileSync(join(dir, 'good.har'), har([okMsg]));
     const g = await loadCapture(join(dir, 'good.har'));
     expect(g.format).toBe('har');
-    expect(judgeCapture(g.entries, { statement: { ...statement, capabilities: [...statement.capabilities] }, client: 'ics', source: 'good.har', format: 'har' }).summary.exitCode).toBe(0);
+    expect(
+      judgeCapture(g.entries, {
+        statement: { ...statement, capabilities: [...statement.capabilities] },
+        client: 'ics',
+        source: 'good.har',
+        format: 'har',
+      }).summary.exitCode,
+    ).toBe(0);
 
     const retryWithNewContent = { ...okMsg, sentAt: '2026-11-21T10:00:00Z' };
     const adult = involvement({ child: { dateOfBirth: '2000-01-01' } });
     writeFileSync(join(dir, 'bad.har'), har([okMsg, retryWithNewContent, adult]));
     const b = await loadCapture(join(dir, 'bad.har'));
-    const r = judgeCapture(b.entries, { statement: { ...statement, capabilities: [...statement.capabilities] }, client: 'ics', source: 'bad.har', format: 'har' });
+    const r = judgeCapture(b.entries, {
+      statement: { ...statement, capabilities: [...statement.capabilities] },
+      client: 'ics',
+      source: 'bad.har',
+      format: 'har',
+    });
     const failing = r.tests[0]!.checks.filter((c) => c.verdict === 'fail').map((c) => c.requirement);
     expect(failing).toEqual(expect.arrayContaining(['CP-FEED-001', 'CP-FEED-005']));
   });

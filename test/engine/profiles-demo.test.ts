@@ -15,11 +15,18 @@ describe.concurrent('demo per source-system type', () => {
   it.each(others)('passes as a %s system', async (profile) => {
     const r = await runDemo({ profile });
     expect(r.statement.sourceSystemType).toBe(profile);
-    const bad = r.tests.filter((t) => t.status !== 'PASSED' && !(t.status === 'SKIPPED' && /^(not applicable to an? |capability ")/.test(t.reason ?? '')));
+    const bad = r.tests.filter(
+      (t) => t.status !== 'PASSED' && !(t.status === 'SKIPPED' && /^(not applicable to an? |capability ")/.test(t.reason ?? '')),
+    );
     expect(bad.map((t) => `${t.id}: ${t.status} ${t.reason ?? ''}`)).toEqual([]);
     expect(r.summary).toMatchObject({ verdict: 'pass', exitCode: 0 });
     // What the system sent is what its kind reports: its own services only.
-    const services = new Set(r.tests.flatMap((t) => t.exchanges).filter((e) => e.operationId === 'submitInvolvement' && e.direction === 'sut->mock').map((e) => (e.requestBody as { involvement: { service: string } }).involvement.service));
+    const services = new Set(
+      r.tests
+        .flatMap((t) => t.exchanges)
+        .filter((e) => e.operationId === 'submitInvolvement' && e.direction === 'sut->mock')
+        .map((e) => (e.requestBody as { involvement: { service: string } }).involvement.service),
+    );
     for (const s of services) expect(PROFILES[profile].services, `${profile} sent ${s}`).toContain(s);
     if (PROFILES[profile].capabilities.includes('contactpoint-feed')) expect(services.size).toBeGreaterThan(0);
   });
@@ -35,7 +42,11 @@ describe('profile table', () => {
     }
   });
   it('only a type that reports involvements can declare the feed (local eCAF: CAF indicators only)', () => {
-    expect(Object.values(PROFILES).filter((p) => !p.mainService).map((p) => p.type)).toEqual(['local-ecaf']);
+    expect(
+      Object.values(PROFILES)
+        .filter((p) => !p.mainService)
+        .map((p) => p.type),
+    ).toEqual(['local-ecaf']);
     expect(PROFILES['local-ecaf'].capabilities).not.toContain('contactpoint-feed');
   });
 });

@@ -16,9 +16,10 @@ import type { ChildIdentity } from '../../src/platform/schemas/common.js';
 
 const yml = (type: string, caps: string) => `vendor: a\nproduct: b\nversion: c\nsourceSystemType: ${type}\ncapabilities: [${caps}]\n`;
 
-describe('the statement\'s source-system type', () => {
+describe("the statement's source-system type", () => {
   it('accepts the types the guidance note names (youth offending and Connexions too)', () => {
-    for (const type of ['youth-offending', 'connexions', 'education', 'health']) expect(parseStatement(yml(type, 'contactpoint-feed'), 'x').sourceSystemType).toBe(type);
+    for (const type of ['youth-offending', 'connexions', 'education', 'health'])
+      expect(parseStatement(yml(type, 'contactpoint-feed'), 'x').sourceSystemType).toBe(type);
     expect(profileFor('connexions')).toMatchObject({ identifiers: ['uln'], caseload: { maxAge: 19 }, mainService: 'connexions' });
   });
 
@@ -33,7 +34,9 @@ describe('the statement\'s source-system type', () => {
   });
 
   it('an unknown type outside a parsed statement is refused with the valid ones listed', () => {
-    expect(() => checkCapabilities('police', [])).toThrow('sourceSystemType: unknown type "police". Please provide one of "ics", "local-ecaf", "education", "health", "youth", "youth-offending", "connexions", "other"');
+    expect(() => checkCapabilities('police', [])).toThrow(
+      'sourceSystemType: unknown type "police". Please provide one of "ics", "local-ecaf", "education", "health", "youth", "youth-offending", "connexions", "other"',
+    );
   });
 });
 
@@ -50,7 +53,7 @@ describe('a statement template per source-system type', () => {
     expect(parseStatement(STATEMENT_TEMPLATE, 'x').capabilities).toEqual(['contactpoint-feed', 'local-ecaf']);
   });
 
-  it.each(SOURCE_SYSTEM_TYPES)('init --source-system %s writes that type\'s statement', async (type) => {
+  it.each(SOURCE_SYSTEM_TYPES)("init --source-system %s writes that type's statement", async (type) => {
     const dir = mkdtempSync(join(tmpdir(), 'ics-init-'));
     try {
       const out = join(dir, `${type}.yml`);
@@ -72,14 +75,18 @@ describe('a statement template per source-system type', () => {
   });
 });
 
-describe('the reference system in a profile\'s mode', () => {
+describe("the reference system in a profile's mode", () => {
   let sut: Awaited<ReturnType<typeof startReferenceIcs>>;
   beforeAll(async () => {
     sut = await startReferenceIcs({ port: 0, profile: 'education' });
   });
   afterAll(() => sut.close());
   const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${sut.url}/driver/v1${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${sut.url}/driver/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
 
   it('names its kind', async () => {
     expect(await (await call('GET', '/system')).json()).toMatchObject({ product: 'Reference education system' });
@@ -89,13 +96,32 @@ describe('the reference system in a profile\'s mode', () => {
     const data = new SyntheticData(7, '2026-12-04');
     const child = data.child({ holding: ['upn'] });
     const { childRef } = (await (await call('POST', '/children', { child })).json()) as { childRef: string };
-    const res = await call('POST', `/children/${childRef}/involvements`, { service: 'mental-health', sensitiveBasis: 'consent', worker: data.worker('mental-health'), startDate: '2026-12-01', leadProfessional: false });
+    const res = await call('POST', `/children/${childRef}/involvements`, {
+      service: 'mental-health',
+      sensitiveBasis: 'consent',
+      worker: data.worker('mental-health'),
+      startDate: '2026-12-01',
+      leadProfessional: false,
+    });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ status: 422, errors: [{ path: '/service', message: expect.stringContaining('an education system does not record mental-health involvements; it records education') }] });
+    expect(await res.json()).toMatchObject({
+      status: 422,
+      errors: [
+        {
+          path: '/service',
+          message: expect.stringContaining('an education system does not record mental-health involvements; it records education'),
+        },
+      ],
+    });
     expect(sut.ics.outbox.deliveries).toEqual([]);
     // Its own work is recorded (enrolment as an education involvement).
-    const ok = await call('POST', `/children/${childRef}/involvements`, { service: 'education', worker: data.worker('education'), startDate: '2026-09-01', leadProfessional: false });
+    const ok = await call('POST', `/children/${childRef}/involvements`, {
+      service: 'education',
+      worker: data.worker('education'),
+      startDate: '2026-09-01',
+      leadProfessional: false,
+    });
     expect(ok.status).toBe(201);
   });
 });
@@ -114,7 +140,12 @@ describe('hard children', () => {
     expect(former!.formerNames.length).toBe(2);
     expect(d.hardChildren('no-fixed-abode')[0]!.residence).toEqual({ status: 'no-known-address' });
     const [a, b] = d.hardChildren('twins') as [ChildIdentity, ChildIdentity];
-    expect({ dob: b.dateOfBirth, home: b.residence, family: b.name.family, parents: b.parentsCarers }).toEqual({ dob: a.dateOfBirth, home: a.residence, family: a.name.family, parents: a.parentsCarers });
+    expect({ dob: b.dateOfBirth, home: b.residence, family: b.name.family, parents: b.parentsCarers }).toEqual({
+      dob: a.dateOfBirth,
+      home: a.residence,
+      family: a.name.family,
+      parents: a.parentsCarers,
+    });
     expect(b.name.given).not.toBe(a.name.given);
     expect(b.identifiers.nhsNumber).not.toBe(a.identifiers.nhsNumber);
     const [soon] = d.hardChildren('birthday-tomorrow');
@@ -124,7 +155,8 @@ describe('hard children', () => {
     // No child turns 18 on 29 February: on 28 February 2028 the oldest 17-year-old turns 18 on 1 March.
     const [leap] = new SyntheticData(11, '2028-02-28').hardChildren('birthday-tomorrow');
     expect([ageOn(leap!.dateOfBirth, '2028-02-28'), ageOn(leap!.dateOfBirth, '2028-03-01'), leap!.dateOfBirth]).toEqual([17, 18, '2010-03-01']);
-    for (const only of ['nhsNumber', 'upn', 'uln'] as const) expect(Object.keys(d.hardChildren('one-identifier', { only })[0]!.identifiers)).toEqual([only]);
+    for (const only of ['nhsNumber', 'upn', 'uln'] as const)
+      expect(Object.keys(d.hardChildren('one-identifier', { only })[0]!.identifiers)).toEqual([only]);
   });
 
   it('the kinds added for #18 are what they say', () => {
@@ -173,7 +205,13 @@ describe('ContactPoint matching of hard children', () => {
   const send = async (child: ChildIdentity, sourceRecordId = `HC-${randomUUID().slice(0, 8)}`) => {
     const res = await srv.api.request('POST', '/contactpoint/v1/involvements', {
       token: 'demo-ics',
-      body: { messageId: randomUUID(), sourceRecordId, sentAt: new Date().toISOString(), child, involvement: { service: 'education', contact: d.worker('education', 'team'), startDate: d.today, leadProfessional: false } },
+      body: {
+        messageId: randomUUID(),
+        sourceRecordId,
+        sentAt: new Date().toISOString(),
+        child,
+        involvement: { service: 'education', contact: d.worker('education', 'team'), startDate: d.today, leadProfessional: false },
+      },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     return res.body.contactPointId as string;

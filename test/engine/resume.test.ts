@@ -53,7 +53,12 @@ async function cli(args: string[], onOutput: (text: string) => void = () => unde
   }
 }
 
-const results = (d: string) => JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')) as { run: { id: string; interrupted?: string }; summary: { verdict: string; label: string; exitCode: number }; tests: TestResult[] };
+const results = (d: string) =>
+  JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')) as {
+    run: { id: string; interrupted?: string };
+    summary: { verdict: string; label: string; exitCode: number };
+    tests: TestResult[];
+  };
 
 describe('run --resume', () => {
   let st: string;
@@ -117,10 +122,32 @@ describe('run --resume', () => {
 
 describe('verdicts of an interrupted run', () => {
   it('is INCOMPLETE with exit 2 however far it got, never exit 3', () => {
-    const t = (status: TestResult['status'], reason?: string): TestResult => ({ id: 'x', suite: 's', title: 't', requirements: [], capability: 'core', mandatory: true, status, ...(reason ? { reason } : {}), startedAt: '', durationMs: 0, checks: [], exchanges: [], attestations: [], steps: [] });
+    const t = (status: TestResult['status'], reason?: string): TestResult => ({
+      id: 'x',
+      suite: 's',
+      title: 't',
+      requirements: [],
+      capability: 'core',
+      mandatory: true,
+      status,
+      ...(reason ? { reason } : {}),
+      startedAt: '',
+      durationMs: 0,
+      checks: [],
+      exchanges: [],
+      attestations: [],
+      steps: [],
+    });
     const identity = { declared: { vendor: 'v', product: 'p', version: '1' }, matches: true, mismatches: [] };
-    expect(runVerdict([t('PASSED'), t('ERROR', 'not run: the run was interrupted (SIGINT)')], identity, 'SIGINT')).toMatchObject({ verdict: 'incomplete', exitCode: 2, label: 'INCOMPLETE: interrupted (SIGINT) after 1 of 2 tests (PASS so far)' });
-    expect(runVerdict([t('ERROR', 'not run: the run was interrupted (the tester quit)')], identity, 'the tester quit')).toMatchObject({ exitCode: 2, label: 'INCOMPLETE: interrupted (the tester quit) before any of 1 tests ended' });
+    expect(runVerdict([t('PASSED'), t('ERROR', 'not run: the run was interrupted (SIGINT)')], identity, 'SIGINT')).toMatchObject({
+      verdict: 'incomplete',
+      exitCode: 2,
+      label: 'INCOMPLETE: interrupted (SIGINT) after 1 of 2 tests (PASS so far)',
+    });
+    expect(runVerdict([t('ERROR', 'not run: the run was interrupted (the tester quit)')], identity, 'the tester quit')).toMatchObject({
+      exitCode: 2,
+      label: 'INCOMPLETE: interrupted (the tester quit) before any of 1 tests ended',
+    });
   });
 });
 

@@ -40,7 +40,9 @@ describe('ics-conformance run', () => {
     const out = join(dir, 'clean');
     const code = await main(['run', '--config', statement(clean.url), '--out', out, '--reporter', 'json']);
     const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(code, JSON.stringify(r.tests.filter((t: any) => t.status !== 'PASSED' && t.status !== 'SKIPPED').map((t: any) => [t.id, t.reason]))).toBe(0);
+    expect(code, JSON.stringify(r.tests.filter((t: any) => t.status !== 'PASSED' && t.status !== 'SKIPPED').map((t: any) => [t.id, t.reason]))).toBe(
+      0,
+    );
     expect(r.sut).toMatchObject({ product: 'Reference ICS' });
     expect(r.tests.find((t: any) => t.id === 'CP-FEED-011.initial-load').status).toBe('SKIPPED');
     expect(r.tests.find((t: any) => t.id === 'CP-CAF-001.indicator-on-log').reason).toMatch(/local-ecaf/);
@@ -48,7 +50,19 @@ describe('ics-conformance run', () => {
 
   it('uses a running serve instance with --mock-url and exits 1 on a failing system', async () => {
     const out = join(dir, 'faulty');
-    const code = await main(['run', '--config', statement(faulty.url), '--mock-url', remote.url, '--control-token', 'remote-control', '--out', out, '--reporter', 'json']);
+    const code = await main([
+      'run',
+      '--config',
+      statement(faulty.url),
+      '--mock-url',
+      remote.url,
+      '--control-token',
+      'remote-control',
+      '--out',
+      out,
+      '--reporter',
+      'json',
+    ]);
     expect(code).toBe(1);
     const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(r.run.mockUrl).toBe(remote.url);

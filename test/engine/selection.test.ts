@@ -36,7 +36,13 @@ describe('selecting tests', () => {
     expect(byTest.selected).toBe(1);
     expect(byTest.of).toBeGreaterThan(10);
     const byReq = applySelection(st, ALL_SUITES, { only: ['SEC-TLS-001'] });
-    expect(ids(byReq).every((id) => ALL_SUITES.flatMap((s) => s.tests).find((t) => t.id === id)!.requirements.includes('SEC-TLS-001'))).toBe(true);
+    expect(
+      ids(byReq).every((id) =>
+        ALL_SUITES.flatMap((s) => s.tests)
+          .find((t) => t.id === id)!
+          .requirements.includes('SEC-TLS-001'),
+      ),
+    ).toBe(true);
     const suite = applySelection(st, ALL_SUITES, { suite: ['security'] });
     expect(suite.suites.map((s) => s.id)).toEqual(['security']);
     const grep = applySelection(st, ALL_SUITES, { suite: ['security'], grep: 'tls' });
@@ -53,8 +59,24 @@ describe('selecting tests', () => {
   });
 
   it('a partial pass is incomplete (exit 2), a partial failure keeps its verdict; the label never starts PASS', () => {
-    const pass = { total: 1, PASSED: 1, FAILED: 0, WARNING: 0, SKIPPED: 0, ERROR: 0, REVIEW: 0, waived: 0, verdict: 'pass' as const, label: 'PASS', exitCode: 0 as const };
-    expect(partialSummary(pass, '1 of 27 tests, --only X')).toMatchObject({ verdict: 'incomplete', exitCode: 2, label: 'PARTIAL (1 of 27 tests, --only X): PASS' });
+    const pass = {
+      total: 1,
+      PASSED: 1,
+      FAILED: 0,
+      WARNING: 0,
+      SKIPPED: 0,
+      ERROR: 0,
+      REVIEW: 0,
+      waived: 0,
+      verdict: 'pass' as const,
+      label: 'PASS',
+      exitCode: 0 as const,
+    };
+    expect(partialSummary(pass, '1 of 27 tests, --only X')).toMatchObject({
+      verdict: 'incomplete',
+      exitCode: 2,
+      label: 'PARTIAL (1 of 27 tests, --only X): PASS',
+    });
     expect(partialSummary({ ...pass, verdict: 'fail', label: 'FAIL', exitCode: 1 }, 'x')).toMatchObject({ verdict: 'fail', exitCode: 1 });
   });
 

@@ -14,8 +14,12 @@ describe('conformance statement', () => {
   });
 
   it('refuses unknown fields and capabilities with the path', () => {
-    expect(() => parseStatement('vendor: a\nproduct: b\nversion: c\nsourceSystemType: ics\ncapabilities: [teleport]\n', 'x.yml')).toThrow(/capabilities\/0/);
-    expect(() => parseStatement('vendor: a\nproduct: b\nversion: c\nsourceSystemType: ics\ncapabilities: []\ncolour: red\n', 'x.yml')).toThrow(/colour/);
+    expect(() => parseStatement('vendor: a\nproduct: b\nversion: c\nsourceSystemType: ics\ncapabilities: [teleport]\n', 'x.yml')).toThrow(
+      /capabilities\/0/,
+    );
+    expect(() => parseStatement('vendor: a\nproduct: b\nversion: c\nsourceSystemType: ics\ncapabilities: []\ncolour: red\n', 'x.yml')).toThrow(
+      /colour/,
+    );
   });
 
   it('declared capabilities select suites; undeclared ones are SKIPPED with the reason; mandatory tests cannot be deselected', () => {
@@ -24,7 +28,9 @@ describe('conformance statement', () => {
     expect(sel.find((x) => x.test.id === 'CP-CAF-001.indicator-on-log')!.skip).toMatch(/local-ecaf.*not declared/);
     expect(sel.find((x) => x.test.id === 'CP-FEED-009.referral-uploads')!.skip).toBeUndefined();
     expect(() => selectTests({ ...s, deselect: ['CP-FEED-009.referral-uploads'] }, ALL_SUITES)).toThrow(ConfigError);
-    expect(selectTests({ ...s, deselect: ['CP-FEED-011.initial-load'] }, ALL_SUITES).find((x) => x.test.id === 'CP-FEED-011.initial-load')!.skip).toMatch(/deselected/);
+    expect(
+      selectTests({ ...s, deselect: ['CP-FEED-011.initial-load'] }, ALL_SUITES).find((x) => x.test.id === 'CP-FEED-011.initial-load')!.skip,
+    ).toMatch(/deselected/);
     expect(() => selectTests({ ...s, deselect: ['no-such-test'] }, ALL_SUITES)).toThrow(/unknown test/);
   });
 });
@@ -46,7 +52,11 @@ describe('waivers and attestations', () => {
     expect(r.summary).toMatchObject({ exitCode: 0, waived: 1 });
     expect(r.waivers.map((w) => w.state)).toEqual(['used', 'unused', 'expired']);
     expect(r.requirements.find((q) => q.id === 'CP-FEED-008')!.status).toBe('WAIVED');
-    const unwaived = await runDemo({ variants: ['drops-end-date'], suites: only('CP-FEED-008.end-not-delete'), statement: { ...statement, waivers: [statement.waivers[2]!] } });
+    const unwaived = await runDemo({
+      variants: ['drops-end-date'],
+      suites: only('CP-FEED-008.end-not-delete'),
+      statement: { ...statement, waivers: [statement.waivers[2]!] },
+    });
     expect(unwaived.summary.exitCode).toBe(1);
   });
 
@@ -55,7 +65,10 @@ describe('waivers and attestations', () => {
     const pending = await runDemo({ suites: only('SEC-TLS-001.attestation'), statement: { ...base, attestations: [] } });
     expect(pending.tests[0]!.status).toBe('REVIEW');
     expect(pending.requirements.find((q) => q.id === 'SEC-TLS-001')!.status).toBe('REVIEW');
-    const no = await runDemo({ suites: only('SEC-TLS-001.attestation'), statement: { ...base, attestations: [{ requirement: 'SEC-TLS-001', answer: 'no', note: 'plain HTTP in production' }] } });
+    const no = await runDemo({
+      suites: only('SEC-TLS-001.attestation'),
+      statement: { ...base, attestations: [{ requirement: 'SEC-TLS-001', answer: 'no', note: 'plain HTTP in production' }] },
+    });
     expect(no.tests[0]!.status).toBe('FAILED');
     expect(no.summary.exitCode).toBe(1);
   });
@@ -67,7 +80,13 @@ describe('waivers and attestations', () => {
     const { startServer } = await import('../../src/mock-server/server.js');
     const srv = await startServer({ port: 0, controlToken: 'ctl' });
     try {
-      const r = await runSuites({ statement: referenceStatement(), driver: new HttpDriver('http://127.0.0.1:9'), mock: new MockClient(srv.url, 'ctl'), mockPublicUrl: srv.url, suites: only('CP-FEED-009.referral-uploads') });
+      const r = await runSuites({
+        statement: referenceStatement(),
+        driver: new HttpDriver('http://127.0.0.1:9'),
+        mock: new MockClient(srv.url, 'ctl'),
+        mockPublicUrl: srv.url,
+        suites: only('CP-FEED-009.referral-uploads'),
+      });
       expect(r.tests[0]!.status).toBe('ERROR');
       expect(r.tests[0]!.reason).toMatch(/unreachable/);
       expect(r.summary.exitCode).toBe(3);

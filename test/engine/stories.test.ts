@@ -12,7 +12,10 @@ import type { SourceSystemType } from '../../src/harness/model/profiles.js';
 
 const ID = 'STORY-003.own-story';
 const suites = ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === ID) })).filter((s) => s.tests.length);
-const statement = (profile: SourceSystemType) => ({ ...referenceStatement(profile), timeouts: { messageMs: 1500, giveUpMs: 2500, quietMs: 150, sutRequestMs: 500 } });
+const statement = (profile: SourceSystemType) => ({
+  ...referenceStatement(profile),
+  timeouts: { messageMs: 1500, giveUpMs: 2500, quietMs: 150, sutRequestMs: 500 },
+});
 const run = (profile: SourceSystemType, variants: FaultyVariant[] = []) => runDemo({ suites, statement: statement(profile), profile, variants });
 
 const CAUGHT: Array<[SourceSystemType, FaultyVariant, string]> = [
@@ -26,14 +29,17 @@ const CAUGHT: Array<[SourceSystemType, FaultyVariant, string]> = [
   ['ics', 'drops-end-date', 'CP-FEED-008'],
 ];
 
-describe.concurrent('each kind of system\'s own story', () => {
-  it.each(Object.keys(STORIES) as SourceSystemType[])('%s: passes against the reference system in its mode, with its own services', async (profile) => {
-    const r = await run(profile);
-    const t = r.tests[0]!;
-    expect(t.status, t.reason).toBe('PASSED');
-    expect(t.steps[0]).toContain(STORIES[profile]!.title);
-    expect(t.checks.length).toBeGreaterThan(2);
-  });
+describe.concurrent("each kind of system's own story", () => {
+  it.each(Object.keys(STORIES) as SourceSystemType[])(
+    '%s: passes against the reference system in its mode, with its own services',
+    async (profile) => {
+      const r = await run(profile);
+      const t = r.tests[0]!;
+      expect(t.status, t.reason).toBe('PASSED');
+      expect(t.steps[0]).toContain(STORIES[profile]!.title);
+      expect(t.checks.length).toBeGreaterThan(2);
+    },
+  );
 
   it('local eCAF: sends no involvements, so the story is skipped with its reason (never passed)', async () => {
     const r = await run('local-ecaf');

@@ -116,12 +116,16 @@ function only(testId: string): Suite[] {
   return ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === testId) })).filter((s) => s.tests.length > 0);
 }
 
-const statement = (profile: SourceSystemType = 'ics') => ({ ...referenceStatement(profile), timeouts: { messageMs: 1500, giveUpMs: 2500, quietMs: 250, sutRequestMs: 500 } });
+const statement = (profile: SourceSystemType = 'ics') => ({
+  ...referenceStatement(profile),
+  timeouts: { messageMs: 1500, giveUpMs: 2500, quietMs: 250, sutRequestMs: 500 },
+});
 
 // One clean run per test and kind of system, shared by every variant that test must catch.
 const clean = new Map<string, Promise<RunResult>>();
 const cleanRun = (test: string, profile: SourceSystemType = 'ics') =>
-  clean.get(`${test}@${profile}`) ?? clean.set(`${test}@${profile}`, runDemo({ suites: only(test), statement: statement(profile), profile })).get(`${test}@${profile}`)!;
+  clean.get(`${test}@${profile}`) ??
+  clean.set(`${test}@${profile}`, runDemo({ suites: only(test), statement: statement(profile), profile })).get(`${test}@${profile}`)!;
 
 async function caught(variant: FaultyVariant): Promise<void> {
   const { test, requirement, profile } = MATRIX[variant];

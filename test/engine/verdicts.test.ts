@@ -11,9 +11,28 @@ import { markdownSummary } from '../../src/harness/reporters/markdown.js';
 import { summaryText } from '../../src/harness/reporters/console.js';
 import type { Suite, TestResult } from '../../src/harness/engine/types.js';
 
-const only = (...ids: string[]): Suite[] => ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => ids.includes(t.id)) })).filter((s) => s.tests.length);
-const fast = (extra: Record<string, unknown> = {}) => ({ ...referenceStatement(), timeouts: { messageMs: 2000, giveUpMs: 2500, quietMs: 100, sutRequestMs: 500 }, ...extra });
-const result = (status: TestResult['status']): TestResult => ({ id: 'x', suite: 's', title: 't', requirements: [], capability: 'core', mandatory: true, status, startedAt: '', durationMs: 0, checks: [], exchanges: [], attestations: [], steps: [] });
+const only = (...ids: string[]): Suite[] =>
+  ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => ids.includes(t.id)) })).filter((s) => s.tests.length);
+const fast = (extra: Record<string, unknown> = {}) => ({
+  ...referenceStatement(),
+  timeouts: { messageMs: 2000, giveUpMs: 2500, quietMs: 100, sutRequestMs: 500 },
+  ...extra,
+});
+const result = (status: TestResult['status']): TestResult => ({
+  id: 'x',
+  suite: 's',
+  title: 't',
+  requirements: [],
+  capability: 'core',
+  mandatory: true,
+  status,
+  startedAt: '',
+  durationMs: 0,
+  checks: [],
+  exchanges: [],
+  attestations: [],
+  steps: [],
+});
 
 describe('honest verdicts', () => {
   it('a statement that declares no capability is a usage error, not a PASS of the core tests', () => {
@@ -42,14 +61,21 @@ describe('honest verdicts', () => {
 });
 
 describe('each scenario judges only its own traffic', () => {
-  it('a late message about one scenario\'s child is judged there, and never takes the next scenario\'s fault', async () => {
+  it("a late message about one scenario's child is judged there, and never takes the next scenario's fault", async () => {
     // The delayed sender's last update in CP-FEED-009 comes 1.5 s after that test has ended, while
     // RES-001.lost-acknowledgement has a dropped connection armed for "its" first attempt.
-    const r = await runDemo({ variants: ['delayed-sending'], suites: only('CP-FEED-009.referral-uploads', 'RES-001.lost-acknowledgement'), statement: fast({ timeouts: { messageMs: 4000, giveUpMs: 4000, quietMs: 100, sutRequestMs: 500 } }) });
+    const r = await runDemo({
+      variants: ['delayed-sending'],
+      suites: only('CP-FEED-009.referral-uploads', 'RES-001.lost-acknowledgement'),
+      statement: fast({ timeouts: { messageMs: 4000, giveUpMs: 4000, quietMs: 100, sutRequestMs: 500 } }),
+    });
     const [feed, res] = r.tests;
     expect(feed!.status, feed!.reason).toBe('PASSED');
     expect(res!.status, res!.reason).toBe('PASSED');
-    expect(feed!.exchanges.some((e) => e.late === true && e.operationId === 'submitInvolvement'), 'the straggler is filed with its own scenario').toBe(true);
+    expect(
+      feed!.exchanges.some((e) => e.late === true && e.operationId === 'submitInvolvement'),
+      'the straggler is filed with its own scenario',
+    ).toBe(true);
     expect(res!.exchanges.filter((e) => e.late)).toEqual([]);
   });
 });
@@ -78,7 +104,11 @@ describe('a fault of the harness itself', () => {
           requirements: ['SEC-AUTH-001'],
           async run(t) {
             t.check('SEC-AUTH-001', true, 'ok');
-            Object.defineProperty(t.checks, 'sort', { value: () => { throw new Error('cannot sort'); } });
+            Object.defineProperty(t.checks, 'sort', {
+              value: () => {
+                throw new Error('cannot sort');
+              },
+            });
           },
         },
       ],

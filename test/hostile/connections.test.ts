@@ -13,7 +13,12 @@ let srv: RunningServer;
 let port: number;
 
 beforeAll(async () => {
-  srv = await startServer({ port: 0, demoSession: true, controlToken: 'ctl', limits: { headersTimeoutMs: 500, bodyTimeoutMs: 600, idleTimeoutMs: 1_500, maxConnectionsPerAddress: 40 } });
+  srv = await startServer({
+    port: 0,
+    demoSession: true,
+    controlToken: 'ctl',
+    limits: { headersTimeoutMs: 500, bodyTimeoutMs: 600, idleTimeoutMs: 1_500, maxConnectionsPerAddress: 40 },
+  });
   port = Number(new URL(srv.url).port);
 });
 afterAll(() => srv.close());
@@ -101,7 +106,11 @@ describe('a refused request', () => {
       p.socket.write(chunkedHead(PATH));
       flood(p);
     }
-    const res = await fetch(srv.url + PATH, { method: 'POST', headers: { authorization: 'Bearer demo-ics', 'content-type': 'application/json' }, body: JSON.stringify(involvement()) });
+    const res = await fetch(srv.url + PATH, {
+      method: 'POST',
+      headers: { authorization: 'Bearer demo-ics', 'content-type': 'application/json' },
+      body: JSON.stringify(involvement()),
+    });
     expect(res.status).toBe(202);
     await Promise.all(probes.map((p) => p.closed));
   });
@@ -123,7 +132,9 @@ describe('timeouts', () => {
   it('a JSON body that trickles in is refused 408 problem+json once its time is up and its connection closed', async () => {
     const p = await open();
     const body = JSON.stringify(involvement());
-    p.socket.write(`POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer demo-ics\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    p.socket.write(
+      `POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer demo-ics\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     let i = 0;
     const timer = setInterval(() => !p.socket.destroyed && p.socket.write(body[i++] ?? ''), 50);
     const ms = await Promise.race([p.closed, new Promise<number>((r) => setTimeout(() => r(-1), 4_000))]);
@@ -155,7 +166,9 @@ describe('timeouts', () => {
 describe('limits per client address', () => {
   it('connections over the per-address limit are closed at once; the rest are served', async () => {
     const probes = await Promise.all(Array.from({ length: 45 }, () => open()));
-    const closed = await Promise.all(probes.map((p) => Promise.race([p.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 300))])));
+    const closed = await Promise.all(
+      probes.map((p) => Promise.race([p.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 300))])),
+    );
     expect(closed.filter(Boolean).length).toBe(5);
     for (const p of probes) p.socket.destroy();
   });

@@ -44,7 +44,10 @@ describe('creating a session', () => {
 
   it('with duplicate client IDs is refused 422, and no session is left', async () => {
     const before = await sessionCount();
-    const res = await srv.api.request('POST', '/control/v1/sessions', { token: CONTROL, body: { clients: [client('a', ['feed:write']), client('a', ['lookup'])] } });
+    const res = await srv.api.request('POST', '/control/v1/sessions', {
+      token: CONTROL,
+      body: { clients: [client('a', ['feed:write']), client('a', ['lookup'])] },
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: '/clients/1/id', rule: 'unique' })]);
     expect(await sessionCount()).toBe(before);
@@ -52,7 +55,10 @@ describe('creating a session', () => {
 
   it('with a dataset and no client permitted feed:write is refused 422, and no session is left', async () => {
     const before = await sessionCount();
-    const res = await srv.api.request('POST', '/control/v1/sessions', { token: CONTROL, body: { clients: [client('p', ['lookup'])], dataset: 'population', count: 5 } });
+    const res = await srv.api.request('POST', '/control/v1/sessions', {
+      token: CONTROL,
+      body: { clients: [client('p', ['lookup'])], dataset: 'population', count: 5 },
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: '/dataset', rule: 'seeding-client' })]);
     expect(await sessionCount()).toBe(before);

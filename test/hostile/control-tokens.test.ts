@@ -27,14 +27,17 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-const ctl = (method: string, path: string, token: string, body?: unknown) => srv.api.request(method, `/control/v1${path}`, { token, ...(body !== undefined ? { body } : {}) });
+const ctl = (method: string, path: string, token: string, body?: unknown) =>
+  srv.api.request(method, `/control/v1${path}`, { token, ...(body !== undefined ? { body } : {}) });
 
 describe('a session control token', () => {
   it('acts on its own session: read, journal, clock, faults, reset, rotate', async () => {
     expect((await ctl('GET', `/sessions/${mine.id}`, mine.token)).status).toBe(200);
     expect((await ctl('GET', `/sessions/${mine.id}/journal`, mine.token)).status).toBe(200);
     expect((await ctl('PUT', `/sessions/${mine.id}/clock`, mine.token, { advanceDays: 1 })).status).toBe(200);
-    expect((await ctl('POST', `/sessions/${mine.id}/faults`, mine.token, { operationId: '*', kind: 'latency', latencyMs: 1, count: 1 })).status).toBe(201);
+    expect((await ctl('POST', `/sessions/${mine.id}/faults`, mine.token, { operationId: '*', kind: 'latency', latencyMs: 1, count: 1 })).status).toBe(
+      201,
+    );
     expect((await ctl('POST', `/sessions/${mine.id}/reset`, mine.token)).status).toBe(200);
     expect((await ctl('POST', `/sessions/${mine.id}/clients/ics/rotate`, mine.token)).status).toBe(200);
     const own = await ctl('GET', '/session', mine.token);
@@ -42,7 +45,7 @@ describe('a session control token', () => {
     expect(own.body.id).toBe(mine.id);
   });
 
-  it('finds no other session: another vendor\'s is answered as one that does not exist, and is untouched', async () => {
+  it("finds no other session: another vendor's is answered as one that does not exist, and is untouched", async () => {
     const before = (await ctl('GET', `/sessions/${theirs.id}`, CONTROL)).body;
     for (const [method, path, body] of [
       ['GET', '', undefined],
@@ -59,7 +62,7 @@ describe('a session control token', () => {
     expect((await ctl('GET', `/sessions/${theirs.id}`, CONTROL)).body).toEqual(before);
   });
 
-  it('cannot list, create or delete sessions, nor read the server\'s stats', async () => {
+  it("cannot list, create or delete sessions, nor read the server's stats", async () => {
     for (const [method, path] of [
       ['GET', '/sessions'],
       ['POST', '/sessions'],
@@ -104,7 +107,11 @@ describe('the harness with a session control token (--mock-url on a shared serve
 describe('the bearer scheme', () => {
   it('is case-insensitive, for client and control tokens (RFC 9110)', async () => {
     for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
-      const r = await srv.api.request('POST', '/contactpoint/v1/involvements', { token: null, headers: { authorization: `${scheme} demo-ics` }, body: involvement() });
+      const r = await srv.api.request('POST', '/contactpoint/v1/involvements', {
+        token: null,
+        headers: { authorization: `${scheme} demo-ics` },
+        body: involvement(),
+      });
       expect([scheme, r.status]).toEqual([scheme, 202]);
       const c = await srv.api.request('GET', '/control/v1/sessions', { token: null, headers: { authorization: `${scheme} ${CONTROL}` } });
       expect([scheme, c.status]).toEqual([scheme, 200]);

@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 const db = () => srv.mock.store.db;
-const big = (n: number) => involvement({ child: { identifiers: { nhsNumber: testNhs(9000 + n) }, formerNames: [] }, involvement: { contact: { kind: 'team', teamName: 'T'.repeat(100), organisation: 'O'.repeat(100), phone: '020 8359 4066' } } });
+const big = (n: number) =>
+  involvement({
+    child: { identifiers: { nhsNumber: testNhs(9000 + n) }, formerNames: [] },
+    involvement: { contact: { kind: 'team', teamName: 'T'.repeat(100), organisation: 'O'.repeat(100), phone: '020 8359 4066' } },
+  });
 
 describe('a full disk', () => {
   it('is answered 503 ICS_ERR_STORAGE_FULL with Retry-After, stores nothing, keeps the server up, and recovers', async () => {
@@ -57,7 +61,10 @@ describe('a full disk', () => {
     expect(after.status).toBe(202);
     expect((await api.request('GET', `/contactpoint/v1/source-records/${refusedMsg!.sourceRecordId}`)).status).toBe(404);
     // Every exchange is in the journal, the refusals made while the disk was full included.
-    const journal = (await api.request('GET', '/control/v1/sessions/default/journal?limit=10000', { token: 'ctl' })).body.entries as Array<{ status: number; operationId: string }>;
+    const journal = (await api.request('GET', '/control/v1/sessions/default/journal?limit=10000', { token: 'ctl' })).body.entries as Array<{
+      status: number;
+      operationId: string;
+    }>;
     expect(journal.filter((e) => e.status === 503).length).toBeGreaterThanOrEqual(2);
     expect(journal.filter((e) => e.operationId === 'submitInvolvement').at(-1)!.status).toBe(202);
   });

@@ -52,7 +52,7 @@ describe('HttpDriver', () => {
     expect(String(seen[0]).length).toBeLessThan(4096 + 100);
   });
 
-  it('validates a 2xx answer against its operation\'s schema; an extra field is refused, a 4xx body is left to the test', async () => {
+  it("validates a 2xx answer against its operation's schema; an extra field is refused, a 4xx body is left to the test", async () => {
     sut = await startFakeSut((req, res) => {
       const body = req.path.endsWith('/children') ? '{"childRef":"C1","extra":true}' : '{"title":"nope"}';
       res.writeHead(req.path.endsWith('/children') ? 201 : 422, { 'content-type': 'application/json' }).end(body);
@@ -78,7 +78,9 @@ describe('HttpDriver', () => {
     sut = await startFakeSut(() => true);
     const d = new HttpDriver(sut.url, { timeoutMs: 150 });
     const written: string[] = [];
-    const spies = [process.stdout, process.stderr].map((s) => vi.spyOn(s, 'write').mockImplementation((c: string | Uint8Array) => (written.push(String(c)), true)));
+    const spies = [process.stdout, process.stderr].map((s) =>
+      vi.spyOn(s, 'write').mockImplementation((c: string | Uint8Array) => (written.push(String(c)), true)),
+    );
     const secretBody = { exportId: 'x', episode: { caseNote: 'A very private case note' } };
     let message = '';
     try {

@@ -40,22 +40,31 @@ describe('export scope', () => {
     const id = await openEpisode(srv, 403);
     expect((await exportAs('demo-ics', id)).status).toBe(404);
     const child = (await as(srv, 'mentor').get(`/episodes/${id}`)).body.child;
-    expect((await srv.api.request('POST', '/contactpoint/v1/involvements', { body: involvement({ child, sentAt: '2026-11-24T10:00:00Z' }) })).status).toBe(202);
+    expect(
+      (await srv.api.request('POST', '/contactpoint/v1/involvements', { body: involvement({ child, sentAt: '2026-11-24T10:00:00Z' }) })).status,
+    ).toBe(202);
     expect((await exportAs('demo-ics', id)).status).toBe(200);
   });
 });
 
 describe('shielding', () => {
-  it('an export of a shielded child\'s episode carries no address, contact details or school', async () => {
+  it("an export of a shielded child's episode carries no address, contact details or school", async () => {
     const id = await openEpisode(srv, 404);
     const view = (await as(srv, 'mentor').get(`/episodes/${id}`)).body;
     const cpId = view.contactPoint.contactPointId as string;
-    expect((await srv.api.request('POST', '/contactpoint/v1/involvements', { body: involvement({ child: view.child, sentAt: '2026-11-24T10:00:00Z' }) })).status).toBe(202);
+    expect(
+      (await srv.api.request('POST', '/contactpoint/v1/involvements', { body: involvement({ child: view.child, sentAt: '2026-11-24T10:00:00Z' }) }))
+        .status,
+    ).toBe(202);
     const open = await exportAs('demo-ics', id);
     expect(open.body.shielded).toBeUndefined();
     const address = view.child.residence.address.lines[0] as string;
     expect(open.text).toContain(address);
-    const shield = await srv.api.request('PUT', `/contactpoint/v1/children/${cpId}/shielding`, { token: 'demo-la-admin', headers: { 'practitioner-id': 'la-1' }, body: { messageId: randomUUID(), shielded: true } });
+    const shield = await srv.api.request('PUT', `/contactpoint/v1/children/${cpId}/shielding`, {
+      token: 'demo-la-admin',
+      headers: { 'practitioner-id': 'la-1' },
+      body: { messageId: randomUUID(), shielded: true },
+    });
     expect(shield.status).toBeLessThan(300);
     const res = await exportAs('demo-ics', id);
     expect(res.status).toBe(200);

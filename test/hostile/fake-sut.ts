@@ -28,7 +28,12 @@ export async function startFakeSut(behaviour: Behaviour, proxyTo?: string): Prom
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const call: FakeCall = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const call: FakeCall = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       calls.push(call);
       void (async () => {
         if (await behaviour(call, res)) return;
@@ -87,20 +92,25 @@ export const CONFIGURATION = '/driver/v1/configuration';
 /** Behaviours from the issue, by name. */
 export const BEHAVIOURS = {
   /** Every call: 307 to another origin. */
-  redirectAll: (to: string): Behaviour => (req, res) => {
-    res.writeHead(307, { location: new URL(req.path, to).toString() }).end();
-    return true;
-  },
+  redirectAll:
+    (to: string): Behaviour =>
+    (req, res) => {
+      res.writeHead(307, { location: new URL(req.path, to).toString() }).end();
+      return true;
+    },
   /** /system answers truly (proxied); configuration (the call with the tokens) 307s to another origin. */
-  redirectConfiguration: (to: string): Behaviour => (req, res) => {
-    if (req.path !== CONFIGURATION) return false;
-    res.writeHead(307, { location: new URL(req.path, to).toString() }).end();
-    return true;
-  },
+  redirectConfiguration:
+    (to: string): Behaviour =>
+    (req, res) => {
+      if (req.path !== CONFIGURATION) return false;
+      res.writeHead(307, { location: new URL(req.path, to).toString() }).end();
+      return true;
+    },
   /** Every call: 100 MB. */
   hugeEverywhere: (): Behaviour => (_req, res) => streamHuge(res, 100 * 1024 * 1024, '{"vendor":"'),
   /** /system: a 100 MB vendor name. */
-  hugeVendor: (): Behaviour => (req, res) => req.path === SYSTEM && streamHuge(res, 100 * 1024 * 1024, '{"vendor":"', '","product":"p","version":"1"}'),
+  hugeVendor: (): Behaviour => (req, res) =>
+    req.path === SYSTEM && streamHuge(res, 100 * 1024 * 1024, '{"vendor":"', '","product":"p","version":"1"}'),
   /** /system: a vendor that is an object with a toString member. */
   objectVendor: (): Behaviour => (req, res) => req.path === SYSTEM && json(res, 200, '{"vendor":{"toString":"x"},"product":"p","version":"1"}'),
   /** /system: a JSON string. */
@@ -117,7 +127,10 @@ export const BEHAVIOURS = {
     return true;
   },
   /** /system claims another identity; the rest is the reference ICS. */
-  claims: (identity: { vendor: string; product: string; version: string }, text = JSON.stringify(identity)): Behaviour => (req, res) => req.path === SYSTEM && json(res, 200, text),
+  claims:
+    (identity: { vendor: string; product: string; version: string }, text = JSON.stringify(identity)): Behaviour =>
+    (req, res) =>
+      req.path === SYSTEM && json(res, 200, text),
   /** Every call: the connection is dropped. */
   resetEverywhere: (): Behaviour => (_req, res) => {
     res.socket?.destroy();

@@ -33,7 +33,10 @@ function failing(r: RunResult): RunResult {
 
 async function verify(dir: string, ...args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await quiet(() => main(['verify', dir, ...args]), (s) => (out += s));
+  const code = await quiet(
+    () => main(['verify', dir, ...args]),
+    (s) => (out += s),
+  );
   return { code, out };
 }
 
@@ -118,7 +121,10 @@ describe('forgeries', () => {
     const copy = await copyDir(genuine, 'derived');
     await rm(join(copy, SIGNATURE_FILE));
     const text = await readFile(join(copy, file), 'utf8');
-    const edited = text.replace(/FAIL/g, 'PASS').replace(/failures="1"/g, 'failures="0"').replace(/<failure[\s\S]*?<\/failure>/g, '');
+    const edited = text
+      .replace(/FAIL/g, 'PASS')
+      .replace(/failures="1"/g, 'failures="0"')
+      .replace(/<failure[\s\S]*?<\/failure>/g, '');
     expect(edited).not.toBe(text);
     await writeFile(join(copy, file), edited);
     await rehash(copy, [file]);
@@ -145,7 +151,7 @@ describe('forgeries', () => {
     expect((await verify(copy, ...TRUSTED())).code).toBe(1);
   });
 
-  it('another run\'s genuine, signed bundle passed off as this one: --expect-system, --expect-run and --expect-statement refuse it', async () => {
+  it("another run's genuine, signed bundle passed off as this one: --expect-system, --expect-run and --expect-statement refuse it", async () => {
     const other = structuredClone(result);
     other.sut = { ...other.sut, product: 'Other ICS', version: '2.0.0' };
     const otherDir = join(await tempDir('other-run'), 'run');
@@ -191,7 +197,11 @@ describe('forgeries', () => {
 
   it('an identity mismatch signed as genuine evidence: --expect-system refuses it unless it was waived', async () => {
     const claimed = structuredClone(result);
-    claimed.identity = { declared: { vendor: claimed.sut.vendor, product: claimed.sut.product, version: claimed.sut.version }, matches: false, mismatches: ['version'] };
+    claimed.identity = {
+      declared: { vendor: claimed.sut.vendor, product: claimed.sut.product, version: claimed.sut.version },
+      matches: false,
+      mismatches: ['version'],
+    };
     claimed.sut = { ...claimed.sut, version: '9.9.9' };
     const d = join(await tempDir('identity'), 'run');
     await writeRunDirectory(claimed, fileReporters(), d, { signKey: loadPrivateKey(lab.privateKey) });
@@ -209,9 +219,13 @@ describe('what verify regenerates and what is signed', () => {
     expect(junitXml(r)).toBe(await readFile(join(genuine, 'junit.xml'), 'utf8'));
   });
 
-  it('signs RFC 8785 canonical JSON (the RFC\'s own example), and refuses what RFC 8785 cannot express', async () => {
-    const rfc = JSON.parse('{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}');
-    expect(jcs(rfc)).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+  it("signs RFC 8785 canonical JSON (the RFC's own example), and refuses what RFC 8785 cannot express", async () => {
+    const rfc = JSON.parse(
+      '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
+    );
+    expect(jcs(rfc)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
     // Keys in UTF-16 code unit order (RFC 8785 3.2.3).
     expect(jcs({ '\u20ac': 1, '\r': 2, '\ud83d\ude00': 3, '\ufb33': 4, '1': 5 })).toBe('{"\\r":2,"1":5,"\u20ac":1,"\ud83d\ude00":3,"\ufb33":4}');
     expect(() => jcs({ x: Number.NaN })).toThrow(/RFC 8785/);

@@ -74,7 +74,21 @@ export async function runAgainst(behaviour: Behaviour, opts: { extra?: string; s
   ];
   const t0 = performance.now();
   try {
-    const running = main(['run', '--config', statement(sut.url, opts.extra, opts.sutExtra), '--out', bundle, '--sign-key', keyFile, '--reporter', 'console', 'json', 'junit', 'markdown', 'html']);
+    const running = main([
+      'run',
+      '--config',
+      statement(sut.url, opts.extra, opts.sutExtra),
+      '--out',
+      bundle,
+      '--sign-key',
+      keyFile,
+      '--reporter',
+      'console',
+      'json',
+      'junit',
+      'markdown',
+      'html',
+    ]);
     opts.during?.();
     const code = await running;
     const ms = performance.now() - t0;
@@ -91,7 +105,8 @@ export async function expectSafeBundle(o: Outcome): Promise<void> {
   const report = await verifyBundle(o.bundle, { publicKey: loadPublicKey(keys.publicKey) });
   expect(report.problems).toEqual([]);
   expect(report.signature).toBe('valid');
-  for (const f of ['results.json', 'journal.ndjson', 'junit.xml', 'summary.md', 'report.html', 'manifest.json', 'manifest.sig']) expect(readFileSync(join(o.bundle, f)).byteLength).toBeGreaterThan(0);
+  for (const f of ['results.json', 'journal.ndjson', 'junit.xml', 'summary.md', 'report.html', 'manifest.json', 'manifest.sig'])
+    expect(readFileSync(join(o.bundle, f)).byteLength).toBeGreaterThan(0);
   // The console reporter paints only on a TTY: here no escape at all may appear.
   expect(o.out).not.toMatch(UNSAFE);
   expect(fakeVerdictLines(o.out)).toEqual([]);
@@ -128,27 +143,35 @@ describe('a hostile or broken system under test', () => {
     ['HTML on every call', BEHAVIOURS.htmlEverywhere(), /getSystem: is not JSON/],
     ['204 on every call', BEHAVIOURS.noContentEverywhere(), /getSystem: is empty/],
     ['the connection dropped on every call', BEHAVIOURS.resetEverywhere(), /unreachable/],
-    ['a vendor with a lone surrogate (not Unicode: RFC 8785 cannot sign it)', BEHAVIOURS.claims(REFERENCE, '{"vendor":"Acme \\ud800","product":"Reference ICS","version":"1.0.0"}'), /getSystem: is not well-formed Unicode/],
-  ])('%s: an ERROR with the evidence, exit 3 in seconds, a bundle', async (_name, behaviour, reason) => {
-    const before = process.memoryUsage().rss;
-    const o = await runAgainst(behaviour);
-    expect(o.code).toBe(3);
-    expect(o.ms).toBeLessThan(10_000);
-    expect(errorsOnly(o.result)).toBe(true);
-    expect(o.result.tests[0]!.reason).toMatch(reason);
-    expect(o.result.summary.verdict).toBe('error');
-    // The evidence: the call that failed, with what was read of its answer (or why there was none).
-    expect(o.result.tests[0]!.exchanges[0]).toMatchObject({ direction: 'harness->sut', method: 'GET', url: '/driver/v1/system' });
-    // Nothing near 100 MB was held.
-    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
-    // Reasons say what the system did, never a harness stack trace.
-    expect(o.result.tests.map((t) => t.reason ?? '').join('\n')).not.toMatch(/harness error|TypeError|\n\s+at /);
-    // The vendor in the evidence is the statement's, never the garbage.
-    expect(o.result.sut.vendor).toBe(REFERENCE.vendor);
-    await expectSafeBundle(o);
-  }, 30_000);
+    [
+      'a vendor with a lone surrogate (not Unicode: RFC 8785 cannot sign it)',
+      BEHAVIOURS.claims(REFERENCE, '{"vendor":"Acme \\ud800","product":"Reference ICS","version":"1.0.0"}'),
+      /getSystem: is not well-formed Unicode/,
+    ],
+  ])(
+    '%s: an ERROR with the evidence, exit 3 in seconds, a bundle',
+    async (_name, behaviour, reason) => {
+      const before = process.memoryUsage().rss;
+      const o = await runAgainst(behaviour);
+      expect(o.code).toBe(3);
+      expect(o.ms).toBeLessThan(10_000);
+      expect(errorsOnly(o.result)).toBe(true);
+      expect(o.result.tests[0]!.reason).toMatch(reason);
+      expect(o.result.summary.verdict).toBe('error');
+      // The evidence: the call that failed, with what was read of its answer (or why there was none).
+      expect(o.result.tests[0]!.exchanges[0]).toMatchObject({ direction: 'harness->sut', method: 'GET', url: '/driver/v1/system' });
+      // Nothing near 100 MB was held.
+      expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+      // Reasons say what the system did, never a harness stack trace.
+      expect(o.result.tests.map((t) => t.reason ?? '').join('\n')).not.toMatch(/harness error|TypeError|\n\s+at /);
+      // The vendor in the evidence is the statement's, never the garbage.
+      expect(o.result.sut.vendor).toBe(REFERENCE.vendor);
+      await expectSafeBundle(o);
+    },
+    30_000,
+  );
 
-  it('the answer cap is the statement\'s sut.maxAnswerBytes: a 3 KiB /system answer over a 2 KiB cap is an ERROR', async () => {
+  it("the answer cap is the statement's sut.maxAnswerBytes: a 3 KiB /system answer over a 2 KiB cap is an ERROR", async () => {
     const padded = JSON.stringify(REFERENCE).replace('{', `{${' '.repeat(3000)}`);
     const o = await runAgainst(BEHAVIOURS.claims(REFERENCE, padded), { sutExtra: '  maxAnswerBytes: 2048\n' });
     expect(o.code).toBe(3);
@@ -184,7 +207,8 @@ describe('identity', () => {
     expect(o.result.tests.filter((t) => t.status === 'FAILED' || t.status === 'ERROR')).toEqual([]);
     expect(o.code).toBe(1);
     expect(o.result.identity).toMatchObject({ matches: false, mismatches: ['vendor', 'product', 'version'] });
-    for (const f of ['summary.md', 'report.html', 'junit.xml']) expect(readFileSync(join(o.bundle, f), 'utf8'), f).toMatch(/not the one the conformance statement declares/);
+    for (const f of ['summary.md', 'report.html', 'junit.xml'])
+      expect(readFileSync(join(o.bundle, f), 'utf8'), f).toMatch(/not the one the conformance statement declares/);
     expect(o.out).toMatch(/not the one the conformance statement declares/);
     await expectSafeBundle(o);
   }, 60_000);
@@ -218,4 +242,3 @@ describe('interrupted', () => {
     await expectSafeBundle(o);
   }, 30_000);
 });
-

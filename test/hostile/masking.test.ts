@@ -22,7 +22,8 @@ describe('masking a known secret in the forms a system might echo it in', () => 
   ])('%s', (_name, value) => {
     const out = masked(value);
     expect(out).toContain('***');
-    for (const form of [token, token.slice(0, 14), token.slice(-14), Buffer.from(token).toString('base64').slice(4, 20)]) expect(out).not.toContain(form);
+    for (const form of [token, token.slice(0, 14), token.slice(-14), Buffer.from(token).toString('base64').slice(4, 20)])
+      expect(out).not.toContain(form);
     expect(decodeURIComponent(out.replace(/%(?![0-9a-f]{2})/gi, ''))).not.toContain(token.slice(4));
   });
 
@@ -30,7 +31,7 @@ describe('masking a known secret in the forms a system might echo it in', () => 
     for (const v of ['the ics_ prefix names a client token', 'version 9f8e', 'aWNzXz', 'a, b, c'] as const) expect(masked(v)).toBe(v);
   });
 
-  it('masks a secret found in the result itself (a configure call\'s token) in its base64 form elsewhere', () => {
+  it("masks a secret found in the result itself (a configure call's token) in its base64 form elsewhere", () => {
     const out = maskSecrets({ configure: { token }, later: { body: Buffer.from(`Bearer ${token}`).toString('base64') } });
     expect(out.configure.token).toBe('***');
     expect(out.later.body).toContain('***');

@@ -23,7 +23,9 @@ function withUnknownFields(base: Record<string, unknown>, n: number): Record<str
 
 describe('error lists', () => {
   it('a ContactPoint message with 20,000 bad fields gets the first 100 errors and a count of the rest', async () => {
-    const res = await srv.api.request('POST', '/contactpoint/v1/involvements', { body: withUnknownFields(involvement() as unknown as Record<string, unknown>, 20_000) });
+    const res = await srv.api.request('POST', '/contactpoint/v1/involvements', {
+      body: withUnknownFields(involvement(), 20_000),
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors).toHaveLength(MAX_PROBLEM_ITEMS);
     expect(res.body.errorsOmitted).toBe(20_000 - MAX_PROBLEM_ITEMS);
@@ -80,10 +82,17 @@ describe('journal budget for refused bodies', () => {
   });
 
   it('gives the budget back as old entries retire under the retention limit', async () => {
-    const s = await startServer({ port: 0, demoSession: true, controlToken: 'ctl', journalLimit: 20, journalBudget: { entryBytes: 4096, sessionBytes: 16 * 1024 } });
+    const s = await startServer({
+      port: 0,
+      demoSession: true,
+      controlToken: 'ctl',
+      journalLimit: 20,
+      journalBudget: { entryBytes: 4096, sessionBytes: 16 * 1024 },
+    });
     try {
       const api = apiFor(s.url);
-      const journal = async () => (await api.request('GET', '/control/v1/sessions/default/journal?limit=1000', { token: 'ctl' })).body.entries as Entry[];
+      const journal = async () =>
+        (await api.request('GET', '/control/v1/sessions/default/journal?limit=1000', { token: 'ctl' })).body.entries as Entry[];
       for (let i = 0; i < 8; i++) await api.request('POST', '/contactpoint/v1/involvements', { body: big(5_000) });
       await journal();
       for (let i = 0; i < 30; i++) await api.request('POST', '/contactpoint/v1/involvements', { body: involvement() });

@@ -15,7 +15,14 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-const journal = async () => (await srv.control('GET', '/journal?limit=10000')).body.entries as Array<{ operationId: string; verdict: string; query: Record<string, string>; requestBody?: unknown; problems?: Array<{ rule: string }> }>;
+const journal = async () =>
+  (await srv.control('GET', '/journal?limit=10000')).body.entries as Array<{
+    operationId: string;
+    verdict: string;
+    query: Record<string, string>;
+    requestBody?: unknown;
+    problems?: Array<{ rule: string }>;
+  }>;
 
 const raw = (text: string) => socketExchange(srv.url, [text]);
 
@@ -46,9 +53,15 @@ describe('invalid UTF-8 in a bulk upload', () => {
     const [a, b, c] = [involvement(), involvement({ child: { name: { given: 'Zoë', family: `Bad${Date.now()}` } } }), involvement()];
     const bytes = Buffer.from([a, b, c].map((m) => JSON.stringify(m)).join('\n') + '\n', 'utf8');
     // "ë" is C3 AB: C3 then a quote is not UTF-8.
-    bytes[bytes.indexOf(Buffer.from('ë'))! + 1] = 0x22;
-    const res = await srv.api.request('POST', '/contactpoint/v1/involvements/bulk', { raw: bytes, headers: { 'content-type': 'application/x-ndjson' } });
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l) as { line: number; ok: boolean; problem?: { code: string; errors: Array<{ rule: string }> } });
+    bytes[bytes.indexOf(Buffer.from('ë')) + 1] = 0x22;
+    const res = await srv.api.request('POST', '/contactpoint/v1/involvements/bulk', {
+      raw: bytes,
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; ok: boolean; problem?: { code: string; errors: Array<{ rule: string }> } });
     expect(lines.map((l) => l.ok)).toEqual([true, false, true]);
     expect(lines[1]!.problem).toMatchObject({ code: 'ICS_ERR_HTTP_MALFORMED_JSON', errors: [{ rule: 'utf-8' }] });
     expect((await srv.api.request('GET', `/contactpoint/v1/source-records/${b.sourceRecordId}`)).status).toBe(404);
@@ -59,16 +72,35 @@ describe('invalid UTF-8 in a bulk upload', () => {
     const text = '{"a":"Zoë 🧒"}\r\n\n{"b":1}';
     const bytes = Buffer.from(text, 'utf8');
     const got = [];
-    for await (const l of ndjsonLines((async function* () { for (const b of bytes) yield Uint8Array.of(b); })(), 1024)) got.push(l);
-    expect(got).toEqual([{ line: 1, text: '{"a":"Zoë 🧒"}' }, { line: 3, text: '{"b":1}' }]);
+    for await (const l of ndjsonLines(
+      (async function* () {
+        for (const b of bytes) yield Uint8Array.of(b);
+      })(),
+      1024,
+    ))
+      got.push(l);
+    expect(got).toEqual([
+      { line: 1, text: '{"a":"Zoë 🧒"}' },
+      { line: 3, text: '{"b":1}' },
+    ]);
   });
 });
 
-describe('what node\'s parser refuses', () => {
+describe("what node's parser refuses", () => {
   it.each([
     ['a malformed request line', 'GARBAGE\r\n\r\n', 400, 'ICS_ERR_HTTP_BAD_REQUEST'],
-    ['a bad Content-Length', 'POST /contactpoint/v1/involvements HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400, 'ICS_ERR_HTTP_BAD_REQUEST'],
-    ['bad chunked framing', 'POST /contactpoint/v1/involvements HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400, 'ICS_ERR_HTTP_BAD_REQUEST'],
+    [
+      'a bad Content-Length',
+      'POST /contactpoint/v1/involvements HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+      400,
+      'ICS_ERR_HTTP_BAD_REQUEST',
+    ],
+    [
+      'bad chunked framing',
+      'POST /contactpoint/v1/involvements HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      400,
+      'ICS_ERR_HTTP_BAD_REQUEST',
+    ],
     ['a head over 16 KiB', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'ICS_ERR_HTTP_HEADERS_TOO_LARGE'],
   ])('%s is answered in problem+json and closed', async (_name, text, status, code) => {
     const got = await raw(text);
@@ -80,13 +112,16 @@ describe('what node\'s parser refuses', () => {
 });
 
 describe('HEAD', () => {
-  it('is served on GET routes: the GET\'s status and headers, no body', async () => {
+  it("is served on GET routes: the GET's status and headers, no body", async () => {
     const get = await fetch(`${srv.url}/health`);
     const head = await fetch(`${srv.url}/health`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
     expect(await head.text()).toBe('');
-    const authed = await fetch(`${srv.url}/control/v1/sessions/default/journal`, { method: 'HEAD', headers: { authorization: 'Bearer test-control-token' } });
+    const authed = await fetch(`${srv.url}/control/v1/sessions/default/journal`, {
+      method: 'HEAD',
+      headers: { authorization: 'Bearer test-control-token' },
+    });
     expect(authed.status).toBe(200);
   });
 
@@ -117,8 +152,13 @@ describe('HEAD', () => {
 describe('secrets in the journal', () => {
   it('access_token query parameters and token/password fields of refused bodies are masked', async () => {
     await srv.api.request('GET', '/contactpoint/v1/source-records/REF-X?access_token=sekrit-q1');
-    await srv.api.request('POST', '/contactpoint/v1/involvements', { body: { ...involvement(), password: 'sekrit-p1', nested: { token: 'sekrit-t1' } } });
-    await srv.api.request('POST', '/contactpoint/v1/involvements', { raw: '{"password": "sekrit-p2", broken', headers: { 'content-type': 'application/json' } });
+    await srv.api.request('POST', '/contactpoint/v1/involvements', {
+      body: { ...involvement(), password: 'sekrit-p1', nested: { token: 'sekrit-t1' } },
+    });
+    await srv.api.request('POST', '/contactpoint/v1/involvements', {
+      raw: '{"password": "sekrit-p2", broken',
+      headers: { 'content-type': 'application/json' },
+    });
     const text = JSON.stringify(await journal());
     expect(text).not.toMatch(/sekrit/);
     expect(text).toContain('"access_token":"***"');

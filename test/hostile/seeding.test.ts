@@ -29,7 +29,8 @@ describe('a large seed', () => {
     }
     const seeded = await seeding;
     const seedMs = performance.now() - started;
-    if (process.env.SEED_FIGURES) console.log(`seed ${Math.round(seedMs)} ms, ${latencies.length} requests meanwhile, max ${Math.round(Math.max(...latencies))} ms`);
+    if (process.env.SEED_FIGURES)
+      console.log(`seed ${Math.round(seedMs)} ms, ${latencies.length} requests meanwhile, max ${Math.round(Math.max(...latencies))} ms`);
     expect(seeded.status).toBe(201);
     expect(seeded.body.seeded).toMatchObject({ dataset: 'population', children: expect.any(Number) });
     expect(seeded.body.seeded.children).toBeGreaterThan(15_000);

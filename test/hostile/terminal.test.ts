@@ -50,7 +50,16 @@ describe('every command prints SUT strings through it', () => {
   });
 
   it('verify', () => {
-    const report: VerifyReport = { ok: false, dir: `d${HOSTILE}`, problems: [{ kind: 'added', path: HOSTILE, message: `${HOSTILE} is not in the manifest` }], files: 1, signature: 'unsigned', signer: 'unverified', verdict: 'NOT INTACT', run: { id: HOSTILE, sut: HOSTILE, verdict: HOSTILE, catalogueVersion: HOSTILE, harnessVersion: HOSTILE } };
+    const report: VerifyReport = {
+      ok: false,
+      dir: `d${HOSTILE}`,
+      problems: [{ kind: 'added', path: HOSTILE, message: `${HOSTILE} is not in the manifest` }],
+      files: 1,
+      signature: 'unsigned',
+      signer: 'unverified',
+      verdict: 'NOT INTACT',
+      run: { id: HOSTILE, sut: HOSTILE, verdict: HOSTILE, catalogueVersion: HOSTILE, harnessVersion: HOSTILE },
+    };
     const text = verifyText(report);
     expect(text).not.toMatch(UNSAFE);
     expect(fakeVerdictLines(text)).toEqual([]);
@@ -58,7 +67,12 @@ describe('every command prints SUT strings through it', () => {
 
   it('diff', () => {
     const base = resultWith();
-    const text = diffText(diffRuns({ source: 'a', result: base, catalogue: [] }, { source: 'b', result: hostile(), catalogue: [{ id: HOSTILE, statement: HOSTILE, level: 'MUST', capability: 'core' }] }));
+    const text = diffText(
+      diffRuns(
+        { source: 'a', result: base, catalogue: [] },
+        { source: 'b', result: hostile(), catalogue: [{ id: HOSTILE, statement: HOSTILE, level: 'MUST', capability: 'core' }] },
+      ),
+    );
     expect(text).not.toMatch(UNSAFE);
     expect(fakeVerdictLines(text)).toEqual([]);
   });

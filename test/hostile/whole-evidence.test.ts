@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: unknown): Promise<Record<string, string>> {
-  const res = await fetch(sut.url + DRIVER_BASE + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(sut.url + DRIVER_BASE + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBeLessThan(300);
   return (await res.json()) as Record<string, string>;
 }
@@ -47,7 +51,9 @@ describe('whole evidence', () => {
       await post('/caf-episodes', { childRef, episode });
       bytes += JSON.stringify(episode).length;
     }
-    const suites = ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === 'ECAF-MIG-001.migration-export') })).filter((s) => s.tests.length);
+    const suites = ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => t.id === 'ECAF-MIG-001.migration-export') })).filter(
+      (s) => s.tests.length,
+    );
     const result = await runSuites({
       statement: referenceStatement(),
       driver: new HttpDriver(sut.url),

@@ -14,7 +14,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureBuilt, ROOT } from '../support/build.js';
 
-interface PackEntry { filename: string; files: Array<{ path: string }> }
+interface PackEntry {
+  filename: string;
+  files: Array<{ path: string }>;
+}
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const npm = (args: string[], cwd = ROOT) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,7 +35,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('npm pack', () => {
   it('ships the entry points, the CLI, the docs and the README', () => {
-    const entries = [pkg.main, pkg.types, ...Object.values<any>(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e))), ...Object.values(pkg.bin)];
+    const entries = [
+      pkg.main,
+      pkg.types,
+      ...Object.values<any>(pkg.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e))),
+      ...Object.values(pkg.bin),
+    ];
     for (const entry of entries) expect(files, entry).toContain(String(entry).replace(/^\.\//, ''));
     expect(files).toContain('README.md');
     expect(files).toContain('docs/interface/contactpoint.md');
@@ -91,10 +99,21 @@ describe('the packed tarball in a scratch project', () => {
     const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
     writeFileSync(join(project, 'package.json'), '{ "name": "scratch", "private": true, "type": "module" }\n');
     writeFileSync(join(project, 'example.ts'), example);
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out' },
-      include: ['example.ts'],
-    }));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          types: ['node'],
+          outDir: 'out',
+        },
+        include: ['example.ts'],
+      }),
+    );
 
     const tsc = spawnSync(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');

@@ -12,7 +12,6 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin/ics-conformance.js');
 const BUILT = join(ROOT, 'dist/src/cli/main.js');
 
-
 function newestSource(): number {
   let newest = 0;
   const walk = (dir: string) => {
@@ -35,12 +34,13 @@ export async function ensureBuilt(): Promise<void> {
   if (fresh()) return;
   const lock = join(ROOT, 'dist', '.test-build-lock');
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  for (const deadline = Date.now() + 90_000; ; ) {
+  for (const deadline = Date.now() + 90_000; ;) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      if (Date.now() > deadline || Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline || Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000)
+        rmSync(lock, { recursive: true, force: true });
       await sleep(200);
     }
   }

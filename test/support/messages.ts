@@ -32,7 +32,15 @@ function uniqueFamily(): string {
   return `Hart-${s}`;
 }
 
-export function involvement(over: { child?: Partial<InvolvementMessage['child']>; involvement?: Partial<InvolvementMessage['involvement']>; sourceRecordId?: string; sentAt?: string; messageId?: string } = {}): InvolvementMessage {
+export function involvement(
+  over: {
+    child?: Partial<InvolvementMessage['child']>;
+    involvement?: Partial<InvolvementMessage['involvement']>;
+    sourceRecordId?: string;
+    sentAt?: string;
+    messageId?: string;
+  } = {},
+): InvolvementMessage {
   return {
     messageId: over.messageId ?? randomUUID(),
     sourceRecordId: over.sourceRecordId ?? `REF-${randomUUID().slice(0, 8)}`,
@@ -66,7 +74,13 @@ export function cafIndicator(child: InvolvementMessage['child'], over: Partial<C
     sentAt: '2026-11-21T10:00:00Z',
     child,
     status: 'open',
-    assessor: { kind: 'practitioner', name: { given: 'Melanie', family: 'Shaw' }, role: 'Learning mentor', organisation: 'Hendon School', phone: '020 8202 9004' },
+    assessor: {
+      kind: 'practitioner',
+      name: { given: 'Melanie', family: 'Shaw' },
+      role: 'Learning mentor',
+      organisation: 'Hendon School',
+      phone: '020 8202 9004',
+    },
     completedOn: '2026-11-21',
     ...over,
   };

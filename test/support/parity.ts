@@ -36,7 +36,14 @@ export async function record(url: string, init: RequestInit, shape: (v: unknown)
   }
   const text = await res.text();
   const ct = res.headers.get('content-type') ?? '';
-  const raw = ct.includes('ndjson') ? text.trim().split('\n').map((l) => JSON.parse(l)) : ct.includes('json') && text ? JSON.parse(text) : text;
+  const raw = ct.includes('ndjson')
+    ? text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+    : ct.includes('json') && text
+      ? JSON.parse(text)
+      : text;
   return { raw, outcome: { status: res.status, headers: Object.fromEntries(PICKED_HEADERS.map((h) => [h, res.headers.get(h)])), body: shape(raw) } };
 }
 
@@ -57,7 +64,13 @@ export async function throughBothAdapters<S>(
   mswBase: string,
   cases: Cases<S>,
   send: (base: string, s: S) => Promise<Recorded>,
-): Promise<{ viaExpress: Map<string, Outcome>; viaMsw: Map<string, Outcome>; expressMock: MockServices; mswMock: MockServices; close: () => Promise<void> }> {
+): Promise<{
+  viaExpress: Map<string, Outcome>;
+  viaMsw: Map<string, Outcome>;
+  expressMock: MockServices;
+  mswMock: MockServices;
+  close: () => Promise<void>;
+}> {
   const expressMock = createMockServices({ demoSession: true, controlToken: CONTROL });
   const mswMock = createMockServices({ demoSession: true, controlToken: CONTROL });
   const server = await startServer({ port: 0, mock: expressMock });

@@ -5,7 +5,10 @@
  */
 import { inflateSync } from 'node:zlib';
 
-interface PdfObject { dict: string; stream?: Buffer }
+interface PdfObject {
+  dict: string;
+  stream?: Buffer;
+}
 
 function objects(pdf: Buffer): Map<number, PdfObject> {
   const text = pdf.toString('latin1');
@@ -18,7 +21,7 @@ function objects(pdf: Buffer): Map<number, PdfObject> {
       continue;
     }
     const dict = s[1]!;
-    const start = m.index! + m[0].indexOf(body) + s[0].length;
+    const start = m.index + m[0].indexOf(body) + s[0].length;
     const length = Number(/\/Length (\d+)/.exec(dict)?.[1]);
     const raw = pdf.subarray(start, start + length);
     out.set(Number(m[1]), { dict, stream: dict.includes('/FlateDecode') ? inflateSync(raw) : raw });
@@ -59,9 +62,15 @@ export function pdfPageTexts(pdf: Buffer): string[] {
     const resRef = /\/Resources (\d+) 0 R/.exec(page.dict);
     if (resRef) resources = objs.get(Number(resRef[1]))?.dict ?? '';
     const fonts = new Map<string, number>();
-    const fontDict = /\/Font\s*<<([\s\S]*?)>>/.exec(resources)?.[1] ?? refs(/\/Font (\d+ 0 R)/.exec(resources)?.[1]).map((n) => objs.get(n)?.dict ?? '').join(' ');
+    const fontDict =
+      /\/Font\s*<<([\s\S]*?)>>/.exec(resources)?.[1] ??
+      refs(/\/Font (\d+ 0 R)/.exec(resources)?.[1])
+        .map((n) => objs.get(n)?.dict ?? '')
+        .join(' ');
     for (const m of fontDict.matchAll(/\/(\w+) (\d+) 0 R/g)) fonts.set(m[1]!, Number(m[2]));
-    const contents = refs(/\/Contents (\[[^\]]*\]|\d+ 0 R)/.exec(page.dict)?.[1]).map((n) => objs.get(n)?.stream?.toString('latin1') ?? '').join('\n');
+    const contents = refs(/\/Contents (\[[^\]]*\]|\d+ 0 R)/.exec(page.dict)?.[1])
+      .map((n) => objs.get(n)?.stream?.toString('latin1') ?? '')
+      .join('\n');
     let map = new Map<string, string>();
     const words: string[] = [];
     for (const m of contents.matchAll(/\/(\w+) [\d.]+ Tf|\[((?:[^\]]|\\\])*)\]\s*TJ|<([0-9A-Fa-f]*)>\s*Tj/g)) {

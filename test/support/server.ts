@@ -5,7 +5,11 @@ export const CONTROL = 'test-control-token';
 
 export interface Api {
   url: string;
-  request(method: string, path: string, opts?: { token?: string | null; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  request(
+    method: string,
+    path: string,
+    opts?: { token?: string | null; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any; text: string }>;
 }
 
 export function apiFor(url: string, fetchImpl: typeof fetch = fetch): Api {
@@ -34,12 +38,15 @@ export function apiFor(url: string, fetchImpl: typeof fetch = fetch): Api {
   };
 }
 
-export async function testServer(opts: { data?: string } = {}): Promise<RunningServer & { api: Api; control: (method: string, path: string, body?: unknown) => ReturnType<Api['request']> }> {
+export async function testServer(
+  opts: { data?: string } = {},
+): Promise<RunningServer & { api: Api; control: (method: string, path: string, body?: unknown) => ReturnType<Api['request']> }> {
   const running = await startServer({ port: 0, demoSession: true, controlToken: CONTROL, ...opts });
   const api = apiFor(running.url);
   return {
     ...running,
     api,
-    control: (method, path, body) => api.request(method, `/control/v1/sessions/default${path}`, { token: CONTROL, ...(body !== undefined ? { body } : {}) }),
+    control: (method, path, body) =>
+      api.request(method, `/control/v1/sessions/default${path}`, { token: CONTROL, ...(body !== undefined ? { body } : {}) }),
   };
 }

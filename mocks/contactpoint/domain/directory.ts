@@ -37,7 +37,6 @@ import {
   type PreparedMessage,
 } from './prepare.js';
 
-
 /** The journal's name for this log as a store of request bodies (Journal.bodySource). */
 export const LOG_BODIES = 'contactpoint-log';
 
@@ -155,10 +154,12 @@ class SessionIndex {
     if (old === serial) return;
     if (old > 0) {
       if (this.firstRecord[old] === r) this.firstRecord[old] = this.nextRecord[r]!;
-      else for (let p = this.firstRecord[old]!; p >= 0; p = this.nextRecord[p]!) if (this.nextRecord[p] === r) {
-        this.nextRecord[p] = this.nextRecord[r]!;
-        break;
-      }
+      else
+        for (let p = this.firstRecord[old]!; p >= 0; p = this.nextRecord[p]!)
+          if (this.nextRecord[p] === r) {
+            this.nextRecord[p] = this.nextRecord[r]!;
+            break;
+          }
     }
     this.recordChild[r] = serial;
     this.nextRecord[r] = this.firstRecord[serial]!;
@@ -168,9 +169,21 @@ class SessionIndex {
   /** Bytes of every column and index (capacity): the memory this session's directory holds. */
   get bytes(): number {
     let n = this.messages.bytes + this.recordsByKey.bytes + this.identifiers.bytes + this.demographics.bytes;
-    for (const col of [this.dob, this.family, this.given, this.postcode, this.identitySeq, this.identitySentAt, this.demoHi, this.demoLo, this.shielded, this.firstRecord])
+    for (const col of [
+      this.dob,
+      this.family,
+      this.given,
+      this.postcode,
+      this.identitySeq,
+      this.identitySentAt,
+      this.demoHi,
+      this.demoLo,
+      this.shielded,
+      this.firstRecord,
+    ])
       n += col.byteLength;
-    for (const col of [this.recordChild, this.recordSeq, this.recordSentAt, this.nextRecord, this.recordIdHi, this.recordIdLo, this.recordIdSet]) n += col.byteLength;
+    for (const col of [this.recordChild, this.recordSeq, this.recordSentAt, this.nextRecord, this.recordIdHi, this.recordIdLo, this.recordIdSet])
+      n += col.byteLength;
     return n;
   }
 
@@ -290,13 +303,20 @@ export class Directory {
       if (row.kind === 'resolve') {
         const r = JSON.parse(row.body) as { messageSeq: number; contactPointId: string };
         const original = this.q.row.get(r.messageSeq) as LogRow;
-        this.apply(ix, row.client_id, prepareMessage(original.kind as Kind, JSON.parse(original.body) as AnyMessage, { rules: false }), r.messageSeq, serialOfId(r.contactPointId));
+        this.apply(
+          ix,
+          row.client_id,
+          prepareMessage(original.kind as Kind, JSON.parse(original.body) as AnyMessage, { rules: false }),
+          r.messageSeq,
+          serialOfId(r.contactPointId),
+        );
         continue;
       }
       const msg = JSON.parse(row.body) as AnyMessage;
       ix.messages.add(messageKey(row.client_id, msg.messageId), row.seq);
       const receipt = JSON.parse(row.receipt!) as Receipt;
-      if (receipt.status === 'accepted') this.apply(ix, row.client_id, prepareMessage(row.kind as Kind, msg, { rules: false }), row.seq, serialOfId(receipt.contactPointId!));
+      if (receipt.status === 'accepted')
+        this.apply(ix, row.client_id, prepareMessage(row.kind as Kind, msg, { rules: false }), row.seq, serialOfId(receipt.contactPointId!));
     }
     for (const serial of this.q.shielded.all(sessionId) as number[]) ix.shielded[serial] = 1;
     this.sessions.set(sessionId, ix);
@@ -349,7 +369,9 @@ export class Directory {
         return { receipt: { ...(JSON.parse(prior.receipt!) as Receipt), repeat: true }, repeat: true };
       // Checked on the stored message, not the hash: a different message ID that shares the hash is new.
       if ((JSON.parse(prior.body) as AnyMessage).messageId === p.messageId)
-        throw CP.raise('message-id-unique', '/messageId', 'message ID reused for a different message', { detail: `Message ${p.messageId} was already received with different content` });
+        throw CP.raise('message-id-unique', '/messageId', 'message ID reused for a different message', {
+          detail: `Message ${p.messageId} was already received with different content`,
+        });
     }
     if (p.refusals) throw CP.refuse(p.refusals);
     // A sentAt past the service's clock would outrank every later genuine update (the latest sentAt wins).
@@ -371,10 +393,27 @@ export class Directory {
       const match = matchChild(this.matchIndex(ix), p.child, linked);
       if ('review' in match) {
         review = { reviewId: `REV-${randomUUID().slice(0, 8).toUpperCase()}`, reason: match.review, candidates: match.candidates };
-        receipt = { receiptId, messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now, status: 'queued-for-review', reviewId: review.reviewId };
+        receipt = {
+          receiptId,
+          messageId: p.messageId,
+          sourceRecordId: recordId,
+          repeat: false,
+          receivedAt: now,
+          status: 'queued-for-review',
+          reviewId: review.reviewId,
+        };
       } else {
         serial = match.serial || ix.children + 1;
-        receipt = { receiptId, messageId: p.messageId, sourceRecordId: recordId, repeat: false, receivedAt: now, status: 'accepted', contactPointId: makeContactPointId(serial), matchedBy: match.by };
+        receipt = {
+          receiptId,
+          messageId: p.messageId,
+          sourceRecordId: recordId,
+          repeat: false,
+          receivedAt: now,
+          status: 'accepted',
+          contactPointId: makeContactPointId(serial),
+          matchedBy: match.by,
+        };
       }
     }
     const receiptJson = JSON.stringify(receipt);
@@ -401,7 +440,11 @@ export class Directory {
       },
       childrenWithDemographics: (child, former) =>
         ix.demographics
-          .all(former === undefined ? this.key(child.keys[KEY.demographic]!, child.keys[KEY.demographic + 1]!) : this.key(child.former![2 * former]!, child.former![2 * former + 1]!))
+          .all(
+            former === undefined
+              ? this.key(child.keys[KEY.demographic]!, child.keys[KEY.demographic + 1]!)
+              : this.key(child.former![2 * former]!, child.former![2 * former + 1]!),
+          )
           .sort((a, b) => a - b),
       dateOfBirth: (serial) => ix.dob[serial]!,
       postcode: (serial) => ix.postcode[serial]!,
@@ -526,7 +569,8 @@ export class Directory {
     const dob = query.dateOfBirth ? dayNumber(query.dateOfBirth) : undefined;
     const postcode = query.postcode ? normalisePostcode(query.postcode) : undefined;
     const pc = postcode ? hash52(postcode) : undefined;
-    const results: Array<{ contactPointId: string; name: PersonName; dateOfBirth: string; gender: string; postcode?: string; shielded: boolean }> = [];
+    const results: Array<{ contactPointId: string; name: PersonName; dateOfBirth: string; gender: string; postcode?: string; shielded: boolean }> =
+      [];
     let truncated = false;
     // A scan of the columns, in ContactPoint ID order: a few milliseconds for a million children, and
     // no search index to keep up on every ingest. Candidates are confirmed on the stored identity.
@@ -555,7 +599,13 @@ export class Directory {
         shielded,
       });
     }
-    this.audit(session, viewer, 'search', results.map((r) => r.contactPointId), query as Record<string, string>);
+    this.audit(
+      session,
+      viewer,
+      'search',
+      results.map((r) => r.contactPointId),
+      query,
+    );
     return { results, truncated };
   }
 
@@ -582,7 +632,15 @@ export class Directory {
     const cpId = makeContactPointId(serial);
     const today = isoDate(session.now());
     const seeSensitive = client.permissions.includes('lookup:sensitive');
-    const involvements: Array<{ service: ServiceType; contact: PractitionerContact; startDate: string; endDate?: string; leadProfessional: boolean; sourceSystem: string; sentAt: string }> = [];
+    const involvements: Array<{
+      service: ServiceType;
+      contact: PractitionerContact;
+      startDate: string;
+      endDate?: string;
+      leadProfessional: boolean;
+      sourceSystem: string;
+      sentAt: string;
+    }> = [];
     let caf: CafIndicatorMessage | undefined;
     const records = ix
       .recordsOf(serial)
@@ -600,7 +658,8 @@ export class Directory {
         const m = JSON.parse(r.body) as CafIndicatorMessage;
         // Each system's indicators are its own records (keyed by sender and episodeRef): one system's
         // "closed" never hides another's open CAF; among the same status, the latest is shown.
-        if (!caf || (m.status === 'open' && caf.status !== 'open') || (m.status === caf.status && Date.parse(m.sentAt) >= Date.parse(caf.sentAt))) caf = m;
+        if (!caf || (m.status === 'open' && caf.status !== 'open') || (m.status === caf.status && Date.parse(m.sentAt) >= Date.parse(caf.sentAt)))
+          caf = m;
         continue;
       }
       const m = JSON.parse(r.body) as InvolvementMessage;
@@ -618,7 +677,9 @@ export class Directory {
         sentAt: m.sentAt,
       });
     }
-    const lead = involvements.filter((i) => i.leadProfessional && (!i.endDate || i.endDate >= today)).sort((a, b) => Date.parse(b.sentAt) - Date.parse(a.sentAt))[0];
+    const lead = involvements
+      .filter((i) => i.leadProfessional && (!i.endDate || i.endDate >= today))
+      .sort((a, b) => Date.parse(b.sentAt) - Date.parse(a.sentAt))[0];
     return {
       contactPointId: cpId,
       shielded: false as const,
@@ -661,7 +722,14 @@ export class Directory {
   }
 
   private audit(session: SessionContext, viewer: Viewer, operation: 'search' | 'read', ids: string[], query?: Record<string, string>): void {
-    const entry: AuditEntry = { at: session.now().toISOString(), clientId: viewer.client.id, practitionerId: viewer.practitionerId, operation, contactPointIds: ids, ...(query ? { query } : {}) };
+    const entry: AuditEntry = {
+      at: session.now().toISOString(),
+      clientId: viewer.client.id,
+      practitionerId: viewer.practitionerId,
+      operation,
+      contactPointIds: ids,
+      ...(query ? { query } : {}),
+    };
     this.q.insertAudit.run(session.id, JSON.stringify(entry));
   }
 
@@ -673,7 +741,8 @@ export class Directory {
   children(sessionId: string): Array<{ contactPointId: string; identity: ChildIdentity; shielded: boolean }> {
     const ix = this.index(sessionId);
     const out: Array<{ contactPointId: string; identity: ChildIdentity; shielded: boolean }> = [];
-    for (let s = 1; s <= ix.children; s++) out.push({ contactPointId: makeContactPointId(s), identity: this.identity(ix, s), shielded: ix.shielded[s] === 1 });
+    for (let s = 1; s <= ix.children; s++)
+      out.push({ contactPointId: makeContactPointId(s), identity: this.identity(ix, s), shielded: ix.shielded[s] === 1 });
     return out;
   }
 }
@@ -684,7 +753,18 @@ function serialOfId(cpId: string): number {
   return Number.isInteger(n) ? n : 0;
 }
 
-type ReviewRow = { review_id: string; client_id: string; kind: string; message_seq: number; message: string; reason: string; candidates: string; status: string; resolution: string | null; created_at: string };
+type ReviewRow = {
+  review_id: string;
+  client_id: string;
+  kind: string;
+  message_seq: number;
+  message: string;
+  reason: string;
+  candidates: string;
+  status: string;
+  resolution: string | null;
+  created_at: string;
+};
 
 function toReview(r: ReviewRow): ReviewItem {
   return {

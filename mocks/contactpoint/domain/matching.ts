@@ -45,14 +45,21 @@ export function matchChild(ix: MatchIndex, child: PreparedChild, linked: number)
   if (linked) {
     const others = [...byId.keys()].filter((s) => s !== linked);
     if (others.length > 0)
-      return { review: `this source record is linked to ${cp(linked)} but its identifiers belong to ${others.map(cp).join(', ')}`, candidates: [linked, ...others].map(cp) };
+      return {
+        review: `this source record is linked to ${cp(linked)} but its identifiers belong to ${others.map(cp).join(', ')}`,
+        candidates: [linked, ...others].map(cp),
+      };
     return { serial: linked, by: 'source-record' };
   }
-  if (byId.size > 1) return { review: `identifiers point at different children: ${[...byId.keys()].map(cp).join(', ')}`, candidates: [...byId.keys()].map(cp) };
+  if (byId.size > 1)
+    return { review: `identifiers point at different children: ${[...byId.keys()].map(cp).join(', ')}`, candidates: [...byId.keys()].map(cp) };
   if (byId.size === 1) {
     const [serial, by] = [...byId.entries()][0]!;
     if (ix.dateOfBirth(serial) !== sentDateOfBirth(child))
-      return { review: `${by} matches ${cp(serial)} but the date of birth differs (${dayString(ix.dateOfBirth(serial))} held, ${child.dateOfBirth} sent)`, candidates: [cp(serial)] };
+      return {
+        review: `${by} matches ${cp(serial)} but the date of birth differs (${dayString(ix.dateOfBirth(serial))} held, ${child.dateOfBirth} sent)`,
+        candidates: [cp(serial)],
+      };
     return { serial, by };
   }
   let rows = ix.childrenWithDemographics(child);
@@ -60,7 +67,8 @@ export function matchChild(ix: MatchIndex, child: PreparedChild, linked: number)
   for (let f = 0; rows.length === 0 && f < (child.former?.length ?? 0) / 2; f++) rows = ix.childrenWithDemographics(child, f);
   if (rows.length === 0) return { serial: 0, by: 'new-child' };
   const postcode = sentPostcode(child);
-  if (Number.isNaN(postcode)) return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };
+  if (Number.isNaN(postcode))
+    return { review: 'name and date of birth match existing children but there is no postcode to confirm', candidates: rows.map(cp) };
   const same = rows.filter((s) => ix.postcode(s) === postcode);
   if (same.length === 0) return { serial: 0, by: 'new-child' };
   if (same.length > 1) return { review: `name, date of birth and postcode match ${same.length} children`, candidates: same.map(cp) };
@@ -70,7 +78,8 @@ export function matchChild(ix: MatchIndex, child: PreparedChild, linked: number)
   for (let k = 0; k < IDENTIFIER_KINDS.length; k++) {
     const kind = IDENTIFIER_KINDS[k]!;
     const sent = child.ids[k];
-    if (sent && held.some((h) => h.kind === kind && h.value !== sent)) return { review: `demographics match ${cp(serial)} but its ${kind} differs`, candidates: [cp(serial)] };
+    if (sent && held.some((h) => h.kind === kind && h.value !== sent))
+      return { review: `demographics match ${cp(serial)} but its ${kind} differs`, candidates: [cp(serial)] };
   }
   return { serial, by: 'demographics' };
 }

@@ -164,6 +164,7 @@ const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b
 /** Every rule of the table that a message breaks on its own (none: []), in table order. */
 export function messageFindings(kind: Kind, msg: AnyMessage): Array<Finding<ContactPointRuleId>> {
   const out: Array<Finding<ContactPointRuleId>> = [];
-  for (const [id, check] of CHECKS[kind] as Array<[ContactPointRuleId, (m: AnyMessage) => Hits]>) for (const [path, message] of check(msg)) out.push({ id, path, message });
+  for (const [id, check] of CHECKS[kind] as Array<[ContactPointRuleId, (m: AnyMessage) => Hits]>)
+    for (const [path, message] of check(msg)) out.push({ id, path, message });
   return out;
 }

@@ -15,14 +15,16 @@ const item = (path: string, id: EcafRuleId, message: string): Finding<EcafRuleId
 export function checkChild(child: ChildIdentity, today: string, path: string, open: boolean): Array<Finding<EcafRuleId>> {
   if (child.dateOfBirth > today) return [item(`${path}/dateOfBirth`, 'born', `date of birth ${child.dateOfBirth} is after today (${today})`)];
   const age = ageOn(child.dateOfBirth, today);
-  if (open && age >= 18) return [item(`${path}/dateOfBirth`, 'under-18', `the child is ${age} on ${today}: an open CAF episode is for a child under 18`)];
+  if (open && age >= 18)
+    return [item(`${path}/dateOfBirth`, 'under-18', `the child is ${age} on ${today}: an open CAF episode is for a child under 18`)];
   return [];
 }
 
 /** ECAF-ASSESS-002/003: each element once, with strengths or needs; dates between birth and today. */
 export function checkAssessment(a: AssessmentInput, child: ChildIdentity, today: string, path: string): Array<Finding<EcafRuleId>> {
   const out: Array<Finding<EcafRuleId>> = [];
-  if (a.completedOn > today) out.push(item(`${path}/completedOn`, 'assessment-not-in-future', `completed on ${a.completedOn}, after today (${today})`));
+  if (a.completedOn > today)
+    out.push(item(`${path}/completedOn`, 'assessment-not-in-future', `completed on ${a.completedOn}, after today (${today})`));
   if (a.completedOn < child.dateOfBirth) out.push(item(`${path}/completedOn`, 'assessment-after-birth', 'completed before the child was born'));
   const seen = new Set<string>();
   a.elements.forEach((e, i) => {
@@ -68,10 +70,17 @@ export function checkMember(m: { contact: PractitionerContact; agency: Agency; r
     out.push(item(`${path}/agency`, 'social-care-role', `a ${m.role} comes from childrens-social-care, not ${m.agency}`));
   const texts: Array<[string, string | undefined]> =
     m.contact.kind === 'practitioner'
-      ? [[`${path}/contact/role`, m.contact.role], [`${path}/contact/organisation`, m.contact.organisation]]
-      : [[`${path}/contact/teamName`, m.contact.teamName], [`${path}/contact/organisation`, m.contact.organisation]];
+      ? [
+          [`${path}/contact/role`, m.contact.role],
+          [`${path}/contact/organisation`, m.contact.organisation],
+        ]
+      : [
+          [`${path}/contact/teamName`, m.contact.teamName],
+          [`${path}/contact/organisation`, m.contact.organisation],
+        ];
   // The assessor's contact goes to ContactPoint, which holds whom to contact and never why.
-  for (const f of findCaseContent(texts)) out.push(item(f.path, 'case-information', `case information ("${f.term}") is not allowed in contact details`));
+  for (const f of findCaseContent(texts))
+    out.push(item(f.path, 'case-information', `case information ("${f.term}") is not allowed in contact details`));
   return out;
 }
 

@@ -85,17 +85,24 @@ function notFound(episodeId: string): ProblemError {
   return ECAF.raise('episode-exists', 'path:episodeId', `No episode ${episodeId}`);
 }
 
-
 /** National eCAF as a ContactPoint source system: fixed, in-process, never a token holder. */
 export function nationalEcafClient(sessionId: string): Client {
   return { id: NATIONAL_ECAF_CLIENT_ID, name: 'National eCAF', organisation: 'National eCAF', permissions: ['caf-indicator:write'], sessionId };
 }
 
-type HoldRow = { hold_id: string; client_id: string; batch_id: string; local_ref: string; status: 'held' | 'released'; held_at: string; episode: string; released_episode_id: string | null };
+type HoldRow = {
+  hold_id: string;
+  client_id: string;
+  batch_id: string;
+  local_ref: string;
+  status: 'held' | 'released';
+  held_at: string;
+  episode: string;
+  released_episode_id: string | null;
+};
 
 const DAY_MS = 86_400_000;
 const ALL_INFORMATION = new Set<Information>(INFORMATION);
-
 
 function hashBody(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
@@ -198,13 +205,17 @@ export class NationalEcaf {
     } catch (err) {
       if (err instanceof ProblemError) {
         const first = err.problem.errors?.[0];
-        this.audit(session.id, {
-          ...base,
-          outcome: 'refused',
-          status: err.problem.status,
-          ...(first ? { rule: first.rule } : {}),
-          ...((first?.requirement ?? err.problem.requirement) ? { requirement: first?.requirement ?? err.problem.requirement } : {}),
-        }, true);
+        this.audit(
+          session.id,
+          {
+            ...base,
+            outcome: 'refused',
+            status: err.problem.status,
+            ...(first ? { rule: first.rule } : {}),
+            ...((first?.requirement ?? err.problem.requirement) ? { requirement: first?.requirement ?? err.problem.requirement } : {}),
+          },
+          true,
+        );
       }
       throw err;
     }
@@ -325,7 +336,8 @@ export class NationalEcaf {
   }
 
   private requireCovered(ep: Episode, agency: Agency, path: string): void {
-    if (this.coverage(ep, agency).size === 0) throw ECAF.raise('member-consent-covers-agency', path, `no consent in force shares ${ep.episodeId} with ${agency}`);
+    if (this.coverage(ep, agency).size === 0)
+      throw ECAF.raise('member-consent-covers-agency', path, `no consent in force shares ${ep.episodeId} with ${agency}`);
   }
 
   /** The lead professional, or the episode co-ordinator while there is none, may act for the team. */
@@ -341,13 +353,16 @@ export class NationalEcaf {
     const { assessment, deliveryPlan, reviews, ...rest } = ep;
     // Shielding holds for practitioners too: what would find the child (address, contacts, school) is not shown.
     const cpId = ep.contactPoint?.contactPointId;
-    if (sessionId && cpId && this.contactPoint.isShielded?.(sessionId, cpId)) Object.assign(rest, { child: withoutWhereabouts(ep.child), shielded: true });
+    if (sessionId && cpId && this.contactPoint.isShielded?.(sessionId, cpId))
+      Object.assign(rest, { child: withoutWhereabouts(ep.child), shielded: true });
     const latest = [...reviews].sort((a, b) => a.date.localeCompare(b.date) || a.reviewId.localeCompare(b.reviewId)).pop();
     return {
       ...rest,
       ...(assessment && covered.has('assessment') ? { assessment } : {}),
       ...(covered.has('delivery-plan') ? { deliveryPlan } : {}),
-      ...(covered.has('reviews') ? { reviews, ...(latest?.outcome.kind === 'next-review' ? { nextReviewOn: latest.outcome.nextReviewOn } : {}) } : {}),
+      ...(covered.has('reviews')
+        ? { reviews, ...(latest?.outcome.kind === 'next-review' ? { nextReviewOn: latest.outcome.nextReviewOn } : {}) }
+        : {}),
       withheld: INFORMATION.filter((i) => !covered.has(i)),
       socialCareResponsibility: ep.socialCare?.state === 'social-care-responsibility',
     };
@@ -412,38 +427,54 @@ export class NationalEcaf {
 
   /** ECAF-EPISODE-001, ECAF-CONSENT-001: log a new episode; the caller becomes its co-ordinator. */
   openEpisode(session: SessionContext, actor: Actor, req: OpenEpisodeRequest): EpisodeView {
-    return this.audited(session, actor, 'openEpisode', {}, () => {
-      const today = isoDate(session.now());
-      const pid = actor.practitionerId!;
-      const coordinator = { practitionerId: pid, contact: req.practitioner.contact, agency: req.practitioner.agency, role: 'episode-coordinator' as const };
-      throwIfAny([
-        ...checkChild(req.child, today, '/child', true),
-        ...checkConsent(req.consent, today, '/consent'),
-        ...checkMember(coordinator, '/practitioner'),
-        ...(req.assessment ? checkAssessment(req.assessment, req.child, today, '/assessment') : []),
-      ]);
-      if (!req.consent.sharing.some((s) => s.agency === req.practitioner.agency))
-        throw ECAF.raise('open-consent-covers-agency', '/consent/sharing', `the consent given does not share the CAF with the practitioner's own agency (${req.practitioner.agency})`);
-      const now = session.now().toISOString();
-      const ep: Episode = {
-        episodeId: this.nextEpisodeId(session),
-        status: 'open',
-        child: req.child,
-        openedAt: now,
-        openSince: now,
-        lastUpdatedAt: now,
-        origin: { kind: 'opened', by: pid },
-        consents: [{ consentId: 'C1', ...req.consent, recordedAt: now, recordedBy: pid }],
-        tac: [{ ...coordinator, joinedAt: now, addedBy: pid }],
-        ...(req.assessment ? { assessment: { ...req.assessment, assessedBy: pid, lastUpdatedOn: today } } : {}),
-        deliveryPlan: [],
-        reviews: [],
-        events: [{ at: now, by: pid, event: 'opened' }],
-        exports: [],
-      };
-      this.commitChange(session, ep);
-      return this.view(ep, coordinator.agency, session.id);
-    }, (v) => v.episodeId);
+    return this.audited(
+      session,
+      actor,
+      'openEpisode',
+      {},
+      () => {
+        const today = isoDate(session.now());
+        const pid = actor.practitionerId!;
+        const coordinator = {
+          practitionerId: pid,
+          contact: req.practitioner.contact,
+          agency: req.practitioner.agency,
+          role: 'episode-coordinator' as const,
+        };
+        throwIfAny([
+          ...checkChild(req.child, today, '/child', true),
+          ...checkConsent(req.consent, today, '/consent'),
+          ...checkMember(coordinator, '/practitioner'),
+          ...(req.assessment ? checkAssessment(req.assessment, req.child, today, '/assessment') : []),
+        ]);
+        if (!req.consent.sharing.some((s) => s.agency === req.practitioner.agency))
+          throw ECAF.raise(
+            'open-consent-covers-agency',
+            '/consent/sharing',
+            `the consent given does not share the CAF with the practitioner's own agency (${req.practitioner.agency})`,
+          );
+        const now = session.now().toISOString();
+        const ep: Episode = {
+          episodeId: this.nextEpisodeId(session),
+          status: 'open',
+          child: req.child,
+          openedAt: now,
+          openSince: now,
+          lastUpdatedAt: now,
+          origin: { kind: 'opened', by: pid },
+          consents: [{ consentId: 'C1', ...req.consent, recordedAt: now, recordedBy: pid }],
+          tac: [{ ...coordinator, joinedAt: now, addedBy: pid }],
+          ...(req.assessment ? { assessment: { ...req.assessment, assessedBy: pid, lastUpdatedOn: today } } : {}),
+          deliveryPlan: [],
+          reviews: [],
+          events: [{ at: now, by: pid, event: 'opened' }],
+          exports: [],
+        };
+        this.commitChange(session, ep);
+        return this.view(ep, coordinator.agency, session.id);
+      },
+      (v) => v.episodeId,
+    );
   }
 
   getEpisode(session: SessionContext, actor: Actor, episodeId: string): EpisodeView {
@@ -500,134 +531,223 @@ export class NationalEcaf {
 
   /** ECAF-EPISODE-003: superseded child details; ContactPoint gets them with the indicator. */
   updateChild(session: SessionContext, actor: Actor, episodeId: string, child: ChildIdentity): EpisodeView {
-    return this.change(session, actor, 'updateEpisodeChild', episodeId, (ep) => {
-      this.requireOpen(ep, 'updating the child');
-      throwIfAny(checkChild(child, isoDate(session.now()), '', true));
-      ep.child = child;
-      return { event: 'child-updated' };
-    }, (ep) => this.requireAccess(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'updateEpisodeChild',
+      episodeId,
+      (ep) => {
+        this.requireOpen(ep, 'updating the child');
+        throwIfAny(checkChild(child, isoDate(session.now()), '', true));
+        ep.child = child;
+        return { event: 'child-updated' };
+      },
+      (ep) => this.requireAccess(ep, actor),
+    );
   }
 
   /** ECAF-ASSESS-001..003: the assessment, replaced whole; its author becomes the contact ContactPoint shows. */
   putAssessment(session: SessionContext, actor: Actor, episodeId: string, a: AssessmentInput): EpisodeView {
-    return this.change(session, actor, 'putAssessment', episodeId, (ep) => {
-      this.requireOpen(ep, 'updating the assessment');
-      const today = isoDate(session.now());
-      throwIfAny(checkAssessment(a, ep.child, today, ''));
-      ep.assessment = { ...a, assessedBy: actor.practitionerId!, lastUpdatedOn: today };
-      return { event: 'assessment-updated' };
-    }, (ep) => this.requireAccess(ep, actor, 'assessment'));
+    return this.change(
+      session,
+      actor,
+      'putAssessment',
+      episodeId,
+      (ep) => {
+        this.requireOpen(ep, 'updating the assessment');
+        const today = isoDate(session.now());
+        throwIfAny(checkAssessment(a, ep.child, today, ''));
+        ep.assessment = { ...a, assessedBy: actor.practitionerId!, lastUpdatedOn: today };
+        return { event: 'assessment-updated' };
+      },
+      (ep) => this.requireAccess(ep, actor, 'assessment'),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ consent
 
   /** ECAF-CONSENT-004: any current TAC member records consent, even while none is in force (that is how access returns). */
   recordConsent(session: SessionContext, actor: Actor, episodeId: string, c: ConsentInput): EpisodeView {
-    return this.change(session, actor, 'recordConsent', episodeId, (ep) => {
-      throwIfAny(checkConsent(c, isoDate(session.now()), ''));
-      const consentId = `C${ep.consents.length + 1}`;
-      ep.consents.push({ consentId, ...c, recordedAt: session.now().toISOString(), recordedBy: this.by(actor) });
-      return { event: 'consent-recorded', detail: `${consentId}: ${c.sharing.map((s) => s.agency).join(', ')}` };
-    }, (ep) => this.requireMember(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'recordConsent',
+      episodeId,
+      (ep) => {
+        throwIfAny(checkConsent(c, isoDate(session.now()), ''));
+        const consentId = `C${ep.consents.length + 1}`;
+        ep.consents.push({ consentId, ...c, recordedAt: session.now().toISOString(), recordedBy: this.by(actor) });
+        return { event: 'consent-recorded', detail: `${consentId}: ${c.sharing.map((s) => s.agency).join(', ')}` };
+      },
+      (ep) => this.requireMember(ep, actor),
+    );
   }
 
   /** ECAF-CONSENT-003/004: withdrawal takes effect at once: agencies no longer covered lose access. */
   withdrawConsent(session: SessionContext, actor: Actor, episodeId: string, consentId: string, w: ConsentWithdrawalInput): EpisodeView {
-    return this.change(session, actor, 'withdrawConsent', episodeId, (ep) => {
-      const c = ep.consents.find((x) => x.consentId === consentId);
-      if (!c) throw ECAF.raise('consent-exists', 'path:consentId', `${episodeId} has no consent ${consentId}`);
-      if (c.withdrawal) throw ECAF.raise('withdrawn-once', 'path:consentId', `${consentId} was already withdrawn on ${c.withdrawal.withdrawnOn}`);
-      throwIfAny(checkWithdrawal(w.withdrawnOn, c.givenOn, isoDate(session.now()), '/withdrawnOn'));
-      c.withdrawal = { withdrawnOn: w.withdrawnOn, recordedAt: session.now().toISOString(), recordedBy: this.by(actor), ...(w.note ? { note: w.note } : {}) };
-      return { event: 'consent-withdrawn', detail: consentId };
-    }, (ep) => this.requireMember(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'withdrawConsent',
+      episodeId,
+      (ep) => {
+        const c = ep.consents.find((x) => x.consentId === consentId);
+        if (!c) throw ECAF.raise('consent-exists', 'path:consentId', `${episodeId} has no consent ${consentId}`);
+        if (c.withdrawal) throw ECAF.raise('withdrawn-once', 'path:consentId', `${consentId} was already withdrawn on ${c.withdrawal.withdrawnOn}`);
+        throwIfAny(checkWithdrawal(w.withdrawnOn, c.givenOn, isoDate(session.now()), '/withdrawnOn'));
+        c.withdrawal = {
+          withdrawnOn: w.withdrawnOn,
+          recordedAt: session.now().toISOString(),
+          recordedBy: this.by(actor),
+          ...(w.note ? { note: w.note } : {}),
+        };
+        return { event: 'consent-withdrawn', detail: consentId };
+      },
+      (ep) => this.requireMember(ep, actor),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ TAC
 
   private join(session: SessionContext, actor: Actor, ep: Episode, m: TacMemberInput, path: string): void {
     throwIfAny(checkMember(m, path));
-    if (this.activeMember(ep, m.practitionerId)) throw ECAF.raise('member-once', `${path}/practitionerId`, `${m.practitionerId} is already on the TAC`);
+    if (this.activeMember(ep, m.practitionerId))
+      throw ECAF.raise('member-once', `${path}/practitionerId`, `${m.practitionerId} is already on the TAC`);
     this.requireCovered(ep, m.agency, `${path}/agency`);
     ep.tac.push({ ...m, joinedAt: session.now().toISOString(), addedBy: this.by(actor) });
   }
 
   /** ECAF-CONSENT-002, ECAF-TAC-001/002/004. */
   addTacMember(session: SessionContext, actor: Actor, episodeId: string, m: TacMemberInput): EpisodeView {
-    return this.change(session, actor, 'addTacMember', episodeId, (ep) => {
-      this.requireOpen(ep, 'adding a TAC member');
-      this.join(session, actor, ep, m, '');
-      return { event: 'tac-joined', detail: `${m.practitionerId} (${m.agency}, ${m.role})` };
-    }, (ep) => this.requireAccess(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'addTacMember',
+      episodeId,
+      (ep) => {
+        this.requireOpen(ep, 'adding a TAC member');
+        this.join(session, actor, ep, m, '');
+        return { event: 'tac-joined', detail: `${m.practitionerId} (${m.agency}, ${m.role})` };
+      },
+      (ep) => this.requireAccess(ep, actor),
+    );
   }
 
   /** ECAF-TAC-003/005: members leave themselves or are removed by the lead; the lead and the last member stay. */
   removeTacMember(session: SessionContext, actor: Actor, episodeId: string, practitionerId: string): EpisodeView {
-    return this.change(session, actor, 'removeTacMember', episodeId, (ep, me) => {
-      const target = this.activeMember(ep, practitionerId);
-      if (!target) throw ECAF.raise('removed-member', 'path:practitionerId', `${practitionerId} is not on the TAC`);
-      if (target !== me && !this.leads(ep, me))
-        throw ECAF.raise('lead-removes-members', 'path:practitionerId', 'members leave the TAC themselves, or are removed by the lead professional (or the episode co-ordinator while there is no lead)');
-      if (ep.leadProfessional === practitionerId)
-        throw ECAF.raise('lead-professional-stays', 'path:practitionerId', `${practitionerId} is the lead professional: record another lead professional first`);
-      if (ep.tac.filter((t) => !t.leftAt).length === 1) throw ECAF.raise('last-member', 'path:practitionerId', 'the last TAC member cannot leave: close the episode instead');
-      target.leftAt = session.now().toISOString();
-      target.removedBy = this.by(actor);
-      return { event: 'tac-left', detail: practitionerId };
-    }, (ep) => this.requireMember(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'removeTacMember',
+      episodeId,
+      (ep, me) => {
+        const target = this.activeMember(ep, practitionerId);
+        if (!target) throw ECAF.raise('removed-member', 'path:practitionerId', `${practitionerId} is not on the TAC`);
+        if (target !== me && !this.leads(ep, me))
+          throw ECAF.raise(
+            'lead-removes-members',
+            'path:practitionerId',
+            'members leave the TAC themselves, or are removed by the lead professional (or the episode co-ordinator while there is no lead)',
+          );
+        if (ep.leadProfessional === practitionerId)
+          throw ECAF.raise(
+            'lead-professional-stays',
+            'path:practitionerId',
+            `${practitionerId} is the lead professional: record another lead professional first`,
+          );
+        if (ep.tac.filter((t) => !t.leftAt).length === 1)
+          throw ECAF.raise('last-member', 'path:practitionerId', 'the last TAC member cannot leave: close the episode instead');
+        target.leftAt = session.now().toISOString();
+        target.removedBy = this.by(actor);
+        return { event: 'tac-left', detail: practitionerId };
+      },
+      (ep) => this.requireMember(ep, actor),
+    );
   }
 
   /** ECAF-TAC-003: the lead professional is a current TAC member. */
   setLeadProfessional(session: SessionContext, actor: Actor, episodeId: string, practitionerId: string): EpisodeView {
-    return this.change(session, actor, 'setLeadProfessional', episodeId, (ep) => {
-      this.requireOpen(ep, 'recording the lead professional');
-      if (!this.activeMember(ep, practitionerId))
-        throw ECAF.raise('lead-is-member', '/practitionerId', `${practitionerId} is not a current TAC member`);
-      ep.leadProfessional = practitionerId;
-      return { event: 'lead-professional', detail: practitionerId };
-    }, (ep) => this.requireAccess(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'setLeadProfessional',
+      episodeId,
+      (ep) => {
+        this.requireOpen(ep, 'recording the lead professional');
+        if (!this.activeMember(ep, practitionerId))
+          throw ECAF.raise('lead-is-member', '/practitionerId', `${practitionerId} is not a current TAC member`);
+        ep.leadProfessional = practitionerId;
+        return { event: 'lead-professional', detail: practitionerId };
+      },
+      (ep) => this.requireAccess(ep, actor),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ delivery plan and reviews
 
   /** ECAF-PLAN-001. */
   addAction(session: SessionContext, actor: Actor, episodeId: string, a: ActionInput): EpisodeView {
-    return this.change(session, actor, 'addAction', episodeId, (ep) => {
-      this.requireOpen(ep, 'adding an action');
-      if (a.responsible.kind === 'tac-member' && !this.activeMember(ep, a.responsible.practitionerId))
-        throw ECAF.raise('responsible-is-member', '/responsible/practitionerId', `${a.responsible.practitionerId} is not a current TAC member`);
-      const actionId = `A${ep.deliveryPlan.length + 1}`;
-      const now = session.now().toISOString();
-      ep.deliveryPlan.push({ actionId, ...a, status: 'not-started', progress: [], addedAt: now, addedBy: this.by(actor) });
-      return { event: 'action-added', detail: actionId };
-    }, (ep) => this.requireAccess(ep, actor, 'delivery-plan'));
+    return this.change(
+      session,
+      actor,
+      'addAction',
+      episodeId,
+      (ep) => {
+        this.requireOpen(ep, 'adding an action');
+        if (a.responsible.kind === 'tac-member' && !this.activeMember(ep, a.responsible.practitionerId))
+          throw ECAF.raise('responsible-is-member', '/responsible/practitionerId', `${a.responsible.practitionerId} is not a current TAC member`);
+        const actionId = `A${ep.deliveryPlan.length + 1}`;
+        const now = session.now().toISOString();
+        ep.deliveryPlan.push({ actionId, ...a, status: 'not-started', progress: [], addedAt: now, addedBy: this.by(actor) });
+        return { event: 'action-added', detail: actionId };
+      },
+      (ep) => this.requireAccess(ep, actor, 'delivery-plan'),
+    );
   }
 
   /** ECAF-PLAN-002: progress comes from whoever is responsible, or the lead professional. */
   recordProgress(session: SessionContext, actor: Actor, episodeId: string, actionId: string, p: ProgressInput): EpisodeView {
-    return this.change(session, actor, 'recordActionProgress', episodeId, (ep, me) => {
-      this.requireOpen(ep, 'recording progress');
-      const a = ep.deliveryPlan.find((x) => x.actionId === actionId);
-      if (!a) throw ECAF.raise('action-exists', 'path:actionId', `${episodeId} has no action ${actionId}`);
-      const owner = a.responsible.kind === 'tac-member' ? a.responsible.practitionerId : undefined;
-      if (owner !== me.practitionerId && !this.leads(ep, me))
-        throw ECAF.raise('action-owner', 'path:actionId', `${actionId} belongs to ${owner ?? 'the family'}: only they or the lead professional record its progress`);
-      a.status = p.status;
-      if (p.outcome) a.outcome = p.outcome;
-      a.progress.push({ at: session.now().toISOString(), by: me.practitionerId, status: p.status, note: p.note });
-      return { event: 'action-progress', detail: `${actionId}: ${p.status}` };
-    }, (ep) => this.requireAccess(ep, actor, 'delivery-plan'));
+    return this.change(
+      session,
+      actor,
+      'recordActionProgress',
+      episodeId,
+      (ep, me) => {
+        this.requireOpen(ep, 'recording progress');
+        const a = ep.deliveryPlan.find((x) => x.actionId === actionId);
+        if (!a) throw ECAF.raise('action-exists', 'path:actionId', `${episodeId} has no action ${actionId}`);
+        const owner = a.responsible.kind === 'tac-member' ? a.responsible.practitionerId : undefined;
+        if (owner !== me.practitionerId && !this.leads(ep, me))
+          throw ECAF.raise(
+            'action-owner',
+            'path:actionId',
+            `${actionId} belongs to ${owner ?? 'the family'}: only they or the lead professional record its progress`,
+          );
+        a.status = p.status;
+        if (p.outcome) a.outcome = p.outcome;
+        a.progress.push({ at: session.now().toISOString(), by: me.practitionerId, status: p.status, note: p.note });
+        return { event: 'action-progress', detail: `${actionId}: ${p.status}` };
+      },
+      (ep) => this.requireAccess(ep, actor, 'delivery-plan'),
+    );
   }
 
   /** ECAF-REVIEW-001/002. Recommending closure does not close the episode (ECAF-LIFE-003). */
   recordReview(session: SessionContext, actor: Actor, episodeId: string, r: ReviewInput): EpisodeView {
-    return this.change(session, actor, 'recordReview', episodeId, (ep) => {
-      this.requireOpen(ep, 'recording a review');
-      throwIfAny(checkReview(r, isoDate(session.now()), ''));
-      const reviewId = `R${ep.reviews.length + 1}`;
-      ep.reviews.push({ reviewId, ...r, recordedAt: session.now().toISOString(), recordedBy: this.by(actor) });
-      return { event: 'review-recorded', detail: reviewId };
-    }, (ep) => this.requireAccess(ep, actor, 'reviews'));
+    return this.change(
+      session,
+      actor,
+      'recordReview',
+      episodeId,
+      (ep) => {
+        this.requireOpen(ep, 'recording a review');
+        throwIfAny(checkReview(r, isoDate(session.now()), ''));
+        const reviewId = `R${ep.reviews.length + 1}`;
+        ep.reviews.push({ reviewId, ...r, recordedAt: session.now().toISOString(), recordedBy: this.by(actor) });
+        return { event: 'review-recorded', detail: reviewId };
+      },
+      (ep) => this.requireAccess(ep, actor, 'reviews'),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ messages
@@ -641,11 +761,19 @@ export class NationalEcaf {
       m.to.forEach((to, i) => {
         const r = this.activeMember(ep, to);
         if (!r) errors.push(ECAF.finding('recipient-tac-member', `/to/${i}`, `${to} is not a current TAC member`));
-        else if (this.coverage(ep, r.agency).size === 0) throw ECAF.raise('recipient-consent-covers-agency', `/to/${i}`, `no consent in force shares ${episodeId} with ${r.agency} (${to})`);
+        else if (this.coverage(ep, r.agency).size === 0)
+          throw ECAF.raise('recipient-consent-covers-agency', `/to/${i}`, `no consent in force shares ${episodeId} with ${r.agency} (${to})`);
       });
       throwIfAny(errors);
       const n = ((this.q.maxMessage.get(session.id, episodeId) as { n: number | null }).n ?? 0) + 1;
-      const msg: TacMessage = { messageId: `MSG-${n}`, sentAt: session.now().toISOString(), from: me.practitionerId, to: m.to, subject: m.subject, body: m.body };
+      const msg: TacMessage = {
+        messageId: `MSG-${n}`,
+        sentAt: session.now().toISOString(),
+        from: me.practitionerId,
+        to: m.to,
+        subject: m.subject,
+        body: m.body,
+      };
       this.q.insertMessage.run(session.id, episodeId, n, JSON.stringify(msg));
       return msg;
     });
@@ -667,52 +795,81 @@ export class NationalEcaf {
 
   /** ECAF-STEP-001: the episode stays; a social worker or social-care representative joins the TAC. */
   referToSocialCare(session: SessionContext, actor: Actor, episodeId: string, r: ReferralRequest): EpisodeView {
-    return this.change(session, actor, 'referToSocialCare', episodeId, (ep) => {
-      this.requireOpen(ep, 'referring to social care');
-      if (ep.socialCare && ep.socialCare.state !== 'stepped-down')
-        throw ECAF.raise('not-with-social-care', '', `${episodeId} is already with social care (${ep.socialCare.state})`);
-      if (!isSocialCareRole(r.socialCareMember.role))
-        throw ECAF.raise('referral-social-care-role', '/socialCareMember/role', 'a referral adds a social worker or a social-care representative');
-      this.join(session, actor, ep, r.socialCareMember, '/socialCareMember');
-      ep.socialCare = { state: 'referred', referredAt: session.now().toISOString(), referredBy: this.by(actor), referralNote: r.note };
-      return { event: 'referred-to-social-care', detail: r.socialCareMember.practitionerId };
-    }, (ep) => this.requireAccess(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'referToSocialCare',
+      episodeId,
+      (ep) => {
+        this.requireOpen(ep, 'referring to social care');
+        if (ep.socialCare && ep.socialCare.state !== 'stepped-down')
+          throw ECAF.raise('not-with-social-care', '', `${episodeId} is already with social care (${ep.socialCare.state})`);
+        if (!isSocialCareRole(r.socialCareMember.role))
+          throw ECAF.raise('referral-social-care-role', '/socialCareMember/role', 'a referral adds a social worker or a social-care representative');
+        this.join(session, actor, ep, r.socialCareMember, '/socialCareMember');
+        ep.socialCare = { state: 'referred', referredAt: session.now().toISOString(), referredBy: this.by(actor), referralNote: r.note };
+        return { event: 'referred-to-social-care', detail: r.socialCareMember.practitionerId };
+      },
+      (ep) => this.requireAccess(ep, actor),
+    );
   }
 
   private requireSocialCareMember(ep: Episode, me: TacMember, rule: 'responsibility-social-care-member' | 'step-down-social-care-member'): void {
     if (!SOCIAL_CARE_ROLES.includes(me.role))
-      throw ECAF.raise(rule, 'header:practitioner-id', `only a social worker or social-care representative on the TAC takes this step for ${ep.episodeId}`);
+      throw ECAF.raise(
+        rule,
+        'header:practitioner-id',
+        `only a social worker or social-care representative on the TAC takes this step for ${ep.episodeId}`,
+      );
   }
 
   /** ECAF-STEP-002: after a referral, social care marks the open episode as its responsibility (free text). */
   markSocialCareResponsibility(session: SessionContext, actor: Actor, episodeId: string, r: ResponsibilityRequest): EpisodeView {
-    return this.change(session, actor, 'markSocialCareResponsibility', episodeId, (ep, me) => {
-      this.requireOpen(ep, 'transferring responsibility');
-      if (ep.socialCare?.state !== 'referred') throw ECAF.raise('referred-to-social-care', '', `${episodeId} has no open referral to social care`);
-      this.requireSocialCareMember(ep, me, 'responsibility-social-care-member');
-      Object.assign(ep.socialCare, { state: 'social-care-responsibility', responsibilityNote: r.note, responsibilityAt: session.now().toISOString() });
-      return { event: 'social-care-responsibility', detail: r.note };
-    }, (ep) => this.requireAccess(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'markSocialCareResponsibility',
+      episodeId,
+      (ep, me) => {
+        this.requireOpen(ep, 'transferring responsibility');
+        if (ep.socialCare?.state !== 'referred') throw ECAF.raise('referred-to-social-care', '', `${episodeId} has no open referral to social care`);
+        this.requireSocialCareMember(ep, me, 'responsibility-social-care-member');
+        Object.assign(ep.socialCare, {
+          state: 'social-care-responsibility',
+          responsibilityNote: r.note,
+          responsibilityAt: session.now().toISOString(),
+        });
+        return { event: 'social-care-responsibility', detail: r.note };
+      },
+      (ep) => this.requireAccess(ep, actor),
+    );
   }
 
   /** ECAF-STEP-003: social care hands the open episode back to a lead professional. */
   stepDown(session: SessionContext, actor: Actor, episodeId: string, r: StepDownRequest): EpisodeView {
-    return this.change(session, actor, 'stepDown', episodeId, (ep, me) => {
-      this.requireOpen(ep, 'stepping down');
-      if (ep.socialCare?.state !== 'referred' && ep.socialCare?.state !== 'social-care-responsibility')
-        throw ECAF.raise('with-social-care', '', `${episodeId} is not with social care`);
-      this.requireSocialCareMember(ep, me, 'step-down-social-care-member');
-      const lead = this.activeMember(ep, r.leadProfessional);
-      if (!lead) throw ECAF.raise('lead-is-member', '/leadProfessional', `${r.leadProfessional} is not a current TAC member`);
-      if (r.socialCareLeaves && isSocialCareRole(lead.role))
-        throw ECAF.raise('lead-stays', '/leadProfessional', 'the new lead professional cannot be a social-care member who is leaving');
-      const now = session.now().toISOString();
-      ep.leadProfessional = lead.practitionerId;
-      if (r.socialCareLeaves)
-        for (const m of ep.tac) if (!m.leftAt && isSocialCareRole(m.role)) Object.assign(m, { leftAt: now, removedBy: this.by(actor) });
-      Object.assign(ep.socialCare, { state: 'stepped-down', steppedDownAt: now });
-      return { event: 'stepped-down', detail: r.note };
-    }, (ep) => this.requireAccess(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'stepDown',
+      episodeId,
+      (ep, me) => {
+        this.requireOpen(ep, 'stepping down');
+        if (ep.socialCare?.state !== 'referred' && ep.socialCare?.state !== 'social-care-responsibility')
+          throw ECAF.raise('with-social-care', '', `${episodeId} is not with social care`);
+        this.requireSocialCareMember(ep, me, 'step-down-social-care-member');
+        const lead = this.activeMember(ep, r.leadProfessional);
+        if (!lead) throw ECAF.raise('lead-is-member', '/leadProfessional', `${r.leadProfessional} is not a current TAC member`);
+        if (r.socialCareLeaves && isSocialCareRole(lead.role))
+          throw ECAF.raise('lead-stays', '/leadProfessional', 'the new lead professional cannot be a social-care member who is leaving');
+        const now = session.now().toISOString();
+        ep.leadProfessional = lead.practitionerId;
+        if (r.socialCareLeaves)
+          for (const m of ep.tac) if (!m.leftAt && isSocialCareRole(m.role)) Object.assign(m, { leftAt: now, removedBy: this.by(actor) });
+        Object.assign(ep.socialCare, { state: 'stepped-down', steppedDownAt: now });
+        return { event: 'stepped-down', detail: r.note };
+      },
+      (ep) => this.requireAccess(ep, actor),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ closing and reopening
@@ -722,29 +879,47 @@ export class NationalEcaf {
    * shares nothing, and it is how an episode ends once the family withdraws.
    */
   closeEpisode(session: SessionContext, actor: Actor, episodeId: string, r: CloseRequest): EpisodeView {
-    return this.change(session, actor, 'closeEpisode', episodeId, (ep) => {
-      if (ep.status !== 'open') throw ECAF.raise('episode-open', '', `${episodeId} is already closed (${ep.closure?.reason})`);
-      if (r.reason === 'transfer-to-alternative-holistic-assessment' && ep.socialCare?.state !== 'referred' && ep.socialCare?.state !== 'social-care-responsibility')
-        throw ECAF.raise('close-after-referral', '/reason', 'transfer to alternative holistic assessment follows a referral to social care');
-      ep.status = 'closed';
-      ep.closure = { reason: r.reason, closedAt: session.now().toISOString(), closedBy: this.by(actor), ...(r.note ? { note: r.note } : {}) };
-      return { event: 'closed', detail: r.reason };
-    }, (ep) => this.requireMember(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'closeEpisode',
+      episodeId,
+      (ep) => {
+        if (ep.status !== 'open') throw ECAF.raise('episode-open', '', `${episodeId} is already closed (${ep.closure?.reason})`);
+        if (
+          r.reason === 'transfer-to-alternative-holistic-assessment' &&
+          ep.socialCare?.state !== 'referred' &&
+          ep.socialCare?.state !== 'social-care-responsibility'
+        )
+          throw ECAF.raise('close-after-referral', '/reason', 'transfer to alternative holistic assessment follows a referral to social care');
+        ep.status = 'closed';
+        ep.closure = { reason: r.reason, closedAt: session.now().toISOString(), closedBy: this.by(actor), ...(r.note ? { note: r.note } : {}) };
+        return { event: 'closed', detail: r.reason };
+      },
+      (ep) => this.requireMember(ep, actor),
+    );
   }
 
   /** ECAF-LIFE-004: a closed episode reopens (stepping down from social care, or needs returning). */
   reopenEpisode(session: SessionContext, actor: Actor, episodeId: string, r: ReopenRequest): EpisodeView {
-    return this.change(session, actor, 'reopenEpisode', episodeId, (ep) => {
-      if (ep.status !== 'closed') throw ECAF.raise('episode-closed', '', `${episodeId} is open: only a closed episode reopens`);
-      const now = session.now().toISOString();
-      const was = ep.closure?.reason;
-      ep.status = 'open';
-      ep.openSince = now;
-      delete ep.closure;
-      // Reopening after social care took the case is the step back down (guidance note 4.3).
-      if (ep.socialCare && ep.socialCare.state !== 'stepped-down') Object.assign(ep.socialCare, { state: 'stepped-down', steppedDownAt: now });
-      return { event: 'reopened', detail: `${r.reason} (was closed: ${was})` };
-    }, (ep) => this.requireAccess(ep, actor));
+    return this.change(
+      session,
+      actor,
+      'reopenEpisode',
+      episodeId,
+      (ep) => {
+        if (ep.status !== 'closed') throw ECAF.raise('episode-closed', '', `${episodeId} is open: only a closed episode reopens`);
+        const now = session.now().toISOString();
+        const was = ep.closure?.reason;
+        ep.status = 'open';
+        ep.openSince = now;
+        delete ep.closure;
+        // Reopening after social care took the case is the step back down (guidance note 4.3).
+        if (ep.socialCare && ep.socialCare.state !== 'stepped-down') Object.assign(ep.socialCare, { state: 'stepped-down', steppedDownAt: now });
+        return { event: 'reopened', detail: `${r.reason} (was closed: ${was})` };
+      },
+      (ep) => this.requireAccess(ep, actor),
+    );
   }
 
   // ------------------------------------------------------------------------------------------ management report
@@ -783,34 +958,42 @@ export class NationalEcaf {
 
   /** ECAF-EXCH-001: one episode from an accredited local eCAF module; refused without consent. Idempotent on messageId. */
   transferIn(session: SessionContext, actor: Actor, req: TransferRequest): { receipt: TransferReceipt; repeat: boolean } {
-    return this.audited(session, actor, 'transferEpisodeIn', {}, () => {
-      const sid = session.id;
-      const client = actor.client.id;
-      const hash = hashBody(req);
-      const prior = this.q.transfer.get(sid, client, req.messageId) as { body_hash: string; receipt: string } | undefined;
-      if (prior) {
-        if (prior.body_hash !== hash) throw ECAF.raise('message-id-unique', '/messageId', `message ${req.messageId} was already used for a different transfer`);
-        return { receipt: { ...(JSON.parse(prior.receipt) as TransferReceipt), repeat: true }, repeat: true };
-      }
-      const x = req.episode;
-      throwIfAny(checkExchangeEpisode(x, isoDate(session.now()), '/episode'));
-      const gaps = consentGaps(x, '/episode');
-      if (gaps.length > 0) throw ECAF.refuse(gaps, { detail: gaps.map((g) => g.message).join('; ') });
-      if (this.q.origin.get(sid, client, x.localRef))
-        throw ECAF.raise('local-ref-once', '/episode/localRef', `your system already sent episode ${x.localRef}`);
-      const ep = this.importEpisode(session, x, { kind: 'transfer', clientId: client, localRef: x.localRef }, `client:${client}`);
-      this.q.upsertOrigin.run(sid, client, x.localRef, ep.episodeId, null);
-      const receipt: TransferReceipt = {
-        messageId: req.messageId,
-        episodeId: ep.episodeId,
-        localRef: x.localRef,
-        receivedAt: session.now().toISOString(),
-        repeat: false,
-        ...(ep.contactPoint ? { contactPoint: ep.contactPoint } : {}),
-      };
-      this.q.insertTransfer.run(sid, client, req.messageId, hash, JSON.stringify(receipt));
-      return { receipt, repeat: false };
-    }, (r) => r.receipt.episodeId);
+    return this.audited(
+      session,
+      actor,
+      'transferEpisodeIn',
+      {},
+      () => {
+        const sid = session.id;
+        const client = actor.client.id;
+        const hash = hashBody(req);
+        const prior = this.q.transfer.get(sid, client, req.messageId) as { body_hash: string; receipt: string } | undefined;
+        if (prior) {
+          if (prior.body_hash !== hash)
+            throw ECAF.raise('message-id-unique', '/messageId', `message ${req.messageId} was already used for a different transfer`);
+          return { receipt: { ...(JSON.parse(prior.receipt) as TransferReceipt), repeat: true }, repeat: true };
+        }
+        const x = req.episode;
+        throwIfAny(checkExchangeEpisode(x, isoDate(session.now()), '/episode'));
+        const gaps = consentGaps(x, '/episode');
+        if (gaps.length > 0) throw ECAF.refuse(gaps, { detail: gaps.map((g) => g.message).join('; ') });
+        if (this.q.origin.get(sid, client, x.localRef))
+          throw ECAF.raise('local-ref-once', '/episode/localRef', `your system already sent episode ${x.localRef}`);
+        const ep = this.importEpisode(session, x, { kind: 'transfer', clientId: client, localRef: x.localRef }, `client:${client}`);
+        this.q.upsertOrigin.run(sid, client, x.localRef, ep.episodeId, null);
+        const receipt: TransferReceipt = {
+          messageId: req.messageId,
+          episodeId: ep.episodeId,
+          localRef: x.localRef,
+          receivedAt: session.now().toISOString(),
+          repeat: false,
+          ...(ep.contactPoint ? { contactPoint: ep.contactPoint } : {}),
+        };
+        this.q.insertTransfer.run(sid, client, req.messageId, hash, JSON.stringify(receipt));
+        return { receipt, repeat: false };
+      },
+      (r) => r.receipt.episodeId,
+    );
   }
 
   /** ECAF-EXCH-002: one episode out to a local CAF system, only while consent is in force. */
@@ -822,7 +1005,11 @@ export class NationalEcaf {
       // episode does not exist: the same 404 as an unknown ID, so IDs cannot be probed.
       if (!this.mayExport(session.id, ep, actor.client.id)) throw notFound(req.episodeId);
       if (!ep.consents.some((c) => !c.withdrawal))
-        throw ECAF.raise('export-consent-in-force', '/episodeId', `no consent in force for ${req.episodeId}: it cannot be shared with another system`);
+        throw ECAF.raise(
+          'export-consent-in-force',
+          '/episodeId',
+          `no consent in force for ${req.episodeId}: it cannot be shared with another system`,
+        );
       const exportedAt = session.now().toISOString();
       const exportId = `EXP-${randomUUID().slice(0, 8).toUpperCase()}`;
       ep.exports.push({ exportId, at: exportedAt, clientId: actor.client.id, destination: req.destination });
@@ -863,32 +1050,50 @@ export class NationalEcaf {
         return this.store.tx((): MigrationResult => {
           const x = assertValid<ExchangeEpisode>(ExchangeEpisodeSchema, raw, MIGRATION_EPISODE_FIELDS, path);
           const seen = this.q.origin.get(sid, client, x.localRef) as { episode_id: string | null; hold_id: string | null } | undefined;
-          if (seen) return { ...base, outcome: 'already-received', ...(seen.episode_id ? { episodeId: seen.episode_id } : {}), ...(seen.hold_id ? { holdId: seen.hold_id } : {}) };
+          if (seen)
+            return {
+              ...base,
+              outcome: 'already-received',
+              ...(seen.episode_id ? { episodeId: seen.episode_id } : {}),
+              ...(seen.hold_id ? { holdId: seen.hold_id } : {}),
+            };
           throwIfAny(checkExchangeEpisode(x, today, path));
           const gaps = consentGaps(x, path);
           if (gaps.length > 0) {
             const holdId = `HOLD-${randomUUID().slice(0, 8).toUpperCase()}`;
             this.q.insertHold.run(sid, holdId, client, batchId, x.localRef, session.now().toISOString(), JSON.stringify(x));
             this.q.upsertOrigin.run(sid, client, x.localRef, null, holdId);
-            this.audit(sid, { at: session.now().toISOString(), clientId: client, operation: 'importMigrationBatch', holdId, outcome: 'granted' }, false);
+            this.audit(
+              sid,
+              { at: session.now().toISOString(), clientId: client, operation: 'importMigrationBatch', holdId, outcome: 'granted' },
+              false,
+            );
             return { ...base, outcome: 'held-for-consent', holdId, reasons: gaps.map((g) => g.message) };
           }
           const ep = this.importEpisode(session, x, { kind: 'migration', clientId: client, localRef: x.localRef, batchId }, `client:${client}`);
           this.q.upsertOrigin.run(sid, client, x.localRef, ep.episodeId, null);
-          this.audit(sid, { at: session.now().toISOString(), clientId: client, operation: 'importMigrationBatch', episodeId: ep.episodeId, outcome: 'granted' }, false);
+          this.audit(
+            sid,
+            { at: session.now().toISOString(), clientId: client, operation: 'importMigrationBatch', episodeId: ep.episodeId, outcome: 'granted' },
+            false,
+          );
           return { ...base, outcome: 'imported', episodeId: ep.episodeId };
         });
       } catch (err) {
         if (!(err instanceof ProblemError)) throw err;
         const first = err.problem.errors?.[0];
-        this.audit(sid, {
-          at: session.now().toISOString(),
-          clientId: client,
-          operation: 'importMigrationBatch',
-          outcome: 'refused',
-          status: err.problem.status,
-          ...(first ? { rule: first.rule, requirement: first.requirement } : {}),
-        }, false);
+        this.audit(
+          sid,
+          {
+            at: session.now().toISOString(),
+            clientId: client,
+            operation: 'importMigrationBatch',
+            outcome: 'refused',
+            status: err.problem.status,
+            ...(first ? { rule: first.rule, requirement: first.requirement } : {}),
+          },
+          false,
+        );
         return { ...base, outcome: 'rejected', problem: err.problem };
       }
     });
@@ -897,7 +1102,12 @@ export class NationalEcaf {
       batchId,
       batchRef: batch.batchRef,
       receivedAt: session.now().toISOString(),
-      summary: { imported: count('imported'), heldForConsent: count('held-for-consent'), alreadyReceived: count('already-received'), rejected: count('rejected') },
+      summary: {
+        imported: count('imported'),
+        heldForConsent: count('held-for-consent'),
+        alreadyReceived: count('already-received'),
+        rejected: count('rejected'),
+      },
       results,
     };
   }
@@ -922,8 +1132,7 @@ export class NationalEcaf {
   /** A system sees only its own held episodes (as ContactPoint's source records). */
   private ownHold(session: SessionContext, actor: Actor, holdId: string): HoldRow {
     const row = this.q.hold.get(session.id, holdId) as HoldRow | undefined;
-    if (!row || row.client_id !== actor.client.id)
-      throw ECAF.raise('own-hold', 'path:holdId', `your system has no held episode ${holdId}`);
+    if (!row || row.client_id !== actor.client.id) throw ECAF.raise('own-hold', 'path:holdId', `your system has no held episode ${holdId}`);
     return row;
   }
 
@@ -948,21 +1157,33 @@ export class NationalEcaf {
 
   /** ECAF-EXCH-004: released (imported) only once consent in force covers its TAC. */
   releaseHold(session: SessionContext, actor: Actor, holdId: string): HeldEpisode {
-    return this.audited(session, actor, 'releaseHeldEpisode', { holdId }, () => {
-      const row = this.ownHold(session, actor, holdId);
-      if (row.status !== 'held') throw ECAF.raise('hold-held', 'path:holdId', `${holdId} was already released as ${row.released_episode_id}`);
-      const x = JSON.parse(row.episode) as ExchangeEpisode;
-      const gaps = consentGaps(x, '');
-      if (gaps.length > 0)
-        throw ECAF.refuse(
-          gaps.map((g) => ({ ...g, id: g.id === 'consent-captured' ? 'held-consent-captured' : 'held-consent-covers-agency' })),
-          { detail: gaps.map((g) => g.message).join('; ') },
+    return this.audited(
+      session,
+      actor,
+      'releaseHeldEpisode',
+      { holdId },
+      () => {
+        const row = this.ownHold(session, actor, holdId);
+        if (row.status !== 'held') throw ECAF.raise('hold-held', 'path:holdId', `${holdId} was already released as ${row.released_episode_id}`);
+        const x = JSON.parse(row.episode) as ExchangeEpisode;
+        const gaps = consentGaps(x, '');
+        if (gaps.length > 0)
+          throw ECAF.refuse(
+            gaps.map((g) => ({ ...g, id: g.id === 'consent-captured' ? 'held-consent-captured' : 'held-consent-covers-agency' })),
+            { detail: gaps.map((g) => g.message).join('; ') },
+          );
+        const ep = this.importEpisode(
+          session,
+          x,
+          { kind: 'migration', clientId: row.client_id, localRef: row.local_ref, batchId: row.batch_id },
+          `client:${row.client_id}`,
         );
-      const ep = this.importEpisode(session, x, { kind: 'migration', clientId: row.client_id, localRef: row.local_ref, batchId: row.batch_id }, `client:${row.client_id}`);
-      this.q.updateHold.run('released', row.episode, ep.episodeId, session.id, holdId);
-      this.q.upsertOrigin.run(session.id, row.client_id, row.local_ref, ep.episodeId, holdId);
-      return this.holdView({ ...row, status: 'released', released_episode_id: ep.episodeId });
-    }, (h) => h.episodeId);
+        this.q.updateHold.run('released', row.episode, ep.episodeId, session.id, holdId);
+        this.q.upsertOrigin.run(session.id, row.client_id, row.local_ref, ep.episodeId, holdId);
+        return this.holdView({ ...row, status: 'released', released_episode_id: ep.episodeId });
+      },
+      (h) => h.episodeId,
+    );
   }
 
   // ------------------------------------------------------------------------------------------ seeding and harness views

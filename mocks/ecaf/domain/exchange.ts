@@ -4,14 +4,7 @@
  */
 import type { Finding } from '../../../src/platform/rules.js';
 import { ECAF, type EcafRuleId } from '../rules.js';
-import {
-  SOCIAL_CARE_ROLES,
-  type Agency,
-  type Episode,
-  type EpisodeEventKind,
-  type ExchangeEpisode,
-  type Origin,
-} from '../schemas.js';
+import { SOCIAL_CARE_ROLES, type Agency, type Episode, type EpisodeEventKind, type ExchangeEpisode, type Origin } from '../schemas.js';
 import { checkAssessment, checkChild, checkConsent, checkMember, checkReview, checkWithdrawal } from './checks.js';
 
 const item = (path: string, id: EcafRuleId, message: string): Finding<EcafRuleId> => ECAF.finding(id, path, message);
@@ -35,7 +28,8 @@ export function checkExchangeEpisode(x: ExchangeEpisode, today: string, path: st
   });
   if (coordinators > 1) out.push(item(`${path}/tac`, 'one-coordinator', 'an episode has at most one episode co-ordinator'));
   const active = new Set(x.tac.filter((m) => !m.leftOn).map((m) => m.practitionerId));
-  if (x.status === 'open' && active.size === 0) out.push(item(`${path}/tac`, 'active-member', 'an open episode needs at least one current TAC member'));
+  if (x.status === 'open' && active.size === 0)
+    out.push(item(`${path}/tac`, 'active-member', 'an open episode needs at least one current TAC member'));
   if (x.leadProfessional && !active.has(x.leadProfessional))
     out.push(item(`${path}/leadProfessional`, 'lead-is-member', `${x.leadProfessional} is not a current TAC member`));
 
@@ -43,12 +37,21 @@ export function checkExchangeEpisode(x: ExchangeEpisode, today: string, path: st
     out.push(...checkAssessment(x.assessment, x.child, today, `${path}/assessment`));
     const updated = x.assessment.lastUpdatedOn;
     if (updated && (updated < x.assessment.completedOn || updated > today))
-      out.push(item(`${path}/assessment/lastUpdatedOn`, 'after-opened', `last updated ${updated}: must fall between completion (${x.assessment.completedOn}) and today`));
-    if (!ids.has(x.assessment.assessedBy)) out.push(item(`${path}/assessment/assessedBy`, 'assessor-is-member', `${x.assessment.assessedBy} is not in the TAC`));
+      out.push(
+        item(
+          `${path}/assessment/lastUpdatedOn`,
+          'after-opened',
+          `last updated ${updated}: must fall between completion (${x.assessment.completedOn}) and today`,
+        ),
+      );
+    if (!ids.has(x.assessment.assessedBy))
+      out.push(item(`${path}/assessment/assessedBy`, 'assessor-is-member', `${x.assessment.assessedBy} is not in the TAC`));
   }
   x.deliveryPlan.forEach((a, i) => {
     if (a.responsible.kind === 'tac-member' && !ids.has(a.responsible.practitionerId))
-      out.push(item(`${path}/deliveryPlan/${i}/responsible/practitionerId`, 'responsible-is-member', `${a.responsible.practitionerId} is not in the TAC`));
+      out.push(
+        item(`${path}/deliveryPlan/${i}/responsible/practitionerId`, 'responsible-is-member', `${a.responsible.practitionerId} is not in the TAC`),
+      );
     a.progress.forEach((p, j) => {
       if (p.by && !ids.has(p.by)) out.push(item(`${path}/deliveryPlan/${i}/progress/${j}/by`, 'progress-by-member', `${p.by} is not in the TAC`));
     });
@@ -65,7 +68,9 @@ export function checkExchangeEpisode(x: ExchangeEpisode, today: string, path: st
     if (x.closure.closedOn < x.openedOn || x.closure.closedOn > today)
       out.push(item(`${path}/closure/closedOn`, 'after-opened', `closed on ${x.closure.closedOn}: must fall between ${x.openedOn} and today`));
     if (x.closure.reason === 'transfer-to-alternative-holistic-assessment' && !x.socialCare)
-      out.push(item(`${path}/closure/reason`, 'closure-follows-referral', 'transfer to alternative holistic assessment follows a referral to social care'));
+      out.push(
+        item(`${path}/closure/reason`, 'closure-follows-referral', 'transfer to alternative holistic assessment follows a referral to social care'),
+      );
   }
   return out;
 }
@@ -78,7 +83,13 @@ export function consentGaps(x: Pick<ExchangeEpisode, 'consents' | 'tac'>, path: 
   const gaps: Array<Finding<EcafRuleId>> = [];
   x.tac.forEach((m, i) => {
     if (!m.leftOn && !covered.has(m.agency))
-      gaps.push(item(`${path}/tac/${i}/agency`, 'tac-consent-covers-agency', `no consent in force shares this episode with ${m.agency} (${m.practitionerId})`));
+      gaps.push(
+        item(
+          `${path}/tac/${i}/agency`,
+          'tac-consent-covers-agency',
+          `no consent in force shares this episode with ${m.agency} (${m.practitionerId})`,
+        ),
+      );
   });
   return gaps;
 }
@@ -102,7 +113,12 @@ export function fromExchange(x: ExchangeEpisode, episodeId: string, origin: Excl
       recordedBy: by,
       ...(withdrawnOn ? { withdrawal: { withdrawnOn, recordedAt: now, recordedBy: by } } : {}),
     })),
-    tac: x.tac.map(({ joinedOn, leftOn, ...m }) => ({ ...m, joinedAt: midnight(joinedOn), addedBy: by, ...(leftOn ? { leftAt: midnight(leftOn), removedBy: by } : {}) })),
+    tac: x.tac.map(({ joinedOn, leftOn, ...m }) => ({
+      ...m,
+      joinedAt: midnight(joinedOn),
+      addedBy: by,
+      ...(leftOn ? { leftAt: midnight(leftOn), removedBy: by } : {}),
+    })),
     ...(x.leadProfessional ? { leadProfessional: x.leadProfessional } : {}),
     ...(assessment ? { assessment: { ...assessment, lastUpdatedOn: assessment.lastUpdatedOn ?? assessment.completedOn } } : {}),
     deliveryPlan: x.deliveryPlan.map(({ progress, ...a }, i) => ({
@@ -124,8 +140,19 @@ export function fromExchange(x: ExchangeEpisode, episodeId: string, origin: Excl
           },
         }
       : {}),
-    ...(x.closure ? { closure: { reason: x.closure.reason, closedAt: midnight(x.closure.closedOn), closedBy: by, ...(x.closure.note ? { note: x.closure.note } : {}) } } : {}),
-    events: [{ at: now, by, event, detail: origin.kind === 'seed' ? `seeded as ${origin.localRef}` : `from ${origin.clientId} as ${origin.localRef}` }],
+    ...(x.closure
+      ? {
+          closure: {
+            reason: x.closure.reason,
+            closedAt: midnight(x.closure.closedOn),
+            closedBy: by,
+            ...(x.closure.note ? { note: x.closure.note } : {}),
+          },
+        }
+      : {}),
+    events: [
+      { at: now, by, event, detail: origin.kind === 'seed' ? `seeded as ${origin.localRef}` : `from ${origin.clientId} as ${origin.localRef}` },
+    ],
     exports: [],
   };
 }
@@ -138,8 +165,15 @@ export function toExchange(ep: Episode): ExchangeEpisode {
     localRef: ep.episodeId,
     openedOn: day(ep.openedAt),
     child: ep.child,
-    consents: ep.consents.map(({ consentId: _i, recordedAt: _a, recordedBy: _b, withdrawal, ...c }) => ({ ...c, ...(withdrawal ? { withdrawnOn: withdrawal.withdrawnOn } : {}) })),
-    tac: ep.tac.map(({ joinedAt, leftAt, addedBy: _a, removedBy: _r, ...m }) => ({ ...m, joinedOn: day(joinedAt), ...(leftAt ? { leftOn: day(leftAt) } : {}) })),
+    consents: ep.consents.map(({ consentId: _i, recordedAt: _a, recordedBy: _b, withdrawal, ...c }) => ({
+      ...c,
+      ...(withdrawal ? { withdrawnOn: withdrawal.withdrawnOn } : {}),
+    })),
+    tac: ep.tac.map(({ joinedAt, leftAt, addedBy: _a, removedBy: _r, ...m }) => ({
+      ...m,
+      joinedOn: day(joinedAt),
+      ...(leftAt ? { leftOn: day(leftAt) } : {}),
+    })),
     ...(ep.leadProfessional ? { leadProfessional: ep.leadProfessional } : {}),
     ...(ep.assessment ? { assessment: ep.assessment } : {}),
     deliveryPlan: ep.deliveryPlan.map(({ actionId: _i, addedAt: _a, addedBy: _b, progress, ...a }) => ({
@@ -149,7 +183,9 @@ export function toExchange(ep: Episode): ExchangeEpisode {
     })),
     reviews: ep.reviews.map(({ reviewId: _i, recordedAt: _a, recordedBy: _b, ...r }) => r),
     status: ep.status,
-    ...(ep.closure ? { closure: { reason: ep.closure.reason, closedOn: day(ep.closure.closedAt), ...(ep.closure.note ? { note: ep.closure.note } : {}) } } : {}),
+    ...(ep.closure
+      ? { closure: { reason: ep.closure.reason, closedOn: day(ep.closure.closedAt), ...(ep.closure.note ? { note: ep.closure.note } : {}) } }
+      : {}),
     ...(ep.socialCare
       ? {
           socialCare: {

@@ -15,15 +15,26 @@ export const consoleCommand = (): CommandModule<object, Args> => ({
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 4010, describe: 'Port (0 = any free port)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on (put a TLS proxy in front before opening it wider: docs/console.md)' })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Interface to listen on (put a TLS proxy in front before opening it wider: docs/console.md)',
+      })
       .option('data', { type: 'string', describe: 'SQLite file for durable state (default: in memory)' })
       .option('runs', { type: 'string', default: 'reports/console', describe: 'Directory for the evidence bundles of runs started in the console' })
-      .option('public-url', { type: 'string', describe: 'The mocks\' URL as the vendor\'s ICS reaches them (e.g. behind a TLS proxy); runs configure the ICS with it' })
+      .option('public-url', {
+        type: 'string',
+        describe: "The mocks' URL as the vendor's ICS reaches them (e.g. behind a TLS proxy); runs configure the ICS with it",
+      })
       .option('control-token', { type: 'string', describe: 'Control token, which also opens the console (default: $ICS_CONTROL_TOKEN or random)' })
       .example('$0 console', 'Open http://127.0.0.1:4010/console and log in with the printed control token')
       .example('$0 console --port 8443 --data witnessed.sqlite --runs evidence/', 'Durable sessions, bundles in evidence/') as never,
   handler: async (args) => {
-    const [{ startServer }, { mountConsole }, { listenFailure }] = await Promise.all([import('../../mock-server/server.js'), import('../../console/app.js'), import('../ports.js')]);
+    const [{ startServer }, { mountConsole }, { listenFailure }] = await Promise.all([
+      import('../../mock-server/server.js'),
+      import('../../console/app.js'),
+      import('../ports.js'),
+    ]);
     const controlToken = args['control-token'] ?? process.env.ICS_CONTROL_TOKEN;
     // A port in use names the port and the flag that changes it (exit 2), not a bare EADDRINUSE.
     const running = await startServer({

@@ -14,7 +14,7 @@ export const diffCommand = (setExit: (c: number) => void): CommandModule<object,
       .positional('baseline', { type: 'string', demandOption: true, describe: 'Run directory or results.json of the baseline' })
       .positional('run', { type: 'string', demandOption: true, describe: 'Run directory or results.json to compare' })
       .option('json', { type: 'boolean', default: false, describe: 'Machine-readable diff' })
-      .example('$0 diff accredited/ reports/run-2026-11-25', 'Newly failing and newly passing tests, catalogue changes; exit 1 on a regression') as never,
+      .example('$0 diff accredited/ reports/run-2026-11-25', 'Newly failing and newly passing tests, catalogue changes; exit 1 on a regression'),
   handler: async (args) => {
     const { diffRuns, diffText, loadRun } = await import('../../harness/evidence/diff.js');
     const d = diffRuns(await loadRun(args.baseline), await loadRun(args.run));

@@ -17,7 +17,11 @@ export const fixturesCommand = (): CommandModule<object, Args> => ({
     y
       .option('count', { type: 'number', default: 100, describe: 'Number of children' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed: the same seed gives the same data' })
-      .option('kind', { choices: ['population', 'involvements'] as const, default: 'population' as const, describe: 'Whole population records, or InvolvementMessages ready for the bulk feed' })
+      .option('kind', {
+        choices: ['population', 'involvements'] as const,
+        default: 'population' as const,
+        describe: 'Whole population records, or InvolvementMessages ready for the bulk feed',
+      })
       .option('reference-date', { type: 'string', describe: 'Ages are 0-17 on this date (YYYY-MM-DD)' })
       .option('out', { type: 'string', describe: 'File to write (default: stdout)' })
       .example('$0 fixtures --count 1000 --seed 7 > population.ndjson', '')
@@ -32,9 +36,12 @@ export const fixturesCommand = (): CommandModule<object, Args> => ({
       closed = true;
     });
     const opts = { count: args.count, seed: args.seed, ...(args['reference-date'] ? { referenceDate: args['reference-date'] } : {}) };
-    const lines = args.kind === 'involvements' ? involvementNdjson(opts) : (function* () {
-      for (const r of generatePopulation(opts)) yield `${JSON.stringify(r)}\n`;
-    })();
+    const lines =
+      args.kind === 'involvements'
+        ? involvementNdjson(opts)
+        : (function* () {
+            for (const r of generatePopulation(opts)) yield `${JSON.stringify(r)}\n`;
+          })();
     for (const line of lines) {
       if (closed) return;
       if (!out.write(line)) await once(out, 'drain').catch(() => undefined); // an error (EPIPE) is handled above

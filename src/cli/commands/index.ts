@@ -22,5 +22,20 @@ import { pdfCommand } from './pdf.js';
 
 /** Every command; `setExit` lets a handler report its exit code without calling process.exit. */
 export function commands(setExit: (code: number) => void): Array<CommandModule<object, never>> {
-  return [demoCommand(setExit), runCommand(setExit), serveCommand(), consoleCommand(), listCommand(), validateCommand(setExit), verifyCommand(setExit), diffCommand(setExit), pdfCommand(setExit), keygenCommand(), initCommand(), fixturesCommand(), referenceIcsCommand(), driverOpenApiCommand()] as unknown as Array<CommandModule<object, never>>;
+  return [
+    demoCommand(setExit),
+    runCommand(setExit),
+    serveCommand(),
+    consoleCommand(),
+    listCommand(),
+    validateCommand(setExit),
+    verifyCommand(setExit),
+    diffCommand(setExit),
+    pdfCommand(setExit),
+    keygenCommand(),
+    initCommand(),
+    fixturesCommand(),
+    referenceIcsCommand(),
+    driverOpenApiCommand(),
+  ] as unknown as Array<CommandModule<object, never>>;
 }

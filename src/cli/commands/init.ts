@@ -17,7 +17,12 @@ export const initCommand = (): CommandModule<object, Args> => ({
     y
       .option('out', { type: 'string', default: 'ics-conformance.yml', describe: 'File to write' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' })
-      .option('source-system', { type: 'string', choices: SOURCE_SYSTEM_TYPES, default: 'ics', describe: 'Kind of system: its capabilities and the suites that apply (docs/source-systems.md)' })
+      .option('source-system', {
+        type: 'string',
+        choices: SOURCE_SYSTEM_TYPES,
+        default: 'ics',
+        describe: 'Kind of system: its capabilities and the suites that apply (docs/source-systems.md)',
+      })
       .example('$0 init --source-system education', 'A statement for a school information system') as never,
   handler: async (args) => {
     if (existsSync(args.out) && !args.force) throw new ConfigError(`${args.out} exists: use --force to overwrite`);

@@ -18,11 +18,12 @@ export const keygenCommand = (): CommandModule<object, Args> => ({
       .option('out', { type: 'string', demandOption: true, describe: 'Directory for the key pair' })
       .option('name', { type: 'string', default: 'ics-signing-key', describe: 'File name stem: NAME.pem (private) and NAME.pub.pem (public)' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing key pair' })
-      .example('$0 keygen --out keys', 'Writes keys/ics-signing-key.pem (keep it secret: a CI secret) and keys/ics-signing-key.pub.pem (publish it)') as never,
+      .example('$0 keygen --out keys', 'Writes keys/ics-signing-key.pem (keep it secret: a CI secret) and keys/ics-signing-key.pub.pem (publish it)'),
   handler: async (args) => {
     const priv = join(args.out, `${args.name}.pem`);
     const pub = join(args.out, `${args.name}.pub.pem`);
-    if (!args.force && (existsSync(priv) || existsSync(pub))) throw new ConfigError(`${priv} or ${pub} already exists: give --force to replace it, or another --out`);
+    if (!args.force && (existsSync(priv) || existsSync(pub)))
+      throw new ConfigError(`${priv} or ${pub} already exists: give --force to replace it, or another --out`);
     const { generateSigningKeys } = await import('../../harness/evidence/signing.js');
     const keys = generateSigningKeys();
     await mkdir(args.out, { recursive: true });

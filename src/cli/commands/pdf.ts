@@ -8,11 +8,14 @@ interface Args {
 
 export const pdfCommand = (setExit: (c: number) => void): CommandModule<object, Args> => ({
   command: 'pdf <run>',
-  describe: 'Print a run\'s report.html to an A4 PDF (running header, page numbers) with the installed Chromium or Chrome',
+  describe: "Print a run's report.html to an A4 PDF (running header, page numbers) with the installed Chromium or Chrome",
   builder: (y) =>
     y
       .positional('run', { type: 'string', demandOption: true, describe: 'Run directory, or its report.html' })
-      .option('out', { type: 'string', describe: 'The PDF to write. Default: <run directory>-report.pdf beside the run directory (a file inside it would fail verify)' })
+      .option('out', {
+        type: 'string',
+        describe: 'The PDF to write. Default: <run directory>-report.pdf beside the run directory (a file inside it would fail verify)',
+      })
       .option('browser', { type: 'string', describe: 'Chromium or Chrome to print with. Default: $CHROME_PATH, else the usual install places' })
       .example('$0 pdf reports/demo', 'Writes reports/demo-report.pdf') as never,
   handler: async (args) => {
@@ -27,7 +30,11 @@ export const pdfCommand = (setExit: (c: number) => void): CommandModule<object, 
     }
     const browser = findBrowser(args.browser);
     if (!browser) {
-      console.error(args.browser ?? process.env.CHROME_PATH ? `No browser at ${args.browser ?? process.env.CHROME_PATH}.` : `No Chromium or Chrome found (looked in ${BROWSER_CANDIDATES.join(', ')}): name one with --browser or CHROME_PATH, or print report.html from a browser (A4, Save as PDF).`);
+      console.error(
+        (args.browser ?? process.env.CHROME_PATH)
+          ? `No browser at ${args.browser ?? process.env.CHROME_PATH}.`
+          : `No Chromium or Chrome found (looked in ${BROWSER_CANDIDATES.join(', ')}): name one with --browser or CHROME_PATH, or print report.html from a browser (A4, Save as PDF).`,
+      );
       return setExit(2);
     }
     const dir = dirname(html);

@@ -24,20 +24,42 @@ export const serveCommand = (): CommandModule<object, Args> => ({
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 4010, describe: 'Port (0 = any free port)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on (0.0.0.0: every interface, for a system in another container)' })
-      .option('public-url', { type: 'string', describe: 'The URL your system reaches the server at, when not --host:--port (printed, and named in the --tls certificate)' })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'Interface to listen on (0.0.0.0: every interface, for a system in another container)',
+      })
+      .option('public-url', {
+        type: 'string',
+        describe: 'The URL your system reaches the server at, when not --host:--port (printed, and named in the --tls certificate)',
+      })
       .option('data', { type: 'string', describe: 'SQLite file for durable state (default: in memory)' })
-      .option('dataset', { choices: ['empty', 'hannah', 'population'] as const, default: 'population' as const, describe: 'Demo data for the default session' })
+      .option('dataset', {
+        choices: ['empty', 'hannah', 'population'] as const,
+        default: 'population' as const,
+        describe: 'Demo data for the default session',
+      })
       .option('count', { type: 'number', default: 200, describe: 'Children in the population dataset' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed for the synthetic population' })
       .option('control-token', { type: 'string', describe: 'Control API token (default: $ICS_CONTROL_TOKEN or random)' })
       .option('journal-limit', { type: 'number', describe: 'Journal entries kept per session before the oldest are dropped (default 50000)' })
-      .option('prepare-worker', { type: 'boolean', default: true, describe: 'Parse and validate feed messages on a worker thread (--no-prepare-worker: on the main thread)' })
+      .option('prepare-worker', {
+        type: 'boolean',
+        default: true,
+        describe: 'Parse and validate feed messages on a worker thread (--no-prepare-worker: on the main thread)',
+      })
       .option('quiet', { type: 'boolean', default: false, describe: 'Print no line per exchange (the journal keeps them all the same)' })
-      .option('log', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'One line per exchange (text), or one NDJSON object per exchange on stdout (json: the start-up lines go to stderr)' })
-      .option('tls', { type: 'string', describe: 'Serve HTTPS with mutual TLS, from a test PKI in this directory (generated if missing, reused if present)' })
+      .option('log', {
+        choices: ['text', 'json'] as const,
+        default: 'text' as const,
+        describe: 'One line per exchange (text), or one NDJSON object per exchange on stdout (json: the start-up lines go to stderr)',
+      })
+      .option('tls', {
+        type: 'string',
+        describe: 'Serve HTTPS with mutual TLS, from a test PKI in this directory (generated if missing, reused if present)',
+      })
       .example('$0 serve', 'Serve on http://127.0.0.1:4010 with 200 synthetic children')
-      .example('$0 serve --port 0 --data session.sqlite --dataset hannah', 'Durable state, Hannah\'s story')
+      .example('$0 serve --port 0 --data session.sqlite --dataset hannah', "Durable state, Hannah's story")
       .example('$0 serve --host 0.0.0.0 --public-url http://harness:4010', 'Reachable from other containers as http://harness:4010')
       .example('$0 serve --log json > exchanges.ndjson', 'One JSON object per exchange on stdout')
       .example('$0 serve --tls tls', 'https://127.0.0.1:4010; ContactPoint and National eCAF require a client certificate from tls/') as never,
@@ -52,7 +74,9 @@ export const serveCommand = (): CommandModule<object, Args> => ({
     const publicUrl = args['public-url'] === undefined ? undefined : parsePublicUrl(args['public-url']);
     const controlToken = args['control-token'] ?? process.env.ICS_CONTROL_TOKEN;
     // Certificates for the default session's demo systems, and a server certificate that also names --host.
-    const pki = args.tls ? await ensureTestPki(args.tls, { clientIds: demoClients().map((c) => c.id), hosts: [args.host, ...(publicUrl ? [publicUrl.hostname] : [])] }) : undefined;
+    const pki = args.tls
+      ? await ensureTestPki(args.tls, { clientIds: demoClients().map((c) => c.id), hosts: [args.host, ...(publicUrl ? [publicUrl.hostname] : [])] })
+      : undefined;
     // A port in use names the port and the flag that changes it (exit 2), not a bare EADDRINUSE.
     const running = await startServer({
       port: args.port,
@@ -81,13 +105,26 @@ export const serveCommand = (): CommandModule<object, Args> => ({
       `Demo source systems (session "${DEFAULT_SESSION_ID}", Authorization: Bearer <token>):`,
       ...clients.map((c) => `  demo-${c.id.padEnd(16)} ${c.name} [${c.permissions.join(', ') || 'no permissions'}]`),
       '',
-      ...(pki ? tlsLines(pki, clients.map((c) => c.id), url, TEST_CA_NAME) : []),
+      ...(pki
+        ? tlsLines(
+            pki,
+            clients.map((c) => c.id),
+            url,
+            TEST_CA_NAME,
+          )
+        : []),
       'Ctrl-C to stop.',
     ];
     // With --log json stdout is NDJSON only, so the start-up lines go to stderr.
     if (args.log === 'json') console.error(lines.join('\n'));
     else console.log(lines.join('\n'));
-    const stopLog = args.quiet ? () => undefined : logExchanges((l) => mock.journal.subscribe('*', l), args.log, (text) => void process.stdout.write(text));
+    const stopLog = args.quiet
+      ? () => undefined
+      : logExchanges(
+          (l) => mock.journal.subscribe('*', l),
+          args.log,
+          (text) => void process.stdout.write(text),
+        );
     await new Promise<void>((resolve) => {
       const stop = () => {
         stopLog();
@@ -109,7 +146,11 @@ function tlsLines(pki: EnsuredPki, clientIds: string[], url: string, caName: str
     `  Server         ${files.server}`,
     'Client certificates and keys (demo session):',
     ...clientIds.filter((id) => files.clients[id]).map((id) => `  demo-${id.padEnd(16)} ${files.clients[id]!.cert}  ${files.clients[id]!.key}`),
-    ...(ics ? [`  e.g. curl --cacert ${files.ca} --cert ${ics.cert} --key ${ics.key} -H 'Authorization: Bearer demo-ics' ${url}/contactpoint/v1/source-records/REF-1`] : []),
+    ...(ics
+      ? [
+          `  e.g. curl --cacert ${files.ca} --cert ${ics.cert} --key ${ics.key} -H 'Authorization: Bearer demo-ics' ${url}/contactpoint/v1/source-records/REF-1`,
+        ]
+      : []),
     '',
   ];
 }
@@ -123,6 +164,8 @@ function parsePublicUrl(text: string): URL {
     u = undefined;
   }
   if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname)
-    throw new ConfigError(`--public-url "${text}" is not an absolute http(s) URL: give it as your system reaches the server, e.g. http://harness:4010`);
+    throw new ConfigError(
+      `--public-url "${text}" is not an absolute http(s) URL: give it as your system reaches the server, e.g. http://harness:4010`,
+    );
   return u;
 }

@@ -22,18 +22,33 @@ export const verifyCommand = (setExit: (c: number) => void): CommandModule<objec
   builder: (y) =>
     y
       .positional('dir', { type: 'string', demandOption: true, describe: 'The run directory (holds manifest.json)' })
-      .option('public-key', { type: 'string', describe: 'The signer\'s Ed25519 public key (PEM): the bundle must be signed by it' })
-      .option('trusted-keys', { type: 'string', describe: 'A file of trusted Ed25519 public keys (PEM blocks, one after another): the bundle must be signed by one of them' })
+      .option('public-key', { type: 'string', describe: "The signer's Ed25519 public key (PEM): the bundle must be signed by it" })
+      .option('trusted-keys', {
+        type: 'string',
+        describe: 'A file of trusted Ed25519 public keys (PEM blocks, one after another): the bundle must be signed by one of them',
+      })
       .option('expect-system', { type: 'string', describe: 'NAME@VERSION the bundle must be about (NAME: the product, or vendor and product)' })
       .option('expect-statement', { type: 'string', describe: 'The conformance statement the run must have used' })
       .option('expect-run', { type: 'string', describe: 'The run ID the bundle must be of' })
       .option('json', { type: 'boolean', default: false, describe: 'Machine-readable report' })
-      .example('$0 verify reports/accreditation --trusted-keys accreditation-keys.pem --expect-system "Acme ICS@4.2.0"', 'Exit 0: intact, signed by a trusted key, of that system')
-      .example('$0 verify reports/demo', 'Exit 4 when intact but unsigned or signed by an unknown key; 1 on any changed, added or removed file') as never,
+      .example(
+        '$0 verify reports/accreditation --trusted-keys accreditation-keys.pem --expect-system "Acme ICS@4.2.0"',
+        'Exit 0: intact, signed by a trusted key, of that system',
+      )
+      .example(
+        '$0 verify reports/demo',
+        'Exit 4 when intact but unsigned or signed by an unknown key; 1 on any changed, added or removed file',
+      ) as never,
   handler: async (args) => {
-    const isDir = await stat(args.dir).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(args.dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDir) throw new ConfigError(`${args.dir} is not a directory: give the run directory that holds manifest.json`);
-    const [{ verifyBundle, verifyText }, { loadPublicKey }] = await Promise.all([import('../../harness/evidence/verify.js'), import('../../harness/evidence/signing.js')]);
+    const [{ verifyBundle, verifyText }, { loadPublicKey }] = await Promise.all([
+      import('../../harness/evidence/verify.js'),
+      import('../../harness/evidence/signing.js'),
+    ]);
     const read = async (flag: string, file: string) => {
       try {
         return await readFile(file, 'utf8');
@@ -54,7 +69,8 @@ export const verifyCommand = (setExit: (c: number) => void): CommandModule<objec
     if (args['trusted-keys']) {
       const text = await read('trusted-keys', args['trusted-keys']);
       const blocks = text.match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [];
-      if (!blocks.length) throw new ConfigError(`--trusted-keys ${args['trusted-keys']}: no PEM public key in it (-----BEGIN PUBLIC KEY----- blocks)`);
+      if (!blocks.length)
+        throw new ConfigError(`--trusted-keys ${args['trusted-keys']}: no PEM public key in it (-----BEGIN PUBLIC KEY----- blocks)`);
       for (const [i, pem] of blocks.entries()) {
         try {
           trustedKeys.push(loadPublicKey(pem));
@@ -73,7 +89,11 @@ export const verifyCommand = (setExit: (c: number) => void): CommandModule<objec
       ...(statement !== undefined ? { statement } : {}),
       ...(args['expect-run'] !== undefined ? { runId: args['expect-run'] } : {}),
     };
-    const report = await verifyBundle(args.dir, { ...(publicKey ? { publicKey } : {}), trustedKeys, ...(Object.keys(expect).length ? { expect } : {}) });
+    const report = await verifyBundle(args.dir, {
+      ...(publicKey ? { publicKey } : {}),
+      trustedKeys,
+      ...(Object.keys(expect).length ? { expect } : {}),
+    });
     process.stdout.write(args.json ? JSON.stringify(report, null, 2) + '\n' : verifyText(report));
     setExit(report.verdict === 'VERIFIED' ? VERIFY_EXIT.VERIFIED : report.verdict === 'UNVERIFIED' ? VERIFY_EXIT.UNVERIFIED : VERIFY_EXIT.NOT_INTACT);
   },

@@ -33,14 +33,31 @@ export function referenceStatement(profile: SourceSystemType = 'ics'): Statement
     // The outbox's budget: four attempts, then the message is reported failed.
     retry: { maxAttempts: 4 },
     attestations: [
-      { requirement: 'SEC-TLS-001', answer: 'yes', note: 'The reference ICS is a loopback test build; production deployments terminate TLS with certificate verification.', by: 'ics-conformance maintainers' },
-      { requirement: 'CP-FEED-011', answer: 'yes', note: 'Initial load exercised by the bulk-feed tests of this project.', by: 'ics-conformance maintainers' },
+      {
+        requirement: 'SEC-TLS-001',
+        answer: 'yes',
+        note: 'The reference ICS is a loopback test build; production deployments terminate TLS with certificate verification.',
+        by: 'ics-conformance maintainers',
+      },
+      {
+        requirement: 'CP-FEED-011',
+        answer: 'yes',
+        note: 'Initial load exercised by the bulk-feed tests of this project.',
+        by: 'ics-conformance maintainers',
+      },
     ],
   };
 }
 
 export async function runDemo(
-  opts: { variants?: Variant[]; suites?: Suite[]; statement?: Statement; profile?: SourceSystemType; hardChildren?: boolean; onProgress?: (e: ProgressEvent) => void } = {},
+  opts: {
+    variants?: Variant[];
+    suites?: Suite[];
+    statement?: Statement;
+    profile?: SourceSystemType;
+    hardChildren?: boolean;
+    onProgress?: (e: ProgressEvent) => void;
+  } = {},
 ): Promise<RunResult> {
   const profile = opts.profile ?? opts.statement?.sourceSystemType ?? 'ics';
   const statement = opts.statement ?? referenceStatement(profile);

@@ -23,7 +23,14 @@ import { SyntheticData } from '../engine/synthetic.js';
 import { DEFAULT_TIMEOUTS } from '../engine/context.js';
 
 interface Har {
-  log: { entries: Array<{ startedDateTime: string; time: number; request: { method: string; url: string; headers: Array<{ name: string; value: string }>; postData?: { mimeType?: string; text?: string } }; response: { status: number } }> };
+  log: {
+    entries: Array<{
+      startedDateTime: string;
+      time: number;
+      request: { method: string; url: string; headers: Array<{ name: string; value: string }>; postData?: { mimeType?: string; text?: string } };
+      response: { status: number };
+    }>;
+  };
 }
 
 export type CaptureFormat = 'journal' | 'har';
@@ -51,7 +58,9 @@ export async function loadCapture(file: string): Promise<{ format: CaptureFormat
     try {
       entries.push(JSON.parse(line) as JournalEntry);
     } catch {
-      throw new ConfigError(`${file}: line ${i + 1} is not JSON (expected a journal export: GET /control/v1/sessions/{id}/journal?format=ndjson, or a .har file)`);
+      throw new ConfigError(
+        `${file}: line ${i + 1} is not JSON (expected a journal export: GET /control/v1/sessions/{id}/journal?format=ndjson, or a .har file)`,
+      );
     }
   }
   return { format: 'journal', entries };
@@ -73,7 +82,12 @@ async function replayHar(har: Har): Promise<JournalEntry[]> {
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
         headers: { ...(auth ? { authorization: auth } : {}), ...(ct ? { 'content-type': ct } : {}) },
-        body: body !== undefined ? (async function* () { yield Buffer.from(body); })() : null,
+        body:
+          body !== undefined
+            ? (async function* () {
+                yield Buffer.from(body);
+              })()
+            : null,
       });
     }
     return [...mock.journal.all(DEFAULT_SESSION_ID)];
@@ -82,18 +96,35 @@ async function replayHar(har: Har): Promise<JournalEntry[]> {
   }
 }
 
-export function judgeCapture(entries: JournalEntry[], opts: { statement: Statement; client: string; source: string; format: CaptureFormat }): RunResult {
+export function judgeCapture(
+  entries: JournalEntry[],
+  opts: { statement: Statement; client: string; source: string; format: CaptureFormat },
+): RunResult {
   const started = new Date();
   const national = entries.filter((e) => e.service === 'contactpoint' || e.service === 'ecaf');
   const client = opts.format === 'har' ? 'ics' : opts.client;
   const stub = { lastSeq: () => 0 } as unknown as MockClient;
-  const ctx = new TestContext({ mode: 'automated' } as Driver, stub, new SyntheticData(1, '2009-11-02', 1), DEFAULT_TIMEOUTS, client, undefined, new Map());
+  const ctx = new TestContext(
+    { mode: 'automated' } as Driver,
+    stub,
+    new SyntheticData(1, '2009-11-02', 1),
+    DEFAULT_TIMEOUTS,
+    client,
+    undefined,
+    new Map(),
+  );
   judgeSutTraffic(ctx, national, '');
   for (const e of national.filter((x) => x.clientId === client && x.status < 300 && x.method !== 'GET'))
     ctx.check(e.service === 'ecaf' ? 'ECAF-SCHEMA-001' : 'CP-FEED-014', true, `${e.operationId} accepted (${e.status})`, { exchange: e.seq });
   const exchanges = toExchanges(national, [], client);
   const fails = ctx.checks.filter((c) => c.verdict === 'fail');
-  const status: TestResult['status'] = fails.length ? 'FAILED' : ctx.checks.some((c) => c.verdict === 'warn') ? 'WARNING' : ctx.checks.length ? 'PASSED' : 'ERROR';
+  const status: TestResult['status'] = fails.length
+    ? 'FAILED'
+    : ctx.checks.some((c) => c.verdict === 'warn')
+      ? 'WARNING'
+      : ctx.checks.length
+        ? 'PASSED'
+        : 'ERROR';
   const test: TestResult = {
     id: 'offline.captured-traffic',
     suite: 'offline',
@@ -102,7 +133,11 @@ export function judgeCapture(entries: JournalEntry[], opts: { statement: Stateme
     capability: 'core',
     mandatory: true,
     status,
-    ...(fails.length ? { reason: `${fails[0]!.requirement}: ${fails[0]!.message}` } : status === 'ERROR' ? { reason: 'the capture holds no national-service traffic from the system' } : {}),
+    ...(fails.length
+      ? { reason: `${fails[0]!.requirement}: ${fails[0]!.message}` }
+      : status === 'ERROR'
+        ? { reason: 'the capture holds no national-service traffic from the system' }
+        : {}),
     startedAt: started.toISOString(),
     durationMs: 0,
     checks: ctx.checks,
@@ -116,7 +151,13 @@ export function judgeCapture(entries: JournalEntry[], opts: { statement: Stateme
     schemaVersion: RESULT_SCHEMA_VERSION,
     harness: { name: 'ics-conformance', version: VERSION },
     catalogueVersion: CATALOGUE_VERSION,
-    run: { id: randomUUID(), startedAt: started.toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime(), mode: 'offline' },
+    run: {
+      id: randomUUID(),
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      durationMs: Date.now() - started.getTime(),
+      mode: 'offline',
+    },
     sut: { vendor: opts.statement.vendor, product: opts.statement.product, version: opts.statement.version },
     statement: opts.statement,
     summary: summarise([test]),

@@ -33,7 +33,12 @@ function accredited(s: Statement): unknown {
 /** Key order is not meaning: objects compared with sorted keys. */
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
@@ -42,15 +47,25 @@ export async function loadResumable(dir: string, statement: Statement, mode: Run
   if (!existsSync(file)) throw new ConfigError(`--resume ${dir}: no results.json there: give the directory of a stopped run's evidence bundle`);
   const { verifyBundle } = await import('../evidence/verify.js');
   const report = await verifyBundle(dir);
-  if (!report.ok) throw new ConfigError(`--resume ${dir}: the bundle is not intact (${report.problems[0]?.message ?? 'see ics-conformance verify'}): a changed bundle cannot be continued`);
+  if (!report.ok)
+    throw new ConfigError(
+      `--resume ${dir}: the bundle is not intact (${report.problems[0]?.message ?? 'see ics-conformance verify'}): a changed bundle cannot be continued`,
+    );
   const previous = JSON.parse(await readFile(file, 'utf8')) as RunResult;
   const a = accredited(previous.statement);
   const b = accredited(statement);
   if (JSON.stringify(a) !== JSON.stringify(b)) {
-    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]));
-    throw new ConfigError(`--resume ${dir}: that run is of a different conformance statement (${keys.join(', ')} differ${keys.length === 1 ? 's' : ''}): resume it with the statement it was started with, or start a new run`);
+    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].filter(
+      (k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]),
+    );
+    throw new ConfigError(
+      `--resume ${dir}: that run is of a different conformance statement (${keys.join(', ')} differ${keys.length === 1 ? 's' : ''}): resume it with the statement it was started with, or start a new run`,
+    );
   }
-  if (previous.run.mode !== mode) throw new ConfigError(`--resume ${dir}: that run was ${previous.run.mode}${previous.run.mode === 'interactive' ? ': add --interactive' : ': leave out --interactive'} (one run is one mode)`);
+  if (previous.run.mode !== mode)
+    throw new ConfigError(
+      `--resume ${dir}: that run was ${previous.run.mode}${previous.run.mode === 'interactive' ? ': add --interactive' : ': leave out --interactive'} (one run is one mode)`,
+    );
   const kept = previous.tests.filter((t) => JUDGED.has(t.status));
   if (kept.length === previous.tests.length) throw new ConfigError(`--resume ${dir}: every test of that run was judged: there is nothing to resume`);
   return { dir, previous, kept };
@@ -60,7 +75,9 @@ export async function loadResumable(dir: string, statement: Statement, mode: Run
 export function assertSameSystem(r: Resumable, now: { vendor: string; product: string; version: string }): void {
   const was = r.previous.sut;
   if (was.vendor !== now.vendor || was.product !== now.product || was.version !== now.version)
-    throw new ConfigError(`--resume ${r.dir}: that run judged ${was.vendor} ${was.product} ${was.version}; the system at --sut is ${now.vendor} ${now.product} ${now.version}: resume against the same system, or start a new run`);
+    throw new ConfigError(
+      `--resume ${r.dir}: that run judged ${was.vendor} ${was.product} ${was.version}; the system at --sut is ${now.vendor} ${now.product} ${now.version}: resume against the same system, or start a new run`,
+    );
 }
 
 /** Suites narrowed to the tests still to run. */
@@ -77,7 +94,12 @@ export function mergeResumed(result: RunResult, r: Resumable, suites: Suite[], s
   const identity = result.identity ?? r.previous.identity;
   return {
     ...result,
-    run: { ...result.run, id: r.previous.run.id, startedAt: r.previous.run.startedAt, durationMs: Date.parse(result.run.finishedAt) - Date.parse(r.previous.run.startedAt) },
+    run: {
+      ...result.run,
+      id: r.previous.run.id,
+      startedAt: r.previous.run.startedAt,
+      durationMs: Date.parse(result.run.finishedAt) - Date.parse(r.previous.run.startedAt),
+    },
     tests,
     summary: identity ? runVerdict(tests, identity, result.run.interrupted) : result.summary,
     requirements: traceability(tests, suites),

@@ -102,7 +102,11 @@ export class TestContext {
   }
 
   /** Arms a fault for this child's messages only: it meets the system's first attempt about the child, whenever that comes. */
-  faultFor(child: ChildIdentity, fault: Parameters<MockClient['addFault']>[0], pointer = '/child/identifiers/nhsNumber'): ReturnType<MockClient['addFault']> {
+  faultFor(
+    child: ChildIdentity,
+    fault: Parameters<MockClient['addFault']>[0],
+    pointer = '/child/identifiers/nhsNumber',
+  ): ReturnType<MockClient['addFault']> {
     const nhs = child.identifiers.nhsNumber;
     if (!nhs) throw new Error('a fault aimed at a child needs a child with an NHS number');
     return this.mock.addFault({ ...fault, match: { [pointer]: nhs } });
@@ -156,24 +160,41 @@ export class TestContext {
    * Waits for the SUT to send a message that matches. Times out into a failed check on `req`
    * (the SUT did not do what the requirement says) and returns undefined.
    */
-  async expectMessage(req: string, what: string, match: (e: JournalEntry) => boolean, opts: { timeoutMs?: number; afterSeq?: number } = {}): Promise<JournalEntry | undefined> {
+  async expectMessage(
+    req: string,
+    what: string,
+    match: (e: JournalEntry) => boolean,
+    opts: { timeoutMs?: number; afterSeq?: number } = {},
+  ): Promise<JournalEntry | undefined> {
     const timeoutMs = opts.timeoutMs ?? this.timeouts.messageMs;
     const afterSeq = opts.afterSeq ?? this.startSeq;
     const e = await this.mock.waitFor((x) => this.isFromSut(x) && !this.foreign(x) && match(x), { afterSeq, timeoutMs });
     if (e) return e;
     // Root cause first: a message that came and was refused is not "nothing arrived".
-    const refused = (await this.mock.entriesAfter(afterSeq)).filter((x) => this.isFromSut(x) && x.status >= 400 && x.status < 500 && x.verdict !== 'fault' && !this.foreign(x));
+    const refused = (await this.mock.entriesAfter(afterSeq)).filter(
+      (x) => this.isFromSut(x) && x.status >= 400 && x.status < 500 && x.verdict !== 'fault' && !this.foreign(x),
+    );
     if (refused.length) {
       const r = refused[0]!;
       const p = r.problems?.find((x) => requirement(x.requirement)?.appliesTo === 'sut') ?? r.problems?.[0];
       const cited = p && requirement(p.requirement)?.appliesTo === 'sut' ? p.requirement : req;
-      this.check(cited, false, `no accepted ${what}: the system's ${r.method} ${r.operationId ?? r.path} was refused (${r.status})${p ? `: ${p.path || '/'} ${p.message}` : ''}`, {
-        exchange: r.seq,
-        cause: 'refusal',
-        ...(p ? { path: p.path, expected: p.rule } : {}),
-        actual: `refused ${r.status}`,
-      });
-      if (cited !== req) this.check(req, false, `no accepted ${what}: the system's message was refused (see ${cited})`, { exchange: r.seq, expected: what, actual: `refused ${r.status}` });
+      this.check(
+        cited,
+        false,
+        `no accepted ${what}: the system's ${r.method} ${r.operationId ?? r.path} was refused (${r.status})${p ? `: ${p.path || '/'} ${p.message}` : ''}`,
+        {
+          exchange: r.seq,
+          cause: 'refusal',
+          ...(p ? { path: p.path, expected: p.rule } : {}),
+          actual: `refused ${r.status}`,
+        },
+      );
+      if (cited !== req)
+        this.check(req, false, `no accepted ${what}: the system's message was refused (see ${cited})`, {
+          exchange: r.seq,
+          expected: what,
+          actual: `refused ${r.status}`,
+        });
       return undefined;
     }
     this.check(req, false, `no ${what} arrived within ${timeoutMs} ms`, { expected: what, actual: 'nothing' });

@@ -14,12 +14,14 @@ export function catalogueProblems(requirements: Requirement[], suites: Suite[], 
     for (const t of s.tests)
       for (const id of t.requirements) {
         if (!ids.has(id)) problems.push(`${s.id}/${t.id} cites unknown requirement ${id}`);
-        else if (ids.get(id)!.appliesTo !== 'sut') problems.push(`${s.id}/${t.id} cites ${id}, a requirement on the mock services, not on the system under test`);
+        else if (ids.get(id)!.appliesTo !== 'sut')
+          problems.push(`${s.id}/${t.id} cites ${id}, a requirement on the mock services, not on the system under test`);
         tested.add(id);
       }
   for (const c of citedElsewhere) if (!ids.has(c.id)) problems.push(`${c.where} cites unknown requirement ${c.id}`);
   for (const r of requirements) {
-    if (r.appliesTo === 'sut' && r.level === 'MUST' && !tested.has(r.id) && !r.noTestReason) problems.push(`MUST requirement ${r.id} has neither a test nor a reason why none is possible`);
+    if (r.appliesTo === 'sut' && r.level === 'MUST' && !tested.has(r.id) && !r.noTestReason)
+      problems.push(`MUST requirement ${r.id} has neither a test nor a reason why none is possible`);
     if (r.noTestReason && !tested.has(r.id)) problems.push(`${r.id} has no automated test, so it needs an attestation step in a suite`);
     if (r.appliesTo === 'service' && !(r.verifiedBy ?? []).length) problems.push(`service requirement ${r.id} names no test that verifies it`);
   }

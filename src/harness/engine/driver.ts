@@ -115,7 +115,7 @@ export class HttpDriver implements Driver {
       else this.failures = 0;
       return r;
     } catch (err) {
-      if (err instanceof SutUnreachableError || err instanceof SutAnswerError) this.failed((err as Error).message);
+      if (err instanceof SutUnreachableError || err instanceof SutAnswerError) this.failed(err.message);
       throw err;
     }
   }
@@ -159,17 +159,29 @@ export class HttpDriver implements Driver {
         const location = res.headers.get('location') ?? '(no Location)';
         await res.body?.cancel().catch(() => undefined);
         record(res.status, `redirect to ${location}`);
-        throw new SutAnswerError(`driver ${method} ${path} answered ${res.status} redirecting to ${location.slice(0, 300)}: redirects are not followed (the request could carry the run's credentials there)`, res.status, { location });
+        throw new SutAnswerError(
+          `driver ${method} ${path} answered ${res.status} redirecting to ${location.slice(0, 300)}: redirects are not followed (the request could carry the run's credentials there)`,
+          res.status,
+          { location },
+        );
       }
       const read = await readCapped(res, this.maxAnswerBytes);
       text = read.text;
       if (read.over) {
         record(res.status, `${text.slice(0, EVIDENCE_TEXT_MAX)}… (answer over ${this.maxAnswerBytes} bytes: reading stopped)`);
-        throw new SutAnswerError(`driver ${method} ${path} answered more than ${this.maxAnswerBytes} bytes (the answer size cap, sut.maxAnswerBytes): reading stopped`, res.status, undefined);
+        throw new SutAnswerError(
+          `driver ${method} ${path} answered more than ${this.maxAnswerBytes} bytes (the answer size cap, sut.maxAnswerBytes): reading stopped`,
+          res.status,
+          undefined,
+        );
       }
     } catch (err) {
       if (err instanceof SutAnswerError) throw err;
-      const why = this.signal?.aborted ? `the run was interrupted (${String(this.signal.reason)})` : timeout.aborted ? `no answer within ${this.timeoutMs} ms` : connectionFailure(err);
+      const why = this.signal?.aborted
+        ? `the run was interrupted (${String(this.signal.reason)})`
+        : timeout.aborted
+          ? `no answer within ${this.timeoutMs} ms`
+          : connectionFailure(err);
       record(0, `(no answer: ${why})`);
       throw new SutUnreachableError(`system under test unreachable at ${url}: ${why}`);
     }
@@ -187,8 +199,21 @@ export class HttpDriver implements Driver {
       const unicode = !json || wellFormed(parsed);
       if (!json || !unicode || !v(parsed)) {
         record(res.status, json ? parsed : text.slice(0, EVIDENCE_TEXT_MAX));
-        const why = !text ? 'is empty' : !json ? 'is not JSON' : !unicode ? 'is not well-formed Unicode (a lone surrogate)' : (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`).join('; ');
-        throw new SutAnswerError(`driver ${method} ${path} answered ${res.status} with a body the driver API does not allow (${op.operationId}: ${why})`, res.status, json ? parsed : text.slice(0, EVIDENCE_TEXT_MAX));
+        const why = !text
+          ? 'is empty'
+          : !json
+            ? 'is not JSON'
+            : !unicode
+              ? 'is not well-formed Unicode (a lone surrogate)'
+              : (v.errors ?? [])
+                  .slice(0, 3)
+                  .map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`)
+                  .join('; ');
+        throw new SutAnswerError(
+          `driver ${method} ${path} answered ${res.status} with a body the driver API does not allow (${op.operationId}: ${why})`,
+          res.status,
+          json ? parsed : text.slice(0, EVIDENCE_TEXT_MAX),
+        );
       }
     }
     record(res.status, parsed);
@@ -197,7 +222,8 @@ export class HttpDriver implements Driver {
 
   private async ok(method: string, path: string, body?: unknown): Promise<Json> {
     const r = await this.call(method, path, body);
-    if (r.status >= 400) throw new DriverError(`driver ${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)?.slice(0, 500)}`, r.status, r.body);
+    if (r.status >= 400)
+      throw new DriverError(`driver ${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)?.slice(0, 500)}`, r.status, r.body);
     return r.body;
   }
 

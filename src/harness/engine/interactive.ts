@@ -48,7 +48,11 @@ const HELP = [
  * The witnessed run's prompts on a terminal, or on piped stdin (tests, a scripted tester): lines are
  * queued as they arrive, so input typed ahead of a prompt is not lost.
  */
-export function terminalPrompter(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout, opts: TerminalPrompterOptions = {}): TerminalPrompter {
+export function terminalPrompter(
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout,
+  opts: TerminalPrompterOptions = {},
+): TerminalPrompter {
   const rl = createInterface({ input, terminal: false });
   const queued: string[] = [];
   let waiter: ((line: string | null) => void) | undefined;
@@ -137,7 +141,12 @@ export function terminalPrompter(input: NodeJS.ReadableStream = process.stdin, o
       const what = `${e.method} ${terminalSafe(e.path, 200)}`;
       if (e.verdict === 'fault') say(`   <- ${what}: ${e.status}, a fault this test injected\n`);
       else if (e.status >= 400 && e.status < 500) {
-        const why = (e.problems ?? []).slice(0, 5).map((x) => `${terminalSafe(x.path || '/', 80)} ${terminalSafe(x.message, 160)} (${terminalSafe(x.rule, 40)}, ${terminalSafe(x.requirement, 20)})`);
+        const why = (e.problems ?? [])
+          .slice(0, 5)
+          .map(
+            (x) =>
+              `${terminalSafe(x.path || '/', 80)} ${terminalSafe(x.message, 160)} (${terminalSafe(x.rule, 40)}, ${terminalSafe(x.requirement, 20)})`,
+          );
         say(`   <- REFUSED ${what}: ${e.status}${why.length ? `\n        ${why.join('\n        ')}` : ''}\n`);
       } else if (e.status < 400) say(`   <- received ${what}: ${e.status} accepted\n`);
       else say(`   <- ${what}: ${e.status}\n`);
@@ -179,7 +188,9 @@ export class InteractiveDriver implements Driver {
     // The tester must be told the change itself: the full details alone hide a new former name or a new address.
     const changes = before ? describeChanges(before, child) : [];
     const what = changes.length ? changes.map((c) => `\n   - ${c}`).join('') : ` ${describeChild(child)}`;
-    await this.prompter.instruct(`Update the child's details in the ICS${before ? ` (${child.name.given} ${child.name.family}, born ${child.dateOfBirth})` : ''}:${what}`);
+    await this.prompter.instruct(
+      `Update the child's details in the ICS${before ? ` (${child.name.given} ${child.name.family}, born ${child.dateOfBirth})` : ''}:${what}`,
+    );
     this.held.set(ref, child);
   }
   async recordInvolvement(_childRef: string, inv: RecordInvolvement): Promise<string> {
@@ -192,7 +203,7 @@ export class InteractiveDriver implements Driver {
     await this.prompter.instruct(`End that involvement with end date ${endDate}`);
   }
   async setLeadProfessional(_ref: string, lead: boolean): Promise<void> {
-    await this.prompter.instruct(lead ? 'Record that worker as the child\'s lead professional' : 'Remove the lead professional flag from that worker');
+    await this.prompter.instruct(lead ? "Record that worker as the child's lead professional" : 'Remove the lead professional flag from that worker');
   }
   async deliveries(): Promise<Delivery[]> {
     const a = await this.prompter.ask('Does the ICS show the last message as not delivered (failed or still queued), rather than lost or delivered?');
@@ -218,7 +229,11 @@ export function describeChanges(before: ChildIdentity, after: ChildIdentity): st
   if (before.gender !== after.gender) out.push(`change the gender from ${before.gender} to ${after.gender}`);
   if (!same(before.residence, after.residence)) {
     const r = after.residence;
-    out.push(r.status === 'current' || r.status === 'last-known' ? `change the address to ${r.address.lines.join(', ')}, ${r.address.postcode} (${r.status})` : `record the residence as ${r.status}`);
+    out.push(
+      r.status === 'current' || r.status === 'last-known'
+        ? `change the address to ${r.address.lines.join(', ')}, ${r.address.postcode} (${r.status})`
+        : `record the residence as ${r.status}`,
+    );
   }
   const ids = new Set([...Object.keys(before.identifiers), ...Object.keys(after.identifiers)]) as Set<keyof ChildIdentity['identifiers']>;
   for (const k of ids) {
@@ -226,7 +241,11 @@ export function describeChanges(before: ChildIdentity, after: ChildIdentity): st
     if (b === a) continue;
     out.push(a === undefined ? `remove the ${k} ${b}` : b === undefined ? `add the ${k} ${a}` : `change the ${k} from ${b} to ${a}`);
   }
-  if (!same(before.parentsCarers, after.parentsCarers)) out.push(`update the parents and carers to: ${after.parentsCarers.map((p) => `${fullName(p.name)} (${p.relationship})`).join(', ') || 'none'}`);
-  if (!same(before.school, after.school)) out.push(after.school ? `record the school as ${after.school.name} (URN ${after.school.urn}) from ${after.school.startDate}` : 'remove the school');
+  if (!same(before.parentsCarers, after.parentsCarers))
+    out.push(`update the parents and carers to: ${after.parentsCarers.map((p) => `${fullName(p.name)} (${p.relationship})`).join(', ') || 'none'}`);
+  if (!same(before.school, after.school))
+    out.push(
+      after.school ? `record the school as ${after.school.name} (URN ${after.school.urn}) from ${after.school.startDate}` : 'remove the school',
+    );
   return out;
 }

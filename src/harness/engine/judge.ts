@@ -15,7 +15,12 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
     const where = { exchange: e.seq };
     if (e.status === 401) {
       // Unauthenticated calls have no client; they count against the SUT only in its own session.
-      t.check('SEC-AUTH-001', false, `${e.method} ${e.path} was sent without valid credentials (401)`, { ...where, path: 'header:authorization', expected: 'Bearer <configured token>', actual: 'missing or wrong' });
+      t.check('SEC-AUTH-001', false, `${e.method} ${e.path} was sent without valid credentials (401)`, {
+        ...where,
+        path: 'header:authorization',
+        expected: 'Bearer <configured token>',
+        actual: 'missing or wrong',
+      });
       continue;
     }
     if (e.operationId === 'searchChildren' || e.operationId === 'getChild') {
@@ -27,21 +32,36 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
       continue;
     }
     if (e.operationId === 'deleteSourceRecord') {
-      t.check('CP-FEED-008', false, `tried to delete involvement ${e.path.split('/').pop()} instead of sending its end date`, { ...where, expected: 'an InvolvementMessage with endDate', actual: 'DELETE' });
+      t.check('CP-FEED-008', false, `tried to delete involvement ${e.path.split('/').pop()} instead of sending its end date`, {
+        ...where,
+        expected: 'an InvolvementMessage with endDate',
+        actual: 'DELETE',
+      });
       continue;
     }
     // A refusal by a service rule cites the requirement on the system that the rule's table says it shows broken.
     const problem = e.responseBody as { code?: string; errors?: Array<{ rule: string; requirement: string }> } | undefined;
-    const broken = e.status >= 400 && e.status < 500 && problem && typeof problem === 'object' && (e.service === 'contactpoint' || e.service === 'ecaf') ? requirementForProblem(e.service, problem) : undefined;
+    const broken =
+      e.status >= 400 && e.status < 500 && problem && typeof problem === 'object' && (e.service === 'contactpoint' || e.service === 'ecaf')
+        ? requirementForProblem(e.service, problem)
+        : undefined;
     // The schema catch-alls go on to the general refusal below, which also names fields outside the specification.
     if (broken && broken !== 'CP-FEED-014' && broken !== 'ECAF-SCHEMA-001' && requirement(broken)?.appliesTo === 'sut') {
       const p = e.problems?.[0];
       if (!judgedRefusal(t, broken, e.seq))
-        t.check(broken, false, `${e.operationId} refused (${e.status}): ${p ? `${p.path || '/'} ${p.message}` : problem?.code}`, { ...where, cause: 'refusal', ...(p ? { path: p.path, expected: p.rule } : {}) });
+        t.check(broken, false, `${e.operationId} refused (${e.status}): ${p ? `${p.path || '/'} ${p.message}` : problem?.code}`, {
+          ...where,
+          cause: 'refusal',
+          ...(p ? { path: p.path, expected: p.rule } : {}),
+        });
       continue;
     }
     if (e.status === 403) {
-      t.check('SEC-AUTH-002', false, `${e.operationId} is not an operation this system is accredited for (403)`, { ...where, expected: 'only permitted operations', actual: e.operationId });
+      t.check('SEC-AUTH-002', false, `${e.operationId} is not an operation this system is accredited for (403)`, {
+        ...where,
+        expected: 'only permitted operations',
+        actual: e.operationId,
+      });
       continue;
     }
     if (e.operationId === 'getSourceRecord' && e.status === 404) {
@@ -70,7 +90,7 @@ export function judgeSutTraffic(t: TestContext, entries: JournalEntry[], sutToke
     }
     const carried = JSON.stringify(e.requestBody ?? '') + JSON.stringify(e.query) + e.path;
     if (sutToken && carried.includes(sutToken))
-      t.check('SEC-SECRET-001', false, 'the system\'s token appears in a URL or message body', { ...where, actual: '(token, masked)' });
+      t.check('SEC-SECRET-001', false, "the system's token appears in a URL or message body", { ...where, actual: '(token, masked)' });
   }
 }
 

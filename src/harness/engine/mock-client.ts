@@ -43,7 +43,14 @@ export class MockClient {
     this.publicUrl = publicUrl ?? baseUrl;
   }
 
-  private async call(method: string, path: string, body?: unknown, token = this.controlToken, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<{ status: number; body: Json }> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = this.controlToken,
+    headers: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: Json }> {
     let res: Response;
     try {
       res = await fetch(this.baseUrl + path, {
@@ -79,7 +86,8 @@ export class MockClient {
       if (own.status !== 200) throw new HarnessError(`could not create a session: ${r.status} ${JSON.stringify(r.body)}`);
       this.session = { id: own.body.id as string, credentials: [] };
       await this.control('POST', '/reset');
-      for (const c of own.body.clients as Array<{ id: string }>) this.session.credentials.push((await this.control('POST', `/clients/${c.id}/rotate`)) as Credential);
+      for (const c of own.body.clients as Array<{ id: string }>)
+        this.session.credentials.push((await this.control('POST', `/clients/${c.id}/rotate`)) as Credential);
       return this.session;
     }
     if (r.status !== 201) throw new HarnessError(`could not create a session: ${r.status} ${JSON.stringify(r.body)}`);
@@ -105,7 +113,12 @@ export class MockClient {
     // The control API long-polls at most 30 s a call; a longer wait is several calls (waitFor and settle loop).
     const wait = Math.min(Math.ceil(waitMs), MAX_POLL_MS);
     if (wait > 0 && this.signal?.aborted) throw interruptedBy(this.signal);
-    const page = await this.control('GET', `/journal?since=${this.seenSeq}&limit=1000${wait > 0 ? `&waitMs=${wait}` : ''}`, undefined, wait > 0 ? this.signal : undefined);
+    const page = await this.control(
+      'GET',
+      `/journal?since=${this.seenSeq}&limit=1000${wait > 0 ? `&waitMs=${wait}` : ''}`,
+      undefined,
+      wait > 0 ? this.signal : undefined,
+    );
     const entries = page.entries as JournalEntry[];
     if (entries.length) {
       this.seenSeq = entries[entries.length - 1]!.seq;

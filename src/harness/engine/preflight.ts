@@ -25,15 +25,26 @@ export async function preflight(o: PreflightOptions): Promise<void> {
   const timeout = (ms: number) => (o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms));
   const [sut, mocks] = await Promise.allSettled([
     o.driverUrl ? fetch(`${o.driverUrl}${DRIVER_BASE}/system`, { redirect: 'manual', signal: timeout(10_000) }) : Promise.resolve(undefined),
-    fetch(`${o.mockUrl}/control/v1/sessions`, { headers: { authorization: `Bearer ${o.controlToken}` }, redirect: 'manual', signal: timeout(10_000) }),
+    fetch(`${o.mockUrl}/control/v1/sessions`, {
+      headers: { authorization: `Bearer ${o.controlToken}` },
+      redirect: 'manual',
+      signal: timeout(10_000),
+    }),
   ]);
   if (sut.status === 'fulfilled') await sut.value?.body?.cancel().catch(() => undefined);
-  else if (noConnection(sut.reason)) problems.push(`the system under test's driver API at ${o.driverUrl} is unreachable: ${connectionFailure(sut.reason)}. Is the system (its test build, with the driver API) running there? (--sut)`);
+  else if (noConnection(sut.reason))
+    problems.push(
+      `the system under test's driver API at ${o.driverUrl} is unreachable: ${connectionFailure(sut.reason)}. Is the system (its test build, with the driver API) running there? (--sut)`,
+    );
   if (mocks.status === 'rejected') {
-    if (noConnection(mocks.reason)) problems.push(`the mock services at ${o.mockUrl} are unreachable: ${connectionFailure(mocks.reason)} (--mock-url)`);
+    if (noConnection(mocks.reason))
+      problems.push(`the mock services at ${o.mockUrl} are unreachable: ${connectionFailure(mocks.reason)} (--mock-url)`);
   } else {
     await mocks.value.body?.cancel().catch(() => undefined);
-    if (mocks.value.status === 401) problems.push(`the mock services at ${o.mockUrl} refused the control token (401): give that server's control token (--control-token or $ICS_CONTROL_TOKEN)`);
+    if (mocks.value.status === 401)
+      problems.push(
+        `the mock services at ${o.mockUrl} refused the control token (401): give that server's control token (--control-token or $ICS_CONTROL_TOKEN)`,
+      );
   }
   if (problems.length) throw new PreflightError(`pre-flight check failed, no test was run:\n  - ${problems.join('\n  - ')}`);
 }

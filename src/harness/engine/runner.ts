@@ -24,7 +24,8 @@ import { maskSecrets } from '../model/mask.js';
 import { hardChildrenTable } from '../model/hard-children.js';
 import { checkIdentity, gateOnIdentity, markIdentityWaivers } from '../model/identity.js';
 
-export type ProgressEvent = { type: 'start'; total: number } | { type: 'test-start'; test: TestDef; suite: Suite } | { type: 'test-end'; result: TestResult };
+export type ProgressEvent =
+  { type: 'start'; total: number } | { type: 'test-start'; test: TestDef; suite: Suite } | { type: 'test-end'; result: TestResult };
 
 export interface RunOptions {
   statement: Statement;
@@ -48,9 +49,18 @@ export interface RunOptions {
 export const SUT_CLIENT = 'ics';
 
 /** `catalogue`: every suite the run's were narrowed from (a selection, a resume), against which `deselect` is checked. */
-export function selectTests(statement: Statement, suites: Suite[], catalogue: Suite[] = suites): Array<{ suite: Suite; test: TestDef; capability: Capability; mandatory: boolean; skip?: string }> {
+export function selectTests(
+  statement: Statement,
+  suites: Suite[],
+  catalogue: Suite[] = suites,
+): Array<{ suite: Suite; test: TestDef; capability: Capability; mandatory: boolean; skip?: string }> {
   // Core tests alone accredit nothing: a statement must say what the system does.
-  if (statement.capabilities.length === 0) throw new ConfigError(`capabilities: declare at least one of ${Object.keys(CAPABILITIES).filter((c) => c !== 'core').join(', ')} (see \`ics-conformance list\`)`);
+  if (statement.capabilities.length === 0)
+    throw new ConfigError(
+      `capabilities: declare at least one of ${Object.keys(CAPABILITIES)
+        .filter((c) => c !== 'core')
+        .join(', ')} (see \`ics-conformance list\`)`,
+    );
   const declared = new Set<Capability>(['core', ...statement.capabilities]);
   const deselect = new Set(statement.deselect ?? []);
   const known = new Set(catalogue.flatMap((s) => s.tests.map((t) => t.id)));
@@ -65,7 +75,8 @@ export function selectTests(statement: Statement, suites: Suite[], catalogue: Su
         continue;
       }
       if (deselect.has(test.id)) {
-        if (mandatory) throw new ConfigError(`deselect: "${test.id}" is mandatory for the declared capability "${capability}" and cannot be deselected`);
+        if (mandatory)
+          throw new ConfigError(`deselect: "${test.id}" is mandatory for the declared capability "${capability}" and cannot be deselected`);
         out.push({ suite, test, capability, mandatory, skip: 'deselected in the conformance statement' });
         continue;
       }
@@ -93,7 +104,10 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     const token = opts.mock.token(SUT_CLIENT);
     await opts.driver.configure({ contactPoint: { baseUrl: opts.mockPublicUrl, token }, ecaf: { baseUrl: opts.mockPublicUrl, token } });
   } catch (err) {
-    fatal = err instanceof SutUnreachableError || err instanceof HarnessError || err instanceof DriverError ? err.message : `harness error: ${(err as Error).message}`;
+    fatal =
+      err instanceof SutUnreachableError || err instanceof HarnessError || err instanceof DriverError
+        ? err.message
+        : `harness error: ${(err as Error).message}`;
   } finally {
     (opts.driver as Driver & { sink?: unknown }).sink = undefined;
   }
@@ -117,7 +131,16 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     const stop = fatal ?? (opts.signal?.aborted ? `not run: the run was interrupted (${String(opts.signal.reason)})` : opts.driver.circuitOpen?.());
     if (sel.skip || stop) {
       const evidence = !sel.skip && fatal ? toExchanges([], setup.splice(0)) : [];
-      result = { ...base, status: sel.skip ? 'SKIPPED' : 'ERROR', reason: sel.skip ?? stop, durationMs: 0, checks: [], exchanges: evidence, attestations: [], steps: [] };
+      result = {
+        ...base,
+        status: sel.skip ? 'SKIPPED' : 'ERROR',
+        reason: sel.skip ?? stop ?? 'not run',
+        durationMs: 0,
+        checks: [],
+        exchanges: evidence,
+        attestations: [],
+        steps: [],
+      };
     } else {
       try {
         let ran: Ran;
@@ -135,7 +158,16 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
         for (const k of ran.ctx.owned) if (!owners.has(k)) owners.set(k, ran);
       } catch (err) {
         // A fault of the harness's own, judging or filing this test: an ERROR for it, and the run (and its bundle) goes on.
-        result = { ...base, status: 'ERROR', reason: `harness error: ${(err as Error).stack ?? String(err)}`, durationMs: 0, checks: [], exchanges: [], attestations: [], steps: [] };
+        result = {
+          ...base,
+          status: 'ERROR',
+          reason: `harness error: ${(err as Error).stack ?? String(err)}`,
+          durationMs: 0,
+          checks: [],
+          exchanges: [],
+          attestations: [],
+          steps: [],
+        };
       }
     }
     results.push(result);
@@ -152,29 +184,32 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const hardChildren = hardChildrenTable({ tests: results });
   // The run's tokens (configure calls, rotations, a token a faulty system put in a URL) never leave the engine.
   const secrets = opts.mock.session?.credentials.map((c) => c.token) ?? [];
-  return maskSecrets({
-    schemaVersion: RESULT_SCHEMA_VERSION,
-    harness: { name: 'ics-conformance', version: VERSION },
-    catalogueVersion: CATALOGUE_VERSION,
-    run: {
-      id: randomUUID(),
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - startedAt.getTime(),
-      mode: opts.driver.mode,
-      mockUrl: opts.mockPublicUrl,
-      ...(opts.mock.session ? { sessionId: opts.mock.session.id } : {}),
-      ...(interrupted ? { interrupted } : {}),
-    },
-    sut: { ...sut, ...(opts.driver instanceof HttpDriver ? { driverUrl: opts.driver.baseUrl } : {}) },
-    identity,
-    statement: opts.statement,
-    summary,
-    tests: results,
-    requirements,
-    waivers,
-    ...(hardChildren ? { hardChildren } : {}),
-  } satisfies RunResult, secrets);
+  return maskSecrets(
+    {
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      harness: { name: 'ics-conformance', version: VERSION },
+      catalogueVersion: CATALOGUE_VERSION,
+      run: {
+        id: randomUUID(),
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        mode: opts.driver.mode,
+        mockUrl: opts.mockPublicUrl,
+        ...(opts.mock.session ? { sessionId: opts.mock.session.id } : {}),
+        ...(interrupted ? { interrupted } : {}),
+      },
+      sut: { ...sut, ...(opts.driver instanceof HttpDriver ? { driverUrl: opts.driver.baseUrl } : {}) },
+      identity,
+      statement: opts.statement,
+      summary,
+      tests: results,
+      requirements,
+      waivers,
+      ...(hardChildren ? { hardChildren } : {}),
+    } satisfies RunResult,
+    secrets,
+  );
 }
 
 interface Ran {
@@ -207,7 +242,7 @@ async function runOne(
   ctx.foreign = (e) => ownerOf(e, owners, ctx) !== undefined;
   ctx.retry = opts.statement.retry ?? {};
   ctx.profile = profileFor(opts.statement.sourceSystemType);
-  const driver = opts.driver as Driver & { sink?: (e: Omit<Exchange, 'n'>) => void };
+  const driver = opts.driver as Driver & { sink?: ((e: Omit<Exchange, 'n'>) => void) | undefined };
   driver.sink = (e) => ctx.harnessCalls.push(e);
   let status: TestResult['status'] | undefined;
   let reason: string | undefined;
@@ -274,7 +309,15 @@ function conclude(r: TestResult): void {
   const fails = r.checks.filter((c) => c.verdict === 'fail');
   delete r.reason;
   if (fails.length) [r.status, r.reason] = ['FAILED', `${fails[0]!.requirement}: ${fails[0]!.message}`];
-  else if (r.attestations.some((a) => a.answer === 'pending')) [r.status, r.reason] = ['REVIEW', 'waiting for a human to attest: ' + r.attestations.filter((a) => a.answer === 'pending').map((a) => a.requirement).join(', ')];
+  else if (r.attestations.some((a) => a.answer === 'pending'))
+    [r.status, r.reason] = [
+      'REVIEW',
+      'waiting for a human to attest: ' +
+        r.attestations
+          .filter((a) => a.answer === 'pending')
+          .map((a) => a.requirement)
+          .join(', '),
+    ];
   else if (r.checks.some((c) => c.verdict === 'warn')) [r.status, r.reason] = ['WARNING', r.checks.find((c) => c.verdict === 'warn')!.message];
   else if (r.checks.length === 0) [r.status, r.reason] = ['ERROR', 'the test made no checks'];
   else r.status = 'PASSED';

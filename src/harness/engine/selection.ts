@@ -32,8 +32,11 @@ export interface Selected {
 export function applySelection(statement: Statement, suites: Suite[], sel: Selection): Selected {
   const tests = suites.flatMap((s) => s.tests.map((t) => ({ s, t })));
   const requirements = new Set(tests.flatMap(({ t }) => t.requirements));
-  for (const id of sel.only ?? []) if (!tests.some(({ t }) => t.id === id) && !requirements.has(id)) throw new ConfigError(`--only: no test or requirement "${id}" (see \`ics-conformance list\`)`);
-  for (const id of sel.suite ?? []) if (!suites.some((s) => s.id === id)) throw new ConfigError(`--suite: no suite "${id}"; the suites are ${suites.map((s) => s.id).join(', ')}`);
+  for (const id of sel.only ?? [])
+    if (!tests.some(({ t }) => t.id === id) && !requirements.has(id))
+      throw new ConfigError(`--only: no test or requirement "${id}" (see \`ics-conformance list\`)`);
+  for (const id of sel.suite ?? [])
+    if (!suites.some((s) => s.id === id)) throw new ConfigError(`--suite: no suite "${id}"; the suites are ${suites.map((s) => s.id).join(', ')}`);
   let re: RegExp | undefined;
   if (sel.grep !== undefined) {
     try {
@@ -44,9 +47,15 @@ export function applySelection(statement: Statement, suites: Suite[], sel: Selec
   }
   const only = new Set(sel.only ?? []);
   const keep = (s: Suite, t: Suite['tests'][number]) =>
-    (!only.size || only.has(t.id) || t.requirements.some((r) => only.has(r))) && (!sel.suite?.length || sel.suite.includes(s.id)) && (!re || re.test(t.id) || re.test(t.title));
+    (!only.size || only.has(t.id) || t.requirements.some((r) => only.has(r))) &&
+    (!sel.suite?.length || sel.suite.includes(s.id)) &&
+    (!re || re.test(t.id) || re.test(t.title));
   const narrowed = suites.map((s) => ({ ...s, tests: s.tests.filter((t) => keep(s, t)) })).filter((s) => s.tests.length > 0);
-  const describe = [...(sel.only?.length ? [`--only ${sel.only.join(' ')}`] : []), ...(sel.grep !== undefined ? [`--grep ${sel.grep}`] : []), ...(sel.suite?.length ? [`--suite ${sel.suite.join(' ')}`] : [])].join(' ');
+  const describe = [
+    ...(sel.only?.length ? [`--only ${sel.only.join(' ')}`] : []),
+    ...(sel.grep !== undefined ? [`--grep ${sel.grep}`] : []),
+    ...(sel.suite?.length ? [`--suite ${sel.suite.join(' ')}`] : []),
+  ].join(' ');
   if (!narrowed.length) throw new ConfigError(`${describe}: selects no test (see \`ics-conformance list\`)`);
   const applicable = (ss: Suite[]) => selectTests(statement, ss, suites).filter((x) => !x.skip).length;
   return { suites: narrowed, selected: applicable(narrowed), of: applicable(suites), describe };

@@ -31,7 +31,9 @@ export class SyntheticData {
   }
 
   /** The next unused child, optionally of at least / at most an age, with an NHS number (default) and the identifiers asked for. */
-  child(opts: { minAge?: number; maxAge?: number; withNhsNumber?: boolean; holding?: readonly IdentifierKind[]; plainName?: boolean } = {}): ChildIdentity {
+  child(
+    opts: { minAge?: number; maxAge?: number; withNhsNumber?: boolean; holding?: readonly IdentifierKind[]; plainName?: boolean } = {},
+  ): ChildIdentity {
     for (let tries = 0; tries < this.children.length; tries++) {
       const c = this.children[this.next++ % this.children.length]!;
       const age = ageOn(c.identity.dateOfBirth, this.today);
@@ -52,7 +54,9 @@ export class SyntheticData {
    * otherwise). Each call gives a different child.
    */
   cafCase(opts: { consent?: boolean; status?: 'open' | 'closed' } = {}): ExchangeEpisode {
-    this.cafPool ??= [...cafEpisodes({ count: 300, seed: this.seed, referenceDate: this.today, rate: 1 })].filter((e) => e.assessment && e.child.identifiers.nhsNumber);
+    this.cafPool ??= [...cafEpisodes({ count: 300, seed: this.seed, referenceDate: this.today, rate: 1 })].filter(
+      (e) => e.assessment && e.child.identifiers.nhsNumber,
+    );
     const pick = this.cafPool.filter((e) => opts.status === undefined || e.status === opts.status);
     const base = pick[this.nextCaf++ % pick.length];
     if (!base) throw new Error('synthetic CAF pool exhausted');
@@ -72,7 +76,10 @@ export class SyntheticData {
    * known address; eighteen-today and eighteen-yesterday: past ContactPoint's age; only-uln,
    * only-upn, no-identifier: what they say; born-today: a newborn with an NHS number.
    */
-  hardChildren(kind: HardChildKind, opts: { only?: IdentifierKind; minAge?: number; maxAge?: number; holding?: readonly IdentifierKind[] } = {}): ChildIdentity[] {
+  hardChildren(
+    kind: HardChildKind,
+    opts: { only?: IdentifierKind; minAge?: number; maxAge?: number; holding?: readonly IdentifierKind[] } = {},
+  ): ChildIdentity[] {
     // One hardness a child: a hard child has its pool name (the name kinds set theirs), so a system that mangles names fails the name kinds' rows only.
     const ages = { minAge: Math.max(opts.minAge ?? 0, 1), maxAge: Math.min(opts.maxAge ?? 17, 16), plainName: true };
     const held = { ...ages, ...(opts.holding ? { holding: opts.holding } : {}) };
@@ -81,7 +88,15 @@ export class SyntheticData {
     switch (kind) {
       case 'former-names': {
         const c = this.child(held);
-        return [{ ...c, formerNames: [{ given: c.name.given, family: "O'Brien-Hughes" }, { given: c.name.given, family: 'Nowak' }] }];
+        return [
+          {
+            ...c,
+            formerNames: [
+              { given: c.name.given, family: "O'Brien-Hughes" },
+              { given: c.name.given, family: 'Nowak' },
+            ],
+          },
+        ];
       }
       case 'no-fixed-abode':
         return [{ ...this.child(held), residence: { status: 'no-known-address' } }];
@@ -140,7 +155,13 @@ export class SyntheticData {
     const out = [first];
     while (out.length < count) {
       const b = this.child(held);
-      const sib: ChildIdentity = { ...structuredClone(first), name: { ...b.name, family: first.name.family }, formerNames: [], gender: b.gender, identifiers: b.identifiers };
+      const sib: ChildIdentity = {
+        ...structuredClone(first),
+        name: { ...b.name, family: first.name.family },
+        formerNames: [],
+        gender: b.gender,
+        identifiers: b.identifiers,
+      };
       if (out.some((o) => o.name.given === sib.name.given)) sib.name.given = `${sib.name.given}-${SIBLING_SUFFIX[out.length]}`;
       out.push(sib);
     }
@@ -176,13 +197,15 @@ export class SyntheticData {
 
   /** Another practitioner of the same service (a different person). */
   otherWorker(service: ServiceType, not: PractitionerContact): PractitionerContact {
-    const p = this.practitioners.filter((x) => x.service === service).map(practitionerContact).find((c) => JSON.stringify(c) !== JSON.stringify(not));
+    const p = this.practitioners
+      .filter((x) => x.service === service)
+      .map(practitionerContact)
+      .find((c) => JSON.stringify(c) !== JSON.stringify(not));
     return p ?? practitionerContact(this.practitioners.find((x) => JSON.stringify(practitionerContact(x)) !== JSON.stringify(not))!);
   }
 }
 
 export { HARD_CHILD_KINDS, type HardChildKind };
-
 
 const SIBLING_SUFFIX = ['', 'Rose', 'Mae'];
 

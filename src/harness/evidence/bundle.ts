@@ -188,7 +188,17 @@ export async function writeRunDirectory(result: RunResult, reporters: Reporter[]
   await put(BUNDLE_FILES.catalogue, JSON.stringify({ catalogueVersion: CATALOGUE_VERSION, requirements: REQUIREMENTS }, null, 2) + '\n');
   await put(
     BUNDLE_FILES.harness,
-    JSON.stringify({ ...harness, platform: `${process.platform}-${process.arch}`, catalogueVersion: CATALOGUE_VERSION, resultSchemaVersion: RESULT_SCHEMA_VERSION, bundleFormatVersion: BUNDLE_FORMAT_VERSION }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        ...harness,
+        platform: `${process.platform}-${process.arch}`,
+        catalogueVersion: CATALOGUE_VERSION,
+        resultSchemaVersion: RESULT_SCHEMA_VERSION,
+        bundleFormatVersion: BUNDLE_FORMAT_VERSION,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   await put(BUNDLE_FILES.schema, JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', ...RunResultSchema }, null, 2) + '\n');
 

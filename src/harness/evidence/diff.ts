@@ -49,7 +49,9 @@ export async function loadRun(path: string): Promise<LoadedRun> {
     try {
       const c = JSON.parse(await readFile(catFile, 'utf8')) as { requirements?: Array<CatalogueEntry & { appliesTo?: string }> };
       if (Array.isArray(c.requirements))
-        catalogue = c.requirements.filter((r) => r.appliesTo === undefined || r.appliesTo === 'sut').map(({ id, statement, level, capability }) => ({ id, statement, level, capability }));
+        catalogue = c.requirements
+          .filter((r) => r.appliesTo === undefined || r.appliesTo === 'sut')
+          .map(({ id, statement, level, capability }) => ({ id, statement, level, capability }));
     } catch {
       // fall back to the result's own traceability
     }
@@ -150,19 +152,28 @@ export function diffRuns(baseline: LoadedRun, run: LoadedRun): RunDiff {
     const change: RequirementChange = { id, level: (a ?? b)!.level, before: b?.status ?? 'absent', after: a?.status ?? 'absent' };
     if (change.after === 'FAILED' && change.before !== 'FAILED') requirements.newlyFailing.push(change);
     else if (change.before === 'FAILED' && VERIFIED.has(change.after)) requirements.newlyMet.push(change);
-    else if (VERIFIED.has(change.before) && (change.after === 'NOT_TESTED' || change.after === 'SKIPPED' || change.after === 'REVIEW')) requirements.coverageLost.push(change);
+    else if (VERIFIED.has(change.before) && (change.after === 'NOT_TESTED' || change.after === 'SKIPPED' || change.after === 'REVIEW'))
+      requirements.coverageLost.push(change);
   }
 
   const cb = new Map(baseline.catalogue.map((r) => [r.id, r]));
   const ca = new Map(run.catalogue.map((r) => [r.id, r]));
-  const catalogue: RunDiff['catalogue'] = { from: baseline.result.catalogueVersion, to: run.result.catalogueVersion, added: [], removed: [], changed: [] };
+  const catalogue: RunDiff['catalogue'] = {
+    from: baseline.result.catalogueVersion,
+    to: run.result.catalogueVersion,
+    added: [],
+    removed: [],
+    changed: [],
+  };
   for (const [id, a] of ca) {
     const b = cb.get(id);
     if (!b) {
       catalogue.added.push(a);
       continue;
     }
-    const changes = (['level', 'statement', 'capability'] as const).filter((f) => a[f] !== b[f]).map((field) => ({ field, before: b[field], after: a[field] }));
+    const changes = (['level', 'statement', 'capability'] as const)
+      .filter((f) => a[f] !== b[f])
+      .map((field) => ({ field, before: b[field], after: a[field] }));
     if (changes.length) catalogue.changed.push({ id, changes });
   }
   for (const [id, b] of cb) if (!ca.has(id)) catalogue.removed.push(b);
@@ -191,11 +202,17 @@ export function diffText(d: RunDiff): string {
   };
   const t = (c: TestChange) => `${f(c.test)}: ${f(c.before)} -> ${f(c.after)}`;
   const q = (c: RequirementChange) => `${f(c.id)} (${f(c.level)}): ${f(c.before)} -> ${f(c.after)}`;
-  section('Newly failing tests', d.tests.newlyFailing.map((c) => `${t(c)}${c.reason ? `\n      ${f(c.reason.split('\n')[0], 300)}` : ''}`));
+  section(
+    'Newly failing tests',
+    d.tests.newlyFailing.map((c) => `${t(c)}${c.reason ? `\n      ${f(c.reason.split('\n')[0], 300)}` : ''}`),
+  );
   section('Newly failing requirements', d.requirements.newlyFailing.map(q));
   section('Newly passing tests', d.tests.newlyPassing.map(t));
   section('Requirements now met', d.requirements.newlyMet.map(q));
-  section('Still failing', d.tests.stillFailing.map((c) => `${f(c.test)}: ${f(c.after)}`));
+  section(
+    'Still failing',
+    d.tests.stillFailing.map((c) => `${f(c.test)}: ${f(c.after)}`),
+  );
   section('Coverage lost (no longer verified)', d.requirements.coverageLost.map(q));
   section('Other test changes', d.tests.otherChanges.map(t));
   if (d.catalogue.from !== d.catalogue.to || d.catalogue.added.length || d.catalogue.removed.length || d.catalogue.changed.length) {

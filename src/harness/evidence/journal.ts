@@ -63,10 +63,18 @@ export function verifyJournal(text: string): ChainCheck {
       return { ok: false, entries: n, head: prev, problem: { line, message: 'not valid JSON' } };
     }
     const { prevHash, hash, ...entry } = parsed;
-    if (prevHash !== prev) return { ok: false, entries: n, head: prev, problem: { line, message: `prevHash does not match the hash of line ${line - 1 || 'genesis'}` } };
-    if (entry.seq !== line) return { ok: false, entries: n, head: prev, problem: { line, message: `seq ${String(entry.seq)} where ${line} was expected (a line was removed, added or moved)` } };
+    if (prevHash !== prev)
+      return { ok: false, entries: n, head: prev, problem: { line, message: `prevHash does not match the hash of line ${line - 1 || 'genesis'}` } };
+    if (entry.seq !== line)
+      return {
+        ok: false,
+        entries: n,
+        head: prev,
+        problem: { line, message: `seq ${String(entry.seq)} where ${line} was expected (a line was removed, added or moved)` },
+      };
     const expected = chainHash(prev, entry);
-    if (hash !== expected) return { ok: false, entries: n, head: prev, problem: { line, message: 'hash does not match the entry (the entry was changed)' } };
+    if (hash !== expected)
+      return { ok: false, entries: n, head: prev, problem: { line, message: 'hash does not match the entry (the entry was changed)' } };
     prev = expected;
     n++;
   }

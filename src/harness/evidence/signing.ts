@@ -36,14 +36,16 @@ export function keyIdOf(publicKey: KeyObject): string {
 /** Reads a private key (PEM); refuses anything but Ed25519. */
 export function loadPrivateKey(pem: string): KeyObject {
   const key = createPrivateKey(pem);
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`the signing key is ${key.asymmetricKeyType ?? 'not an asymmetric key'}; an Ed25519 key is needed (ics-conformance keygen)`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`the signing key is ${key.asymmetricKeyType ?? 'not an asymmetric key'}; an Ed25519 key is needed (ics-conformance keygen)`);
   return key;
 }
 
 /** Reads a public key (PEM; a private key's public half also works); refuses anything but Ed25519. */
 export function loadPublicKey(pem: string): KeyObject {
   const key = createPublicKey(pem);
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`the public key is ${key.asymmetricKeyType ?? 'not an asymmetric key'}; an Ed25519 key is needed`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`the public key is ${key.asymmetricKeyType ?? 'not an asymmetric key'}; an Ed25519 key is needed`);
   return key;
 }
 

@@ -9,7 +9,18 @@ import type { KeyObject } from 'node:crypto';
 import type { RunResult } from '../model/result.js';
 import { terminalSafe as f, terminalText } from '../../platform/terminal.js';
 import { maskSecrets } from '../model/mask.js';
-import { listFiles, manifestIdentity, manifestText, statementDigest, MANIFEST_FILE, BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, type Manifest, type ManifestFile } from './bundle.js';
+import {
+  listFiles,
+  manifestIdentity,
+  manifestText,
+  statementDigest,
+  MANIFEST_FILE,
+  BUNDLE_FILES,
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  type Manifest,
+  type ManifestFile,
+} from './bundle.js';
 import { htmlReport, HTML_FILE } from '../reporters/html.js';
 import { markdownSummary, MARKDOWN_FILE } from '../reporters/markdown.js';
 import { junitXml, JUNIT_FILE } from '../reporters/junit.js';
@@ -86,7 +97,11 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
   try {
     manifestBytes = await readFile(join(dir, MANIFEST_FILE));
   } catch {
-    problems.push({ kind: 'removed', path: MANIFEST_FILE, message: `${MANIFEST_FILE} is missing: this is not an evidence bundle, or its manifest was removed` });
+    problems.push({
+      kind: 'removed',
+      path: MANIFEST_FILE,
+      message: `${MANIFEST_FILE} is missing: this is not an evidence bundle, or its manifest was removed`,
+    });
     return done();
   }
   try {
@@ -96,8 +111,14 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
     problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `${MANIFEST_FILE} is unreadable: ${(err as Error).message}` });
     return done();
   }
-  if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `format version ${String(manifest.formatVersion)}; this harness reads ${BUNDLE_FORMAT_VERSION}` });
-  if (manifestText(manifest) !== manifestBytes.toString('utf8')) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `${MANIFEST_FILE} is not in the form the harness wrote (it was edited)` });
+  if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION)
+    problems.push({
+      kind: 'manifest',
+      path: MANIFEST_FILE,
+      message: `format version ${String(manifest.formatVersion)}; this harness reads ${BUNDLE_FORMAT_VERSION}`,
+    });
+  if (manifestText(manifest) !== manifestBytes.toString('utf8'))
+    problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `${MANIFEST_FILE} is not in the form the harness wrote (it was edited)` });
   report.files = manifest.files.length;
   report.run = {
     id: manifest.run?.id,
@@ -118,8 +139,18 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
       continue;
     }
     const actual = sha256(bytes);
-    if (bytes.byteLength !== f.bytes) problems.push({ kind: 'changed', path: f.path, message: `${f.path} was changed: ${bytes.byteLength} bytes where the manifest says ${f.bytes}` });
-    else if (actual !== f.sha256) problems.push({ kind: 'changed', path: f.path, message: `${f.path} was changed: SHA-256 ${actual.slice(0, 16)}… where the manifest says ${String(f.sha256).slice(0, 16)}…` });
+    if (bytes.byteLength !== f.bytes)
+      problems.push({
+        kind: 'changed',
+        path: f.path,
+        message: `${f.path} was changed: ${bytes.byteLength} bytes where the manifest says ${f.bytes}`,
+      });
+    else if (actual !== f.sha256)
+      problems.push({
+        kind: 'changed',
+        path: f.path,
+        message: `${f.path} was changed: SHA-256 ${actual.slice(0, 16)}… where the manifest says ${String(f.sha256).slice(0, 16)}…`,
+      });
   }
   const { files, other } = await listFiles(dir);
   for (const f of [...files, ...other]) {
@@ -128,16 +159,27 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
   }
 
   // Journal: the chain holds, and ends where the manifest says.
-  if (manifest.journal?.file !== JOURNAL_FILE) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `the manifest names the journal ${JSON.stringify(manifest.journal?.file)}, not ${JOURNAL_FILE}` });
+  if (manifest.journal?.file !== JOURNAL_FILE)
+    problems.push({
+      kind: 'manifest',
+      path: MANIFEST_FILE,
+      message: `the manifest names the journal ${JSON.stringify(manifest.journal?.file)}, not ${JOURNAL_FILE}`,
+    });
   for (const required of [JOURNAL_FILE, BUNDLE_FILES.results])
-    if (!listed.has(required)) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `the manifest does not list ${required}, which every bundle holds` });
+    if (!listed.has(required))
+      problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `the manifest does not list ${required}, which every bundle holds` });
   const journalPath = join(dir, JOURNAL_FILE);
   if (existsSync(journalPath)) {
     const chain = verifyJournal(await readFile(journalPath, 'utf8'));
     report.journal = { entries: chain.entries, head: chain.head };
-    if (!chain.ok) problems.push({ kind: 'journal', path: JOURNAL_FILE, message: `hash chain broken at line ${chain.problem!.line}: ${chain.problem!.message}` });
+    if (!chain.ok)
+      problems.push({ kind: 'journal', path: JOURNAL_FILE, message: `hash chain broken at line ${chain.problem!.line}: ${chain.problem!.message}` });
     else if (chain.head !== manifest.journal?.head || chain.entries !== manifest.journal?.entries)
-      problems.push({ kind: 'journal', path: JOURNAL_FILE, message: `the chain ends at entry ${chain.entries} (${chain.head.slice(0, 16)}…) where the manifest says ${manifest.journal?.entries} (${String(manifest.journal?.head).slice(0, 16)}…): entries were added or removed` });
+      problems.push({
+        kind: 'journal',
+        path: JOURNAL_FILE,
+        message: `the chain ends at entry ${chain.entries} (${chain.head.slice(0, 16)}…) where the manifest says ${manifest.journal?.entries} (${String(manifest.journal?.head).slice(0, 16)}…): entries were added or removed`,
+      });
   }
 
   // Results: same run as the manifest, and the journal is the one these results give.
@@ -155,10 +197,26 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
         resultSchemaVersion: result.schemaVersion,
       };
       for (const [k, v] of Object.entries(expected))
-        if (!same(v, manifest[k as keyof typeof expected])) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: `the manifest's ${k} (${JSON.stringify(manifest[k as keyof typeof expected])}) is not the run's (${JSON.stringify(v)})` });
-      if (buildJournal(result).head !== manifest.journal?.head) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: 'the exchanges in results.json do not match the journal' });
-      if (!same(manifestIdentity(result), manifest.identity)) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: `the manifest's identity check (${JSON.stringify(manifest.identity)}) is not the run's (${JSON.stringify(manifestIdentity(result))})` });
-      if (statementDigest(result.statement) !== manifest.statement?.sha256) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: 'the statement in results.json is not the one the manifest binds (its digest differs)' });
+        if (!same(v, manifest[k as keyof typeof expected]))
+          problems.push({
+            kind: 'results',
+            path: BUNDLE_FILES.results,
+            message: `the manifest's ${k} (${JSON.stringify(manifest[k as keyof typeof expected])}) is not the run's (${JSON.stringify(v)})`,
+          });
+      if (buildJournal(result).head !== manifest.journal?.head)
+        problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: 'the exchanges in results.json do not match the journal' });
+      if (!same(manifestIdentity(result), manifest.identity))
+        problems.push({
+          kind: 'results',
+          path: BUNDLE_FILES.results,
+          message: `the manifest's identity check (${JSON.stringify(manifest.identity)}) is not the run's (${JSON.stringify(manifestIdentity(result))})`,
+        });
+      if (statementDigest(result.statement) !== manifest.statement?.sha256)
+        problems.push({
+          kind: 'results',
+          path: BUNDLE_FILES.results,
+          message: 'the statement in results.json is not the one the manifest binds (its digest differs)',
+        });
       for (const p of summaryProblems(result)) problems.push({ kind: 'results', path: BUNDLE_FILES.results, message: p });
       problems.push(...(await derivedProblems(dir, result, manifest, listed)));
     } catch (err) {
@@ -166,12 +224,21 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
     }
   }
 
-  if (manifest.statement?.file !== BUNDLE_FILES.statement) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `the manifest names the statement ${JSON.stringify(manifest.statement?.file)}, not ${BUNDLE_FILES.statement}` });
+  if (manifest.statement?.file !== BUNDLE_FILES.statement)
+    problems.push({
+      kind: 'manifest',
+      path: MANIFEST_FILE,
+      message: `the manifest names the statement ${JSON.stringify(manifest.statement?.file)}, not ${BUNDLE_FILES.statement}`,
+    });
   const statementPath = join(dir, BUNDLE_FILES.statement);
   if (existsSync(statementPath)) {
     try {
       if (statementDigest(JSON.parse(await readFile(statementPath, 'utf8'))) !== manifest.statement?.sha256)
-        problems.push({ kind: 'results', path: BUNDLE_FILES.statement, message: 'statement.json is not the statement the manifest binds (its digest differs)' });
+        problems.push({
+          kind: 'results',
+          path: BUNDLE_FILES.statement,
+          message: 'statement.json is not the statement the manifest binds (its digest differs)',
+        });
     } catch {
       problems.push({ kind: 'results', path: BUNDLE_FILES.statement, message: 'statement.json is unreadable' });
     }
@@ -181,7 +248,12 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
   if (existsSync(harnessPath)) {
     try {
       const h = JSON.parse(await readFile(harnessPath, 'utf8')) as { name?: string; version?: string; node?: string };
-      if (!same({ name: h.name, version: h.version, node: h.node }, manifest.harness)) problems.push({ kind: 'manifest', path: MANIFEST_FILE, message: `the manifest's harness (${JSON.stringify(manifest.harness)}) is not the one harness.json names` });
+      if (!same({ name: h.name, version: h.version, node: h.node }, manifest.harness))
+        problems.push({
+          kind: 'manifest',
+          path: MANIFEST_FILE,
+          message: `the manifest's harness (${JSON.stringify(manifest.harness)}) is not the one harness.json names`,
+        });
     } catch {
       problems.push({ kind: 'manifest', path: BUNDLE_FILES.harness, message: 'harness.json is unreadable' });
     }
@@ -211,7 +283,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
         } catch {
           // a damaged key fails below
         }
-        const key = trusted.find((k) => keyIdOf(k) === sig!.keyId);
+        const key = trusted.find((k) => keyIdOf(k) === sig.keyId);
         if (key && embeddedId === sig.keyId && verifySignature(manifestBytes, sig.signature, key)) report.signature = 'valid';
         else {
           report.signature = 'invalid';
@@ -219,7 +291,9 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
           problems.push({
             kind: 'signature',
             path: SIGNATURE_FILE,
-            message: key ? 'the signature does not verify: the manifest was changed after signing' : `the bundle is signed by a key that is not trusted (${String(sig.keyId).slice(0, 23)}…; trusted: ${given})`,
+            message: key
+              ? 'the signature does not verify: the manifest was changed after signing'
+              : `the bundle is signed by a key that is not trusted (${String(sig.keyId).slice(0, 23)}…; trusted: ${given})`,
           });
         }
       } else {
@@ -229,16 +303,25 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
         } catch {
           // reported below
         }
-        if (embedded && keyIdOf(embedded) === sig.keyId && verifySignature(manifestBytes, sig.signature, embedded)) report.signature = 'self-consistent';
+        if (embedded && keyIdOf(embedded) === sig.keyId && verifySignature(manifestBytes, sig.signature, embedded))
+          report.signature = 'self-consistent';
         else {
           report.signature = 'invalid';
-          problems.push({ kind: 'signature', path: SIGNATURE_FILE, message: 'the signature does not verify: the manifest or the signature was changed after signing' });
+          problems.push({
+            kind: 'signature',
+            path: SIGNATURE_FILE,
+            message: 'the signature does not verify: the manifest or the signature was changed after signing',
+          });
         }
       }
     }
   } else if (trusted.length) {
     report.signature = 'missing';
-    problems.push({ kind: 'signature', path: SIGNATURE_FILE, message: `${SIGNATURE_FILE} is missing: the bundle is not signed, but a trusted key was given` });
+    problems.push({
+      kind: 'signature',
+      path: SIGNATURE_FILE,
+      message: `${SIGNATURE_FILE} is missing: the bundle is not signed, but a trusted key was given`,
+    });
   }
   return done();
 }
@@ -263,9 +346,12 @@ function summaryProblems(result: RunResult): string[] {
     ...(result.run?.interrupted ? [`an interruption (${result.run.interrupted})`] : []),
   ];
   // The label every report shows must say the verdict: a "PASS" label over a failing verdict is an edit.
-  if (s?.verdict && typeof s.label === 'string' && s.label.startsWith('PASS') !== (s.verdict === 'pass')) out.push(`the summary is labelled "${s.label.slice(0, 40)}" where its verdict is ${s.verdict}`);
+  if (s?.verdict && typeof s.label === 'string' && s.label.startsWith('PASS') !== (s.verdict === 'pass'))
+    out.push(`the summary is labelled "${s.label.slice(0, 40)}" where its verdict is ${s.verdict}`);
   if ((s?.exitCode === 0 || s?.verdict === 'pass') && blocking.length)
-    out.push(`the summary says ${String(s?.verdict)} (exit ${String(s?.exitCode)}) where the tests give no pass: ${blocking.slice(0, 3).join(', ')}${blocking.length > 3 ? ', …' : ''}`);
+    out.push(
+      `the summary says ${String(s?.verdict)} (exit ${String(s?.exitCode)}) where the tests give no pass: ${blocking.slice(0, 3).join(', ')}${blocking.length > 3 ? ', …' : ''}`,
+    );
   return out;
 }
 
@@ -281,7 +367,11 @@ async function derivedProblems(dir: string, result: RunResult, manifest: Manifes
     if (!listed.has(file) || !existsSync(join(dir, file))) continue;
     // Another harness version renders differently: only the same version can regenerate byte for byte.
     if (manifest.harness?.version !== VERSION) {
-      out.push({ kind: 'derived', path: file, message: `${file} cannot be regenerated: the bundle was written by harness ${String(manifest.harness?.version)}, this is ${VERSION} (verify it with that version)` });
+      out.push({
+        kind: 'derived',
+        path: file,
+        message: `${file} cannot be regenerated: the bundle was written by harness ${String(manifest.harness?.version)}, this is ${VERSION} (verify it with that version)`,
+      });
       continue;
     }
     let expected: string;
@@ -291,7 +381,8 @@ async function derivedProblems(dir: string, result: RunResult, manifest: Manifes
       out.push({ kind: 'derived', path: file, message: `${file} cannot be regenerated from results.json (${(err as Error).message})` });
       continue;
     }
-    if ((await readFile(join(dir, file), 'utf8')) !== expected) out.push({ kind: 'derived', path: file, message: `${file} is not what results.json gives: it was edited, or written from other results` });
+    if ((await readFile(join(dir, file), 'utf8')) !== expected)
+      out.push({ kind: 'derived', path: file, message: `${file} is not what results.json gives: it was edited, or written from other results` });
   }
   return out;
 }
@@ -305,13 +396,26 @@ function expectationProblems(manifest: Manifest, expect: VerifyExpectations): Ve
     const version = at < 0 ? undefined : expect.system.slice(at + 1);
     const nameOk = name === sut.product || name === `${sut.vendor} ${sut.product}`;
     if (!nameOk || (version !== undefined && version !== sut.version))
-      out.push({ kind: 'expectation', path: MANIFEST_FILE, message: `the bundle is of ${sut.vendor} ${sut.product}@${sut.version}, not ${expect.system}` });
+      out.push({
+        kind: 'expectation',
+        path: MANIFEST_FILE,
+        message: `the bundle is of ${sut.vendor} ${sut.product}@${sut.version}, not ${expect.system}`,
+      });
     if (!manifest.identity?.matches && !manifest.identity?.waived)
-      out.push({ kind: 'expectation', path: MANIFEST_FILE, message: `the system's self-report did not match its conformance statement (${(manifest.identity?.mismatches ?? []).join(', ')})` });
+      out.push({
+        kind: 'expectation',
+        path: MANIFEST_FILE,
+        message: `the system's self-report did not match its conformance statement (${(manifest.identity?.mismatches ?? []).join(', ')})`,
+      });
   }
   if (expect.statement !== undefined && statementDigest(maskSecrets(expect.statement)) !== manifest.statement?.sha256)
-    out.push({ kind: 'expectation', path: MANIFEST_FILE, message: 'the run used another conformance statement than the one given (--expect-statement)' });
-  if (expect.runId !== undefined && expect.runId !== manifest.run?.id) out.push({ kind: 'expectation', path: MANIFEST_FILE, message: `the bundle is of run ${String(manifest.run?.id)}, not ${expect.runId}` });
+    out.push({
+      kind: 'expectation',
+      path: MANIFEST_FILE,
+      message: 'the run used another conformance statement than the one given (--expect-statement)',
+    });
+  if (expect.runId !== undefined && expect.runId !== manifest.run?.id)
+    out.push({ kind: 'expectation', path: MANIFEST_FILE, message: `the bundle is of run ${String(manifest.run?.id)}, not ${expect.runId}` });
   return out;
 }
 
@@ -321,11 +425,19 @@ export function verifyText(r: VerifyReport): string {
   // Everything here but our own words comes from the bundle (file names, the system's self-report): cut and terminal-safe.
   if (r.run) {
     const label = r.run.label && r.run.label.toLowerCase() !== String(r.run.verdict) ? ` (${f(r.run.label, 200)})` : '';
-    lines.push(`Bundle ${f(r.dir, 300)}: run ${f(r.run.id)}, ${f(r.run.sut)}, verdict ${f(r.run.verdict)}${label}, harness ${f(r.run.harnessVersion)}, catalogue ${f(r.run.catalogueVersion)}`);
-    if (r.run.label?.startsWith('PARTIAL')) lines.push('  A partial run: it covers part of the conformance statement (a selection, or tests skipped by the tester), so it is evidence of what ran, not an accreditation verdict.');
-    else if (r.run.label?.startsWith('INCOMPLETE: ')) lines.push('  An incomplete run: it stopped before every test ran; `ics-conformance run --resume DIR` continues it.');
+    lines.push(
+      `Bundle ${f(r.dir, 300)}: run ${f(r.run.id)}, ${f(r.run.sut)}, verdict ${f(r.run.verdict)}${label}, harness ${f(r.run.harnessVersion)}, catalogue ${f(r.run.catalogueVersion)}`,
+    );
+    if (r.run.label?.startsWith('PARTIAL'))
+      lines.push(
+        '  A partial run: it covers part of the conformance statement (a selection, or tests skipped by the tester), so it is evidence of what ran, not an accreditation verdict.',
+      );
+    else if (r.run.label?.startsWith('INCOMPLETE: '))
+      lines.push('  An incomplete run: it stopped before every test ran; `ics-conformance run --resume DIR` continues it.');
   }
-  lines.push(`  ${r.files} files in the manifest${r.journal ? `; journal ${r.journal.entries} entries, chain head ${r.journal.head.slice(0, 16)}…` : ''}`);
+  lines.push(
+    `  ${r.files} files in the manifest${r.journal ? `; journal ${r.journal.entries} entries, chain head ${r.journal.head.slice(0, 16)}…` : ''}`,
+  );
   const sig = {
     valid: `signature valid (key ${f(r.keyId)})`,
     'self-consistent': `signed by key ${f(r.keyId)}, which is not a trusted key: the signature verifies only with the key the bundle carries (anyone can re-sign); give --public-key or --trusted-keys`,

@@ -26,7 +26,8 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'No case information reaches ContactPoint: no case notes, reasons for involvement, assessments, medical data or exam results, in any field.',
+    statement:
+      'No case information reaches ContactPoint: no case notes, reasons for involvement, assessments, medical data or exam results, in any field.',
     source: gn('2.2', 'It does not and will not hold any case information (for example, case notes, assessments, medical data or exam results).'),
   },
   {
@@ -43,7 +44,10 @@ export const REQUIREMENTS: Requirement[] = [
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
     statement: 'An involvement gives the contact details of the named practitioner or of a central team, as recorded in the system.',
-    source: gn('5.2', 'the existence (although not the case details) of children\'s social care involvement and the practitioner or central social work team number contact details will automatically upload to ContactPoint'),
+    source: gn(
+      '5.2',
+      "the existence (although not the case details) of children's social care involvement and the practitioner or central social work team number contact details will automatically upload to ContactPoint",
+    ),
   },
   {
     id: 'CP-FEED-005',
@@ -58,15 +62,16 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'An involvement with a sensitive service (sexual health, mental health, substance misuse) states its basis: the young person\'s consent, or significant harm suspected.',
-    source: dn('Sensitive services: involvement may be recorded only with the young person\'s consent or where significant harm is suspected.'),
+    statement:
+      "An involvement with a sensitive service (sexual health, mental health, substance misuse) states its basis: the young person's consent, or significant harm suspected.",
+    source: dn("Sensitive services: involvement may be recorded only with the young person's consent or where significant harm is suspected."),
   },
   {
     id: 'CP-FEED-007',
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'When the child\'s details change in the system (e.g. a new address), the system sends the new values for the same source record.',
+    statement: "When the child's details change in the system (e.g. a new address), the system sends the new values for the same source record.",
     source: dn('Superseded data: a source system must send the new value when its data changes.'),
   },
   {
@@ -75,14 +80,18 @@ export const REQUIREMENTS: Requirement[] = [
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
     statement: 'When an involvement ends the system sends its end date; it never deletes the involvement, which stays visible for a year.',
-    source: gn('3.1', 'the contact details for the department are still listed on ContactPoint (they will stay on for a year after the end of the involvement)'),
+    source: gn(
+      '3.1',
+      'the contact details for the department are still listed on ContactPoint (they will stay on for a year after the end of the involvement)',
+    ),
   },
   {
     id: 'CP-FEED-009',
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'Recording a referral to children\'s social care (in another kind of source system, the start of its work with the child: an enrolment, a clinic referral, an order) uploads the involvement automatically: exactly one involvement record per referral.',
+    statement:
+      "Recording a referral to children's social care (in another kind of source system, the start of its work with the child: an enrolment, a clinic referral, an order) uploads the involvement automatically: exactly one involvement record per referral.",
     source: gn('5.2', 'When a child is referred to social care services and a referral is recorded ... will automatically upload to ContactPoint.'),
   },
   {
@@ -90,7 +99,8 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'Dates are the ones recorded and are consistent: start date as recorded, end date not before the start, date of birth not after the message date.',
+    statement:
+      'Dates are the ones recorded and are consistent: start date as recorded, end date not before the start, date of birth not after the message date.',
     source: dn('ContactPoint record: involvements have start and end dates; date of birth.'),
   },
   {
@@ -100,7 +110,8 @@ export const REQUIREMENTS: Requirement[] = [
     appliesTo: 'sut',
     statement: 'The initial load of a whole caseload uses the bulk feed and every line is accepted.',
     source: gn('5.2', 'ContactPoint will be updated by limited information extracted from the ICS system'),
-    noTestReason: 'The initial load is a one-off exercise run against the live caseload under the authority\'s supervision; accreditation staff witness it.',
+    noTestReason:
+      "The initial load is a one-off exercise run against the live caseload under the authority's supervision; accreditation staff witness it.",
   },
   {
     id: 'CP-FEED-012',
@@ -108,7 +119,10 @@ export const REQUIREMENTS: Requirement[] = [
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
     statement: 'When a practitioner becomes or stops being the lead professional, the system sends the flag on that involvement.',
-    source: gn('3.1', 'Hannah requests that Melanie should be her lead professional and the team agree. Melanie ensures that this is recorded on ContactPoint.'),
+    source: gn(
+      '3.1',
+      'Hannah requests that Melanie should be her lead professional and the team agree. Melanie ensures that this is recorded on ContactPoint.',
+    ),
   },
   {
     id: 'CP-FEED-013',
@@ -131,15 +145,19 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'The child is sent as the system holds them: former names with the name, "no known address" rather than an invented one, and each twin or sibling with their own identity, so ContactPoint can tell one child from another.',
-    source: dn('ContactPoint record (SI 2007/2182, Schedule 1): name, including former names; address: current, last known, "no known address"...; matching: mismatches and duplicates were a real operational problem.'),
+    statement:
+      'The child is sent as the system holds them: former names with the name, "no known address" rather than an invented one, and each twin or sibling with their own identity, so ContactPoint can tell one child from another.',
+    source: dn(
+      'ContactPoint record (SI 2007/2182, Schedule 1): name, including former names; address: current, last known, "no known address"...; matching: mismatches and duplicates were a real operational problem.',
+    ),
   },
   {
     id: 'CP-FEED-016',
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'Every child the system works with is sent up to their 18th birthday: a young person of 17 whose birthday is tomorrow is still sent, whatever age the system\'s own caseload runs to (Connexions serves young people to 19).',
+    statement:
+      "Every child the system works with is sent up to their 18th birthday: a young person of 17 whose birthday is tomorrow is still sent, whatever age the system's own caseload runs to (Connexions serves young people to 19).",
     source: gn('2.2', 'basic identifying information for each child in England up to their 18th birthday'),
   },
   // ---- CAF indicator from a local eCAF module
@@ -148,15 +166,19 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'local-ecaf',
     appliesTo: 'sut',
-    statement: 'When a CAF is logged or updated in the local eCAF module, the system notifies ContactPoint that a CAF exists, with the contact details of the practitioner who completed or updated it.',
-    source: gn('5.1', 'when a CAF has been logged in an eCAF system (either national or local eCAF), it will automatically notify ContactPoint that a common assessment has been carried out, along with contact details for the practitioner who completed or updated it'),
+    statement:
+      'When a CAF is logged or updated in the local eCAF module, the system notifies ContactPoint that a CAF exists, with the contact details of the practitioner who completed or updated it.',
+    source: gn(
+      '5.1',
+      'when a CAF has been logged in an eCAF system (either national or local eCAF), it will automatically notify ContactPoint that a common assessment has been carried out, along with contact details for the practitioner who completed or updated it',
+    ),
   },
   {
     id: 'CP-CAF-002',
     level: 'MUST',
     capability: 'local-ecaf',
     appliesTo: 'sut',
-    statement: 'The CAF indicator carries nothing of the assessment\'s content.',
+    statement: "The CAF indicator carries nothing of the assessment's content.",
     source: gn('5.1', 'There will be no access to the common assessment via ContactPoint.'),
   },
   {
@@ -164,7 +186,8 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'ecaf-transfer-out',
     appliesTo: 'sut',
-    statement: 'A single episode transferred into National eCAF is complete and faithful: child, consents, Team Around the Child, assessment, delivery plan and reviews as held locally.',
+    statement:
+      'A single episode transferred into National eCAF is complete and faithful: child, consents, Team Around the Child, assessment, delivery plan and reviews as held locally.',
     source: gn('5.3', 'National eCAF will support the transfer of single episodes from accredited ICS systems.'),
   },
   {
@@ -172,8 +195,12 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'ecaf-transfer-out',
     appliesTo: 'sut',
-    statement: 'The system never transfers an episode without consent in force covering its Team Around the Child; it refuses locally and sends nothing.',
-    source: gn('2.2', 'practitioners will need explicit consent from the child or young person who is the subject of the CAF (or their parent or carer where appropriate)'),
+    statement:
+      'The system never transfers an episode without consent in force covering its Team Around the Child; it refuses locally and sends nothing.',
+    source: gn(
+      '2.2',
+      'practitioners will need explicit consent from the child or young person who is the subject of the CAF (or their parent or carer where appropriate)',
+    ),
   },
   {
     id: 'ECAF-IN-001',
@@ -181,7 +208,10 @@ export const REQUIREMENTS: Requirement[] = [
     capability: 'ecaf-transfer-in',
     appliesTo: 'sut',
     statement: 'An episode exported by National eCAF is accepted into the local eCAF module and held faithfully.',
-    source: gn('5.3', 'This would allow electronic exchange of episode data where a child moves between a local authority using National eCAF and a local authority using a local CAF system.'),
+    source: gn(
+      '5.3',
+      'This would allow electronic exchange of episode data where a child moves between a local authority using National eCAF and a local authority using a local CAF system.',
+    ),
   },
   {
     id: 'ECAF-IN-002',
@@ -212,7 +242,8 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'migration-export',
     appliesTo: 'sut',
-    statement: 'A migrated episode carries consent exactly as captured; consent is never invented, so episodes without it are held for manual capture.',
+    statement:
+      'A migrated episode carries consent exactly as captured; consent is never invented, so episodes without it are held for manual capture.',
     source: gn('5.3', 'This will involve a level of manual intervention, including the capture of consent.'),
   },
   {
@@ -237,7 +268,7 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'core',
     appliesTo: 'sut',
-    statement: 'Every request to a national service carries the system\'s registered credentials, as configured (not hard-coded).',
+    statement: "Every request to a national service carries the system's registered credentials, as configured (not hard-coded).",
     source: gn('5.1', 'These requirements have been defined to protect the security and integrity of ContactPoint and National eCAF'),
   },
   {
@@ -269,9 +300,14 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'core',
     appliesTo: 'sut',
-    statement: 'In production the system connects to the national services only over TLS, verifies their certificates, and keeps its credentials in protected storage.',
-    source: gn('5.1', 'All ICS systems looking to integrate with ContactPoint and National eCAF will need to go through relevant system and data accreditation'),
-    noTestReason: 'The harness talks plain HTTP on loopback and cannot see how a deployment stores its secrets: the vendor shows the configuration to accreditation staff.',
+    statement:
+      'In production the system connects to the national services only over TLS, verifies their certificates, and keeps its credentials in protected storage.',
+    source: gn(
+      '5.1',
+      'All ICS systems looking to integrate with ContactPoint and National eCAF will need to go through relevant system and data accreditation',
+    ),
+    noTestReason:
+      'The harness talks plain HTTP on loopback and cannot see how a deployment stores its secrets: the vendor shows the configuration to accreditation staff.',
   },
   // ---- Resilience
   {
@@ -279,7 +315,8 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'core',
     appliesTo: 'sut',
-    statement: 'When a national service is unavailable (503, 429, timeout, dropped connection) the system retries and delivers each message exactly once, reusing its message ID.',
+    statement:
+      'When a national service is unavailable (503, 429, timeout, dropped connection) the system retries and delivers each message exactly once, reusing its message ID.',
     source: dn('A message the service acknowledged is never lost; duplicates were a real operational problem.'),
   },
   {
@@ -303,7 +340,8 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'core',
     appliesTo: 'sut',
-    statement: 'When a service stays unavailable the system gives up after a bounded number of attempts and reports the undelivered message, without losing it.',
+    statement:
+      'When a service stays unavailable the system gives up after a bounded number of attempts and reports the undelivered message, without losing it.',
     source: dn('Resilience: give up cleanly (conformance engine issue).'),
   },
   // ---- Hannah's story, end to end
@@ -312,7 +350,8 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'Practitioners looking a child up on ContactPoint find the system\'s involvement (active, or ended within the year) with whom to contact, and never case detail.',
+    statement:
+      "Practitioners looking a child up on ContactPoint find the system's involvement (active, or ended within the year) with whom to contact, and never case detail.",
     source: gn('3.1', 'Melanie looks on ContactPoint and sees that two other practitioner involvements are recorded for Hannah'),
   },
   {
@@ -320,38 +359,54 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
-    statement: 'On referral to social care from a CAF (stepping up) the system records the social-care involvement on ContactPoint alongside the CAF indicator; on stepping down it ends it.',
+    statement:
+      'On referral to social care from a CAF (stepping up) the system records the social-care involvement on ContactPoint alongside the CAF indicator; on stepping down it ends it.',
     source: gn('4.2', 'When a referral is made on National eCAF for a child to receive the support of a social worker, the CAF episode remains'),
   },
   // ---- The mock services' own rules (verified by this project's tests, not by suites)
   ...[
     ['CP-MATCH-001', 'ContactPoint matches a source record to a child by NHS number, UPN or ULN.', 'test/contactpoint/feed.test.ts'],
     ['CP-MATCH-002', 'Without identifiers ContactPoint matches on name, date of birth and postcode.', 'test/contactpoint/feed.test.ts'],
-    ['CP-MATCH-003', 'Ambiguous or conflicting matches go to a review queue with the reason; no duplicate child is made.', 'test/contactpoint/feed.test.ts'],
+    [
+      'CP-MATCH-003',
+      'Ambiguous or conflicting matches go to a review queue with the reason; no duplicate child is made.',
+      'test/contactpoint/feed.test.ts',
+    ],
     ['CP-LOOKUP-001', 'Practitioners search by name, date of birth and postcode.', 'test/contactpoint/lookup.test.ts'],
-    ['CP-LOOKUP-002', 'A record shows identity, parents and carers, school, involvements with contacts, CAF indicator and lead professional; never case detail.', 'test/contactpoint/lookup.test.ts'],
+    [
+      'CP-LOOKUP-002',
+      'A record shows identity, parents and carers, school, involvements with contacts, CAF indicator and lead professional; never case detail.',
+      'test/contactpoint/lookup.test.ts',
+    ],
     ['CP-LOOKUP-003', 'Ended involvements stay visible for one year after their end date, then drop out.', 'test/contactpoint/lookup.test.ts'],
     ['CP-LOOKUP-004', 'A shielded record is found only on visible fields and shows the restricted view.', 'test/contactpoint/lookup.test.ts'],
     ['CP-LOOKUP-005', 'Every lookup is audited.', 'test/contactpoint/lookup.test.ts'],
     ['CP-LOOKUP-006', 'Lookups carry a practitioner identity.', 'test/contactpoint/lookup.test.ts'],
     ['CTL-001', 'The control API creates isolated sessions with their own credentials.', 'test/contactpoint/security.test.ts'],
     ['CTL-002', 'The control API seeds and resets a session.', 'test/contactpoint/control.test.ts'],
-    ['CTL-003', 'The control API exposes the request journal with verdicts, pageable, long-pollable and exportable.', 'test/contactpoint/control.test.ts'],
-    ['CTL-004', 'The control API sets, moves and freezes a session\'s clock.', 'test/contactpoint/control.test.ts'],
+    [
+      'CTL-003',
+      'The control API exposes the request journal with verdicts, pageable, long-pollable and exportable.',
+      'test/contactpoint/control.test.ts',
+    ],
+    ['CTL-004', "The control API sets, moves and freezes a session's clock.", 'test/contactpoint/control.test.ts'],
     ['CTL-005', 'The control API injects faults per operation.', 'test/contactpoint/control.test.ts'],
     ['CTL-AUTH-001', 'The control API requires the control token.', 'test/contactpoint/security.test.ts'],
     ['DOC-001', 'The server publishes its OpenAPI document and human-readable docs.', 'test/contactpoint/openapi.test.ts'],
-  ].map(
-    ([id, statement, test]): Requirement => ({
-      id: id!,
-      statement: statement!,
-      level: 'MUST',
-      capability: 'core',
-      appliesTo: 'service',
-      source: id!.startsWith('CP-') ? gn('2.2', 'ContactPoint is an online directory that provides a quick way for authorised practitioners to find out who else is working with the same child.') : dn('Control API (ContactPoint issue, item 6).'),
-      verifiedBy: [test!],
-    }),
-  ),
+  ].map(([id, statement, test]): Requirement => ({
+    id: id!,
+    statement: statement!,
+    level: 'MUST',
+    capability: 'core',
+    appliesTo: 'service',
+    source: id!.startsWith('CP-')
+      ? gn(
+          '2.2',
+          'ContactPoint is an online directory that provides a quick way for authorised practitioners to find out who else is working with the same child.',
+        )
+      : dn('Control API (ContactPoint issue, item 6).'),
+    verifiedBy: [test!],
+  })),
   ...ECAF_SERVICE_REQUIREMENTS,
 ];
 

@@ -62,7 +62,11 @@ export function declaredCapabilities(result: RunResult): Set<string> {
 /** Per-requirement coverage: of the tests citing it, how many ran and recorded a verdict on it (a check or an attestation). */
 export function requirementCoverage(result: RunResult, requirementId: string, testIds: string[]): { ran: number; total: number; percent: number } {
   const tests = testIds.map((id) => result.tests.find((t) => t.id === id)).filter((t): t is TestResult => !!t);
-  const ran = tests.filter((t) => t.status !== 'SKIPPED' && (t.checks.some((c) => c.requirement === requirementId) || t.attestations.some((a) => a.requirement === requirementId))).length;
+  const ran = tests.filter(
+    (t) =>
+      t.status !== 'SKIPPED' &&
+      (t.checks.some((c) => c.requirement === requirementId) || t.attestations.some((a) => a.requirement === requirementId)),
+  ).length;
   return { ran, total: testIds.length, percent: testIds.length ? Math.round((100 * ran) / testIds.length) : 0 };
 }
 

@@ -43,14 +43,56 @@ export interface HardChildRule {
 export const HARD_CHILD_RULES: Readonly<Record<HardChildKind, HardChildRule>> = {
   'former-names': { requirement: 'CP-FEED-015', sent: true, children: 1, ages: { min: 1, max: 16 }, what: 'two earlier family names' },
   'no-fixed-abode': { requirement: 'CP-FEED-015', sent: true, children: 1, ages: { min: 1, max: 16 }, what: 'no fixed abode: "no known address"' },
-  twins: { requirement: 'CP-FEED-015', sent: true, children: 2, ages: { min: 1, max: 16 }, what: 'twins: one surname, date of birth, home and family' },
+  twins: {
+    requirement: 'CP-FEED-015',
+    sent: true,
+    children: 2,
+    ages: { min: 1, max: 16 },
+    what: 'twins: one surname, date of birth, home and family',
+  },
   'birthday-tomorrow': { requirement: 'CP-FEED-016', sent: true, children: 1, ages: { min: 17, max: 17 }, what: '17 today, 18 tomorrow' },
-  'one-identifier': { requirement: 'CP-FEED-003', sent: true, children: 1, ages: { min: 1, max: 16 }, what: 'only the identifier this kind of system holds' },
-  'punctuated-names': { requirement: 'CP-FEED-015', sent: true, children: 1, ages: { min: 1, max: 16 }, what: 'apostrophes, hyphens, spaces and accents in the names' },
-  'non-latin-names': { requirement: 'CP-FEED-015', sent: true, children: 1, ages: { min: 1, max: 16 }, what: 'names in Greek, Cyrillic, Arabic, Devanagari or Chinese script' },
-  'long-names': { requirement: 'CP-FEED-015', sent: true, children: 1, ages: { min: 1, max: 16 }, what: 'given, middle and family names of 90 to 100 characters' },
-  'address-unknown': { requirement: 'CP-FEED-015', sent: true, children: 1, ages: { min: 1, max: 16 }, what: 'whereabouts unknown: only a last known address' },
-  triplets: { requirement: 'CP-FEED-015', sent: true, children: 3, ages: { min: 1, max: 16 }, what: 'triplets: one surname, date of birth, home and family' },
+  'one-identifier': {
+    requirement: 'CP-FEED-003',
+    sent: true,
+    children: 1,
+    ages: { min: 1, max: 16 },
+    what: 'only the identifier this kind of system holds',
+  },
+  'punctuated-names': {
+    requirement: 'CP-FEED-015',
+    sent: true,
+    children: 1,
+    ages: { min: 1, max: 16 },
+    what: 'apostrophes, hyphens, spaces and accents in the names',
+  },
+  'non-latin-names': {
+    requirement: 'CP-FEED-015',
+    sent: true,
+    children: 1,
+    ages: { min: 1, max: 16 },
+    what: 'names in Greek, Cyrillic, Arabic, Devanagari or Chinese script',
+  },
+  'long-names': {
+    requirement: 'CP-FEED-015',
+    sent: true,
+    children: 1,
+    ages: { min: 1, max: 16 },
+    what: 'given, middle and family names of 90 to 100 characters',
+  },
+  'address-unknown': {
+    requirement: 'CP-FEED-015',
+    sent: true,
+    children: 1,
+    ages: { min: 1, max: 16 },
+    what: 'whereabouts unknown: only a last known address',
+  },
+  triplets: {
+    requirement: 'CP-FEED-015',
+    sent: true,
+    children: 3,
+    ages: { min: 1, max: 16 },
+    what: 'triplets: one surname, date of birth, home and family',
+  },
   'eighteen-today': { requirement: 'CP-FEED-005', sent: false, children: 1, ages: { min: 18, max: 18 }, what: '18 today: never sent' },
   'eighteen-yesterday': { requirement: 'CP-FEED-005', sent: false, children: 1, ages: { min: 18, max: 18 }, what: '18 since yesterday: never sent' },
   'only-uln': { requirement: 'CP-FEED-003', sent: true, children: 1, ages: { min: 14, max: 16 }, what: 'a ULN and no other identifier' },
@@ -107,7 +149,12 @@ export function hardChildrenTable(result: Pick<RunResult, 'tests'>): HardChildRo
       .filter((t) => t.hardChild === kind)
       .map((t): HardChildCell => {
         const fail = t.checks.find((c) => c.verdict === 'fail');
-        return { test: t.id.slice(0, t.id.length - kind.length - 2), status: t.status, ...(fail ? { requirement: fail.requirement } : {}), ...(t.reason && t.status !== 'PASSED' ? { reason: t.reason.split('\n')[0]! } : {}) };
+        return {
+          test: t.id.slice(0, t.id.length - kind.length - 2),
+          status: t.status,
+          ...(fail ? { requirement: fail.requirement } : {}),
+          ...(t.reason && t.status !== 'PASSED' ? { reason: t.reason.split('\n')[0]! } : {}),
+        };
       });
     if (cells.length) row.scenarios = cells;
     return row;

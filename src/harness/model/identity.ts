@@ -9,7 +9,11 @@ import type { RunResult, RunSummary, WaiverResult } from './result.js';
 export type Identity = NonNullable<RunResult['identity']>;
 const FIELDS = ['vendor', 'product', 'version'] as const;
 
-export function checkIdentity(statement: Statement, reported: { vendor: string; product: string; version: string } | undefined, today: string): Identity {
+export function checkIdentity(
+  statement: Statement,
+  reported: { vendor: string; product: string; version: string } | undefined,
+  today: string,
+): Identity {
   const declared = { vendor: statement.vendor, product: statement.product, version: statement.version };
   const mismatches = reported ? FIELDS.filter((f) => reported[f] !== declared[f]) : [];
   const waiver = (statement.waivers ?? []).find((w) => w.identity && w.expires >= today);

@@ -18,7 +18,7 @@ const PREPARED = Symbol.for('ics-conformance.evidence.prepared');
  * @example const safe = prepareResult(await runDemo()); safe.privacy?.findings.length // 0
  */
 export function prepareResult(result: RunResult): EvidenceResult {
-  if ((result as unknown as Record<symbol, unknown>)[PREPARED]) return result as EvidenceResult;
+  if ((result as unknown as Record<symbol, unknown>)[PREPARED]) return result;
   const masked = maskSecrets(result);
   const out: EvidenceResult = { ...masked, privacy: scanPrivacy(masked) };
   Object.defineProperty(out, PREPARED, { value: true, enumerable: false });

@@ -49,7 +49,12 @@ const lower = (xs: Iterable<string>) => new Set([...xs].map((x) => x.toLowerCase
 const storyPeople = [hannahMother.name, ...hannahChildren.map((c) => c.identity.name), ...Object.values(hannahPractitioners).map((p) => p.name)];
 const fn = fakerEn.person?.first_name as { generic?: string[]; female?: string[]; male?: string[] } | undefined;
 const ln = fakerEn.person?.last_name as { generic?: string[] } | undefined;
-const FIRST_NAMES = lower([...(fn?.generic ?? []), ...(fn?.female ?? []), ...(fn?.male ?? []), ...storyPeople.flatMap((n) => [n.given, ...(n.middle ? [n.middle] : [])])]);
+const FIRST_NAMES = lower([
+  ...(fn?.generic ?? []),
+  ...(fn?.female ?? []),
+  ...(fn?.male ?? []),
+  ...storyPeople.flatMap((n) => [n.given, ...(n.middle ? [n.middle] : [])]),
+]);
 const LAST_NAMES = lower([...(ln?.generic ?? []), ...storyPeople.map((n) => n.family)]);
 
 /** True for a 10-digit NHS number that passes its check and lies outside the 999 test range. */
@@ -114,7 +119,13 @@ function walk(value: unknown, path: string, key: string, out: Hit[], depth = 0):
   }
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    if (isName(o)) out.push({ kind: 'name', raw: [o.given, o.middle, o.family].filter(Boolean).join(' '), path, name: { given: o.given, family: o.family, ...(o.middle ? { middle: o.middle } : {}) } });
+    if (isName(o))
+      out.push({
+        kind: 'name',
+        raw: [o.given, o.middle, o.family].filter(Boolean).join(' '),
+        path,
+        name: { given: o.given, family: o.family, ...(o.middle ? { middle: o.middle } : {}) },
+      });
     for (const [k, v] of Object.entries(o)) walk(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, k, out, depth + 1);
   }
 }
@@ -134,7 +145,7 @@ const keyOf = (h: { kind: PrivacyKind; raw: string }) => `${h.kind}:${h.raw.toLo
 
 function judge(h: Hit): string | undefined {
   if (h.kind === 'nhs-number') return looksLikeRealNhsNumber(h.raw) ? 'a valid NHS number outside the 999 test range' : undefined;
-  if (h.kind === 'postcode') return looksLikeRealPostcode(h.raw) ? 'a postcode outside the synthetic population\'s areas' : undefined;
+  if (h.kind === 'postcode') return looksLikeRealPostcode(h.raw) ? "a postcode outside the synthetic population's areas" : undefined;
   return h.name && looksLikeRealName(h.name) ? 'a name that is not from the synthetic population' : undefined;
 }
 
@@ -145,7 +156,11 @@ function sutContent(e: Exchange): Array<{ where: PrivacyFinding['where']; hits: 
     walk(v, '', '', hits);
     return hits;
   };
-  if (e.direction === 'sut->mock') return [{ where: 'request', hits: body(e.requestBody) }, { where: 'url', hits: queryHits(e.url) }];
+  if (e.direction === 'sut->mock')
+    return [
+      { where: 'request', hits: body(e.requestBody) },
+      { where: 'url', hits: queryHits(e.url) },
+    ];
   if (e.direction === 'harness->sut') return [{ where: 'response', hits: body(e.responseBody) }];
   return [];
 }

@@ -70,7 +70,11 @@ export const PROFILES: Readonly<Record<SourceSystemType, SourceSystemProfile>> =
     mainService: 'education',
     identifiers: ['upn'],
     caseload: { minAge: 3, maxAge: 18 },
-    work: { starts: 'the pupil is enrolled (start date: the enrolment date)', ends: 'the pupil leaves (end date: the leaving date)', driver: 'involvement' },
+    work: {
+      starts: 'the pupil is enrolled (start date: the enrolment date)',
+      ends: 'the pupil leaves (end date: the leaving date)',
+      driver: 'involvement',
+    },
     capabilities: FEED_ONLY,
   },
   health: {
@@ -100,7 +104,7 @@ export const PROFILES: Readonly<Record<SourceSystemType, SourceSystemProfile>> =
     mainService: 'youth-offending',
     identifiers: [],
     caseload: { minAge: 10, maxAge: 17 },
-    work: { starts: 'an order or intervention starts (start date: the order\'s)', ends: 'the order ends', driver: 'involvement' },
+    work: { starts: "an order or intervention starts (start date: the order's)", ends: 'the order ends', driver: 'involvement' },
     capabilities: FEED_ONLY,
   },
   connexions: {
@@ -135,7 +139,8 @@ export function isSourceSystemType(v: string): v is SourceSystemType {
 }
 
 export function profileFor(type: string): SourceSystemProfile {
-  if (!isSourceSystemType(type)) throw new ConfigError(`sourceSystemType: unknown type "${type}". Please provide one of ${SOURCE_SYSTEM_TYPES.map((x) => `"${x}"`).join(', ')}`);
+  if (!isSourceSystemType(type))
+    throw new ConfigError(`sourceSystemType: unknown type "${type}". Please provide one of ${SOURCE_SYSTEM_TYPES.map((x) => `"${x}"`).join(', ')}`);
   return PROFILES[type];
 }
 

@@ -15,7 +15,7 @@ const Enum = <T extends string>(values: readonly T[], description?: string) =>
 
 const CapabilityEnum = Enum(Object.keys(CAPABILITIES) as Capability[]);
 const LevelEnum = Enum<Level>(['MUST', 'SHOULD', 'MAY']);
-const StatusEnum = Enum<Status>(['PASSED', 'FAILED', 'WARNING', 'SKIPPED', 'ERROR', 'REVIEW'], 'A test\'s outcome.');
+const StatusEnum = Enum<Status>(['PASSED', 'FAILED', 'WARNING', 'SKIPPED', 'ERROR', 'REVIEW'], "A test's outcome.");
 const Any = (description: string) => Type.Unknown({ description });
 
 export const CheckResultSchema = Closed(
@@ -82,7 +82,9 @@ export const TestResultSchema = Closed(
     attestations: Type.Array(AttestationSchema),
     waiver: Type.Optional(Closed({ reason: Type.String(), approver: Type.String(), expires: Type.String() })),
     steps: Type.Array(Type.String()),
-    hardChild: Type.Optional(Enum(HARD_CHILD_KINDS, 'run --hard-children: the kind of hard child this re-run of a feed scenario used (its id is <test>[<kind>]).')),
+    hardChild: Type.Optional(
+      Enum(HARD_CHILD_KINDS, 'run --hard-children: the kind of hard child this re-run of a feed scenario used (its id is <test>[<kind>]).'),
+    ),
   },
   { title: 'TestResult' },
 );
@@ -108,7 +110,15 @@ const RequirementResultSchema = Closed(
     statement: Type.String(),
     level: LevelEnum,
     capability: CapabilityEnum,
-    status: Enum<'PASSED' | 'FAILED' | 'WARNING' | 'NOT_TESTED' | 'REVIEW' | 'SKIPPED' | 'WAIVED'>(['PASSED', 'FAILED', 'WARNING', 'NOT_TESTED', 'REVIEW', 'SKIPPED', 'WAIVED']),
+    status: Enum<'PASSED' | 'FAILED' | 'WARNING' | 'NOT_TESTED' | 'REVIEW' | 'SKIPPED' | 'WAIVED'>([
+      'PASSED',
+      'FAILED',
+      'WARNING',
+      'NOT_TESTED',
+      'REVIEW',
+      'SKIPPED',
+      'WAIVED',
+    ]),
     tests: Type.Array(Type.String()),
     noTestReason: Type.Optional(Type.String()),
   },
@@ -140,9 +150,16 @@ const RunSummarySchema = Closed(
     ERROR: count(),
     REVIEW: count(),
     waived: count(),
-    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(['pass', 'fail', 'error', 'incomplete'], 'incomplete (exit 2): nothing was judged (every test skipped), the run was interrupted or stopped (label INCOMPLETE: ...), or a passing run was partial (label PARTIAL (...): a selection, or tests the tester skipped).'),
+    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(
+      ['pass', 'fail', 'error', 'incomplete'],
+      'incomplete (exit 2): nothing was judged (every test skipped), the run was interrupted or stopped (label INCOMPLETE: ...), or a passing run was partial (label PARTIAL (...): a selection, or tests the tester skipped).',
+    ),
     label: Type.String({ description: 'The verdict as shown, e.g. "PASS, 2 awaiting review".' }),
-    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({ type: 'integer', enum: [0, 1, 2, 3], description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged, interrupted, stopped or a partial pass), 3 an error.' }),
+    exitCode: Type.Unsafe<0 | 1 | 2 | 3>({
+      type: 'integer',
+      enum: [0, 1, 2, 3],
+      description: '0 pass, 1 a blocking failure, 2 incomplete (nothing judged, interrupted, stopped or a partial pass), 3 an error.',
+    }),
   },
   { title: 'RunSummary' },
 );
@@ -178,7 +195,9 @@ const resultProperties = {
     mode: Enum<'automated' | 'interactive' | 'offline'>(['automated', 'interactive', 'offline']),
     mockUrl: Type.Optional(Type.String()),
     sessionId: Type.Optional(Type.String()),
-    interrupted: Type.Optional(Type.String({ description: 'Why the run ended early: the signal (SIGINT, SIGTERM), or the tester quitting at an interactive prompt.' })),
+    interrupted: Type.Optional(
+      Type.String({ description: 'Why the run ended early: the signal (SIGINT, SIGTERM), or the tester quitting at an interactive prompt.' }),
+    ),
   }),
   // What the SUT says about itself: the driver API answer, not closed, so an extra field is no schema break.
   sut: Type.Object({ vendor: Type.String(), product: Type.String(), version: Type.String(), driverUrl: Type.Optional(Type.String()) }),
@@ -190,7 +209,7 @@ const resultProperties = {
         mismatches: Type.Array(Enum<'vendor' | 'product' | 'version'>(['vendor', 'product', 'version'])),
         waiver: Type.Optional(Closed({ reason: Type.String(), approver: Type.String(), expires: Type.String() })),
       },
-      { description: 'The SUT\'s self-report against the conformance statement; a mismatch cannot pass without a waiver.' },
+      { description: "The SUT's self-report against the conformance statement; a mismatch cannot pass without a waiver." },
     ),
   ),
   statement: Statement,
@@ -198,7 +217,12 @@ const resultProperties = {
   tests: Type.Array(TestResultSchema),
   requirements: Type.Array(RequirementResultSchema),
   waivers: Type.Array(WaiverResultSchema),
-  hardChildren: Type.Optional(Type.Array(HardChildRowSchema, { description: 'Per kind of hard child, how the system did (src/harness/model/hard-children.ts): present when CP-FEED-015.hard-children or run --hard-children ran.' })),
+  hardChildren: Type.Optional(
+    Type.Array(HardChildRowSchema, {
+      description:
+        'Per kind of hard child, how the system did (src/harness/model/hard-children.ts): present when CP-FEED-015.hard-children or run --hard-children ran.',
+    }),
+  ),
 };
 
 /** RunResult exactly as src/harness/model/result.ts declares it (the schema test checks the two agree). */

@@ -46,10 +46,24 @@ export interface RunResult {
   schemaVersion: string;
   harness: { name: 'ics-conformance'; version: string };
   catalogueVersion: string;
-  run: { id: string; startedAt: string; finishedAt: string; durationMs: number; mode: 'automated' | 'interactive' | 'offline'; mockUrl?: string; sessionId?: string; interrupted?: string };
+  run: {
+    id: string;
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    mode: 'automated' | 'interactive' | 'offline';
+    mockUrl?: string;
+    sessionId?: string;
+    interrupted?: string;
+  };
   sut: { vendor: string; product: string; version: string; driverUrl?: string };
   /** The SUT's self-report against the statement's vendor, product and version. */
-  identity?: { declared: { vendor: string; product: string; version: string }; matches: boolean; mismatches: Array<'vendor' | 'product' | 'version'>; waiver?: { reason: string; approver: string; expires: string } };
+  identity?: {
+    declared: { vendor: string; product: string; version: string };
+    matches: boolean;
+    mismatches: Array<'vendor' | 'product' | 'version'>;
+    waiver?: { reason: string; approver: string; expires: string };
+  };
   statement: Statement;
   summary: RunSummary;
   tests: TestResult[];

@@ -20,12 +20,22 @@ export const Statement = Closed(
     vendor: Type.String({ minLength: 1, maxLength: 100 }),
     product: Type.String({ minLength: 1, maxLength: 100 }),
     version: Type.String({ minLength: 1, maxLength: 40 }),
-    sourceSystemType: Type.Unsafe<SourceSystemType>({ type: 'string', enum: [...SOURCE_SYSTEM_TYPES], description: 'Selects the source-system profile (src/harness/model/profiles.ts): services, identifiers and actions the suites use.' }),
+    sourceSystemType: Type.Unsafe<SourceSystemType>({
+      type: 'string',
+      enum: [...SOURCE_SYSTEM_TYPES],
+      description: 'Selects the source-system profile (src/harness/model/profiles.ts): services, identifiers and actions the suites use.',
+    }),
     capabilities: Type.Array(CapabilityEnum, { uniqueItems: true, description: '"core" is always included.' }),
     sut: Type.Optional(
       Closed({
         driverUrl: Type.Optional(Type.String({ format: 'uri' })),
-        maxAnswerBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 256 * 1024 * 1024, description: 'Cap on one driver API answer (default 4 MiB); a longer answer is an ERROR.' })),
+        maxAnswerBytes: Type.Optional(
+          Type.Integer({
+            minimum: 1024,
+            maximum: 256 * 1024 * 1024,
+            description: 'Cap on one driver API answer (default 4 MiB); a longer answer is an ERROR.',
+          }),
+        ),
       }),
     ),
     mocks: Type.Optional(
@@ -34,13 +44,28 @@ export const Statement = Closed(
         controlToken: Type.Optional(Type.String()),
         host: Type.Optional(Type.String()),
         port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
-        publicUrl: Type.Optional(Type.String({ format: 'uri', description: 'The mocks\' URL as the SUT must reach it, if not the local one.' })),
+        publicUrl: Type.Optional(Type.String({ format: 'uri', description: "The mocks' URL as the SUT must reach it, if not the local one." })),
       }),
     ),
-    timeouts: Type.Optional(Closed({ messageMs: Type.Optional(Type.Integer({ minimum: 100 })), giveUpMs: Type.Optional(Type.Integer({ minimum: 100 })), quietMs: Type.Optional(Type.Integer({ minimum: 10 })), sutRequestMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })) })),
+    timeouts: Type.Optional(
+      Closed({
+        messageMs: Type.Optional(Type.Integer({ minimum: 100 })),
+        giveUpMs: Type.Optional(Type.Integer({ minimum: 100 })),
+        quietMs: Type.Optional(Type.Integer({ minimum: 10 })),
+        sutRequestMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+      }),
+    ),
     retry: Type.Optional(
       Closed(
-        { maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'The most attempts the system makes at one message before it gives up and reports it undelivered.' })) },
+        {
+          maxAttempts: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 1000,
+              description: 'The most attempts the system makes at one message before it gives up and reports it undelivered.',
+            }),
+          ),
+        },
         { description: 'The retry budget: with timeouts.giveUpMs (how long it keeps trying), what RES-004 judges the give-up against.' },
       ),
     ),
@@ -60,7 +85,9 @@ export const Statement = Closed(
         Closed({
           test: Type.Optional(Type.String()),
           requirement: Type.Optional(Type.String()),
-          identity: Type.Optional(Type.Boolean({ description: 'Waives a mismatch between what the system reports (/system) and vendor, product, version here.' })),
+          identity: Type.Optional(
+            Type.Boolean({ description: 'Waives a mismatch between what the system reports (/system) and vendor, product, version here.' }),
+          ),
           reason: Type.String({ minLength: 1 }),
           approver: Type.String({ minLength: 1 }),
           expires: DateString(),

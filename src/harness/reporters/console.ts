@@ -44,7 +44,12 @@ function detailLines(r: TestResult): string {
   if (r.status === 'PASSED') return '';
   const failing = r.checks.filter((c) => c.verdict === (r.status === 'WARNING' ? 'warn' : 'fail'));
   if (r.status !== 'FAILED' && r.status !== 'WARNING') return r.reason ? `\n          ${terminalSafe(r.reason.split('\n')[0], 300)}` : '';
-  const shown = failing.slice(0, CHECKS_SHOWN).map((c) => `\n          ${terminalSafe(c.requirement, 20)}: ${terminalSafe(c.message.split('\n')[0], 300)}${c.path ? ` (at ${terminalSafe(c.path, 80)})` : ''}`);
+  const shown = failing
+    .slice(0, CHECKS_SHOWN)
+    .map(
+      (c) =>
+        `\n          ${terminalSafe(c.requirement, 20)}: ${terminalSafe(c.message.split('\n')[0], 300)}${c.path ? ` (at ${terminalSafe(c.path, 80)})` : ''}`,
+    );
   const more = failing.length > CHECKS_SHOWN ? `\n          … and ${failing.length - CHECKS_SHOWN} more failing checks (report.html)` : '';
   return shown.join('') + more || (r.reason ? `\n          ${terminalSafe(r.reason.split('\n')[0], 300)}` : '');
 }
@@ -60,7 +65,12 @@ export function summaryText(result: RunResult, paint: (s: Status, t: string) => 
     ...(result.run.interrupted ? [`  Interrupted by ${terminalSafe(result.run.interrupted)}: the tests not run are ERROR.`] : []),
     ...(failing.length ? ['  Requirements not met:', ...failing.map((r) => `    ${r.id} (${r.level}) ${r.statement}`)] : []),
     ...hardChildLines(result, paint),
-    ...result.waivers.filter((w) => w.state !== 'used').map((w) => `  Waiver ${w.state}: ${terminalSafe(w.test ?? w.requirement)} (${terminalSafe(w.reason)}; ${terminalSafe(w.approver)}; expires ${terminalSafe(w.expires)})`),
+    ...result.waivers
+      .filter((w) => w.state !== 'used')
+      .map(
+        (w) =>
+          `  Waiver ${w.state}: ${terminalSafe(w.test ?? w.requirement)} (${terminalSafe(w.reason)}; ${terminalSafe(w.approver)}; expires ${terminalSafe(w.expires)})`,
+      ),
     `  ${s.PASSED} passed, ${s.FAILED} failed`,
     '',
   ];
@@ -73,7 +83,10 @@ function hardChildLines(result: RunResult, paint: (s: Status, t: string) => stri
   if (!rows) return [];
   return [
     `  Hard children (${HARD_CHILDREN_TEST}):`,
-    ...rows.map((r) => `    ${r.kind.padEnd(18)} ${r.status === 'PASSED' || r.status === 'FAILED' ? paint(r.status, r.status) : r.status}${r.failure ? `  ${r.failure.requirement}: ${terminalSafe(r.failure.message.split('\n')[0]!)}` : ''}`),
+    ...rows.map(
+      (r) =>
+        `    ${r.kind.padEnd(18)} ${r.status === 'PASSED' || r.status === 'FAILED' ? paint(r.status, r.status) : r.status}${r.failure ? `  ${r.failure.requirement}: ${terminalSafe(r.failure.message.split('\n')[0]!)}` : ''}`,
+    ),
     ...reruns(rows, paint),
   ];
 }
@@ -88,7 +101,10 @@ function reruns(rows: HardChildRow[], paint: (s: Status, t: string) => string): 
     const passed = cells.filter((c) => c.status === 'PASSED').length;
     const others = cells.filter((c) => c.status !== 'PASSED');
     out.push(`    ${r.kind.padEnd(18)} ${passed}/${cells.length} passed${others.length ? ':' : ''}`);
-    for (const c of others) out.push(`      ${paint(c.status, c.status.padEnd(7))} ${c.test}${c.requirement ? `  ${c.requirement}` : ''}${c.reason ? `: ${terminalSafe(c.reason, 200)}` : ''}`);
+    for (const c of others)
+      out.push(
+        `      ${paint(c.status, c.status.padEnd(7))} ${c.test}${c.requirement ? `  ${c.requirement}` : ''}${c.reason ? `: ${terminalSafe(c.reason, 200)}` : ''}`,
+      );
   }
   return out;
 }

@@ -15,7 +15,15 @@ import { createHash } from 'node:crypto';
 import type { Reporter } from './types.js';
 import type { RequirementResult, RunResult } from '../model/result.js';
 import { CAPABILITIES, type CheckResult, type Exchange, type Status, type TestResult } from '../engine/types.js';
-import { describeValue, declaredCapabilities, exchangeOf, failingChecks, overallCoverage, requirementCoverage, requirementInfo } from '../model/format.js';
+import {
+  describeValue,
+  declaredCapabilities,
+  exchangeOf,
+  failingChecks,
+  overallCoverage,
+  requirementCoverage,
+  requirementInfo,
+} from '../model/format.js';
 import { privacyOf } from '../model/prepare.js';
 import { hardCellText, hardChildrenGrid, hardChildrenTable, HARD_CHILDREN_TEST, type HardChildRow } from '../model/hard-children.js';
 
@@ -95,9 +103,14 @@ function checkRows(result: RunResult, t: TestResult): string {
 function exchangeBlock(t: TestResult, e: Exchange, judgedFail: Set<number>): string {
   const failed = judgedFail.has(e.n);
   const ok = e.status < 400;
-  const headers = e.requestHeaders && Object.keys(e.requestHeaders).length
-    ? `<div class="kv"><h5>Request headers</h5><pre>${esc(Object.entries(e.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n'))}</pre></div>`
-    : '';
+  const headers =
+    e.requestHeaders && Object.keys(e.requestHeaders).length
+      ? `<div class="kv"><h5>Request headers</h5><pre>${esc(
+          Object.entries(e.requestHeaders)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n'),
+        )}</pre></div>`
+      : '';
   const body = (title: string, v: unknown) => (v === undefined ? '' : `<div class="kv"><h5>${title}</h5><pre>${esc(pretty(v))}</pre></div>`);
   return `<details class="ex${failed ? ' judged-fail' : ''}" id="${exAnchor(t.id, e.n)}"${failed ? ' open' : ''}>
 <summary><span class="ex-n">#${e.n}</span><span class="dir">${esc(e.direction)}</span><span class="method">${esc(e.method)}</span><span class="url">${esc(e.url)}</span><span class="code ${ok ? 'ok' : 'bad'}">${esc(e.status)}</span><span class="ms">${esc(e.durationMs)} ms</span><span class="at">${esc(e.at.slice(11, 23))}</span>${e.verdict ? `<span class="jv">${esc(e.verdict)}</span>` : ''}${failed ? '<span class="flag">judged: fail</span>' : ''}</summary>
@@ -181,11 +194,20 @@ export function attemptTimeline(t: TestResult): string {
     .slice(1)
     .map((p, i) => [placed[i]!, p] as const)
     .filter(([a, b]) => a.lane === b.lane && b.x0 - (a.x0 + a.w) >= 70)
-    .map(([a, b]) => `<text class="tl-gap" x="${((a.x0 + a.w + b.x0) / 2).toFixed(1)}" y="${laneY(a.lane) - 3}">+${esc(msLabel(start(b.e) - end(a.e)))}</text>`)
+    .map(
+      ([a, b]) =>
+        `<text class="tl-gap" x="${((a.x0 + a.w + b.x0) / 2).toFixed(1)}" y="${laneY(a.lane) - 3}">+${esc(msLabel(start(b.e) - end(a.e)))}</text>`,
+    )
     .join('');
-  const step = [1, 2, 5, 10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 120_000, 300_000, 600_000].find((s) => span / s <= 8) ?? Math.ceil(span / 8);
+  const step =
+    [1, 2, 5, 10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 120_000, 300_000, 600_000].find(
+      (s) => span / s <= 8,
+    ) ?? Math.ceil(span / 8);
   const ticks: string[] = [];
-  for (let ms = 0; ms <= span + 0.001; ms += step) ticks.push(`<line x1="${x(ms).toFixed(1)}" y1="${axisY}" x2="${x(ms).toFixed(1)}" y2="${axisY + 4}"/><text x="${x(ms).toFixed(1)}" y="${axisY + 16}">${esc(msLabel(ms))}</text>`);
+  for (let ms = 0; ms <= span + 0.001; ms += step)
+    ticks.push(
+      `<line x1="${x(ms).toFixed(1)}" y1="${axisY}" x2="${x(ms).toFixed(1)}" y2="${axisY + 4}"/><text x="${x(ms).toFixed(1)}" y="${axisY + 16}">${esc(msLabel(ms))}</text>`,
+    );
   let lx = L;
   const legend = ATTEMPT_LEGEND.filter(([c]) => placed.some((p) => attemptClass(p.e) === c))
     .map(([c, label]) => {
@@ -194,7 +216,9 @@ export function attemptTimeline(t: TestResult): string {
       return item;
     })
     .join('');
-  const shaded = windows.length ? `<rect class="tl-window-key" x="${lx}" y="${axisY + 27}" width="16" height="12" rx="2"/><text x="${lx + 20}" y="${axisY + 37}">the injected fault in force</text>` : '';
+  const shaded = windows.length
+    ? `<rect class="tl-window-key" x="${lx}" y="${axisY + 27}" width="16" height="12" rx="2"/><text x="${lx + 20}" y="${axisY + 37}">the injected fault in force</text>`
+    : '';
   const H = axisY + 46;
   const faulted = attempts.filter((e) => e.fault !== undefined).length;
   const summary = `${attempts.length} attempt(s) over ${msLabel(span)}; ${faulted} met the injected fault`;
@@ -203,7 +227,11 @@ export function attemptTimeline(t: TestResult): string {
 
 function testBlock(result: RunResult, t: TestResult): string {
   const blocking = (t.status === 'FAILED' && !t.waiver) || t.status === 'ERROR';
-  const judgedFail = new Set(failingChecks(t).map((c) => exchangeOf(t, c)?.n).filter((n): n is number => n !== undefined));
+  const judgedFail = new Set(
+    failingChecks(t)
+      .map((c) => exchangeOf(t, c)?.n)
+      .filter((n): n is number => n !== undefined),
+  );
   const reqs = t.requirements.map((r) => `<a class="req" href="#req-${esc(r)}">${esc(r)}</a>`).join(' ');
   return `<article class="test st-${esc(t.status)}" id="${testAnchor(t.id)}" data-status="${esc(t.status)}" data-capability="${esc(t.capability)}" data-test="${esc(t.id)}">
 <details${blocking ? ' open' : ''}>
@@ -394,7 +422,11 @@ const SCRIPT = `
 `;
 
 /** A CSS string literal; `<` escaped too, so no value can close the <style> element. */
-const cssString = (v: string) => `"${v.replace(/[\\"]/g, '\\$&').replace(/[\r\n]+/g, ' ').replace(/</g, '\\3C ')}"`;
+const cssString = (v: string) =>
+  `"${v
+    .replace(/[\\"]/g, '\\$&')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/</g, '\\3C ')}"`;
 
 /**
  * Printed (or saved as PDF) the report is A4 with a running header on every page, naming the
@@ -456,7 +488,11 @@ export function htmlReport(result: RunResult): string {
     .map((r) => {
       const fails = result.tests
         .filter((t) => !t.waiver)
-        .flatMap((t) => failingChecks(t).filter((c) => c.requirement === r.id).map((c) => ({ t, c })));
+        .flatMap((t) =>
+          failingChecks(t)
+            .filter((c) => c.requirement === r.id)
+            .map((c) => ({ t, c })),
+        );
       const lines = fails.slice(0, 3).map(({ t, c }) => {
         const e = exchangeOf(t, c);
         return `<span class="what">In <a href="#${testAnchor(t.id)}">${esc(t.id)}</a>: ${esc(c.message)}${c.path ? ` at <code>${esc(c.path)}</code>` : ''}${c.expected !== undefined ? `; expected <code>${esc(describeValue(c.expected, 200))}</code>` : ''}${c.actual !== undefined ? `; actual <code>${esc(describeValue(c.actual, 200))}</code>` : ''}${e ? ` (<a href="#${exAnchor(t.id, e.n)}">exchange #${e.n}</a>)` : ''}</span>`;
@@ -466,17 +502,26 @@ export function htmlReport(result: RunResult): string {
     });
   const errors = result.tests
     .filter((t) => t.status === 'ERROR')
-    .map((t) => `<li><a href="#${testAnchor(t.id)}"><strong>${esc(t.id)}</strong></a> ${chip('ERROR')}<span class="what">${esc((t.reason ?? '').split('\n')[0])}</span></li>`);
+    .map(
+      (t) =>
+        `<li><a href="#${testAnchor(t.id)}"><strong>${esc(t.id)}</strong></a> ${chip('ERROR')}<span class="what">${esc((t.reason ?? '').split('\n')[0])}</span></li>`,
+    );
 
   // The picture at a glance: one square per requirement, a row per capability, coloured by status.
   const grid = Object.keys(CAPABILITIES)
     .map((c) => [c, result.requirements.filter((r) => r.capability === c)] as const)
     .filter(([, reqs]) => reqs.length > 0)
-    .map(([c, reqs]) => `<div class="grid-row${declared.has(c) ? '' : ' undeclared'}" data-capability="${esc(c)}"><span class="grid-cap">${esc(c)}</span><span class="grid-cells">${reqs.map((r) => `<a class="cell s-${esc(r.status)}" href="#req-${esc(r.id)}" title="${esc(`${r.id} (${r.level}): ${STATUS_LABEL[r.status] ?? r.status}`)}" aria-label="${esc(`${r.id}: ${STATUS_LABEL[r.status] ?? r.status}`)}"></a>`).join('')}</span></div>`)
+    .map(
+      ([c, reqs]) =>
+        `<div class="grid-row${declared.has(c) ? '' : ' undeclared'}" data-capability="${esc(c)}"><span class="grid-cap">${esc(c)}</span><span class="grid-cells">${reqs.map((r) => `<a class="cell s-${esc(r.status)}" href="#req-${esc(r.id)}" title="${esc(`${r.id} (${r.level}): ${STATUS_LABEL[r.status] ?? r.status}`)}" aria-label="${esc(`${r.id}: ${STATUS_LABEL[r.status] ?? r.status}`)}"></a>`).join('')}</span></div>`,
+    )
     .join('');
   const gridLegend = [...new Set(result.requirements.map((r) => r.status))].map((x) => chip(x)).join(' ');
   const caps = Object.entries(CAPABILITIES)
-    .map(([id, desc]) => `<div class="cap ${declared.has(id) ? 'on' : 'off'}"><span class="decl">${id === 'core' ? 'always' : declared.has(id) ? 'declared' : 'not declared'}</span><b>${esc(id)}</b><br>${esc(desc)}</div>`)
+    .map(
+      ([id, desc]) =>
+        `<div class="cap ${declared.has(id) ? 'on' : 'off'}"><span class="decl">${id === 'core' ? 'always' : declared.has(id) ? 'declared' : 'not declared'}</span><b>${esc(id)}</b><br>${esc(desc)}</div>`,
+    )
     .join('');
   const st = result.statement;
   const sutRows = [
@@ -486,12 +531,19 @@ export function htmlReport(result: RunResult): string {
     ['Source system type', st.sourceSystemType],
     ...(result.sut.driverUrl ? [['Driver API', result.sut.driverUrl]] : []),
     ...(result.run.mockUrl ? [['Mock services', result.run.mockUrl]] : []),
-    ...(st.vendor !== result.sut.vendor || st.product !== result.sut.product || st.version !== result.sut.version ? [['Conformance statement names', `${st.vendor} ${st.product} ${st.version}`]] : []),
+    ...(st.vendor !== result.sut.vendor || st.product !== result.sut.product || st.version !== result.sut.version
+      ? [['Conformance statement names', `${st.vendor} ${st.product} ${st.version}`]]
+      : []),
     ...(st.deselect?.length ? [['Deselected tests', st.deselect.join(', ')]] : []),
   ]
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
     .join('');
-  const attested = (st.attestations ?? []).map((a) => `<li><a href="#req-${esc(a.requirement)}">${esc(a.requirement)}</a>: ${esc(a.answer)}${a.note ? ` (${esc(a.note)})` : ''}${a.by ? `, by ${esc(a.by)}` : ''}</li>`).join('');
+  const attested = (st.attestations ?? [])
+    .map(
+      (a) =>
+        `<li><a href="#req-${esc(a.requirement)}">${esc(a.requirement)}</a>: ${esc(a.answer)}${a.note ? ` (${esc(a.note)})` : ''}${a.by ? `, by ${esc(a.by)}` : ''}</li>`,
+    )
+    .join('');
 
   const privacyHtml = privacy.findings.length
     ? `<p class="privacy-bad">${privacy.findings.length} identifier(s) in what the system sent look real. A test build must hold synthetic data only: use the 999 NHS number range and the synthetic population (<code>ics-conformance fixtures</code>).</p>
@@ -506,7 +558,10 @@ export function htmlReport(result: RunResult): string {
 
   const waivers = result.waivers.length
     ? `<section id="waivers"><h2>Waivers</h2><table><thead><tr><th>Covers</th><th>State</th><th>Reason</th><th>Approver</th><th>Expires</th></tr></thead><tbody>${result.waivers
-        .map((w) => `<tr><td><code>${esc(w.test ?? w.requirement)}</code></td><td>${esc(w.state)}</td><td>${esc(w.reason)}</td><td>${esc(w.approver)}</td><td>${esc(w.expires)}</td></tr>`)
+        .map(
+          (w) =>
+            `<tr><td><code>${esc(w.test ?? w.requirement)}</code></td><td>${esc(w.state)}</td><td>${esc(w.reason)}</td><td>${esc(w.approver)}</td><td>${esc(w.expires)}</td></tr>`,
+        )
         .join('')}</tbody></table></section>`
     : '';
 
@@ -514,10 +569,23 @@ export function htmlReport(result: RunResult): string {
   const hardSection = hardRows ? hardChildrenHtml(hardRows) : '';
 
   const statusCounts = new Map<string, number>(STATUSES.map((x) => [x, result.tests.filter((t) => t.status === x).length]));
-  const filterButtons = [`<button type="button" data-status="" aria-pressed="true">All (${result.tests.length})</button>`, ...STATUSES.filter((x) => statusCounts.get(x)).map((x) => `<button type="button" data-status="${x}" aria-pressed="false">${esc(STATUS_LABEL[x])} (${statusCounts.get(x)})</button>`)].join('');
-  const capOptions = ['<option value="">All capabilities</option>', ...[...new Set(result.tests.map((t) => t.capability))].map((c) => `<option value="${esc(c)}">${esc(c)}</option>`)].join('');
+  const filterButtons = [
+    `<button type="button" data-status="" aria-pressed="true">All (${result.tests.length})</button>`,
+    ...STATUSES.filter((x) => statusCounts.get(x)).map(
+      (x) => `<button type="button" data-status="${x}" aria-pressed="false">${esc(STATUS_LABEL[x])} (${statusCounts.get(x)})</button>`,
+    ),
+  ].join('');
+  const capOptions = [
+    '<option value="">All capabilities</option>',
+    ...[...new Set(result.tests.map((t) => t.capability))].map((c) => `<option value="${esc(c)}">${esc(c)}</option>`),
+  ].join('');
 
-  const reqStatusOptions = ['<option value="">Requirements: every status</option>', ...[...new Set(result.requirements.map((r) => r.status))].map((x) => `<option value="${esc(x)}">${esc(STATUS_LABEL[x] ?? x)} (${result.requirements.filter((r) => r.status === x).length})</option>`)].join('');
+  const reqStatusOptions = [
+    '<option value="">Requirements: every status</option>',
+    ...[...new Set(result.requirements.map((r) => r.status))].map(
+      (x) => `<option value="${esc(x)}">${esc(STATUS_LABEL[x] ?? x)} (${result.requirements.filter((r) => r.status === x).length})</option>`,
+    ),
+  ].join('');
   const declaredReqs = result.requirements.filter((r) => declared.has(r.capability));
   const reqCounts = ['PASSED', 'FAILED', 'WARNING', 'WAIVED', 'REVIEW', 'NOT_TESTED', 'SKIPPED']
     .map((x) => [x, declaredReqs.filter((r) => r.status === x).length] as const)
@@ -586,7 +654,9 @@ ${result.tests.map((t) => testBlock(result, t)).join('\n')}
 function hardChildrenHtml(rows: HardChildRow[]): string {
   const { scenarios, cell } = hardChildrenGrid(rows);
   const td = (c: { status: string; requirement?: string; failure?: { requirement: string; message: string }; reason?: string } | undefined) =>
-    !c ? '<td></td>' : `<td${c.failure || c.reason ? ` title="${esc(c.failure?.message ?? c.reason)}"` : ''}>${chip(c.status === 'PASSED' || c.status === 'FAILED' ? c.status : 'SKIPPED', hardCellText(c))}</td>`;
+    !c
+      ? '<td></td>'
+      : `<td${c.failure || c.reason ? ` title="${esc(c.failure?.message ?? c.reason)}"` : ''}>${chip(c.status === 'PASSED' || c.status === 'FAILED' ? c.status : 'SKIPPED', hardCellText(c))}</td>`;
   return `<section id="hard-children"><h2>Hard children</h2>
 <p>Children that break naive systems, kind by kind: how the system did with each in <code>${esc(HARD_CHILDREN_TEST)}</code>${scenarios.length ? ' and in every feed scenario re-run over the kind (<code>--hard-children</code>)' : ''}, with the requirement a failure broke.</p>
 <table class="matrix hard"><thead><tr><th>Kind</th><th>${esc(HARD_CHILDREN_TEST)}</th>${scenarios.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead>

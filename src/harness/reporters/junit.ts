@@ -49,7 +49,8 @@ function systemOut(result: RunResult, t: TestResult): string {
   if (t.steps.length) lines.push('Steps:', ...t.steps.map((s, i) => `  ${i + 1}. ${s}`));
   const warns = t.checks.filter((c) => c.verdict === 'warn');
   if (warns.length) lines.push('Warnings:', ...warns.map((c) => `  ${checkLine(result, c, 500)}`));
-  if (t.checks.length) lines.push(`Checks: ${t.checks.filter((c) => c.verdict === 'pass').length} passed, ${failingChecks(t).length} failed, ${warns.length} warnings`);
+  if (t.checks.length)
+    lines.push(`Checks: ${t.checks.filter((c) => c.verdict === 'pass').length} passed, ${failingChecks(t).length} failed, ${warns.length} warnings`);
   if (t.exchanges.length) lines.push(`Exchanges: ${t.exchanges.length} (full evidence in report.html and journal.ndjson)`);
   return lines.join('\n');
 }
@@ -68,9 +69,15 @@ function addCase(suite: XMLBuilder, result: RunResult, t: TestResult): void {
   const first = failingChecks(t)[0];
   if (t.status === 'FAILED' && !t.waiver) {
     const message = first ? checkLine(result, first, 300) : (t.reason ?? 'failed');
-    tc.ele('failure', { message: clean(message), type: clean(first ? requirementLabel(result, first.requirement) : 'FAILED') }).txt(clean(failureText(result, t)));
+    tc.ele('failure', { message: clean(message), type: clean(first ? requirementLabel(result, first.requirement) : 'FAILED') }).txt(
+      clean(failureText(result, t)),
+    );
   } else if (t.status === 'FAILED' && t.waiver) {
-    tc.ele('skipped', { message: clean(`waived: ${t.waiver.reason} (approved by ${t.waiver.approver}, expires ${t.waiver.expires}); failing: ${first ? checkLine(result, first, 300) : (t.reason ?? '')}`) });
+    tc.ele('skipped', {
+      message: clean(
+        `waived: ${t.waiver.reason} (approved by ${t.waiver.approver}, expires ${t.waiver.expires}); failing: ${first ? checkLine(result, first, 300) : (t.reason ?? '')}`,
+      ),
+    });
   } else if (t.status === 'ERROR') {
     tc.ele('error', { message: clean((t.reason ?? 'error').split('\n')[0]!), type: 'ERROR' }).txt(clean(t.reason ?? ''));
   } else if (t.status === 'SKIPPED') {

@@ -22,7 +22,11 @@ export const MARKDOWN_FILE = 'summary.md';
 export function mdText(s: string, max = 300): string {
   const one = s.replace(/\s+/g, ' ').trim();
   const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
-  return cut.replace(/[\\`*_[\]|~]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return cut
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /** A code span that holds any text (a fence longer than any backtick run inside); pipes escaped for tables. */
@@ -55,7 +59,9 @@ export function markdownSummary(result: RunResult): string {
   L.push('');
   L.push('| Tests | Passed | Failed | Warnings | Skipped | Errors | Review | Waived | Requirements verified |');
   L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  L.push(`| ${s.total} | ${s.PASSED} | ${s.FAILED} | ${s.WARNING} | ${s.SKIPPED} | ${s.ERROR} | ${s.REVIEW} | ${s.waived} | ${cov.verified}/${cov.total} (${cov.percent}%) |`);
+  L.push(
+    `| ${s.total} | ${s.PASSED} | ${s.FAILED} | ${s.WARNING} | ${s.SKIPPED} | ${s.ERROR} | ${s.REVIEW} | ${s.waived} | ${cov.verified}/${cov.total} (${cov.percent}%) |`,
+  );
 
   const failing = result.requirements.filter((r) => r.status === 'FAILED');
   if (failing.length) {
@@ -76,7 +82,11 @@ export function markdownSummary(result: RunResult): string {
   // that breaks a requirement twice (or three at once) must not read as one slip.
   const failed = result.tests.filter((t) => t.status === 'FAILED' && failingChecks(t).length);
   if (failed.length) {
-    L.push('', `### Failing checks (${failed.reduce((n, t) => n + failingChecks(t).length, 0)} in ${failed.length} test${failed.length === 1 ? '' : 's'})`, '');
+    L.push(
+      '',
+      `### Failing checks (${failed.reduce((n, t) => n + failingChecks(t).length, 0)} in ${failed.length} test${failed.length === 1 ? '' : 's'})`,
+      '',
+    );
     for (const t of failed) {
       const checks = failingChecks(t);
       L.push(`- ${mdCode(t.id)}${t.waiver ? ' (waived)' : ''}:`);
@@ -104,16 +114,24 @@ export function markdownSummary(result: RunResult): string {
   }
   if (result.waivers.length) {
     L.push('', `### Waivers (${result.waivers.length})`, '', '| Covers | State | Reason | Approver | Expires |', '| --- | --- | --- | --- | --- |');
-    for (const w of result.waivers) L.push(`| ${mdCode(w.test ?? w.requirement ?? '')} | ${w.state} | ${mdText(w.reason, 200)} | ${mdText(w.approver, 100)} | ${mdText(w.expires)} |`);
+    for (const w of result.waivers)
+      L.push(
+        `| ${mdCode(w.test ?? w.requirement ?? '')} | ${w.state} | ${mdText(w.reason, 200)} | ${mdText(w.approver, 100)} | ${mdText(w.expires)} |`,
+      );
   }
   const privacy = privacyOf(result);
   if (privacy.findings.length) {
     L.push('', `### ⚠️ Privacy: ${privacy.findings.length} identifier(s) that look real`, '');
     L.push('Synthetic data only in a test build. Values are partly masked; see report.html for where they were sent.', '');
     L.push('| Kind | Value | Why | Test | Exchange |', '| --- | --- | --- | --- | --- |');
-    for (const f of privacy.findings) L.push(`| ${f.kind} | ${mdCode(f.value)} | ${mdText(f.reason)} | ${mdCode(f.test)} | #${f.exchange} ${f.where} ${mdCode(f.path || '/')} |`);
+    for (const f of privacy.findings)
+      L.push(`| ${f.kind} | ${mdCode(f.value)} | ${mdText(f.reason)} | ${mdCode(f.test)} | #${f.exchange} ${f.where} ${mdCode(f.path || '/')} |`);
   }
-  L.push('', '<sub>Full evidence in the run directory: report.html, junit.xml, results.json, journal.ndjson and manifest.json (signed with `--sign-key`). Check it with `ics-conformance verify DIR`.</sub>', '');
+  L.push(
+    '',
+    '<sub>Full evidence in the run directory: report.html, junit.xml, results.json, journal.ndjson and manifest.json (signed with `--sign-key`). Check it with `ics-conformance verify DIR`.</sub>',
+    '',
+  );
   return L.join('\n');
 }
 
@@ -124,12 +142,17 @@ function hardChildrenMd(result: RunResult): string[] {
   const { scenarios, cell } = hardChildrenGrid(rows);
   const mark = (c: { status: string; requirement?: string; failure?: { requirement: string } } | undefined) =>
     !c ? '' : `${c.status === 'PASSED' ? '✅' : c.status === 'FAILED' ? '❌' : ''} ${mdText(hardCellText(c))}`.trim();
-  const L = ['', `### Hard children (${rows.filter((r) => r.status === 'FAILED' || r.scenarios?.some((c) => c.status === 'FAILED')).length} of ${rows.length} kinds failed)`, ''];
+  const L = [
+    '',
+    `### Hard children (${rows.filter((r) => r.status === 'FAILED' || r.scenarios?.some((c) => c.status === 'FAILED')).length} of ${rows.length} kinds failed)`,
+    '',
+  ];
   L.push(`| Kind | ${mdCode(HARD_CHILDREN_TEST)} |${scenarios.map((x) => ` ${mdCode(x)} |`).join('')}`);
   L.push(`| --- | --- |${scenarios.map(() => ' --- |').join('')}`);
   for (const r of rows) L.push(`| ${mdCode(r.kind)} | ${mark(r)} |${scenarios.map((x) => ` ${mark(cell(r, x))} |`).join('')}`);
   const failures = rows.filter((r) => r.failure);
-  if (failures.length) L.push('', ...failures.map((r) => `- ${mdCode(r.kind)}: **${mdText(r.failure!.requirement)}** ${mdText(r.failure!.message, 300)}`));
+  if (failures.length)
+    L.push('', ...failures.map((r) => `- ${mdCode(r.kind)}: **${mdText(r.failure!.requirement)}** ${mdText(r.failure!.message, 300)}`));
   return L;
 }
 

@@ -62,7 +62,8 @@ export async function printPdf(html: string, out: string, browser: string, timeo
       });
     });
     const pdf = existsSync(out) ? await readFile(out) : undefined;
-    if (!pdf || pdf.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error(`${browser} wrote no PDF${stderr.trim() ? `:\n${stderr.trim().split('\n').slice(-5).join('\n')}` : ''}`);
+    if (!pdf || pdf.subarray(0, 5).toString('latin1') !== '%PDF-')
+      throw new Error(`${browser} wrote no PDF${stderr.trim() ? `:\n${stderr.trim().split('\n').slice(-5).join('\n')}` : ''}`);
   } finally {
     await rm(profile, { recursive: true, force: true });
   }

@@ -13,7 +13,10 @@ import type { MockServices } from '../mock.js';
 const C = '/control/v1';
 const S = `${C}/sessions/{sessionId}`;
 const control = { kind: 'control' } as const;
-const err = { 401: { description: 'Missing or wrong control token.', schema: ProblemSchema }, 404: { description: 'No such session.', schema: ProblemSchema } };
+const err = {
+  401: { description: 'Missing or wrong control token.', schema: ProblemSchema },
+  404: { description: 'No such session.', schema: ProblemSchema },
+};
 
 const ClientSpecSchema = Type.Object(
   {
@@ -57,7 +60,12 @@ const JournalQuery = Type.Object(
     since: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$' })),
     limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
     format: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: ['json', 'ndjson'] })),
-    waitMs: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'Long poll: when nothing is newer than `since`, wait up to this long (max 30000) for the next entry.' })),
+    waitMs: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{1,5}$',
+        description: 'Long poll: when nothing is newer than `since`, wait up to this long (max 30000) for the next entry.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -78,7 +86,8 @@ async function journalPage(mock: MockServices, id: string, query: Record<string,
   const limit = Math.min(Number(query.limit ?? 1000), 10_000);
   const waitMs = Math.min(Number(query.waitMs ?? 0), 30_000);
   // Event-driven long poll: the answer goes out as soon as the next entry is journalled.
-  if (waitMs > 0 && mock.journal.lastSeq(id) <= since) await mock.journal.waitFor(id, () => true, { timeoutMs: waitMs, afterSeq: since }).catch(() => undefined);
+  if (waitMs > 0 && mock.journal.lastSeq(id) <= since)
+    await mock.journal.waitFor(id, () => true, { timeoutMs: waitMs, afterSeq: since }).catch(() => undefined);
   return json(200, mock.journal.list(id, { since, limit }));
 }
 
@@ -90,8 +99,14 @@ const CLOCK_MAX = Date.UTC(2200, 0, 1);
 
 const ClockRequest = Type.Object(
   {
-    now: Type.Optional(DateTimeString({ description: 'Set the session\'s current time.' })),
-    advanceMs: Type.Optional(Type.Integer({ minimum: -MAX_ADVANCE_MS, maximum: MAX_ADVANCE_MS, description: 'Move the clock forward (or back, if negative): at most 200 years either way.' })),
+    now: Type.Optional(DateTimeString({ description: "Set the session's current time." })),
+    advanceMs: Type.Optional(
+      Type.Integer({
+        minimum: -MAX_ADVANCE_MS,
+        maximum: MAX_ADVANCE_MS,
+        description: 'Move the clock forward (or back, if negative): at most 200 years either way.',
+      }),
+    ),
     advanceDays: Type.Optional(Type.Integer({ minimum: -MAX_ADVANCE_DAYS, maximum: MAX_ADVANCE_DAYS })),
     frozen: Type.Optional(Type.Boolean({ description: 'Stop (true) or restart (false) the clock.' })),
   },
@@ -104,7 +119,8 @@ const FaultSchema = Type.Object(
     kind: Type.Unsafe<Fault['kind']>({
       type: 'string',
       enum: ['latency', 'error', 'drop', 'drop-after-commit'],
-      description: 'latency: process at once, answer after latencyMs (a client that times out meets its own message stored when it retries); error: answer with status (500, 503, 429...) and Retry-After; drop: close the connection unanswered; drop-after-commit: store the message, then drop (the acknowledgement is lost, so the client must retry with the same message ID).',
+      description:
+        'latency: process at once, answer after latencyMs (a client that times out meets its own message stored when it retries); error: answer with status (500, 503, 429...) and Retry-After; drop: close the connection unanswered; drop-after-commit: store the message, then drop (the acknowledgement is lost, so the client must retry with the same message ID).',
     }),
     status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
     retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
@@ -114,7 +130,8 @@ const FaultSchema = Type.Object(
       Type.Record(Type.String({ pattern: '^(/[^/]*)+$', maxLength: 200 }), Type.String({ maxLength: 200 }), {
         maxProperties: 8,
         additionalProperties: false,
-        description: 'Only requests whose JSON body holds these values at these JSON pointers, e.g. {"/child/identifiers/nhsNumber": "9990001234"}: a fault aimed at one child\'s messages waits for them, whenever they come, and no other message takes it.',
+        description:
+          'Only requests whose JSON body holds these values at these JSON pointers, e.g. {"/child/identifiers/nhsNumber": "9990001234"}: a fault aimed at one child\'s messages waits for them, whenever they come, and no other message takes it.',
       }),
     ),
   },
@@ -124,14 +141,20 @@ const FaultSchema = Type.Object(
 export function controlRoutes(mock: MockServices): RouteDef[] {
   const sessionInfo = (id: string) => mock.sessions.info(id)!;
   return [
-    route<{ name?: string; clients?: Array<{ id: string; name: string; organisation: string; permissions: string[] }>; dataset?: 'empty' | 'hannah' | 'population'; count?: number; seed?: number }>({
+    route<{
+      name?: string;
+      clients?: Array<{ id: string; name: string; organisation: string; permissions: string[] }>;
+      dataset?: 'empty' | 'hannah' | 'population';
+      count?: number;
+      seed?: number;
+    }>({
       operationId: 'createSession',
       method: 'POST',
       path: `${C}/sessions`,
       service: 'control',
-      summary: 'Create an isolated session and its clients\' credentials',
+      summary: "Create an isolated session and its clients' credentials",
       description:
-        'The answer is the only place the clients\' tokens and the session\'s own `controlToken` appear: keep them. The session\'s control token acts on this session alone (not on others, not to create or delete sessions): hand it to whoever runs tests in it. Without `clients`, the default set (see docs) is registered.',
+        "The answer is the only place the clients' tokens and the session's own `controlToken` appear: keep them. The session's control token acts on this session alone (not on others, not to create or delete sessions): hand it to whoever runs tests in it. Without `clients`, the default set (see docs) is registered.",
       auth: control,
       requirement: 'CTL-001',
       body: CreateSession,
@@ -157,7 +180,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       service: 'control',
       summary: 'Memory and what the directory holds',
       description:
-        'The process\'s memory and the size of ContactPoint\'s in-memory indexes (docs/decisions/0007), which grow with the children and source records held: a soak or a long session tells growth that data explains from a leak.',
+        "The process's memory and the size of ContactPoint's in-memory indexes (docs/decisions/0007), which grow with the children and source records held: a soak or a long session tells growth that data explains from a leak.",
       auth: control,
       requirement: 'CTL-001',
       responses: { 200: { description: 'Figures in bytes and counts.', schema: Stats }, 401: err[401] },
@@ -186,12 +209,15 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       path: `${C}/session`,
       service: 'control',
       summary: 'The session a session control token belongs to',
-      description: 'For a holder of a session\'s own control token (as `createSession` returns it): which session it acts on.',
+      description: "For a holder of a session's own control token (as `createSession` returns it): which session it acts on.",
       auth: { kind: 'control', ownSession: true },
       requirement: 'CTL-001',
       responses: { 200: { description: 'The session.' }, ...err },
       handler: ({ session }) => {
-        if (!session) throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', { detail: 'The server\'s control token belongs to no session: name one, /control/v1/sessions/{sessionId}' });
+        if (!session)
+          throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', {
+            detail: "The server's control token belongs to no session: name one, /control/v1/sessions/{sessionId}",
+          });
         return json(200, sessionInfo(session.id));
       },
     }),
@@ -201,7 +227,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       path: S,
       service: 'control',
       summary: 'Delete a session and all its state',
-      description: 'The server\'s control token only: a session\'s own token cannot end it.',
+      description: "The server's control token only: a session's own token cannot end it.",
       auth: { kind: 'control', serverOnly: true },
       requirement: 'CTL-001',
       responses: { 204: { description: 'Deleted.' }, ...err },
@@ -215,7 +241,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       method: 'POST',
       path: `${S}/reset`,
       service: 'control',
-      summary: 'Wipe the session\'s data, journal, clock and faults (clients stay)',
+      summary: "Wipe the session's data, journal, clock and faults (clients stay)",
       auth: control,
       requirement: 'CTL-002',
       responses: { 200: { description: 'Reset.' }, ...err },
@@ -235,8 +261,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       body: SeedRequest,
       responses: { 200: { description: 'What was loaded.' }, ...err },
       description:
-        '`hannah`: the guidance note\'s case study. `population`: `count` synthetic children from `seed`. Loaded in steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow until the answer comes.',
-      handler: async ({ session, body }) => json(200, await mock.seedAsync(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
+        "`hannah`: the guidance note's case study. `population`: `count` synthetic children from `seed`. Loaded in steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow until the answer comes.",
+      handler: async ({ session, body }) =>
+        json(200, await mock.seedAsync(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
     }),
     route({
       operationId: 'rotateCredentials',
@@ -260,7 +287,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       path: `${S}/journal`,
       service: 'control',
       summary: 'The request journal: every exchange with its verdict',
-      description: 'Page with `since` (a seq) and `limit`; `waitMs` long-polls for the next entry. `format=ndjson` streams the whole journal as NDJSON (for `ics-conformance validate`). `dropped` counts entries removed by the retention limit.',
+      description:
+        'Page with `since` (a seq) and `limit`; `waitMs` long-polls for the next entry. `format=ndjson` streams the whole journal as NDJSON (for `ics-conformance validate`). `dropped` counts entries removed by the retention limit.',
       auth: control,
       requirement: 'CTL-003',
       query: JournalQuery,
@@ -272,9 +300,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       method: 'GET',
       path: `${C}/journal`,
       service: 'control',
-      summary: 'The server\'s journal: national-API requests refused before a token named a session',
+      summary: "The server's journal: national-API requests refused before a token named a session",
       description:
-        'No token, an unknown or revoked token, a token in the query string only: such a request belongs to no session, so it is kept here (token values masked, bodies not read), for the server\'s control token only. Paged like a session\'s journal (docs/decisions/0049).',
+        "No token, an unknown or revoked token, a token in the query string only: such a request belongs to no session, so it is kept here (token values masked, bodies not read), for the server's control token only. Paged like a session's journal (docs/decisions/0049).",
       auth: { kind: 'control', serverOnly: true },
       requirement: 'CTL-003',
       query: JournalQuery,
@@ -286,7 +314,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       method: 'GET',
       path: `${S}/clock`,
       service: 'control',
-      summary: 'The session\'s clock',
+      summary: "The session's clock",
       auth: control,
       requirement: 'CTL-004',
       responses: { 200: { description: 'Now, offset, frozen.' }, ...err },
@@ -297,7 +325,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       method: 'PUT',
       path: `${S}/clock`,
       service: 'control',
-      summary: 'Set, move, freeze or unfreeze the session\'s clock',
+      summary: "Set, move, freeze or unfreeze the session's clock",
       auth: control,
       requirement: 'CTL-004',
       body: ClockRequest,
@@ -313,7 +341,10 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
             errors: [{ path: '', rule: 'clock-range', requirement: 'CTL-004', message: 'the clock must stay between 1900-01-01 and 2200-01-01' }],
           });
         const frozen = body.frozen ?? s.clock.frozenAt !== null;
-        mock.sessions.setClock(s.id, frozen ? { offsetMs: 0, frozenAt: new Date(current).toISOString() } : { offsetMs: current - Date.now(), frozenAt: null });
+        mock.sessions.setClock(
+          s.id,
+          frozen ? { offsetMs: 0, frozenAt: new Date(current).toISOString() } : { offsetMs: current - Date.now(), frozenAt: null },
+        );
         return json(200, { now: s.now().toISOString(), ...s.clock });
       },
     }),
@@ -339,13 +370,26 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       body: FaultSchema,
       responses: { 201: { description: 'The fault.' }, ...err },
       handler: ({ session, body }) => {
-        const known = body.operationId === '*' || mock.pipeline.routes.some((r) => r.operationId === body.operationId && r.service !== 'control' && r.service !== 'meta');
+        const known =
+          body.operationId === '*' ||
+          mock.pipeline.routes.some((r) => r.operationId === body.operationId && r.service !== 'control' && r.service !== 'meta');
         if (!known)
           throw new ProblemError('ICS_ERR_VALIDATION', {
-            errors: [{ path: '/operationId', rule: 'known-operation', requirement: 'CTL-005', message: `unknown operationId "${body.operationId}"; see /openapi.json` }],
+            errors: [
+              {
+                path: '/operationId',
+                rule: 'known-operation',
+                requirement: 'CTL-005',
+                message: `unknown operationId "${body.operationId}"; see /openapi.json`,
+              },
+            ],
           });
         const { count, ...rest } = body;
-        const fault: Fault = { id: `F${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`, ...rest, ...(count ? { remaining: count } : {}) };
+        const fault: Fault = {
+          id: `F${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`,
+          ...rest,
+          ...(count ? { remaining: count } : {}),
+        };
         mock.sessions.setFaults(session!.id, [...session!.faults, fault]);
         return json(201, fault);
       },
@@ -369,7 +413,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       method: 'GET',
       path: `${S}/contactpoint/audit`,
       service: 'control',
-      summary: 'ContactPoint\'s audit of every lookup',
+      summary: "ContactPoint's audit of every lookup",
       auth: control,
       requirement: 'CP-LOOKUP-005',
       responses: { 200: { description: 'Audit entries.' }, ...err },

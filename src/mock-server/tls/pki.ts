@@ -52,7 +52,14 @@ export function pkiFiles(dir: string, clientIds: readonly string[] = []): PkiFil
     checkClientId(id);
     clients[id] = { cert: join(abs, 'clients', `${id}.pem`), key: join(abs, 'clients', `${id}-key.pem`) };
   }
-  return { dir: abs, ca: join(abs, 'ca.pem'), caKey: join(abs, 'ca-key.pem'), server: join(abs, 'server.pem'), serverKey: join(abs, 'server-key.pem'), clients };
+  return {
+    dir: abs,
+    ca: join(abs, 'ca.pem'),
+    caKey: join(abs, 'ca-key.pem'),
+    server: join(abs, 'server.pem'),
+    serverKey: join(abs, 'server-key.pem'),
+    clients,
+  };
 }
 
 /**
@@ -96,7 +103,10 @@ export async function readServerTls(dir: string): Promise<{ ca: string; cert: st
     const [ca, cert, key] = await Promise.all([readFile(files.ca, 'utf8'), readFile(files.server, 'utf8'), readFile(files.serverKey, 'utf8')]);
     return { ca, cert, key };
   } catch (err) {
-    throw new Error(`No test PKI in ${files.dir} (need ca.pem, server.pem, server-key.pem): run \`ics-conformance serve --tls ${dir}\` or ensureTestPki() first`, { cause: err });
+    throw new Error(
+      `No test PKI in ${files.dir} (need ca.pem, server.pem, server-key.pem): run \`ics-conformance serve --tls ${dir}\` or ensureTestPki() first`,
+      { cause: err },
+    );
   }
 }
 
@@ -157,7 +167,9 @@ async function reusableCa(files: PkiFiles, now: number): Promise<Ca | undefined>
   // Never overwrite a CA this tool did not make: its directory is someone else's.
   if (cnOf(pair.cert.subject) !== TEST_CA_NAME) throw new Error(`${files.ca} is not an ${TEST_CA_NAME}: use another directory for the test PKI`);
   if (!pair.cert.ca || new Date(pair.cert.validTo).getTime() - now <= RENEW_MS) return undefined;
-  const signingKey = await webcrypto.subtle.importKey('pkcs8', createPrivateKey(pair.keyPem).export({ type: 'pkcs8', format: 'der' }), ALG, false, ['sign']);
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', createPrivateKey(pair.keyPem).export({ type: 'pkcs8', format: 'der' }), ALG, false, [
+    'sign',
+  ]);
   return { ...pair, signingKey };
 }
 
@@ -180,7 +192,10 @@ async function createCa(): Promise<Ca> {
   return { cert: new X509Certificate(certPem), certPem, keyPem: await keyPem(keys.privateKey), signingKey: keys.privateKey };
 }
 
-async function issue(ca: Ca, leaf: { cn: string; sans: Array<{ type: 'dns' | 'ip' | 'url'; value: string }>; usage: 'serverAuth' | 'clientAuth' }): Promise<Pair> {
+async function issue(
+  ca: Ca,
+  leaf: { cn: string; sans: Array<{ type: 'dns' | 'ip' | 'url'; value: string }>; usage: 'serverAuth' | 'clientAuth' },
+): Promise<Pair> {
   const x = await x509();
   const keys = await newKeys();
   const issuer = new x.X509Certificate(ca.certPem);

@@ -77,8 +77,18 @@ export function answerClientErrors(server: { on(event: 'clientError', l: (err: E
       socket.destroy();
       return;
     }
-    const code = err.code === 'HPE_HEADER_OVERFLOW' ? 'ICS_ERR_HTTP_HEADERS_TOO_LARGE' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'ICS_ERR_HTTP_TIMEOUT' : 'ICS_ERR_HTTP_BAD_REQUEST';
-    const { problem } = new ProblemError(code, { detail: code === 'ICS_ERR_HTTP_TIMEOUT' ? 'The request head did not arrive in time' : `node's HTTP parser refused the request (${err.code ?? err.message})` });
+    const code =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? 'ICS_ERR_HTTP_HEADERS_TOO_LARGE'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 'ICS_ERR_HTTP_TIMEOUT'
+          : 'ICS_ERR_HTTP_BAD_REQUEST';
+    const { problem } = new ProblemError(code, {
+      detail:
+        code === 'ICS_ERR_HTTP_TIMEOUT'
+          ? 'The request head did not arrive in time'
+          : `node's HTTP parser refused the request (${err.code ?? err.message})`,
+    });
     const body = JSON.stringify(problem);
     socket.end(
       `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -20,7 +20,11 @@ function toCore(request: Request): CoreRequest {
 function toResponse(out: CoreResponse, method = 'GET'): Response {
   if (out.drop) return HttpResponse.error();
   // HEAD: the GET's status and headers, no body (as node sends it).
-  if (method === 'HEAD') return new HttpResponse(null, { status: out.status, headers: { ...out.headers, 'content-length': String(Buffer.byteLength(responseText(out))) } });
+  if (method === 'HEAD')
+    return new HttpResponse(null, {
+      status: out.status,
+      headers: { ...out.headers, 'content-length': String(Buffer.byteLength(responseText(out))) },
+    });
   if (out.stream) {
     const it = out.stream[Symbol.asyncIterator]();
     const encoder = new TextEncoder();

@@ -9,7 +9,7 @@ export const PersonName = Closed(
     middle: Type.Optional(Text(100)),
     family: Text(100, { examples: ['Carter'] }),
   },
-  { title: 'PersonName', description: 'A person\'s name.' },
+  { title: 'PersonName', description: "A person's name." },
 );
 export type PersonName = Static<typeof PersonName>;
 
