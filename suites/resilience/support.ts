@@ -19,6 +19,17 @@ export function attemptAbout(child: ChildIdentity, pred: (e: JournalEntry) => bo
   return (e) => e.operationId === 'submitInvolvement' && about(e) && pred(e);
 }
 
+/**
+ * Whether waits between attempts show a backoff (RES-003), judged by what the waits mean rather than
+ * by one timing habit: the last wait is clearly longer than the first. Jittered strategies (full or
+ * decorrelated jitter) need not make every wait longer than the one before, and every wait measured
+ * here also carries the system's own latency, which under load adds the same hundreds of
+ * milliseconds to each and shrinks their ratio: a fixed delay shows a last wait about equal to the first.
+ */
+export function backsOff(gaps: number[]): boolean {
+  return gaps.length >= 2 && gaps[gaps.length - 1]! >= 1.5 * gaps[0]!;
+}
+
 export const gapMs = (a: JournalEntry, b: JournalEntry) => Date.parse(b.at) - Date.parse(a.at) - a.durationMs;
 export const messageIdOf = (e: JournalEntry | undefined) => (e?.requestBody as { messageId?: unknown } | undefined)?.messageId as string | undefined;
 const recordIdOf = (e: JournalEntry) => (e.requestBody as { sourceRecordId?: unknown } | undefined)?.sourceRecordId;
