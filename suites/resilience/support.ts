@@ -21,13 +21,13 @@ export function attemptAbout(child: ChildIdentity, pred: (e: JournalEntry) => bo
 
 /**
  * Whether waits between attempts show a backoff (RES-003), judged by what the waits mean rather than
- * by one timing habit: the last wait is clearly longer than the first. Jittered strategies (full or
+ * by one timing habit: the last wait is clearly longer than the shortest before it. Jittered strategies (full or
  * decorrelated jitter) need not make every wait longer than the one before, and every wait measured
  * here also carries the system's own latency, which under load adds the same hundreds of
  * milliseconds to each and shrinks their ratio: a fixed delay shows a last wait about equal to the first.
  */
 export function backsOff(gaps: number[]): boolean {
-  return gaps.length >= 2 && gaps[gaps.length - 1]! >= 1.5 * gaps[0]!;
+  return gaps.length >= 2 && gaps[gaps.length - 1]! >= 1.5 * Math.min(...gaps.slice(0, -1));
 }
 
 export const gapMs = (a: JournalEntry, b: JournalEntry) => Date.parse(b.at) - Date.parse(a.at) - a.durationMs;

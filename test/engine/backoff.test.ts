@@ -10,6 +10,7 @@ describe('RES-003: backing off, judged by meaning', () => {
     ['exponential with one stalled wait in the middle (was judged no backoff)', [227.11, 739.61, 629.44]],
     ['decorrelated jitter: a wait shorter than the one before', [300, 180, 700]],
     ['capped exponential: the last two equal', [200, 800, 800]],
+    ['latency in the first wait only', [366.59, 309.68, 603.64]],
   ])('%s: backs off', (_, gaps) => expect(backsOff(gaps)).toBe(true));
 
   it.each([
