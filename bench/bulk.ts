@@ -171,7 +171,9 @@ export async function runBulk(o: BulkOptions): Promise<BulkResult> {
     ...(answered > 0 ? { clientCpuUsPerLine: Math.round((client.user + client.system) / answered) } : {}),
   };
   o.log(
-    `  ${answered.toLocaleString('en-GB')} lines answered (${failed} refused) in ${wallS.toFixed(1)} s: ${Math.round(recordsPerS).toLocaleString('en-GB')} records/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB${result.partial ? `, ${error ? `connection failed (${error})` : 'cut at the limit'} (projected ${result.projectedS.toFixed(0)} s)` : ''}`,
+    `  ${answered.toLocaleString('en-GB')} lines answered (${failed} refused) in ${wallS.toFixed(1)} ` +
+      (`s: ${Math.round(recordsPerS).toLocaleString('en-GB')} records/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} ` +
+        `MiB${result.partial ? `, ${error ? `connection failed (${error})` : 'cut at the limit'} (projected ${result.projectedS.toFixed(0)} s)` : ''}`),
   );
   return result;
 }

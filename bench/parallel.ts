@@ -112,7 +112,9 @@ export async function runParallelBench(o: { tmp: string; runs: number; log: (lin
       tests: single.size,
     };
     o.log(
-      `parallel: ${o.runs} runs at once ${parallelS.toFixed(1)} s (${(parallelS / singleS).toFixed(1)}x one run), ${equal}/${o.runs} with the single run's verdicts; probe ${latencies.length} requests, p99 ${result.probe.p99Ms} ms`,
+      `parallel: ${o.runs} runs at once ${parallelS.toFixed(1)} s (${(parallelS / singleS).toFixed(1)}x one ` +
+        `run), ${equal}/${o.runs} with the single run's verdicts; probe ${latencies.length} requests, ` +
+        `p99 ${result.probe.p99Ms} ms`,
     );
     for (const d of differences.slice(0, 20)) o.log(`  ${d}`);
     return result;

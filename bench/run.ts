@@ -112,7 +112,8 @@ async function main(): Promise<void> {
     };
     writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
     console.log(
-      `\nics-conformance benchmarks, ${m.date.slice(0, 10)}: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, loopback; load average ${loadAtStart[0]} at start, ${m.loadavg[0]} at end\n`,
+      `\nics-conformance benchmarks, ${m.date.slice(0, 10)}: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB, ` +
+        `Node ${m.node}, loopback; load average ${loadAtStart[0]} at start, ${m.loadavg[0]} at end\n`,
     );
     console.log(renderTable(rows));
     log(`\n${rows.filter((r) => r.met === false).length} target(s) not met; ${report.elapsedS.toFixed(0)} s in all; written: ${out}`);
@@ -147,12 +148,16 @@ export function tableRows(r: {
     rows.push(load(`Prism ${ingest.prism.version} mock, same operation (silent)`, ingest.prism));
     rows.push({
       ...load('ics-conformance: validated, stored (file + WAL), journalled', ingest.ours),
-      detail: `rounds ${ingest.ours.rounds.map(int).join(' / ')}; p50 ${ingest.ours.p50Ms} ms, p99 ${ingest.ours.p99Ms} ms, ${errs(ingest.ours)}${cpu(ingest.ours)}; ${int(ingest.ours.stored)} stored after kill -9`,
+      detail:
+        `rounds ${ingest.ours.rounds.map(int).join(' / ')}; p50 ${ingest.ours.p50Ms} ms, p99 ${ingest.ours.p99Ms} ` +
+        `ms, ${errs(ingest.ours)}${cpu(ingest.ours)}; ${int(ingest.ours.stored)} stored after kill -9`,
     });
     if (ingest.baseline)
       rows.push({
         ...load('baseline build, same measurement (before/after)', ingest.baseline),
-        detail: `rounds ${ingest.baseline.rounds.map(int).join(' / ')}; p50 ${ingest.baseline.p50Ms} ms, p99 ${ingest.baseline.p99Ms} ms, ${errs(ingest.baseline)}${cpu(ingest.baseline)}; ${ingest.baseline.cli}`,
+        detail:
+          `rounds ${ingest.baseline.rounds.map(int).join(' / ')}; p50 ${ingest.baseline.p50Ms} ms, ` +
+          `p99 ${ingest.baseline.p99Ms} ms, ${errs(ingest.baseline)}${cpu(ingest.baseline)}; ${ingest.baseline.cli}`,
       });
     rows.push({
       measure: 'ingest ratio',
@@ -179,7 +184,11 @@ export function tableRows(r: {
       measure: 'bulk NDJSON feed',
       subject: `${int(bulk.lines)} lines, file store, wall time`,
       result: wall,
-      detail: `${int(bulk.recordsPerS)} records/s, ${int(bulk.answered)} answered, ${bulk.failed} refused${bulk.serverCpuUsPerLine !== undefined ? `; server CPU ${bulk.serverCpuUsPerLine} µs/line, ${bulk.serverCores!.toFixed(2)} cores busy` : ''}${bulk.clientCpuUsPerLine !== undefined ? `; load generator CPU ${bulk.clientCpuUsPerLine} µs/line` : ''}${bulk.error ? `; ${bulk.error}` : ''}`,
+      detail:
+        `${int(bulk.recordsPerS)} records/s, ${int(bulk.answered)} answered, ${bulk.failed} ` +
+        `refused${bulk.serverCpuUsPerLine !== undefined ? `; server CPU ${bulk.serverCpuUsPerLine} µs/line, ${bulk.serverCores!.toFixed(2)} cores busy` : ''}` +
+        `${bulk.clientCpuUsPerLine !== undefined ? `; load generator CPU ${bulk.clientCpuUsPerLine} µs/line` : ''}` +
+        `${bulk.error ? `; ${bulk.error}` : ''}`,
       target: `< ${TARGETS.bulkSeconds} s`,
       met: !bulk.partial && bulk.wallS < TARGETS.bulkSeconds && bulk.answered === bulk.lines,
     });
@@ -225,7 +234,11 @@ export function tableRows(r: {
       measure: 'parallel accreditation runs',
       subject: `${p.runs} full runs at once, one serve (file store), ${p.runs} reference ICS`,
       result: `${p.equal}/${p.runs} verdicts equal`,
-      detail: `${p.parallelS.toFixed(1)} s at once vs ${p.singleS.toFixed(1)} s for one run alone (${(p.parallelS / p.singleS).toFixed(1)}x); ingest probe meanwhile ${int(p.probe.requests)} requests, p50 ${p.probe.p50Ms} ms, p99 ${p.probe.p99Ms} ms, max ${p.probe.maxMs} ms, ${p.probe.non2xx} non-2xx; ${p.tests} tests a run${p.differences.length ? `; first difference: ${p.differences[0]}` : ''}`,
+      detail:
+        `${p.parallelS.toFixed(1)} s at once vs ${p.singleS.toFixed(1)} s for one run ` +
+        `alone (${(p.parallelS / p.singleS).toFixed(1)}x); ingest probe meanwhile ${int(p.probe.requests)} requests, ` +
+        `p50 ${p.probe.p50Ms} ms, p99 ${p.probe.p99Ms} ms, max ${p.probe.maxMs} ms, ${p.probe.non2xx} ` +
+        `non-2xx; ${p.tests} tests a run${p.differences.length ? `; first difference: ${p.differences[0]}` : ''}`,
       target: 'every verdict equal',
       met: p.equal === p.runs,
     });

@@ -206,7 +206,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     void sample().then((last) => {
       if (last)
         o.log(
-          `  soak ${String(last.t).padStart(4)} s: RSS ${mib(last.rss)} (indexes ${mib(last.indexBytes)}, ${int(last.children)} children), ${int(total)} requests, ${serverErrors} 5xx, ${connectionErrors} connection errors`,
+          `  soak ${String(last.t).padStart(4)} s: RSS ${mib(last.rss)} ` +
+            `(indexes ${mib(last.indexBytes)}, ${int(last.children)} children), ${int(total)} requests, ${serverErrors} ` +
+            `5xx, ${connectionErrors} connection errors`,
         );
     });
   }, 10_000);
@@ -290,7 +292,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       measure: 'soak memory',
       subject: `server RSS less the directory's indexes, mean ${win(durationS - w, durationS)} vs ${win(w, 2 * w)}`,
       result: `${mib(lateRest)} vs ${mib(earlyRest)}`,
-      detail: `drift ${(drift * 100).toFixed(1)}%; RSS ${mib(lateMeanRss)} vs ${mib(earlyMeanRss)}; samples every 10 s, RSS (indexes) MiB: ${samples.map((x) => `${Math.round(x.rss / 2 ** 20)} (${Math.round(x.indexBytes / 2 ** 20)})`).join(' ')}`,
+      detail:
+        `drift ${(drift * 100).toFixed(1)}%; RSS ${mib(lateMeanRss)} vs ${mib(earlyMeanRss)}; samples every 10 s, RSS ` +
+        `(indexes) MiB: ${samples.map((x) => `${Math.round(x.rss / 2 ** 20)} (${Math.round(x.indexBytes / 2 ** 20)})`).join(' ')}`,
       target: 'within 15%',
       met: flat,
     },

@@ -89,7 +89,8 @@ export async function referChild(
   t.step(`Register the child: ${describeChild(child)}`);
   const childRef = await t.driver.registerChild(child);
   t.step(
-    `Record a ${service} involvement from ${recorded.startDate} (${t.profile.work.starts}), worker ${describeContact(recorded.worker)}${opts.caseNote ? `, with the case note "${opts.caseNote}"` : ''}`,
+    `Record a ${service} involvement from ${recorded.startDate} (${t.profile.work.starts}), ` +
+      `worker ${describeContact(recorded.worker)}${opts.caseNote ? `, with the case note "${opts.caseNote}"` : ''}`,
   );
   const afterSeq = t.mock.lastSeq();
   const involvementRef = await t.driver.recordInvolvement(childRef, recorded);

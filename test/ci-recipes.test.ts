@@ -237,7 +237,8 @@ describe('the GitLab job, every line of its script, against the reference ICS', 
     writeFileSync(
       join(work, 'ics-conformance.yml'),
       'vendor: ics-conformance project\nproduct: Reference ICS\nversion: 1.0.0\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\n' +
-        'deselect: [CP-FEED-011.initial-load]\ntimeouts: { messageMs: 2000, giveUpMs: 3000, quietMs: 100, sutRequestMs: 1000 }\nattestations:\n  - { requirement: SEC-TLS-001, answer: yes, by: Test }\n',
+        ('deselect: [CP-FEED-011.initial-load]\ntimeouts: { messageMs: 2000, giveUpMs: 3000, quietMs: 100, ' +
+          'sutRequestMs: 1000 }\nattestations:\n  - { requirement: SEC-TLS-001, answer: yes, by: Test }\n'),
     );
     // As the job has it, but for the service alias "build" and the fixed port (other jobs on this machine may hold 4010).
     const port = await freePort();

@@ -5,7 +5,8 @@
  * code, so the CSP forbids every inline script and handler.
  */
 
-export const CONSOLE_HTML = `<!doctype html>
+export const CONSOLE_HTML =
+  `<!doctype html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
@@ -15,12 +16,15 @@ export const CONSOLE_HTML = `<!doctype html>
 <script src="/console/console.js" defer></script>
 </head>
 <body>
-<header><h1>ics-conformance <span>console</span></h1><nav id="nav" hidden><button data-tab="sessions" class="tab on">Sessions</button><button data-tab="runs" class="tab">Runs</button><button id="logout" class="link">Log out</button></nav></header>
+<header><h1>ics-conformance <span>console</span></h1><nav id="nav" hidden><button data-tab="sessions" ` +
+  `class="tab on">Sessions</button><button data-tab="runs" class="tab">Runs</button><button id="logout" ` +
+  `class="link">Log out</button></nav></header>
 <main>
 <section id="login" hidden>
   <h2>Log in</h2>
   <p>Enter the server's control token (printed by <code>ics-conformance console</code>, or <code>$ICS_CONTROL_TOKEN</code>).</p>
-  <form id="login-form"><input id="login-token" type="password" autocomplete="current-password" placeholder="control token" aria-label="control token"> <button id="login-btn" type="submit">Log in</button></form>
+  <form id="login-form"><input id="login-token" type="password" autocomplete="current-password" ` +
+  `placeholder="control token" aria-label="control token"> <button id="login-btn" type="submit">Log in</button></form>
   <p id="login-error" class="error" role="alert"></p>
 </section>
 <section id="sessions" hidden>
@@ -70,7 +74,9 @@ export const CONSOLE_HTML = `<!doctype html>
       <p class="muted" id="run-hint">Start a run or pick one: its progress, the tester's cards and the verdict show here live.</p>
       <div id="run-head" hidden><h2 id="run-title"></h2><p><span id="run-state" class="badge"></span> <span id="run-verdict" class="badge"></span> <span id="run-progress"></span></p>
         <div class="bar"><div id="run-bar"></div></div><p id="run-links"></p>
-        <form id="stop-form" class="row" hidden><input id="stop-by" placeholder="your name" aria-label="who stops the run" maxlength="100"><button id="stop-run" type="submit" class="danger">Stop run (bundle marked INCOMPLETE)</button></form></div>
+        <form id="stop-form" class="row" hidden><input id="stop-by" placeholder="your name" aria-label="who ` +
+  `stops the run" maxlength="100"><button id="stop-run" type="submit" class="danger">Stop run (bundle marked ` +
+  `INCOMPLETE)</button></form></div>
       <div id="cards"></div>
       <table id="run-tests"><thead><tr><th>Test</th><th>Status</th><th>Why</th><th></th></tr></thead><tbody></tbody></table>
     </div>
@@ -162,11 +168,13 @@ export const CONSOLE_JS = String.raw`'use strict';
     return n;
   }
   function clear(n) { while (n.firstChild) n.removeChild(n.firstChild); }
-  function pretty(v) { if (v === undefined) return ''; if (typeof v === 'string') return v; try { return JSON.stringify(v, null, 2); } catch (e) { return String(v); } }
+  function pretty(v) { if (v === undefined) return ''; if (typeof v === 'string') return v; try { return JSON.stringify(v, null, 2);
+    } catch (e) { return String(v); } }
   function problemText(p) {
     if (!p || typeof p !== 'object') return String(p);
     var lines = [(p.title || 'Error') + (p.detail ? ': ' + p.detail : '')];
-    (p.errors || []).forEach(function (e) { if (e.message !== p.detail) lines.push('  ' + (e.path || '/') + ' ' + e.message + (e.requirement ? ' [' + e.requirement + ']' : '')); });
+    (p.errors || []).forEach(function (e) {
+      if (e.message !== p.detail) lines.push('  ' + (e.path || '/') + ' ' + e.message + (e.requirement ? ' [' + e.requirement + ']' : '')); });
     return lines.join('\n');
   }
   function api(method, path, body) {
@@ -183,7 +191,8 @@ export const CONSOLE_JS = String.raw`'use strict';
   }
 
   // ---- login and tabs
-  function showLogin() { $('login').hidden = false; $('nav').hidden = true; $('sessions').hidden = true; $('runs').hidden = true; $('login-token').focus(); }
+  function showLogin() { $('login').hidden = false; $('nav').hidden = true; $('sessions').hidden = true; $('runs').hidden = true;
+    $('login-token').focus(); }
   function showApp(tab) {
     $('login').hidden = true; $('nav').hidden = false;
     $('sessions').hidden = tab !== 'sessions'; $('runs').hidden = tab !== 'runs';
@@ -197,7 +206,8 @@ export const CONSOLE_JS = String.raw`'use strict';
       .catch(function (e) { $('login-error').textContent = e.message; });
   });
   $('logout').addEventListener('click', function () { api('POST', '/logout').then(showLogin, showLogin); });
-  Array.prototype.forEach.call(document.querySelectorAll('button.tab'), function (b) { b.addEventListener('click', function () { showApp(b.dataset.tab); }); });
+  Array.prototype.forEach.call(document.querySelectorAll('button.tab'), function (b) { b.addEventListener('click', function () {
+    showApp(b.dataset.tab); }); });
 
   // ---- sessions
   function loadSessions() {
@@ -213,7 +223,8 @@ export const CONSOLE_JS = String.raw`'use strict';
           if (!confirm('Delete session ' + s.id + ' and all its state?')) return;
           api('DELETE', '/sessions/' + encodeURIComponent(s.id)).then(loadSessions, showSessionError);
         });
-        tb.appendChild(el('tr', { 'data-id': s.id }, [el('td', {}, [el('code', { text: s.id })]), el('td', { text: s.name || '' }), el('td', { text: String((s.clients || []).length) }), el('td', {}, [open, ' ', reset, ' ', del])]));
+        tb.appendChild(el('tr', { 'data-id': s.id }, [el('td', {}, [el('code', { text: s.id })]), el('td', {
+          text: s.name || '' }), el('td', { text: String((s.clients || []).length) }), el('td', {}, [open, ' ', reset, ' ', del])]));
       });
     }, showSessionError);
   }
@@ -231,7 +242,8 @@ export const CONSOLE_JS = String.raw`'use strict';
     box.appendChild(el('p', {}, [el('strong', { text: 'Session ' + d.session.id + ' created. ' }), 'Copy these tokens now: they are shown only once.']));
     var t = el('table', { id: 'credential-table' }, [el('thead', {}, [el('tr', {}, [el('th', { text: 'Client' }), el('th', { text: 'Token (Authorization: Bearer ...)' })])])]);
     var tb = el('tbody');
-    (d.credentials || []).forEach(function (c) { tb.appendChild(el('tr', {}, [el('td', { text: c.clientId }), el('td', {}, [el('code', { cls: 'token', text: c.token })])])); });
+    (d.credentials || []).forEach(function (c) { tb.appendChild(el('tr', {}, [el('td', { text: c.clientId }), el('td', {}, [el('code',
+      { cls: 'token', text: c.token })])])); });
     t.appendChild(tb); box.appendChild(t);
     var hide = el('button', { id: 'hide-credentials', text: 'I have copied them: hide' });
     hide.addEventListener('click', function () {
@@ -261,9 +273,11 @@ export const CONSOLE_JS = String.raw`'use strict';
       el('span', { cls: 'badge ' + e.verdict, text: e.status + ' ' + e.verdict }), el('span', { cls: 'muted', text: (e.clientId || '') + (e.children.length ? ' · ' + e.children.join(', ') : '') })]);
     var body = el('div', { cls: 'body' });
     if (problems.length) {
-      var pt = el('table', { cls: 'problems' }, [el('thead', {}, [el('tr', {}, [el('th', { text: 'Path' }), el('th', { text: 'Rule' }), el('th', { text: 'Requirement' }), el('th', { text: 'Message' })])])]);
+      var pt = el('table', { cls: 'problems' }, [el('thead', {}, [el('tr', {}, [el('th', { text: 'Path' }), el('th', {
+        text: 'Rule' }), el('th', { text: 'Requirement' }), el('th', { text: 'Message' })])])]);
       var ptb = el('tbody');
-      problems.forEach(function (p) { ptb.appendChild(el('tr', {}, [el('td', {}, [el('code', { text: p.path || '/' })]), el('td', { text: p.rule }), el('td', { text: p.requirement }), el('td', { text: p.message })])); });
+      problems.forEach(function (p) { ptb.appendChild(el('tr', {}, [el('td', {}, [el('code', { text: p.path || '/' })]), el('td', {
+        text: p.rule }), el('td', { text: p.requirement }), el('td', { text: p.message })])); });
       pt.appendChild(ptb); body.appendChild(pt);
     }
     if (e.fault) body.appendChild(el('p', { cls: 'fault', text: 'Injected fault: ' + e.fault }));
@@ -281,7 +295,8 @@ export const CONSOLE_JS = String.raw`'use strict';
     var f = li._e; var svc = $('f-service').value; var op = $('f-operation').value.trim().toLowerCase(); var v = $('f-verdict').value; var ch = $('f-child').value.trim().toLowerCase();
     li.hidden = !!((svc && f.service !== svc) || (op && f.op.indexOf(op) < 0) || (v && f.verdict !== v) || (ch && f.child.indexOf(ch) < 0));
   }
-  function updateCount() { var shown = document.querySelectorAll('#journal > li:not([hidden])').length; $('journal-count').textContent = shown + ' of ' + journalCount + ' shown'; }
+  function updateCount() { var shown = document.querySelectorAll('#journal > li:not([hidden])').length;
+    $('journal-count').textContent = shown + ' of ' + journalCount + ' shown'; }
   ['f-service', 'f-operation', 'f-verdict', 'f-child'].forEach(function (id) {
     $(id).addEventListener('input', function () { Array.prototype.forEach.call($('journal').children, filterOne); updateCount(); });
   });
@@ -313,22 +328,28 @@ export const CONSOLE_JS = String.raw`'use strict';
     $('run-progress').textContent = done + ' of ' + (v.total || '?') + ' tests';
     $('run-bar').style.width = v.total ? Math.round(100 * done / v.total) + '%' : '0';
     var verdict = $('run-verdict');
-    if (v.summary) { verdict.textContent = v.summary.label; verdict.className = 'badge ' + v.summary.verdict; } else if (v.error) { verdict.textContent = 'harness error: ' + v.error; verdict.className = 'badge fail'; } else { verdict.textContent = ''; verdict.className = 'badge'; }
+    if (v.summary) { verdict.textContent = v.summary.label; verdict.className = 'badge ' + v.summary.verdict; } else if (v.error) {
+      verdict.textContent = 'harness error: ' + v.error; verdict.className = 'badge fail'; } else { verdict.textContent = '';
+      verdict.className = 'badge'; }
     $('stop-form').hidden = v.state !== 'running' || !!v.stopped;
     if (v.state !== lastState) { lastState = v.state; if (v.state !== 'finished') loadRuns(); }
     var links = $('run-links'); clear(links);
-    if (v.stopped) links.appendChild(el('span', { cls: 'incomplete', text: 'Stopped by ' + v.stopped.by + ' at ' + v.stopped.at.slice(11, 19) + '. ' }));
+    if (v.stopped) links.appendChild(el('span', { cls: 'incomplete',
+      text: 'Stopped by ' + v.stopped.by + ' at ' + v.stopped.at.slice(11, 19) + '. ' }));
     if (v.only) links.appendChild(el('span', { cls: 'muted', text: 'Only ' + v.only + '. ' }));
-    if (v.state === 'finished') { links.appendChild(reportLink(v.id)); links.appendChild(document.createTextNode(' · ')); links.appendChild(bundleLink(v.id)); loadRuns(); if (runSource) { runSource.close(); runSource = null; } }
+    if (v.state === 'finished') { links.appendChild(reportLink(v.id)); links.appendChild(document.createTextNode(' · '));
+      links.appendChild(bundleLink(v.id)); loadRuns(); if (runSource) { runSource.close(); runSource = null; } }
     v.cards.forEach(renderCard);
     var tb = $('run-tests').tBodies[0]; clear(tb);
     v.tests.slice().reverse().forEach(function (t) {
       var again = null;
       if (v.state === 'finished') {
         again = el('button', { cls: 'rerun', type: 'button', text: 'Re-run' });
-        again.addEventListener('click', function () { api('POST', '/runs/' + encodeURIComponent(v.id) + '/rerun', { test: t.id }).then(function (n) { watchRun(n.id); loadRuns(); }, function (e) { $('run-error').textContent = e.message; }); });
+        again.addEventListener('click', function () { api('POST', '/runs/' + encodeURIComponent(v.id) + '/rerun', {
+          test: t.id }).then(function (n) { watchRun(n.id); loadRuns(); }, function (e) { $('run-error').textContent = e.message; }); });
       }
-      tb.appendChild(el('tr', { 'data-test': t.id }, [el('td', {}, [el('code', { text: t.id }), el('div', { cls: 'muted', text: t.title })]), el('td', { cls: t.status, text: t.status }), el('td', { cls: 'why', text: t.reason || '' }), el('td', {}, [again])]));
+      tb.appendChild(el('tr', { 'data-test': t.id }, [el('td', {}, [el('code', { text: t.id }), el('div', { cls: 'muted',
+        text: t.title })]), el('td', { cls: t.status, text: t.status }), el('td', { cls: 'why', text: t.reason || '' }), el('td', {}, [again])]));
     });
   }
   // Cards are kept, not redrawn: a note being typed must survive the next update.
@@ -352,12 +373,14 @@ export const CONSOLE_JS = String.raw`'use strict';
       skip.addEventListener('click', function () {
         if (!confirm('Skip this test? It ends SKIPPED and the run is marked PARTIAL.')) return;
         var who = form.querySelector('.by'); err.textContent = '';
-        api('POST', '/runs/' + encodeURIComponent(currentRun()) + '/prompts/' + c.id, { skip: true, by: who && who.value.trim() ? who.value.trim() : undefined }).catch(function (e) { err.textContent = e.message; });
+        api('POST', '/runs/' + encodeURIComponent(currentRun()) + '/prompts/' + c.id, { skip: true,
+          by: who && who.value.trim() ? who.value.trim() : undefined }).catch(function (e) { err.textContent = e.message; });
       });
       form.addEventListener('submit', function (ev) {
         ev.preventDefault(); err.textContent = '';
         var body = {};
-        if (c.kind === 'ask') { var picked = form.querySelector('input[type=radio]:checked'); if (picked) body.answer = picked.value; body.note = form.querySelector('.note').value; body.by = form.querySelector('.by').value; }
+        if (c.kind === 'ask') { var picked = form.querySelector('input[type=radio]:checked');
+          if (picked) body.answer = picked.value; body.note = form.querySelector('.note').value; body.by = form.querySelector('.by').value; }
         api('POST', '/runs/' + encodeURIComponent(currentRun()) + '/prompts/' + c.id, body).catch(function (e) { err.textContent = e.message; });
       });
       card.appendChild(form); card.appendChild(err); card.appendChild(el('ul', { cls: 'msgs' }));
@@ -365,7 +388,8 @@ export const CONSOLE_JS = String.raw`'use strict';
     }
     card.querySelector('.what').textContent = c.text;
     card.className = 'card ' + c.state + ' ' + c.outcome;
-    var f = card.querySelector('form'); if (c.state === 'done' && f) { f.remove(); card.appendChild(el('div', { cls: 'meta', text: c.skipped ? 'Test skipped by ' + c.skipped.by : c.answer ? 'Answered ' + c.answer.answer + ' by ' + c.answer.by + (c.answer.note ? ': ' + c.answer.note : '') : 'Done' })); }
+    var f = card.querySelector('form'); if (c.state === 'done' && f) { f.remove(); card.appendChild(el('div', { cls: 'meta',
+      text: c.skipped ? 'Test skipped by ' + c.skipped.by : c.answer ? 'Answered ' + c.answer.answer + ' by ' + c.answer.by + (c.answer.note ? ': ' + c.answer.note : '') : 'Done' })); }
     var msgs = card.querySelector('.msgs'); clear(msgs);
     c.messages.forEach(function (m) {
       var line = '#' + m.seq + ' ' + m.operationId + ' ' + m.status + ' ' + (m.status < 400 ? 'received' : 'refused');
@@ -376,11 +400,14 @@ export const CONSOLE_JS = String.raw`'use strict';
   $('stop-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     if (!confirm('Stop this run? What has run so far is written as an INCOMPLETE bundle.')) return;
-    api('POST', '/runs/' + encodeURIComponent(currentRun()) + '/stop', { by: $('stop-by').value.trim() || undefined }).catch(function (e) { $('run-error').textContent = e.message; });
+    api('POST', '/runs/' + encodeURIComponent(currentRun()) + '/stop', {
+      by: $('stop-by').value.trim() || undefined }).catch(function (e) { $('run-error').textContent = e.message; });
   });
   function currentRun() { var t = $('run-title').textContent; return t.slice(t.lastIndexOf(' ') + 1); }
-  function reportLink(id, text) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/report.html', target: '_blank', rel: 'noopener', cls: 'report', text: text || 'Open report' }); }
-  function bundleLink(id, text) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/bundle.tar', download: id + '.tar', cls: 'bundle', text: text || 'Download bundle' }); }
+  function reportLink(id, text) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/report.html',
+    target: '_blank', rel: 'noopener', cls: 'report', text: text || 'Open report' }); }
+  function bundleLink(id, text) { return el('a', { href: '/console/api/runs/' + encodeURIComponent(id) + '/bundle.tar',
+    download: id + '.tar', cls: 'bundle', text: text || 'Download bundle' }); }
   function loadRuns() {
     return api('GET', '/runs').then(function (d) {
       var tb = $('run-list').tBodies[0]; clear(tb);
@@ -388,7 +415,9 @@ export const CONSOLE_JS = String.raw`'use strict';
         var watch = el('button', { text: 'Watch', cls: 'watch' }); watch.addEventListener('click', function () { watchRun(r.id); });
         if (r.state === 'interrupted') {
           watch = el('button', { text: 'Resume', cls: 'resume' });
-          watch.addEventListener('click', function () { api('POST', '/runs/' + encodeURIComponent(r.id) + '/resume').then(function (v) { watchRun(v.id); loadRuns(); }, function (e) { $('run-error').textContent = e.message; }); });
+          watch.addEventListener('click', function () { api('POST',
+            '/runs/' + encodeURIComponent(r.id) + '/resume').then(function (v) { watchRun(v.id); loadRuns(); }, function (e) {
+            $('run-error').textContent = e.message; }); });
         }
         var fin = r.state === 'finished';
         tb.appendChild(el('tr', { 'data-id': r.id }, [
@@ -405,7 +434,8 @@ export const CONSOLE_JS = String.raw`'use strict';
     var a = document.querySelector('input[name=diff-a]:checked'); var b = document.querySelector('input[name=diff-b]:checked');
     var out = $('diff'); out.hidden = false;
     if (!a || !b) { out.textContent = 'Pick a baseline (A) and a run (B).'; return; }
-    api('GET', '/diff?baseline=' + encodeURIComponent(a.value) + '&run=' + encodeURIComponent(b.value)).then(function (d) { out.textContent = d.text; }, function (e) { out.textContent = e.message; });
+    api('GET', '/diff?baseline=' + encodeURIComponent(a.value) + '&run=' + encodeURIComponent(b.value)).then(function (d) {
+      out.textContent = d.text; }, function (e) { out.textContent = e.message; });
   });
 
   api('GET', '/runs').then(function () { showApp('sessions'); }, function () { showLogin(); });

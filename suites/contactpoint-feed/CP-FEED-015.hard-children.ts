@@ -14,7 +14,9 @@ const cpIdOf = (r: Referral) => (r.message?.responseBody as { contactPointId?: s
 export const hardChildren: TestDef = {
   id: 'CP-FEED-015.hard-children',
   title:
-    'Children that break naive systems (former and unusual names, no fixed abode or unknown whereabouts, twins and triplets, the 18th birthday, one identifier or none, born today) reach ContactPoint as themselves, or not at all when 18',
+    'Children that break naive systems (former and unusual names, no fixed abode or unknown whereabouts, twins ' +
+    'and triplets, the 18th birthday, one identifier or none, born today) reach ContactPoint as themselves, or not ' +
+    'at all when 18',
   requirements: ['CP-FEED-015', 'CP-FEED-016', 'CP-FEED-003', 'CP-FEED-005'],
   async run(t) {
     const { caseload, identifiers } = t.profile;

@@ -14,7 +14,8 @@ export const contactPointFeedSuite: Suite = {
   id: 'contactpoint-feed',
   title: 'ContactPoint involvement feed',
   description:
-    'What a source system (an ICS, a school, a clinic, a YOT, Connexions...) sends to ContactPoint when practitioners work in it: involvements, changes, endings, lead professional; never case information.',
+    'What a source system (an ICS, a school, a clinic, a YOT, Connexions...) sends to ContactPoint when ' +
+    'practitioners work in it: involvements, changes, endings, lead professional; never case information.',
   capability: 'contactpoint-feed',
   tests: [
     referralUploads,

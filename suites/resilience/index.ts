@@ -9,7 +9,8 @@ export const resilienceSuite: Suite = {
   id: 'resilience',
   title: 'Resilience',
   description:
-    'ContactPoint injects 503 with Retry-After, 429, timeouts, dropped connections and lasting outages: the system must retry with backoff, respect Retry-After, deliver exactly once and give up cleanly.',
+    'ContactPoint injects 503 with Retry-After, 429, timeouts, dropped connections and lasting outages: the ' +
+    'system must retry with backoff, respect Retry-After, deliver exactly once and give up cleanly.',
   capability: 'contactpoint-feed',
   tests: [retryAfter503, retryAfter429, lostAcknowledgement, timeout, backoff, giveUp],
 };

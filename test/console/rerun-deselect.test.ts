@@ -30,7 +30,9 @@ afterAll(async () => {
 
 it('runs the one test and writes its PARTIAL bundle, instead of failing on the deselected test outside it', async () => {
   const statement =
-    'vendor: ics-conformance project\nproduct: Reference ICS\nversion: 1.0.0\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\ndeselect: [CP-FEED-011.initial-load]\nattestations:\n  - { requirement: SEC-TLS-001, answer: yes, by: Test }\n';
+    'vendor: ics-conformance project\nproduct: Reference ICS\nversion: 1.0.0\nsourceSystemType: ' +
+    'ics\ncapabilities: [contactpoint-feed]\ndeselect: [CP-FEED-011.initial-load]\nattestations:\n  - { ' +
+    'requirement: SEC-TLS-001, answer: yes, by: Test }\n';
   const view = await runs.start({ statement, sutUrl: ics.url, only: 'SEC-TLS-001.attestation' });
   await runs.settled(view.id);
   const done = runs.view(view.id)!;

@@ -42,7 +42,8 @@ function statement(driverUrl: string, extra = '', sutExtra = ''): string {
   const file = join(dir, `statement-${Math.random().toString(36).slice(2)}.yml`);
   writeFileSync(
     file,
-    `vendor: ${REFERENCE.vendor}\nproduct: ${REFERENCE.product}\nversion: ${REFERENCE.version}\nsourceSystemType: ics\ncapabilities: [contactpoint-feed]\nsut:\n  driverUrl: ${driverUrl}\n${sutExtra}` +
+    `vendor: ${REFERENCE.vendor}\nproduct: ${REFERENCE.product}\nversion: ${REFERENCE.version}\nsourceSystemType: ` +
+      `ics\ncapabilities: [contactpoint-feed]\nsut:\n  driverUrl: ${driverUrl}\n${sutExtra}` +
       `deselect: [CP-FEED-011.initial-load]\ntimeouts: { messageMs: 2000, giveUpMs: 3000, quietMs: 100, sutRequestMs: 1000 }\n` +
       `attestations:\n  - { requirement: SEC-TLS-001, answer: yes, by: Test }\n${extra}`,
   );

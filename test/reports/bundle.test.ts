@@ -43,10 +43,22 @@ async function flipByte(file: string, at = 0.5): Promise<string> {
 }
 
 describe('demo run directory', () => {
-  it('holds every reporter\'s output and the evidence files', async () => {
+  it("holds every reporter's output and the evidence files", async () => {
     const files = (await readdir(dir)).sort();
     expect(files).toEqual(
-      ['catalogue.json', 'harness.json', 'journal.ndjson', 'junit.xml', MANIFEST_FILE, SIGNATURE_FILE, 'report.html', 'results.json', 'results.schema.json', 'statement.json', 'summary.md'].sort(),
+      [
+        'catalogue.json',
+        'harness.json',
+        'journal.ndjson',
+        'junit.xml',
+        MANIFEST_FILE,
+        SIGNATURE_FILE,
+        'report.html',
+        'results.json',
+        'results.schema.json',
+        'statement.json',
+        'summary.md',
+      ].sort(),
     );
     expect(manifest.files.map((f) => f.path)).toEqual(files.filter((f) => f !== MANIFEST_FILE && f !== SIGNATURE_FILE));
     const harness = JSON.parse(await readFile(join(dir, 'harness.json'), 'utf8'));
@@ -83,7 +95,10 @@ describe('demo run directory', () => {
     expect(chain.ok).toBe(true);
     expect(chain.entries).toBe(result.tests.reduce((n, t) => n + t.exchanges.length, 0));
     expect(chain.head).toBe(manifest.journal.head);
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[1].prevHash).toBe(lines[0].hash);
     // Dropping a line breaks the chain even where the manifest is not consulted.
     expect(verifyJournal([lines[0], lines[2]].map((l) => JSON.stringify(l)).join('\n')).ok).toBe(false);
@@ -109,14 +124,14 @@ describe('verify rejects a changed bundle', () => {
     }
   });
 
-  it('when one byte of an unsigned bundle\'s manifest changes, on any line of it', async () => {
+  it("when one byte of an unsigned bundle's manifest changes, on any line of it", async () => {
     const unsigned = await copyDir(dir, 'unsigned-base');
     await rm(join(unsigned, SIGNATURE_FILE));
     const path = join(unsigned, MANIFEST_FILE);
     const original = await readFile(path);
     // One byte in the middle of each line: every field, key or value, and the structure around it.
     const positions: number[] = [];
-    for (let start = 0; start < original.length; ) {
+    for (let start = 0; start < original.length;) {
       const end = original.indexOf(0x0a, start);
       const stop = end < 0 ? original.length : end;
       positions.push(start + Math.floor((stop - start) / 2));
@@ -181,7 +196,15 @@ describe('verify rejects a changed bundle', () => {
 describe('ics-conformance verify (CLI exit codes)', () => {
   // The CLI runs dist/ (built by `npm ci` in CI): rebuild when it is missing or older than the sources it runs.
   beforeAll(() => {
-    const sources = ['src/cli/commands/verify.ts', 'src/harness/evidence/verify.ts', 'src/harness/model/result-schema.ts', 'src/harness/evidence/bundle.ts', 'src/harness/evidence/journal.ts', 'src/harness/evidence/signing.ts', 'src/harness/evidence/hash.ts'];
+    const sources = [
+      'src/cli/commands/verify.ts',
+      'src/harness/evidence/verify.ts',
+      'src/harness/model/result-schema.ts',
+      'src/harness/evidence/bundle.ts',
+      'src/harness/evidence/journal.ts',
+      'src/harness/evidence/signing.ts',
+      'src/harness/evidence/hash.ts',
+    ];
     const stale = sources.some((src) => {
       const built = join('dist', src.replace(/\.ts$/, '.js'));
       return !existsSync(built) || statSync(built).mtimeMs < statSync(src).mtimeMs;
@@ -219,7 +242,12 @@ describe('ics-conformance verify (CLI exit codes)', () => {
     const signed = join(await tempDir('resigned'), 'run');
     await writeRunDirectory(result, fileReporters(), signed, { signKey: loadPrivateKey(pem) });
     let out = '';
-    expect(await quiet(() => main(['verify', signed, '--public-key', join(keyDir, 'ics-signing-key.pub.pem'), '--json']), (s) => (out += s))).toBe(0);
+    expect(
+      await quiet(
+        () => main(['verify', signed, '--public-key', join(keyDir, 'ics-signing-key.pub.pem'), '--json']),
+        (s) => (out += s),
+      ),
+    ).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ ok: true, signature: 'valid', problems: [] });
   });
 });

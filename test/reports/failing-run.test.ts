@@ -69,11 +69,18 @@ describe('junit.xml', () => {
     expect(cases.map((c) => c.getAttribute('classname'))).toEqual(failing.tests.map((t) => t.suite));
     const props = (c: XmlElement) => Object.fromEntries(elements(c, 'property').map((p) => [p.getAttribute('name'), p.getAttribute('value')]));
     const failed = cases.find((c) => c.getAttribute('name')!.startsWith('CP-FEED-008.end-not-delete'))!;
-    expect(props(failed)).toMatchObject({ 'requirement:CP-FEED-008': 'MUST', 'requirement:CP-FEED-010': 'MUST', status: 'FAILED', capability: 'contactpoint-feed' });
+    expect(props(failed)).toMatchObject({
+      'requirement:CP-FEED-008': 'MUST',
+      'requirement:CP-FEED-010': 'MUST',
+      status: 'FAILED',
+      capability: 'contactpoint-feed',
+    });
     // The failure says what broke: the requirement, the check, what was expected and what came, and the exchange.
     const failure = child(failed, 'failure')!;
     // Root cause first: the refused DELETE, not "nothing arrived".
-    expect(failure.getAttribute('message')).toMatch(/^CP-FEED-008 \(MUST\): no accepted message with end date \S+: the system's DELETE deleteSourceRecord was refused \(409\): .+; expected end-not-delete; actual refused 409$/);
+    expect(failure.getAttribute('message')).toMatch(
+      /^CP-FEED-008 \(MUST\): no accepted message with end date \S+: the system's DELETE deleteSourceRecord was refused \(409\): .+; expected end-not-delete; actual refused 409$/,
+    );
     expect(failure.getAttribute('type')).toBe('CP-FEED-008 (MUST)');
     expect(failure.textContent).toContain('check:    tried to delete involvement');
     expect(failure.textContent).toMatch(/exchange: #\d+ sut->mock DELETE \/contactpoint\/v1\/source-records\/\S+ -> 409/);
@@ -89,7 +96,9 @@ describe('junit.xml', () => {
     const root = parseXml(junitXml(r));
     const cases = elements(root, 'testcase');
     expect(cases[0]!.getAttribute('name')).toBe('CP-FEED-003.identifiers: bad <img src=x onerror=alert(1)> & "quotes" \uFFFD\uFFFD end');
-    expect(child(cases[1]!, 'failure')!.getAttribute('message')).toBe('CP-FEED-008 (MUST): ]]> <![CDATA[ \uFFFD[31m; actual {"<a>":"\uFFFF"}'.replace('\uFFFF', '\uFFFD'));
+    expect(child(cases[1]!, 'failure')!.getAttribute('message')).toBe(
+      'CP-FEED-008 (MUST): ]]> <![CDATA[ \uFFFD[31m; actual {"<a>":"\uFFFF"}'.replace('\uFFFF', '\uFFFD'),
+    );
   });
 });
 
@@ -109,7 +118,12 @@ describe('ics-conformance diff', () => {
     expect(d.requirements.newlyMet.map((c) => c.id)).toEqual(['CP-FEED-008']);
     expect(await quiet(() => main(['diff', failDir, passDir]))).toBe(0);
     let out = '';
-    expect(await quiet(() => main(['diff', join(passDir, 'results.json'), passDir, '--json']), (s) => (out += s))).toBe(0);
+    expect(
+      await quiet(
+        () => main(['diff', join(passDir, 'results.json'), passDir, '--json']),
+        (s) => (out += s),
+      ),
+    ).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ regression: false, tests: { newlyFailing: [], newlyPassing: [] } });
   });
 
@@ -117,7 +131,14 @@ describe('ics-conformance diff', () => {
     const newer = structuredClone(passing);
     newer.catalogueVersion = '2027.01.1';
     newer.requirements = newer.requirements.map((r) => (r.id === 'RES-003' ? { ...r, level: 'MUST' as const } : r));
-    newer.requirements.push({ id: 'CP-FEED-099', statement: 'A new rule.', level: 'MUST', capability: 'contactpoint-feed', status: 'NOT_TESTED', tests: [] });
+    newer.requirements.push({
+      id: 'CP-FEED-099',
+      statement: 'A new rule.',
+      level: 'MUST',
+      capability: 'contactpoint-feed',
+      status: 'NOT_TESTED',
+      tests: [],
+    });
     const file = join(await tempDir('newer'), 'results.json');
     await writeFile(file, JSON.stringify(newer));
     const d = diffRuns(await loadRun(passDir), await loadRun(file));
@@ -134,7 +155,10 @@ describe('report.html in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing: apt-get install -y chromium (.ci/run does this)');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
+    });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -197,7 +221,10 @@ describe('report.html in headless Chromium', () => {
     expect(external).toEqual([]);
     // The browser's own strict XML parser accepts junit.xml too.
     const junit = await readFile(join(failDir, 'junit.xml'), 'utf8');
-    const parseErrors = await page.evaluate((xml) => new (globalThis as any).DOMParser().parseFromString(xml, 'application/xml').getElementsByTagName('parsererror').length as number, junit);
+    const parseErrors = await page.evaluate(
+      (xml) => new (globalThis as any).DOMParser().parseFromString(xml, 'application/xml').getElementsByTagName('parsererror').length as number,
+      junit,
+    );
     expect(parseErrors).toBe(0);
     await page.close();
   });
@@ -218,7 +245,12 @@ describe('report.html in headless Chromium', () => {
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(1); // the report's own
     expect(await page.locator('h1').textContent()).toContain(xss);
-    await expect(page.locator('pre', { hasText: `"given": "${xss}"` }).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .locator('pre', { hasText: `"given": "${xss}"` })
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
     await expect(page.getByText(`${xss}<script>alert(2)</script>`).first().isVisible()).resolves.toBe(true);
     await page.waitForTimeout(200);
     expect(dialogs).toEqual([]);

@@ -45,13 +45,22 @@ describe.concurrent('--hard-children', () => {
     const r = await runDemo({ suites: two, statement, profile: 'education', variants: ['merges-twins'], hardChildren: true });
     const rows = hardChildrenTable(r)!;
     expect(r.hardChildren).toEqual(rows);
-    const failed = rows.flatMap((x) => [...(x.status === 'FAILED' ? [`${x.kind} ${HARD} ${x.failure!.requirement}`] : []), ...(x.scenarios ?? []).filter((c) => c.status === 'FAILED').map((c) => `${x.kind} ${c.test} ${c.requirement}`)]);
+    const failed = rows.flatMap((x) => [
+      ...(x.status === 'FAILED' ? [`${x.kind} ${HARD} ${x.failure!.requirement}`] : []),
+      ...(x.scenarios ?? []).filter((c) => c.status === 'FAILED').map((c) => `${x.kind} ${c.test} ${c.requirement}`),
+    ]);
     // The second triplet is lost while the siblings are recorded (CP-FEED-015); the second twin is the scenario's own child (CP-FEED-009).
-    expect(failed.sort()).toEqual([`triplets ${FEED} CP-FEED-015`, `triplets ${HARD} CP-FEED-015`, `twins ${FEED} CP-FEED-009`, `twins ${HARD} CP-FEED-015`]);
+    expect(failed.sort()).toEqual([
+      `triplets ${FEED} CP-FEED-015`,
+      `triplets ${HARD} CP-FEED-015`,
+      `twins ${FEED} CP-FEED-009`,
+      `twins ${HARD} CP-FEED-015`,
+    ]);
     // Every other cell passed, or does not apply (a newborn is on no school's roll) and says so.
     for (const x of rows.filter((y) => y.kind !== 'twins' && y.kind !== 'triplets')) {
       expect(x.status === 'PASSED' || (x.kind === 'born-today' && x.status === 'NOT APPLICABLE'), x.kind).toBe(true);
-      for (const c of x.scenarios ?? []) expect(c.status === 'PASSED' || (x.kind === 'born-today' && c.status === 'SKIPPED'), `${x.kind} ${c.test} ${c.status}`).toBe(true);
+      for (const c of x.scenarios ?? [])
+        expect(c.status === 'PASSED' || (x.kind === 'born-today' && c.status === 'SKIPPED'), `${x.kind} ${c.test} ${c.status}`).toBe(true);
     }
 
     const text = summaryText(r);
@@ -74,7 +83,9 @@ describe.concurrent('--hard-children', () => {
     const xml = junitXml(r);
     expect(xml).toContain('<property name="hard-child:twins:CP-FEED-009.referral-uploads" value="FAILED CP-FEED-009"/>');
     expect(xml).toContain('<property name="hard-child:former-names" value="PASSED"/>');
-    expect(xml).toMatch(/<testcase name="CP-FEED-009\.referral-uploads\[twins\]: [^"]*" classname="contactpoint-feed"[^>]*>\s*<properties>[\s\S]*?<property name="hard-child" value="twins"\/>/);
+    expect(xml).toMatch(
+      /<testcase name="CP-FEED-009\.referral-uploads\[twins\]: [^"]*" classname="contactpoint-feed"[^>]*>\s*<properties>[\s\S]*?<property name="hard-child" value="twins"\/>/,
+    );
 
     const json = JSON.parse(JSON.stringify(r));
     const v = validator(RunResultSchema);

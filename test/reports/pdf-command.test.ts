@@ -27,7 +27,10 @@ describe('ics-conformance pdf', () => {
     expect(code).toBe(0);
     expect(readdirSync(run)).toEqual(['report.html']);
     const pdf = await readFile(`${run}-report.pdf`);
-    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [
+      Math.round(Number(m[1])),
+      Math.round(Number(m[2])),
+    ]);
     expect(boxes.length).toBeGreaterThan(1);
     for (const b of boxes) expect(b).toEqual([595, 842]);
     const pages = pdfPageTexts(pdf).map(squash);

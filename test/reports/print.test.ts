@@ -27,7 +27,10 @@ beforeAll(async () => {
   if (!existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing: apt-get install -y chromium (.ci/run does this)');
   [result, browser] = await Promise.all([
     runDemo({ variants: ['drops-end-date'], suites: quickSuites(), statement: quickStatement() }),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'] }),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
+    }),
   ]);
   file = join(await tempDir('print'), 'report.html');
   await writeFile(file, htmlReport(result));
@@ -63,7 +66,10 @@ describe('report.html printed', () => {
     await viewer.screenshot({ path: join(ARTIFACTS, 'report-print-pdf.png') });
     await viewer.close();
 
-    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+    const boxes = [...pdf.toString('latin1').matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [
+      Math.round(Number(m[1])),
+      Math.round(Number(m[2])),
+    ]);
     expect(boxes.length).toBeGreaterThan(3);
     for (const b of boxes) expect(b).toEqual([A4.width, A4.height]);
 
@@ -78,12 +84,15 @@ describe('report.html printed', () => {
     });
   });
 
-  it('wraps the matrix\'s test IDs only between their parts, never letter by letter, on an A4-wide page', async () => {
+  it("wraps the matrix's test IDs only between their parts, never letter by letter, on an A4-wide page", async () => {
     // 180 mm of A4 at 96 px/inch: the width the printed matrix gets.
     const page = await open(680);
     await page.emulateMedia({ media: 'print' });
     const links = await page.evaluate(() =>
-      Array.from((globalThis as any).document.querySelectorAll('.matrix td.tests a')).map((a: any) => ({ id: a.textContent as string, lines: a.getClientRects().length as number })),
+      Array.from((globalThis as any).document.querySelectorAll('.matrix td.tests a')).map((a: any) => ({
+        id: a.textContent as string,
+        lines: a.getClientRects().length as number,
+      })),
     );
     await page.close();
     expect(links.length).toBeGreaterThan(3);
@@ -110,33 +119,47 @@ describe('report.html on screen', () => {
     await page.close();
   });
 
-  it('draws every requirement as a square in its capability\'s row, coloured by its status and linked to its row', async () => {
+  it("draws every requirement as a square in its capability's row, coloured by its status and linked to its row", async () => {
     const page = await open();
-    const cells = await page.locator('.grid-row').evaluateAll((rows: any[]) =>
-      rows.flatMap((row) => Array.from(row.querySelectorAll('a.cell')).map((a: any) => [row.getAttribute('data-capability'), a.getAttribute('href'), a.className])),
-    );
+    const cells = await page
+      .locator('.grid-row')
+      .evaluateAll((rows: any[]) =>
+        rows.flatMap((row) =>
+          Array.from(row.querySelectorAll('a.cell')).map((a: any) => [row.getAttribute('data-capability'), a.getAttribute('href'), a.className]),
+        ),
+      );
     expect(cells.map(([, href]) => href).sort()).toEqual(result.requirements.map((r) => `#req-${r.id}`).sort());
     for (const r of result.requirements) expect(cells).toContainEqual([r.capability, `#req-${r.id}`, `cell s-${r.status}`]);
     // Colours differ: a failed square is not painted like a passed one.
-    const colour = (id: string) => page.locator(`a.cell[href="#req-${id}"]`).evaluate((a: any) => (globalThis as any).getComputedStyle(a).backgroundColor as string);
+    const colour = (id: string) =>
+      page.locator(`a.cell[href="#req-${id}"]`).evaluate((a: any) => (globalThis as any).getComputedStyle(a).backgroundColor as string);
     const passed = result.requirements.find((r) => r.status === 'PASSED')!;
     expect(await colour('CP-FEED-008')).not.toBe(await colour(passed.id));
     await page.locator('#summary').screenshot({ path: join(ARTIFACTS, 'report-summary.png') });
     await page.close();
   });
 
-  it('draws the resilience test\'s attempts against the injected fault: a mark per attempt, painted by the answer, the fault shaded', async () => {
+  it("draws the resilience test's attempts against the injected fault: a mark per attempt, painted by the answer, the fault shaded", async () => {
     const t = result.tests.find((x) => x.id === 'RES-001.lost-acknowledgement')!;
     const attempts = t.exchanges.filter((e) => e.direction === 'sut->mock');
     // The dropped acknowledgement, then the retry the mock answers.
-    expect(attempts.map((e) => [e.status, e.fault])).toEqual([[0, 'drop-after-commit'], [200, undefined]]);
+    expect(attempts.map((e) => [e.status, e.fault])).toEqual([
+      [0, 'drop-after-commit'],
+      [200, undefined],
+    ]);
     const page = await open();
     await page.click('article#test-RES-001\\.lost-acknowledgement > details > summary');
     const svg = page.locator('article#test-RES-001\\.lost-acknowledgement svg.timeline');
     await svg.scrollIntoViewIfNeeded();
-    const drawn = await svg.locator('rect.mark').evaluateAll((rects: any[]) =>
-      rects.map((r) => ({ n: Number(r.getAttribute('data-n')), fill: (globalThis as any).getComputedStyle(r).fill as string, width: r.getBoundingClientRect().width as number })),
-    );
+    const drawn = await svg
+      .locator('rect.mark')
+      .evaluateAll((rects: any[]) =>
+        rects.map((r) => ({
+          n: Number(r.getAttribute('data-n')),
+          fill: (globalThis as any).getComputedStyle(r).fill as string,
+          width: r.getBoundingClientRect().width as number,
+        })),
+      );
     expect(drawn.map((d) => d.n)).toEqual(attempts.map((e) => e.n));
     expect(drawn.every((d) => d.width > 0)).toBe(true);
     expect(drawn[0]!.fill).not.toBe(drawn[1]!.fill);
@@ -152,7 +175,9 @@ describe('report.html on screen', () => {
       const ids = new Set(Array.from(doc.querySelectorAll('[id]')).map((e: any) => e.id));
       return {
         articles: Array.from(doc.querySelectorAll('article.test')).map((a: any) => [a.id, a.getAttribute('data-test')]),
-        dangling: Array.from(doc.querySelectorAll('a[href^="#"]')).map((a: any) => decodeURIComponent(a.getAttribute('href').slice(1))).filter((id: string) => !ids.has(id)),
+        dangling: Array.from(doc.querySelectorAll('a[href^="#"]'))
+          .map((a: any) => decodeURIComponent(a.getAttribute('href').slice(1)))
+          .filter((id: string) => !ids.has(id)),
       };
     });
     for (const [id, test] of articles) expect(id).toBe(`test-${test}`);

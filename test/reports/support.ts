@@ -17,7 +17,13 @@ export function fileReporters(): Reporter[] {
   return makeReporters(Object.keys(REPORTERS).filter((n) => n !== 'console'));
 }
 
-const PICK = new Set(['CP-FEED-003.identifiers', 'CP-FEED-008.end-not-delete', 'CP-FEED-012.lead-professional', 'RES-001.lost-acknowledgement', 'ECAF-OUT-001.transfer-complete']);
+const PICK = new Set([
+  'CP-FEED-003.identifiers',
+  'CP-FEED-008.end-not-delete',
+  'CP-FEED-012.lead-professional',
+  'RES-001.lost-acknowledgement',
+  'ECAF-OUT-001.transfer-complete',
+]);
 
 /** Four quick tests over two capabilities, plus one of an undeclared capability (SKIPPED): a run of a few seconds. */
 export function quickSuites(): Suite[] {
@@ -61,7 +67,15 @@ export async function quiet<T>(fn: () => Promise<T>, onOut: (s: string) => void 
 
 /** A minimal result with one test holding the given exchanges. */
 export function resultWith(exchanges: Array<Partial<Exchange> & Pick<Exchange, 'direction'>>, over: Partial<TestResult> = {}): RunResult {
-  const ex: Exchange[] = exchanges.map((e, i) => ({ n: i + 1, at: '2026-11-25T10:00:00.000Z', durationMs: 1, method: 'POST', url: '/x', status: 200, ...e }));
+  const ex: Exchange[] = exchanges.map((e, i) => ({
+    n: i + 1,
+    at: '2026-11-25T10:00:00.000Z',
+    durationMs: 1,
+    method: 'POST',
+    url: '/x',
+    status: 200,
+    ...e,
+  }));
   const test: TestResult = {
     id: 'T-1.sample',
     suite: 'sample',
@@ -82,7 +96,13 @@ export function resultWith(exchanges: Array<Partial<Exchange> & Pick<Exchange, '
     schemaVersion: '1.0.0',
     harness: { name: 'ics-conformance', version: '0.0.0' },
     catalogueVersion: 'test',
-    run: { id: '00000000-0000-4000-8000-000000000000', startedAt: '2026-11-25T10:00:00.000Z', finishedAt: '2026-11-25T10:00:01.000Z', durationMs: 1000, mode: 'automated' },
+    run: {
+      id: '00000000-0000-4000-8000-000000000000',
+      startedAt: '2026-11-25T10:00:00.000Z',
+      finishedAt: '2026-11-25T10:00:01.000Z',
+      durationMs: 1000,
+      mode: 'automated',
+    },
     sut: { vendor: 'V', product: 'P', version: '1' },
     statement: referenceStatement(),
     summary: { total: 1, PASSED: 1, FAILED: 0, WARNING: 0, SKIPPED: 0, ERROR: 0, REVIEW: 0, waived: 0, verdict: 'pass', label: 'PASS', exitCode: 0 },

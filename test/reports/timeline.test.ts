@@ -25,9 +25,21 @@ function backoff(): Array<Partial<Exchange> & Pick<Exchange, 'direction'>> {
   ];
 }
 
-interface Mark { n: number; status: string; atMs: number; cls: string; x: number; y: number; width: number }
+interface Mark {
+  n: number;
+  status: string;
+  atMs: number;
+  cls: string;
+  x: number;
+  y: number;
+  width: number;
+}
 function marks(svg: string): Mark[] {
-  return [...svg.matchAll(/<rect class="mark ([\w-]+)" data-n="(\d+)" data-status="([^"]*)" data-at-ms="(\d+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"/g)].map((m) => ({
+  return [
+    ...svg.matchAll(
+      /<rect class="mark ([\w-]+)" data-n="(\d+)" data-status="([^"]*)" data-at-ms="(\d+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"/g,
+    ),
+  ].map((m) => ({
     cls: m[1]!,
     n: Number(m[2]),
     status: m[3]!,
@@ -74,27 +86,48 @@ describe('the resilience timeline in report.html', () => {
   });
 
   it('draws a dropped connection, a slow answer as wide as it took, and a retry that overlaps it in a lane of its own', () => {
-    const svg = attemptTimeline(resultWith([
-      { ...POST, at: at(0), durationMs: 1000, status: 202, verdict: 'accepted', fault: 'latency latency=1000ms' },
-      { ...POST, at: at(600), durationMs: 1, status: 200, verdict: 'accepted' },
-      { ...POST, at: at(1200), durationMs: 1, status: 0, verdict: 'fault', fault: 'drop-after-commit' },
-    ], RES).tests[0]!);
+    const svg = attemptTimeline(
+      resultWith(
+        [
+          { ...POST, at: at(0), durationMs: 1000, status: 202, verdict: 'accepted', fault: 'latency latency=1000ms' },
+          { ...POST, at: at(600), durationMs: 1, status: 200, verdict: 'accepted' },
+          { ...POST, at: at(1200), durationMs: 1, status: 0, verdict: 'fault', fault: 'drop-after-commit' },
+        ],
+        RES,
+      ).tests[0]!,
+    );
     const [slow, retry, dropped] = marks(svg);
     expect(slow!.cls).toBe('a-ok');
-    expect(slow!.width).toBeGreaterThan(100 * retry!.width / 4);
+    expect(slow!.width).toBeGreaterThan((100 * retry!.width) / 4);
     expect(retry!.y).not.toBe(slow!.y);
     expect(dropped).toMatchObject({ cls: 'a-drop', status: '0' });
     expect(svg).toContain('#3 dropped');
     // Two windows: the unfaulted retry between the slow answer and the drop ends the first.
-    expect([...svg.matchAll(/<g class="tl-window">.*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1])).toEqual(['fault: latency latency=1000ms', 'fault: drop-after-commit']);
+    expect([...svg.matchAll(/<g class="tl-window">.*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1])).toEqual([
+      'fault: latency latency=1000ms',
+      'fault: drop-after-commit',
+    ]);
   });
 
   it('escapes what the system sent and what the fault says', () => {
     const hostile = '<script>alert("x")</script>&\'';
-    const svg = attemptTimeline(resultWith([
-      { ...POST, url: `/contactpoint/v1/involvements?note=${hostile}`, method: `POST${hostile}`, at: at(0), status: 503, verdict: 'fault', fault: `error 503 ${hostile}` },
-      { ...POST, at: at(100), status: 202, verdict: 'accepted' },
-    ], RES).tests[0]!);
+    const svg = attemptTimeline(
+      resultWith(
+        [
+          {
+            ...POST,
+            url: `/contactpoint/v1/involvements?note=${hostile}`,
+            method: `POST${hostile}`,
+            at: at(0),
+            status: 503,
+            verdict: 'fault',
+            fault: `error 503 ${hostile}`,
+          },
+          { ...POST, at: at(100), status: 202, verdict: 'accepted' },
+        ],
+        RES,
+      ).tests[0]!,
+    );
     expect(svg).not.toContain('<script>');
     expect(svg).not.toContain('alert("x")');
     const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;';

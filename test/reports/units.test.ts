@@ -51,15 +51,21 @@ describe('privacy scan', () => {
     }
   })();
 
-  it('knows every identifier of the synthetic population, and Hannah\'s story, as synthetic', () => {
+  it("knows every identifier of the synthetic population, and Hannah's story, as synthetic", () => {
     let people = 0;
     for (const seed of [1, 20091102, 777]) {
       for (const r of generatePopulation({ count: 400, seed })) {
-        const names = r.kind === 'child' ? [r.identity.name, ...r.identity.formerNames, ...r.identity.parentsCarers.map((p) => p.name)] : r.kind === 'practitioner' ? [r.name] : [];
+        const names =
+          r.kind === 'child'
+            ? [r.identity.name, ...r.identity.formerNames, ...r.identity.parentsCarers.map((p) => p.name)]
+            : r.kind === 'practitioner'
+              ? [r.name]
+              : [];
         for (const n of names) expect(looksLikeRealName(n), JSON.stringify(n)).toBe(false);
         people += names.length;
         if (r.kind === 'child') {
-          if (r.identity.residence.status === 'current') expect(looksLikeRealPostcode(r.identity.residence.address.postcode), r.identity.residence.address.postcode).toBe(false);
+          if (r.identity.residence.status === 'current')
+            expect(looksLikeRealPostcode(r.identity.residence.address.postcode), r.identity.residence.address.postcode).toBe(false);
           if (r.identity.identifiers.nhsNumber) expect(looksLikeRealNhsNumber(r.identity.identifiers.nhsNumber)).toBe(false);
         }
         if (r.kind === 'school') expect(looksLikeRealPostcode(r.address.postcode), r.address.postcode).toBe(false);
@@ -87,13 +93,19 @@ describe('privacy scan', () => {
   });
 
   it('scans what the SUT sent, not what the harness gave it, and masks the values it reports', () => {
-    const child = (given: string, family: string, postcode: string, nhsNumber: string) => ({ child: { name: { given, family }, residence: { address: { postcode } }, identifiers: { nhsNumber } } });
+    const child = (given: string, family: string, postcode: string, nhsNumber: string) => ({
+      child: { name: { given, family }, residence: { address: { postcode } }, identifiers: { nhsNumber } },
+    });
     const result = resultWith([
       // The harness gives the SUT a value of its own making (a suite may use an address outside the population): echoing it is no finding.
       { direction: 'harness->sut', requestBody: child('Hannah', 'Former', 'E1 4EG', '9990000018'), responseBody: { childRef: 'C1' } },
       { direction: 'sut->mock', requestBody: child('Hannah', 'Former', 'E1 4EG', '9990000018') },
       // What the SUT made up itself is scanned.
-      { direction: 'sut->mock', requestBody: child('Zbigniew', 'Brzęczyszczykiewicz', 'SW1A 2AA', realNhs), url: `/contactpoint/v1/children?nhsNumber=${realNhs}` },
+      {
+        direction: 'sut->mock',
+        requestBody: child('Zbigniew', 'Brzęczyszczykiewicz', 'SW1A 2AA', realNhs),
+        url: `/contactpoint/v1/children?nhsNumber=${realNhs}`,
+      },
       { direction: 'sut->mock', requestBody: child('Zbigniew', 'Brzęczyszczykiewicz', 'SW1A 2AA', realNhs) },
     ]);
     const report = scanPrivacy(result);
@@ -108,14 +120,39 @@ describe('privacy scan', () => {
 
 describe('markdown summary', () => {
   it('keeps vendor text inert: no HTML, no links, no images, no table breaks', () => {
-    expect(mdText('<img src=x onerror=alert(1)> [x](http://e.invalid) | *b*')).toBe('&lt;img src=x onerror=alert(1)&gt; \\[x\\](http://e.invalid) \\| \\*b\\*');
+    expect(mdText('<img src=x onerror=alert(1)> [x](http://e.invalid) | *b*')).toBe(
+      '&lt;img src=x onerror=alert(1)&gt; \\[x\\](http://e.invalid) \\| \\*b\\*',
+    );
     expect(mdCode('a `b` | c')).toBe('``a `b` \\| c``');
-    const r = resultWith([], { status: 'FAILED', checks: [{ requirement: 'CP-FEED-002', verdict: 'fail', message: '<script>alert(1)</script>', path: '/involvement/reason', expected: 'no case information', actual: '![x](http://e.invalid/t.png)' }] });
-    r.requirements = [{ id: 'CP-FEED-002', statement: 'No case information.', level: 'MUST', capability: 'contactpoint-feed', status: 'FAILED', tests: ['T-1.sample'] }];
+    const r = resultWith([], {
+      status: 'FAILED',
+      checks: [
+        {
+          requirement: 'CP-FEED-002',
+          verdict: 'fail',
+          message: '<script>alert(1)</script>',
+          path: '/involvement/reason',
+          expected: 'no case information',
+          actual: '![x](http://e.invalid/t.png)',
+        },
+      ],
+    });
+    r.requirements = [
+      {
+        id: 'CP-FEED-002',
+        statement: 'No case information.',
+        level: 'MUST',
+        capability: 'contactpoint-feed',
+        status: 'FAILED',
+        tests: ['T-1.sample'],
+      },
+    ];
     r.summary = { ...r.summary, PASSED: 0, FAILED: 1, verdict: 'fail', label: 'FAIL', exitCode: 1 };
     const md = markdownSummary(r);
     expect(md).toContain('## ❌ FAIL');
-    expect(md).toContain('| **CP-FEED-002** | MUST | `T-1.sample` | &lt;script&gt;alert(1)&lt;/script&gt; | `/involvement/reason` | `no case information` | `![x](http://e.invalid/t.png)` |');
+    expect(md).toContain(
+      '| **CP-FEED-002** | MUST | `T-1.sample` | &lt;script&gt;alert(1)&lt;/script&gt; | `/involvement/reason` | `no case information` | `![x](http://e.invalid/t.png)` |',
+    );
     expect(md).not.toContain('<script>');
   });
 });

@@ -59,7 +59,8 @@ export async function loadResumable(dir: string, statement: Statement, mode: Run
       (k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]),
     );
     throw new ConfigError(
-      `--resume ${dir}: that run is of a different conformance statement (${keys.join(', ')} differ${keys.length === 1 ? 's' : ''}): resume it with the statement it was started with, or start a new run`,
+      `--resume ${dir}: that run is of a different conformance statement (${keys.join(', ')} ` +
+        `differ${keys.length === 1 ? 's' : ''}): resume it with the statement it was started with, or start a new run`,
     );
   }
   if (previous.run.mode !== mode)
@@ -76,7 +77,8 @@ export function assertSameSystem(r: Resumable, now: { vendor: string; product: s
   const was = r.previous.sut;
   if (was.vendor !== now.vendor || was.product !== now.product || was.version !== now.version)
     throw new ConfigError(
-      `--resume ${r.dir}: that run judged ${was.vendor} ${was.product} ${was.version}; the system at --sut is ${now.vendor} ${now.product} ${now.version}: resume against the same system, or start a new run`,
+      `--resume ${r.dir}: that run judged ${was.vendor} ${was.product} ${was.version}; the system at --sut ` +
+        `is ${now.vendor} ${now.product} ${now.version}: resume against the same system, or start a new run`,
     );
 }
 

@@ -174,7 +174,9 @@ export class InteractiveDriver implements Driver {
   }
   async configure(cfg: Configuration): Promise<void> {
     await this.prompter.instruct(
-      `Point the ICS at the mock national services for this session:\n   ContactPoint ${cfg.contactPoint.baseUrl}/contactpoint/v1  token ${cfg.contactPoint.token}\n   National eCAF ${cfg.ecaf.baseUrl}/ecaf/v1  token ${cfg.ecaf.token}`,
+      `Point the ICS at the mock national services for this session:\n   ` +
+        `ContactPoint ${cfg.contactPoint.baseUrl}/contactpoint/v1  token ${cfg.contactPoint.token}\n   National ` +
+        `eCAF ${cfg.ecaf.baseUrl}/ecaf/v1  token ${cfg.ecaf.token}`,
     );
   }
   async registerChild(child: ChildIdentity): Promise<string> {
@@ -195,7 +197,10 @@ export class InteractiveDriver implements Driver {
   }
   async recordInvolvement(_childRef: string, inv: RecordInvolvement): Promise<string> {
     await this.prompter.instruct(
-      `Record a ${inv.service} involvement starting ${inv.startDate}, worker ${describeContact(inv.worker)}${inv.leadProfessional ? ', as lead professional' : ''}${inv.sensitiveBasis ? `, basis: ${inv.sensitiveBasis}` : ''}${inv.caseNote ? `, with the case note "${inv.caseNote}"` : ''}`,
+      `Record a ${inv.service} involvement starting ${inv.startDate}, worker ${describeContact(inv.worker)}` +
+        `${inv.leadProfessional ? ', as lead professional' : ''}` +
+        `${inv.sensitiveBasis ? `, basis: ${inv.sensitiveBasis}` : ''}` +
+        `${inv.caseNote ? `, with the case note "${inv.caseNote}"` : ''}`,
     );
     return `involvement-${++this.n}`;
   }

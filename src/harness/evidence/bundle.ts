@@ -143,7 +143,9 @@ export async function assertUsableOutDir(dir: string): Promise<void> {
   const foreign = [...files.filter((f) => !known.has(f)), ...other];
   if (foreign.length)
     throw new ConfigError(
-      `--out ${dir} holds files that are not from an ics-conformance run (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}): the evidence bundle must hold this run's files only. Choose a new or empty directory.`,
+      `--out ${dir} holds files that are not from an ics-conformance ` +
+        `run (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}): the evidence bundle must hold this ` +
+        `run's files only. Choose a new or empty directory.`,
     );
 }
 

@@ -178,7 +178,9 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
       problems.push({
         kind: 'journal',
         path: JOURNAL_FILE,
-        message: `the chain ends at entry ${chain.entries} (${chain.head.slice(0, 16)}…) where the manifest says ${manifest.journal?.entries} (${String(manifest.journal?.head).slice(0, 16)}…): entries were added or removed`,
+        message:
+          `the chain ends at entry ${chain.entries} (${chain.head.slice(0, 16)}…) where the manifest ` +
+          `says ${manifest.journal?.entries} (${String(manifest.journal?.head).slice(0, 16)}…): entries were added or removed`,
       });
   }
 

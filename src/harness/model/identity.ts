@@ -41,5 +41,8 @@ export function identityLine(identity: Identity | undefined, sut: { vendor: stri
   if (!identity || identity.matches) return undefined;
   const d = identity.declared;
   const what = identity.mismatches.map((f) => `${f} "${sut[f]}" (declared "${d[f]}")`).join(', ');
-  return `The system under test is not the one the conformance statement declares: ${what}. ${identity.waiver ? `Waived: ${identity.waiver.reason} (${identity.waiver.approver}, expires ${identity.waiver.expires}).` : 'The run cannot pass without a recorded waiver.'}`;
+  return (
+    `The system under test is not the one the conformance statement declares: ${what}` +
+    `. ${identity.waiver ? `Waived: ${identity.waiver.reason} (${identity.waiver.approver}, expires ${identity.waiver.expires}).` : 'The run cannot pass without a recorded waiver.'}`
+  );
 }

@@ -155,6 +155,7 @@ export function checkCapabilities(type: string, capabilities: readonly Capabilit
   const bad = capabilities.filter((c) => c !== 'core' && !p.capabilities.includes(c));
   if (bad.length)
     throw new ConfigError(
-      `capabilities: ${aSystem(type)} cannot declare ${bad.map((c) => `"${c}"`).join(', ')}; ${aSystem(type)} can declare ${p.capabilities.map((c) => `"${c}"`).join(', ')} (docs/source-systems.md#${type})`,
+      `capabilities: ${aSystem(type)} cannot declare ${bad.map((c) => `"${c}"`).join(', ')}; ${aSystem(type)} can ` +
+        `declare ${p.capabilities.map((c) => `"${c}"`).join(', ')} (docs/source-systems.md#${type})`,
     );
 }

@@ -60,7 +60,10 @@ export function summaryText(result: RunResult, paint: (s: Status, t: string) => 
   const lines = [
     '',
     `${terminalSafe(result.sut.vendor)} ${terminalSafe(result.sut.product)} ${terminalSafe(result.sut.version)}: ${terminalSafe(s.label)} (exit ${s.exitCode})`,
-    `  ${s.total} tests: ${paint('PASSED', `${s.PASSED} passed`)}, ${paint('FAILED', `${s.FAILED} failed`)}${s.waived ? ` (${s.waived} waived)` : ''}, ${paint('WARNING', `${s.WARNING} warnings`)}, ${paint('SKIPPED', `${s.SKIPPED} skipped`)}, ${paint('ERROR', `${s.ERROR} errors`)}, ${paint('REVIEW', `${s.REVIEW} awaiting review`)}`,
+    `  ${s.total} tests: ${paint('PASSED', `${s.PASSED} passed`)}, ${paint('FAILED', `${s.FAILED} failed`)}` +
+      `${s.waived ? ` (${s.waived} waived)` : ''}, ${paint('WARNING', `${s.WARNING} warnings`)}` +
+      `, ${paint('SKIPPED', `${s.SKIPPED} skipped`)}, ${paint('ERROR', `${s.ERROR} errors`)}` +
+      `, ${paint('REVIEW', `${s.REVIEW} awaiting review`)}`,
     ...[identityLine(result.identity, result.sut)].filter((x): x is string => !!x).map((x) => `  ${terminalSafe(x, 600)}`),
     ...(result.run.interrupted ? [`  Interrupted by ${terminalSafe(result.run.interrupted)}: the tests not run are ERROR.`] : []),
     ...(failing.length ? ['  Requirements not met:', ...failing.map((r) => `    ${r.id} (${r.level}) ${r.statement}`)] : []),
@@ -85,7 +88,9 @@ function hardChildLines(result: RunResult, paint: (s: Status, t: string) => stri
     `  Hard children (${HARD_CHILDREN_TEST}):`,
     ...rows.map(
       (r) =>
-        `    ${r.kind.padEnd(18)} ${r.status === 'PASSED' || r.status === 'FAILED' ? paint(r.status, r.status) : r.status}${r.failure ? `  ${r.failure.requirement}: ${terminalSafe(r.failure.message.split('\n')[0]!)}` : ''}`,
+        `    ${r.kind.padEnd(18)}` +
+        ` ${r.status === 'PASSED' || r.status === 'FAILED' ? paint(r.status, r.status) : r.status}` +
+        `${r.failure ? `  ${r.failure.requirement}: ${terminalSafe(r.failure.message.split('\n')[0]!)}` : ''}`,
     ),
     ...reruns(rows, paint),
   ];

@@ -52,7 +52,10 @@ const chip = (status: string, text = STATUS_LABEL[status] ?? status) => `<span c
 
 function bar(percent: number): string {
   const p = Math.max(0, Math.min(100, Math.round(percent)));
-  return `<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label="${p}%"><rect class="bar-bg" width="100" height="8" rx="2"/><rect class="bar-fg" width="${p}" height="8" rx="2"/></svg>`;
+  return (
+    `<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label="${p}%"><rect ` +
+    `class="bar-bg" width="100" height="8" rx="2"/><rect class="bar-fg" width="${p}" height="8" rx="2"/></svg>`
+  );
 }
 
 function pretty(v: unknown): string {
@@ -97,7 +100,10 @@ function checkRows(result: RunResult, t: TestResult): string {
 <td>${e ? `<a href="#${exAnchor(t.id, e.n)}">#${e.n}</a>` : c.exchange !== undefined ? `seq ${esc(c.exchange)}` : '<span class="none">–</span>'}</td>
 </tr>`;
   });
-  return `<table class="checks"><thead><tr><th>Verdict</th><th>Requirement</th><th>Check</th><th>Path</th><th>Expected</th><th>Actual</th><th>Exchange</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<table class="checks"><thead><tr><th>Verdict</th><th>Requirement</th><th>Check</th><th>Path</th><th>` +
+    `Expected</th><th>Actual</th><th>Exchange</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 function exchangeBlock(t: TestResult, e: Exchange, judgedFail: Set<number>): string {
@@ -112,12 +118,21 @@ function exchangeBlock(t: TestResult, e: Exchange, judgedFail: Set<number>): str
         )}</pre></div>`
       : '';
   const body = (title: string, v: unknown) => (v === undefined ? '' : `<div class="kv"><h5>${title}</h5><pre>${esc(pretty(v))}</pre></div>`);
-  return `<details class="ex${failed ? ' judged-fail' : ''}" id="${exAnchor(t.id, e.n)}"${failed ? ' open' : ''}>
-<summary><span class="ex-n">#${e.n}</span><span class="dir">${esc(e.direction)}</span><span class="method">${esc(e.method)}</span><span class="url">${esc(e.url)}</span><span class="code ${ok ? 'ok' : 'bad'}">${esc(e.status)}</span><span class="ms">${esc(e.durationMs)} ms</span><span class="at">${esc(e.at.slice(11, 23))}</span>${e.verdict ? `<span class="jv">${esc(e.verdict)}</span>` : ''}${failed ? '<span class="flag">judged: fail</span>' : ''}</summary>
+  return (
+    `<details class="ex${failed ? ' judged-fail' : ''}" id="${exAnchor(t.id, e.n)}"${failed ? ' open' : ''}>
+<summary><span class="ex-n">#${e.n}</span><span class="dir">${esc(e.direction)}</span><span ` +
+    `class="method">${esc(e.method)}</span><span class="url">${esc(e.url)}</span><span ` +
+    (`class="code ${ok ? 'ok' : 'bad'}">${esc(e.status)}</span><span class="ms">${esc(e.durationMs)} ms</span>` +
+      `<span class="at">${esc(e.at.slice(11, 23))}` +
+      `</span>${e.verdict ? `<span class="jv">${esc(e.verdict)}</span>` : ''}` +
+      `${failed ? '<span class="flag">judged: fail</span>' : ''}</summary>
 <div class="ex-body">
-<p class="ex-meta">${esc(e.at)} · ${esc(e.durationMs)} ms${e.service ? ` · ${esc(e.service)}` : ''}${e.operationId ? ` · <code>${esc(e.operationId)}</code>` : ''}${e.journalSeq !== undefined ? ` · journal seq ${esc(e.journalSeq)}` : ''}</p>
+<p class="ex-meta">${esc(e.at)} · ${esc(e.durationMs)} ms${e.service ? ` · ${esc(e.service)}` : ''}` +
+      `${e.operationId ? ` · <code>${esc(e.operationId)}</code>` : ''}` +
+      `${e.journalSeq !== undefined ? ` · journal seq ${esc(e.journalSeq)}` : ''}</p>
 ${headers}${body('Request body', e.requestBody)}${body(`Response body (${esc(e.status)})`, e.responseBody)}
-</div></details>`;
+</div></details>`)
+  );
 }
 
 /** How the mock answered an attempt, for its mark's colour. */
@@ -179,14 +194,26 @@ export function attemptTimeline(t: TestResult): string {
     .map((w) => {
       const kinds = [...new Set(w.faults)];
       const label = `fault: ${kinds.join(', ')}${w.faults.length > 1 ? ` (${w.faults.length} attempts)` : ''}`;
-      return `<g class="tl-window"><rect x="${(w.from - 5).toFixed(1)}" y="${top}" width="${(w.to - w.from + 10).toFixed(1)}" height="${axisY - top}" rx="3"/><text x="${(w.from - 4).toFixed(1)}" y="${top - 6}">${esc(label)}</text></g>`;
+      return (
+        `<g class="tl-window"><rect x="${(w.from - 5).toFixed(1)}" y="${top}" ` +
+        `width="${(w.to - w.from + 10).toFixed(1)}" height="${axisY - top}" rx="3"/><text ` +
+        `x="${(w.from - 4).toFixed(1)}" y="${top - 6}">${esc(label)}</text></g>`
+      );
     })
     .join('');
   const marks = placed
     .map(({ e, x0, w, lane }) => {
       const y = laneY(lane);
-      const tip = `#${e.n} at +${msLabel(start(e))}: ${e.method} ${e.url} answered ${e.status === 0 ? 'by a dropped connection' : e.status} after ${msLabel(e.durationMs)}${e.fault ? ` (injected fault: ${e.fault})` : ''}`;
-      return `<a href="#${exAnchor(t.id, e.n)}" class="tl-mark"><title>${esc(tip)}</title><rect class="mark ${attemptClass(e)}" data-n="${e.n}" data-status="${esc(e.status)}" data-at-ms="${Math.round(start(e))}" x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="12" rx="2"/><text ${x0 > W - R - 64 ? `text-anchor="end" x="${(x0 + w).toFixed(1)}"` : `x="${x0.toFixed(1)}"`} y="${y + 25}">#${e.n} ${e.status === 0 ? 'dropped' : esc(e.status)}</text></a>`;
+      const tip =
+        `#${e.n} at +${msLabel(start(e))}: ${e.method} ${e.url} ` +
+        `answered ${e.status === 0 ? 'by a dropped connection' : e.status} after ${msLabel(e.durationMs)}${e.fault ? ` (injected fault: ${e.fault})` : ''}`;
+      return (
+        `<a href="#${exAnchor(t.id, e.n)}" class="tl-mark"><title>${esc(tip)}</title><rect ` +
+        `class="mark ${attemptClass(e)}" data-n="${e.n}" data-status="${esc(e.status)}" ` +
+        `data-at-ms="${Math.round(start(e))}" x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="12" ` +
+        `rx="2"/><text ${x0 > W - R - 64 ? `text-anchor="end" x="${(x0 + w).toFixed(1)}"` : `x="${x0.toFixed(1)}"`} ` +
+        `y="${y + 25}">#${e.n} ${e.status === 0 ? 'dropped' : esc(e.status)}</text></a>`
+      );
     })
     .join('');
   // The waits between consecutive attempts in a lane, where there is room to say them.
@@ -222,7 +249,13 @@ export function attemptTimeline(t: TestResult): string {
   const H = axisY + 46;
   const faulted = attempts.filter((e) => e.fault !== undefined).length;
   const summary = `${attempts.length} attempt(s) over ${msLabel(span)}; ${faulted} met the injected fault`;
-  return `<svg class="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(summary)}" data-attempts="${attempts.length}"><title>${esc(summary)}</title>${windowSvg}<line class="tl-axis" x1="${L}" y1="${axisY}" x2="${W - R}" y2="${axisY}"/><g class="tl-ticks">${ticks.join('')}</g>${gaps}${marks}<g class="tl-legend">${legend}${shaded}</g></svg>`;
+  return (
+    `<svg class="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" ` +
+    `aria-label="${esc(summary)}" data-attempts="${attempts.length}">` +
+    `<title>${esc(summary)}</title>${windowSvg}<line class="tl-axis" x1="${L}" y1="${axisY}" x2="${W - R}" ` +
+    `y2="${axisY}"/><g class="tl-ticks">${ticks.join('')}</g>${gaps}${marks}<g ` +
+    `class="tl-legend">${legend}${shaded}</g></svg>`
+  );
 }
 
 function testBlock(result: RunResult, t: TestResult): string {
@@ -233,23 +266,27 @@ function testBlock(result: RunResult, t: TestResult): string {
       .filter((n): n is number => n !== undefined),
   );
   const reqs = t.requirements.map((r) => `<a class="req" href="#req-${esc(r)}">${esc(r)}</a>`).join(' ');
-  return `<article class="test st-${esc(t.status)}" id="${testAnchor(t.id)}" data-status="${esc(t.status)}" data-capability="${esc(t.capability)}" data-test="${esc(t.id)}">
+  return (
+    `<article class="test st-${esc(t.status)}" id="${testAnchor(t.id)}" data-status="${esc(t.status)}" data-capability="${esc(t.capability)}" data-test="${esc(t.id)}">
 <details${blocking ? ' open' : ''}>
 <summary>${chip(t.status)}${t.waiver ? chip('WAIVED') : ''}<span class="tid">${esc(t.id)}</span><span class="ttitle">${esc(t.title)}</span><span class="ms">${esc(t.durationMs)} ms</span></summary>
 <div class="test-body">
-<dl class="facts"><dt>Suite</dt><dd>${esc(t.suite)}</dd><dt>Capability</dt><dd>${esc(t.capability)}</dd><dt>Mandatory</dt><dd>${t.mandatory ? 'yes' : 'no'}</dd><dt>Started</dt><dd>${esc(t.startedAt)}</dd><dt>Requirements</dt><dd>${reqs}</dd></dl>
+<dl class="facts"><dt>Suite</dt><dd>${esc(t.suite)}</dd><dt>Capability</dt><dd>${esc(t.capability)}</dd><dt>` +
+    `Mandatory</dt><dd>${t.mandatory ? 'yes' : 'no'}</dd><dt>Started</dt><dd>${esc(t.startedAt)}</dd><dt>` +
+    `Requirements</dt><dd>${reqs}</dd></dl>
 ${t.reason ? `<p class="reason r-${esc(t.status)}"><strong>${esc(STATUS_LABEL[t.status])}:</strong> ${esc(t.reason)}</p>` : ''}
 ${t.waiver ? `<p class="waiver"><strong>Waived</strong>: ${esc(t.waiver.reason)} (approved by ${esc(t.waiver.approver)}, expires ${esc(t.waiver.expires)})</p>` : ''}
 <h4>Checks</h4>
 ${checkRows(result, t)}
-${t.attestations.length ? `<h4>Attestations</h4><ul class="att">${t.attestations.map((a) => `<li>${chip(a.answer === 'yes' ? 'PASSED' : a.answer === 'no' ? 'FAILED' : 'REVIEW', a.answer)} <a href="#req-${esc(a.requirement)}">${esc(a.requirement)}</a>: ${esc(a.question)}${a.note ? ` <span class="muted">(${esc(a.note)})</span>` : ''}${a.by ? ` <span class="muted">by ${esc(a.by)}</span>` : ''}</li>`).join('')}</ul>` : ''}
+${attestationList(t)}
 ${t.id.startsWith('RES-') ? `<h4>Attempts against the injected faults</h4><div class="tl">${attemptTimeline(t)}</div>` : ''}
 ${t.steps.length ? `<h4>Steps</h4><ol class="steps">${t.steps.map((s) => `<li>${esc(s)}</li>`).join('')}</ol>` : ''}
 <h4>Exchanges (${t.exchanges.length})</h4>
 ${t.exchanges.length ? `<div class="exchanges">${t.exchanges.map((e) => exchangeBlock(t, e, judgedFail)).join('')}</div>` : '<p class="muted">No exchanges in this test.</p>'}
 </div>
 </details>
-</article>`;
+</article>`
+  );
 }
 
 function matrixRow(result: RunResult, r: RequirementResult, declared: Set<string>): string {
@@ -263,8 +300,11 @@ function matrixRow(result: RunResult, r: RequirementResult, declared: Set<string
 <td class="cov">${r.tests.length ? `${cov.ran}/${cov.total} <span class="pct">${cov.percent}%</span>${bar(cov.percent)}` : '<span class="none">–</span>'}</td></tr>`;
 }
 
-const STYLE = `
-:root{--ink:#0b0c0c;--muted:#505a5f;--line:#d8dde0;--bg:#f3f4f6;--card:#fff;--blue:#1d70b8;--pass:#00703c;--fail:#c6261a;--warn:#b25e00;--skip:#6f777b;--err:#6f2c91;--review:#00697a;--waived:#5b4a9b;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
+const STYLE =
+  `
+:root{--ink:#0b0c0c;--muted:#505a5f;--line:#d8dde0;--bg:#f3f4f6;--card:#fff;--blue:#1d70b8;--pass:#00703c;` +
+  `--fail:#c6261a;--warn:#b25e00;--skip:#6f777b;--err:#6f2c91;--review:#00697a;--waived:#5b4a9b;` +
+  `--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
 *{box-sizing:border-box}
 html{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:var(--bg)}
 body{margin:0}
@@ -284,11 +324,15 @@ body.v-fail .masthead{border-bottom-color:var(--fail)}body.v-pass .masthead{bord
 nav.toc{background:#fff;border-bottom:1px solid var(--line);padding:8px 32px;position:sticky;top:0;z-index:5;display:flex;gap:18px;font-size:14px}
 main{padding:20px 32px 48px;max-width:1500px}
 section{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:18px 22px;margin:0 0 20px}
-h2{margin:0 0 12px;font-size:20px}h4{margin:16px 0 6px;font-size:14px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}h5{margin:8px 0 4px;font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+h2{margin:0 0 12px;font-size:20px}h4{margin:16px 0 6px;font-size:14px;text-transform:uppercase;` +
+  `letter-spacing:.04em;color:var(--muted)}h5{margin:8px 0 4px;font-size:12px;color:var(--muted);` +
+  `text-transform:uppercase;letter-spacing:.04em}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:10px}
 .tile{border:1px solid var(--line);border-left:5px solid var(--skip);border-radius:4px;padding:8px 12px}
 .tile b{display:block;font-size:26px;line-height:1.1}.tile span{font-size:13px;color:var(--muted)}
-.tile.t-PASSED{border-left-color:var(--pass)}.tile.t-FAILED{border-left-color:var(--fail)}.tile.t-WARNING{border-left-color:var(--warn)}.tile.t-ERROR{border-left-color:var(--err)}.tile.t-REVIEW{border-left-color:var(--review)}.tile.t-total,.tile.t-cov{border-left-color:var(--blue)}.tile.t-waived{border-left-color:var(--waived)}
+.tile.t-PASSED{border-left-color:var(--pass)}.tile.t-FAILED{border-left-color:var(--fail)}` +
+  `.tile.t-WARNING{border-left-color:var(--warn)}.tile.t-ERROR{border-left-color:var(--err)}` +
+  `.tile.t-REVIEW{border-left-color:var(--review)}.tile.t-total,.tile.t-cov{border-left-color:var(--blue)}.tile.t-waived{border-left-color:var(--waived)}
 .grid{display:flex;flex-direction:column;gap:4px;margin:4px 0 6px}.grid-row{display:flex;align-items:center;gap:10px}.grid-row.undeclared{opacity:.45}
 .grid-cap{font-family:var(--mono);font-size:12.5px;width:150px;flex:none}.grid-cells{display:flex;flex-wrap:wrap;gap:3px}
 .cell{display:block;width:16px;height:16px;border-radius:2px;background:var(--skip)}.cell:hover,.cell:focus{outline:2px solid var(--ink);outline-offset:1px}
@@ -296,8 +340,11 @@ h2{margin:0 0 12px;font-size:20px}h4{margin:16px 0 6px;font-size:14px;text-trans
 .broke{margin:14px 0 0;padding:0;list-style:none}
 .broke li{border-left:4px solid var(--fail);background:#fdf1f0;padding:8px 12px;margin:6px 0;border-radius:0 4px 4px 0}
 .broke .what{display:block;margin-top:2px}
-.chip{display:inline-block;font-size:11.5px;font-weight:700;letter-spacing:.03em;text-transform:uppercase;padding:1px 7px;border-radius:3px;color:#fff;background:var(--skip);white-space:nowrap;vertical-align:1px}
-.s-PASSED{background:var(--pass)}.s-FAILED{background:var(--fail)}.s-WARNING{background:var(--warn)}.s-ERROR{background:var(--err)}.s-REVIEW{background:var(--review)}.s-SKIPPED,.s-NOT_TESTED{background:var(--skip)}.s-WAIVED{background:var(--waived)}
+.chip{display:inline-block;font-size:11.5px;font-weight:700;letter-spacing:.03em;text-transform:uppercase;` +
+  `padding:1px 7px;border-radius:3px;color:#fff;background:var(--skip);white-space:nowrap;vertical-align:1px}
+.s-PASSED{background:var(--pass)}.s-FAILED{background:var(--fail)}.s-WARNING{background:var(--warn)}` +
+  `.s-ERROR{background:var(--err)}.s-REVIEW{background:var(--review)}.s-SKIPPED,` +
+  `.s-NOT_TESTED{background:var(--skip)}.s-WAIVED{background:var(--waived)}
 table{border-collapse:collapse;width:100%;font-size:13.5px}
 th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#f8f8f8;font-size:12.5px;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
@@ -307,7 +354,9 @@ th{background:#f8f8f8;font-size:12.5px;color:var(--muted);text-transform:upperca
 .cap{border:1px solid var(--line);border-radius:4px;padding:8px 12px}.cap.on{border-color:var(--pass);background:#f2f9f5}.cap.off{color:var(--muted)}
 .cap b{font-family:var(--mono);font-size:13px}.cap .decl{float:right;font-size:12px;font-weight:700}
 .req-row.rs-FAILED td{background:#fdf1f0}.req-row.undeclared{color:var(--muted)}
-.rid{font-family:var(--mono);white-space:nowrap;font-size:12.5px}.matrix .stmt{width:40%;min-width:280px}.matrix .tests{width:22%;min-width:12em;font-family:var(--mono);font-size:12px;word-break:normal;overflow-wrap:normal;hyphens:none}
+.rid{font-family:var(--mono);white-space:nowrap;font-size:12.5px}.matrix .stmt{width:40%;min-width:280px}` +
+  `.matrix .tests{width:22%;min-width:12em;font-family:var(--mono);font-size:12px;word-break:normal;` +
+  `overflow-wrap:normal;hyphens:none}
 .cov{white-space:nowrap;min-width:110px}.pct{color:var(--muted);font-size:12px}
 .bar{display:block;width:100px;height:8px;margin-top:3px}.bar-bg{fill:#e5e7e9}.bar-fg{fill:var(--pass)}
 .filters{display:flex;flex-wrap:wrap;align-items:center;gap:10px;margin-bottom:14px}
@@ -317,7 +366,8 @@ th{background:#f8f8f8;font-size:12.5px;color:var(--muted);text-transform:upperca
 .filters .count{margin-left:auto;color:var(--muted);font-size:13px}
 .filters input[type=search]{font:inherit;font-size:13px;padding:3px 8px;min-width:16em;border:1px solid var(--line);border-radius:4px}
 .test{border:1px solid var(--line);border-left:5px solid var(--skip);border-radius:4px;margin:8px 0;background:#fff}
-.test.st-PASSED{border-left-color:var(--pass)}.test.st-FAILED{border-left-color:var(--fail)}.test.st-WARNING{border-left-color:var(--warn)}.test.st-ERROR{border-left-color:var(--err)}.test.st-REVIEW{border-left-color:var(--review)}
+.test.st-PASSED{border-left-color:var(--pass)}.test.st-FAILED{border-left-color:var(--fail)}` +
+  `.test.st-WARNING{border-left-color:var(--warn)}.test.st-ERROR{border-left-color:var(--err)}.test.st-REVIEW{border-left-color:var(--review)}
 .test>details>summary{cursor:pointer;padding:9px 12px;display:flex;gap:10px;align-items:baseline;flex-wrap:wrap;list-style-position:outside}
 .tid{font-family:var(--mono);font-weight:700;font-size:13px}.ttitle{flex:1;min-width:260px}.ms{color:var(--muted);font-size:12.5px;white-space:nowrap}
 .test-body{padding:2px 16px 14px;border-top:1px solid var(--line)}
@@ -349,7 +399,9 @@ footer{color:var(--muted);font-size:12.5px;padding:0 32px 32px}
 @media print{
  html{background:#fff;font-size:11px}
  .matrix{table-layout:fixed}.matrix .stmt,.matrix .tests,.matrix .cov{min-width:0}
- .matrix th{font-size:9.5px;letter-spacing:0}.matrix th:nth-child(1){width:14%}.matrix th:nth-child(2){width:7%}.matrix th:nth-child(3){width:13%}.matrix th:nth-child(4){width:30%}.matrix th:nth-child(5){width:17%}.matrix th:nth-child(6){width:9%}.matrix th:nth-child(7){width:10%}
+ .matrix th{font-size:9.5px;letter-spacing:0}.matrix th:nth-child(1){width:14%}.matrix ` +
+  `th:nth-child(2){width:7%}.matrix th:nth-child(3){width:13%}.matrix th:nth-child(4){width:30%}.matrix ` +
+  `th:nth-child(5){width:17%}.matrix th:nth-child(6){width:9%}.matrix th:nth-child(7){width:10%}
  .matrix .cov{white-space:normal}
  .matrix .chip{white-space:normal}.matrix .bar{width:100%}
  nav.toc,.filters,.no-print{display:none!important}
@@ -495,7 +547,13 @@ export function htmlReport(result: RunResult): string {
         );
       const lines = fails.slice(0, 3).map(({ t, c }) => {
         const e = exchangeOf(t, c);
-        return `<span class="what">In <a href="#${testAnchor(t.id)}">${esc(t.id)}</a>: ${esc(c.message)}${c.path ? ` at <code>${esc(c.path)}</code>` : ''}${c.expected !== undefined ? `; expected <code>${esc(describeValue(c.expected, 200))}</code>` : ''}${c.actual !== undefined ? `; actual <code>${esc(describeValue(c.actual, 200))}</code>` : ''}${e ? ` (<a href="#${exAnchor(t.id, e.n)}">exchange #${e.n}</a>)` : ''}</span>`;
+        return (
+          `<span class="what">In <a href="#${testAnchor(t.id)}">${esc(t.id)}</a>: ${esc(c.message)}` +
+          `${c.path ? ` at <code>${esc(c.path)}</code>` : ''}` +
+          `${c.expected !== undefined ? `; expected <code>${esc(describeValue(c.expected, 200))}</code>` : ''}` +
+          `${c.actual !== undefined ? `; actual <code>${esc(describeValue(c.actual, 200))}</code>` : ''}` +
+          `${e ? ` (<a href="#${exAnchor(t.id, e.n)}">exchange #${e.n}</a>)` : ''}</span>`
+        );
       });
       const more = fails.length > 3 ? `<span class="what muted">and ${fails.length - 3} more failing check(s)</span>` : '';
       return `<li><a href="#req-${esc(r.id)}"><strong>${esc(r.id)}</strong></a> <span class="lvl">${esc(r.level)}</span> ${esc(r.statement)}${lines.join('')}${more}</li>`;
@@ -513,14 +571,18 @@ export function htmlReport(result: RunResult): string {
     .filter(([, reqs]) => reqs.length > 0)
     .map(
       ([c, reqs]) =>
-        `<div class="grid-row${declared.has(c) ? '' : ' undeclared'}" data-capability="${esc(c)}"><span class="grid-cap">${esc(c)}</span><span class="grid-cells">${reqs.map((r) => `<a class="cell s-${esc(r.status)}" href="#req-${esc(r.id)}" title="${esc(`${r.id} (${r.level}): ${STATUS_LABEL[r.status] ?? r.status}`)}" aria-label="${esc(`${r.id}: ${STATUS_LABEL[r.status] ?? r.status}`)}"></a>`).join('')}</span></div>`,
+        `<div class="grid-row${declared.has(c) ? '' : ' undeclared'}" data-capability="${esc(c)}"><span ` +
+        `class="grid-cap">${esc(c)}</span><span ` +
+        `class="grid-cells">${reqs.map(gridCell).join('')}</span></div>`,
     )
     .join('');
   const gridLegend = [...new Set(result.requirements.map((r) => r.status))].map((x) => chip(x)).join(' ');
   const caps = Object.entries(CAPABILITIES)
     .map(
       ([id, desc]) =>
-        `<div class="cap ${declared.has(id) ? 'on' : 'off'}"><span class="decl">${id === 'core' ? 'always' : declared.has(id) ? 'declared' : 'not declared'}</span><b>${esc(id)}</b><br>${esc(desc)}</div>`,
+        `<div class="cap ${declared.has(id) ? 'on' : 'off'}"><span ` +
+        `class="decl">${id === 'core' ? 'always' : declared.has(id) ? 'declared' : 'not declared'}</span>` +
+        `<b>${esc(id)}</b><br>${esc(desc)}</div>`,
     )
     .join('');
   const st = result.statement;
@@ -546,15 +608,21 @@ export function htmlReport(result: RunResult): string {
     .join('');
 
   const privacyHtml = privacy.findings.length
-    ? `<p class="privacy-bad">${privacy.findings.length} identifier(s) in what the system sent look real. A test build must hold synthetic data only: use the 999 NHS number range and the synthetic population (<code>ics-conformance fixtures</code>).</p>
+    ? `<p class="privacy-bad">${privacy.findings.length} identifier(s) in what the system sent look real. A test ` +
+      `build must hold synthetic data only: use the 999 NHS number range and the synthetic population (<code>` +
+      `ics-conformance fixtures</code>).</p>
 <table><thead><tr><th>Kind</th><th>Value (masked)</th><th>Why</th><th>Where</th><th>Seen</th></tr></thead><tbody>${privacy.findings
         .map((f) => {
           const ti = index.get(f.test);
           const where = ti === undefined ? esc(f.test) : `<a href="#${exAnchor(f.test, f.exchange)}">${esc(f.test)} #${esc(f.exchange)}</a>`;
-          return `<tr><td>${esc(f.kind)}</td><td><code>${esc(f.value)}</code></td><td>${esc(f.reason)}</td><td>${where} ${esc(f.where)} <code>${esc(f.path || '/')}</code></td><td>${esc(f.occurrences)}×</td></tr>`;
+          return (
+            `<tr><td>${esc(f.kind)}</td><td><code>${esc(f.value)}</code></td><td>${esc(f.reason)}</td><td>${where}` +
+            ` ${esc(f.where)} <code>${esc(f.path || '/')}</code></td><td>${esc(f.occurrences)}×</td></tr>`
+          );
         })
         .join('')}</tbody></table>`
-    : `<p class="privacy-ok">No identifier that looks real in what the system sent (${privacy.scanned} exchanges scanned: NHS numbers outside the 999 test range, postcodes and names outside the synthetic population).</p>`;
+    : `<p class="privacy-ok">No identifier that looks real in what the system sent (${privacy.scanned} exchanges ` +
+      `scanned: NHS numbers outside the 999 test range, postcodes and names outside the synthetic population).</p>`;
 
   const waivers = result.waivers.length
     ? `<section id="waivers"><h2>Waivers</h2><table><thead><tr><th>Covers</th><th>State</th><th>Reason</th><th>Approver</th><th>Expires</th></tr></thead><tbody>${result.waivers
@@ -595,7 +663,8 @@ export function htmlReport(result: RunResult): string {
 
   const style = STYLE + pageStyle(result);
   const csp = `default-src 'none'; style-src ${cspHash(style)}; script-src ${cspHash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -609,14 +678,21 @@ export function htmlReport(result: RunResult): string {
 <body class="v-${esc(s.verdict)}">
 <header class="masthead">
 <div class="brand">ics-conformance · accreditation evidence · Integrated Children's System</div>
-<div class="headline"><h1>${esc(sutName)} <span class="ver">${esc(result.sut.version)}</span></h1><span class="verdict ${esc(s.verdict)}" id="verdict">${esc(s.label)}</span><span class="verdict-note">exit code ${esc(s.exitCode)} · ${esc(s.FAILED)} failed${s.waived ? ` (${esc(s.waived)} waived)` : ''} · ${esc(s.ERROR)} errors</span></div>
+<div class="headline"><h1>${esc(sutName)} <span class="ver">${esc(result.sut.version)}</span></h1><span ` +
+    `class="verdict ${esc(s.verdict)}" id="verdict">${esc(s.label)}</span><span class="verdict-note">exit ` +
+    `code ${esc(s.exitCode)} · ${esc(s.FAILED)} failed${s.waived ? ` (${esc(s.waived)} waived)` : ''} ` +
+    `· ${esc(s.ERROR)} errors</span></div>
 <dl class="meta">${meta}</dl>
 </header>
-<nav class="toc"><a href="#summary">Summary</a><a href="#sut">System under test</a><a href="#privacy">Privacy</a>${waivers ? '<a href="#waivers">Waivers</a>' : ''}${hardSection ? '<a href="#hard-children">Hard children</a>' : ''}<a href="#requirements">Traceability</a><a href="#tests">Tests</a></nav>
+<nav class="toc"><a href="#summary">Summary</a><a href="#sut">System under test</a><a href="#privacy">` +
+    `Privacy</a>${waivers ? '<a href="#waivers">Waivers</a>' : ''}${hardSection ? '<a href="#hard-children">Hard children</a>' : ''}<a ` +
+    `href="#requirements">Traceability</a><a href="#tests">Tests</a></nav>
 <main>
 <section id="summary"><h2>Summary</h2>
 <div class="tiles">${tiles}<div class="tile t-cov"><b>${cov.percent}%</b><span>${cov.verified}/${cov.total} requirements verified</span></div></div>
-<h4>Requirements by capability</h4><div class="grid" role="list">${grid}</div><p class="grid-legend">${gridLegend} <span class="muted">· one square per requirement; faded rows: capabilities not declared</span></p>
+<h4>Requirements by capability</h4><div class="grid" role="list">${grid}</div><p ` +
+    `class="grid-legend">${gridLegend} <span class="muted">· one square per requirement; faded rows: capabilities ` +
+    `not declared</span></p>
 ${broke.length ? `<h4>Requirements not met</h4><ul class="broke">${broke.join('')}</ul>` : ''}
 ${errors.length ? `<h4>Errors</h4><ul class="broke">${errors.join('')}</ul>` : ''}
 ${identityNote ? `<h4>Identity</h4><p class="broke" id="identity">${esc(identityNote)}</p>` : ''}
@@ -632,21 +708,29 @@ ${attested ? `<h4>Attested in the conformance statement</h4><ul>${attested}</ul>
 ${waivers}
 ${hardSection}
 <section id="requirements"><h2>Requirement traceability</h2>
-<p>Every requirement on the system in catalogue ${esc(result.catalogueVersion)}, the tests that verify it and its status. Coverage: of the tests citing a requirement, how many ran and recorded a verdict on it. Requirements of the declared capabilities: ${reqCounts}</p>
+<p>Every requirement on the system in catalogue ${esc(result.catalogueVersion)}, the tests that verify it and ` +
+    `its status. Coverage: of the tests citing a requirement, how many ran and recorded a verdict on it. ` +
+    `Requirements of the declared capabilities: ${reqCounts}</p>
 <div class="filters"><select id="f-req-status" aria-label="Requirement status">${reqStatusOptions}</select></div>
 <table class="matrix"><thead><tr><th>Requirement</th><th>Level</th><th>Capability</th><th>Statement</th><th>Tests</th><th>Status</th><th>Coverage</th></tr></thead>
 <tbody>${result.requirements.map((r) => matrixRow(result, r, declared)).join('')}</tbody></table>
 </section>
 <section id="tests"><h2>Tests and evidence</h2>
-<div class="filters" role="group" aria-label="Filters"><input type="search" id="f-search" placeholder="Search tests: ID, title, requirement…" aria-label="Search tests">${filterButtons}<select id="f-capability" aria-label="Capability">${capOptions}</select><button type="button" id="f-expand">Expand all</button><button type="button" id="f-collapse">Collapse all</button><span class="count" id="f-count"></span></div>
+<div class="filters" role="group" aria-label="Filters"><input type="search" id="f-search" placeholder="Search ` +
+    `tests: ID, title, requirement…" aria-label="Search tests">${filterButtons}<select id="f-capability" ` +
+    `aria-label="Capability">${capOptions}</select><button type="button" id="f-expand">Expand all</button><button ` +
+    `type="button" id="f-collapse">Collapse all</button><span class="count" id="f-count"></span></div>
 ${result.tests.map((t) => testBlock(result, t)).join('\n')}
 </section>
 </main>
-<footer>Generated by ics-conformance ${esc(result.harness.version)} from results.json (schema ${esc(result.schemaVersion)}). Evidence bundle: check it with <code>ics-conformance verify DIR --public-key KEY</code>. Credentials in this report are masked.</footer>
+<footer>Generated by ics-conformance ${esc(result.harness.version)} from results.json ` +
+    `(schema ${esc(result.schemaVersion)}). Evidence bundle: check it with <code>ics-conformance verify DIR ` +
+    `--public-key KEY</code>. Credentials in this report are masked.</footer>
 <script>${SCRIPT}</script>
 </body>
 </html>
-`;
+`
+  );
 }
 
 /** report.html: one self-contained, offline, printable report. */
@@ -657,11 +741,15 @@ function hardChildrenHtml(rows: HardChildRow[]): string {
     !c
       ? '<td></td>'
       : `<td${c.failure || c.reason ? ` title="${esc(c.failure?.message ?? c.reason)}"` : ''}>${chip(c.status === 'PASSED' || c.status === 'FAILED' ? c.status : 'SKIPPED', hardCellText(c))}</td>`;
-  return `<section id="hard-children"><h2>Hard children</h2>
-<p>Children that break naive systems, kind by kind: how the system did with each in <code>${esc(HARD_CHILDREN_TEST)}</code>${scenarios.length ? ' and in every feed scenario re-run over the kind (<code>--hard-children</code>)' : ''}, with the requirement a failure broke.</p>
+  return (
+    `<section id="hard-children"><h2>Hard children</h2>
+<p>Children that break naive systems, kind by kind: how the system did with each in ` +
+    `<code>${esc(HARD_CHILDREN_TEST)}</code>${scenarios.length ? ' and in every feed scenario re-run over the kind (<code>--hard-children</code>)' : ''},` +
+    ` with the requirement a failure broke.</p>
 <table class="matrix hard"><thead><tr><th>Kind</th><th>${esc(HARD_CHILDREN_TEST)}</th>${scenarios.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead>
 <tbody>${rows.map((r) => `<tr data-kind="${esc(r.kind)}"><th scope="row"><code>${esc(r.kind)}</code></th>${td(r)}${scenarios.map((x) => td(cell(r, x))).join('')}</tr>`).join('')}</tbody></table>
-</section>`;
+</section>`
+  );
 }
 
 export function htmlReporter(): Reporter {
@@ -672,4 +760,23 @@ export function htmlReporter(): Reporter {
       return [HTML_FILE];
     },
   };
+}
+
+/** The attestations a tester answered in a test, each linked to its requirement. */
+function attestationList(t: TestResult): string {
+  if (!t.attestations.length) return '';
+  const item = (a: TestResult['attestations'][number]) => {
+    const status = a.answer === 'yes' ? 'PASSED' : a.answer === 'no' ? 'FAILED' : 'REVIEW';
+    const note = a.note ? ` <span class="muted">(${esc(a.note)})</span>` : '';
+    const by = a.by ? ` <span class="muted">by ${esc(a.by)}</span>` : '';
+    return `<li>${chip(status, a.answer)} <a href="#req-${esc(a.requirement)}">${esc(a.requirement)}</a>: ${esc(a.question)}${note}${by}</li>`;
+  };
+  return `<h4>Attestations</h4><ul class="att">${t.attestations.map(item).join('')}</ul>`;
+}
+
+/** One square of the requirement-by-capability grid. */
+function gridCell(r: RequirementResult): string {
+  const label = STATUS_LABEL[r.status] ?? r.status;
+  const title = esc(`${r.id} (${r.level}): ${label}`);
+  return `<a class="cell s-${esc(r.status)}" href="#req-${esc(r.id)}" title="${title}" aria-label="${esc(`${r.id}: ${label}`)}"></a>`;
 }

@@ -50,9 +50,8 @@ export function markdownSummary(result: RunResult): string {
   const L: string[] = [];
   L.push(`## ${MARK[s.verdict]} ${mdText(s.label)}: ${mdText(`${result.sut.vendor} ${result.sut.product} ${result.sut.version}`)}`);
   L.push('');
-  L.push(
-    `ics-conformance ${mdText(result.harness.version)} · catalogue ${mdText(result.catalogueVersion)} · run ${mdCode(result.run.id)} · ${mdText(result.run.startedAt)} · exit code **${s.exitCode}**`,
-  );
+  const run = `run ${mdCode(result.run.id)} · ${mdText(result.run.startedAt)}`;
+  L.push(`ics-conformance ${mdText(result.harness.version)} · catalogue ${mdText(result.catalogueVersion)} · ${run} · exit code **${s.exitCode}**`);
   const identity = identityLine(result.identity, result.sut);
   if (identity) L.push('', `**Identity:** ${mdText(identity, 600)}`);
   if (result.run.interrupted) L.push('', `**Interrupted** by ${mdText(result.run.interrupted)}: the tests not run are ERROR.`);
@@ -72,7 +71,9 @@ export function markdownSummary(result: RunResult): string {
       const test = result.tests.find((t) => !t.waiver && t.checks.some((c) => c.requirement === r.id && c.verdict === 'fail'));
       const c = test ? failingChecks(test).find((x) => x.requirement === r.id) : undefined;
       L.push(
-        `| **${mdText(r.id)}** | ${r.level} | ${test ? mdCode(test.id) : ''} | ${c ? mdText(c.message, 200) : ''} | ${c?.path ? mdCode(c.path) : ''} | ${c && c.expected !== undefined ? mdCode(describeValue(c.expected, 120)) : ''} | ${c && c.actual !== undefined ? mdCode(describeValue(c.actual, 120)) : ''} |`,
+        `| **${mdText(r.id)}** | ${r.level} | ${test ? mdCode(test.id) : ''} | ${c ? mdText(c.message, 200) : ''} ` +
+          `| ${c?.path ? mdCode(c.path) : ''} ` +
+          `| ${c && c.expected !== undefined ? mdCode(describeValue(c.expected, 120)) : ''} | ${c && c.actual !== undefined ? mdCode(describeValue(c.actual, 120)) : ''} |`,
       );
     }
     L.push('', ...failing.map((r) => `- **${mdText(r.id)}** (${r.level}): ${mdText(r.statement, 400)}`));
@@ -92,7 +93,10 @@ export function markdownSummary(result: RunResult): string {
       L.push(`- ${mdCode(t.id)}${t.waiver ? ' (waived)' : ''}:`);
       for (const c of checks.slice(0, FAILING_SHOWN))
         L.push(
-          `  - **${mdText(c.requirement)}** ${mdText(c.message, 200)}${c.path ? ` at ${mdCode(c.path)}` : ''}${c.expected !== undefined ? `, expected ${mdCode(describeValue(c.expected, 80))}` : ''}${c.actual !== undefined ? `, actual ${mdCode(describeValue(c.actual, 80))}` : ''}${c.exchange !== undefined ? ` (exchange, journal seq ${mdText(String(c.exchange))})` : ''}`,
+          `  - **${mdText(c.requirement)}** ${mdText(c.message, 200)}${c.path ? ` at ${mdCode(c.path)}` : ''}` +
+            `${c.expected !== undefined ? `, expected ${mdCode(describeValue(c.expected, 80))}` : ''}` +
+            `${c.actual !== undefined ? `, actual ${mdCode(describeValue(c.actual, 80))}` : ''}` +
+            `${c.exchange !== undefined ? ` (exchange, journal seq ${mdText(String(c.exchange))})` : ''}`,
         );
       if (checks.length > FAILING_SHOWN) L.push(`  - … and ${checks.length - FAILING_SHOWN} more (report.html)`);
     }
