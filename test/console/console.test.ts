@@ -1,14 +1,14 @@
 /**
  * The web console in real headless Chromium against a real server on port 0: access, sessions, the
  * live journal, runs against the in-process reference ICS, and a witnessed run with a simulated tester.
- * Screenshots go to $ICS_SCREENSHOTS (default /tmp/ics-console-screens).
+ * Screenshots go to $ICS_SCREENSHOTS (default reports/test-artifacts/console, beside the other tests' pictures).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/mock-server/server.js';
 import { mountConsole } from '../../src/console/app.js';
@@ -27,7 +27,7 @@ import { parseStatement } from '../../src/harness/model/statement.js';
 declare const document: any;
 declare const window: any;
 
-const SHOTS = process.env.ICS_SCREENSHOTS ?? '/tmp/ics-console-screens';
+const SHOTS = process.env.ICS_SCREENSHOTS ?? resolve('reports/test-artifacts/console');
 const PICK = new Set(['CP-FEED-003.identifiers', 'SEC-TLS-001.attestation']);
 const suites = ALL_SUITES.map((s) => ({ ...s, tests: s.tests.filter((t) => PICK.has(t.id)) })).filter((s) => s.tests.length > 0);
 
@@ -474,7 +474,7 @@ describe('runs', () => {
     }
   });
 
-  it('a witnessed run survives a server restart: the tests that ended are kept, and it resumes where it stopped', async () => {
+  it('a whole witnessed session: session created, run started, steps done, a refusal red live, the server restarted mid-run and resumed, a bundle verify accepts', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'ics-console-restart-')), 'runs');
     const serve = () => startServer({ port: 0, controlToken: TOKEN, extend: (app, mock) => mountConsole(app, mock, { runsDir: dir, suites }) });
     const first = await serve();
@@ -490,6 +490,13 @@ describe('runs', () => {
     try {
       await p.goto(`${first.url}/console/`);
       await login(p);
+      // The officer opens a session for the vendor: its credentials shown once, masked after.
+      await p.fill('#new-session-name', 'Acme ICS witnessed session');
+      await p.click('#create-session');
+      await p.locator('#credential-table code.token').first().waitFor();
+      const vendorTokens = await p.locator('#credential-table code.token').allTextContents();
+      await p.click('#hide-credentials');
+      expect(await p.content()).not.toContain(vendorTokens[0]!);
       await p.click('button.tab[data-tab="runs"]');
       await p.fill('#statement', stringify({ ...referenceStatement(), capabilities: ['contactpoint-feed'], attestations: [], seed: 11 }));
       await p.check('#interactive');
@@ -511,6 +518,16 @@ describe('runs', () => {
         leadProfessional: false,
       });
       await p.waitForFunction(() => document.querySelector('.card[data-id="3"]')!.classList.contains('received'));
+      // A message from the ICS that the mock refuses: the card turns red at once, with the problem.
+      const [, cpUrl] = (await card(1).locator('.what').textContent())!.match(/ContactPoint (\S+)\/contactpoint\/v1/)!;
+      await fetch(`${cpUrl}/contactpoint/v1/involvements`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' },
+        body: JSON.stringify(involvement({ child: { ...child, identifiers: { nhsNumber: '1234567890' } } })),
+      });
+      await p.waitForFunction(() => document.querySelector('.card[data-id="3"]')!.classList.contains('refused'), undefined, { timeout: 1000 });
+      expect(await card(3).locator('.msgs li.refused').textContent()).toMatch(/CP-FEED-003/);
+      await p.screenshot({ path: join(SHOTS, 'session-run-in-progress.png'), fullPage: true });
       await card(3).locator('button.done').click();
       // The first test ends; the attestation card is up when the server goes down.
       await card(4).waitFor({ timeout: 30_000 });
@@ -530,7 +547,7 @@ describe('runs', () => {
       await p.locator(`#run-list tr[data-id="${id}"] button.resume`).click();
       await p.locator('#run-head').waitFor({ state: 'visible' });
       // The test that ended before the restart is kept; the rest runs now, in a fresh session the ICS is pointed at.
-      await p.waitForFunction(() => document.querySelector('#run-tests tr[data-test="CP-FEED-003.identifiers"] td.PASSED') !== null);
+      await p.waitForFunction(() => document.querySelector('#run-tests tr[data-test="CP-FEED-003.identifiers"] td.FAILED') !== null);
       await card(1).waitFor();
       await configureFrom((await card(1).locator('.what').textContent())!);
       await card(1).locator('button.done').click();
@@ -540,13 +557,15 @@ describe('runs', () => {
       await card(2).locator('input.by').fill('A. Assessor');
       await card(2).locator('button.answer').click();
       await p.waitForFunction(() => document.getElementById('run-state')!.textContent!.startsWith('finished'), undefined, { timeout: 60_000 });
-      expect(await p.locator('#run-verdict').textContent()).toBe('PASS');
+      // The refusal before the restart broke CP-FEED-003: the resumed run still says so.
+      expect(await p.locator('#run-verdict').textContent()).toBe('FAIL');
       expect(await p.locator('#run-progress').textContent()).toBe('2 of 2 tests');
+      await p.screenshot({ path: join(SHOTS, 'session-finished.png'), fullPage: true });
       expect((await verifyBundle(join(dir, id))).ok).toBe(true);
       const results = JSON.parse(execFileSync('cat', [join(dir, id, 'results.json')], { encoding: 'utf8' }));
-      expect(results.tests.map((t: any) => `${t.id} ${t.status}`)).toEqual(['CP-FEED-003.identifiers PASSED', 'SEC-TLS-001.attestation PASSED']);
+      expect(results.tests.map((t: any) => `${t.id} ${t.status}`)).toEqual(['CP-FEED-003.identifiers FAILED', 'SEC-TLS-001.attestation PASSED']);
       expect(results.tests[0].exchanges.length).toBeGreaterThan(0);
-      expect(results.requirements.find((r: any) => r.id === 'CP-FEED-003').status).toBe('PASSED');
+      expect(results.requirements.find((r: any) => r.id === 'CP-FEED-003').status).toBe('FAILED');
       expect(existsSync(join(dir, '.state', `${id}.json`))).toBe(false);
     } finally {
       await p.close();

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { runDemo } from '../../src/harness/app/demo.js';
+import { documentedSuites, suitesRun } from '../support/source-system-docs.js';
 
 it('the demo run passes every suite against the reference ICS', async () => {
   const r = await runDemo();
@@ -9,6 +10,7 @@ it('the demo run passes every suite against the reference ICS', async () => {
   expect(notPassed).toEqual([]);
   expect(r.tests.filter(notApplicable).map((t) => t.id)).toEqual(['CP-FEED-006.sensitive-basis']);
   expect(r.summary).toMatchObject({ verdict: 'pass', exitCode: 0 });
+  expect(documentedSuites('ics'), 'docs/source-systems.md#ics: "Suites that apply:"').toEqual(suitesRun(r.tests));
   // Every requirement on the system that a suite tests is shown met, with evidence.
   const unmet = r.requirements.filter((q) => q.tests.length > 0 && q.status !== 'PASSED' && q.status !== 'SKIPPED');
   expect(unmet.map((q) => `${q.id} ${q.status}`)).toEqual([]);

@@ -1,10 +1,11 @@
 /**
  * The package as a vendor installs it: `npm pack`'s file list, then the tarball unpacked into a
- * scratch project that compiles the README's msw example with `skipLibCheck: false` and runs it.
+ * scratch project with vitest and msw that compiles the README's msw example with `skipLibCheck: false`
+ * and runs it as the vitest test file the README says it is.
  *
  * Offline and without npm's cache: the tarball is unpacked into the scratch project's node_modules,
  * and only what a consumer would have beside it is linked from this repository's node_modules (the
- * package's `dependencies`, msw as the peer, @types/node and typescript). A published type that
+ * package's `dependencies`, msw as the peer, vitest, @types/node and typescript). A published type that
  * needs a dev dependency (better-sqlite3's, express's) then fails the compile with TS7016.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,15 +69,15 @@ describe('npm pack', () => {
 });
 
 describe('the packed tarball in a scratch project', () => {
-  it('compiles the README msw example with skipLibCheck false and runs it', () => {
+  it('compiles the README msw example with skipLibCheck false and runs it with vitest', () => {
     const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tmp])) as PackEntry[];
     const project = join(tmp, 'project');
     const installed = join(project, 'node_modules/ics-conformance');
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', join(tmp, out[0]!.filename), '-C', installed, '--strip-components=1']);
 
-    // What npm would put beside it: the dependencies and the peer; the consumer brings TS and Node's types.
-    for (const name of [...Object.keys(pkg.dependencies), 'msw', '@types/node', 'typescript']) {
+    // What npm would put beside it: the dependencies and the peer; the consumer brings vitest, TS and Node's types.
+    for (const name of [...Object.keys(pkg.dependencies), 'msw', 'vitest', '@types/node', 'typescript']) {
       mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name), 'dir');
     }
@@ -98,7 +99,7 @@ describe('the packed tarball in a scratch project', () => {
     expect(section).toContain('npm install --save-dev ics-conformance msw');
     const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
     writeFileSync(join(project, 'package.json'), '{ "name": "scratch", "private": true, "type": "module" }\n');
-    writeFileSync(join(project, 'example.ts'), example);
+    writeFileSync(join(project, 'example.test.ts'), example);
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
@@ -109,9 +110,9 @@ describe('the packed tarball in a scratch project', () => {
           strict: true,
           skipLibCheck: false,
           types: ['node'],
-          outDir: 'out',
+          noEmit: true,
         },
-        include: ['example.ts'],
+        include: ['example.test.ts'],
       }),
     );
 
@@ -119,8 +120,21 @@ describe('the packed tarball in a scratch project', () => {
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
 
-    const run = spawnSync(process.execPath, ['out/example.js'], { cwd: project, encoding: 'utf8', timeout: 30_000 });
-    expect(run.stderr).toBe('');
-    expect(run.stdout.split('\n')).toEqual(['POST /contactpoint/v1/involvements 422 rejected', '422', '']);
+    // The example is a test file: vitest in the scratch project finds it and it passes (a file with no test in it fails here).
+    const run = spawnSync(
+      process.execPath,
+      [join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter', 'json', '--outputFile', 'vitest.json'],
+      {
+        cwd: project,
+        encoding: 'utf8',
+        timeout: 90_000,
+        env: { ...process.env, CI: '1', NO_COLOR: '1' },
+      },
+    );
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(project, 'vitest.json'), 'utf8'));
+    expect(report.testResults.map((f: { name: string }) => f.name)).toEqual([join(project, 'example.test.ts')]);
+    expect(report.numPassedTests).toBeGreaterThan(0);
+    expect(report.numFailedTests).toBe(0);
   }, 180_000);
 });

@@ -1,10 +1,12 @@
 import type { CommandModule } from 'yargs';
 import { VARIANTS, isVariant, type Variant } from '../../../reference-ics/variants.js';
+import { PROFILES, SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../harness/model/profiles.js';
 
 interface Args {
   port: number;
   host: string;
   variant: string[];
+  'source-system': SourceSystemType;
 }
 
 export const referenceIcsCommand = (): CommandModule<object, Args> => ({
@@ -20,12 +22,23 @@ export const referenceIcsCommand = (): CommandModule<object, Args> => ({
         default: [],
         choices: Object.keys(VARIANTS),
         describe: 'Faulty behaviour to switch on',
-      }),
+      })
+      .option('source-system', {
+        type: 'string',
+        choices: SOURCE_SYSTEM_TYPES,
+        default: 'ics',
+        describe: 'The kind of source system it plays (docs/source-systems.md): a school, a clinic, a YOT, Connexions...',
+      })
+      .example('$0 reference-ics --source-system education', 'The reference system as a school information system, for run --sut') as never,
   handler: async (args) => {
     const { startReferenceIcs } = await import('../../../reference-ics/app.js');
-    const sut = await startReferenceIcs({ port: args.port, host: args.host, variants: args.variant.filter<Variant>(isVariant) });
+    const profile = args['source-system'];
+    const sut = await startReferenceIcs({ port: args.port, host: args.host, variants: args.variant.filter<Variant>(isVariant), profile });
+    const plays = profile === 'ics' ? '' : ` playing ${PROFILES[profile].title}`;
+    const variants = args.variant.length ? ` (variants: ${args.variant.join(', ')})` : '';
+    // The driver API is under /driver/v1; run --sut (and sut.driverUrl) take the base URL, so that is what to copy.
     console.log(
-      `Reference ICS driver API at ${sut.url}/driver/v1${args.variant.length ? ` (variants: ${args.variant.join(', ')})` : ''}\nCtrl-C to stop.`,
+      `Reference ICS${plays}${variants}: driver API at ${sut.url}/driver/v1\nRun against it: ics-conformance run --sut ${sut.url}\nCtrl-C to stop.`,
     );
     await new Promise<void>((resolve) => {
       const stop = () => void sut.close().then(resolve);
