@@ -151,15 +151,13 @@ describe('report.html on screen', () => {
     await page.click('article#test-RES-001\\.lost-acknowledgement > details > summary');
     const svg = page.locator('article#test-RES-001\\.lost-acknowledgement svg.timeline');
     await svg.scrollIntoViewIfNeeded();
-    const drawn = await svg
-      .locator('rect.mark')
-      .evaluateAll((rects: any[]) =>
-        rects.map((r) => ({
-          n: Number(r.getAttribute('data-n')),
-          fill: (globalThis as any).getComputedStyle(r).fill as string,
-          width: r.getBoundingClientRect().width as number,
-        })),
-      );
+    const drawn = await svg.locator('rect.mark').evaluateAll((rects: any[]) =>
+      rects.map((r) => ({
+        n: Number(r.getAttribute('data-n')),
+        fill: (globalThis as any).getComputedStyle(r).fill as string,
+        width: r.getBoundingClientRect().width as number,
+      })),
+    );
     expect(drawn.map((d) => d.n)).toEqual(attempts.map((e) => e.n));
     expect(drawn.every((d) => d.width > 0)).toBe(true);
     expect(drawn[0]!.fill).not.toBe(drawn[1]!.fill);
