@@ -7,7 +7,7 @@ import { initCommand } from '../../src/cli/commands/init.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkCapabilities, profileFor, PROFILES } from '../../src/harness/model/profiles.js';
+import { aSystem, checkCapabilities, profileFor, PROFILES } from '../../src/harness/model/profiles.js';
 import { SyntheticData, HARD_CHILD_KINDS } from '../../src/harness/engine/synthetic.js';
 import { ageOn, addYears } from '../../src/platform/clock.js';
 import { startReferenceIcs } from '../../reference-ics/app.js';
@@ -226,5 +226,14 @@ describe('ContactPoint matching of hard children', () => {
     const [c] = d.hardChildren('no-fixed-abode');
     const first = await send(c!);
     expect(await send({ ...c!, formerNames: [{ given: c!.name.given, family: 'Earlier' }] })).toBe(first);
+  });
+});
+
+describe('a kind of system in messages', () => {
+  it('reads as English for every type', () => {
+    expect(SOURCE_SYSTEM_TYPES.map(aSystem)).toEqual([
+      ...SOURCE_SYSTEM_TYPES.filter((t) => t !== 'other').map((t) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t} system`),
+      'a system of another kind',
+    ]);
   });
 });

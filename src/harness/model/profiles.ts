@@ -129,8 +129,9 @@ export const PROFILES: Readonly<Record<SourceSystemType, SourceSystemProfile>> =
   },
 };
 
-/** "a health system", "an education system": the article for a type's name in messages. */
+/** "a health system", "an education system", "a system of another kind": a type's name in messages. */
 export function aSystem(type: string): string {
+  if (type === 'other') return 'a system of another kind';
   return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} system`;
 }
 
