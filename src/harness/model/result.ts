@@ -5,6 +5,9 @@ import type { RequirementResultSchema, RunResultCoreSchema, RunSummarySchema, Wa
 
 export const RESULT_SCHEMA_VERSION = '1.0.0';
 
+/** The result model's file in a run directory: the json reporter writes it, the evidence bundle always. */
+export const RESULTS_FILE = 'results.json';
+
 /** The static types of the result schema (./result-schema.ts, their single source). */
 export type RequirementResult = Static<typeof RequirementResultSchema>;
 export type WaiverResult = Static<typeof WaiverResultSchema>;

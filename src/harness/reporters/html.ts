@@ -12,7 +12,7 @@ import { identityLine } from '../model/identity.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Reporter } from './types.js';
+import type { Reporter, ReporterDefinition } from './types.js';
 import type { RequirementResult, RunResult } from '../model/result.js';
 import { CAPABILITIES, type CheckResult, type Exchange, type Status, type TestResult } from '../engine/types.js';
 import {
@@ -673,3 +673,5 @@ export function htmlReporter(): Reporter {
     },
   };
 }
+
+export const reporter: ReporterDefinition = { name: 'html', files: [{ path: HTML_FILE, render: htmlReport }], create: htmlReporter };
