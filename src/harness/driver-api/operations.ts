@@ -190,6 +190,11 @@ export const DRIVER_OPERATION_LIST: ReadonlyArray<DriverOperation & { operationI
 /** The path parameters of an operation's path, in order. */
 export const pathParams = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
+/** An operation's call as `Driver.call` takes it: the method in capitals and the full path. */
+export function driverCall(id: OperationId, params: Record<string, string> = {}): { method: string; path: string } {
+  return { method: DRIVER_OPERATIONS[id].method.toUpperCase(), path: driverPath(id, params) };
+}
+
 /** The full path of a call: DRIVER_BASE, the operation's path, each parameter URI-encoded. */
 export function driverPath(id: OperationId, params: Record<string, string> = {}): string {
   return (

@@ -6,7 +6,7 @@ import { connectionFailure } from '../../platform/net.js';
 import type { ChildIdentity, PractitionerContact } from '../../platform/schemas/common.js';
 import type { Configuration, Delivery, RecordInvolvement, SystemInfo } from '../driver-api/schemas.js';
 import { DRIVER_BASE } from '../driver-api/schemas.js';
-import { DRIVER_OPERATION_LIST, DRIVER_OPERATIONS, driverPath, type OperationId } from '../driver-api/operations.js';
+import { DRIVER_OPERATION_LIST, driverCall, type OperationId } from '../driver-api/operations.js';
 import { validator } from '../../platform/validate.js';
 import type { Exchange, Json } from './types.js';
 
@@ -222,8 +222,7 @@ export class HttpDriver implements Driver {
 
   /** Calls an operation of the table (its method and path); a 4xx or 5xx is a DriverError. */
   private async ok(id: OperationId, params: Record<string, string>, body?: unknown): Promise<Json> {
-    const method = DRIVER_OPERATIONS[id].method.toUpperCase();
-    const path = driverPath(id, params);
+    const { method, path } = driverCall(id, params);
     const r = await this.call(method, path, body);
     if (r.status >= 400)
       throw new DriverError(`driver ${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)?.slice(0, 500)}`, r.status, r.body);
