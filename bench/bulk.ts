@@ -2,7 +2,7 @@
  * The bulk NDJSON feed (initial load): N lines from `involvementNdjson`, written to a file first and
  * then streamed from it to POST /contactpoint/v1/involvements/bulk on `ics-conformance serve --data
  * FILE` in a child process, the per-line results read back as they stream out. A vendor's initial
- * load is a file too; generating the lines while sending them took 16 µs a line of the two cores the
+ * load is a file too; generating the lines while sending them took CPU from the two cores the
  * server needs (docs/benchmarks.md). Measures records/s, wall time and the server's peak resident
  * memory (VmHWM). Bounded: past `timeoutS` the upload is cut and the figures of the lines done so far
  * are reported, marked partial.

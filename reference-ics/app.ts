@@ -1,21 +1,11 @@
-/** The reference ICS's driver API over express: validated with the same schemas the harness publishes. */
+/** The reference ICS's driver API over express: its routes and their validation come from the harness's operations table. */
 import express, { type Request, type Response, type NextFunction } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TSchema } from '@sinclair/typebox';
 import { validator, toProblemItems } from '../src/platform/validate.js';
-import {
-  DRIVER_BASE,
-  Configuration,
-  RegisterChild,
-  RecordInvolvement,
-  EndInvolvement,
-  LeadProfessional,
-  LogCafEpisode,
-  UpdateCafEpisode,
-  ReceiveTransfer,
-  CaptureConsent,
-} from '../src/harness/driver-api/schemas.js';
+import { DRIVER_BASE, ReceiveTransfer } from '../src/harness/driver-api/schemas.js';
+import { DRIVER_OPERATION_LIST, type OperationId } from '../src/harness/driver-api/operations.js';
 import { LocalEcafRefusal } from './local-ecaf.js';
 import { ReferenceIcs, NotFound, NotForProfile } from './ics.js';
 import type { Variant } from './variants.js';
@@ -37,71 +27,98 @@ function body<T>(schema: TSchema) {
   };
 }
 
+type Handler = (req: Request, res: Response) => void;
+
+/**
+ * What the reference ICS does for each operation of the table (the type asks for every one). The
+ * table gives each its method, path and body schema; a handler in SELF_VALIDATED checks its body itself.
+ */
+function handlers(ics: ReferenceIcs): Record<OperationId, Handler> {
+  const param = (req: Request, name: string) => req.params[name] as string;
+  return {
+    getSystem: (_req, res) => {
+      res.json({ vendor: ics.vendor, product: ics.product, version: ics.version });
+    },
+    configure: (req, res) => {
+      ics.configure(req.body);
+      res.status(204).end();
+    },
+    registerChild: (req, res) => {
+      res.status(201).json({ childRef: ics.registerChild(req.body.child) });
+    },
+    updateChild: (req, res) => {
+      ics.updateChild(param(req, 'childRef'), req.body.child);
+      res.status(204).end();
+    },
+    recordInvolvement: (req, res) => {
+      res.status(201).json({ involvementRef: ics.recordInvolvement(param(req, 'childRef'), req.body) });
+    },
+    endInvolvement: (req, res) => {
+      ics.endInvolvement(param(req, 'involvementRef'), req.body.endDate);
+      res.status(204).end();
+    },
+    setLeadProfessional: (req, res) => {
+      ics.setLeadProfessional(param(req, 'involvementRef'), req.body.leadProfessional);
+      res.status(204).end();
+    },
+    logCafEpisode: (req, res) => {
+      res.status(201).json({ episodeRef: ics.ecaf.log(req.body.episode) });
+    },
+    updateCafEpisode: (req, res) => {
+      ics.ecaf.update(param(req, 'episodeRef'), req.body.episode);
+      res.status(204).end();
+    },
+    getCafEpisode: (req, res) => {
+      res.json({ episodeRef: param(req, 'episodeRef'), episode: ics.ecaf.get(param(req, 'episodeRef')) });
+    },
+    transferCafEpisode: (req, res) => {
+      ics.ecaf.transferOut(param(req, 'episodeRef'));
+      res.status(202).json({});
+    },
+    captureConsent: (req, res) => {
+      ics.ecaf.captureConsent(param(req, 'episodeRef'), req.body);
+      res.status(204).end();
+    },
+    exportMigration: (_req, res) => {
+      ics.ecaf.exportMigration();
+      res.status(202).json({});
+    },
+    // The receiving side: National eCAF hands over an exported episode. Judged on the answers it gives.
+    receiveCafTransfer: (req, res) => {
+      const b = req.body as { exportId?: unknown; episode?: unknown };
+      const shape = validator(ReceiveTransfer);
+      const exportId = typeof b?.exportId === 'string' ? b.exportId : '';
+      if (!shape(req.body) && !exportId) return problem(res, 422, 'Not an eCAF export', { errors: toProblemItems(shape.errors, 'ECAF-IN-002') });
+      const { ref, repeat } = ics.ecaf.receive(exportId, b.episode);
+      // Exactly EpisodeRef: the harness validates every driver answer against its schema.
+      return res.status(repeat ? 200 : 201).json({ episodeRef: ref });
+    },
+    listDeliveries: (_req, res) => {
+      res.json({ deliveries: ics.outbox.deliveries });
+    },
+  };
+}
+
+/**
+ * Operations whose body the reference ICS does not validate against the table's schema: a transfer is
+ * judged on the answers it gives (a malformed export with an exportId is the local module's to refuse),
+ * and a migration request needs nothing of its body.
+ */
+const SELF_VALIDATED: ReadonlySet<OperationId> = new Set(['receiveCafTransfer', 'exportMigration']);
+
+/** An operation's path as an express route: `{name}` becomes `:name`. */
+const routePath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
 export function createReferenceIcsApp(ics: ReferenceIcs): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
   const r = express.Router();
-  r.get('/system', (_req, res) => {
-    res.json({ vendor: ics.vendor, product: ics.product, version: ics.version });
-  });
-  r.put('/configuration', body(Configuration), (req, res) => {
-    ics.configure(req.body);
-    res.status(204).end();
-  });
-  r.post('/children', body(RegisterChild), (req, res) => {
-    res.status(201).json({ childRef: ics.registerChild(req.body.child) });
-  });
-  r.put('/children/:childRef', body(RegisterChild), (req, res) => {
-    ics.updateChild(req.params.childRef as string, req.body.child);
-    res.status(204).end();
-  });
-  r.post('/children/:childRef/involvements', body(RecordInvolvement), (req, res) => {
-    res.status(201).json({ involvementRef: ics.recordInvolvement(req.params.childRef as string, req.body) });
-  });
-  r.post('/involvements/:ref/end', body(EndInvolvement), (req, res) => {
-    ics.endInvolvement(req.params.ref as string, req.body.endDate);
-    res.status(204).end();
-  });
-  r.put('/involvements/:ref/lead-professional', body(LeadProfessional), (req, res) => {
-    ics.setLeadProfessional(req.params.ref as string, req.body.leadProfessional);
-    res.status(204).end();
-  });
-  r.post('/caf-episodes', body(LogCafEpisode), (req, res) => {
-    res.status(201).json({ episodeRef: ics.ecaf.log(req.body.episode) });
-  });
-  r.put('/caf-episodes/:ref', body(UpdateCafEpisode), (req, res) => {
-    ics.ecaf.update(req.params.ref as string, req.body.episode);
-    res.status(204).end();
-  });
-  r.get('/caf-episodes/:ref', (req, res) => {
-    res.json({ episodeRef: req.params.ref, episode: ics.ecaf.get(req.params.ref) });
-  });
-  r.post('/caf-episodes/:ref/transfer', (req, res) => {
-    ics.ecaf.transferOut(req.params.ref);
-    res.status(202).json({});
-  });
-  r.post('/caf-episodes/:ref/consents', body(CaptureConsent), (req, res) => {
-    ics.ecaf.captureConsent(req.params.ref as string, req.body);
-    res.status(204).end();
-  });
-  r.post('/migrations', (_req, res) => {
-    ics.ecaf.exportMigration();
-    res.status(202).json({});
-  });
-  // The receiving side: National eCAF hands over an exported episode. Judged on the answers it gives.
-  r.post('/local-ecaf/transfers', (req, res) => {
-    const b = req.body as { exportId?: unknown; episode?: unknown };
-    const shape = validator(ReceiveTransfer);
-    const exportId = typeof b?.exportId === 'string' ? b.exportId : '';
-    if (!shape(req.body) && !exportId) return problem(res, 422, 'Not an eCAF export', { errors: toProblemItems(shape.errors, 'ECAF-IN-002') });
-    const { ref, repeat } = ics.ecaf.receive(exportId, b.episode);
-    // Exactly EpisodeRef: the harness validates every driver answer against its schema.
-    return res.status(repeat ? 200 : 201).json({ episodeRef: ref });
-  });
-  r.get('/deliveries', (_req, res) => {
-    res.json({ deliveries: ics.outbox.deliveries });
-  });
+  const handle = handlers(ics);
+  for (const op of DRIVER_OPERATION_LIST) {
+    const validate = op.body && !SELF_VALIDATED.has(op.operationId) ? [body(op.body)] : [];
+    r[op.method](routePath(op.path), ...validate, handle[op.operationId]);
+  }
   app.use(DRIVER_BASE, r);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof NotFound) return problem(res, 404, err.message);

@@ -2,13 +2,17 @@
 import { TestContext, sameContact } from '../src/harness/engine/context.js';
 import { describeChild } from '../src/harness/engine/driver.js';
 import { DRIVER_BASE } from '../src/harness/driver-api/schemas.js';
+import { driverCall, type OperationId } from '../src/harness/driver-api/operations.js';
 import type { ExchangeEpisode } from '../mocks/ecaf/schemas.js';
 import type { PractitionerContact } from '../src/platform/schemas/common.js';
 import { DriverError } from '../src/harness/engine/driver.js';
 
-export async function driverOk(t: TestContext, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await t.driver.call(method, DRIVER_BASE + path, body);
-  if (r.status >= 400) throw new DriverError(`driver ${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)}`, r.status, r.body);
+/** Calls a driver operation by its ID in the table (src/harness/driver-api/operations.ts); a 4xx or 5xx is a DriverError. */
+export async function driverOk(t: TestContext, id: OperationId, params: Record<string, string>, body?: unknown): Promise<Record<string, unknown>> {
+  const { method, path } = driverCall(id, params);
+  const r = await t.driver.call(method, path, body);
+  const shown = path.slice(DRIVER_BASE.length);
+  if (r.status >= 400) throw new DriverError(`driver ${method} ${shown} answered ${r.status}: ${JSON.stringify(r.body)}`, r.status, r.body);
   return (r.body ?? {}) as Record<string, unknown>;
 }
 
@@ -20,7 +24,7 @@ export async function logCaf(t: TestContext, episode: ExchangeEpisode): Promise<
     `Log the CAF episode ${episode.localRef} in the local eCAF module (assessed ${episode.assessment?.completedOn ?? 'not yet'}, TAC of ${episode.tac.length})`,
   );
   const afterSeq = t.mock.lastSeq();
-  const { episodeRef } = await driverOk(t, 'POST', '/caf-episodes', { childRef, episode });
+  const { episodeRef } = await driverOk(t, 'logCafEpisode', {}, { childRef, episode });
   return { childRef, episodeRef: String(episodeRef), afterSeq };
 }
 

@@ -27,14 +27,13 @@ export const BASE = '/contactpoint/v1';
 export const MAX_BULK_LINE_BYTES = 64 * 1024;
 /**
  * Lines per bulk commit. With the lines parsed on the prepare worker, the main thread holds only
- * their texts and prepared keys, and the commit is its largest fixed cost: 250 lines a commit took
- * the main thread 15-16 µs a line against 18-20 at 100, for 1,000,000 lines in 22 s instead of 26
- * (docs/benchmarks.md). 500 was faster again but peaked at 507 MiB, too near the 512 MiB target.
+ * their texts and prepared keys, and the commit is its largest fixed cost: larger commits are faster,
+ * and 250 is the largest measured that keeps the peak memory clear of the 512 MiB target (docs/benchmarks.md).
  */
 const BULK_BATCH = 250;
 /**
  * Batches in preparation ahead of the one being ingested. One is enough now that a full batch goes
- * to the worker at once (src/platform/offload.ts); more held 15-40 MiB more for no gain.
+ * to the worker at once (src/platform/offload.ts); more held more memory for no gain (docs/benchmarks.md).
  */
 const BULK_AHEAD = 1;
 

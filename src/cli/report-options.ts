@@ -3,7 +3,7 @@
  * --help and every command line, so this imports only the reporters' names, never their code.
  */
 import type { Argv } from 'yargs';
-import { REPORTER_NAMES, DEFAULT_REPORTERS } from '../harness/reporters/names.js';
+import { REPORTER_NAMES, DEFAULT_REPORTERS } from '../harness/reporters/registry.js';
 
 export interface ReportArgs {
   out?: string;

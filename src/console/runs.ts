@@ -356,7 +356,7 @@ export class RunManager {
         const verdict = entry.stop || s.verdict === 'pass' ? 'incomplete' : s.verdict;
         result.summary = { ...s, verdict, label, exitCode: ({ error: 3, fail: 1, incomplete: 2, pass: 0 } as const)[verdict] };
       }
-      await writeRunDirectory(result, makeReporters(['json', 'junit', 'markdown', 'html']), join(this.runsDir, view.id));
+      await writeRunDirectory(result, await makeReporters(['json', 'junit', 'markdown', 'html']), join(this.runsDir, view.id));
       await rm(this.stateFile(view.id), { force: true });
       const s = result.summary;
       view.summary = {

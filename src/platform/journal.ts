@@ -137,7 +137,7 @@ export class Journal {
   /**
    * Retention: entries with seq <= floor are dropped (never listed); pages up to `deleted` are gone
    * from SQLite. They go in chunks, so one statement frees whole database pages, where deleting the
-   * oldest few entries on every commit rewrote the oldest pages each time (it cost 10-20 µs a message).
+   * oldest few entries on every commit rewrote the oldest pages each time (docs/benchmarks.md).
    */
   private readonly floors = new Map<string, number>();
   private readonly deleted = new Map<string, number>();

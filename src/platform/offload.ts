@@ -96,11 +96,10 @@ export const inlinePreparers: PrepareRunner = {
  * Texts that go in one message at most. Below it, a message leaves at the end of the turn of the
  * event loop (single messages: one message for every request read in the turn). Small, so the worker
  * starts on the first requests of a turn while the main thread still reads the rest, and answers
- * come back in groups the main thread can commit and answer while the worker does the next: 16 gave
- * 8,986 req/s against 8,070 for 64 (and 12: 8,916, 20: 8,645, 32: 8,705) in interleaved runs on
- * 2026-12-03. On 2026-12-02 small messages lost: each answer group is a commit, and commits cost five
- * times as much until checkpoints stopped the WAL growing (decision 0007). A bulk batch (250 lines)
- * is one job and one message whatever this is.
+ * come back in groups the main thread can commit and answer while the worker does the next. 16 was
+ * the fastest of the sizes measured (docs/benchmarks.md); it pays only while commits are cheap (each
+ * answer group is a commit: decision 0007). A bulk batch (250 lines) is one job and one message
+ * whatever this is.
  */
 const MAX_BATCH = 16;
 
@@ -127,9 +126,8 @@ export class PrepareWorker implements PrepareRunner {
   ) {
     // It holds a few batches at a time: a capped old generation keeps its share of the process's
     // memory small (the bulk feed's memory target is for the whole process). The young generation is
-    // not small: with 8 MiB a 250-line batch's parsed objects were still alive at most scavenges and
-    // got copied, and 1,000,000 bulk lines took 27.5-29.3 s (45-48 µs of CPU a line); with 32 MiB,
-    // 24.3-26.6 s (39-43 µs) for about 20 MiB more peak RSS (484-499 MiB against 432-480), 2026-12-03.
+    // not small: smaller, a 250-line batch's parsed objects were still alive at most scavenges and got
+    // copied, and bulk ingest was slower for little memory saved (docs/benchmarks.md, Optimisations).
     // Should it run out, it fails over to inline.
     const worker = new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 128 } });
     worker.on('message', (m: { id: number; results: Array<Array<PrepareResult<unknown>>> }) => {

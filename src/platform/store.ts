@@ -5,7 +5,7 @@
  * (WAL; survives kill -9 of the process) and throughput does not pay one commit per request.
  *
  * A file store checkpoints in a worker thread (docs/decisions/0007): a checkpoint fsyncs and copies
- * the whole WAL, and run by the committing thread it stalled that commit for up to 400 ms.
+ * the whole WAL, and run by the committing thread it stalled that commit (figures: docs/benchmarks.md).
  */
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
@@ -35,11 +35,11 @@ const state = new Int32Array(workerData.state);
 const checkpoint = () => {
   try {
     // Copies what it can while commits go on; under steady load it never catches up, so the WAL
-    // would only grow (past 800 MB in 12 s of ingest, each commit slower as it grew: 100 -> 400 us).
+    // would only grow, each commit slower as it grew (docs/benchmarks.md).
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
     if (passive.log === 0) return;
-    // Then finishes, with commits held off for the frames written meanwhile (about 20 ms a second
-    // under full load), so the next commit writes the WAL from its start again.
+    // Then finishes, with commits held off for the frames written meanwhile (briefly: the frames of
+    // one interval), so the next commit writes the WAL from its start again.
     Atomics.store(state, ${RESTARTING}, 1);
     try { db.pragma('wal_checkpoint(RESTART)'); }
     finally { Atomics.store(state, ${RESTARTING}, 0); Atomics.notify(state, ${RESTARTING}); }

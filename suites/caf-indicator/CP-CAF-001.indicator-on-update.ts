@@ -28,7 +28,7 @@ export const indicatorOnUpdate: TestDef = {
     updated.assessment = { ...updated.assessment!, assessedBy: 'prac-update-0001', completedOn: t.data.today };
     t.step('Another practitioner joins the TAC and updates the assessment');
     const before = t.mock.lastSeq();
-    await driverOk(t, 'PUT', `/caf-episodes/${encodeURIComponent(episodeRef)}`, { episode: updated });
+    await driverOk(t, 'updateCafEpisode', { episodeRef }, { episode: updated });
     const second = await t.expectMessage(
       'CP-CAF-001',
       'a new CAF indicator after the update',

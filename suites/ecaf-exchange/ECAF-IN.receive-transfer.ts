@@ -2,7 +2,7 @@ import { compareByMeaning, describeDifferences } from '../../src/harness/engine/
 import { randomUUID } from 'node:crypto';
 import type { TestDef } from '../../src/harness/engine/types.js';
 import type { TestContext } from '../../src/harness/engine/context.js';
-import { DRIVER_BASE } from '../../src/harness/driver-api/schemas.js';
+import { driverCall } from '../../src/harness/driver-api/operations.js';
 import { HttpDriver } from '../../src/harness/engine/driver.js';
 import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { driverOk } from '../ecaf-support.js';
@@ -25,7 +25,8 @@ async function nationalExport(t: TestContext, episode: ExchangeEpisode): Promise
  */
 async function send(t: TestContext, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   if (!(t.driver instanceof HttpDriver)) return t.skip('receiving a transfer needs the driver API (not available in interactive mode)');
-  const res = await t.driver.call('POST', `${DRIVER_BASE}/local-ecaf/transfers`, body);
+  const call = driverCall('receiveCafTransfer');
+  const res = await t.driver.call(call.method, call.path, body);
   const payload = res.body && typeof res.body === 'object' ? (res.body as Record<string, unknown>) : {};
   return { status: res.status, body: payload };
 }
@@ -48,7 +49,7 @@ export const receiveTransfer: TestDef = {
     });
     const ref = first.body.episodeRef as string | undefined;
     if (!ref) return void t.check('ECAF-IN-001', false, 'the answer names no local episode', { actual: first.body });
-    const held = (await driverOk(t, 'GET', `/caf-episodes/${encodeURIComponent(ref)}`)).episode as ExchangeEpisode;
+    const held = (await driverOk(t, 'getCafEpisode', { episodeRef: ref })).episode as ExchangeEpisode;
     const sentEp = exported.episode as ExchangeEpisode;
     // Held faithfully means all of it, consent included, by meaning; the receiver may file it under its own local reference.
     for (const [label, key] of [

@@ -15,7 +15,7 @@ export const migration: TestDef = {
     for (const ep of [open, closed, unconsented]) refs[ep.localRef] = (await logCaf(t, ep)).episodeRef;
     t.step("Export the local eCAF module's episodes for migration into National eCAF");
     const afterSeq = t.mock.lastSeq();
-    await driverOk(t, 'POST', '/migrations', {});
+    await driverOk(t, 'exportMigration', {}, {});
     const mine = new Set(Object.keys(refs));
     const e = await t.expectMessage(
       'ECAF-MIG-001',
@@ -68,7 +68,7 @@ export const migration: TestDef = {
     delete (consent as { withdrawnOn?: string }).withdrawnOn;
     t.step(`Consent is captured by hand for ${unconsented.localRef}: record it in the system`);
     const before = t.mock.lastSeq();
-    await driverOk(t, 'POST', `/caf-episodes/${encodeURIComponent(refs[unconsented.localRef]!)}/consents`, consent);
+    await driverOk(t, 'captureConsent', { episodeRef: refs[unconsented.localRef]! }, consent);
     // Two messages, each with its own time to come: the consent recorded at National eCAF, then the release.
     const recorded = await t.expectMessage(
       'ECAF-MIG-003',

@@ -12,7 +12,7 @@ export const transferComplete: TestDef = {
     const { episodeRef } = await logCaf(t, episode);
     t.step('The child moves to an authority that uses National eCAF: transfer the episode');
     const afterSeq = t.mock.lastSeq();
-    await driverOk(t, 'POST', `/caf-episodes/${encodeURIComponent(episodeRef)}/transfer`);
+    await driverOk(t, 'transferCafEpisode', { episodeRef });
     const e = await t.expectMessage(
       'ECAF-OUT-001',
       'the episode transfer to National eCAF',

@@ -1,7 +1,7 @@
 import type { TestDef } from '../../src/harness/engine/types.js';
 import { addDays } from '../../src/platform/clock.js';
 import type { TestContext } from '../../src/harness/engine/context.js';
-import { DRIVER_BASE } from '../../src/harness/driver-api/schemas.js';
+import { driverCall } from '../../src/harness/driver-api/operations.js';
 import type { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { aboutChild, logCaf } from '../ecaf-support.js';
 
@@ -9,7 +9,8 @@ import { aboutChild, logCaf } from '../ecaf-support.js';
 async function refusesTransfer(t: TestContext, episode: ExchangeEpisode, why: string): Promise<void> {
   const { episodeRef } = await logCaf(t, episode);
   t.step(`Try to transfer the episode, ${why}`);
-  const r = await t.driver.call('POST', `${DRIVER_BASE}/caf-episodes/${encodeURIComponent(episodeRef)}/transfer`);
+  const call = driverCall('transferCafEpisode', { episodeRef });
+  const r = await t.driver.call(call.method, call.path);
   t.check('ECAF-OUT-002', r.status >= 400 && r.status < 500, `the system refused the transfer of an episode ${why} (${r.status})`, {
     expected: '4xx refusal',
     actual: r.status,

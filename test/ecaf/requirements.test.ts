@@ -8,6 +8,7 @@ import { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { ECAF_RULES } from '../../mocks/ecaf/rules.js';
 import type { RuleDef } from '../../src/platform/rules.js';
 import { requirement } from '../../src/harness/model/catalogue.js';
+import { ecafRequirementsMarkdown } from '../../src/harness/model/catalogue-ecaf.js';
 import { inlineSchemaRefs } from '../../src/platform/openapi.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,6 +29,10 @@ beforeAll(() => {
 afterAll(() => mock.close());
 
 describe('National eCAF requirement IDs', () => {
+  it('the table is generated from the catalogue (npm run build && node scripts/ecaf-requirements.mjs)', () => {
+    expect(table).toBe(ecafRequirementsMarkdown(table));
+  });
+
   it('the table lists each ID once, with a statement and a guidance-note section', () => {
     const ids = catalogue.map((r) => r.id);
     expect(ids.length).toBeGreaterThan(30);

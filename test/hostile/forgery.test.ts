@@ -58,7 +58,7 @@ beforeAll(async () => {
   await writeFile(join(keyDir, 'trusted.pem'), `# accreditation body, 2026\n${generateSigningKeys().publicKey}\n# CI pipeline\n${lab.publicKey}`);
   result = failing(await runDemo({ suites: quickSuites(), statement: quickStatement() }));
   genuine = join(await tempDir('forgery'), 'run');
-  await writeRunDirectory(result, fileReporters(), genuine, { signKey: loadPrivateKey(lab.privateKey) });
+  await writeRunDirectory(result, await fileReporters(), genuine, { signKey: loadPrivateKey(lab.privateKey) });
 }, 120_000);
 
 const TRUSTED = () => ['--trusted-keys', join(keyDir, 'trusted.pem')];
@@ -108,7 +108,7 @@ describe('forgeries', () => {
     pass.tests[0]!.status = 'PASSED';
     delete pass.tests[0]!.reason;
     pass.summary = { ...pass.summary, PASSED: pass.summary.PASSED + 1, FAILED: 0, verdict: 'pass', label: 'PASS', exitCode: 0 };
-    await writeRunDirectory(pass, fileReporters(), forged);
+    await writeRunDirectory(pass, await fileReporters(), forged);
     const bare = await verify(forged);
     expect(bare.code).toBe(4);
     expect(bare.out).toMatch(/unsigned: nothing shows who wrote this bundle/);
@@ -135,7 +135,7 @@ describe('forgeries', () => {
 
   it('re-signed with another key: exit 4 without a trusted key (never 0), exit 1 with one', async () => {
     const copy = join(await tempDir('resigned'), 'run');
-    await writeRunDirectory(result, fileReporters(), copy, { signKey: loadPrivateKey(mallory.privateKey) });
+    await writeRunDirectory(result, await fileReporters(), copy, { signKey: loadPrivateKey(mallory.privateKey) });
     const bare = await verify(copy);
     expect(bare.code).toBe(4);
     const checked = await verify(copy, ...TRUSTED());
@@ -155,7 +155,7 @@ describe('forgeries', () => {
     const other = structuredClone(result);
     other.sut = { ...other.sut, product: 'Other ICS', version: '2.0.0' };
     const otherDir = join(await tempDir('other-run'), 'run');
-    await writeRunDirectory(other, fileReporters(), otherDir, { signKey: loadPrivateKey(lab.privateKey) });
+    await writeRunDirectory(other, await fileReporters(), otherDir, { signKey: loadPrivateKey(lab.privateKey) });
     expect((await verify(otherDir, ...TRUSTED())).code).toBe(0); // genuine, of another system
     const wrongSystem = await verify(otherDir, ...TRUSTED(), '--expect-system', 'Reference ICS@1.0.0');
     expect(wrongSystem.code).toBe(1);
@@ -204,7 +204,7 @@ describe('forgeries', () => {
     };
     claimed.sut = { ...claimed.sut, version: '9.9.9' };
     const d = join(await tempDir('identity'), 'run');
-    await writeRunDirectory(claimed, fileReporters(), d, { signKey: loadPrivateKey(lab.privateKey) });
+    await writeRunDirectory(claimed, await fileReporters(), d, { signKey: loadPrivateKey(lab.privateKey) });
     const v = await verify(d, ...TRUSTED(), '--expect-system', 'Reference ICS@9.9.9');
     expect(v.code).toBe(1);
     expect(v.out).toMatch(/self-report did not match its conformance statement \(version\)/);

@@ -27,7 +27,7 @@ let manifest: Manifest;
 beforeAll(async () => {
   result = await runDemo();
   dir = join(await tempDir('bundle'), 'demo');
-  const written = await writeRunDirectory(result, fileReporters(), dir, { signKey: loadPrivateKey(keys.privateKey) });
+  const written = await writeRunDirectory(result, await fileReporters(), dir, { signKey: loadPrivateKey(keys.privateKey) });
   manifest = written.manifest;
 }, 180_000);
 
@@ -240,7 +240,7 @@ describe('ics-conformance verify (CLI exit codes)', () => {
     expect(pem).toContain('PRIVATE KEY');
     expect(await quiet(() => main(['keygen', '--out', keyDir]))).toBe(2); // no silent overwrite
     const signed = join(await tempDir('resigned'), 'run');
-    await writeRunDirectory(result, fileReporters(), signed, { signKey: loadPrivateKey(pem) });
+    await writeRunDirectory(result, await fileReporters(), signed, { signKey: loadPrivateKey(pem) });
     let out = '';
     expect(
       await quiet(
@@ -259,7 +259,7 @@ describe('the run directory as --out', () => {
     await expect(writeRunDirectory(result, [], foreign)).rejects.toThrow(/not from an ics-conformance run \(thesis\.docx\)/);
     expect(await quiet(() => main(['demo', '--out', foreign]))).toBe(2);
     const again = await copyDir(dir, 'again');
-    await writeRunDirectory(result, fileReporters(), again); // unsigned this time: the old signature goes too
+    await writeRunDirectory(result, await fileReporters(), again); // unsigned this time: the old signature goes too
     expect(existsSync(join(again, SIGNATURE_FILE))).toBe(false);
     expect(await verifyBundle(again)).toMatchObject({ ok: true, signature: 'unsigned' });
   });

@@ -33,8 +33,8 @@ beforeAll(async () => {
     runDemo({ variants: ['drops-end-date'], suites: quickSuites(), statement: quickStatement() }),
     runDemo({ suites: quickSuites(), statement: quickStatement() }),
   ]);
-  await writeRunDirectory(failing, fileReporters(), failDir);
-  await writeRunDirectory(passing, fileReporters(), passDir);
+  await writeRunDirectory(failing, await fileReporters(), failDir);
+  await writeRunDirectory(passing, await fileReporters(), passDir);
 }, 120_000);
 
 /** The part of the DOM the tests read (the project compiles without the DOM library). */

@@ -10,11 +10,11 @@ import { referenceStatement } from '../../src/harness/app/demo.js';
 import type { RunResult } from '../../src/harness/model/result.js';
 import type { Exchange, TestResult } from '../../src/harness/engine/types.js';
 import { makeReporters } from '../../src/cli/options.js';
-import { REPORTERS, type Reporter } from '../../src/harness/reporters/index.js';
+import { REPORTER_NAMES, type Reporter } from '../../src/harness/reporters/index.js';
 
 /** Every reporter that writes a file (console only prints). */
-export function fileReporters(): Reporter[] {
-  return makeReporters(Object.keys(REPORTERS).filter((n) => n !== 'console'));
+export function fileReporters(): Promise<Reporter[]> {
+  return makeReporters(REPORTER_NAMES.filter((n) => n !== 'console'));
 }
 
 const PICK = new Set([

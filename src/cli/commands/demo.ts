@@ -58,7 +58,7 @@ export const demoCommand = (setExit: (c: number) => void): CommandModule<object,
     const selection = wanted ? applySelection(referenceStatement(args['source-system']), ALL_SUITES, wanted) : undefined;
     const out = args.out ?? 'reports/demo';
     const signKey = await prepareBundle(args, out);
-    const reporters = makeReporters(args.reporter);
+    const reporters = await makeReporters(args.reporter);
     const variants: Variant[] = args.variant.filter(isVariant);
     let result = await runDemo({
       variants,

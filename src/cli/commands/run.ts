@@ -175,7 +175,7 @@ export const runCommand = (setExit: (c: number) => void): CommandModule<object, 
         const now = await new HttpDriver(driverUrl, { signal: interrupt.signal }).system().catch(() => undefined);
         if (now) resume.assertSameSystem(resumable, now);
       }
-      const reporters = makeReporters(args.reporter);
+      const reporters = await makeReporters(args.reporter);
       const mock = new MockClient(base, token!, publicUrl);
       mock.signal = interrupt.signal;
       if (prompter) mock.onEntry = (e) => prompter.observe(e);

@@ -30,7 +30,7 @@ export const validateCommand = (setExit: (c: number) => void): CommandModule<obj
       : { vendor: 'unknown', product: 'captured system', version: 'unknown', sourceSystemType: 'ics', capabilities: ['contactpoint-feed'] };
     const { format, entries } = await loadCapture(args.capture);
     const result = judgeCapture(entries, { statement, client: args.client, source: args.capture, format });
-    const reporters = makeReporters(args.reporter);
+    const reporters = await makeReporters(args.reporter);
     for (const t of result.tests) reporters.forEach((r) => r.onProgress?.({ type: 'test-end', result: t }));
     const out = args.out ?? `reports/validate-${result.run.startedAt.replace(/[:.]/g, '-')}`;
     const files = await writeReports(result, reporters, out);

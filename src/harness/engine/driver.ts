@@ -6,7 +6,7 @@ import { connectionFailure } from '../../platform/net.js';
 import type { ChildIdentity, PractitionerContact } from '../../platform/schemas/common.js';
 import type { Configuration, Delivery, RecordInvolvement, SystemInfo } from '../driver-api/schemas.js';
 import { DRIVER_BASE } from '../driver-api/schemas.js';
-import { DRIVER_OPERATIONS } from '../driver-api/openapi.js';
+import { DRIVER_OPERATION_LIST, driverCall, type OperationId } from '../driver-api/operations.js';
 import { validator } from '../../platform/validate.js';
 import type { Exchange, Json } from './types.js';
 
@@ -70,7 +70,7 @@ export interface HttpDriverOptions {
   circuitBreakerThreshold?: number;
 }
 
-const OPERATIONS = DRIVER_OPERATIONS.map((op) => ({
+const OPERATIONS = DRIVER_OPERATION_LIST.map((op) => ({
   op,
   regex: new RegExp(`^${DRIVER_BASE}${op.path.replace(/\{\w+\}/g, '[^/]+')}$`),
 }));
@@ -193,7 +193,7 @@ export class HttpDriver implements Driver {
       json = false; // kept as the text it came
     }
     const op = operationOf(method, path);
-    if (res.status < 300 && op?.response?.schema) {
+    if (res.status < 300 && op?.response.schema) {
       const v = validator(op.response.schema);
       // A lone surrogate is not Unicode: it could not be signed (RFC 8785) nor shown faithfully.
       const unicode = !json || wellFormed(parsed);
@@ -220,7 +220,9 @@ export class HttpDriver implements Driver {
     return { status: res.status, body: parsed };
   }
 
-  private async ok(method: string, path: string, body?: unknown): Promise<Json> {
+  /** Calls an operation of the table (its method and path); a 4xx or 5xx is a DriverError. */
+  private async ok(id: OperationId, params: Record<string, string>, body?: unknown): Promise<Json> {
+    const { method, path } = driverCall(id, params);
     const r = await this.call(method, path, body);
     if (r.status >= 400)
       throw new DriverError(`driver ${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)?.slice(0, 500)}`, r.status, r.body);
@@ -228,28 +230,28 @@ export class HttpDriver implements Driver {
   }
 
   system(): Promise<SystemInfo> {
-    return this.ok('GET', `${DRIVER_BASE}/system`);
+    return this.ok('getSystem', {});
   }
   async configure(cfg: Configuration): Promise<void> {
-    await this.ok('PUT', `${DRIVER_BASE}/configuration`, cfg);
+    await this.ok('configure', {}, cfg);
   }
   async registerChild(child: ChildIdentity): Promise<string> {
-    return (await this.ok('POST', `${DRIVER_BASE}/children`, { child })).childRef;
+    return (await this.ok('registerChild', {}, { child })).childRef;
   }
   async updateChild(childRef: string, child: ChildIdentity): Promise<void> {
-    await this.ok('PUT', `${DRIVER_BASE}/children/${encodeURIComponent(childRef)}`, { child });
+    await this.ok('updateChild', { childRef }, { child });
   }
   async recordInvolvement(childRef: string, inv: RecordInvolvement): Promise<string> {
-    return (await this.ok('POST', `${DRIVER_BASE}/children/${encodeURIComponent(childRef)}/involvements`, inv)).involvementRef;
+    return (await this.ok('recordInvolvement', { childRef }, inv)).involvementRef;
   }
   async endInvolvement(involvementRef: string, endDate: string): Promise<void> {
-    await this.ok('POST', `${DRIVER_BASE}/involvements/${encodeURIComponent(involvementRef)}/end`, { endDate });
+    await this.ok('endInvolvement', { involvementRef }, { endDate });
   }
   async setLeadProfessional(involvementRef: string, leadProfessional: boolean): Promise<void> {
-    await this.ok('PUT', `${DRIVER_BASE}/involvements/${encodeURIComponent(involvementRef)}/lead-professional`, { leadProfessional });
+    await this.ok('setLeadProfessional', { involvementRef }, { leadProfessional });
   }
   async deliveries(): Promise<Delivery[]> {
-    return (await this.ok('GET', `${DRIVER_BASE}/deliveries`)).deliveries;
+    return (await this.ok('listDeliveries', {})).deliveries;
   }
 }
 

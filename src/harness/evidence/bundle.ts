@@ -9,11 +9,12 @@ import { existsSync } from 'node:fs';
 import { join, relative, sep, resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { RunResult } from '../model/result.js';
-import { RESULT_SCHEMA_VERSION } from '../model/result.js';
+import { RESULT_SCHEMA_VERSION, RESULTS_FILE } from '../model/result.js';
 import { CATALOGUE_VERSION, REQUIREMENTS } from '../model/catalogue.js';
 import { ConfigError } from '../model/statement.js';
 import { VERSION } from '../../platform/version.js';
 import type { Reporter } from '../reporters/types.js';
+import { allReporters } from '../reporters/index.js';
 import { prepareResult, type EvidenceResult } from '../model/prepare.js';
 import { buildJournal, JOURNAL_FILE } from './journal.js';
 import { jcs, sha256 } from './hash.js';
@@ -27,7 +28,7 @@ export const BUNDLE_FORMAT_VERSION = '2.0.0';
 
 /** Files the bundle itself writes (reporters add theirs). */
 export const BUNDLE_FILES = {
-  results: 'results.json',
+  results: RESULTS_FILE,
   journal: JOURNAL_FILE,
   statement: 'statement.json',
   catalogue: 'catalogue.json',
@@ -69,15 +70,11 @@ export function manifestIdentity(result: RunResult): Manifest['identity'] {
   return { matches: id?.matches ?? true, mismatches: id?.mismatches ?? [], waived: !!id?.waiver };
 }
 
-/** Every file name a run writes: a previous run's leftovers with these names are replaced, not reported. */
-export const RUN_ARTIFACTS: ReadonlySet<string> = new Set([
-  ...Object.values(BUNDLE_FILES),
-  MANIFEST_FILE,
-  SIGNATURE_FILE,
-  'junit.xml',
-  'summary.md',
-  'report.html',
-]);
+/** Every file name a run writes (the bundle's and every reporter's): a previous run's leftovers with these names are replaced, not reported. */
+export async function runArtifacts(): Promise<ReadonlySet<string>> {
+  const reporterFiles = (await allReporters()).flatMap((r) => r.files.map((f) => f.path));
+  return new Set([...Object.values(BUNDLE_FILES), MANIFEST_FILE, SIGNATURE_FILE, ...reporterFiles]);
+}
 
 export interface ManifestFile {
   path: string;
@@ -138,7 +135,7 @@ export async function assertUsableOutDir(dir: string): Promise<void> {
   if (!existsSync(dir)) return;
   const st = await lstat(dir);
   if (!st.isDirectory()) throw new ConfigError(`--out ${dir} is not a directory`);
-  const known = new Set([...RUN_ARTIFACTS, ...(await previousRunFiles(dir))]);
+  const known = new Set([...(await runArtifacts()), ...(await previousRunFiles(dir))]);
   const { files, other } = await listFiles(dir);
   const foreign = [...files.filter((f) => !known.has(f)), ...other];
   if (foreign.length)
@@ -151,7 +148,7 @@ export async function assertUsableOutDir(dir: string): Promise<void> {
 
 /** Removes a previous run's files from dir, so its leftovers cannot pass for this run's evidence. */
 async function clearPreviousRun(dir: string): Promise<void> {
-  const previous = new Set([...RUN_ARTIFACTS, ...(await previousRunFiles(dir))]);
+  const previous = new Set([...(await runArtifacts()), ...(await previousRunFiles(dir))]);
   for (const f of previous) await rm(join(dir, f), { force: true });
 }
 

@@ -21,9 +21,7 @@ import {
   type Manifest,
   type ManifestFile,
 } from './bundle.js';
-import { htmlReport, HTML_FILE } from '../reporters/html.js';
-import { markdownSummary, MARKDOWN_FILE } from '../reporters/markdown.js';
-import { junitXml, JUNIT_FILE } from '../reporters/junit.js';
+import { allReporters } from '../reporters/index.js';
 import { VERSION } from '../../platform/version.js';
 import type { Status } from '../engine/types.js';
 import { buildJournal, verifyJournal, JOURNAL_FILE } from './journal.js';
@@ -357,13 +355,11 @@ function summaryProblems(result: RunResult): string[] {
   return out;
 }
 
-/** Reporter outputs regenerated from results.json: an edited report.html, summary.md or junit.xml differs. */
+/** Reporter outputs regenerated from results.json (every declared file with a renderer): an edited report.html, summary.md or junit.xml differs. */
 async function derivedProblems(dir: string, result: RunResult, manifest: Manifest, listed: Map<string, ManifestFile>): Promise<VerifyProblem[]> {
-  const derived: Array<[string, (r: RunResult) => string]> = [
-    [HTML_FILE, htmlReport],
-    [MARKDOWN_FILE, markdownSummary],
-    [JUNIT_FILE, junitXml],
-  ];
+  // Latest registered first: the reader's report (report.html) before summary.md and junit.xml, the order verify has always listed them in.
+  const reporters = (await allReporters()).reverse();
+  const derived = reporters.flatMap((r) => r.files.flatMap((f) => (f.render ? [[f.path, f.render] as const] : [])));
   const out: VerifyProblem[] = [];
   for (const [file, render] of derived) {
     if (!listed.has(file) || !existsSync(join(dir, file))) continue;

@@ -5,7 +5,8 @@
  * (docs/decisions/0048-hard-children-everywhere.md).
  */
 import type { RunResult } from './result.js';
-import type { Status } from './result-types.js';
+import type { Static } from '../../platform/schema.js';
+import type { HardChildCellSchema, HardChildRowSchema } from './result-schema.js';
 
 /** Children that break naive systems (SyntheticData.hardChildren makes them). Here, not in synthetic.ts, so reporters need not load the fixtures. */
 export const HARD_CHILD_KINDS = [
@@ -112,22 +113,9 @@ export function kindFitsCaseload(kind: HardChildKind, caseload: { minAge: number
 
 export const HARD_CHILDREN_TEST = 'CP-FEED-015.hard-children';
 
-/** One feed scenario re-run over one kind (run --hard-children): its verdict, and the requirement it broke. */
-export interface HardChildCell {
-  test: string;
-  status: Status;
-  requirement?: string;
-  reason?: string;
-}
-
-export interface HardChildRow {
-  kind: HardChildKind;
-  status: 'PASSED' | 'FAILED' | 'NOT RUN' | 'NOT APPLICABLE';
-  /** The first failing check's requirement and message, when it failed. */
-  failure?: { requirement: string; message: string };
-  /** With --hard-children: every feed scenario re-run over this kind. */
-  scenarios?: HardChildCell[];
-}
+/** The static types of the result schema (./result-schema.ts, their single source). */
+export type HardChildCell = Static<typeof HardChildCellSchema>;
+export type HardChildRow = Static<typeof HardChildRowSchema>;
 
 /** The id of a feed scenario re-run over a kind: `CP-FEED-009.referral-uploads[twins]`. */
 export const hardRunId = (test: string, kind: HardChildKind) => `${test}[${kind}]`;

@@ -5,11 +5,11 @@
 import type { RunResult } from './result.js';
 import { maskSecrets } from './mask.js';
 import { scanPrivacy, type PrivacyReport } from './privacy.js';
+import type { Static } from '../../platform/schema.js';
+import type { RunResultSchema } from './result-schema.js';
 
-/** RunResult plus what the evidence step adds (optional in the schema, so older results still validate). */
-export interface EvidenceResult extends RunResult {
-  privacy?: PrivacyReport;
-}
+/** RunResult plus what the evidence step adds: results.json, the static type of its schema. */
+export type EvidenceResult = Static<typeof RunResultSchema>;
 
 const PREPARED = Symbol.for('ics-conformance.evidence.prepared');
 

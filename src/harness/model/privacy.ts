@@ -21,29 +21,13 @@ import { hannahChildren, hannahMother, hannahPractitioners } from '../../../fixt
 import { SYNTHETIC_OUTWARD_CODES } from '../../../fixtures/population.js';
 import type { RunResult } from './result.js';
 import type { Exchange } from './result-types.js';
+import type { Static } from '../../platform/schema.js';
+import type { PrivacyFindingSchema, PrivacyReportSchema } from './result-schema.js';
 
-export type PrivacyKind = 'nhs-number' | 'postcode' | 'name';
-
-export interface PrivacyFinding {
-  kind: PrivacyKind;
-  /** The value, partly masked. */
-  value: string;
-  reason: string;
-  /** First place it was seen. */
-  test: string;
-  exchange: number;
-  where: 'request' | 'response' | 'url';
-  /** JSON pointer into the request or response body (or the query parameter's name). */
-  path: string;
-  /** How many times it was seen in the run. */
-  occurrences: number;
-}
-
-export interface PrivacyReport {
-  /** Exchanges whose SUT-sent content was scanned. */
-  scanned: number;
-  findings: PrivacyFinding[];
-}
+/** The static types of the result schema (./result-schema.ts, their single source). */
+export type PrivacyFinding = Static<typeof PrivacyFindingSchema>;
+export type PrivacyReport = Static<typeof PrivacyReportSchema>;
+export type PrivacyKind = PrivacyFinding['kind'];
 
 const lower = (xs: Iterable<string>) => new Set([...xs].map((x) => x.toLowerCase()));
 const storyPeople = [hannahMother.name, ...hannahChildren.map((c) => c.identity.name), ...Object.values(hannahPractitioners).map((p) => p.name)];

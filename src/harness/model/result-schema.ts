@@ -1,33 +1,34 @@
 /**
- * The JSON Schema of the run result (results.json), built with TypeBox like every other contract.
- * test/reports/schema.test.ts keeps it and the RunResult type in src/harness/model/result.ts in step: the
- * static type of this schema and RunResult must be assignable both ways, and a real demo run's
- * results.json must validate.
+ * The run result (results.json) as TypeBox schemas: the single source of its shape. The TypeScript
+ * types (RunResult, TestResult, ... in result.ts, result-types.ts, hard-children.ts) are the static
+ * types of these schemas, so the types, results.schema.json and the validator cannot drift apart.
+ * A field's JSDoc here is what an editor shows on the type; its description is what the JSON Schema says.
  */
-import { Type, Closed, DateTimeString, type Static } from '../../platform/schema.js';
+import { Type, Closed, DateTimeString } from '../../platform/schema.js';
 import { Statement } from './statement.js';
-import { CAPABILITIES, type Capability, type Level, type Status } from './result-types.js';
+import { CAPABILITIES, type Capability } from './result-types.js';
 import { RESULT_SCHEMA_VERSION } from './result.js';
-import { HARD_CHILD_KINDS, type HardChildRow } from './hard-children.js';
+import { HARD_CHILD_KINDS } from './hard-children.js';
 
-const Enum = <T extends string>(values: readonly T[], description?: string) =>
+const Enum = <const T extends string>(values: readonly T[], description?: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 const CapabilityEnum = Enum(Object.keys(CAPABILITIES) as Capability[]);
-const LevelEnum = Enum<Level>(['MUST', 'SHOULD', 'MAY']);
-const StatusEnum = Enum<Status>(['PASSED', 'FAILED', 'WARNING', 'SKIPPED', 'ERROR', 'REVIEW'], "A test's outcome.");
+export const LevelEnum = Enum(['MUST', 'SHOULD', 'MAY']);
+export const StatusEnum = Enum(['PASSED', 'FAILED', 'WARNING', 'SKIPPED', 'ERROR', 'REVIEW'], "A test's outcome.");
 const Any = (description: string) => Type.Unknown({ description });
 
 export const CheckResultSchema = Closed(
   {
     requirement: Type.String({ description: 'Requirement ID from the catalogue.' }),
-    verdict: Enum<'pass' | 'fail' | 'warn'>(['pass', 'fail', 'warn'], 'A failed SHOULD is a warning.'),
+    verdict: Enum(['pass', 'fail', 'warn'], 'A failed SHOULD is a warning.'),
     message: Type.String(),
     path: Type.Optional(Type.String({ description: 'JSON pointer into the exchange the check judged.' })),
     expected: Type.Optional(Any('What the requirement asks for.')),
     actual: Type.Optional(Any('What the system did (credentials masked).')),
+    /** seq of the journal entry (or harness call) judged. */
     exchange: Type.Optional(Type.Number({ description: 'journalSeq of the exchange judged.' })),
-    cause: Type.Optional(Enum<'refusal'>(['refusal'], 'The mock refused the message: the root cause of what else failed, shown first.')),
+    cause: Type.Optional(Enum(['refusal'], 'The mock refused the message: the root cause of what else failed, shown first.')),
   },
   { title: 'CheckResult' },
 );
@@ -35,7 +36,7 @@ export const CheckResultSchema = Closed(
 export const ExchangeSchema = Closed(
   {
     n: Type.Integer({ minimum: 1, description: 'Order within the test.' }),
-    direction: Enum<'sut->mock' | 'harness->sut' | 'harness->mock'>(['sut->mock', 'harness->sut', 'harness->mock']),
+    direction: Enum(['sut->mock', 'harness->sut', 'harness->mock']),
     at: DateTimeString(),
     durationMs: Type.Number({ minimum: 0 }),
     service: Type.Optional(Type.String()),
@@ -54,11 +55,11 @@ export const ExchangeSchema = Closed(
   { title: 'Exchange' },
 );
 
-const AttestationSchema = Closed(
+export const AttestationSchema = Closed(
   {
     requirement: Type.String(),
     question: Type.String(),
-    answer: Enum<'yes' | 'no' | 'pending'>(['yes', 'no', 'pending']),
+    answer: Enum(['yes', 'no', 'pending']),
     note: Type.Optional(Type.String()),
     by: Type.Optional(Type.String()),
   },
@@ -81,6 +82,7 @@ export const TestResultSchema = Closed(
     exchanges: Type.Array(ExchangeSchema),
     attestations: Type.Array(AttestationSchema),
     waiver: Type.Optional(Closed({ reason: Type.String(), approver: Type.String(), expires: Type.String() })),
+    /** Instructions shown to a tester (interactive mode). */
     steps: Type.Array(Type.String()),
     hardChild: Type.Optional(
       Enum(HARD_CHILD_KINDS, 'run --hard-children: the kind of hard child this re-run of a feed scenario used (its id is <test>[<kind>]).'),
@@ -89,58 +91,55 @@ export const TestResultSchema = Closed(
   { title: 'TestResult' },
 );
 
-const HardChildRowSchema = Closed(
+/** One feed scenario re-run over one kind (run --hard-children): its verdict, and the requirement it broke. */
+export const HardChildCellSchema = Closed({
+  test: Type.String(),
+  status: StatusEnum,
+  requirement: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+});
+
+export const HardChildRowSchema = Closed(
   {
     kind: Enum(HARD_CHILD_KINDS),
-    status: Enum<HardChildRow['status']>(['PASSED', 'FAILED', 'NOT RUN', 'NOT APPLICABLE'], 'The kind in CP-FEED-015.hard-children.'),
+    status: Enum(['PASSED', 'FAILED', 'NOT RUN', 'NOT APPLICABLE'], 'The kind in CP-FEED-015.hard-children.'),
+    /** The first failing check's requirement and message, when it failed. */
     failure: Type.Optional(Closed({ requirement: Type.String(), message: Type.String() })),
-    scenarios: Type.Optional(
-      Type.Array(
-        Closed({ test: Type.String(), status: StatusEnum, requirement: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) }),
-        { description: 'run --hard-children: each feed scenario re-run over the kind.' },
-      ),
-    ),
+    scenarios: Type.Optional(Type.Array(HardChildCellSchema, { description: 'run --hard-children: each feed scenario re-run over the kind.' })),
   },
   { title: 'HardChildRow' },
 );
 
-const RequirementResultSchema = Closed(
+export const RequirementResultSchema = Closed(
   {
     id: Type.String(),
     statement: Type.String(),
     level: LevelEnum,
     capability: CapabilityEnum,
-    status: Enum<'PASSED' | 'FAILED' | 'WARNING' | 'NOT_TESTED' | 'REVIEW' | 'SKIPPED' | 'WAIVED'>([
-      'PASSED',
-      'FAILED',
-      'WARNING',
-      'NOT_TESTED',
-      'REVIEW',
-      'SKIPPED',
-      'WAIVED',
-    ]),
+    status: Enum(['PASSED', 'FAILED', 'WARNING', 'NOT_TESTED', 'REVIEW', 'SKIPPED', 'WAIVED']),
     tests: Type.Array(Type.String()),
     noTestReason: Type.Optional(Type.String()),
   },
   { title: 'RequirementResult' },
 );
 
-const WaiverResultSchema = Closed(
+export const WaiverResultSchema = Closed(
   {
     test: Type.Optional(Type.String()),
     requirement: Type.Optional(Type.String()),
     reason: Type.String(),
     approver: Type.String(),
     expires: Type.String(),
+    /** Waives a mismatch between the system's self-report and the statement (engine/identity.ts). */
     identity: Type.Optional(Type.Boolean()),
-    state: Enum<'used' | 'unused' | 'expired'>(['used', 'unused', 'expired']),
+    state: Enum(['used', 'unused', 'expired']),
   },
   { title: 'WaiverResult' },
 );
 
 const count = () => Type.Integer({ minimum: 0 });
 
-const RunSummarySchema = Closed(
+export const RunSummarySchema = Closed(
   {
     total: count(),
     PASSED: count(),
@@ -150,7 +149,7 @@ const RunSummarySchema = Closed(
     ERROR: count(),
     REVIEW: count(),
     waived: count(),
-    verdict: Enum<'pass' | 'fail' | 'error' | 'incomplete'>(
+    verdict: Enum(
       ['pass', 'fail', 'error', 'incomplete'],
       'incomplete (exit 2): nothing was judged (every test skipped), the run was interrupted or stopped (label INCOMPLETE: ...), or a passing run was partial (label PARTIAL (...): a selection, or tests the tester skipped).',
     ),
@@ -164,21 +163,25 @@ const RunSummarySchema = Closed(
   { title: 'RunSummary' },
 );
 
+export const PrivacyFindingSchema = Closed({
+  kind: Enum(['nhs-number', 'postcode', 'name']),
+  value: Type.String({ description: 'Partly masked.' }),
+  reason: Type.String(),
+  /** First place it was seen. */
+  test: Type.String(),
+  exchange: Type.Integer(),
+  where: Enum(['request', 'response', 'url']),
+  /** JSON pointer into the request or response body (or the query parameter's name). */
+  path: Type.String(),
+  /** How many times it was seen in the run. */
+  occurrences: Type.Integer({ minimum: 1 }),
+});
+
 export const PrivacyReportSchema = Closed(
   {
+    /** Exchanges whose SUT-sent content was scanned. */
     scanned: count(),
-    findings: Type.Array(
-      Closed({
-        kind: Enum<'nhs-number' | 'postcode' | 'name'>(['nhs-number', 'postcode', 'name']),
-        value: Type.String({ description: 'Partly masked.' }),
-        reason: Type.String(),
-        test: Type.String(),
-        exchange: Type.Integer(),
-        where: Enum<'request' | 'response' | 'url'>(['request', 'response', 'url']),
-        path: Type.String(),
-        occurrences: Type.Integer({ minimum: 1 }),
-      }),
-    ),
+    findings: Type.Array(PrivacyFindingSchema),
   },
   { title: 'PrivacyReport', description: 'Identifiers in what the SUT sent that look real (src/harness/model/privacy.ts).' },
 );
@@ -192,7 +195,7 @@ const resultProperties = {
     startedAt: DateTimeString(),
     finishedAt: DateTimeString(),
     durationMs: Type.Number({ minimum: 0 }),
-    mode: Enum<'automated' | 'interactive' | 'offline'>(['automated', 'interactive', 'offline']),
+    mode: Enum(['automated', 'interactive', 'offline']),
     mockUrl: Type.Optional(Type.String()),
     sessionId: Type.Optional(Type.String()),
     interrupted: Type.Optional(
@@ -206,7 +209,7 @@ const resultProperties = {
       {
         declared: Closed({ vendor: Type.String(), product: Type.String(), version: Type.String() }),
         matches: Type.Boolean(),
-        mismatches: Type.Array(Enum<'vendor' | 'product' | 'version'>(['vendor', 'product', 'version'])),
+        mismatches: Type.Array(Enum(['vendor', 'product', 'version'])),
         waiver: Type.Optional(Closed({ reason: Type.String(), approver: Type.String(), expires: Type.String() })),
       },
       { description: "The SUT's self-report against the conformance statement; a mismatch cannot pass without a waiver." },
@@ -225,10 +228,10 @@ const resultProperties = {
   ),
 };
 
-/** RunResult exactly as src/harness/model/result.ts declares it (the schema test checks the two agree). */
+/** RunResult (src/harness/model/result.ts is its static type): what the run produces before the evidence step. */
 export const RunResultCoreSchema = Closed(resultProperties, { title: 'RunResult' });
 
-/** results.json: the RunResult plus what the evidence step adds (the privacy scan). */
+/** results.json: the RunResult plus what the evidence step adds (the privacy scan; optional, so older results still validate). */
 export const RunResultSchema = Closed(
   { ...resultProperties, privacy: Type.Optional(PrivacyReportSchema) },
   {
@@ -236,5 +239,3 @@ export const RunResultSchema = Closed(
     description: 'The result of one ics-conformance run (results.json). Every reporter reads this model.',
   },
 );
-
-export type RunResultFromSchema = Static<typeof RunResultCoreSchema>;

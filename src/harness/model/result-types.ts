@@ -1,5 +1,6 @@
 /** The result model's vocabulary: requirements, capabilities, tests' results (docs/decisions/0045: no engine import). */
-import type { HardChildKind } from './hard-children.js';
+import type { Static } from '../../platform/schema.js';
+import type { AttestationSchema, CheckResultSchema, ExchangeSchema, LevelEnum, StatusEnum, TestResultSchema } from './result-schema.js';
 export const CAPABILITIES = {
   core: 'Every integration: credentials, error handling, resilience.',
   'contactpoint-feed': 'Feeds involvement data to ContactPoint.',
@@ -10,7 +11,8 @@ export const CAPABILITIES = {
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 
-export type Level = 'MUST' | 'SHOULD' | 'MAY';
+/** The static types of the result schema (./result-schema.ts, their single source). */
+export type Level = Static<typeof LevelEnum>;
 
 export interface Requirement {
   id: string;
@@ -26,73 +28,11 @@ export interface Requirement {
   verifiedBy?: string[];
 }
 
-export type Status = 'PASSED' | 'FAILED' | 'WARNING' | 'SKIPPED' | 'ERROR' | 'REVIEW';
-
-export interface CheckResult {
-  requirement: string;
-  verdict: 'pass' | 'fail' | 'warn';
-  message: string;
-  /** JSON pointer into the exchange the check judged. */
-  path?: string;
-  expected?: unknown;
-  actual?: unknown;
-  /** seq of the journal entry (or harness call) judged. */
-  exchange?: number;
-  /** 'refusal': the mock refused the message, the root cause of whatever else failed: shown first. */
-  cause?: 'refusal';
-}
-
-export interface Exchange {
-  /** Order within the test. */
-  n: number;
-  direction: 'sut->mock' | 'harness->sut' | 'harness->mock';
-  at: string;
-  durationMs: number;
-  service?: string;
-  operationId?: string;
-  method: string;
-  url: string;
-  requestHeaders?: Record<string, string>;
-  requestBody?: unknown;
-  status: number;
-  responseBody?: unknown;
-  verdict?: string;
-  journalSeq?: number;
-  /** The fault the mock injected into this exchange (its control API's description: "error 503 retry-after=1"). */
-  fault?: string;
-  /** Arrived after its scenario had ended (judged here, where its child belongs). */
-  late?: boolean;
-}
-
-export interface Attestation {
-  requirement: string;
-  question: string;
-  answer: 'yes' | 'no' | 'pending';
-  note?: string;
-  by?: string;
-}
-
-export interface TestResult {
-  id: string;
-  suite: string;
-  title: string;
-  requirements: string[];
-  capability: Capability;
-  mandatory: boolean;
-  status: Status;
-  /** Why SKIPPED, ERROR or REVIEW; the first failure for FAILED. */
-  reason?: string;
-  startedAt: string;
-  durationMs: number;
-  checks: CheckResult[];
-  exchanges: Exchange[];
-  attestations: Attestation[];
-  waiver?: { reason: string; approver: string; expires: string };
-  /** Instructions shown to a tester (interactive mode). */
-  steps: string[];
-  /** run --hard-children: this is a feed scenario re-run with children of this kind (id: `<test>[<kind>]`). */
-  hardChild?: HardChildKind;
-}
+export type Status = Static<typeof StatusEnum>;
+export type CheckResult = Static<typeof CheckResultSchema>;
+export type Exchange = Static<typeof ExchangeSchema>;
+export type Attestation = Static<typeof AttestationSchema>;
+export type TestResult = Static<typeof TestResultSchema>;
 
 /** A parsed JSON answer from a system we do not control: checks inspect it field by field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

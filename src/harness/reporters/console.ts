@@ -1,5 +1,5 @@
 /** Progress and a summary on the terminal: live on a TTY, one line per test otherwise. */
-import type { Reporter } from './types.js';
+import type { Reporter, ReporterDefinition } from './types.js';
 import type { RunResult } from '../model/result.js';
 import type { Status, TestResult } from '../engine/types.js';
 import { terminalSafe } from '../../platform/terminal.js';
@@ -113,3 +113,6 @@ function reruns(rows: HardChildRow[], paint: (s: Status, t: string) => string): 
   }
   return out;
 }
+
+// Prints only: no files.
+export const reporter: ReporterDefinition = { name: 'console', files: [], create: () => consoleReporter() };

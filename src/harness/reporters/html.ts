@@ -12,7 +12,7 @@ import { identityLine } from '../model/identity.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Reporter } from './types.js';
+import type { Reporter, ReporterDefinition } from './types.js';
 import type { RequirementResult, RunResult } from '../model/result.js';
 import { CAPABILITIES, type CheckResult, type Exchange, type Status, type TestResult } from '../engine/types.js';
 import {
@@ -780,3 +780,5 @@ function gridCell(r: RequirementResult): string {
   const title = esc(`${r.id} (${r.level}): ${label}`);
   return `<a class="cell s-${esc(r.status)}" href="#req-${esc(r.id)}" title="${title}" aria-label="${esc(`${r.id}: ${label}`)}"></a>`;
 }
+
+export const reporter: ReporterDefinition = { name: 'html', files: [{ path: HTML_FILE, render: htmlReport }], create: htmlReporter };

@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { Reporter } from './types.js';
+import type { Reporter, ReporterDefinition } from './types.js';
 import type { RunResult } from '../model/result.js';
 import type { TestResult } from '../engine/types.js';
 import { checkLine, describeValue, exchangeOf, failingChecks, requirementInfo, requirementLabel } from '../model/format.js';
@@ -147,3 +147,5 @@ export function junitReporter(): Reporter {
     },
   };
 }
+
+export const reporter: ReporterDefinition = { name: 'junit', files: [{ path: JUNIT_FILE, render: junitXml }], create: junitReporter };

@@ -7,7 +7,7 @@
 import { identityLine } from '../model/identity.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Reporter } from './types.js';
+import type { Reporter, ReporterDefinition } from './types.js';
 import type { RunResult } from '../model/result.js';
 import { describeValue, failingChecks, overallCoverage } from '../model/format.js';
 import { privacyOf } from '../model/prepare.js';
@@ -170,3 +170,5 @@ export function markdownReporter(): Reporter {
     },
   };
 }
+
+export const reporter: ReporterDefinition = { name: 'markdown', files: [{ path: MARKDOWN_FILE, render: markdownSummary }], create: markdownReporter };
