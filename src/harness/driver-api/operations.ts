@@ -145,7 +145,9 @@ export const DRIVER_OPERATIONS = {
     path: '/local-ecaf/transfers',
     summary: 'Receive an episode exported by National eCAF',
     description:
-      "The body is National eCAF's ExportResult. Store the episode (201 { episodeRef }); the same exportId again must not make a second episode (200, same episodeRef); a malformed episode or one without consent in force is refused (4xx) and not stored.",
+      "The body is National eCAF's ExportResult. Store the episode (201 { episodeRef }); the same exportId again " +
+      'must not make a second episode (200, same episodeRef); a malformed episode or one without consent in force is ' +
+      'refused (4xx) and not stored.',
     body: ReceiveTransfer,
     response: { status: 201, schema: EpisodeRef },
     capability: 'ecaf-transfer-in',

@@ -61,7 +61,11 @@ export const RecordInvolvement = Closed(
   {
     title: 'RecordInvolvement',
     description:
-      "Record the start of a service's work with the child, as your kind of system starts it (docs/source-systems.md): a referral to children's social care (ICS), an enrolment (school: startDate is the enrolment date), a referral accepted by a clinic (health: sensitiveBasis for a sensitive service), an order (YOT: the order's start), a personal adviser taking a young person on (Connexions). A system may refuse (4xx) a service its kind does not record.",
+      "Record the start of a service's work with the child, as your kind of system starts it " +
+      "(docs/source-systems.md): a referral to children's social care (ICS), an enrolment (school: startDate is the " +
+      'enrolment date), a referral accepted by a clinic (health: sensitiveBasis for a sensitive service), an order ' +
+      "(YOT: the order's start), a personal adviser taking a young person on (Connexions). A system may refuse (4xx) " +
+      'a service its kind does not record.',
   },
 );
 export type RecordInvolvement = Static<typeof RecordInvolvement>;

@@ -151,7 +151,8 @@ export const RunSummarySchema = Closed(
     waived: count(),
     verdict: Enum(
       ['pass', 'fail', 'error', 'incomplete'],
-      'incomplete (exit 2): nothing was judged (every test skipped), the run was interrupted or stopped (label INCOMPLETE: ...), or a passing run was partial (label PARTIAL (...): a selection, or tests the tester skipped).',
+      'incomplete (exit 2): nothing was judged (every test skipped), the run was interrupted or stopped (label ' +
+        'INCOMPLETE: ...), or a passing run was partial (label PARTIAL (...): a selection, or tests the tester skipped).',
     ),
     label: Type.String({ description: 'The verdict as shown, e.g. "PASS, 2 awaiting review".' }),
     exitCode: Type.Unsafe<0 | 1 | 2 | 3>({
