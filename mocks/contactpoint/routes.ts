@@ -1,5 +1,6 @@
 /** ContactPoint's HTTP surface, described once. Adapters (express, msw) serve it unchanged. */
-import { Type, ContactPointId } from '../../src/platform/schema.js';
+import { Type } from '../../src/platform/schema.js';
+import { ContactPointId } from './cpid.js';
 import { route, json, type HandlerResult, type RouteDef } from '../../src/platform/http.js';
 import { ProblemError } from '../../src/platform/problem.js';
 import type { PrepareResult } from '../../src/platform/offload.js';

@@ -109,9 +109,13 @@ export interface ResponseDoc {
 export interface RouteDef {
   operationId: string;
   method: Method;
-  /** OpenAPI-style path: /contactpoint/v1/children/{contactPointId} */
+  /** OpenAPI-style path: /<service>/v1/children/{childId} */
   path: string;
-  service: 'contactpoint' | 'ecaf' | 'control' | 'meta';
+  /**
+   * A service's name (ServiceModule.name): its operations take faults and are journalled. Any other
+   * name is the server's own (its control API, its docs), which the pipeline runs but never journals.
+   */
+  service: string;
   summary: string;
   description?: string;
   auth: Auth;

@@ -22,6 +22,8 @@ import { BODY_REF, maskHeaders, RAW_BODY, RAW_RESPONSE, SERVER_JOURNAL, type Jou
 import { sameSecret, type Sessions, type SessionContext, type Client, type Fault } from './sessions.js';
 import { isStorageFull, type Store } from './store.js';
 import { inlinePreparers, type PrepareRunner } from './offload.js';
+import { registerFormats } from './schema.js';
+import type { ServiceDescriptor } from './service.js';
 import { isoOncePerMs } from './clock.js';
 
 const JOURNAL_TEXT_LIMIT = 64 * 1024;
@@ -35,6 +37,8 @@ export interface PipelineDeps {
   mtls?: boolean;
   /** Where routes' preparers run (default: inline, on the calling thread). */
   preparers?: PrepareRunner;
+  /** The services whose routes these are (by RouteDef.service): what the pipeline knows of each. */
+  services?: readonly ServiceDescriptor[];
 }
 
 interface CompiledRoute {
@@ -50,11 +54,16 @@ export class Pipeline {
 
   private readonly preparers: PrepareRunner;
 
+  /** The services by name; a route of none of them is the server's own (control API, docs). */
+  private readonly services: ReadonlyMap<string, ServiceDescriptor>;
+
   constructor(
     readonly routes: RouteDef[],
     private readonly deps: PipelineDeps,
   ) {
     this.preparers = deps.preparers ?? inlinePreparers;
+    this.services = new Map((deps.services ?? []).map((s) => [s.name, s]));
+    for (const s of this.services.values()) registerFormats(s.formats);
     this.compiled = routes.map((route) => ({ route, ...compilePath(route.path) }));
     for (const r of routes)
       if (r.preparer && r.preparer.schema !== r.body) throw new Error(`${r.operationId}: its preparer must validate its body schema`);
@@ -110,7 +119,7 @@ export class Pipeline {
     const known: { client?: Client; session?: SessionContext } = {};
     try {
       ({ client, session, practitionerId } = this.authenticate(route, params, req, known));
-      if (session && route.service !== 'control' && route.service !== 'meta') {
+      if (session && this.services.has(route.service)) {
         // A fault aimed at one child's messages needs the body before it can be taken: read it once, replay it to run().
         let parsed: unknown;
         if (
@@ -250,9 +259,9 @@ export class Pipeline {
     const requestBody = seen.body;
     // A national-API request refused before its token named a session (none, unknown, or only in the
     // query string) belongs to no session: the server's journal keeps it (docs/decisions/0049).
-    const sessionId =
-      session?.id ?? (route.service !== 'control' && route.service !== 'meta' && route.auth.kind !== 'none' ? SERVER_JOURNAL : undefined);
-    if (sessionId !== undefined && route.service !== 'control' && route.service !== 'meta') {
+    const national = this.services.has(route.service);
+    const sessionId = session?.id ?? (national && route.auth.kind !== 'none' ? SERVER_JOURNAL : undefined);
+    if (sessionId !== undefined && national) {
       // Field by field, not spreads of optional parts: this runs for every exchange.
       const entry: NewJournalEntry = {
         sessionId,
@@ -373,7 +382,8 @@ export class Pipeline {
     if (auth.practitioner) {
       practitionerId = req.headers['practitioner-id'];
       if (!practitionerId || !/^[A-Za-z0-9._@:-]{1,64}$/.test(practitionerId)) {
-        const requirement = route.service === 'ecaf' ? 'ECAF-AUDIT-001' : 'CP-LOOKUP-006';
+        // The service's audit needs the practitioner; a route of no service cites its own requirement.
+        const requirement = this.services.get(route.service)?.practitionerRequirement ?? route.requirement;
         throw new ProblemError('ICS_ERR_PRACTITIONER_MISSING', {
           requirement,
           errors: [

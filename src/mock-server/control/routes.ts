@@ -2,7 +2,8 @@
  * The control API: for the harness and vendors' own tests, never for the system under test. It lives
  * under /control/v1, apart from the national APIs, and takes the control token, not a client token.
  */
-import { Type, DateTimeString, ContactPointId } from '../../platform/schema.js';
+import { Type, DateTimeString } from '../../platform/schema.js';
+import { ContactPointId } from '../../../mocks/contactpoint/cpid.js';
 import { route, json, type HandlerResult, type RouteDef } from '../../platform/http.js';
 import { SERVER_JOURNAL } from '../../platform/journal.js';
 import { ProblemError } from '../../platform/problem.js';
