@@ -2,9 +2,8 @@
 import type { Preparer } from '../../src/platform/offload.js';
 import type { ServiceDescriptor } from '../../src/platform/service.js';
 import { CONTACTPOINT_FORMATS } from './cpid.js';
-import { CONTACTPOINT_ERRORS } from './errors.js';
 import { cafIndicatorPreparer, involvementPreparer } from './preparers.js';
-import { CONTACTPOINT_RULES } from './rules.js';
+import { CONTACTPOINT_ERRORS, CONTACTPOINT_REQUIREMENTS, CONTACTPOINT_RULES } from './rules.js';
 
 export const CONTACTPOINT_SERVICE = {
   name: 'contactpoint',
@@ -22,5 +21,6 @@ export const CONTACTPOINT_SERVICE = {
   practitionerRequirement: 'CP-LOOKUP-006',
   errors: CONTACTPOINT_ERRORS,
   rules: CONTACTPOINT_RULES,
+  requirements: CONTACTPOINT_REQUIREMENTS,
   preparers: [involvementPreparer, cafIndicatorPreparer] as Array<Preparer<never, unknown>>,
 } as const satisfies ServiceDescriptor;

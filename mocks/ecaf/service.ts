@@ -1,7 +1,7 @@
 /** National eCAF as the platform sees it (src/platform/service.ts): the mock server adds its routes. */
 import type { ServiceDescriptor } from '../../src/platform/service.js';
-import { ECAF_ERRORS } from './errors.js';
-import { ECAF_RULES } from './rules.js';
+import { ECAF_ERRORS, ECAF_RULES } from './rules.js';
+import { ECAF_REQUIREMENTS } from './requirements.js';
 
 export const ECAF_SERVICE = {
   name: 'ecaf',
@@ -16,5 +16,6 @@ export const ECAF_SERVICE = {
   practitionerRequirement: 'ECAF-AUDIT-001',
   errors: ECAF_ERRORS,
   rules: ECAF_RULES,
+  requirements: ECAF_REQUIREMENTS,
   preparers: [],
 } as const satisfies ServiceDescriptor;

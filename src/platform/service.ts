@@ -6,7 +6,7 @@
 import type { ErrorDef } from './errors.js';
 import type { RouteDef } from './http.js';
 import type { Preparer } from './offload.js';
-import type { RuleDef } from './rules.js';
+import type { RuleDef, ServiceRequirement } from './rules.js';
 import type { FormatCheck } from './schema.js';
 
 /** A service as it is before it has state: what a catalogue, the docs or the prepare worker need. */
@@ -25,6 +25,8 @@ export interface ServiceDescriptor {
   readonly errors: Readonly<Record<string, ErrorDef>>;
   /** Its rules table (decision 0020). */
   readonly rules: Readonly<Record<string, RuleDef>>;
+  /** The requirements it enforces itself (appliesTo 'service'), which the harness's catalogue merges. */
+  readonly requirements: readonly ServiceRequirement[];
   /** The preparers its routes name, for the prepare worker's registry (decision 0009). */
   readonly preparers: ReadonlyArray<Preparer<never, unknown>>;
 }

@@ -73,6 +73,7 @@ describe('a third service through the platform', () => {
     practitionerRequirement: 'FAKE-AUDIT-001',
     errors: E,
     rules,
+    requirements: [{ id: 'FAKE-001', statement: 'Numbers are even.', source: { domainNotes: 'A test.' }, verifiedBy: [] }],
     preparers: [],
     routes: [
       route<{ id: string; n: number }>({

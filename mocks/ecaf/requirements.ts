@@ -1,8 +1,9 @@
 /**
  * Rules the mock National eCAF enforces on whoever calls it (appliesTo: 'service'). The same rules are
- * written out in mocks/ecaf/requirements.md; test/ecaf/requirements.test.ts keeps the two in step.
+ * written out in mocks/ecaf/requirements.md; test/ecaf/requirements.test.ts keeps the two in step. The
+ * harness's catalogue (src/harness/model/catalogue.ts) merges them, as every service's own requirements.
  */
-import type { Requirement } from './result-types.js';
+import type { ServiceRequirement } from '../../src/platform/rules.js';
 
 /** A rule's sections in the guidance note, and where the rule is written out in full. */
 const gn = (sections: string) => `Guidance note ${sections} (a rule the mock National eCAF enforces; mocks/ecaf/requirements.md)`;
@@ -234,11 +235,8 @@ const RULES: ReadonlyArray<readonly [id: string, statement: string, source: stri
   ],
 ];
 
-export const ECAF_SERVICE_REQUIREMENTS: Requirement[] = RULES.map(([id, statement, source, tests]) => ({
+export const ECAF_REQUIREMENTS: readonly ServiceRequirement[] = RULES.map(([id, statement, source, tests]) => ({
   id,
-  level: 'MUST',
-  capability: 'core',
-  appliesTo: 'service',
   statement,
   source: { domainNotes: source },
   verifiedBy: tests.map((t) => `test/ecaf/${t}`),
