@@ -62,7 +62,7 @@ const problems = {
 
 export function contactPointRoutes(directory: Directory, store: Store): RouteDef[] {
   return [
-    route<PreparedMessage>({
+    route({
       operationId: 'submitInvolvement',
       method: 'POST',
       path: `${BASE}/involvements`,
@@ -82,7 +82,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         409: { description: 'Message ID already used for a different message.', schema: ProblemSchema, contentType: 'application/problem+json' },
         ...problems,
       },
-      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session!, client!, body, bodyText!)),
+      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session, client, body, bodyText)),
     }),
     route({
       operationId: 'submitInvolvementBulk',
@@ -133,7 +133,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
                 }
                 try {
                   // No savepoint per line: ingest refuses before it writes, and anything else aborts the batch.
-                  const { receipt, receiptJson } = directory.ingestPrepared(session!, client!, r.value, l.text);
+                  const { receipt, receiptJson } = directory.ingestPrepared(session, client, r.value, l.text);
                   // The receipt as the log row holds it: serialised once.
                   out.push(
                     receiptJson ? `{"line":${l.line},"ok":true,"receipt":${receiptJson}}` : JSON.stringify({ line: l.line, ok: true, receipt }),
@@ -175,7 +175,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         404: { description: 'Not one of yours.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ params, client, session }) => json(200, directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!)),
+      handler: ({ params, client, session }) => json(200, directory.sourceRecord(session.id, client.id, params.sourceRecordId)),
     }),
     route({
       operationId: 'deleteSourceRecord',
@@ -193,11 +193,11 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ params, client, session }) => {
-        directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!);
+        directory.sourceRecord(session.id, client.id, params.sourceRecordId);
         throw CP.raise('end-not-delete', '', 'send an InvolvementMessage with endDate instead of deleting');
       },
     }),
-    route<PreparedMessage>({
+    route({
       operationId: 'submitCafIndicator',
       method: 'POST',
       path: `${BASE}/caf-indicators`,
@@ -217,7 +217,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         409: { description: 'Message ID reused.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session!, client!, body, bodyText!)),
+      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session, client, body, bodyText)),
     }),
     route({
       operationId: 'searchChildren',
@@ -235,7 +235,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ query, client, session, practitionerId }) =>
-        json(200, directory.search(session!, { client: client!, practitionerId: practitionerId! }, query)),
+        json(200, directory.search(session, { client: client, practitionerId: practitionerId }, query)),
     }),
     route({
       operationId: 'getChild',
@@ -254,9 +254,9 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ params, client, session, practitionerId }) =>
-        json(200, directory.read(session!, { client: client!, practitionerId: practitionerId! }, params.contactPointId!)),
+        json(200, directory.read(session, { client: client, practitionerId: practitionerId }, params.contactPointId)),
     }),
-    route<{ messageId: string; shielded: boolean }>({
+    route({
       operationId: 'setShielding',
       method: 'PUT',
       path: `${BASE}/children/{contactPointId}/shielding`,
@@ -273,8 +273,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ params, body, session }) => {
-        directory.setShielded(session!, params.contactPointId!, body.shielded);
-        return json(200, { contactPointId: params.contactPointId!, shielded: body.shielded });
+        directory.setShielded(session, params.contactPointId, body.shielded);
+        return json(200, { contactPointId: params.contactPointId, shielded: body.shielded });
       },
     }),
   ];

@@ -3,13 +3,13 @@
  * through its ServiceModule. A third service composed here, through the platform as it is, shows
  * that adding one edits nothing in src/platform; the scan shows no service's name crept back in.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { Store } from '../../src/platform/store.js';
-import { Sessions } from '../../src/platform/sessions.js';
+import { Sessions, type Client, type SessionContext } from '../../src/platform/sessions.js';
 import { Journal } from '../../src/platform/journal.js';
 import { Pipeline } from '../../src/platform/pipeline.js';
 import { json, route } from '../../src/platform/http.js';
@@ -76,7 +76,7 @@ describe('a third service through the platform', () => {
     requirements: [{ id: 'FAKE-001', statement: 'Numbers are even.', source: { domainNotes: 'A test.' }, verifiedBy: [] }],
     preparers: [],
     routes: [
-      route<{ id: string; n: number }>({
+      route({
         operationId: 'countNumber',
         method: 'POST',
         path: '/fake/v1/numbers',
@@ -87,7 +87,12 @@ describe('a third service through the platform', () => {
         body: Body,
         mutates: true,
         responses: { 200: { description: 'Counted.' } },
-        handler: ({ body }) => {
+        handler: ({ body, client, session, practitionerId }) => {
+          // The context is typed by the route: its auth gives client, session and practitioner, its schema the body.
+          expectTypeOf(client).toEqualTypeOf<Client>();
+          expectTypeOf(session).toEqualTypeOf<SessionContext>();
+          expectTypeOf(practitionerId).toEqualTypeOf<string>();
+          expectTypeOf(body).toEqualTypeOf<{ id: string; n: number }>();
           if (body.n % 2 !== 0) throw book.raise('even', '/n', 'odd');
           return json(200, { counted: body.id });
         },

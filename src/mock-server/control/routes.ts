@@ -142,13 +142,7 @@ const FaultSchema = Type.Object(
 export function controlRoutes(mock: MockServices): RouteDef[] {
   const sessionInfo = (id: string) => mock.sessions.info(id)!;
   return [
-    route<{
-      name?: string;
-      clients?: Array<{ id: string; name: string; organisation: string; permissions: string[] }>;
-      dataset?: 'empty' | 'hannah' | 'population';
-      count?: number;
-      seed?: number;
-    }>({
+    route({
       operationId: 'createSession',
       method: 'POST',
       path: `${C}/sessions`,
@@ -202,7 +196,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-001',
       responses: { 200: { description: 'The session.' }, ...err },
-      handler: ({ session }) => json(200, sessionInfo(session!.id)),
+      handler: ({ session }) => json(200, sessionInfo(session.id)),
     }),
     route({
       operationId: 'getOwnSession',
@@ -233,7 +227,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-001',
       responses: { 204: { description: 'Deleted.' }, ...err },
       handler: ({ session }) => {
-        mock.deleteSession(session!.id);
+        mock.deleteSession(session.id);
         return { status: 204 };
       },
     }),
@@ -247,11 +241,11 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-002',
       responses: { 200: { description: 'Reset.' }, ...err },
       handler: ({ session }) => {
-        mock.resetSession(session!.id);
-        return json(200, sessionInfo(session!.id));
+        mock.resetSession(session.id);
+        return json(200, sessionInfo(session.id));
       },
     }),
-    route<{ dataset: 'empty' | 'hannah' | 'population'; count?: number; seed?: number }>({
+    route({
       operationId: 'seedSession',
       method: 'POST',
       path: `${S}/seed`,
@@ -264,7 +258,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       description:
         "`hannah`: the guidance note's case study. `population`: `count` synthetic children from `seed`. Loaded in steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow until the answer comes.",
       handler: async ({ session, body }) =>
-        json(200, await mock.seedAsync(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
+        json(200, await mock.seedAsync(session.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
     }),
     route({
       operationId: 'rotateCredentials',
@@ -277,7 +271,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-001',
       responses: { 200: { description: 'The new credential.' }, ...err },
       handler: ({ session, params }) => {
-        const cred = mock.sessions.rotate(session!.id, params.clientId!);
+        const cred = mock.sessions.rotate(session.id, params.clientId);
         if (!cred) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No client "${params.clientId}" in this session` });
         return json(200, cred);
       },
@@ -294,7 +288,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-003',
       query: JournalQuery,
       responses: { 200: { description: 'Journal entries.' }, ...err },
-      handler: async ({ session, query }) => journalPage(mock, session!.id, query),
+      handler: async ({ session, query }) => journalPage(mock, session.id, query),
     }),
     route({
       operationId: 'getServerJournal',
@@ -319,9 +313,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-004',
       responses: { 200: { description: 'Now, offset, frozen.' }, ...err },
-      handler: ({ session }) => json(200, { now: session!.now().toISOString(), ...session!.clock }),
+      handler: ({ session }) => json(200, { now: session.now().toISOString(), ...session.clock }),
     }),
-    route<{ now?: string; advanceMs?: number; advanceDays?: number; frozen?: boolean }>({
+    route({
       operationId: 'setClock',
       method: 'PUT',
       path: `${S}/clock`,
@@ -332,7 +326,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       body: ClockRequest,
       responses: { 200: { description: 'The clock after the change.' }, ...err },
       handler: ({ session, body }) => {
-        const s = session!;
+        const s = session;
         let current = s.now().getTime();
         if (body.now) current = Date.parse(body.now);
         current += (body.advanceMs ?? 0) + (body.advanceDays ?? 0) * 86_400_000;
@@ -358,9 +352,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-005',
       responses: { 200: { description: 'Faults.' }, ...err },
-      handler: ({ session }) => json(200, { faults: session!.faults }),
+      handler: ({ session }) => json(200, { faults: session.faults }),
     }),
-    route<Omit<Fault, 'id' | 'remaining'> & { count?: number }>({
+    route({
       operationId: 'addFault',
       method: 'POST',
       path: `${S}/faults`,
@@ -391,7 +385,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
           ...rest,
           ...(count ? { remaining: count } : {}),
         };
-        mock.sessions.setFaults(session!.id, [...session!.faults, fault]);
+        mock.sessions.setFaults(session.id, [...session.faults, fault]);
         return json(201, fault);
       },
     }),
@@ -405,7 +399,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-005',
       responses: { 204: { description: 'Cleared.' }, ...err },
       handler: ({ session }) => {
-        mock.sessions.setFaults(session!.id, []);
+        mock.sessions.setFaults(session.id, []);
         return { status: 204 };
       },
     }),
@@ -418,7 +412,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CP-LOOKUP-005',
       responses: { 200: { description: 'Audit entries.' }, ...err },
-      handler: ({ session }) => json(200, { entries: mock.directory.auditLog(session!.id) }),
+      handler: ({ session }) => json(200, { entries: mock.directory.auditLog(session.id) }),
     }),
     route({
       operationId: 'listContactPointChildren',
@@ -429,7 +423,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-003',
       responses: { 200: { description: 'Children.' }, ...err },
-      handler: ({ session }) => json(200, { children: mock.directory.children(session!.id) }),
+      handler: ({ session }) => json(200, { children: mock.directory.children(session.id) }),
     }),
     route({
       operationId: 'listReviews',
@@ -440,9 +434,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CP-MATCH-003',
       responses: { 200: { description: 'Review items with reasons.' }, ...err },
-      handler: ({ session }) => json(200, { reviews: mock.directory.reviews(session!.id) }),
+      handler: ({ session }) => json(200, { reviews: mock.directory.reviews(session.id) }),
     }),
-    route<{ contactPointId?: string; createNew?: boolean }>({
+    route({
       operationId: 'resolveReview',
       method: 'POST',
       path: `${S}/contactpoint/reviews/{reviewId}/resolve`,
@@ -456,7 +450,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       ),
       mutates: true,
       responses: { 200: { description: 'The resolved item.' }, 409: { description: 'Already resolved.', schema: ProblemSchema }, ...err },
-      handler: ({ session, params, body }) => json(200, mock.directory.resolveReview(session!, params.reviewId!, body)),
+      handler: ({ session, params, body }) => json(200, mock.directory.resolveReview(session, params.reviewId, body)),
     }),
   ];
 }
