@@ -453,7 +453,10 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       auth: { kind: 'control' },
       requirement: 'CTL-003',
       responses: {
-        200: { description: 'Episodes in full, and held episodes.' },
+        200: {
+          description: 'Episodes in full, and held episodes.',
+          schema: Type.Object({ episodes: Type.Array(EpisodeView), held: Type.Array(HeldEpisode) }, { title: 'EcafHarnessView' }),
+        },
         401: problem('Missing or wrong control token.'),
         404: problem('No such session.'),
       },

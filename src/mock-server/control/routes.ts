@@ -10,6 +10,21 @@ import { ProblemError } from '../../platform/problem.js';
 import { ProblemSchema } from '../../platform/problem-schema.js';
 import type { Fault } from '../../platform/sessions.js';
 import type { MockServices } from '../mock.js';
+import {
+  ClockState,
+  CreatedSession,
+  Credential,
+  DirectoryChildren,
+  FaultList,
+  FaultView,
+  JournalPage,
+  LookupAudit,
+  ReviewItem,
+  ReviewList,
+  SeedSummary,
+  SessionList,
+  SessionView,
+} from './schemas.js';
 
 const C = '/control/v1';
 const S = `${C}/sessions/{sessionId}`;
@@ -153,7 +168,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-001',
       body: CreateSession,
-      responses: { 201: { description: 'The session and its credentials.' }, ...err },
+      responses: { 201: { description: 'The session and its credentials.', schema: CreatedSession }, ...err },
       // Seeded in steps, so a large dataset does not stall other sessions (src/mock-server/seed.ts).
       handler: async ({ body }) => json(201, await mock.createSessionAsync(body)),
     }),
@@ -165,7 +180,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'List sessions',
       auth: control,
       requirement: 'CTL-001',
-      responses: { 200: { description: 'Sessions (no tokens).' }, ...err },
+      responses: { 200: { description: 'Sessions (no tokens).', schema: SessionList }, ...err },
       handler: () => json(200, { sessions: mock.sessions.list() }),
     }),
     route({
@@ -195,7 +210,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'Read a session (clock, faults, clients without tokens)',
       auth: control,
       requirement: 'CTL-001',
-      responses: { 200: { description: 'The session.' }, ...err },
+      responses: { 200: { description: 'The session.', schema: SessionView }, ...err },
       handler: ({ session }) => json(200, sessionInfo(session.id)),
     }),
     route({
@@ -207,7 +222,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       description: "For a holder of a session's own control token (as `createSession` returns it): which session it acts on.",
       auth: { kind: 'control', ownSession: true },
       requirement: 'CTL-001',
-      responses: { 200: { description: 'The session.' }, ...err },
+      responses: { 200: { description: 'The session.', schema: SessionView }, ...err },
       handler: ({ session }) => {
         if (!session)
           throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', {
@@ -239,7 +254,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: "Wipe the session's data, journal, clock and faults (clients stay)",
       auth: control,
       requirement: 'CTL-002',
-      responses: { 200: { description: 'Reset.' }, ...err },
+      responses: { 200: { description: 'Reset: the session as it now is.', schema: SessionView }, ...err },
       handler: ({ session }) => {
         mock.resetSession(session.id);
         return json(200, sessionInfo(session.id));
@@ -254,7 +269,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-002',
       body: SeedRequest,
-      responses: { 200: { description: 'What was loaded.' }, ...err },
+      responses: { 200: { description: 'What was loaded.', schema: SeedSummary }, ...err },
       description:
         "`hannah`: the guidance note's case study. `population`: `count` synthetic children from `seed`. Loaded in steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow until the answer comes.",
       handler: async ({ session, body }) =>
@@ -269,7 +284,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       description: 'The answer is the only place the new token appears.',
       auth: control,
       requirement: 'CTL-001',
-      responses: { 200: { description: 'The new credential.' }, ...err },
+      responses: { 200: { description: 'The new credential.', schema: Credential }, ...err },
       handler: ({ session, params }) => {
         const cred = mock.sessions.rotate(session.id, params.clientId);
         if (!cred) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No client "${params.clientId}" in this session` });
@@ -287,7 +302,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-003',
       query: JournalQuery,
-      responses: { 200: { description: 'Journal entries.' }, ...err },
+      responses: { 200: { description: 'Journal entries.', schema: JournalPage }, ...err },
       handler: async ({ session, query }) => journalPage(mock, session.id, query),
     }),
     route({
@@ -301,7 +316,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: { kind: 'control', serverOnly: true },
       requirement: 'CTL-003',
       query: JournalQuery,
-      responses: { 200: { description: 'Journal entries (sessionId "~server").' }, 401: err[401] },
+      responses: { 200: { description: 'Journal entries (sessionId "~server").', schema: JournalPage }, 401: err[401] },
       handler: async ({ query }) => journalPage(mock, SERVER_JOURNAL, query),
     }),
     route({
@@ -312,7 +327,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: "The session's clock",
       auth: control,
       requirement: 'CTL-004',
-      responses: { 200: { description: 'Now, offset, frozen.' }, ...err },
+      responses: { 200: { description: 'Now, offset, frozen.', schema: ClockState }, ...err },
       handler: ({ session }) => json(200, { now: session.now().toISOString(), ...session.clock }),
     }),
     route({
@@ -324,7 +339,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-004',
       body: ClockRequest,
-      responses: { 200: { description: 'The clock after the change.' }, ...err },
+      responses: { 200: { description: 'The clock after the change.', schema: ClockState }, ...err },
       handler: ({ session, body }) => {
         const s = session;
         let current = s.now().getTime();
@@ -351,7 +366,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'Faults in force',
       auth: control,
       requirement: 'CTL-005',
-      responses: { 200: { description: 'Faults.' }, ...err },
+      responses: { 200: { description: 'Faults.', schema: FaultList }, ...err },
       handler: ({ session }) => json(200, { faults: session.faults }),
     }),
     route({
@@ -363,7 +378,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-005',
       body: FaultSchema,
-      responses: { 201: { description: 'The fault.' }, ...err },
+      responses: { 201: { description: 'The fault.', schema: FaultView }, ...err },
       handler: ({ session, body }) => {
         const known =
           body.operationId === '*' ||
@@ -411,7 +426,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: "ContactPoint's audit of every lookup",
       auth: control,
       requirement: 'CP-LOOKUP-005',
-      responses: { 200: { description: 'Audit entries.' }, ...err },
+      responses: { 200: { description: 'Audit entries.', schema: LookupAudit }, ...err },
       handler: ({ session }) => json(200, { entries: mock.directory.auditLog(session.id) }),
     }),
     route({
@@ -422,7 +437,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'Every child the directory holds (harness view, not a lookup)',
       auth: control,
       requirement: 'CTL-003',
-      responses: { 200: { description: 'Children.' }, ...err },
+      responses: { 200: { description: 'Children.', schema: DirectoryChildren }, ...err },
       handler: ({ session }) => json(200, { children: mock.directory.children(session.id) }),
     }),
     route({
@@ -433,7 +448,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'The matching review queue',
       auth: control,
       requirement: 'CP-MATCH-003',
-      responses: { 200: { description: 'Review items with reasons.' }, ...err },
+      responses: { 200: { description: 'Review items with reasons.', schema: ReviewList }, ...err },
       handler: ({ session }) => json(200, { reviews: mock.directory.reviews(session.id) }),
     }),
     route({
@@ -449,7 +464,11 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
         { additionalProperties: false, minProperties: 1, maxProperties: 1 },
       ),
       mutates: true,
-      responses: { 200: { description: 'The resolved item.' }, 409: { description: 'Already resolved.', schema: ProblemSchema }, ...err },
+      responses: {
+        200: { description: 'The resolved item.', schema: ReviewItem },
+        409: { description: 'Already resolved.', schema: ProblemSchema },
+        ...err,
+      },
       handler: ({ session, params, body }) => json(200, mock.directory.resolveReview(session, params.reviewId, body)),
     }),
   ];
