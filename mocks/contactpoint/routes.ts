@@ -234,8 +234,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         200: { description: 'Up to 50 matches.', schema: Type.Object({ results: Type.Array(ChildSummary), truncated: Type.Boolean() }) },
         ...problems,
       },
-      handler: ({ query, client, session, practitionerId }) =>
-        json(200, directory.search(session, { client: client, practitionerId: practitionerId }, query)),
+      handler: ({ query, client, session, practitionerId }) => json(200, directory.search(session, { client, practitionerId }, query)),
     }),
     route({
       operationId: 'getChild',
@@ -253,8 +252,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         404: { description: 'No such child.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ params, client, session, practitionerId }) =>
-        json(200, directory.read(session, { client: client, practitionerId: practitionerId }, params.contactPointId)),
+      handler: ({ params, client, session, practitionerId }) => json(200, directory.read(session, { client, practitionerId }, params.contactPointId)),
     }),
     route({
       operationId: 'setShielding',

@@ -329,7 +329,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       requirement: 'ECAF-REPORT-001',
       query: Type.Object({ olderThanDays: Type.String({ pattern: '^[0-9]{1,5}$', description: 'Whole days.' }) }, { additionalProperties: false }),
       responses: { 200: { description: 'The report.', schema: LongOpenReport }, ...problems },
-      handler: ({ session, client, query }) => json(200, ecaf.longOpenReport(session, { client: client }, Number(query.olderThanDays))),
+      handler: ({ session, client, query }) => json(200, ecaf.longOpenReport(session, { client }, Number(query.olderThanDays))),
     }),
     // -------------------------------------------------------------------------------- exchange
     route({
@@ -352,7 +352,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         ...conflict,
       },
       handler: ({ session, client, body }) => {
-        const { receipt, repeat } = ecaf.transferIn(session, { client: client }, body);
+        const { receipt, repeat } = ecaf.transferIn(session, { client }, body);
         return json(repeat ? 200 : 201, receipt);
       },
     }),
@@ -369,7 +369,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       body: ExportRequest,
       mutates: true,
       responses: { 200: { description: 'The episode in the exchange format.', schema: ExportResult }, ...problems },
-      handler: ({ session, client, body }) => json(200, ecaf.exportEpisode(session, { client: client }, body)),
+      handler: ({ session, client, body }) => json(200, ecaf.exportEpisode(session, { client }, body)),
     }),
     route({
       operationId: 'importMigrationBatch',
@@ -386,7 +386,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       maxBodyBytes: MIGRATION_MAX_BODY_BYTES,
       mutates: true,
       responses: { 200: { description: 'Per-episode results.', schema: MigrationReport }, ...problems },
-      handler: ({ session, client, body }) => json(200, ecaf.importBatch(session, { client: client }, body)),
+      handler: ({ session, client, body }) => json(200, ecaf.importBatch(session, { client }, body)),
     }),
     route({
       operationId: 'listHeldEpisodes',
@@ -397,7 +397,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       auth: exchange,
       requirement: 'ECAF-EXCH-004',
       responses: { 200: { description: 'Held (and released) episodes.', schema: Type.Object({ held: Type.Array(HeldEpisode) }) }, ...problems },
-      handler: ({ session, client }) => json(200, ecaf.listHolds(session, { client: client })),
+      handler: ({ session, client }) => json(200, ecaf.listHolds(session, { client })),
     }),
     route({
       operationId: 'recordHeldConsent',
@@ -411,7 +411,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       body: ConsentInput,
       mutates: true,
       responses: { 200: { description: 'The held episode, with what is still missing.', schema: HeldEpisode }, ...problems, ...conflict },
-      handler: ({ session, client, params, body }) => json(200, ecaf.recordHeldConsent(session, { client: client }, params.holdId, body)),
+      handler: ({ session, client, params, body }) => json(200, ecaf.recordHeldConsent(session, { client }, params.holdId, body)),
     }),
     route({
       operationId: 'releaseHeldEpisode',
@@ -425,7 +425,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       params: { holdId: Type.String({ pattern: '^HOLD-[0-9A-F]{8}$' }) },
       mutates: true,
       responses: { 201: { description: 'Released: imported as a National eCAF episode.', schema: HeldEpisode }, ...problems, ...conflict },
-      handler: ({ session, client, params }) => json(201, ecaf.releaseHold(session, { client: client }, params.holdId)),
+      handler: ({ session, client, params }) => json(201, ecaf.releaseHold(session, { client }, params.holdId)),
     }),
     // -------------------------------------------------------------------------------- control (harness only)
     route({

@@ -163,11 +163,13 @@ export type BodyOf<S, R> = [R] extends [never] ? (S extends TSchema ? Static<S> 
  * when it requires one; a control route whose path names `{sessionId}` has that session; every path
  * parameter is there; the body is the schema's type, or the preparer's result.
  */
-export type RouteContext<A extends Auth, P extends string, B, R = never> = Omit<
+export type RouteContext<A extends Auth, P extends string, B, R = never, Q = undefined> = Omit<
   HandlerContext<B>,
-  'client' | 'session' | 'practitionerId' | 'params' | 'bodyText'
+  'client' | 'session' | 'practitionerId' | 'params' | 'bodyText' | 'query'
 > & {
   params: Record<PathParams<P>, string>;
+  /** The query string, as its schema has checked it. */
+  query: Q extends TSchema ? Static<Q> : Record<string, string>;
   /** Always there for a preparer's route (its body is JSON); for other routes, with a JSON body. */
   bodyText: [R] extends [never] ? string | undefined : string;
 } & (A extends { kind: 'client' }
@@ -183,13 +185,20 @@ export type RouteContext<A extends Auth, P extends string, B, R = never> = Omit<
       });
 
 /** A route whose handler's context is typed from its auth, path, body schema and preparer (RouteContext). */
-export function route<const A extends Auth, const P extends string, S extends TSchema | undefined = undefined, R = never>(
-  def: Omit<RouteDef, 'handler' | 'auth' | 'path' | 'body' | 'preparer'> & {
+export function route<
+  const A extends Auth,
+  const P extends string,
+  S extends TSchema | undefined = undefined,
+  R = never,
+  Q extends TSchema | undefined = undefined,
+>(
+  def: Omit<RouteDef, 'handler' | 'auth' | 'path' | 'body' | 'preparer' | 'query'> & {
     auth: A;
     path: P;
     body?: S;
     preparer?: Preparer<never, R>;
-    handler: (ctx: RouteContext<A, P, BodyOf<S, R>, R>) => HandlerResult | Promise<HandlerResult>;
+    query?: Q;
+    handler: (ctx: RouteContext<A, P, BodyOf<S, R>, R, Q>) => HandlerResult | Promise<HandlerResult>;
   },
 ): RouteDef {
   // The pipeline builds the context RouteContext describes, by the route's auth (Pipeline.authenticate),
