@@ -10,10 +10,8 @@
 import { PLATFORM_ERRORS, type ErrorDef } from '../src/platform/errors.js';
 import type { ProblemItem } from '../src/platform/problem.js';
 import type { RuleDef } from '../src/platform/rules.js';
-import { CONTACTPOINT_ERRORS } from './contactpoint/errors.js';
-import { CONTACTPOINT_RULES } from './contactpoint/rules.js';
-import { ECAF_ERRORS } from './ecaf/errors.js';
-import { ECAF_RULES } from './ecaf/rules.js';
+import { CONTACTPOINT_ERRORS, CONTACTPOINT_RULES } from './contactpoint/rules.js';
+import { ECAF_ERRORS, ECAF_RULES } from './ecaf/rules.js';
 
 export type Service = 'contactpoint' | 'ecaf';
 

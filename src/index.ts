@@ -10,15 +10,9 @@ export { ensureTestPki, pkiFiles, TEST_CA_NAME, type PkiFiles, type EnsuredPki }
 export { Journal, type JournalEntry } from './platform/journal.js';
 export { ERRORS, RULES, requirementForCode, requirementForItem, requirementForProblem, type ErrorCode } from '../mocks/rules.js';
 export { ProblemError, type Problem, type ProblemItem } from './platform/problem.js';
-export { PERMISSIONS, defaultClients, type Client, type ClientSpec, type Credential, type Fault } from './platform/sessions.js';
-export {
-  isValidNhsNumber,
-  isTestRangeNhsNumber,
-  isValidUpn,
-  isValidUln,
-  isValidPostcode,
-  isValidContactPointId,
-  makeContactPointId,
-} from './platform/identifiers/index.js';
+export { type Client, type ClientSpec, type Credential, type Fault } from './platform/sessions.js';
+export { PERMISSIONS, defaultClients } from './mock-server/services.js';
+export { isValidNhsNumber, isTestRangeNhsNumber, isValidUpn, isValidUln, isValidPostcode } from './platform/identifiers/index.js';
+export { isValidContactPointId, makeContactPointId } from '../mocks/contactpoint/cpid.js';
 export * as contactPointSchemas from '../mocks/contactpoint/schemas.js';
 export { VERSION } from './platform/version.js';

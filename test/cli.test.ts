@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commands } from '../src/cli/commands/index.js';
-import { defaultClients } from '../src/platform/sessions.js';
+import { defaultClients } from '../src/mock-server/services.js';
 import { ensureBuilt, BIN, ROOT } from './support/build.js';
 
 // ---------------------------------------------------------------------------------------------

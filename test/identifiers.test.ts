@@ -11,10 +11,8 @@ import {
   ulnCheckDigit,
   isValidPostcode,
   normalisePostcode,
-  isValidContactPointId,
-  makeContactPointId,
-  contactPointCheckLetter,
 } from '../src/platform/identifiers/index.js';
+import { isValidContactPointId, makeContactPointId, contactPointCheckLetter } from '../mocks/contactpoint/cpid.js';
 import { SeededRng } from '../fixtures/index.js';
 
 const rng = new SeededRng('identifiers-test');

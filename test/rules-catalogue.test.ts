@@ -12,8 +12,9 @@ import { ERRORS, RULES, requirementForCode, requirementForItem, requirementForPr
 import { requirement } from '../src/harness/model/catalogue.js';
 import { CAF_INDICATOR_FIELDS, INVOLVEMENT_FIELDS } from '../mocks/contactpoint/rules.js';
 import { MIGRATION_EPISODE_FIELDS, TRANSFER_FIELDS } from '../mocks/ecaf/rules.js';
-import { CONTACTPOINT_ERRORS } from '../mocks/contactpoint/errors.js';
-import { ECAF_ERRORS } from '../mocks/ecaf/errors.js';
+import { CONTACTPOINT_ERRORS } from '../mocks/contactpoint/rules.js';
+import { ECAF_ERRORS } from '../mocks/ecaf/rules.js';
+import { SERVICES } from '../src/mock-server/services.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -59,6 +60,14 @@ describe('every rule of every service', () => {
     const text = { contactpoint: code('mocks/contactpoint'), ecaf: code('mocks/ecaf') };
     const hasCheck = (r: object) => 'involvement' in r || 'caf' in r;
     expect(RULES.filter((r) => !hasCheck(r) && !text[r.service].includes(`'${r.id}'`)).map((r) => `${r.service}:${r.id}`)).toEqual([]);
+  });
+
+  it("every requirement a service declares beside its rules is in the catalogue as the service's own, once", () => {
+    const declared = SERVICES.flatMap((s) => s.requirements.map((r) => ({ service: s.name, ...r })));
+    expect(
+      declared.filter((r) => requirement(r.id)?.appliesTo !== 'service' || requirement(r.id)?.statement !== r.statement).map((r) => r.id),
+    ).toEqual([]);
+    expect(new Set(declared.map((r) => r.id)).size).toBe(declared.length);
   });
 
   it('every code a service defines is the code of one of its rules', () => {

@@ -1,5 +1,6 @@
 /** ContactPoint's HTTP surface, described once. Adapters (express, msw) serve it unchanged. */
-import { Type, ContactPointId } from '../../src/platform/schema.js';
+import { Type } from '../../src/platform/schema.js';
+import { ContactPointId } from './cpid.js';
 import { route, json, type HandlerResult, type RouteDef } from '../../src/platform/http.js';
 import { ProblemError } from '../../src/platform/problem.js';
 import type { PrepareResult } from '../../src/platform/offload.js';
@@ -60,7 +61,7 @@ const problems = {
 
 export function contactPointRoutes(directory: Directory, store: Store): RouteDef[] {
   return [
-    route<PreparedMessage>({
+    route({
       operationId: 'submitInvolvement',
       method: 'POST',
       path: `${BASE}/involvements`,
@@ -80,7 +81,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         409: { description: 'Message ID already used for a different message.', schema: ProblemSchema, contentType: 'application/problem+json' },
         ...problems,
       },
-      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session!, client!, body, bodyText!)),
+      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session, client, body, bodyText)),
     }),
     route({
       operationId: 'submitInvolvementBulk',
@@ -131,7 +132,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
                 }
                 try {
                   // No savepoint per line: ingest refuses before it writes, and anything else aborts the batch.
-                  const { receipt, receiptJson } = directory.ingestPrepared(session!, client!, r.value, l.text);
+                  const { receipt, receiptJson } = directory.ingestPrepared(session, client, r.value, l.text);
                   // The receipt as the log row holds it: serialised once.
                   out.push(
                     receiptJson ? `{"line":${l.line},"ok":true,"receipt":${receiptJson}}` : JSON.stringify({ line: l.line, ok: true, receipt }),
@@ -173,7 +174,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         404: { description: 'Not one of yours.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ params, client, session }) => json(200, directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!)),
+      handler: ({ params, client, session }) => json(200, directory.sourceRecord(session.id, client.id, params.sourceRecordId)),
     }),
     route({
       operationId: 'deleteSourceRecord',
@@ -191,11 +192,11 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ params, client, session }) => {
-        directory.sourceRecord(session!.id, client!.id, params.sourceRecordId!);
+        directory.sourceRecord(session.id, client.id, params.sourceRecordId);
         throw CP.raise('end-not-delete', '', 'send an InvolvementMessage with endDate instead of deleting');
       },
     }),
-    route<PreparedMessage>({
+    route({
       operationId: 'submitCafIndicator',
       method: 'POST',
       path: `${BASE}/caf-indicators`,
@@ -215,7 +216,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         409: { description: 'Message ID reused.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session!, client!, body, bodyText!)),
+      handler: ({ body, bodyText, client, session }) => receiptAnswer(directory.ingestPrepared(session, client, body, bodyText)),
     }),
     route({
       operationId: 'searchChildren',
@@ -232,8 +233,7 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         200: { description: 'Up to 50 matches.', schema: Type.Object({ results: Type.Array(ChildSummary), truncated: Type.Boolean() }) },
         ...problems,
       },
-      handler: ({ query, client, session, practitionerId }) =>
-        json(200, directory.search(session!, { client: client!, practitionerId: practitionerId! }, query)),
+      handler: ({ query, client, session, practitionerId }) => json(200, directory.search(session, { client, practitionerId }, query)),
     }),
     route({
       operationId: 'getChild',
@@ -251,10 +251,9 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         404: { description: 'No such child.', schema: ProblemSchema },
         ...problems,
       },
-      handler: ({ params, client, session, practitionerId }) =>
-        json(200, directory.read(session!, { client: client!, practitionerId: practitionerId! }, params.contactPointId!)),
+      handler: ({ params, client, session, practitionerId }) => json(200, directory.read(session, { client, practitionerId }, params.contactPointId)),
     }),
-    route<{ messageId: string; shielded: boolean }>({
+    route({
       operationId: 'setShielding',
       method: 'PUT',
       path: `${BASE}/children/{contactPointId}/shielding`,
@@ -271,8 +270,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
         ...problems,
       },
       handler: ({ params, body, session }) => {
-        directory.setShielded(session!, params.contactPointId!, body.shielded);
-        return json(200, { contactPointId: params.contactPointId!, shielded: body.shielded });
+        directory.setShielded(session, params.contactPointId, body.shielded);
+        return json(200, { contactPointId: params.contactPointId, shielded: body.shielded });
       },
     }),
   ];

@@ -3,15 +3,101 @@
  * problem code and status, where docs/interface/contactpoint.md states it, and for the rules a
  * message breaks on its own, the check itself. The prepare step runs those checks in table order;
  * the directory and the routes raise the others by key. Schema failures cite the requirement of the
- * field they are at, through the field tables below. Adding a rule: CONTRIBUTING.md.
+ * field they are at, through the field tables below. The problem codes and the requirements that are
+ * ContactPoint's own are here too, so a rule with a new code and a new requirement is one file of code.
+ * Adding a rule: CONTRIBUTING.md.
  */
-import { FieldTable, RuleBook, type FieldRow, type RuleDef } from '../../src/platform/rules.js';
+import { FieldTable, RuleBook, type FieldRow, type RuleDef, type ServiceRequirement } from '../../src/platform/rules.js';
+import { defineErrors } from '../../src/platform/errors.js';
 import { ageOn } from '../../src/platform/clock.js';
 import type { ChildIdentity, PractitionerContact } from '../../src/platform/schemas/common.js';
-import { CONTACTPOINT_ERRORS as E } from './errors.js';
 import { PLATFORM_ERRORS } from '../../src/platform/errors.js';
 import { SENSITIVE_SERVICES, type CafIndicatorMessage, type InvolvementMessage } from './schemas.js';
 import { findCaseContent } from './domain/case-content.js';
+
+/**
+ * ContactPoint's own problem codes (National eCAF reuses those that mean the same there: dates, a
+ * reused message ID, another system's record). mocks/rules.ts merges every service's into the one
+ * catalogue that docs/errors.md lists, with what each means and how to fix it.
+ */
+export const CONTACTPOINT_ERRORS = defineErrors({
+  ICS_ERR_CASE_INFORMATION: { status: 422, title: 'The message carries case information. ContactPoint holds who is involved, never why.' },
+  ICS_ERR_AGE_LIMIT: { status: 422, title: 'The child is 18 or over on the message date: the record belongs in the archive.' },
+  ICS_ERR_SENSITIVE_BASIS: { status: 422, title: 'A sensitive service needs a stated basis: consent, or significant harm suspected.' },
+  ICS_ERR_DATES: { status: 422, title: 'Dates contradict each other: an end date before the start date, or a date of birth after the message date.' },
+  ICS_ERR_MESSAGE_ID_REUSED: {
+    status: 409,
+    title: 'This message ID was already used for a different message. A retry must resend the same message.',
+  },
+  ICS_ERR_DELETE_NOT_ALLOWED: { status: 409, title: 'Involvements are never deleted: send the end date instead.' },
+  ICS_ERR_NOT_OWNER: { status: 404, title: 'No such record for your system. A source system sees only its own records.' },
+  ICS_ERR_REVIEW_STATE: { status: 409, title: 'The review item is already resolved.' },
+});
+
+const E = CONTACTPOINT_ERRORS;
+
+/**
+ * The requirements ContactPoint enforces on whoever calls it, not on a vendor's system (the harness's
+ * catalogue merges them, appliesTo 'service'): matching and lookups, which only this project's tests verify.
+ */
+const GUIDANCE_2_2 = {
+  section: 'Guidance note 2.2',
+  quote:
+    'ContactPoint is an online directory that provides a quick way for authorised practitioners to find out who else is working with the same child.',
+};
+
+export const CONTACTPOINT_REQUIREMENTS: readonly ServiceRequirement[] = [
+  {
+    id: 'CP-MATCH-001',
+    statement: 'ContactPoint matches a source record to a child by NHS number, UPN or ULN.',
+    source: GUIDANCE_2_2,
+    verifiedBy: ['test/contactpoint/feed.test.ts'],
+  },
+  {
+    id: 'CP-MATCH-002',
+    statement: 'Without identifiers ContactPoint matches on name, date of birth and postcode.',
+    source: GUIDANCE_2_2,
+    verifiedBy: ['test/contactpoint/feed.test.ts'],
+  },
+  {
+    id: 'CP-MATCH-003',
+    statement: 'Ambiguous or conflicting matches go to a review queue with the reason; no duplicate child is made.',
+    source: GUIDANCE_2_2,
+    verifiedBy: ['test/contactpoint/feed.test.ts'],
+  },
+  {
+    id: 'CP-LOOKUP-001',
+    statement: 'Practitioners search by name, date of birth and postcode.',
+    source: GUIDANCE_2_2,
+    verifiedBy: ['test/contactpoint/lookup.test.ts'],
+  },
+  {
+    id: 'CP-LOOKUP-002',
+    statement:
+      'A record shows identity, parents and carers, school, involvements with contacts, CAF indicator and lead professional; never case detail.',
+    source: GUIDANCE_2_2,
+    verifiedBy: ['test/contactpoint/lookup.test.ts'],
+  },
+  {
+    id: 'CP-LOOKUP-003',
+    statement: 'Ended involvements stay visible for one year after their end date, then drop out.',
+    source: GUIDANCE_2_2,
+    verifiedBy: ['test/contactpoint/lookup.test.ts'],
+  },
+  {
+    id: 'CP-LOOKUP-004',
+    statement: 'A shielded record is found only on visible fields and shows the restricted view.',
+    source: GUIDANCE_2_2,
+    verifiedBy: ['test/contactpoint/lookup.test.ts'],
+  },
+  { id: 'CP-LOOKUP-005', statement: 'Every lookup is audited.', source: GUIDANCE_2_2, verifiedBy: ['test/contactpoint/lookup.test.ts'] },
+  {
+    id: 'CP-LOOKUP-006',
+    statement: 'Lookups carry a practitioner identity.',
+    source: GUIDANCE_2_2,
+    verifiedBy: ['test/contactpoint/lookup.test.ts'],
+  },
+];
 
 /** A check's hits: each a JSON pointer into the message and what is wrong there. */
 export type Hits = Array<[path: string, message: string]>;

@@ -1,5 +1,6 @@
 /** ContactPoint interface specification: every message shape, as JSON Schema (TypeBox). */
-import { Type, Closed, DateString, DateTimeString, Uuid, ContactPointId, Postcode, type Static } from '../../src/platform/schema.js';
+import { Type, Closed, DateString, DateTimeString, Uuid, Postcode, type Static } from '../../src/platform/schema.js';
+import { ContactPointId } from './cpid.js';
 import {
   ChildIdentity,
   PractitionerContact,

@@ -1,6 +1,7 @@
 /** National eCAF's HTTP surface, described once. Adapters (express, msw) serve it unchanged. */
 import { Type, type TSchema } from '../../src/platform/schema.js';
-import { route, json, type RouteDef, type HandlerContext, type ResponseDoc } from '../../src/platform/http.js';
+import { route, json, type BodyOf, type RouteContext, type RouteDef, type ResponseDoc } from '../../src/platform/http.js';
+import type { Client } from '../../src/platform/sessions.js';
 import { ProblemSchema } from '../../src/platform/problem-schema.js';
 import { ChildIdentity } from '../../src/platform/schemas/common.js';
 import type { NationalEcaf, Actor } from './domain/ecaf.js';
@@ -35,25 +36,7 @@ import {
   MigrationReport,
   HeldEpisode,
   AuditEntry,
-  type ActionInput as ActionInputT,
-  type AssessmentInput as AssessmentInputT,
-  type CloseRequest as CloseRequestT,
-  type ConsentInput as ConsentInputT,
-  type ConsentWithdrawalInput as ConsentWithdrawalInputT,
-  type ExportRequest as ExportRequestT,
-  type MigrationBatch as MigrationBatchT,
-  type OpenEpisodeRequest as OpenEpisodeRequestT,
-  type ProgressInput as ProgressInputT,
-  type ReferralRequest as ReferralRequestT,
-  type ReopenRequest as ReopenRequestT,
-  type ResponsibilityRequest as ResponsibilityRequestT,
-  type ReviewInput as ReviewInputT,
-  type SendMessageRequest as SendMessageRequestT,
-  type StepDownRequest as StepDownRequestT,
-  type TacMemberInput as TacMemberInputT,
-  type TransferRequest as TransferRequestT,
 } from './schemas.js';
-import type { ChildIdentity as ChildIdentityT } from '../../src/platform/schemas/common.js';
 
 export const BASE = '/ecaf/v1';
 /** A migration batch's body limit: room for 500 episodes of up to 32 KiB each. */
@@ -78,26 +61,26 @@ const exchange = { kind: 'client', permission: 'ecaf:exchange' } as const;
 const episodeParams = { episodeId: EpisodeId };
 const episodeView = (description: string): Record<number, ResponseDoc> => ({ 200: { description, schema: EpisodeView } });
 
-const actorOf = (ctx: HandlerContext<unknown>): Actor => ({
-  client: ctx.client!,
+const actorOf = (ctx: { client: Client; practitionerId?: string | undefined }): Actor => ({
+  client: ctx.client,
   ...(ctx.practitionerId ? { practitionerId: ctx.practitionerId } : {}),
 });
 
 /** One practitioner operation on an episode: same auth, params and error documentation. */
-function episodeRoute<B>(def: {
+function episodeRoute<const P extends string, S extends TSchema | undefined = undefined>(def: {
   operationId: string;
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  path: string;
+  path: P;
   summary: string;
   description: string;
   requirement: string;
-  body?: TSchema;
+  body?: S;
   params?: Record<string, TSchema>;
   responses?: Record<number, ResponseDoc>;
-  handler: (ctx: HandlerContext<B>, actor: Actor) => ReturnType<RouteDef['handler']>;
+  handler: (ctx: RouteContext<typeof practitioner, P, BodyOf<S, never>>, actor: Actor) => ReturnType<RouteDef['handler']>;
 }): RouteDef {
   const { handler, params, responses, ...rest } = def;
-  return route<B>({
+  return route({
     ...rest,
     service: 'ecaf',
     auth: practitioner,
@@ -111,7 +94,7 @@ function episodeRoute<B>(def: {
 export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
   return [
     // -------------------------------------------------------------------------------- episodes
-    route<OpenEpisodeRequestT>({
+    route({
       operationId: 'openEpisode',
       method: 'POST',
       path: `${BASE}/episodes`,
@@ -124,7 +107,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       body: OpenEpisodeRequest,
       mutates: true,
       responses: { 201: { description: 'The episode.', schema: EpisodeView }, ...problems },
-      handler: (ctx) => json(201, ecaf.openEpisode(ctx.session!, actorOf(ctx), ctx.body)),
+      handler: (ctx) => json(201, ecaf.openEpisode(ctx.session, actorOf(ctx), ctx.body)),
     }),
     route({
       operationId: 'listMyEpisodes',
@@ -136,7 +119,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       auth: practitioner,
       requirement: 'ECAF-ACCESS-001',
       responses: { 200: { description: 'Summaries.', schema: Type.Object({ episodes: Type.Array(EpisodeSummary) }) }, ...problems },
-      handler: (ctx) => json(200, ecaf.listEpisodes(ctx.session!, actorOf(ctx))),
+      handler: (ctx) => json(200, ecaf.listEpisodes(ctx.session, actorOf(ctx))),
     }),
     episodeRoute({
       operationId: 'getEpisode',
@@ -146,9 +129,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description:
         'For current TAC members only, while consent in force covers their agency. Parts consent does not share with the agency are listed in `withheld`. Audited.',
       requirement: 'ECAF-ACCESS-001',
-      handler: ({ session, params }, actor) => json(200, ecaf.getEpisode(session!, actor, params.episodeId!)),
+      handler: ({ session, params }, actor) => json(200, ecaf.getEpisode(session, actor, params.episodeId)),
     }),
-    episodeRoute<ChildIdentityT>({
+    episodeRoute({
       operationId: 'updateEpisodeChild',
       method: 'PUT',
       path: `${EP}/child`,
@@ -156,9 +139,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description: 'The new identity reaches ContactPoint with the CAF indicator.',
       requirement: 'ECAF-EPISODE-003',
       body: ChildIdentity,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.updateChild(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.updateChild(session, actor, params.episodeId, body)),
     }),
-    episodeRoute<AssessmentInputT>({
+    episodeRoute({
       operationId: 'putAssessment',
       method: 'PUT',
       path: `${EP}/assessment`,
@@ -167,10 +150,10 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         "Strengths and needs per element of the three CAF domains. The caller becomes the practitioner ContactPoint lists for the CAF. Needs consent sharing the assessment with the caller's agency.",
       requirement: 'ECAF-ASSESS-001',
       body: AssessmentInput,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.putAssessment(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.putAssessment(session, actor, params.episodeId, body)),
     }),
     // -------------------------------------------------------------------------------- consent
-    episodeRoute<ConsentInputT>({
+    episodeRoute({
       operationId: 'recordConsent',
       method: 'POST',
       path: `${EP}/consents`,
@@ -178,9 +161,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description: 'Any current TAC member may record consent, even while none is in force: that is how access comes back after a withdrawal.',
       requirement: 'ECAF-CONSENT-004',
       body: ConsentInput,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.recordConsent(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.recordConsent(session, actor, params.episodeId, body)),
     }),
-    episodeRoute<ConsentWithdrawalInputT>({
+    episodeRoute({
       operationId: 'withdrawConsent',
       method: 'POST',
       path: `${EP}/consents/{consentId}/withdrawal`,
@@ -189,10 +172,10 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       requirement: 'ECAF-CONSENT-003',
       params: { consentId: Type.String({ pattern: '^C[0-9]{1,4}$' }) },
       body: ConsentWithdrawalInput,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.withdrawConsent(session!, actor, params.episodeId!, params.consentId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.withdrawConsent(session, actor, params.episodeId, params.consentId, body)),
     }),
     // -------------------------------------------------------------------------------- TAC
-    episodeRoute<TacMemberInputT>({
+    episodeRoute({
       operationId: 'addTacMember',
       method: 'POST',
       path: `${EP}/tac`,
@@ -200,7 +183,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description: "Refused (403) unless consent in force shares the episode with the new member's agency.",
       requirement: 'ECAF-CONSENT-002',
       body: TacMemberInput,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.addTacMember(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.addTacMember(session, actor, params.episodeId, body)),
     }),
     episodeRoute({
       operationId: 'removeTacMember',
@@ -210,9 +193,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description: 'The lead professional and the last member cannot leave. Former members keep their entry with `leftAt` and lose access.',
       requirement: 'ECAF-TAC-005',
       params: { practitionerId: PractitionerId },
-      handler: ({ session, params }, actor) => json(200, ecaf.removeTacMember(session!, actor, params.episodeId!, params.practitionerId!)),
+      handler: ({ session, params }, actor) => json(200, ecaf.removeTacMember(session, actor, params.episodeId, params.practitionerId)),
     }),
-    episodeRoute<{ practitionerId: string }>({
+    episodeRoute({
       operationId: 'setLeadProfessional',
       method: 'PUT',
       path: `${EP}/lead-professional`,
@@ -220,10 +203,10 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description: "A current TAC member. (ContactPoint learns of a lead professional from the practitioner's own service, as an involvement.)",
       requirement: 'ECAF-TAC-003',
       body: LeadProfessionalRequest,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.setLeadProfessional(session!, actor, params.episodeId!, body.practitionerId)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.setLeadProfessional(session, actor, params.episodeId, body.practitionerId)),
     }),
     // -------------------------------------------------------------------------------- delivery plan, reviews
-    episodeRoute<ActionInputT>({
+    episodeRoute({
       operationId: 'addAction',
       method: 'POST',
       path: `${EP}/actions`,
@@ -231,9 +214,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description: 'Action, who (a TAC member or someone in the family), by when, desired outcome.',
       requirement: 'ECAF-PLAN-001',
       body: ActionInput,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.addAction(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.addAction(session, actor, params.episodeId, body)),
     }),
-    episodeRoute<ProgressInputT>({
+    episodeRoute({
       operationId: 'recordActionProgress',
       method: 'POST',
       path: `${EP}/actions/{actionId}/progress`,
@@ -242,9 +225,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       requirement: 'ECAF-PLAN-002',
       params: { actionId: Type.String({ pattern: '^A[0-9]{1,4}$' }) },
       body: ProgressInput,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.recordProgress(session!, actor, params.episodeId!, params.actionId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.recordProgress(session, actor, params.episodeId, params.actionId, body)),
     }),
-    episodeRoute<ReviewInputT>({
+    episodeRoute({
       operationId: 'recordReview',
       method: 'POST',
       path: `${EP}/reviews`,
@@ -253,10 +236,10 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         "Date, people present, next steps, the next review date or a reason for closure, the child's and parent's comments. Recommending closure does not close the episode.",
       requirement: 'ECAF-REVIEW-001',
       body: ReviewInput,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.recordReview(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.recordReview(session, actor, params.episodeId, body)),
     }),
     // -------------------------------------------------------------------------------- messages
-    episodeRoute<SendMessageRequestT>({
+    episodeRoute({
       operationId: 'sendTacMessage',
       method: 'POST',
       path: `${EP}/messages`,
@@ -265,7 +248,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       requirement: 'ECAF-MSG-001',
       body: SendMessageRequest,
       responses: { 201: { description: 'The message as sent.', schema: TacMessage } },
-      handler: ({ session, params, body }, actor) => json(201, ecaf.sendMessage(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(201, ecaf.sendMessage(session, actor, params.episodeId, body)),
     }),
     episodeRoute({
       operationId: 'listTacMessages',
@@ -275,10 +258,10 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description: 'Each member reads only the messages sent to or by them.',
       requirement: 'ECAF-MSG-001',
       responses: { 200: { description: 'Messages, oldest first.', schema: Type.Object({ messages: Type.Array(TacMessage) }) } },
-      handler: ({ session, params }, actor) => json(200, ecaf.listMessages(session!, actor, params.episodeId!)),
+      handler: ({ session, params }, actor) => json(200, ecaf.listMessages(session, actor, params.episodeId)),
     }),
     // -------------------------------------------------------------------------------- stepping up and down
-    episodeRoute<ReferralRequestT>({
+    episodeRoute({
       operationId: 'referToSocialCare',
       method: 'POST',
       path: `${EP}/social-care-referral`,
@@ -287,9 +270,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         'The episode remains open; a social worker, or a social-care representative until one is allocated, joins the TAC (consent must cover childrens-social-care).',
       requirement: 'ECAF-STEP-001',
       body: ReferralRequest,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.referToSocialCare(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.referToSocialCare(session, actor, params.episodeId, body)),
     }),
-    episodeRoute<ResponsibilityRequestT>({
+    episodeRoute({
       operationId: 'markSocialCareResponsibility',
       method: 'POST',
       path: `${EP}/social-care-responsibility`,
@@ -298,9 +281,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         'After a referral, by a social-care member of the TAC. The marker is free text. (The alternative is to close with `transfer-to-alternative-holistic-assessment`.)',
       requirement: 'ECAF-STEP-002',
       body: ResponsibilityRequest,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.markSocialCareResponsibility(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.markSocialCareResponsibility(session, actor, params.episodeId, body)),
     }),
-    episodeRoute<StepDownRequestT>({
+    episodeRoute({
       operationId: 'stepDown',
       method: 'POST',
       path: `${EP}/step-down`,
@@ -309,10 +292,10 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         'By a social-care member of the TAC: names the lead professional who takes the episode back; the social-care members may leave the TAC.',
       requirement: 'ECAF-STEP-003',
       body: StepDownRequest,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.stepDown(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.stepDown(session, actor, params.episodeId, body)),
     }),
     // -------------------------------------------------------------------------------- closing
-    episodeRoute<CloseRequestT>({
+    episodeRoute({
       operationId: 'closeEpisode',
       method: 'POST',
       path: `${EP}/closure`,
@@ -321,9 +304,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         'National eCAF never closes an episode by itself. Closing a closed episode is refused (409). `transfer-to-alternative-holistic-assessment` follows a referral to social care.',
       requirement: 'ECAF-LIFE-002',
       body: CloseRequest,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.closeEpisode(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.closeEpisode(session, actor, params.episodeId, body)),
     }),
-    episodeRoute<ReopenRequestT>({
+    episodeRoute({
       operationId: 'reopenEpisode',
       method: 'POST',
       path: `${EP}/reopening`,
@@ -331,7 +314,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       description: 'For example when social care steps down and additional needs remain. Needs consent in force.',
       requirement: 'ECAF-LIFE-004',
       body: ReopenRequest,
-      handler: ({ session, params, body }, actor) => json(200, ecaf.reopenEpisode(session!, actor, params.episodeId!, body)),
+      handler: ({ session, params, body }, actor) => json(200, ecaf.reopenEpisode(session, actor, params.episodeId, body)),
     }),
     // -------------------------------------------------------------------------------- management report
     route({
@@ -346,10 +329,10 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       requirement: 'ECAF-REPORT-001',
       query: Type.Object({ olderThanDays: Type.String({ pattern: '^[0-9]{1,5}$', description: 'Whole days.' }) }, { additionalProperties: false }),
       responses: { 200: { description: 'The report.', schema: LongOpenReport }, ...problems },
-      handler: ({ session, client, query }) => json(200, ecaf.longOpenReport(session!, { client: client! }, Number(query.olderThanDays))),
+      handler: ({ session, client, query }) => json(200, ecaf.longOpenReport(session, { client }, Number(query.olderThanDays))),
     }),
     // -------------------------------------------------------------------------------- exchange
-    route<TransferRequestT>({
+    route({
       operationId: 'transferEpisodeIn',
       method: 'POST',
       path: `${BASE}/exchange/transfers`,
@@ -369,11 +352,11 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         ...conflict,
       },
       handler: ({ session, client, body }) => {
-        const { receipt, repeat } = ecaf.transferIn(session!, { client: client! }, body);
+        const { receipt, repeat } = ecaf.transferIn(session, { client }, body);
         return json(repeat ? 200 : 201, receipt);
       },
     }),
-    route<ExportRequestT>({
+    route({
       operationId: 'exportEpisode',
       method: 'POST',
       path: `${BASE}/exchange/exports`,
@@ -386,9 +369,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       body: ExportRequest,
       mutates: true,
       responses: { 200: { description: 'The episode in the exchange format.', schema: ExportResult }, ...problems },
-      handler: ({ session, client, body }) => json(200, ecaf.exportEpisode(session!, { client: client! }, body)),
+      handler: ({ session, client, body }) => json(200, ecaf.exportEpisode(session, { client }, body)),
     }),
-    route<MigrationBatchT>({
+    route({
       operationId: 'importMigrationBatch',
       method: 'POST',
       path: `${BASE}/exchange/migrations`,
@@ -403,7 +386,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       maxBodyBytes: MIGRATION_MAX_BODY_BYTES,
       mutates: true,
       responses: { 200: { description: 'Per-episode results.', schema: MigrationReport }, ...problems },
-      handler: ({ session, client, body }) => json(200, ecaf.importBatch(session!, { client: client! }, body)),
+      handler: ({ session, client, body }) => json(200, ecaf.importBatch(session, { client }, body)),
     }),
     route({
       operationId: 'listHeldEpisodes',
@@ -414,9 +397,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       auth: exchange,
       requirement: 'ECAF-EXCH-004',
       responses: { 200: { description: 'Held (and released) episodes.', schema: Type.Object({ held: Type.Array(HeldEpisode) }) }, ...problems },
-      handler: ({ session, client }) => json(200, ecaf.listHolds(session!, { client: client! })),
+      handler: ({ session, client }) => json(200, ecaf.listHolds(session, { client })),
     }),
-    route<ConsentInputT>({
+    route({
       operationId: 'recordHeldConsent',
       method: 'POST',
       path: `${BASE}/exchange/held/{holdId}/consents`,
@@ -428,7 +411,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       body: ConsentInput,
       mutates: true,
       responses: { 200: { description: 'The held episode, with what is still missing.', schema: HeldEpisode }, ...problems, ...conflict },
-      handler: ({ session, client, params, body }) => json(200, ecaf.recordHeldConsent(session!, { client: client! }, params.holdId!, body)),
+      handler: ({ session, client, params, body }) => json(200, ecaf.recordHeldConsent(session, { client }, params.holdId, body)),
     }),
     route({
       operationId: 'releaseHeldEpisode',
@@ -442,7 +425,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       params: { holdId: Type.String({ pattern: '^HOLD-[0-9A-F]{8}$' }) },
       mutates: true,
       responses: { 201: { description: 'Released: imported as a National eCAF episode.', schema: HeldEpisode }, ...problems, ...conflict },
-      handler: ({ session, client, params }) => json(201, ecaf.releaseHold(session!, { client: client! }, params.holdId!)),
+      handler: ({ session, client, params }) => json(201, ecaf.releaseHold(session, { client }, params.holdId)),
     }),
     // -------------------------------------------------------------------------------- control (harness only)
     route({
@@ -459,7 +442,7 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
         401: problem('Missing or wrong control token.'),
         404: problem('No such session.'),
       },
-      handler: ({ session, query }) => json(200, { entries: ecaf.auditLog(session!.id, query.episodeId ? { episodeId: query.episodeId } : {}) }),
+      handler: ({ session, query }) => json(200, { entries: ecaf.auditLog(session.id, query.episodeId ? { episodeId: query.episodeId } : {}) }),
     }),
     route({
       operationId: 'listEcafEpisodes',
@@ -470,11 +453,14 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       auth: { kind: 'control' },
       requirement: 'CTL-003',
       responses: {
-        200: { description: 'Episodes in full, and held episodes.' },
+        200: {
+          description: 'Episodes in full, and held episodes.',
+          schema: Type.Object({ episodes: Type.Array(EpisodeView), held: Type.Array(HeldEpisode) }, { title: 'EcafHarnessView' }),
+        },
         401: problem('Missing or wrong control token.'),
         404: problem('No such session.'),
       },
-      handler: ({ session }) => json(200, ecaf.harnessView(session!.id)),
+      handler: ({ session }) => json(200, ecaf.harnessView(session.id)),
     }),
   ];
 }

@@ -8,8 +8,30 @@
  */
 import { FieldTable, RuleBook, fieldsUnder, type FieldRow, type RuleDef } from '../../src/platform/rules.js';
 import { PLATFORM_ERRORS as P, type ErrorDef } from '../../src/platform/errors.js';
-import { CONTACTPOINT_ERRORS as CP } from '../contactpoint/errors.js';
-import { ECAF_ERRORS as E } from './errors.js';
+import { CONTACTPOINT_ERRORS as CP } from '../contactpoint/rules.js';
+import { defineErrors } from '../../src/platform/errors.js';
+
+/**
+ * National eCAF's own problem codes. Dates, a reused message ID and another system's record are
+ * ContactPoint's codes: they mean the same here. mocks/rules.ts merges every service's codes into the
+ * one catalogue docs/errors.md lists.
+ */
+export const ECAF_ERRORS = defineErrors({
+  ICS_ERR_CONSENT_REQUIRED: { status: 403, title: 'No consent in force covers this access.' },
+  ICS_ERR_NOT_TAC_MEMBER: { status: 403, title: 'Only members of the Team Around the Child may see or change this episode.' },
+  ICS_ERR_LIFECYCLE: { status: 409, title: "This step is not allowed in the episode's current state." },
+  ICS_ERR_HELD_FOR_CONSENT: { status: 409, title: 'The episode is held until consent is captured.' },
+  ICS_ERR_TAC_ROLE: {
+    status: 403,
+    title: 'This step belongs to another TAC member or role (the rule says whose). Ask them, or the lead professional.',
+  },
+  ICS_ERR_ECAF_INVALID: {
+    status: 422,
+    title: 'The episode breaks a National eCAF rule. Each error names the JSON path, the rule and the requirement.',
+  },
+});
+
+const E = ECAF_ERRORS;
 
 const DOC = 'docs/interface/ecaf.md';
 const EPISODES = `${DOC}#episodes`;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../platform/store.js';
-import { Sessions, defaultClients, type ClientSpec, type Credential, type SessionInfo } from '../platform/sessions.js';
+import { Sessions, type ClientSpec, type Credential, type SessionInfo } from '../platform/sessions.js';
 import { Journal, type JournalBudget } from '../platform/journal.js';
 import { Pipeline } from '../platform/pipeline.js';
 import { route, json, type RouteDef } from '../platform/http.js';
@@ -28,6 +28,10 @@ import { seedSession, seedSessionAsync, type DatasetName, type SeedSummary } fro
 import { VERSION } from '../platform/version.js';
 import { PrepareWorker } from '../platform/offload.js';
 import { PREPARERS } from './preparers.js';
+import { CONTROL_TAG, SERVICES, defaultClients } from './services.js';
+import type { ServiceModule } from '../platform/service.js';
+import { CONTACTPOINT_SERVICE } from '../../mocks/contactpoint/service.js';
+import { ECAF_SERVICE } from '../../mocks/ecaf/service.js';
 
 /** The compiled prepare worker beside this build, if this is a build (under vitest, src/ has no .js). The composition names it: the platform's PrepareWorker runs whatever module it is given. */
 export function prepareWorkerEntry(): URL | undefined {
@@ -62,6 +66,13 @@ export interface MockServicesOptions {
 
 export const DEFAULT_SESSION_ID = 'default';
 
+/** What /openapi.json says the server is: these two services together. */
+const OPENAPI_INFO = {
+  summary: 'Simulated ContactPoint and National eCAF for accrediting ICS integrations.',
+  description:
+    "This project's own interface specification: no public ContactPoint or National eCAF specification survives. Messages are closed JSON Schemas: unknown fields are refused. Errors are RFC 9457 problem+json naming the JSON path, the rule and the requirement.",
+};
+
 /** Fixed tokens of the default session, so docs and examples can name them. */
 export function demoClients(): ClientSpec[] {
   return defaultClients().map((c) => ({ ...c, token: `demo-${c.id}` }));
@@ -74,6 +85,8 @@ export class MockServices {
   readonly directory: Directory;
   readonly ecaf: NationalEcaf;
   readonly pipeline: Pipeline;
+  /** The services, with their routes (src/platform/service.ts). */
+  readonly services: readonly ServiceModule[];
   readonly controlToken: string;
   readonly version = VERSION;
   /** The prepare worker, when one runs (prepareWorker). */
@@ -82,7 +95,7 @@ export class MockServices {
 
   constructor(opts: MockServicesOptions = {}) {
     this.store = new Store(opts.data ?? ':memory:');
-    this.sessions = new Sessions(this.store);
+    this.sessions = new Sessions(this.store, defaultClients);
     this.journal = new Journal(this.store, opts.journalLimit, opts.journalBudget);
     this.directory = new Directory(this.store);
     this.directory.organisationOf = (sid, cid) => (cid === NATIONAL_ECAF_CLIENT_ID ? 'National eCAF' : this.sessions.client(sid, cid)?.organisation);
@@ -97,12 +110,14 @@ export class MockServices {
       this.journal.clear(id);
     });
     this.controlToken = opts.controlToken ?? `ctl_${randomBytes(18).toString('base64url')}`;
-    const routes: RouteDef[] = [
-      ...contactPointRoutes(this.directory, this.store),
-      ...ecafRoutes(this.ecaf),
-      ...controlRoutes(this),
-      ...this.metaRoutes(),
+    // Each service with its routes over its state; SERVICES lists the same descriptors for what needs no state.
+    this.services = [
+      { ...CONTACTPOINT_SERVICE, routes: contactPointRoutes(this.directory, this.store) },
+      { ...ECAF_SERVICE, routes: ecafRoutes(this.ecaf) },
     ];
+    if (this.services.some((s, i) => s.name !== SERVICES[i]?.name))
+      throw new Error('src/mock-server/services.ts lists other services than mock.ts runs');
+    const routes: RouteDef[] = [...this.services.flatMap((s) => s.routes), ...controlRoutes(this), ...this.metaRoutes()];
     // A preparer the worker's registry lacks would quietly run inline: say so at start-up instead.
     for (const r of routes)
       if (r.preparer && PREPARERS[r.preparer.name] !== r.preparer)
@@ -115,6 +130,7 @@ export class MockServices {
       journal: this.journal,
       controlToken: this.controlToken,
       mtls: opts.mtls ?? false,
+      services: this.services,
       ...(this.prepareWorker ? { preparers: this.prepareWorker } : {}),
     });
     if (opts.demoSession && !this.sessions.has(DEFAULT_SESSION_ID)) {
@@ -129,7 +145,11 @@ export class MockServices {
     const schemas = Object.fromEntries(
       Object.entries({ ...contactPointSchemas, ...ecafSchemas }).filter(([, v]) => typeof v === 'object' && v !== null && Kind in v),
     );
-    return (this.openapiCache ??= buildOpenApi(this.pipeline.routes, this.version, { schemas }));
+    return (this.openapiCache ??= buildOpenApi(this.pipeline.routes, this.version, {
+      schemas,
+      info: OPENAPI_INFO,
+      tags: [...this.services.map((s) => ({ name: s.name, description: s.description })), CONTROL_TAG],
+    }));
   }
 
   createSession(opts: { name?: string; clients?: ClientSpec[]; dataset?: DatasetName; count?: number; seed?: number } = {}): {

@@ -2,7 +2,7 @@
  * The runtime-agnostic HTTP surface. A service describes its operations once, as a route table;
  * the express and msw adapters both turn that table into handlers and run them through one pipeline.
  */
-import type { TSchema } from './schema.js';
+import type { Static, TSchema } from './schema.js';
 import type { SessionContext } from './sessions.js';
 import type { Client } from './sessions.js';
 import type { Preparer, PrepareResult } from './offload.js';
@@ -109,9 +109,13 @@ export interface ResponseDoc {
 export interface RouteDef {
   operationId: string;
   method: Method;
-  /** OpenAPI-style path: /contactpoint/v1/children/{contactPointId} */
+  /** OpenAPI-style path: /<service>/v1/children/{childId} */
   path: string;
-  service: 'contactpoint' | 'ecaf' | 'control' | 'meta';
+  /**
+   * A service's name (ServiceModule.name): its operations take faults and are journalled. Any other
+   * name is the server's own (its control API, its docs), which the pipeline runs but never journals.
+   */
+  service: string;
   summary: string;
   description?: string;
   auth: Auth;
@@ -147,11 +151,59 @@ export interface RouteDef {
   handler: (ctx: HandlerContext<never>) => HandlerResult | Promise<HandlerResult>;
 }
 
-/** Helper that keeps the handler's body type tied to the route. */
-export function route<B = unknown>(
-  def: Omit<RouteDef, 'handler'> & { handler: (ctx: HandlerContext<B>) => HandlerResult | Promise<HandlerResult> },
+/** The names of a path's `{parameters}`. */
+export type PathParams<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | PathParams<Rest> : never;
+
+/** What the handler of a route with a body schema S (and a preparer answering R, if any) gets as its body. */
+export type BodyOf<S, R> = [R] extends [never] ? (S extends TSchema ? Static<S> : undefined) : R;
+
+/**
+ * The handler's context as its route guarantees it (the pipeline answers 401/403/404 before the
+ * handler otherwise): a client-authenticated route has its client and session, and its practitioner
+ * when it requires one; a control route whose path names `{sessionId}` has that session; every path
+ * parameter is there; the body is the schema's type, or the preparer's result.
+ */
+export type RouteContext<A extends Auth, P extends string, B, R = never, Q = undefined> = Omit<
+  HandlerContext<B>,
+  'client' | 'session' | 'practitionerId' | 'params' | 'bodyText' | 'query'
+> & {
+  params: Record<PathParams<P>, string>;
+  /** The query string, as its schema has checked it. */
+  query: Q extends TSchema ? Static<Q> : Record<string, string>;
+  /** Always there for a preparer's route (its body is JSON); for other routes, with a JSON body. */
+  bodyText: [R] extends [never] ? string | undefined : string;
+} & (A extends { kind: 'client' }
+    ? { client: Client; session: SessionContext; practitionerId: A extends { practitioner: true } ? string : string | undefined }
+    : {
+        client: undefined;
+        practitionerId: undefined;
+        session: A extends { kind: 'control' }
+          ? P extends `${string}{sessionId}${string}`
+            ? SessionContext
+            : SessionContext | undefined
+          : undefined;
+      });
+
+/** A route whose handler's context is typed from its auth, path, body schema and preparer (RouteContext). */
+export function route<
+  const A extends Auth,
+  const P extends string,
+  S extends TSchema | undefined = undefined,
+  R = never,
+  Q extends TSchema | undefined = undefined,
+>(
+  def: Omit<RouteDef, 'handler' | 'auth' | 'path' | 'body' | 'preparer' | 'query'> & {
+    auth: A;
+    path: P;
+    body?: S;
+    preparer?: Preparer<never, R>;
+    query?: Q;
+    handler: (ctx: RouteContext<A, P, BodyOf<S, R>, R, Q>) => HandlerResult | Promise<HandlerResult>;
+  },
 ): RouteDef {
-  return def;
+  // The pipeline builds the context RouteContext describes, by the route's auth (Pipeline.authenticate),
+  // path and schema: the one place the narrowing is taken on trust.
+  return def as unknown as RouteDef;
 }
 
 export function json(status: number, body: unknown, headers?: Record<string, string>): HandlerResult {

@@ -9,7 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { MAX_BODY_BYTES, type RouteDef } from './http.js';
 import { ProblemSchema } from './problem-schema.js';
 
+/** An OpenAPI tag: a service's name and description, or the control API's. */
+export interface OpenApiTag {
+  name: string;
+  description: string;
+}
+
 export interface OpenApiOptions {
+  /** The document's info.summary and info.description: what the services are. */
+  info?: { summary: string; description: string };
+  /** The published tags, in order: a route is published under its service's tag, and a route of no tag (the docs' own) is not. */
+  tags?: OpenApiTag[];
   /** Schemas by the name they take under `components.schemas` (the services' exported schemas). */
   schemas?: Record<string, unknown>;
   /** Examples to attach; by default those of the package's docs/interface/*.md. */
@@ -77,8 +87,10 @@ const PERMISSION_NOTE = (p: string) => `Requires a client token with permission 
 export function buildOpenApi(routes: RouteDef[], version: string, opts: OpenApiOptions = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const routeOf = new Map<Record<string, unknown>, RouteDef>();
+  const tags = opts.tags ?? [];
+  const published = new Set(tags.map((t) => t.name));
   for (const r of routes) {
-    if (r.service === 'meta') continue;
+    if (!published.has(r.service)) continue;
     const params: unknown[] = [];
     for (const name of [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)) {
       params.push({ name, in: 'path', required: true, schema: clean(r.params?.[name] ?? { type: 'string' }) });
@@ -143,9 +155,7 @@ export function buildOpenApi(routes: RouteDef[], version: string, opts: OpenApiO
     info: {
       title: 'ics-conformance mock national services',
       version,
-      summary: 'Simulated ContactPoint and National eCAF for accrediting ICS integrations.',
-      description:
-        "This project's own interface specification: no public ContactPoint or National eCAF specification survives. Messages are closed JSON Schemas: unknown fields are refused. Errors are RFC 9457 problem+json naming the JSON path, the rule and the requirement.",
+      ...opts.info,
       license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
@@ -154,11 +164,7 @@ export function buildOpenApi(routes: RouteDef[], version: string, opts: OpenApiO
       { url: '/', description: 'The server this document was fetched from' },
       { url: 'http://127.0.0.1:4010', description: '`ics-conformance serve` on its default address' },
     ],
-    tags: [
-      { name: 'contactpoint', description: 'ContactPoint: involvement feed, CAF indicator, lookups.' },
-      { name: 'ecaf', description: 'National eCAF: episodes, consent, TAC, exchange with local systems.' },
-      { name: 'control', description: "Control API for the harness and vendors' tests (not part of the national services)." },
-    ],
+    tags: tags.map((t) => ({ name: t.name, description: t.description })),
     components: {
       schemas,
       examples,

@@ -1,5 +1,6 @@
 /** RFC 9457 problem details. Every refusal from the mocks is one of these. */
 import { PLATFORM_ERRORS, type ErrorDef, type PlatformErrorCode } from './errors.js';
+import type { CoreResponse } from './http.js';
 
 export interface ProblemItem {
   /** JSON pointer into the request body (or "header:Name", "query:name"). */
@@ -91,4 +92,9 @@ export class ProblemError extends Error {
 /** The docs anchor a problem's `type` links to (docs/errors.md and GET /docs). */
 export function problemType(code: string): string {
   return `/docs#${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+/** A problem as the response that carries it (problem+json). */
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): CoreResponse {
+  return { status: problem.status, headers: { ...headers, 'content-type': 'application/problem+json' }, body: problem };
 }

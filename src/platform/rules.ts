@@ -27,6 +27,19 @@ export interface RuleDef {
   readonly breaks?: string;
 }
 
+/**
+ * A requirement a service enforces on whoever calls it (the catalogue's `appliesTo: 'service'`),
+ * declared beside the rules that cite it: the harness's catalogue merges every service's.
+ */
+export interface ServiceRequirement {
+  readonly id: string;
+  readonly statement: string;
+  /** Where it comes from: a section of the guidance and its words, or a note of this project's. */
+  readonly source: { section: string; quote: string } | { domainNotes: string };
+  /** This project's tests that show the service enforcing it. */
+  readonly verifiedBy: readonly string[];
+}
+
 /** A rule broken at a path: plain data, so it can cross a thread (decision 0009). `id` is the rule's key in its table. */
 export interface Finding<K extends string = string> {
   id: K;

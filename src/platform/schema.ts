@@ -5,7 +5,7 @@
 import { Type, type TSchema, type Static, type TUnion } from '@sinclair/typebox';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { isValidNhsNumber, isValidUpn, isValidUln, isValidPostcode, isValidContactPointId, POSTCODE_PATTERN } from './identifiers/index.js';
+import { isValidNhsNumber, isValidUpn, isValidUln, isValidPostcode, POSTCODE_PATTERN } from './identifiers/index.js';
 
 export { Type, type TSchema, type Static };
 
@@ -51,14 +51,34 @@ export const Postcode = Type.String({
   description: 'UK postcode (BS 7666 shape), upper case.',
   examples: ['SW1A 2AA'],
 });
-export const ContactPointId = Type.String({
-  format: 'contactpoint-id',
-  pattern: '^CP[0-9]{9}[A-Z]$',
-  description: 'ContactPoint ID: "CP", 9 digits and a mod-23 check letter (docs/decisions/0003-contactpoint-id.md).',
-  examples: ['CP000000001L'],
-});
+
+/** A string format's check: what ajv runs for `format: <name>`. */
+export type FormatCheck = (value: string) => boolean;
+
+/** The platform's formats; a service adds its own with registerFormats. */
+const FORMATS = new Map<string, FormatCheck>([
+  ['nhs-number', isValidNhsNumber],
+  ['upn', isValidUpn],
+  ['uln', isValidUln],
+  ['postcode', isValidPostcode],
+]);
 
 let ajvInstance: Ajv2020 | undefined;
+
+/**
+ * Adds a service's string formats (ServiceModule.formats). A service's schema module calls it before
+ * defining the schemas that use them, so whoever compiles such a schema (a test, the prepare worker)
+ * has imported the format with it; ajv's strict mode refuses a format it does not know.
+ */
+export function registerFormats(formats: Readonly<Record<string, FormatCheck>>): void {
+  for (const [name, check] of Object.entries(formats)) {
+    const known = FORMATS.get(name);
+    if (known === check) continue;
+    if (known) throw new Error(`format "${name}" is registered twice, with different checks`);
+    FORMATS.set(name, check);
+    ajvInstance?.addFormat(name, { type: 'string', validate: check });
+  }
+}
 
 /** One ajv for the process: every schema is compiled once and cached by reference. */
 export function ajv(): Ajv2020 {
@@ -72,11 +92,7 @@ export function ajv(): Ajv2020 {
     useDefaults: false,
   });
   (addFormatsModule as unknown as (x: Ajv2020, f: string[]) => void)(a, ['date', 'date-time', 'email', 'uuid', 'uri']);
-  a.addFormat('nhs-number', { type: 'string', validate: isValidNhsNumber });
-  a.addFormat('upn', { type: 'string', validate: isValidUpn });
-  a.addFormat('uln', { type: 'string', validate: isValidUln });
-  a.addFormat('postcode', { type: 'string', validate: isValidPostcode });
-  a.addFormat('contactpoint-id', { type: 'string', validate: isValidContactPointId });
+  for (const [name, validate] of FORMATS) a.addFormat(name, { type: 'string', validate });
   ajvInstance = a;
   return a;
 }

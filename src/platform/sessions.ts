@@ -53,45 +53,6 @@ export interface SessionInfo {
   clients: Client[];
 }
 
-export const PERMISSIONS = {
-  'feed:write': 'Send involvement messages (single and bulk) to ContactPoint.',
-  'feed:read': 'Read back your own source records from ContactPoint.',
-  'caf-indicator:write': 'Send CAF indicator updates to ContactPoint (accredited eCAF systems).',
-  lookup: 'Search and read ContactPoint records as a practitioner.',
-  'lookup:sensitive': "See sensitive services' involvements (sexual health, mental health, substance misuse).",
-  shield: "Shield or unshield a child's record (local authority).",
-  'ecaf:practitioner': 'Use National eCAF as a practitioner (episodes, consent, TAC, messages).',
-  'ecaf:exchange': 'Transfer episodes in and out of National eCAF, and batch migration (accredited local eCAF systems).',
-  'ecaf:reports': 'Run National eCAF management reports.',
-} as const;
-
-/** The clients every new session gets unless it names its own. */
-export function defaultClients(): ClientSpec[] {
-  return [
-    {
-      id: 'ics',
-      name: 'Demo Borough ICS',
-      organisation: "London Borough of Barnet Children's Social Care",
-      permissions: ['feed:write', 'feed:read', 'caf-indicator:write', 'ecaf:exchange'],
-    },
-    {
-      id: 'ics-neighbour',
-      name: 'Neighbouring Borough ICS',
-      organisation: "Westminster City Council Children's Services",
-      permissions: ['feed:write', 'feed:read', 'caf-indicator:write', 'ecaf:exchange'],
-    },
-    { id: 'education', name: 'School MIS', organisation: 'Westminster Education Service', permissions: ['feed:write', 'feed:read'] },
-    { id: 'practitioner', name: 'ContactPoint practitioner portal', organisation: 'ContactPoint', permissions: ['lookup', 'ecaf:practitioner'] },
-    {
-      id: 'la-admin',
-      name: 'Local authority ContactPoint team',
-      organisation: 'London Borough of Barnet',
-      permissions: ['lookup', 'lookup:sensitive', 'shield', 'ecaf:reports'],
-    },
-    { id: 'no-permissions', name: 'Unaccredited system', organisation: 'Nobody', permissions: [] },
-  ];
-}
-
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** Compares two secrets in time that does not depend on where they differ (their hashes: equal lengths). */
@@ -145,7 +106,11 @@ export class Sessions {
   /** Session control tokens (hashed) to their session. */
   private readonly controlTokens = new Map<string, string>();
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    /** The clients every new session gets unless it names its own: the composition's, which knows the services' permissions. */
+    private readonly defaultClients: () => ClientSpec[] = () => [],
+  ) {
     store.exec(`
       CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL, clock TEXT NOT NULL, faults TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS clients (token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -200,7 +165,7 @@ export class Sessions {
           'INSERT INTO sessions (id, name, created_at, clock, faults, control_hash) VALUES (@id, @name, @created_at, @clock, @faults, @control_hash)',
         )
         .run(row);
-      for (const spec of opts.clients ?? defaultClients()) {
+      for (const spec of opts.clients ?? this.defaultClients()) {
         const token = spec.token ?? `ics_${randomBytes(24).toString('base64url')}`;
         const hash = hashToken(token);
         insertClient.run(hash, id, spec.id, spec.name, spec.organisation, JSON.stringify(spec.permissions));

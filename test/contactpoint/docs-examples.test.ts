@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { assertValid } from '../../src/platform/validate.js';
 import { ProblemError } from '../../src/platform/problem.js';
 import { ProblemSchema } from '../../src/platform/problem-schema.js';
-import { isValidContactPointId } from '../../src/platform/identifiers/index.js';
+import { isValidContactPointId } from '../../mocks/contactpoint/cpid.js';
 import { createMockServices } from '../../src/mock-server/mock.js';
 import { messageFindings } from '../../mocks/contactpoint/domain/prepare.js';
 import {
@@ -84,7 +84,7 @@ describe('docs/interface/contactpoint.md examples', () => {
   });
 
   it('the permission table lists every permission there is', async () => {
-    const { PERMISSIONS } = await import('../../src/platform/sessions.js');
+    const { PERMISSIONS } = await import('../../src/mock-server/services.js');
     for (const [name, meaning] of Object.entries(PERMISSIONS)) expect(DOC).toContain(`| \`${name}\` | ${meaning} |`);
   });
 

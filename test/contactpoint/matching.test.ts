@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { matchChild, type IdentifierKind, type MatchIndex } from '../../mocks/contactpoint/domain/matching.js';
 import { dayNumber, postcodeOf, prepareChild, type PreparedChild } from '../../mocks/contactpoint/domain/prepare.js';
 import { hash52 } from '../../mocks/contactpoint/domain/hash-index.js';
-import { makeContactPointId as cp } from '../../src/platform/identifiers/index.js';
+import { makeContactPointId as cp } from '../../mocks/contactpoint/cpid.js';
 import type { ChildIdentity } from '../../src/platform/schemas/common.js';
 import { involvement, testNhs, testUpn } from '../support/messages.js';
 

@@ -8,7 +8,7 @@ import { ExchangeEpisode } from '../../mocks/ecaf/schemas.js';
 import { ECAF_RULES } from '../../mocks/ecaf/rules.js';
 import type { RuleDef } from '../../src/platform/rules.js';
 import { requirement } from '../../src/harness/model/catalogue.js';
-import { ecafRequirementsMarkdown } from '../../src/harness/model/catalogue-ecaf.js';
+import { ecafRequirementsMarkdown } from '../../mocks/ecaf/requirements.js';
 import { inlineSchemaRefs } from '../../src/platform/openapi.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

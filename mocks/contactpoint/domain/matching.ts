@@ -4,7 +4,7 @@
  * hash indexes, the log: decision 0007) is behind MatchIndex; a reader of these rules sees children,
  * identifiers and dates, never key offsets.
  */
-import { makeContactPointId } from '../../../src/platform/identifiers/index.js';
+import { makeContactPointId } from '../cpid.js';
 import { IDENTIFIER_KINDS, sentDateOfBirth, sentPostcode, type PreparedChild } from './prepare.js';
 
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];

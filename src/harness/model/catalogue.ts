@@ -4,12 +4,27 @@
  * on the vendor's system has neither a test nor a written reason why no machine can check it.
  */
 import type { Requirement } from './result-types.js';
-import { ECAF_SERVICE_REQUIREMENTS } from './catalogue-ecaf.js';
+import type { ServiceRequirement } from '../../platform/rules.js';
+import { CONTACTPOINT_REQUIREMENTS } from '../../../mocks/contactpoint/rules.js';
+import { ECAF_REQUIREMENTS } from '../../../mocks/ecaf/requirements.js';
 
 export const CATALOGUE_VERSION = '2026.11.1';
 
 const gn = (section: string, quote: string) => ({ section: `Guidance note ${section}`, quote });
 const dn = (text: string) => ({ domainNotes: text });
+
+/** A service's own requirement as the catalogue holds it: a MUST of the core service, verified by this project's tests. */
+function serviceRequirement(r: ServiceRequirement): Requirement {
+  return {
+    id: r.id,
+    statement: r.statement,
+    level: 'MUST',
+    capability: 'core',
+    appliesTo: 'service',
+    source: r.source,
+    verifiedBy: [...r.verifiedBy],
+  };
+}
 
 export const REQUIREMENTS: Requirement[] = [
   // ---- ContactPoint feed: what the vendor's ICS must send
@@ -363,25 +378,10 @@ export const REQUIREMENTS: Requirement[] = [
       'On referral to social care from a CAF (stepping up) the system records the social-care involvement on ContactPoint alongside the CAF indicator; on stepping down it ends it.',
     source: gn('4.2', 'When a referral is made on National eCAF for a child to receive the support of a social worker, the CAF episode remains'),
   },
-  // ---- The mock services' own rules (verified by this project's tests, not by suites)
+  // ---- The mock services' own rules (verified by this project's tests, not by suites): each service declares its own beside its rules
+  ...CONTACTPOINT_REQUIREMENTS.map(serviceRequirement),
+  // The control API's (the mock server's, not a national service's)
   ...[
-    ['CP-MATCH-001', 'ContactPoint matches a source record to a child by NHS number, UPN or ULN.', 'test/contactpoint/feed.test.ts'],
-    ['CP-MATCH-002', 'Without identifiers ContactPoint matches on name, date of birth and postcode.', 'test/contactpoint/feed.test.ts'],
-    [
-      'CP-MATCH-003',
-      'Ambiguous or conflicting matches go to a review queue with the reason; no duplicate child is made.',
-      'test/contactpoint/feed.test.ts',
-    ],
-    ['CP-LOOKUP-001', 'Practitioners search by name, date of birth and postcode.', 'test/contactpoint/lookup.test.ts'],
-    [
-      'CP-LOOKUP-002',
-      'A record shows identity, parents and carers, school, involvements with contacts, CAF indicator and lead professional; never case detail.',
-      'test/contactpoint/lookup.test.ts',
-    ],
-    ['CP-LOOKUP-003', 'Ended involvements stay visible for one year after their end date, then drop out.', 'test/contactpoint/lookup.test.ts'],
-    ['CP-LOOKUP-004', 'A shielded record is found only on visible fields and shows the restricted view.', 'test/contactpoint/lookup.test.ts'],
-    ['CP-LOOKUP-005', 'Every lookup is audited.', 'test/contactpoint/lookup.test.ts'],
-    ['CP-LOOKUP-006', 'Lookups carry a practitioner identity.', 'test/contactpoint/lookup.test.ts'],
     ['CTL-001', 'The control API creates isolated sessions with their own credentials.', 'test/contactpoint/security.test.ts'],
     ['CTL-002', 'The control API seeds and resets a session.', 'test/contactpoint/control.test.ts'],
     [
@@ -399,15 +399,10 @@ export const REQUIREMENTS: Requirement[] = [
     level: 'MUST',
     capability: 'core',
     appliesTo: 'service',
-    source: id!.startsWith('CP-')
-      ? gn(
-          '2.2',
-          'ContactPoint is an online directory that provides a quick way for authorised practitioners to find out who else is working with the same child.',
-        )
-      : dn('Control API (ContactPoint issue, item 6).'),
+    source: dn('Control API (ContactPoint issue, item 6).'),
     verifiedBy: [test!],
   })),
-  ...ECAF_SERVICE_REQUIREMENTS,
+  ...ECAF_REQUIREMENTS.map(serviceRequirement),
 ];
 
 const byId = new Map(REQUIREMENTS.map((r) => [r.id, r]));

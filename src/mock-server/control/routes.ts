@@ -2,13 +2,29 @@
  * The control API: for the harness and vendors' own tests, never for the system under test. It lives
  * under /control/v1, apart from the national APIs, and takes the control token, not a client token.
  */
-import { Type, DateTimeString, ContactPointId } from '../../platform/schema.js';
+import { Type, DateTimeString } from '../../platform/schema.js';
+import { ContactPointId } from '../../../mocks/contactpoint/cpid.js';
 import { route, json, type HandlerResult, type RouteDef } from '../../platform/http.js';
 import { SERVER_JOURNAL } from '../../platform/journal.js';
 import { ProblemError } from '../../platform/problem.js';
 import { ProblemSchema } from '../../platform/problem-schema.js';
 import type { Fault } from '../../platform/sessions.js';
 import type { MockServices } from '../mock.js';
+import {
+  ClockState,
+  CreatedSession,
+  Credential,
+  DirectoryChildren,
+  FaultList,
+  FaultView,
+  JournalPage,
+  LookupAudit,
+  ReviewItem,
+  ReviewList,
+  SeedSummary,
+  SessionList,
+  SessionView,
+} from './schemas.js';
 
 const C = '/control/v1';
 const S = `${C}/sessions/{sessionId}`;
@@ -141,13 +157,7 @@ const FaultSchema = Type.Object(
 export function controlRoutes(mock: MockServices): RouteDef[] {
   const sessionInfo = (id: string) => mock.sessions.info(id)!;
   return [
-    route<{
-      name?: string;
-      clients?: Array<{ id: string; name: string; organisation: string; permissions: string[] }>;
-      dataset?: 'empty' | 'hannah' | 'population';
-      count?: number;
-      seed?: number;
-    }>({
+    route({
       operationId: 'createSession',
       method: 'POST',
       path: `${C}/sessions`,
@@ -158,7 +168,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-001',
       body: CreateSession,
-      responses: { 201: { description: 'The session and its credentials.' }, ...err },
+      responses: { 201: { description: 'The session and its credentials.', schema: CreatedSession }, ...err },
       // Seeded in steps, so a large dataset does not stall other sessions (src/mock-server/seed.ts).
       handler: async ({ body }) => json(201, await mock.createSessionAsync(body)),
     }),
@@ -170,7 +180,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'List sessions',
       auth: control,
       requirement: 'CTL-001',
-      responses: { 200: { description: 'Sessions (no tokens).' }, ...err },
+      responses: { 200: { description: 'Sessions (no tokens).', schema: SessionList }, ...err },
       handler: () => json(200, { sessions: mock.sessions.list() }),
     }),
     route({
@@ -200,8 +210,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'Read a session (clock, faults, clients without tokens)',
       auth: control,
       requirement: 'CTL-001',
-      responses: { 200: { description: 'The session.' }, ...err },
-      handler: ({ session }) => json(200, sessionInfo(session!.id)),
+      responses: { 200: { description: 'The session.', schema: SessionView }, ...err },
+      handler: ({ session }) => json(200, sessionInfo(session.id)),
     }),
     route({
       operationId: 'getOwnSession',
@@ -212,7 +222,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       description: "For a holder of a session's own control token (as `createSession` returns it): which session it acts on.",
       auth: { kind: 'control', ownSession: true },
       requirement: 'CTL-001',
-      responses: { 200: { description: 'The session.' }, ...err },
+      responses: { 200: { description: 'The session.', schema: SessionView }, ...err },
       handler: ({ session }) => {
         if (!session)
           throw new ProblemError('ICS_ERR_SESSION_NOT_FOUND', {
@@ -232,7 +242,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-001',
       responses: { 204: { description: 'Deleted.' }, ...err },
       handler: ({ session }) => {
-        mock.deleteSession(session!.id);
+        mock.deleteSession(session.id);
         return { status: 204 };
       },
     }),
@@ -244,13 +254,13 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: "Wipe the session's data, journal, clock and faults (clients stay)",
       auth: control,
       requirement: 'CTL-002',
-      responses: { 200: { description: 'Reset.' }, ...err },
+      responses: { 200: { description: 'Reset: the session as it now is.', schema: SessionView }, ...err },
       handler: ({ session }) => {
-        mock.resetSession(session!.id);
-        return json(200, sessionInfo(session!.id));
+        mock.resetSession(session.id);
+        return json(200, sessionInfo(session.id));
       },
     }),
-    route<{ dataset: 'empty' | 'hannah' | 'population'; count?: number; seed?: number }>({
+    route({
       operationId: 'seedSession',
       method: 'POST',
       path: `${S}/seed`,
@@ -259,11 +269,11 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-002',
       body: SeedRequest,
-      responses: { 200: { description: 'What was loaded.' }, ...err },
+      responses: { 200: { description: 'What was loaded.', schema: SeedSummary }, ...err },
       description:
         "`hannah`: the guidance note's case study. `population`: `count` synthetic children from `seed`. Loaded in steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow until the answer comes.",
       handler: async ({ session, body }) =>
-        json(200, await mock.seedAsync(session!.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
+        json(200, await mock.seedAsync(session.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
     }),
     route({
       operationId: 'rotateCredentials',
@@ -274,9 +284,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       description: 'The answer is the only place the new token appears.',
       auth: control,
       requirement: 'CTL-001',
-      responses: { 200: { description: 'The new credential.' }, ...err },
+      responses: { 200: { description: 'The new credential.', schema: Credential }, ...err },
       handler: ({ session, params }) => {
-        const cred = mock.sessions.rotate(session!.id, params.clientId!);
+        const cred = mock.sessions.rotate(session.id, params.clientId);
         if (!cred) throw new ProblemError('ICS_ERR_HTTP_NOT_FOUND', { detail: `No client "${params.clientId}" in this session` });
         return json(200, cred);
       },
@@ -292,8 +302,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-003',
       query: JournalQuery,
-      responses: { 200: { description: 'Journal entries.' }, ...err },
-      handler: async ({ session, query }) => journalPage(mock, session!.id, query),
+      responses: { 200: { description: 'Journal entries.', schema: JournalPage }, ...err },
+      handler: async ({ session, query }) => journalPage(mock, session.id, query),
     }),
     route({
       operationId: 'getServerJournal',
@@ -306,7 +316,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: { kind: 'control', serverOnly: true },
       requirement: 'CTL-003',
       query: JournalQuery,
-      responses: { 200: { description: 'Journal entries (sessionId "~server").' }, 401: err[401] },
+      responses: { 200: { description: 'Journal entries (sessionId "~server").', schema: JournalPage }, 401: err[401] },
       handler: async ({ query }) => journalPage(mock, SERVER_JOURNAL, query),
     }),
     route({
@@ -317,10 +327,10 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: "The session's clock",
       auth: control,
       requirement: 'CTL-004',
-      responses: { 200: { description: 'Now, offset, frozen.' }, ...err },
-      handler: ({ session }) => json(200, { now: session!.now().toISOString(), ...session!.clock }),
+      responses: { 200: { description: 'Now, offset, frozen.', schema: ClockState }, ...err },
+      handler: ({ session }) => json(200, { now: session.now().toISOString(), ...session.clock }),
     }),
-    route<{ now?: string; advanceMs?: number; advanceDays?: number; frozen?: boolean }>({
+    route({
       operationId: 'setClock',
       method: 'PUT',
       path: `${S}/clock`,
@@ -329,9 +339,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-004',
       body: ClockRequest,
-      responses: { 200: { description: 'The clock after the change.' }, ...err },
+      responses: { 200: { description: 'The clock after the change.', schema: ClockState }, ...err },
       handler: ({ session, body }) => {
-        const s = session!;
+        const s = session;
         let current = s.now().getTime();
         if (body.now) current = Date.parse(body.now);
         current += (body.advanceMs ?? 0) + (body.advanceDays ?? 0) * 86_400_000;
@@ -356,10 +366,10 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'Faults in force',
       auth: control,
       requirement: 'CTL-005',
-      responses: { 200: { description: 'Faults.' }, ...err },
-      handler: ({ session }) => json(200, { faults: session!.faults }),
+      responses: { 200: { description: 'Faults.', schema: FaultList }, ...err },
+      handler: ({ session }) => json(200, { faults: session.faults }),
     }),
-    route<Omit<Fault, 'id' | 'remaining'> & { count?: number }>({
+    route({
       operationId: 'addFault',
       method: 'POST',
       path: `${S}/faults`,
@@ -368,7 +378,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       auth: control,
       requirement: 'CTL-005',
       body: FaultSchema,
-      responses: { 201: { description: 'The fault.' }, ...err },
+      responses: { 201: { description: 'The fault.', schema: FaultView }, ...err },
       handler: ({ session, body }) => {
         const known =
           body.operationId === '*' ||
@@ -390,7 +400,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
           ...rest,
           ...(count ? { remaining: count } : {}),
         };
-        mock.sessions.setFaults(session!.id, [...session!.faults, fault]);
+        mock.sessions.setFaults(session.id, [...session.faults, fault]);
         return json(201, fault);
       },
     }),
@@ -404,7 +414,7 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       requirement: 'CTL-005',
       responses: { 204: { description: 'Cleared.' }, ...err },
       handler: ({ session }) => {
-        mock.sessions.setFaults(session!.id, []);
+        mock.sessions.setFaults(session.id, []);
         return { status: 204 };
       },
     }),
@@ -416,8 +426,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: "ContactPoint's audit of every lookup",
       auth: control,
       requirement: 'CP-LOOKUP-005',
-      responses: { 200: { description: 'Audit entries.' }, ...err },
-      handler: ({ session }) => json(200, { entries: mock.directory.auditLog(session!.id) }),
+      responses: { 200: { description: 'Audit entries.', schema: LookupAudit }, ...err },
+      handler: ({ session }) => json(200, { entries: mock.directory.auditLog(session.id) }),
     }),
     route({
       operationId: 'listContactPointChildren',
@@ -427,8 +437,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'Every child the directory holds (harness view, not a lookup)',
       auth: control,
       requirement: 'CTL-003',
-      responses: { 200: { description: 'Children.' }, ...err },
-      handler: ({ session }) => json(200, { children: mock.directory.children(session!.id) }),
+      responses: { 200: { description: 'Children.', schema: DirectoryChildren }, ...err },
+      handler: ({ session }) => json(200, { children: mock.directory.children(session.id) }),
     }),
     route({
       operationId: 'listReviews',
@@ -438,10 +448,10 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       summary: 'The matching review queue',
       auth: control,
       requirement: 'CP-MATCH-003',
-      responses: { 200: { description: 'Review items with reasons.' }, ...err },
-      handler: ({ session }) => json(200, { reviews: mock.directory.reviews(session!.id) }),
+      responses: { 200: { description: 'Review items with reasons.', schema: ReviewList }, ...err },
+      handler: ({ session }) => json(200, { reviews: mock.directory.reviews(session.id) }),
     }),
-    route<{ contactPointId?: string; createNew?: boolean }>({
+    route({
       operationId: 'resolveReview',
       method: 'POST',
       path: `${S}/contactpoint/reviews/{reviewId}/resolve`,
@@ -454,8 +464,12 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
         { additionalProperties: false, minProperties: 1, maxProperties: 1 },
       ),
       mutates: true,
-      responses: { 200: { description: 'The resolved item.' }, 409: { description: 'Already resolved.', schema: ProblemSchema }, ...err },
-      handler: ({ session, params, body }) => json(200, mock.directory.resolveReview(session!, params.reviewId!, body)),
+      responses: {
+        200: { description: 'The resolved item.', schema: ReviewItem },
+        409: { description: 'Already resolved.', schema: ProblemSchema },
+        ...err,
+      },
+      handler: ({ session, params, body }) => json(200, mock.directory.resolveReview(session, params.reviewId, body)),
     }),
   ];
 }

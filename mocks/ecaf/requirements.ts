@@ -1,9 +1,10 @@
 /**
  * Rules the mock National eCAF enforces on whoever calls it (appliesTo: 'service'). The table in
  * mocks/ecaf/requirements.md is generated from these (scripts/ecaf-requirements.mjs);
- * test/ecaf/requirements.test.ts fails while it is not current.
+ * test/ecaf/requirements.test.ts fails while it is not current. The harness's catalogue
+ * (src/harness/model/catalogue.ts) merges them, as every service's own requirements.
  */
-import type { Requirement } from './result-types.js';
+import type { ServiceRequirement } from '../../src/platform/rules.js';
 
 /** A rule's source as the catalogue states it: sections of the guidance note, or of the domain notes' CAF section ("DN"). */
 const sourceText = (sections: string) =>
@@ -217,17 +218,14 @@ const RULES: ReadonlyArray<readonly [id: string, statement: string, source: stri
   ],
 ];
 
-export const ECAF_SERVICE_REQUIREMENTS: Requirement[] = RULES.map(([id, statement, source, tests]) => ({
+export const ECAF_REQUIREMENTS: readonly ServiceRequirement[] = RULES.map(([id, statement, source, tests]) => ({
   id,
-  level: 'MUST',
-  capability: 'core',
-  appliesTo: 'service',
   statement,
   source: { domainNotes: sourceText(source) },
   verifiedBy: tests.map((t) => `test/ecaf/${t}`),
 }));
 
-const GENERATED_START = '<!-- generated from src/harness/model/catalogue-ecaf.ts by scripts/ecaf-requirements.mjs: do not edit -->';
+const GENERATED_START = '<!-- generated from mocks/ecaf/requirements.ts by scripts/ecaf-requirements.mjs: do not edit -->';
 const GENERATED_END = '<!-- end of generated table -->';
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 

@@ -1,4 +1,5 @@
-import { UPN_LETTERS } from './upn.js';
+import { UPN_LETTERS } from '../../src/platform/identifiers/index.js';
+import { registerFormats, Type } from '../../src/platform/schema.js';
 
 /**
  * ContactPoint ID (this project's design; the real format was never published):
@@ -29,3 +30,15 @@ export function makeContactPointId(serial: number): string {
   for (let n = serial, w = 10; n > 0; n = Math.floor(n / 10), w--) sum += (n % 10) * w;
   return `CP${String(serial).padStart(9, '0')}${UPN_LETTERS[sum % 23]!}`;
 }
+
+/** ContactPoint's string formats (its ServiceModule's), registered here so the schema below never meets an ajv without it. */
+export const CONTACTPOINT_FORMATS = { 'contactpoint-id': isValidContactPointId };
+registerFormats(CONTACTPOINT_FORMATS);
+
+/** Not among ./schemas.js's exports: OpenAPI names those, and this one has always been inline. */
+export const ContactPointId = Type.String({
+  format: 'contactpoint-id',
+  pattern: '^CP[0-9]{9}[A-Z]$',
+  description: 'ContactPoint ID: "CP", 9 digits and a mod-23 check letter (docs/decisions/0003-contactpoint-id.md).',
+  examples: ['CP000000001L'],
+});
