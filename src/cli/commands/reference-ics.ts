@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { VARIANTS, isVariant, type Variant } from '../../../reference-ics/variants.js';
-import { PROFILES, SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../harness/model/profiles.js';
+import { SOURCE_SYSTEM_TYPES, type SourceSystemType } from '../../harness/model/source-system-types.js';
 
 interface Args {
   port: number;
@@ -34,6 +34,8 @@ export const referenceIcsCommand = (): CommandModule<object, Args> => ({
     const { startReferenceIcs } = await import('../../../reference-ics/app.js');
     const profile = args['source-system'];
     const sut = await startReferenceIcs({ port: args.port, host: args.host, variants: args.variant.filter<Variant>(isVariant), profile });
+    // Loaded here, not at the top: the profiles pull in the message schemas, which --help must not load.
+    const { PROFILES } = await import('../../harness/model/profiles.js');
     const plays = profile === 'ics' ? '' : ` playing ${PROFILES[profile].title}`;
     const variants = args.variant.length ? ` (variants: ${args.variant.join(', ')})` : '';
     // The driver API is under /driver/v1; run --sut (and sut.driverUrl) take the base URL, so that is what to copy.
