@@ -68,7 +68,10 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       service: 'contactpoint',
       summary: 'Send one involvement (new, updated or ended)',
       description:
-        'A source system tells ContactPoint that its service is involved with a child and whom to contact. Send the whole current state every time the data changes (superseded data); send an end date when the involvement ends, never a deletion. A retry must reuse the message ID: the original receipt comes back with `repeat: true` and nothing is stored twice.',
+        'A source system tells ContactPoint that its service is involved with a child and whom to contact. Send the ' +
+        'whole current state every time the data changes (superseded data); send an end date when the involvement ends,' +
+        ' never a deletion. A retry must reuse the message ID: the original receipt comes back with `repeat: true` and ' +
+        'nothing is stored twice.',
       auth: { kind: 'client', permission: 'feed:write' },
       requirement: 'CP-FEED-014',
       body: InvolvementMessage,
@@ -89,7 +92,10 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       path: `${BASE}/involvements/bulk`,
       service: 'contactpoint',
       summary: 'Initial load: a whole caseload as NDJSON',
-      description: `One InvolvementMessage per line (application/x-ndjson), each line at most ${MAX_BULK_LINE_BYTES} bytes, any number of lines. Processed as it streams in, in batches; the answer streams back one BulkLineResult per non-empty line, in order. Every line is judged on its own: a bad line does not stop the rest.`,
+      description:
+        `One InvolvementMessage per line (application/x-ndjson), each line at most ${MAX_BULK_LINE_BYTES} bytes, any ` +
+        `number of lines. Processed as it streams in, in batches; the answer streams back one BulkLineResult per ` +
+        `non-empty line, in order. Every line is judged on its own: a bad line does not stop the rest.`,
       auth: { kind: 'client', permission: 'feed:write' },
       requirement: 'CP-FEED-011',
       body: InvolvementMessage,
@@ -203,7 +209,8 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       service: 'contactpoint',
       summary: "Set the CAF indicator and the assessor's contact details",
       description:
-        'Sent by National eCAF or an accredited local eCAF system whenever a CAF is logged or updated: that a common assessment exists and whom to contact. Nothing of its content. Idempotent on message ID, like the involvement feed.',
+        'Sent by National eCAF or an accredited local eCAF system whenever a CAF is logged or updated: that a common ' +
+        'assessment exists and whom to contact. Nothing of its content. Idempotent on message ID, like the involvement feed.',
       auth: { kind: 'client', permission: 'caf-indicator:write' },
       requirement: 'CP-CAF-001',
       body: CafIndicatorMessage,
@@ -242,7 +249,10 @@ export function contactPointRoutes(directory: Directory, store: Store): RouteDef
       service: 'contactpoint',
       summary: "Read a child's record",
       description:
-        "Identity, parents and carers, school, involvements with contact details, the CAF indicator with the assessor's contact, the lead professional. Never case detail. Ended involvements show for a year after their end date. Sensitive services are hidden unless the caller is permitted lookup:sensitive. A shielded record shows the restricted view. Audited.",
+        'Identity, parents and carers, school, involvements with contact details, the CAF indicator with the ' +
+        "assessor's contact, the lead professional. Never case detail. Ended involvements show for a year after their " +
+        'end date. Sensitive services are hidden unless the caller is permitted lookup:sensitive. A shielded record ' +
+        'shows the restricted view. Audited.',
       auth: { kind: 'client', permission: 'lookup', practitioner: true },
       requirement: 'CP-LOOKUP-002',
       params: { contactPointId: ContactPointId },

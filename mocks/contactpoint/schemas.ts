@@ -76,7 +76,8 @@ export const ReceiptStatus = Type.Unsafe<'accepted' | 'queued-for-review' | 'sta
   type: 'string',
   enum: ['accepted', 'queued-for-review', 'stale'],
   description:
-    'accepted: applied to the directory. queued-for-review: held for a matching decision (no duplicate child made). stale: an older message than one already applied for this source record; kept but not applied.',
+    'accepted: applied to the directory. queued-for-review: held for a matching decision (no duplicate child ' +
+    'made). stale: an older message than one already applied for this source record; kept but not applied.',
 });
 
 export const Receipt = Closed(

@@ -158,7 +158,8 @@ const RULES: ReadonlyArray<readonly [id: string, statement: string, source: stri
   ],
   [
     'ECAF-STEP-002',
-    'After a referral, the episode is either closed with "transfer to alternative holistic assessment" or stays open marked (in free text) as social care\'s responsibility; only a social-care member of the TAC marks it.',
+    'After a referral, the episode is either closed with "transfer to alternative holistic assessment" or stays ' +
+      "open marked (in free text) as social care's responsibility; only a social-care member of the TAC marks it.",
     '4.2',
     ['hannah.test.ts', 'lifecycle.test.ts'],
   ],
@@ -200,13 +201,16 @@ const RULES: ReadonlyArray<readonly [id: string, statement: string, source: stri
   ],
   [
     'ECAF-EXCH-005',
-    'An exchanged episode is consistent: its lead professional, assessor and progress authors are TAC members, its dates are in order, a closed episode carries its closure, and each local reference is received once per system.',
+    'An exchanged episode is consistent: its lead professional, assessor and progress authors are TAC members, ' +
+      'its dates are in order, a closed episode carries its closure, and each local reference is received once per system.',
     '5.3',
     ['exchange.test.ts'],
   ],
   [
     'ECAF-CPIND-001',
-    'When an episode is logged or updated, National eCAF tells ContactPoint, in the same transaction, that a CAF exists, its status, and the contact details of the practitioner who completed or last updated the assessment: nothing of its content.',
+    'When an episode is logged or updated, National eCAF tells ContactPoint, in the same transaction, that a CAF ' +
+      'exists, its status, and the contact details of the practitioner who completed or last updated the assessment: ' +
+      'nothing of its content.',
     '2.2, 5.1',
     ['exchange.test.ts', 'lifecycle.test.ts'],
   ],

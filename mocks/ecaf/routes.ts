@@ -101,7 +101,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       service: 'ecaf',
       summary: 'Log a new CAF episode (with the consent given, and optionally the assessment)',
       description:
-        "The caller (Practitioner-Id) becomes the episode co-ordinator and first TAC member. The consent must share the CAF with their own agency. ContactPoint is told a CAF exists, with the assessor's contact details, in the same transaction.",
+        'The caller (Practitioner-Id) becomes the episode co-ordinator and first TAC member. The consent must share ' +
+        "the CAF with their own agency. ContactPoint is told a CAF exists, with the assessor's contact details, in the " +
+        'same transaction.',
       auth: practitioner,
       requirement: 'ECAF-EPISODE-001',
       body: OpenEpisodeRequest,
@@ -339,7 +341,8 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       service: 'ecaf',
       summary: 'Transfer one episode in from a local eCAF module',
       description:
-        "A child moves to an authority that uses National eCAF. Refused (403) without consent in force covering every current TAC member's agency. A retry must reuse the message ID: the original receipt comes back with `repeat: true`.",
+        'A child moves to an authority that uses National eCAF. Refused (403) without consent in force covering every ' +
+        "current TAC member's agency. A retry must reuse the message ID: the original receipt comes back with `repeat: true`.",
       auth: exchange,
       requirement: 'ECAF-EXCH-001',
       body: TransferRequest,
@@ -378,7 +381,9 @@ export function ecafRoutes(ecaf: NationalEcaf): RouteDef[] {
       service: 'ecaf',
       summary: 'Batch migration from a local eCAF system',
       description:
-        'Each episode is judged on its own and gets its own result: imported; held for consent (no consent in force covering its TAC: not imported until consent is captured and the hold released); already received; or rejected with a problem naming the path (under /episodes/<index>), rule and requirement.',
+        'Each episode is judged on its own and gets its own result: imported; held for consent (no consent in force ' +
+        'covering its TAC: not imported until consent is captured and the hold released); already received; or ' +
+        'rejected with a problem naming the path (under /episodes/<index>), rule and requirement.',
       auth: exchange,
       requirement: 'ECAF-EXCH-003',
       body: MigrationBatch,

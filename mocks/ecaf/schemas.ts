@@ -294,7 +294,8 @@ export const CLOSURE_REASONS = [
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 export const ClosureReasonSchema = Enum(CLOSURE_REASONS, {
   description:
-    'needs-met; family-disengaged (consent withdrawn or uncontactable); moved-to-another-authority (transferred with consent); transfer-to-alternative-holistic-assessment (moved to social care, after a referral).',
+    'needs-met; family-disengaged (consent withdrawn or uncontactable); moved-to-another-authority (transferred ' +
+    'with consent); transfer-to-alternative-holistic-assessment (moved to social care, after a referral).',
 });
 
 const reviewProps = {
@@ -614,7 +615,9 @@ export const ExchangeEpisode = Closed(
   {
     title: 'ExchangeEpisode',
     description:
-      "One CAF episode as exchanged between National eCAF and local eCAF systems (this project's own format: the 2009 eCAF XML Schema is not public). TAC members are named by practitioner ID; the lead professional, assessor and responsible members must be among them.",
+      "One CAF episode as exchanged between National eCAF and local eCAF systems (this project's own format: the " +
+      '2009 eCAF XML Schema is not public). TAC members are named by practitioner ID; the lead professional, ' +
+      'assessor and responsible members must be among them.',
   },
 );
 export type ExchangeEpisode = Static<typeof ExchangeEpisode>;

@@ -70,7 +70,9 @@ export const DEFAULT_SESSION_ID = 'default';
 const OPENAPI_INFO = {
   summary: 'Simulated ContactPoint and National eCAF for accrediting ICS integrations.',
   description:
-    "This project's own interface specification: no public ContactPoint or National eCAF specification survives. Messages are closed JSON Schemas: unknown fields are refused. Errors are RFC 9457 problem+json naming the JSON path, the rule and the requirement.",
+    "This project's own interface specification: no public ContactPoint or National eCAF specification survives. " +
+    'Messages are closed JSON Schemas: unknown fields are refused. Errors are RFC 9457 problem+json naming the ' +
+    'JSON path, the rule and the requirement.',
 };
 
 /** Fixed tokens of the default session, so docs and examples can name them. */

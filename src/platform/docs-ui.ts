@@ -16,7 +16,8 @@ import { escapeHtml } from './docs.js';
  * styles only.
  */
 export const DOCS_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src " +
+  "'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The initialiser, a file of its own so the CSP needs no inline script. */
 const INIT = `'use strict';
@@ -66,7 +67,8 @@ export function docsAssets(): Map<string, Asset> {
 }
 
 export function renderDocsPage(info: { title: string; version: string }, errors: Readonly<Record<string, ErrorDef>>): string {
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}: API reference</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
@@ -80,8 +82,13 @@ body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1b1b1b}
 .codes tr:target{background:#fff6d5}
 </style></head><body>
 <header class="intro" aria-label="How to try a request">
-<p><strong>Try a request against this server:</strong> <strong>Authorize</strong> with a source system's token under <code>clientToken</code> (<code>demo-ics</code> on <code>ics-conformance serve</code>'s demo session; the control API takes the control token under <code>controlToken</code>), open an operation, <strong>Try it out</strong>, <strong>Execute</strong>. Each request reaches the mock and its session's journal, as your system's would.</p>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1) · without JavaScript: <a href="/docs/reference">the plain reference</a> · <a href="#problem-codes">every problem code</a></p>
+<p><strong>Try a request against this server:</strong> <strong>Authorize</strong> with a source system's ` +
+    `token under <code>clientToken</code> (<code>demo-ics</code> on <code>ics-conformance serve</code>'s demo ` +
+    `session; the control API takes the control token under <code>controlToken</code>), open an operation, <strong>` +
+    `Try it out</strong>, <strong>Execute</strong>. Each request reaches the mock and its session's journal, as ` +
+    `your system's would.</p>
+<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1) · without JavaScript: <a ` +
+    `href="/docs/reference">the plain reference</a> · <a href="#problem-codes">every problem code</a></p>
 </header>
 <noscript><p class="intro">This page needs JavaScript for its try-it console: <a href="/docs/reference">the plain reference</a> has every operation and schema without it.</p></noscript>
 <main id="swagger-ui"></main>
@@ -96,5 +103,6 @@ ${Object.entries(errors)
 </table></section>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/assets/docs.js"></script>
-</body></html>`;
+</body></html>`
+  );
 }

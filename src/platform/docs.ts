@@ -30,6 +30,8 @@ export function renderDocs(openapi: Record<string, unknown>, errors: Readonly<Re
   // A shared schema is a $ref into components.schemas: a link to it in the Schemas section.
   const json = (v: unknown) =>
     `<pre>${escapeHtml(JSON.stringify(v, null, 2)).replace(/&quot;#\/components\/schemas\/(\w+)&quot;/g, '<a href="#schema-$1">&quot;#/components/schemas/$1&quot;</a>')}</pre>`;
+  const schemaBlock = (name: string, schema: unknown) =>
+    `<details id="schema-${escapeHtml(name)}"><summary><code>${escapeHtml(name)}</code></summary>${json(schema)}</details>`;
   const schemas = Object.entries((openapi.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {});
   const section = (tag: string, ops: Array<{ method: string; path: string; op: Op }>) => `
   <h2 id="${escapeHtml(tag)}">${escapeHtml(tag)}</h2>
@@ -60,7 +62,8 @@ export function renderDocs(openapi: Record<string, unknown>, errors: Readonly<Re
   </section>`,
     )
     .join('')}`;
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -73,9 +76,10 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-
 <h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1>
 <p>${escapeHtml(info.description)}</p>
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Authentication: <code>Authorization: Bearer &lt;token&gt;</code>; lookups also send <code>Practitioner-Id</code>.</p>
-<nav><ul>${[...byTag.keys()].map((t) => `<li><a href="#${escapeHtml(t)}">${escapeHtml(t)}</a></li>`).join('')}${schemas.length ? '<li><a href="#schemas">schemas</a></li>' : ''}<li><a href="#errors">errors</a></li></ul></nav>
+<nav><ul>${[...byTag.keys()].map((t) => `<li><a href="#${escapeHtml(t)}">${escapeHtml(t)}</a></li>`).join('')}` +
+    `${schemas.length ? '<li><a href="#schemas">schemas</a></li>' : ''}<li><a href="#errors">errors</a></li></ul></nav>
 ${[...byTag.entries()].map(([t, ops]) => section(t, ops)).join('')}
-${schemas.length ? `<h2 id="schemas">Schemas</h2>\n${schemas.map(([name, schema]) => `<details id="schema-${escapeHtml(name)}"><summary><code>${escapeHtml(name)}</code></summary>${json(schema)}</details>`).join('\n')}` : ''}
+${schemas.length ? `<h2 id="schemas">Schemas</h2>\n${schemas.map(([name, schema]) => schemaBlock(name, schema)).join('\n')}` : ''}
 <h2 id="errors">Problem codes</h2>
 <table><tr><th>code</th><th>status</th><th>meaning and fix</th></tr>
 ${Object.entries(errors)
@@ -84,5 +88,6 @@ ${Object.entries(errors)
       `<tr id="${escapeHtml(code.toLowerCase().replace(/_/g, '-'))}"><td><code>${escapeHtml(code)}</code></td><td>${e.status}</td><td>${escapeHtml(e.title)}</td></tr>`,
   )
   .join('')}
-</table></body></html>`;
+</table></body></html>`
+  );
 }

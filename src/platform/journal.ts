@@ -193,7 +193,8 @@ export class Journal {
       // From the page holding entry `from` (the last page starting at or before it) on.
       pages: store.db
         .prepare(
-          'SELECT entries FROM journal_pages WHERE session_id = @sid AND first_seq >= COALESCE((SELECT MAX(first_seq) FROM journal_pages WHERE session_id = @sid AND first_seq <= @from), 0) ORDER BY first_seq',
+          'SELECT entries FROM journal_pages WHERE session_id = @sid AND first_seq >= ' +
+            'COALESCE((SELECT MAX(first_seq) FROM journal_pages WHERE session_id = @sid AND first_seq <= @from), 0) ORDER BY first_seq',
         )
         .pluck(),
       setDropped: store.db.prepare(

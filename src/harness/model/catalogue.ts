@@ -61,7 +61,8 @@ export const REQUIREMENTS: Requirement[] = [
     statement: 'An involvement gives the contact details of the named practitioner or of a central team, as recorded in the system.',
     source: gn(
       '5.2',
-      "the existence (although not the case details) of children's social care involvement and the practitioner or central social work team number contact details will automatically upload to ContactPoint",
+      "the existence (although not the case details) of children's social care involvement and the practitioner or " +
+        'central social work team number contact details will automatically upload to ContactPoint',
     ),
   },
   {
@@ -106,7 +107,9 @@ export const REQUIREMENTS: Requirement[] = [
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
     statement:
-      "Recording a referral to children's social care (in another kind of source system, the start of its work with the child: an enrolment, a clinic referral, an order) uploads the involvement automatically: exactly one involvement record per referral.",
+      "Recording a referral to children's social care (in another kind of source system, the start of its work with " +
+      'the child: an enrolment, a clinic referral, an order) uploads the involvement automatically: exactly one ' +
+      'involvement record per referral.',
     source: gn('5.2', 'When a child is referred to social care services and a referral is recorded ... will automatically upload to ContactPoint.'),
   },
   {
@@ -161,9 +164,11 @@ export const REQUIREMENTS: Requirement[] = [
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
     statement:
-      'The child is sent as the system holds them: former names with the name, "no known address" rather than an invented one, and each twin or sibling with their own identity, so ContactPoint can tell one child from another.',
+      'The child is sent as the system holds them: former names with the name, "no known address" rather than an ' +
+      'invented one, and each twin or sibling with their own identity, so ContactPoint can tell one child from another.',
     source: dn(
-      'ContactPoint record (SI 2007/2182, Schedule 1): name, including former names; address: current, last known, "no known address"...; matching: mismatches and duplicates were a real operational problem.',
+      'ContactPoint record (SI 2007/2182, Schedule 1): name, including former names; address: current, last known, ' +
+        '"no known address"...; matching: mismatches and duplicates were a real operational problem.',
     ),
   },
   {
@@ -172,7 +177,8 @@ export const REQUIREMENTS: Requirement[] = [
     capability: 'contactpoint-feed',
     appliesTo: 'sut',
     statement:
-      "Every child the system works with is sent up to their 18th birthday: a young person of 17 whose birthday is tomorrow is still sent, whatever age the system's own caseload runs to (Connexions serves young people to 19).",
+      'Every child the system works with is sent up to their 18th birthday: a young person of 17 whose birthday is ' +
+      "tomorrow is still sent, whatever age the system's own caseload runs to (Connexions serves young people to 19).",
     source: gn('2.2', 'basic identifying information for each child in England up to their 18th birthday'),
   },
   // ---- CAF indicator from a local eCAF module
@@ -185,7 +191,9 @@ export const REQUIREMENTS: Requirement[] = [
       'When a CAF is logged or updated in the local eCAF module, the system notifies ContactPoint that a CAF exists, with the contact details of the practitioner who completed or updated it.',
     source: gn(
       '5.1',
-      'when a CAF has been logged in an eCAF system (either national or local eCAF), it will automatically notify ContactPoint that a common assessment has been carried out, along with contact details for the practitioner who completed or updated it',
+      'when a CAF has been logged in an eCAF system (either national or local eCAF), it will automatically notify ' +
+        'ContactPoint that a common assessment has been carried out, along with contact details for the practitioner ' +
+        'who completed or updated it',
     ),
   },
   {

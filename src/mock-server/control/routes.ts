@@ -136,7 +136,10 @@ const FaultSchema = Type.Object(
       type: 'string',
       enum: ['latency', 'error', 'drop', 'drop-after-commit'],
       description:
-        'latency: process at once, answer after latencyMs (a client that times out meets its own message stored when it retries); error: answer with status (500, 503, 429...) and Retry-After; drop: close the connection unanswered; drop-after-commit: store the message, then drop (the acknowledgement is lost, so the client must retry with the same message ID).',
+        'latency: process at once, answer after latencyMs (a client that times out meets its own message stored when ' +
+        'it retries); error: answer with status (500, 503, 429...) and Retry-After; drop: close the connection ' +
+        'unanswered; drop-after-commit: store the message, then drop (the acknowledgement is lost, so the client must ' +
+        'retry with the same message ID).',
     }),
     status: Type.Optional(Type.Integer({ minimum: 400, maximum: 599 })),
     retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
@@ -147,7 +150,9 @@ const FaultSchema = Type.Object(
         maxProperties: 8,
         additionalProperties: false,
         description:
-          'Only requests whose JSON body holds these values at these JSON pointers, e.g. {"/child/identifiers/nhsNumber": "9990001234"}: a fault aimed at one child\'s messages waits for them, whenever they come, and no other message takes it.',
+          'Only requests whose JSON body holds these values at these JSON pointers, e.g. ' +
+          '{"/child/identifiers/nhsNumber": "9990001234"}: a fault aimed at one child\'s messages waits for them, ' +
+          'whenever they come, and no other message takes it.',
       }),
     ),
   },
@@ -164,7 +169,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       service: 'control',
       summary: "Create an isolated session and its clients' credentials",
       description:
-        "The answer is the only place the clients' tokens and the session's own `controlToken` appear: keep them. The session's control token acts on this session alone (not on others, not to create or delete sessions): hand it to whoever runs tests in it. Without `clients`, the default set (see docs) is registered.",
+        "The answer is the only place the clients' tokens and the session's own `controlToken` appear: keep them. The " +
+        "session's control token acts on this session alone (not on others, not to create or delete sessions): hand it " +
+        'to whoever runs tests in it. Without `clients`, the default set (see docs) is registered.',
       auth: control,
       requirement: 'CTL-001',
       body: CreateSession,
@@ -190,7 +197,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       service: 'control',
       summary: 'Memory and what the directory holds',
       description:
-        "The process's memory and the size of ContactPoint's in-memory indexes (docs/decisions/0007), which grow with the children and source records held: a soak or a long session tells growth that data explains from a leak.",
+        "The process's memory and the size of ContactPoint's in-memory indexes (docs/decisions/0007), which grow with " +
+        'the children and source records held: a soak or a long session tells growth that data explains from a leak.',
       auth: control,
       requirement: 'CTL-001',
       responses: { 200: { description: 'Figures in bytes and counts.', schema: Stats }, 401: err[401] },
@@ -271,7 +279,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       body: SeedRequest,
       responses: { 200: { description: 'What was loaded.', schema: SeedSummary }, ...err },
       description:
-        "`hannah`: the guidance note's case study. `population`: `count` synthetic children from `seed`. Loaded in steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow until the answer comes.",
+        "`hannah`: the guidance note's case study. `population`: `count` synthetic children from `seed`. Loaded in " +
+        'steps of about 20 ms, so other sessions are served meanwhile; requests in this session see the dataset grow ' +
+        'until the answer comes.',
       handler: async ({ session, body }) =>
         json(200, await mock.seedAsync(session.id, body.dataset, { count: body.count ?? 100, seed: body.seed ?? 1 })),
     }),
@@ -298,7 +308,8 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       service: 'control',
       summary: 'The request journal: every exchange with its verdict',
       description:
-        'Page with `since` (a seq) and `limit`; `waitMs` long-polls for the next entry. `format=ndjson` streams the whole journal as NDJSON (for `ics-conformance validate`). `dropped` counts entries removed by the retention limit.',
+        'Page with `since` (a seq) and `limit`; `waitMs` long-polls for the next entry. `format=ndjson` streams the ' +
+        'whole journal as NDJSON (for `ics-conformance validate`). `dropped` counts entries removed by the retention limit.',
       auth: control,
       requirement: 'CTL-003',
       query: JournalQuery,
@@ -312,7 +323,9 @@ export function controlRoutes(mock: MockServices): RouteDef[] {
       service: 'control',
       summary: "The server's journal: national-API requests refused before a token named a session",
       description:
-        "No token, an unknown or revoked token, a token in the query string only: such a request belongs to no session, so it is kept here (token values masked, bodies not read), for the server's control token only. Paged like a session's journal (docs/decisions/0049).",
+        'No token, an unknown or revoked token, a token in the query string only: such a request belongs to no ' +
+        "session, so it is kept here (token values masked, bodies not read), for the server's control token only. " +
+        "Paged like a session's journal (docs/decisions/0049).",
       auth: { kind: 'control', serverOnly: true },
       requirement: 'CTL-003',
       query: JournalQuery,
