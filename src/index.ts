@@ -11,7 +11,7 @@ export { Journal, type JournalEntry } from './platform/journal.js';
 export { ERRORS, RULES, requirementForCode, requirementForItem, requirementForProblem, type ErrorCode } from '../mocks/rules.js';
 export { ProblemError, type Problem, type ProblemItem } from './platform/problem.js';
 export { type Client, type ClientSpec, type Credential, type Fault } from './platform/sessions.js';
-export { PERMISSIONS, defaultClients } from './mock-server/services.js';
+export { PERMISSIONS, defaultClients, type Permission } from './mock-server/services.js';
 export { isValidNhsNumber, isTestRangeNhsNumber, isValidUpn, isValidUln, isValidPostcode } from './platform/identifiers/index.js';
 export { isValidContactPointId, makeContactPointId } from '../mocks/contactpoint/cpid.js';
 export * as contactPointSchemas from '../mocks/contactpoint/schemas.js';

@@ -12,15 +12,18 @@ export const SERVICES: readonly ServiceDescriptor[] = [CONTACTPOINT_SERVICE, ECA
 /** The control API's OpenAPI tag: not a national service. */
 export const CONTROL_TAG = { name: 'control', description: "Control API for the harness and vendors' tests (not part of the national services)." };
 
+/** Every permission name of the composed services, as a type (the package exported it literal-keyed before). */
+export type Permission = keyof typeof CONTACTPOINT_SERVICE.permissions | keyof typeof ECAF_SERVICE.permissions;
+
 /** Every permission a client may hold, with what it allows (each service defines its own; one name, one meaning). */
-export const PERMISSIONS: Readonly<Record<string, string>> = (() => {
+export const PERMISSIONS: Readonly<Record<Permission, string>> = (() => {
   const out: Record<string, string> = {};
   for (const s of SERVICES)
     for (const [name, meaning] of Object.entries(s.permissions)) {
       if (name in out) throw new Error(`permission "${name}" is defined by two services`);
       out[name] = meaning;
     }
-  return out;
+  return out as Record<Permission, string>;
 })();
 
 /** The clients every new session gets unless it names its own: one of each kind the services serve. */
