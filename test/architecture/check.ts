@@ -49,21 +49,20 @@ export function readGraph(root: string, roots: string[]): ImportGraph {
 interface Folder {
   layer: number;
   id: string;
-  paths: string[];
+  path: string;
 }
 
 function foldersOf(layers: Layer[]): Folder[] {
-  return layers.flatMap((l, layer) =>
-    l.folders.map((f) => ({ layer, id: `${l.name}:${Array.isArray(f) ? f[0] : f}`, paths: Array.isArray(f) ? f : [f] })),
-  );
+  return layers.flatMap((l, layer) => l.folders.map((path) => ({ layer, id: `${l.name}:${path}`, path })));
 }
 
 /** The folder a file belongs to: the longest path of the table that is the file or a folder holding it. */
 function folderOf(file: string, folders: Folder[]): Folder | undefined {
   let best: { folder: Folder; len: number } | undefined;
-  for (const folder of folders)
-    for (const p of folder.paths)
-      if ((p.endsWith('/') ? file.startsWith(p) : file === p) && (!best || p.length > best.len)) best = { folder, len: p.length };
+  for (const folder of folders) {
+    const p = folder.path;
+    if ((p.endsWith('/') ? file.startsWith(p) : file === p) && (!best || p.length > best.len)) best = { folder, len: p.length };
+  }
   return best?.folder;
 }
 

@@ -1,12 +1,11 @@
 /**
  * The layers of the product code, bottom first (docs/decisions/0045-layers.md): a file may import its
  * own layer and the layers its `mayImport` names, which must all sit below it. Each entry of `folders`
- * is one folder for the cycle check; a list is several paths that count as one folder. A new folder
- * gets its row here first.
+ * (a folder ending in '/', or one file) is one folder for the cycle check. A new folder gets its row here first.
  */
 export interface Layer {
   name: string;
-  folders: Array<string | string[]>;
+  folders: string[];
   mayImport: string[];
 }
 
